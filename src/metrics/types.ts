@@ -1,0 +1,40 @@
+/** What the recorder measured in one step: plain data, durations in ms, histograms in microseconds. */
+
+export const LATENCY_PHASES = ['e2e', 'queue', 'inference', 'ttft', 'itl'] as const;
+export type LatencyPhase = (typeof LATENCY_PHASES)[number];
+
+export interface LatencySummary {
+  readonly count: number;
+  readonly mean: number;
+  readonly p50: number;
+  readonly p90: number;
+  readonly p95: number;
+  readonly p99: number;
+  readonly max: number;
+  readonly min: number;
+}
+
+/** One measurement window (default 1 s): enough to judge stability and plot over time. */
+export interface WindowStat {
+  readonly startMs: number;
+  readonly endMs: number;
+  readonly completed: number;
+  readonly errors: number;
+  readonly e2eP95Ms: number | null;
+}
+
+export interface StepMeasurement {
+  readonly startedAtMs: number; // epoch ms, first measured arrival
+  readonly endedAtMs: number; // epoch ms, last measured response
+  readonly measuredMs: number;
+  readonly completed: number; // ok items
+  readonly errors: { readonly total: number; readonly rate: number; readonly byClass: Readonly<Record<string, number>> };
+  readonly throughput: { readonly itemsPerSec: number; readonly outputTokensPerSec: number | null };
+  /** Mean size of the model calls the measured items ran in. */
+  readonly meanBatchSize: number;
+  /** Only phases that saw samples (ttft/itl only for generation). */
+  readonly latencyMs: Readonly<Partial<Record<LatencyPhase, LatencySummary>>>;
+  /** HDR histograms (integer microseconds), compressed base64: merge and re-analyse later. */
+  readonly histograms: Readonly<Partial<Record<LatencyPhase, string>>>;
+  readonly windows: readonly WindowStat[];
+}

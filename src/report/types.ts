@@ -1,0 +1,88 @@
+/**
+ * report.json: the source of truth for every other output. schema/report.schema.json describes it;
+ * bump REPORT_SCHEMA_VERSION on any incompatible change.
+ */
+import type { StepMeasurement } from '../metrics/types.js';
+import type { ModelInfo } from '../models/types.js';
+import type { Stage } from '../targets/target.js';
+import type { Budget, Workload } from '../workload/types.js';
+
+export const REPORT_SCHEMA_VERSION = 1;
+
+export interface BackendReport {
+  readonly name: string; // "tensorflow" | "wasm" | "cpu"
+  readonly package: string; // "@tensorflow/tfjs-node-gpu", "@tensorflow/tfjs-backend-wasm", ...
+  readonly version: string;
+  readonly threads: number | null;
+  readonly simd: boolean | null;
+  readonly gpu: boolean;
+  /** Backends tried before this one, and why each was not used. */
+  readonly skipped: readonly { readonly backend: string; readonly reason: string }[];
+  readonly instances: number;
+  readonly isolation: 'worker' | 'process';
+}
+
+export interface EnvironmentReport {
+  readonly node: string;
+  readonly platform: string;
+  readonly arch: string;
+  readonly hostname: string;
+  readonly cpu: { readonly model: string; readonly cores: number; readonly physicalCores: number | null; readonly speedGHz: number | null };
+  readonly memTotalBytes: number;
+  readonly os: { readonly distro: string; readonly release: string; readonly kernel: string };
+  readonly gitCommit: string | null;
+  readonly pipebenchVersion: string;
+}
+
+export interface BudgetCheck {
+  readonly p95: boolean;
+  readonly p99: boolean;
+  readonly errorRate: boolean;
+}
+
+export interface StepReport extends StepMeasurement {
+  readonly index: number;
+  readonly stage: Stage;
+  readonly mode: 'dynamic' | 'static';
+  readonly batchSize: number;
+  readonly concurrency: number;
+  readonly maxQueueDelayMs: number;
+  readonly maxNewTokens: number | null;
+  /** T(b) / T(smallest b of this stage); null when that step has no throughput. */
+  readonly speedup: number | null;
+  /** speedup / (b / smallest b): 1.0 = perfect scaling. */
+  readonly efficiency: number | null;
+  readonly withinBudget: boolean;
+  readonly budgetChecks: BudgetCheck;
+  /** False when the step ended early (interrupted) or measured nothing. */
+  readonly complete: boolean;
+}
+
+export interface Recommendation {
+  readonly stage: Stage;
+  /** Best batch size under budget; null when none met it. */
+  readonly batchSize: number | null;
+  readonly itemsPerSec: number | null;
+  readonly p95Ms: number | null;
+  /** One sentence with the reason, e.g. "batch 64: 28.0k items/s at p95 4.4 ms; 128 gains 9 % for 1.9x the latency". */
+  readonly reason: string;
+}
+
+export interface RunReport {
+  readonly schemaVersion: typeof REPORT_SCHEMA_VERSION;
+  readonly runId: string;
+  readonly startedAt: string; // ISO 8601
+  readonly finishedAt: string;
+  readonly partial: boolean;
+  readonly interruptedBy: 'SIGINT' | 'SIGTERM' | null;
+  readonly environment: EnvironmentReport;
+  readonly backend: BackendReport | null;
+  readonly models: readonly ModelInfo[];
+  readonly workload: Workload;
+  readonly budget: Budget;
+  readonly steps: readonly StepReport[];
+  readonly recommendation: readonly Recommendation[];
+  /** Exit status the run maps to: budget met for every stage's recommendation or not. */
+  readonly budgetMet: boolean;
+  readonly warnings: readonly string[];
+}

@@ -1,0 +1,57 @@
+/**
+ * The one seam between the load driver and whatever answers requests (in-process TF.js models
+ * behind a batcher, or an HTTP service). The driver, recorder and reports never know which.
+ */
+export type Stage = 'classify' | 'generate' | 'pipeline';
+export const STAGES = ['classify', 'generate', 'pipeline'] as const satisfies readonly Stage[];
+
+/** Outcome of one item (one prompt). Durations in ms; stamps on the shared epoch clock (metrics/clock). */
+export interface ItemResult {
+  readonly ok: boolean;
+  /** Set when !ok: a short stable class such as "model_error", "worker_exit", "timeout". */
+  readonly errorClass?: string;
+  readonly tArrivalMs: number;
+  readonly tResponseMs: number;
+  /** t_dispatch - t_enqueue, summed over stages for the pipeline. */
+  readonly queueMs: number;
+  /** t_done - t_dispatch (the batch's time, shared by its items), summed over stages for the pipeline. */
+  readonly inferenceMs: number;
+  /** Size of the model call this item ran in (for the pipeline: the generate call). */
+  readonly batchSize: number;
+  /** Generation only: first token on the host - t_dispatch. */
+  readonly ttftMs?: number;
+  /** Generation only: mean time between successive tokens. */
+  readonly itlMs?: number;
+  readonly outputTokens?: number;
+}
+
+/** How the target groups items into model calls for one step. */
+export interface BatchingConfig {
+  readonly maxBatchSize: number;
+  readonly maxQueueDelayMs: number;
+  /** Generation length for generate and pipeline steps. */
+  readonly maxNewTokens: number;
+}
+
+export interface TargetInfo {
+  readonly kind: 'inprocess' | 'http';
+  readonly description: string;
+}
+
+export interface Target {
+  readonly info: TargetInfo;
+  /** Apply the batching settings for the next step (called between steps, with nothing in flight). */
+  configure(stage: Stage, config: BatchingConfig): Promise<void>;
+  /** Send one item; resolves when its response is back. Never rejects for a model fault: returns ok=false. */
+  submit(stage: Stage, text: string, tArrivalMs: number): Promise<ItemResult>;
+  close(): Promise<void>;
+}
+
+/** Optional capability: run exactly `texts.length` items as one model call (static batching). */
+export interface StaticBatchTarget extends Target {
+  submitBatch(stage: Stage, texts: readonly string[], tArrivalMs: number): Promise<ItemResult[]>;
+}
+
+export function supportsStaticBatches(target: Target): target is StaticBatchTarget {
+  return typeof (target as Partial<StaticBatchTarget>).submitBatch === 'function';
+}
