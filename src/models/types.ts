@@ -60,3 +60,14 @@ export interface GeneratorRuntime {
 }
 
 export type ModelRuntime = ClassifierRuntime | GeneratorRuntime;
+
+/** Where a worker finds a model: a folder with manifest.json, or a built-in by name and size. */
+export type ModelSpec =
+  | { readonly kind: 'dir'; readonly dir: string }
+  | {
+      readonly kind: 'builtin';
+      readonly name: 'intent-classifier' | 'prompt-generator';
+      readonly size: 'small' | 'base';
+      /** Where `base` shapes are built from their seed on first use. */
+      readonly cacheDir: string;
+    };
