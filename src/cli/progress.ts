@@ -1,0 +1,55 @@
+/**
+ * Listens to run events and shows progress: one live line on a TTY, plain lines otherwise
+ * (CI logs). The runner only emits; this is the only place that formats progress.
+ */
+import type { RunEvent, RunListener } from '../runner/events.js';
+import { formatMs, formatRate } from '../report/format.js';
+import type { CliIo } from './io.js';
+
+export function progressListener(io: CliIo, options: { readonly quiet: boolean }): RunListener {
+  const tty = io.stderr.isTTY === true;
+  const out = (line: string): void => void io.stderr.write(line);
+  let stepNo = 0;
+  let total = 0;
+  return (event: RunEvent) => {
+    if (options.quiet && event.kind !== 'warning') return;
+    switch (event.kind) {
+      case 'run-start':
+        total = event.steps.length;
+        out(`pipebench run ${event.runId}: ${total} steps on ${event.backend}; writing ${event.outDir}\n`);
+        break;
+      case 'step-start':
+        stepNo++;
+        if (tty) out(`\r\x1b[2K[${stepNo}/${total}] ${event.step.stage} batch ${event.step.batchSize} ...`);
+        break;
+      case 'tick':
+        if (tty) {
+          const p95 = event.p95Ms === null ? '-' : formatMs(event.p95Ms);
+          out(
+            `\r\x1b[2K[${stepNo}/${total}] ${event.step.stage} batch ${event.step.batchSize}  ` +
+              `${(event.elapsedMs / 1000).toFixed(1)} s  ${event.completed} items  p95 ${p95}` +
+              (event.errors > 0 ? `  ${event.errors} errors` : ''),
+          );
+        }
+        break;
+      case 'step-end': {
+        const r = event.report;
+        const p95 = r.latencyMs.e2e ? formatMs(r.latencyMs.e2e.p95) : '-';
+        const verdict = r.withinBudget ? 'within budget' : 'over budget';
+        out(
+          `${tty ? '\r\x1b[2K' : ''}[${stepNo}/${total}] ${r.stage} batch ${r.batchSize}: ` +
+            `${formatRate(r.throughput.itemsPerSec)} items/s, p95 ${p95}, ${verdict}` +
+            (r.errors.total > 0 ? `, ${r.errors.total} errors` : '') +
+            (r.complete ? '' : ' (incomplete)') +
+            '\n',
+        );
+        break;
+      }
+      case 'warning':
+        out(`${tty ? '\r\x1b[2K' : ''}warning: ${event.message}\n`);
+        break;
+      case 'run-end':
+        break;
+    }
+  };
+}

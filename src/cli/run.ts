@@ -1,0 +1,128 @@
+/** `pipebench run [workload]`: flags -> typed overrides -> runBenchmark -> exit code. */
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { STAGES, type Stage } from '../targets/target.js';
+import { createInProcessTarget } from '../targets/inprocess/target.js';
+import { collectEnvironment } from '../telemetry/environment.js';
+import { loadWorkload } from '../workload/load.js';
+import { applyOverrides, type WorkloadOverrides } from '../workload/overrides.js';
+import type { BackendChoice, ModelRef, Workload } from '../workload/types.js';
+import type { ModelSpec } from '../models/types.js';
+import { InputError } from '../errors.js';
+import { defaultOutDir, defaultRunId, runBenchmark, type RunnerTarget } from '../runner/run-benchmark.js';
+import { exitCodeForRun } from './exit-code.js';
+import { parseChoiceFlag, parseDurationFlag, parseIntFlag, parseIntListFlag, parseRatioFlag } from './flags.js';
+import type { CommandContext } from './main.js';
+import { PACKAGE_ROOT } from './package-info.js';
+import { progressListener } from './progress.js';
+import { renderRunSummary } from './run-summary.js';
+
+const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const satisfies readonly BackendChoice[];
+
+interface RunFlags {
+  readonly batchSizes?: string;
+  readonly stages?: string;
+  readonly backend?: string;
+  readonly instances?: string;
+  readonly requests?: string;
+  readonly duration?: string;
+  readonly warmup?: string;
+  readonly maxNewTokens?: string;
+  readonly seed?: string;
+  readonly p95?: string;
+  readonly p99?: string;
+  readonly maxErrorRate?: string;
+  readonly out?: string;
+  readonly runId?: string;
+  readonly quiet?: boolean;
+}
+
+export function registerRunCommand(program: Command, context: CommandContext): void {
+  program
+    .command('run')
+    .description('Sweep batch sizes per stage and for the pipeline; write report.json and report.md.')
+    .argument('[workload]', 'workload YAML (default: the built-in workloads/default.yaml)')
+    .option('--batch-sizes <list>', 'batch sizes for every stage, e.g. 1,4,16')
+    .option('--stages <list>', `stages to run, a subset of ${STAGES.join(',')}`)
+    .option('--backend <name>', `TF.js backend: ${BACKENDS.join(' | ')}`)
+    .option('--instances <n>', 'model instances (worker threads or processes)')
+    .option('--requests <n>', 'measured items per step')
+    .option('--duration <d>', 'measured time per step, e.g. 10s')
+    .option('--warmup <n>', 'warm-up items per step (not measured)')
+    .option('--max-new-tokens <n>', 'tokens generated per item (generate and pipeline stages)')
+    .option('--seed <n>', 'seed for the prompt order')
+    .option('--p95 <ms>', 'budget: p95 end-to-end latency, e.g. 3000ms or 3s')
+    .option('--p99 <ms>', 'budget: p99 end-to-end latency')
+    .option('--max-error-rate <r>', 'budget: error rate, e.g. 1% or 0.01')
+    .option('--out <dir>', 'output folder (default: reports/<run-id>)')
+    .option('--run-id <id>', 'run id (default: UTC time and workload name)')
+    .option('-q, --quiet', 'no progress output')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  pipebench run                                     built-in default workload
+  pipebench run workloads/default.yaml --batch-sizes 1,4,16 --backend wasm --out /tmp/r1
+  pipebench run workloads/quick.yaml --stages classify --requests 100`,
+    )
+    .action(async (workloadPath: string | undefined, flags: RunFlags) => {
+      const base = await loadWorkload(resolve(context.io.cwd, workloadPath ?? join(PACKAGE_ROOT, 'workloads', 'default.yaml')));
+      const workload = applyOverrides(base, overridesFromFlags(flags));
+      const runId = flags.runId ?? defaultRunId(new Date(), workload.name);
+      const outDir = flags.out ? resolve(context.io.cwd, flags.out) : defaultOutDir(context.io.cwd, runId);
+      const result = await runBenchmark({
+        workload,
+        outDir,
+        runId,
+        environment: await collectEnvironment(),
+        openTarget: (w) => openInProcessTarget(w, context),
+        signal: context.signal,
+        onEvent: progressListener(context.io, { quiet: flags.quiet === true }),
+      });
+      context.io.stdout.write(renderRunSummary(result.report, result.files));
+      context.exitCode = exitCodeForRun(result.report);
+    });
+}
+
+function overridesFromFlags(flags: RunFlags): WorkloadOverrides {
+  const stages = flags.stages?.split(',').map((s) => parseChoiceFlag<Stage>('--stages', s.trim(), STAGES));
+  return {
+    ...(flags.batchSizes !== undefined && { batchSizes: parseIntListFlag('--batch-sizes', flags.batchSizes, 1, 4096) }),
+    ...(stages && { stages }),
+    ...(flags.backend !== undefined && { backend: parseChoiceFlag('--backend', flags.backend, BACKENDS) }),
+    ...(flags.instances !== undefined && { instances: parseIntFlag('--instances', flags.instances, 1, 64) }),
+    ...(flags.requests !== undefined && { requests: parseIntFlag('--requests', flags.requests) }),
+    ...(flags.duration !== undefined && { durationMs: parseDurationFlag('--duration', flags.duration) }),
+    ...(flags.warmup !== undefined && { warmupRequests: parseIntFlag('--warmup', flags.warmup, 0) }),
+    ...(flags.maxNewTokens !== undefined && { maxNewTokens: parseIntFlag('--max-new-tokens', flags.maxNewTokens, 1, 1024) }),
+    ...(flags.seed !== undefined && { seed: parseIntFlag('--seed', flags.seed, 0) }),
+    ...(flags.p95 !== undefined && { p95Ms: parseDurationFlag('--p95', flags.p95) }),
+    ...(flags.p99 !== undefined && { p99Ms: parseDurationFlag('--p99', flags.p99) }),
+    ...(flags.maxErrorRate !== undefined && { maxErrorRate: parseRatioFlag('--max-error-rate', flags.maxErrorRate) }),
+  };
+}
+
+async function openInProcessTarget(workload: Workload, context: CommandContext): Promise<RunnerTarget> {
+  const needs = new Set(workload.stages.map((s) => s.stage));
+  const cacheDir = context.io.env['PIPEBENCH_CACHE_DIR'] ?? join(context.io.env['XDG_CACHE_HOME'] ?? join(homedir(), '.cache'), 'pipebench');
+  const classify = needs.has('classify') || needs.has('pipeline');
+  const generate = needs.has('generate') || needs.has('pipeline');
+  return createInProcessTarget({
+    backend: workload.engine.backend,
+    instances: workload.engine.instances,
+    models: {
+      ...(classify && { classify: modelSpec(workload.models.classifier, 'intent-classifier', workload, cacheDir) }),
+      ...(generate && { generate: modelSpec(workload.models.generator, 'prompt-generator', workload, cacheDir) }),
+    },
+  });
+}
+
+function modelSpec(ref: ModelRef, fallback: 'intent-classifier' | 'prompt-generator', workload: Workload, cacheDir: string): ModelSpec {
+  if (ref.dir) return { kind: 'dir', dir: ref.dir };
+  const name = ref.builtin ?? fallback;
+  if (name !== 'intent-classifier' && name !== 'prompt-generator') {
+    throw new InputError(`${workload.source}: models`, `unknown built-in model "${name}" (built-ins: intent-classifier, prompt-generator)`);
+  }
+  return { kind: 'builtin', name, size: workload.models.size, cacheDir };
+}

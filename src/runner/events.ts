@@ -1,0 +1,20 @@
+/** What a run tells its listeners (the CLI's progress display); the runner never prints. */
+import type { RunReport, StepReport } from '../report/types.js';
+import type { Step } from '../workload/types.js';
+
+export type RunEvent =
+  | { readonly kind: 'run-start'; readonly runId: string; readonly outDir: string; readonly steps: readonly Step[]; readonly backend: string }
+  | { readonly kind: 'step-start'; readonly step: Step; readonly of: number }
+  | {
+      readonly kind: 'tick';
+      readonly step: Step;
+      readonly elapsedMs: number;
+      readonly completed: number;
+      readonly errors: number;
+      readonly p95Ms: number | null;
+    }
+  | { readonly kind: 'step-end'; readonly step: Step; readonly report: StepReport }
+  | { readonly kind: 'warning'; readonly message: string }
+  | { readonly kind: 'run-end'; readonly report: RunReport; readonly files: readonly string[] };
+
+export type RunListener = (event: RunEvent) => void;

@@ -1,0 +1,177 @@
+/**
+ * One benchmark run: workload -> plan -> (per step: configure target, drive, record) -> report.
+ * Outputs are rewritten after every step, so an interrupted or crashed run keeps what it measured.
+ */
+import { join } from 'node:path';
+import { epochNowMs, type Clock } from '../metrics/clock.js';
+import { StepRecorder } from '../metrics/recorder.js';
+import { runClosedLoop } from '../load/closed-loop.js';
+import { buildRunReport, buildStepReport } from '../report/build.js';
+import type { EnvironmentReport, RunReport, StepReport } from '../report/types.js';
+import { ReportWriter } from '../report/writer.js';
+import { supportsStaticBatches, type Target } from '../targets/target.js';
+import type { BackendReport } from '../report/types.js';
+import type { ModelInfo } from '../models/types.js';
+import { loadCorpus, TextSource } from '../workload/corpus.js';
+import { planSteps } from '../workload/plan.js';
+import type { Step, Workload } from '../workload/types.js';
+import { InputError } from '../errors.js';
+import type { RunListener } from './events.js';
+
+export interface RunnerTarget extends Target {
+  readonly backend: BackendReport | null;
+  readonly models: readonly ModelInfo[];
+}
+
+export interface RunOptions {
+  readonly workload: Workload;
+  readonly outDir: string;
+  readonly runId: string;
+  readonly environment: EnvironmentReport;
+  /** Opens the target; called once, after the workload and corpus are known to be valid. */
+  readonly openTarget: (workload: Workload) => Promise<RunnerTarget>;
+  readonly signal?: AbortSignal;
+  readonly onEvent?: RunListener;
+  readonly clock?: Clock;
+  /** How long an interrupted step may take to drain its in-flight requests. */
+  readonly drainGraceMs?: number;
+  readonly tickMs?: number;
+}
+
+export interface RunResult {
+  readonly report: RunReport;
+  readonly files: readonly string[];
+}
+
+export async function runBenchmark(options: RunOptions): Promise<RunResult> {
+  const { workload, signal } = options;
+  const clock = options.clock ?? epochNowMs;
+  const emit: RunListener = options.onEvent ?? (() => undefined);
+  const steps = planSteps(workload);
+  const corpus = await loadCorpus(workload.corpus.path);
+  const texts = new TextSource(corpus, { seed: workload.seed, uniqueTexts: workload.corpus.uniqueTexts });
+  const writer = new ReportWriter(options.outDir);
+  const startedAt = new Date().toISOString();
+  const warnings: string[] = [];
+  const stepReports: StepReport[] = [];
+
+  const target = await options.openTarget(workload);
+  let files: readonly string[] = [];
+  const snapshot = (partial: boolean): RunReport =>
+    buildRunReport({
+      runId: options.runId,
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      partial,
+      interruptedBy: partial ? interruptReason(signal) : null,
+      environment: options.environment,
+      backend: target.backend,
+      models: target.models,
+      workload,
+      steps: stepReports,
+      warnings,
+    });
+  try {
+    emit({ kind: 'run-start', runId: options.runId, outDir: options.outDir, steps, backend: target.backend?.name ?? target.info.description });
+    for (const step of steps) {
+      if (signal?.aborted) break;
+      emit({ kind: 'step-start', step, of: steps.length });
+      const report = await runStep(step, target, texts, workload, clock, options, emit);
+      stepReports.push(report);
+      emit({ kind: 'step-end', step, report });
+      files = await writer.write(snapshot(stepReports.length < steps.length));
+    }
+  } finally {
+    await target.close();
+  }
+  const final = snapshot(stepReports.length < steps.length || stepReports.some((s) => !s.complete));
+  files = await writer.write(final);
+  emit({ kind: 'run-end', report: final, files });
+  return { report: final, files };
+}
+
+async function runStep(
+  step: Step,
+  target: RunnerTarget,
+  texts: TextSource,
+  workload: Workload,
+  clock: Clock,
+  options: RunOptions,
+  emit: RunListener,
+): Promise<StepReport> {
+  await target.configure(step.stage, {
+    maxBatchSize: step.batchSize,
+    maxQueueDelayMs: step.maxQueueDelayMs,
+    maxNewTokens: step.maxNewTokens,
+  });
+  if (step.mode === 'static' && !supportsStaticBatches(target)) {
+    throw new InputError(`stages[${step.stage}].mode`, `static batching is not supported by ${target.info.description}`);
+  }
+  const recorder = new StepRecorder({ clock });
+  const started = clock();
+  const ticker = setInterval(() => {
+    const live = recorder.live();
+    emit({ kind: 'tick', step, elapsedMs: clock() - started, ...live });
+  }, options.tickMs ?? 1000);
+  ticker.unref();
+  try {
+    const loop = runClosedLoop({
+      target,
+      stage: step.stage,
+      concurrency: step.concurrency,
+      texts,
+      warmup: step.warmup,
+      measure: step.measure,
+      sink: recorder,
+      clock,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(step.mode === 'static' && supportsStaticBatches(target)
+        ? { staticBatch: { target, batchSize: step.batchSize } }
+        : {}),
+    });
+    const outcome = await withDrainGrace(loop, options.signal, options.drainGraceMs ?? 10_000);
+    const measurement = recorder.finish();
+    const complete = outcome !== 'timed-out' && outcome.endedBy !== 'aborted' && measurement.completed > 0;
+    return buildStepReport(step, measurement, workload.budget, complete);
+  } finally {
+    clearInterval(ticker);
+  }
+}
+
+/** After an interrupt, wait a bounded time for in-flight requests; close() then fails the rest. */
+function withDrainGrace<T>(work: Promise<T>, signal: AbortSignal | undefined, graceMs: number): Promise<T | 'timed-out'> {
+  if (!signal) return work;
+  return new Promise((resolve, reject) => {
+    let timer: NodeJS.Timeout | undefined;
+    const onAbort = (): void => {
+      timer = setTimeout(() => resolve('timed-out'), graceMs);
+    };
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
+
+function interruptReason(signal: AbortSignal | undefined): 'SIGINT' | 'SIGTERM' | null {
+  const reason: unknown = signal?.reason;
+  return reason === 'SIGINT' || reason === 'SIGTERM' ? reason : null;
+}
+
+export function defaultRunId(now: Date, workloadName: string): string {
+  const stamp = now.toISOString().replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z');
+  return `${stamp}-${workloadName.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+}
+
+export function defaultOutDir(cwd: string, runId: string): string {
+  return join(cwd, 'reports', runId);
+}
