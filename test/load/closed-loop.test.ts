@@ -1,0 +1,156 @@
+import { describe, expect, it } from 'vitest';
+import { runClosedLoop, type ResultSink } from '../../src/load/closed-loop.js';
+import { epochNowMs } from '../../src/metrics/clock.js';
+import type { BatchingConfig, ItemResult, Stage, StaticBatchTarget } from '../../src/targets/target.js';
+
+/** A target that answers every item after a fixed delay and tracks how many are in flight. */
+class DelayTarget implements StaticBatchTarget {
+  readonly info = { kind: 'inprocess', description: 'delay target' } as const;
+  inFlight = 0;
+  maxInFlight = 0;
+  sent = 0;
+  batches: number[] = [];
+  constructor(private readonly delayMs: number) {}
+  async configure(_stage: Stage, _config: BatchingConfig): Promise<void> {}
+  submit(_stage: Stage, _text: string, tArrivalMs: number): Promise<ItemResult> {
+    return this.answer(1, tArrivalMs).then((r) => r[0]!);
+  }
+  submitBatch(_stage: Stage, texts: readonly string[], tArrivalMs: number): Promise<ItemResult[]> {
+    this.batches.push(texts.length);
+    return this.answer(texts.length, tArrivalMs);
+  }
+  async close(): Promise<void> {}
+  private answer(n: number, tArrivalMs: number): Promise<ItemResult[]> {
+    this.sent += n;
+    this.inFlight++;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    return new Promise((resolve) =>
+      setTimeout(() => {
+        this.inFlight--;
+        const t = epochNowMs();
+        resolve(
+          Array.from({ length: n }, () => ({
+            ok: true,
+            tArrivalMs,
+            tResponseMs: t,
+            queueMs: 0,
+            inferenceMs: t - tArrivalMs,
+            batchSize: n,
+          })),
+        );
+      }, this.delayMs),
+    );
+  }
+}
+
+class ListSink implements ResultSink {
+  readonly results: ItemResult[] = [];
+  record(result: ItemResult): void {
+    this.results.push(result);
+  }
+}
+
+const texts = { next: () => 'a prompt' };
+const measureLimit = { maxDurationMs: 10_000 };
+
+describe('runClosedLoop', () => {
+  it('keeps exactly N in flight, excludes warm-up and records exactly the measured count', async () => {
+    const target = new DelayTarget(2);
+    const sink = new ListSink();
+    const outcome = await runClosedLoop({
+      target,
+      stage: 'classify',
+      concurrency: 4,
+      texts,
+      warmup: { requests: 8 },
+      measure: { requests: 40, ...measureLimit },
+      sink,
+      clock: epochNowMs,
+    });
+    expect(target.maxInFlight).toBe(4);
+    expect(outcome).toEqual({ warmupItems: 8, measuredItems: 40, endedBy: 'requests' });
+    expect(sink.results).toHaveLength(40);
+    expect(target.sent).toBe(48);
+    expect(target.inFlight).toBe(0);
+  });
+
+  it('ends measurement by duration and still records what was in flight', async () => {
+    const target = new DelayTarget(5);
+    const sink = new ListSink();
+    const outcome = await runClosedLoop({
+      target,
+      stage: 'classify',
+      concurrency: 2,
+      texts,
+      warmup: {},
+      measure: { durationMs: 60, ...measureLimit },
+      sink,
+      clock: epochNowMs,
+    });
+    expect(outcome.endedBy).toBe('duration');
+    expect(sink.results.length).toBe(outcome.measuredItems);
+    expect(sink.results.length).toBeGreaterThan(4);
+    expect(target.inFlight).toBe(0);
+  });
+
+  it('static mode sends batches of exactly the batch size', async () => {
+    const target = new DelayTarget(1);
+    const sink = new ListSink();
+    await runClosedLoop({
+      target,
+      stage: 'classify',
+      concurrency: 1,
+      texts,
+      warmup: { requests: 8 },
+      measure: { requests: 32, ...measureLimit },
+      sink,
+      clock: epochNowMs,
+      staticBatch: { target, batchSize: 8 },
+    });
+    expect(new Set(target.batches)).toEqual(new Set([8]));
+    expect(target.batches).toHaveLength(5);
+    expect(sink.results).toHaveLength(32);
+    expect(target.maxInFlight).toBe(1);
+  });
+
+  it('abort stops issuing and drains in-flight requests', async () => {
+    const target = new DelayTarget(5);
+    const sink = new ListSink();
+    const controller = new AbortController();
+    setTimeout(() => controller.abort('SIGINT'), 30);
+    const outcome = await runClosedLoop({
+      target,
+      stage: 'classify',
+      concurrency: 3,
+      texts,
+      warmup: {},
+      measure: { requests: 1_000_000, ...measureLimit },
+      sink,
+      clock: epochNowMs,
+      signal: controller.signal,
+    });
+    expect(outcome.endedBy).toBe('aborted');
+    expect(sink.results.length).toBe(outcome.measuredItems);
+    expect(sink.results.length).toBeLessThan(1000);
+    expect(target.inFlight).toBe(0);
+  });
+
+  it('an already aborted signal sends nothing', async () => {
+    const target = new DelayTarget(1);
+    const controller = new AbortController();
+    controller.abort('SIGINT');
+    const outcome = await runClosedLoop({
+      target,
+      stage: 'classify',
+      concurrency: 3,
+      texts,
+      warmup: {},
+      measure: { requests: 10, ...measureLimit },
+      sink: new ListSink(),
+      clock: epochNowMs,
+      signal: controller.signal,
+    });
+    expect(outcome).toEqual({ warmupItems: 0, measuredItems: 0, endedBy: 'aborted' });
+    expect(target.sent).toBe(0);
+  });
+});
