@@ -1,0 +1,137 @@
+/**
+ * Records the measured items of one step. `record` is the hot path: it stamps nothing, allocates
+ * nothing beyond what HDR does, and only records values, bumps counters and folds into the open
+ * window. `finish` turns it all into plain data (StepMeasurement).
+ *
+ * Definitions (tested in test/metrics/recorder.test.ts):
+ * - startedAtMs = earliest t_arrival, endedAtMs = latest t_response over every recorded item, ok or
+ *   not; measuredMs = endedAtMs - startedAtMs. With nothing recorded both are the recorder's
+ *   creation time and measuredMs is 0.
+ * - Latencies are recorded for ok items only (a failure's latency says nothing about the model).
+ * - itemsPerSec = completed / measured seconds (0 when measuredMs is 0); outputTokensPerSec the
+ *   same for output tokens, null when no item reported any (not a generation step).
+ * - errors.rate = errors / (completed + errors), 0 with nothing recorded.
+ * - meanBatchSize = mean over ok items of the size of the model call each ran in (0 with none).
+ */
+import type { ItemResult } from '../targets/target.js';
+import { epochNowMs, msToUs, type Clock } from './clock.js';
+import { createHistogram, encodeHistogram, percentileMs, recordUs, summarize, type Histogram } from './histogram.js';
+import { LATENCY_PHASES, type LatencyPhase, type LatencySummary, type StepMeasurement } from './types.js';
+import { WindowFolder } from './windows.js';
+
+export interface StepRecorderOptions {
+  readonly windowMs?: number;
+  readonly clock?: Clock;
+}
+
+/** What a progress display may read while the step runs. */
+export interface LiveStats {
+  readonly completed: number;
+  readonly errors: number;
+  readonly p95Ms: number | null;
+}
+
+const UNKNOWN_ERROR_CLASS = 'unknown';
+
+export class StepRecorder {
+  private readonly createdAtMs: number;
+  private readonly e2e: Histogram = createHistogram();
+  private readonly queue: Histogram = createHistogram();
+  private readonly inference: Histogram = createHistogram();
+  // Generation only; created on the first item that carries them.
+  private ttft: Histogram | null = null;
+  private itl: Histogram | null = null;
+  private completed = 0;
+  private errorTotal = 0;
+  private readonly errorsByClass = new Map<string, number>();
+  private outputTokens = 0;
+  private sawOutputTokens = false;
+  private batchSizeSum = 0;
+  private firstArrivalMs = Number.POSITIVE_INFINITY;
+  private lastResponseMs = Number.NEGATIVE_INFINITY;
+  private readonly windows: WindowFolder;
+
+  constructor(options: StepRecorderOptions = {}) {
+    const windowMs = options.windowMs ?? 1000;
+    if (!(windowMs > 0)) throw new RangeError(`windowMs must be > 0, got ${windowMs}`);
+    this.windows = new WindowFolder(windowMs);
+    this.createdAtMs = (options.clock ?? epochNowMs)();
+  }
+
+  record(result: ItemResult): void {
+    if (!this.windows.started) this.windows.start(result.tArrivalMs);
+    if (result.tArrivalMs < this.firstArrivalMs) this.firstArrivalMs = result.tArrivalMs;
+    if (result.tResponseMs > this.lastResponseMs) this.lastResponseMs = result.tResponseMs;
+    const e2eUs = msToUs(result.tResponseMs - result.tArrivalMs);
+    this.windows.add(result.tResponseMs, result.ok, e2eUs);
+    if (!result.ok) {
+      const errorClass = result.errorClass ?? UNKNOWN_ERROR_CLASS;
+      this.errorsByClass.set(errorClass, (this.errorsByClass.get(errorClass) ?? 0) + 1);
+      this.errorTotal++;
+      return;
+    }
+    this.completed++;
+    this.batchSizeSum += result.batchSize;
+    recordUs(this.e2e, e2eUs);
+    recordUs(this.queue, msToUs(result.queueMs));
+    recordUs(this.inference, msToUs(result.inferenceMs));
+    if (result.ttftMs !== undefined) recordUs((this.ttft ??= createHistogram()), msToUs(result.ttftMs));
+    if (result.itlMs !== undefined) recordUs((this.itl ??= createHistogram()), msToUs(result.itlMs));
+    if (result.outputTokens !== undefined) {
+      this.outputTokens += result.outputTokens;
+      this.sawOutputTokens = true;
+    }
+  }
+
+  /** Cheap enough for a 1 Hz progress tick: one percentile walk over the e2e histogram. */
+  live(): LiveStats {
+    return { completed: this.completed, errors: this.errorTotal, p95Ms: percentileMs(this.e2e, 95) };
+  }
+
+  finish(): StepMeasurement {
+    const recorded = this.completed + this.errorTotal > 0;
+    const startedAtMs = recorded ? this.firstArrivalMs : this.createdAtMs;
+    const endedAtMs = recorded ? this.lastResponseMs : this.createdAtMs;
+    const measuredMs = Math.max(0, endedAtMs - startedAtMs);
+    const perSec = (count: number): number => (measuredMs > 0 ? count / (measuredMs / 1000) : 0);
+    const latencyMs: Partial<Record<LatencyPhase, LatencySummary>> = {};
+    const histograms: Partial<Record<LatencyPhase, string>> = {};
+    for (const phase of LATENCY_PHASES) {
+      const histogram = this.histogramOf(phase);
+      const summary = histogram ? summarize(histogram) : undefined;
+      if (!histogram || !summary) continue;
+      latencyMs[phase] = summary;
+      histograms[phase] = encodeHistogram(histogram);
+    }
+    return {
+      startedAtMs,
+      endedAtMs,
+      measuredMs,
+      completed: this.completed,
+      errors: {
+        total: this.errorTotal,
+        rate: recorded ? this.errorTotal / (this.completed + this.errorTotal) : 0,
+        byClass: Object.fromEntries([...this.errorsByClass].sort(([a], [b]) => a.localeCompare(b))),
+      },
+      throughput: {
+        itemsPerSec: perSec(this.completed),
+        outputTokensPerSec: this.sawOutputTokens ? perSec(this.outputTokens) : null,
+      },
+      meanBatchSize: this.completed > 0 ? this.batchSizeSum / this.completed : 0,
+      latencyMs,
+      histograms,
+      windows: this.windows.stats(endedAtMs),
+    };
+  }
+
+  private histogramOf(phase: LatencyPhase): Histogram | null {
+    const byPhase = {
+      e2e: this.e2e,
+      queue: this.queue,
+      inference: this.inference,
+      ttft: this.ttft,
+      itl: this.itl,
+    } satisfies Record<LatencyPhase, Histogram | null>;
+    return byPhase[phase];
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * Measurement windows: fixed slices of response time (t_response), each with its counts and e2e
+ * p95. One histogram is reused (reset when a window closes), so folding allocates nothing
+ * per item; closed windows live in parallel arrays of numbers.
+ */
+import { createHistogram, percentileMs, recordUs, type Histogram } from './histogram.js';
+import type { WindowStat } from './types.js';
+
+export class WindowFolder {
+  private originMs = Number.NaN;
+  private currentIndex = -1;
+  private readonly currentE2e: Histogram = createHistogram();
+  private readonly completed: number[] = [];
+  private readonly errors: number[] = [];
+  private readonly e2eP95Ms: (number | null)[] = [];
+
+  constructor(private readonly windowMs: number) {}
+
+  /** Windows start at `originMs` (the first measured arrival); call before the first `add`. */
+  start(originMs: number): void {
+    this.originMs = originMs;
+  }
+
+  get started(): boolean {
+    return !Number.isNaN(this.originMs);
+  }
+
+  /**
+   * An item that responds in a window already closed (results are recorded slightly out of order)
+   * counts there, but its latency only reaches the p95 of the open window.
+   */
+  add(tResponseMs: number, ok: boolean, e2eUs: number): void {
+    const index = Math.max(0, Math.floor((tResponseMs - this.originMs) / this.windowMs));
+    if (index > this.currentIndex) this.rollTo(index);
+    if (ok) this.completed[index] = (this.completed[index] ?? 0) + 1;
+    else this.errors[index] = (this.errors[index] ?? 0) + 1;
+    if (ok) recordUs(this.currentE2e, e2eUs);
+  }
+
+  /** The windows so far; the last one ends at `endedAtMs` (it may be shorter than the others). */
+  stats(endedAtMs: number): WindowStat[] {
+    if (this.currentIndex < 0) return [];
+    const out: WindowStat[] = [];
+    for (let i = 0; i <= this.currentIndex; i++) {
+      const startMs = this.originMs + i * this.windowMs;
+      out.push({
+        startMs,
+        endMs: i === this.currentIndex ? Math.max(startMs, Math.min(startMs + this.windowMs, endedAtMs)) : startMs + this.windowMs,
+        completed: this.completed[i] ?? 0,
+        errors: this.errors[i] ?? 0,
+        e2eP95Ms: i === this.currentIndex ? percentileMs(this.currentE2e, 95) : (this.e2eP95Ms[i] ?? null),
+      });
+    }
+    return out;
+  }
+
+  private rollTo(index: number): void {
+    if (this.currentIndex >= 0) {
+      this.e2eP95Ms[this.currentIndex] = percentileMs(this.currentE2e, 95);
+      this.currentE2e.reset();
+    }
+    // Windows in which nothing responded stay in the list as zeros: a stall is worth seeing.
+    for (let i = this.currentIndex + 1; i <= index; i++) {
+      this.completed[i] = 0;
+      this.errors[i] = 0;
+      this.e2eP95Ms[i] = null;
+    }
+    this.currentIndex = index;
+  }
+}

@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import { decodeHistogram } from '../../src/metrics/histogram.js';
+import { StepRecorder } from '../../src/metrics/recorder.js';
+import type { ItemResult } from '../../src/targets/target.js';
+
+const T0 = 1_700_000_000_000;
+const fixedClock = (): number => T0 - 500;
+
+function item(arrivalMs: number, e2eMs: number, extra: Partial<ItemResult> = {}): ItemResult {
+  return {
+    ok: true,
+    tArrivalMs: T0 + arrivalMs,
+    tResponseMs: T0 + arrivalMs + e2eMs,
+    queueMs: 1,
+    inferenceMs: e2eMs - 1,
+    batchSize: 8,
+    ...extra,
+  };
+}
+
+describe('StepRecorder.finish', () => {
+  it('zero samples: nothing measured, no latency, zero throughput, no windows', () => {
+    const m = new StepRecorder({ clock: fixedClock }).finish();
+    expect(m.completed).toBe(0);
+    expect(m.measuredMs).toBe(0);
+    expect(m.startedAtMs).toBe(T0 - 500);
+    expect(m.endedAtMs).toBe(T0 - 500);
+    expect(m.throughput).toEqual({ itemsPerSec: 0, outputTokensPerSec: null });
+    expect(m.errors).toEqual({ total: 0, rate: 0, byClass: {} });
+    expect(m.meanBatchSize).toBe(0);
+    expect(m.latencyMs).toEqual({});
+    expect(m.histograms).toEqual({});
+    expect(m.windows).toEqual([]);
+  });
+
+  it('one sample: measured time is its e2e, throughput 1 / e2e', () => {
+    const recorder = new StepRecorder({ clock: fixedClock });
+    recorder.record(item(0, 250));
+    const m = recorder.finish();
+    expect(m.startedAtMs).toBe(T0);
+    expect(m.endedAtMs).toBe(T0 + 250);
+    expect(m.measuredMs).toBe(250);
+    expect(m.throughput.itemsPerSec).toBeCloseTo(4, 9);
+    expect(m.latencyMs.e2e?.count).toBe(1);
+    expect(m.latencyMs.e2e?.p99).toBeCloseTo(250, 0);
+    expect(m.latencyMs.queue?.p50).toBeCloseTo(1, 2);
+    expect(m.latencyMs.inference?.p50).toBeCloseTo(249, 0);
+    expect(m.latencyMs.ttft).toBeUndefined();
+    expect(m.meanBatchSize).toBe(8);
+    expect(decodeHistogram(m.histograms.e2e ?? '').totalCount).toBe(1);
+    expect(m.windows).toEqual([{ startMs: T0, endMs: T0 + 250, completed: 1, errors: 0, e2eP95Ms: m.latencyMs.e2e?.p95 }]);
+  });
+
+  it('all equal: every percentile is the one value; throughput counts items over the span', () => {
+    const recorder = new StepRecorder({ clock: fixedClock });
+    for (let i = 0; i < 100; i++) recorder.record(item(i * 10, 20));
+    const m = recorder.finish();
+    expect(m.measuredMs).toBe(990 + 20);
+    expect(m.throughput.itemsPerSec).toBeCloseTo(100 / 1.01, 6);
+    const e2e = m.latencyMs.e2e;
+    expect(e2e?.count).toBe(100);
+    for (const value of [e2e?.min, e2e?.p50, e2e?.p95, e2e?.max]) expect(value).toBeCloseTo(20, 1);
+  });
+
+  it('errors only: rate 1, counted by class, no latency, zero throughput', () => {
+    const recorder = new StepRecorder({ clock: fixedClock });
+    recorder.record(item(0, 5, { ok: false, errorClass: 'timeout' }));
+    recorder.record(item(1, 5, { ok: false, errorClass: 'timeout' }));
+    recorder.record(item(2, 5, { ok: false }));
+    const m = recorder.finish();
+    expect(m.completed).toBe(0);
+    expect(m.errors).toEqual({ total: 3, rate: 1, byClass: { timeout: 2, unknown: 1 } });
+    expect(m.throughput.itemsPerSec).toBe(0);
+    expect(m.latencyMs).toEqual({});
+    expect(m.measuredMs).toBe(7);
+    expect(m.windows).toEqual([{ startMs: T0, endMs: T0 + 7, completed: 0, errors: 3, e2eP95Ms: null }]);
+  });
+
+  it('mixed: error rate over all items, batch size and tokens over ok items', () => {
+    const recorder = new StepRecorder({ clock: fixedClock });
+    recorder.record(item(0, 100, { batchSize: 4, outputTokens: 64, ttftMs: 10, itlMs: 1.5 }));
+    recorder.record(item(0, 100, { batchSize: 2, outputTokens: 32, ttftMs: 20, itlMs: 1.5 }));
+    recorder.record(item(50, 150, { ok: false, errorClass: 'model_error', batchSize: 0 }));
+    recorder.record(item(100, 100, { batchSize: 6, outputTokens: 64, ttftMs: 30, itlMs: 1.5 }));
+    const m = recorder.finish();
+    expect(m.errors.rate).toBeCloseTo(0.25, 9);
+    expect(m.meanBatchSize).toBe(4);
+    expect(m.measuredMs).toBe(200);
+    expect(m.throughput.itemsPerSec).toBeCloseTo(15, 9);
+    expect(m.throughput.outputTokensPerSec).toBeCloseTo(800, 9);
+    expect(m.latencyMs.ttft?.count).toBe(3);
+    expect(m.latencyMs.ttft?.max).toBeCloseTo(30, 1);
+    expect(m.latencyMs.itl?.p50).toBeCloseTo(1.5, 2);
+    expect(Object.keys(m.histograms).sort()).toEqual(['e2e', 'inference', 'itl', 'queue', 'ttft']);
+  });
+});
+
+describe('StepRecorder windows', () => {
+  it('slices by response time, keeps empty windows, and ends the last at the last response', () => {
+    const recorder = new StepRecorder({ windowMs: 100, clock: fixedClock });
+    recorder.record(item(0, 10)); // responds at 10   -> window 0
+    recorder.record(item(20, 60)); // responds at 80  -> window 0
+    recorder.record(item(90, 30)); // responds at 120 -> window 1
+    recorder.record(item(300, 50, { ok: false })); // responds at 350 -> window 3 (window 2 empty)
+    recorder.record(item(360, 5)); // responds at 365 -> window 3
+    const windows = recorder.finish().windows;
+    expect(windows.map((w) => [w.startMs - T0, w.endMs - T0, w.completed, w.errors])).toEqual([
+      [0, 100, 2, 0],
+      [100, 200, 1, 0],
+      [200, 300, 0, 0],
+      [300, 365, 1, 1],
+    ]);
+    expect(windows[0]?.e2eP95Ms).toBeCloseTo(60, 0);
+    expect(windows[1]?.e2eP95Ms).toBeCloseTo(30, 0);
+    expect(windows[2]?.e2eP95Ms).toBeNull();
+    expect(windows[3]?.e2eP95Ms).toBeCloseTo(5, 1);
+  });
+
+  it('a late result for a closed window counts there', () => {
+    const recorder = new StepRecorder({ windowMs: 100, clock: fixedClock });
+    recorder.record(item(0, 150)); // window 1
+    recorder.record(item(10, 50)); // responds at 60: window 0, already closed
+    const windows = recorder.finish().windows;
+    expect(windows.map((w) => w.completed)).toEqual([1, 1]);
+  });
+
+  it('live() reports counts and the running p95', () => {
+    const recorder = new StepRecorder({ clock: fixedClock });
+    expect(recorder.live()).toEqual({ completed: 0, errors: 0, p95Ms: null });
+    recorder.record(item(0, 40));
+    recorder.record(item(0, 40, { ok: false, errorClass: 'timeout' }));
+    const live = recorder.live();
+    expect(live.completed).toBe(1);
+    expect(live.errors).toBe(1);
+    expect(live.p95Ms).toBeCloseTo(40, 0);
+  });
+
+  it('rejects a window length that is not positive', () => {
+    expect(() => new StepRecorder({ windowMs: 0 })).toThrow(RangeError);
+  });
+});
