@@ -1,0 +1,42 @@
+/** What a workload gets for every field its YAML leaves out (workloads/README.md lists the same). */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Stage } from '../targets/target.js';
+import type { BackendChoice, BatchMode, Budget, ModelSize, PhaseLength } from './types.js';
+
+/** The package root: src/workload and dist/workload are both two levels below it. */
+export const PACKAGE_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** The prompt corpus shipped with pipebench, used when a workload names none. */
+export const BUILTIN_CORPUS_PATH = join(PACKAGE_ROOT, 'workloads', 'corpus', 'prompts.jsonl');
+
+export const DEFAULT_BATCH_SIZES = {
+  classify: [1, 2, 4, 8, 16, 32],
+  generate: [1, 4, 16],
+  pipeline: [1, 4, 16],
+} as const satisfies Record<Stage, readonly number[]>;
+
+export const DEFAULTS = {
+  seed: 1,
+  uniqueTexts: false,
+  classifier: 'intent-classifier',
+  generator: 'prompt-generator',
+  modelSize: 'small' as ModelSize,
+  backend: 'auto' as BackendChoice,
+  instances: 1,
+  warmup: { requests: 16 } satisfies PhaseLength,
+  measure: { requests: 200, durationMs: 10_000, maxDurationMs: 30_000 },
+  budget: { p95Ms: 3000, p99Ms: 5000, maxErrorRate: 0.01 } satisfies Budget,
+  mode: 'dynamic' as BatchMode,
+  maxQueueDelayMs: 2,
+  concurrency: 'auto' as const,
+  maxNewTokens: 16,
+} as const;
+
+/**
+ * The hard limit on one step's measurement when the file sets none: three times the duration (at
+ * least 30 s), or 120 s for a count-only measurement. It stops a step whose target stalls.
+ */
+export function defaultMaxDurationMs(durationMs: number | undefined): number {
+  return durationMs === undefined ? 120_000 : Math.max(30_000, 3 * durationMs);
+}

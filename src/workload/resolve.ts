@@ -1,0 +1,66 @@
+/** The YAML form -> a Workload: defaults filled in, paths made absolute. Pure: touches no files. */
+import { basename, extname, resolve } from 'node:path';
+import type { Stage } from '../targets/target.js';
+import { BUILTIN_CORPUS_PATH, DEFAULT_BATCH_SIZES, DEFAULTS, defaultMaxDurationMs } from './defaults.js';
+import { isModelPath, type StageYaml, type WorkloadYaml } from './schema.js';
+import type { ModelRef, PhaseLength, StageSpec, Workload } from './types.js';
+
+const ALL_STAGES: readonly StageYaml[] = (Object.keys(DEFAULT_BATCH_SIZES) as Stage[]).map((stage) => ({ stage }));
+
+export function resolveWorkload(yaml: WorkloadYaml, source: string, baseDir: string): Workload {
+  return {
+    name: yaml.name ?? (basename(source, extname(source)) || 'workload'),
+    description: yaml.description ?? '',
+    source,
+    seed: yaml.seed ?? DEFAULTS.seed,
+    corpus: {
+      path: yaml.corpus?.path === undefined ? BUILTIN_CORPUS_PATH : resolve(baseDir, yaml.corpus.path),
+      uniqueTexts: yaml.corpus?.uniqueTexts ?? DEFAULTS.uniqueTexts,
+    },
+    models: {
+      classifier: modelRef(yaml.models?.classifier ?? DEFAULTS.classifier, baseDir),
+      generator: modelRef(yaml.models?.generator ?? DEFAULTS.generator, baseDir),
+      size: yaml.models?.size ?? DEFAULTS.modelSize,
+    },
+    engine: {
+      backend: yaml.engine?.backend ?? DEFAULTS.backend,
+      instances: yaml.engine?.instances ?? DEFAULTS.instances,
+    },
+    stages: (yaml.stages ?? ALL_STAGES).map(stageSpec),
+    warmup: yaml.warmup ? phase(yaml.warmup.requests, yaml.warmup.duration) : DEFAULTS.warmup,
+    measure: yaml.measure
+      ? {
+          ...phase(yaml.measure.requests, yaml.measure.duration),
+          maxDurationMs: yaml.measure.maxDuration ?? defaultMaxDurationMs(yaml.measure.duration),
+        }
+      : DEFAULTS.measure,
+    budget: {
+      p95Ms: yaml.budget?.p95 ?? DEFAULTS.budget.p95Ms,
+      p99Ms: yaml.budget?.p99 ?? DEFAULTS.budget.p99Ms,
+      maxErrorRate: yaml.budget?.maxErrorRate ?? DEFAULTS.budget.maxErrorRate,
+    },
+  };
+}
+
+function stageSpec(stage: StageYaml): StageSpec {
+  return {
+    stage: stage.stage,
+    mode: stage.mode ?? DEFAULTS.mode,
+    batchSizes: stage.batchSizes ?? DEFAULT_BATCH_SIZES[stage.stage],
+    concurrency: stage.concurrency ?? DEFAULTS.concurrency,
+    maxQueueDelayMs: stage.maxQueueDelay ?? DEFAULTS.maxQueueDelayMs,
+    maxNewTokens: stage.maxNewTokens ?? DEFAULTS.maxNewTokens,
+  };
+}
+
+function modelRef(value: string, baseDir: string): ModelRef {
+  return isModelPath(value) ? { dir: resolve(baseDir, value) } : { builtin: value };
+}
+
+/** Only the lengths the file gave: an absent field must stay absent (it means "no limit of this kind"). */
+function phase(requests: number | undefined, durationMs: number | undefined): PhaseLength {
+  return {
+    ...(requests !== undefined && { requests }),
+    ...(durationMs !== undefined && { durationMs }),
+  };
+}
