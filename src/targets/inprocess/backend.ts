@@ -1,0 +1,164 @@
+/**
+ * TF.js backend selection, run inside each model instance (the thread or process that owns the
+ * backend). Order for 'auto': tensorflow-gpu -> tensorflow -> wasm -> cpu; each candidate is
+ * imported, set and checked with a tiny op, and the reason every earlier one failed is kept.
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type * as TfModule from '@tensorflow/tfjs';
+import { TargetUnavailableError, toError } from '../../errors.js';
+import type { BackendChoice } from '../../workload/types.js';
+import type { SelectedBackend } from './protocol.js';
+
+export type Tf = typeof TfModule;
+export type ConcreteBackend = Exclude<BackendChoice, 'auto'>;
+
+export const AUTO_ORDER = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const satisfies readonly ConcreteBackend[];
+
+interface Candidate {
+  readonly packageName: string;
+  /** The name TF.js registers the backend under. */
+  readonly tfName: string;
+}
+
+const CANDIDATES = {
+  'tensorflow-gpu': { packageName: '@tensorflow/tfjs-node-gpu', tfName: 'tensorflow' },
+  tensorflow: { packageName: '@tensorflow/tfjs-node', tfName: 'tensorflow' },
+  wasm: { packageName: '@tensorflow/tfjs-backend-wasm', tfName: 'wasm' },
+  cpu: { packageName: '@tensorflow/tfjs-backend-cpu', tfName: 'cpu' },
+} as const satisfies Record<ConcreteBackend, Candidate>;
+
+export const WASM_DIR_ENV = 'PIPEBENCH_WASM_DIR';
+const WASM_FILE = 'tfjs-backend-wasm.wasm';
+const require = createRequire(import.meta.url);
+
+export interface SelectOptions {
+  /** Folder holding the tfjs-backend-wasm .wasm files; default: see wasmDir(). */
+  readonly wasmDir?: string;
+}
+
+/**
+ * Sets the first backend that works (or the forced one) on `tf`. A forced choice that fails, or
+ * 'auto' with nothing working, throws TargetUnavailableError naming each backend and its reason.
+ */
+export async function selectBackend(tf: Tf, choice: BackendChoice, options: SelectOptions = {}): Promise<SelectedBackend> {
+  const order: readonly ConcreteBackend[] = choice === 'auto' ? AUTO_ORDER : [choice];
+  const skipped: { backend: string; reason: string }[] = [];
+  for (const backend of order) {
+    try {
+      return await tryBackend(tf, backend, choice === 'auto', options, skipped);
+    } catch (error) {
+      skipped.push({ backend, reason: firstLine(toError(error).message) });
+    }
+  }
+  const reasons = skipped.map((s) => `${s.backend}: ${s.reason}`).join('; ');
+  throw new TargetUnavailableError(
+    choice === 'auto' ? `no TF.js backend could start (${reasons})` : `TF.js backend "${choice}" is unavailable: ${reasons}`,
+  );
+}
+
+/** Where the wasm files are: PIPEBENCH_WASM_DIR, else beside this (possibly bundled) file, else the package's dist/. */
+export function wasmDir(env: NodeJS.ProcessEnv = process.env): string {
+  const override = env[WASM_DIR_ENV];
+  if (override) return override;
+  const beside = dirname(fileURLToPath(import.meta.url));
+  if (existsSync(join(beside, WASM_FILE))) return beside;
+  return dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
+}
+
+async function tryBackend(
+  tf: Tf,
+  backend: ConcreteBackend,
+  auto: boolean,
+  options: SelectOptions,
+  skipped: readonly { backend: string; reason: string }[],
+): Promise<SelectedBackend> {
+  const candidate: Candidate = CANDIDATES[backend];
+  const loaded: Record<string, unknown> = await import(candidate.packageName);
+  if (backend === 'wasm') {
+    const dir = options.wasmDir ?? wasmDir();
+    if (!existsSync(join(dir, WASM_FILE))) throw new Error(`${WASM_FILE} not found in ${dir} (set ${WASM_DIR_ENV})`);
+    const setWasmPaths = loaded['setWasmPaths'] as (prefix: string) => void;
+    setWasmPaths(dir.endsWith('/') ? dir : `${dir}/`);
+  }
+  await setBackendOrThrow(tf, candidate.tfName);
+  await checkTinyOp(tf);
+  const gpu = backend === 'tensorflow-gpu' ? usesGpuDevice(tf) : false;
+  if (backend === 'tensorflow-gpu' && !gpu && !auto) {
+    throw new Error('the package loaded but TensorFlow found no GPU device (needs CUDA 11.2 and cuDNN 8.1 libraries)');
+  }
+  const { threads, simd } = await parallelism(tf, backend, loaded);
+  return {
+    name: candidate.tfName,
+    package: candidate.packageName,
+    version: packageVersion(candidate.packageName, tf),
+    threads,
+    simd,
+    gpu,
+    skipped: [...skipped],
+  };
+}
+
+/** tf.setBackend only logs why an init failed; wrap the factory so the reason can be reported. */
+async function setBackendOrThrow(tf: Tf, name: string): Promise<void> {
+  const factory = tf.findBackendFactory(name);
+  if (!factory) throw new Error(`the package did not register a "${name}" backend`);
+  let initError: unknown;
+  const priority = 1;
+  tf.removeBackend(name);
+  tf.registerBackend(
+    name,
+    async () => {
+      try {
+        return await factory();
+      } catch (error) {
+        initError = error;
+        throw error;
+      }
+    },
+    priority,
+  );
+  const ok = await tf.setBackend(name);
+  if (!ok) throw initError ?? new Error(`setBackend("${name}") returned false`);
+}
+
+async function checkTinyOp(tf: Tf): Promise<void> {
+  const sum = tf.add(tf.scalar(1), tf.scalar(2));
+  const values = await sum.data();
+  sum.dispose();
+  if (values[0] !== 3) throw new Error(`a tiny op (1 + 2) returned ${String(values[0])}`);
+}
+
+function usesGpuDevice(tf: Tf): boolean {
+  const flag = (tf.backend() as unknown as { isUsingGpuDevice?: unknown }).isUsingGpuDevice;
+  return flag === true;
+}
+
+async function parallelism(
+  tf: Tf,
+  backend: ConcreteBackend,
+  loaded: Record<string, unknown>,
+): Promise<{ threads: number | null; simd: boolean | null }> {
+  if (backend === 'cpu') return { threads: 1, simd: false };
+  if (backend !== 'wasm') return { threads: null, simd: null };
+  const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
+  const multithread = (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) === true;
+  const getThreadsCount = loaded['getThreadsCount'];
+  const threads = multithread && typeof getThreadsCount === 'function' ? Number(getThreadsCount()) : 1;
+  return { threads, simd };
+}
+
+function packageVersion(packageName: string, tf: Tf): string {
+  try {
+    return (require(`${packageName}/package.json`) as { version: string }).version;
+  } catch {
+    // Bundled without node_modules: the backends are built from the same release as tfjs-core.
+    return tf.version_core;
+  }
+}
+
+function firstLine(message: string): string {
+  return message.split('\n', 1)[0] ?? message;
+}
