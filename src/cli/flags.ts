@@ -1,5 +1,6 @@
 /** Flag value parsers: each error names the flag and what it expected (exit 2 via InputError). */
 import { InputError } from '../errors.js';
+import { parseDurationMs, parseRatio } from '../workload/units.js';
 
 export function parseIntFlag(flag: string, raw: string, min = 1, max = Number.MAX_SAFE_INTEGER): number {
   const value = Number(raw);
@@ -17,25 +18,19 @@ export function parseIntListFlag(flag: string, raw: string, min = 1, max = Numbe
   return parts.map((p) => parseIntFlag(flag, p, min, max));
 }
 
-const DURATION_UNITS_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const satisfies Record<string, number>;
-
-/** "500ms", "10s", "1.5m", "2h", or a bare number of milliseconds. */
+/** "500ms", "10s", "2m", or a bare number of milliseconds (the workload's own units). */
 export function parseDurationFlag(flag: string, raw: string): number {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(raw);
-  const amount = match ? Number(match[1]) : NaN;
-  if (!match || !(amount > 0)) {
+  const ms = parseDurationMs(raw);
+  if (ms === undefined || !(ms > 0)) {
     throw new InputError(flag, `expected a positive duration such as "500ms", "10s" or "2m", got "${raw}"`);
   }
-  const unit = (match[2] ?? 'ms') as keyof typeof DURATION_UNITS_MS;
-  return amount * DURATION_UNITS_MS[unit];
+  return ms;
 }
 
 /** "1%" or "0.01". */
 export function parseRatioFlag(flag: string, raw: string): number {
-  const percent = raw.trim().endsWith('%');
-  const value = Number(percent ? raw.trim().slice(0, -1) : raw);
-  const ratio = percent ? value / 100 : value;
-  if (raw.trim() === '' || !Number.isFinite(ratio) || ratio < 0 || ratio > 1) {
+  const ratio = parseRatio(raw);
+  if (ratio === undefined || ratio < 0 || ratio > 1) {
     throw new InputError(flag, `expected a ratio from 0 to 1 or a percentage such as "1%", got "${raw}"`);
   }
   return ratio;

@@ -7,7 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { ExitCode, PipebenchError, toError } from '../errors.js';
 import type { CliIo } from './io.js';
 import { registerRunCommand } from './run.js';
-import { packageVersion } from './package-info.js';
+import { packageVersion } from '../package-root.js';
 
 export interface CommandContext {
   readonly io: CliIo;

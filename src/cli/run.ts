@@ -14,7 +14,7 @@ import { defaultOutDir, defaultRunId, runBenchmark, type RunnerTarget } from '..
 import { exitCodeForRun } from './exit-code.js';
 import { parseChoiceFlag, parseDurationFlag, parseIntFlag, parseIntListFlag, parseRatioFlag } from './flags.js';
 import type { CommandContext } from './main.js';
-import { PACKAGE_ROOT } from './package-info.js';
+import { PACKAGE_ROOT } from '../package-root.js';
 import { progressListener } from './progress.js';
 import { renderRunSummary } from './run-summary.js';
 
