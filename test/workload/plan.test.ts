@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { parseWorkload } from '../../src/workload/load.js';
+import { planSteps, resolveConcurrency } from '../../src/workload/plan.js';
+
+const YAML = `
+engine: { instances: 2 }
+warmup: { requests: 5 }
+measure: { requests: 50, duration: 3s }
+stages:
+  - { stage: pipeline, batchSizes: [8, 1], maxNewTokens: 4, maxQueueDelay: 5ms }
+  - { stage: classify, mode: static, batchSizes: [4, 2] }
+  - { stage: generate, batchSizes: [3], concurrency: 7 }
+`;
+
+describe('planSteps', () => {
+  const steps = planSteps(parseWorkload(YAML, 'plan.yaml', '/'));
+
+  it('expands stages in file order and batch sizes ascending, indexed 0..n-1', () => {
+    expect(steps.map((s) => [s.index, s.stage, s.batchSize])).toEqual([
+      [0, 'pipeline', 1],
+      [1, 'pipeline', 8],
+      [2, 'classify', 2],
+      [3, 'classify', 4],
+      [4, 'generate', 3],
+    ]);
+  });
+
+  it('resolves concurrency: dynamic auto = 2 x b x instances, static auto = b x instances, explicit kept', () => {
+    expect(steps.map((s) => s.concurrency)).toEqual([4, 32, 4, 8, 7]);
+  });
+
+  it('copies the stage settings and the phases into every step', () => {
+    expect(steps[1]).toEqual({
+      index: 1,
+      stage: 'pipeline',
+      mode: 'dynamic',
+      batchSize: 8,
+      concurrency: 32,
+      maxQueueDelayMs: 5,
+      maxNewTokens: 4,
+      warmup: { requests: 5 },
+      measure: { requests: 50, durationMs: 3000, maxDurationMs: 30_000 },
+    });
+    expect(steps[2]).toMatchObject({ mode: 'static', maxQueueDelayMs: 2, maxNewTokens: 16 });
+  });
+});
+
+describe('resolveConcurrency', () => {
+  it('uses one instance and batch 1 as the smallest case', () => {
+    expect(resolveConcurrency({ mode: 'dynamic', concurrency: 'auto' }, 1, 1)).toBe(2);
+    expect(resolveConcurrency({ mode: 'static', concurrency: 'auto' }, 1, 1)).toBe(1);
+    expect(resolveConcurrency({ mode: 'static', concurrency: 3 }, 64, 4)).toBe(3);
+  });
+});
