@@ -1,0 +1,190 @@
+/**
+ * Telemetry data: GPU samples from nvidia-smi, their per-window summaries, the GPU inventory, the
+ * sampler's outcome and the harness's own cost. Plain readonly data; units in the names.
+ */
+
+/** One GPU at one tick. Fields the driver could not report (`[N/A]`, `[Not Supported]`) are null. */
+export interface GpuSample {
+  /** Epoch ms on the run's clock (local-time stamps converted; replayed traces re-based onto now). */
+  readonly tMs: number;
+  readonly gpuIndex: number;
+  readonly uuid: string | null;
+  readonly name: string | null;
+  /** Share of the sample period with a kernel running (not SM occupancy). */
+  readonly utilPct: number | null;
+  /** Share of the sample period the memory controller was reading or writing. */
+  readonly memUtilPct: number | null;
+  readonly memUsedBytes: number | null;
+  readonly memTotalBytes: number | null;
+  readonly powerW: number | null;
+  readonly powerLimitW: number | null;
+  readonly tempC: number | null;
+  readonly smClockMHz: number | null;
+  readonly memClockMHz: number | null;
+  /** nvml clock event (throttle) reasons bitmask; see throttle.ts. */
+  readonly throttleMask: number | null;
+  readonly pstate: string | null;
+}
+
+/** What one line of `--query-gpu` CSV turned out to be. */
+export type GpuCsvLine =
+  | { readonly kind: 'sample'; readonly sample: GpuSample }
+  | { readonly kind: 'header'; readonly fields: readonly string[]; readonly unknownFields: readonly string[] }
+  | { readonly kind: 'blank' }
+  /** nvidia-smi reporting a device problem instead of values ("No devices were found", "GPU is lost"). */
+  | { readonly kind: 'device-error'; readonly message: string }
+  | { readonly kind: 'garbage'; readonly line: string; readonly why: string };
+
+/** How nvidia-smi's zone-less local-time stamps map to epoch ms. */
+export type TimeZoneRule = { readonly kind: 'local' } | { readonly kind: 'offset'; readonly offsetMinutes: number };
+
+export interface FieldSelection {
+  /** The `--query-gpu` names to ask for, in order. */
+  readonly fields: readonly string[];
+  /** Wanted fields this driver does not know; not asked for. */
+  readonly dropped: readonly string[];
+  /** Wanted fields asked for under the name this driver knows. */
+  readonly renamed: readonly { readonly from: string; readonly to: string }[];
+}
+
+export type TelemetryStatus = 'ok' | 'partial' | 'absent';
+
+export type SamplerSource = 'nvidia-smi' | 'replay';
+
+/** What a sampler handed back when stopped. */
+export interface SamplerResult {
+  readonly source: SamplerSource;
+  readonly status: TelemetryStatus;
+  /** Why the telemetry is partial or absent (one sentence); null when ok. */
+  readonly reason: string | null;
+  readonly samples: readonly GpuSample[];
+  readonly fields: FieldSelection | null;
+  readonly intervalMs: number;
+  readonly lines: LineCounts;
+  /** Main-thread time spent parsing lines (ms), the harness's share of the sampling cost. */
+  readonly parseMs: number;
+  /** CPU the nvidia-smi process used (user + system, from /proc; null elsewhere or when replaying). */
+  readonly samplerCpuMs: number | null;
+  readonly samplerPid: number | null;
+}
+
+export interface LineCounts {
+  readonly total: number;
+  readonly samples: number;
+  readonly garbage: number;
+  readonly deviceErrors: number;
+}
+
+/** Aggregates over one window for one GPU: the per-step numbers and `gpu summarize`'s. */
+export interface GpuWindowSummary {
+  readonly gpuIndex: number;
+  readonly name: string | null;
+  readonly samples: number;
+  readonly utilPct: { readonly mean: number; readonly p95: number; readonly max: number } | null;
+  readonly memUtilPct: { readonly mean: number; readonly max: number } | null;
+  readonly memUsedPeakBytes: number | null;
+  readonly memTotalBytes: number | null;
+  readonly powerW: { readonly mean: number; readonly max: number } | null;
+  readonly powerLimitW: number | null;
+  /** Power integrated over the window (piecewise linear between samples, no bridging of gaps). */
+  readonly energyJ: number | null;
+  readonly energyPerItemJ: number | null;
+  readonly smClockMHz: { readonly mean: number; readonly min: number; readonly max: number } | null;
+  readonly tempMaxC: number | null;
+  /** Throttle reasons active in any sample (names, gpu_idle included). */
+  readonly throttleReasons: readonly string[];
+  /** Share of samples with a reason other than gpu_idle active: clocks held down under load. */
+  readonly throttledShare: number | null;
+  /** Share of the window with a kernel running (mean utilization.gpu / 100). */
+  readonly busyShare: number | null;
+  /** The step's mean queue time from the batcher, when given: set against busyShare. */
+  readonly queueMsMean: number | null;
+}
+
+export interface GpuWindowOptions {
+  /** Items completed in the window: energy per item. */
+  readonly items?: number;
+  /** Mean queue time per item from the batcher in the window. */
+  readonly queueMsMean?: number;
+}
+
+export interface GpuInventoryGpu {
+  readonly index: number;
+  readonly name: string | null;
+  readonly uuid: string | null;
+  readonly pciBusId: string | null;
+  readonly memTotalBytes: number | null;
+  readonly powerLimitW: number | null;
+  readonly persistence: boolean | null;
+  readonly migMode: string | null;
+  readonly eccMode: string | null;
+}
+
+export interface GpuInventory {
+  readonly driverVersion: string | null;
+  readonly cudaVersion: string | null;
+  readonly gpus: readonly GpuInventoryGpu[];
+}
+
+export type GpuInventoryResult =
+  | { readonly kind: 'ok'; readonly inventory: GpuInventory }
+  | { readonly kind: 'unavailable'; readonly reason: string };
+
+export interface ComputeApp {
+  readonly pid: number;
+  readonly processName: string;
+  readonly usedMemBytes: number | null;
+  /** The process is this run's (the harness or one of its model processes). */
+  readonly own: boolean;
+}
+
+export type ComputeAppsResult =
+  | { readonly kind: 'ok'; readonly atMs: number; readonly apps: readonly ComputeApp[]; readonly ownMemBytes: number }
+  | { readonly kind: 'unavailable'; readonly atMs: number; readonly reason: string };
+
+export interface EventLoopDelaySummary {
+  readonly meanMs: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+}
+
+/** The harness's own cost during a run (report.json `harnessHealth`). */
+export interface HarnessHealthReport {
+  readonly wallMs: number;
+  readonly cpuUserMs: number;
+  readonly cpuSystemMs: number;
+  /** (user + system) / wall: 1.0 = one core busy. */
+  readonly cpuShare: number;
+  readonly eventLoopDelay: EventLoopDelaySummary | null;
+  /** Sampler cost: parsing on our thread, and the nvidia-smi process itself. */
+  readonly gpuSampling: {
+    readonly samples: number;
+    readonly parseMs: number;
+    readonly parseUsPerSample: number | null;
+    readonly samplerCpuMs: number | null;
+    /** samplerCpuMs / wall: nvidia-smi's share of one core. */
+    readonly samplerCpuShare: number | null;
+  } | null;
+}
+
+/** report.json `gpuTelemetry`: the run-level record. */
+export interface GpuTelemetryReport {
+  readonly status: TelemetryStatus;
+  readonly reason: string | null;
+  readonly source: SamplerSource | null;
+  readonly inventory: GpuInventory | null;
+  readonly inventoryReason: string | null;
+  readonly fields: FieldSelection | null;
+  readonly intervalMs: number;
+  readonly samples: number;
+  readonly lines: LineCounts;
+}
+
+/** report.json per step: `gpu`. */
+export interface GpuStepReport {
+  readonly gpus: readonly GpuWindowSummary[];
+  readonly processesAtStart: ComputeAppsResult | null;
+  readonly processesAtEnd: ComputeAppsResult | null;
+  readonly notes: readonly string[];
+}
