@@ -52,5 +52,6 @@ describe('describeValue', () => {
     expect(describeValue({ a: 1 })).toBe('a mapping');
     expect(describeValue(null)).toBe('null (an empty value)');
     expect(describeValue(undefined)).toBe('nothing');
+    expect(describeValue('x'.repeat(100))).toBe(`"${'x'.repeat(57)}..."`);
   });
 });
