@@ -31,7 +31,13 @@ export type RunMessage = Extract<HostMessage, { kind: 'run' }>;
 
 export type InstanceMessage =
   | { readonly kind: 'ready'; readonly backend: SelectedBackend; readonly modelInfos: readonly ModelInfo[] }
-  | { readonly kind: 'init_failed'; readonly errorClass: 'backend_unavailable' | 'model_load'; readonly message: string }
+  | {
+      readonly kind: 'init_failed';
+      readonly errorClass: 'backend_unavailable' | 'model_load';
+      readonly message: string;
+      /** For a model the user can fix: the file or folder at fault (becomes an InputError). */
+      readonly where?: string;
+    }
   | {
       readonly kind: 'done';
       readonly id: number;

@@ -1,0 +1,146 @@
+/**
+ * The main thread's side of one model instance: the init handshake, memory queries, and
+ * forwarding of batch results and of the instance's exit to the target.
+ */
+import { InputError, TargetUnavailableError } from '../../errors.js';
+import type { ModelInfo } from '../../models/types.js';
+import type { BackendChoice } from '../../workload/types.js';
+import { openChannel, type InstanceChannel, type Isolation } from './channel.js';
+import type { DoneMessage, FailedMessage, InstanceMessage, InstanceModels, RunMessage, SelectedBackend } from './protocol.js';
+
+export interface InstanceHostEvents {
+  onResult(index: number, message: DoneMessage | FailedMessage): void;
+  onExit(index: number, reason: string): void;
+}
+
+export interface InstanceMemory {
+  readonly numTensors: number;
+  readonly numBytes: number;
+}
+
+export interface StartOptions {
+  readonly index: number;
+  readonly isolation: Isolation;
+  readonly backend: BackendChoice;
+  readonly models: InstanceModels;
+  readonly events: InstanceHostEvents;
+  /** The instance entry file (tests only; default: channel.instanceEntryPath()). */
+  readonly entry?: string;
+}
+
+export class InstanceHost {
+  private alive = true;
+  private exitReason: string | undefined;
+  private nextMemoryId = 1;
+  private readonly memoryRequests = new Map<number, { resolve: (m: InstanceMemory) => void; reject: (e: Error) => void }>();
+  private readyWaiter: ((message: InstanceMessage | { kind: 'exit'; reason: string }) => void) | undefined;
+  private channel!: InstanceChannel;
+
+  private constructor(
+    readonly index: number,
+    private readonly events: InstanceHostEvents,
+  ) {}
+
+  /** Starts the instance and waits until its backend and models are ready. */
+  static async start(options: StartOptions): Promise<{ host: InstanceHost; backend: SelectedBackend; modelInfos: readonly ModelInfo[] }> {
+    const host = new InstanceHost(options.index, options.events);
+    const first = new Promise<InstanceMessage | { kind: 'exit'; reason: string }>((resolve) => {
+      host.readyWaiter = resolve;
+    });
+    host.channel = openChannel(
+      options.isolation,
+      { onMessage: (message) => host.onMessage(message), onExit: (reason) => host.onExit(reason) },
+      options.entry,
+    );
+    host.channel.post({ kind: 'init', backend: options.backend, models: options.models });
+    const reply = await first;
+    if (reply.kind === 'ready') return { host, backend: reply.backend, modelInfos: reply.modelInfos };
+    await host.kill();
+    const prefix = `model instance ${options.index} (${options.isolation})`;
+    if (reply.kind === 'init_failed' && reply.errorClass === 'model_load' && reply.where !== undefined) {
+      throw new InputError(reply.where, reply.message);
+    }
+    if (reply.kind === 'init_failed') throw new TargetUnavailableError(`${prefix}: ${reply.message}`);
+    if (reply.kind === 'exit') throw new TargetUnavailableError(`${prefix} ended during start-up: ${reply.reason}`);
+    throw new TargetUnavailableError(`${prefix} answered "${reply.kind}" before it was ready`);
+  }
+
+  get isAlive(): boolean {
+    return this.alive;
+  }
+
+  get pid(): number {
+    return this.channel.pid;
+  }
+
+  get threadId(): number | null {
+    return this.channel.threadId;
+  }
+
+  get isolation(): Isolation {
+    return this.channel.isolation;
+  }
+
+  run(message: RunMessage): void {
+    this.channel.post(message);
+  }
+
+  memory(): Promise<InstanceMemory> {
+    if (!this.alive) return Promise.reject(new TargetUnavailableError(`model instance ${this.index} is gone: ${this.exitReason ?? ''}`));
+    const id = this.nextMemoryId++;
+    return new Promise<InstanceMemory>((resolve, reject) => {
+      this.memoryRequests.set(id, { resolve, reject });
+      this.channel.post({ kind: 'memory', id });
+    });
+  }
+
+  /** Asks the instance to dispose its models and exit; kills it if it has not after `graceMs`. */
+  async close(graceMs: number): Promise<void> {
+    if (!this.alive) return;
+    this.channel.post({ kind: 'close' });
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), graceMs);
+    });
+    const outcome = await Promise.race([this.channel.exited, timedOut]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') await this.channel.kill();
+  }
+
+  kill(): Promise<void> {
+    return this.channel.kill();
+  }
+
+  private onMessage(message: InstanceMessage): void {
+    switch (message.kind) {
+      case 'done':
+      case 'failed':
+        this.events.onResult(this.index, message);
+        return;
+      case 'memory': {
+        const request = this.memoryRequests.get(message.id);
+        this.memoryRequests.delete(message.id);
+        request?.resolve({ numTensors: message.numTensors, numBytes: message.numBytes });
+        return;
+      }
+      case 'ready':
+      case 'init_failed':
+        this.readyWaiter?.(message);
+        this.readyWaiter = undefined;
+        return;
+    }
+  }
+
+  private onExit(reason: string): void {
+    this.alive = false;
+    this.exitReason = reason;
+    for (const request of this.memoryRequests.values()) request.reject(new TargetUnavailableError(`model instance ${this.index} is gone: ${reason}`));
+    this.memoryRequests.clear();
+    if (this.readyWaiter) {
+      this.readyWaiter({ kind: 'exit', reason });
+      this.readyWaiter = undefined;
+      return;
+    }
+    this.events.onExit(this.index, reason);
+  }
+}

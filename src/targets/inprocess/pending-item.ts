@@ -1,0 +1,96 @@
+/**
+ * One item on its way through the in-process target, and the ItemResults built from a batch's
+ * stamps. Stage times accumulate on the item, so a pipeline item carries its classify part into
+ * the generate batch.
+ */
+import type { Technique } from '../../models/taxonomy.js';
+import type { ItemResult, Stage } from '../target.js';
+import type { QueuedItem } from './batcher.js';
+import type { DoneMessage } from './protocol.js';
+
+export interface PendingItem extends QueuedItem {
+  tEnqueueMs: number;
+  readonly stage: Stage;
+  readonly text: string;
+  readonly tArrivalMs: number;
+  /** Part of a static batch: its next stage runs as one call of the same items. */
+  readonly inStaticBatch: boolean;
+  intent: string;
+  techniques: readonly Technique[];
+  /** Queue and inference time of the stages already done (pipeline). */
+  queueMs: number;
+  inferenceMs: number;
+  readonly resolve: (result: ItemResult) => void;
+}
+
+// Promise executors capture their resolve here, so creating an item allocates no closure.
+let capturedResolve: ((result: ItemResult) => void) | undefined;
+const captureResolve = (resolve: (result: ItemResult) => void): void => {
+  capturedResolve = resolve;
+};
+
+export function newPendingItem(
+  stage: Stage,
+  text: string,
+  tArrivalMs: number,
+  inStaticBatch: boolean,
+  intent: string,
+  techniques: readonly Technique[],
+): { item: PendingItem; result: Promise<ItemResult> } {
+  const result = new Promise<ItemResult>(captureResolve);
+  const item: PendingItem = {
+    tEnqueueMs: 0,
+    stage,
+    text,
+    tArrivalMs,
+    inStaticBatch,
+    intent,
+    techniques,
+    queueMs: 0,
+    inferenceMs: 0,
+    resolve: capturedResolve as (result: ItemResult) => void,
+  };
+  return { item, result };
+}
+
+/** Adds this batch's queue and inference time to the item (before its next stage). */
+export function addStageTimes(item: PendingItem, done: DoneMessage): void {
+  item.queueMs += done.tDispatchMs - item.tEnqueueMs;
+  item.inferenceMs += done.tDoneMs - done.tDispatchMs;
+}
+
+export function classifyResult(item: PendingItem, done: DoneMessage, batchSize: number, tResponseMs: number): ItemResult {
+  return {
+    ok: true,
+    tArrivalMs: item.tArrivalMs,
+    tResponseMs,
+    queueMs: item.queueMs + done.tDispatchMs - item.tEnqueueMs,
+    inferenceMs: item.inferenceMs + done.tDoneMs - done.tDispatchMs,
+    batchSize,
+  };
+}
+
+export function generateResult(item: PendingItem, done: DoneMessage, index: number, batchSize: number, tResponseMs: number): ItemResult {
+  const steps = done.stepTimesMs;
+  const first = steps[0];
+  const last = steps[steps.length - 1];
+  const output = done.outputs[index] as { tokenCount?: number } | undefined;
+  return {
+    ...classifyResult(item, done, batchSize, tResponseMs),
+    ...(first !== undefined && { ttftMs: first - done.tDispatchMs }),
+    ...(first !== undefined && last !== undefined && steps.length > 1 && { itlMs: (last - first) / (steps.length - 1) }),
+    ...(output?.tokenCount !== undefined && { outputTokens: output.tokenCount }),
+  };
+}
+
+export function failedResult(item: PendingItem, errorClass: string, batchSize: number, tResponseMs: number): ItemResult {
+  return {
+    ok: false,
+    errorClass,
+    tArrivalMs: item.tArrivalMs,
+    tResponseMs,
+    queueMs: item.queueMs,
+    inferenceMs: item.inferenceMs,
+    batchSize,
+  };
+}

@@ -1,0 +1,244 @@
+/**
+ * In-process target: TF.js models in N instances (worker threads or child processes) behind a
+ * dynamic batcher on the main thread. The main thread only stamps, queues and routes results;
+ * inference never runs on it, so the load driver's clock is never held up by a batch.
+ */
+import { TargetUnavailableError } from '../../errors.js';
+import { epochNowMs } from '../../metrics/clock.js';
+import type { ClassifyOutput, ModelInfo, ModelSpec } from '../../models/types.js';
+import { chooseTechniques } from '../../models/techniques.js';
+import type { BackendReport } from '../../report/types.js';
+import type { BackendChoice } from '../../workload/types.js';
+import type { BatchingConfig, ItemResult, Stage, StaticBatchTarget, TargetInfo } from '../target.js';
+import { bareIntent } from './bare-intent.js';
+import { DynamicBatcher, type BatcherTimers } from './batcher.js';
+import { resolveIsolation, type IsolationChoice } from './channel.js';
+import { InstanceHost, type InstanceMemory } from './instance-host.js';
+import { addStageTimes, classifyResult, failedResult, generateResult, newPendingItem, type PendingItem } from './pending-item.js';
+import type { DoneMessage, FailedMessage, RunMessage } from './protocol.js';
+
+export interface InProcessOptions {
+  readonly backend: BackendChoice;
+  readonly instances: number;
+  /** 'auto' (default): child processes for the native tfjs-node backends, worker threads otherwise. */
+  readonly isolation?: IsolationChoice;
+  readonly models: { readonly classify?: ModelSpec; readonly generate?: ModelSpec };
+  /** How long close() lets an instance exit by itself before killing it. */
+  readonly closeGraceMs?: number;
+  /** The batcher's clock and timers (tests). */
+  readonly timers?: BatcherTimers;
+}
+
+type Lane = 'classify' | 'generate';
+
+interface InFlightBatch {
+  readonly id: number;
+  readonly lane: Lane;
+  readonly items: PendingItem[];
+}
+
+export interface InstanceLoss {
+  readonly index: number;
+  readonly reason: string;
+  /** Items of the batch it was running, returned as errorClass 'worker_exit'. */
+  readonly itemsLost: number;
+}
+
+export async function createInProcessTarget(options: InProcessOptions): Promise<InProcessTarget> {
+  if (!Number.isInteger(options.instances) || options.instances < 1) {
+    throw new RangeError(`instances must be a positive integer, got ${options.instances}`);
+  }
+  const isolation = resolveIsolation(options.backend, options.isolation ?? 'auto');
+  const target = new InProcessTarget(options);
+  const started = await Promise.allSettled(
+    Array.from({ length: options.instances }, (_, index) =>
+      InstanceHost.start({ index, isolation, backend: options.backend, models: options.models, events: target }),
+    ),
+  );
+  const hosts = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value.host] : []));
+  const failure = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  const first = started[0];
+  if (failure || first?.status !== 'fulfilled') {
+    await Promise.all(hosts.map((h) => h.kill()));
+    throw failure?.reason ?? new TargetUnavailableError('no model instance started');
+  }
+  target.attach(hosts, { ...first.value.backend, instances: options.instances, isolation }, first.value.modelInfos);
+  return target;
+}
+
+export class InProcessTarget implements StaticBatchTarget {
+  private description: string;
+  private backendReport: BackendReport | undefined;
+  private modelInfos: readonly ModelInfo[] = [];
+  private hosts: InstanceHost[] = [];
+  private readonly batcher: DynamicBatcher<Lane, PendingItem>;
+  private readonly inFlight: (InFlightBatch | undefined)[];
+  private readonly lost: InstanceLoss[] = [];
+  private maxNewTokens = 16;
+  private nextBatchId = 1;
+  private closed = false;
+
+  /** Use createInProcessTarget(); the constructor only wires the batcher. */
+  constructor(private readonly options: InProcessOptions) {
+    this.description = `in-process TF.js (${options.backend}, ${options.instances} instances)`;
+    this.inFlight = new Array<InFlightBatch | undefined>(options.instances).fill(undefined);
+    this.batcher = new DynamicBatcher<Lane, PendingItem>({
+      lanes: ['classify', 'generate'],
+      slots: options.instances,
+      dispatch: (lane, items, slot) => this.dispatch(lane, items, slot),
+      ...(options.timers && { timers: options.timers }),
+    });
+  }
+
+  /** Called once by createInProcessTarget when every instance is ready. */
+  attach(hosts: InstanceHost[], backend: BackendReport, models: readonly ModelInfo[]): void {
+    this.hosts = hosts;
+    this.backendReport = backend;
+    this.modelInfos = models;
+    this.description = `in-process TF.js ${backend.name} (${backend.instances} ${backend.isolation} instances)`;
+  }
+
+  get info(): TargetInfo {
+    return { kind: 'inprocess', description: this.description };
+  }
+
+  /** Which backend runs (and why earlier ones were skipped), as reported by instance 0. */
+  get backend(): BackendReport {
+    if (!this.backendReport) throw new TargetUnavailableError('the in-process target has not started');
+    return this.backendReport;
+  }
+
+  get models(): readonly ModelInfo[] {
+    return this.modelInfos;
+  }
+
+  /** Instances that exited while the target was open, and why. */
+  get instanceLosses(): readonly InstanceLoss[] {
+    return this.lost;
+  }
+
+  /** Each instance's process id (a worker thread's is this process's) and thread id. */
+  get instanceIds(): readonly { readonly pid: number; readonly threadId: number | null }[] {
+    return this.hosts.map((h) => ({ pid: h.pid, threadId: h.threadId }));
+  }
+
+  async configure(stage: Stage, config: BatchingConfig): Promise<void> {
+    const needs: readonly Lane[] = stage === 'pipeline' ? ['classify', 'generate'] : [stage];
+    for (const lane of needs) {
+      if (!this.options.models[lane]) throw new TargetUnavailableError(`stage "${stage}" needs a ${lane} model; this target was opened without one`);
+      this.batcher.configure(lane, { maxBatchSize: config.maxBatchSize, maxQueueDelayMs: config.maxQueueDelayMs });
+    }
+    if (stage !== 'classify') this.maxNewTokens = config.maxNewTokens;
+  }
+
+  submit(stage: Stage, text: string, tArrivalMs: number): Promise<ItemResult> {
+    const { item, result } = this.newItem(stage, text, tArrivalMs, false);
+    if (this.closed || this.batcher.liveSlots === 0) item.resolve(failedResult(item, this.closed ? 'target_closed' : 'worker_exit', 0, epochNowMs()));
+    else this.batcher.enqueue(stage === 'generate' ? 'generate' : 'classify', item);
+    return result;
+  }
+
+  submitBatch(stage: Stage, texts: readonly string[], tArrivalMs: number): Promise<ItemResult[]> {
+    const items: PendingItem[] = [];
+    const results: Promise<ItemResult>[] = [];
+    for (const text of texts) {
+      const { item, result } = this.newItem(stage, text, tArrivalMs, true);
+      items.push(item);
+      results.push(result);
+    }
+    if (this.closed || this.batcher.liveSlots === 0) this.failAll(items, this.closed ? 'target_closed' : 'worker_exit', 0);
+    else if (items.length > 0) this.batcher.enqueueBatch(stage === 'generate' ? 'generate' : 'classify', items);
+    return Promise.all(results);
+  }
+
+  /** Live tensors per instance (a leak shows as a count that grows between steps). */
+  memory(): Promise<InstanceMemory[]> {
+    return Promise.all(this.hosts.filter((h) => h.isAlive).map((h) => h.memory()));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.batcher.close();
+    this.failAll(this.batcher.drain(), 'target_closed', 0);
+    await Promise.all(this.hosts.map((h) => h.close(this.options.closeGraceMs ?? 2000)));
+  }
+
+  /** InstanceHostEvents: a batch came back. */
+  onResult(slot: number, message: DoneMessage | FailedMessage): void {
+    const tResponseMs = epochNowMs();
+    const batch = this.inFlight[slot];
+    if (!batch || batch.id !== message.id) return;
+    this.inFlight[slot] = undefined;
+    this.batcher.release(slot);
+    const { items } = batch;
+    if (message.kind === 'failed') {
+      this.failAll(items, message.errorClass, items.length, tResponseMs);
+      return;
+    }
+    if (batch.lane === 'generate') {
+      for (let i = 0; i < items.length; i++) {
+        const item = items[i] as PendingItem;
+        item.resolve(generateResult(item, message, i, items.length, tResponseMs));
+      }
+      return;
+    }
+    this.completeClassify(items, message, tResponseMs);
+  }
+
+  /** InstanceHostEvents: an instance is gone; its batch fails as worker_exit, never hangs. */
+  onExit(slot: number, reason: string): void {
+    const batch = this.inFlight[slot];
+    this.inFlight[slot] = undefined;
+    this.batcher.retire(slot);
+    if (this.closed) return;
+    this.lost.push({ index: slot, reason, itemsLost: batch?.items.length ?? 0 });
+    if (batch) this.failAll(batch.items, 'worker_exit', batch.items.length);
+    if (this.batcher.liveSlots === 0) this.failAll(this.batcher.drain(), 'worker_exit', 0);
+  }
+
+  private completeClassify(items: PendingItem[], done: DoneMessage, tResponseMs: number): void {
+    const outputs = done.outputs as readonly ClassifyOutput[];
+    let nextStage: PendingItem[] | undefined;
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i] as PendingItem;
+      if (item.stage === 'classify') {
+        item.resolve(classifyResult(item, done, items.length, tResponseMs));
+        continue;
+      }
+      addStageTimes(item, done);
+      item.intent = outputs[i]?.label ?? item.intent;
+      item.techniques = chooseTechniques(item.intent);
+      if (item.inStaticBatch) (nextStage ??= []).push(item);
+      else this.batcher.enqueue('generate', item);
+    }
+    if (nextStage) this.batcher.enqueueBatch('generate', nextStage);
+  }
+
+  private dispatch(lane: Lane, items: PendingItem[], slot: number): void {
+    const id = this.nextBatchId++;
+    this.inFlight[slot] = { id, lane, items };
+    const host = this.hosts[slot] as InstanceHost;
+    const message: RunMessage =
+      lane === 'classify'
+        ? { kind: 'run', id, task: 'classify', inputs: items.map((item) => item.text) }
+        : {
+            kind: 'run',
+            id,
+            task: 'generate',
+            inputs: items.map((item) => ({ text: item.text, intent: item.intent, techniques: item.techniques })),
+            maxNewTokens: this.maxNewTokens,
+          };
+    host.run(message);
+  }
+
+  private newItem(stage: Stage, text: string, tArrivalMs: number, inStaticBatch: boolean) {
+    if (stage !== 'generate') return newPendingItem(stage, text, tArrivalMs, inStaticBatch, '', []);
+    const intent = bareIntent(text);
+    return newPendingItem(stage, text, tArrivalMs, inStaticBatch, intent, chooseTechniques(intent));
+  }
+
+  private failAll(items: readonly PendingItem[], errorClass: string, batchSize: number, tResponseMs: number = epochNowMs()): void {
+    for (const item of items) item.resolve(failedResult(item, errorClass, batchSize, tResponseMs));
+  }
+}
