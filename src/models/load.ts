@@ -1,0 +1,87 @@
+/**
+ * Entry point for the engine: a ModelSpec in, a ready ModelRuntime out. Built-in `small` models
+ * are committed folders under models/; `base` ones are built from a seed into spec.cacheDir.
+ */
+import { join, resolve } from 'node:path';
+import { builtinModelDirOf } from './base/builtin-dir.js';
+import type * as tfTypes from '@tensorflow/tfjs';
+import { InputError, PipebenchError } from '../errors.js';
+import './layers.js';
+import { loadBaseModel } from './base/load-base.js';
+import { classifierRuntime } from './classifier-runtime.js';
+import { fsLoadHandler } from './fs-io.js';
+import { generatorRuntime } from './generator-runtime.js';
+import { readManifest, type Manifest } from './manifest.js';
+import { loadTokenizer, loadVocab } from './tokenizers.js';
+import type { ModelInfo, ModelRuntime, ModelSpec } from './types.js';
+
+type TF = typeof tfTypes;
+
+/** Absolute path of models/<name>; this file sits two levels below the repo root in src/ and dist/. */
+export function builtinModelDir(name: string): string {
+  return builtinModelDirOf(name);
+}
+
+function modelError(path: string, what: string, err: unknown): PipebenchError {
+  if (err instanceof PipebenchError) return err;
+  const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
+  return new InputError(path, `cannot load ${what} (${message})`, { cause: err });
+}
+
+async function loadLayers(tf: TF, dir: string, modelFile: string): Promise<tfTypes.LayersModel> {
+  try {
+    return await tf.loadLayersModel(fsLoadHandler(dir, modelFile));
+  } catch (err) {
+    throw modelError(join(dir, modelFile), 'a TF.js layers model', err);
+  }
+}
+
+async function loadGraph(tf: TF, dir: string, modelFile: string): Promise<tfTypes.GraphModel> {
+  try {
+    return await tf.loadGraphModel(fsLoadHandler(dir, modelFile));
+  } catch (err) {
+    throw modelError(join(dir, modelFile), 'a TF.js graph model', err);
+  }
+}
+
+function infoOf(manifest: Manifest, dir: string, parameters: number): ModelInfo {
+  return {
+    name: manifest.name,
+    task: manifest.task,
+    version: manifest.version,
+    format: manifest.format,
+    size: manifest.size,
+    parameters,
+    maxSequenceLength: manifest.maxSequenceLength,
+    dir,
+  };
+}
+
+function graphParameters(model: tfTypes.GraphModel): number {
+  return Object.values(model.weights).reduce((n, ts) => n + ts.reduce((m, t) => m + t.size, 0), 0);
+}
+
+/** Load a model folder with manifest.json (a built-in small model or a user's). */
+export async function loadModelDir(tf: TF, dir: string): Promise<ModelRuntime> {
+  const manifest = readManifest(dir);
+  if (manifest.task === 'generate') {
+    const inputVocab = loadVocab(join(dir, manifest.tokenizer.file));
+    const outputVocab = loadVocab(join(dir, manifest.outputVocabFile));
+    const model = await loadLayers(tf, dir, manifest.modelFile);
+    return generatorRuntime(tf, model, inputVocab, outputVocab, infoOf(manifest, dir, model.countParams()));
+  }
+  const tokenizer = loadTokenizer(dir, manifest.tokenizer);
+  if (manifest.format === 'layers') {
+    const model = await loadLayers(tf, dir, manifest.modelFile);
+    const info = infoOf(manifest, dir, model.countParams());
+    return classifierRuntime(tf, { kind: 'layers', model }, tokenizer, manifest, info);
+  }
+  const model = await loadGraph(tf, dir, manifest.modelFile);
+  return classifierRuntime(tf, { kind: 'graph', model }, tokenizer, manifest, infoOf(manifest, dir, graphParameters(model)));
+}
+
+export async function loadModel(tf: TF, spec: ModelSpec): Promise<ModelRuntime> {
+  if (spec.kind === 'dir') return loadModelDir(tf, resolve(spec.dir));
+  if (spec.size === 'small') return loadModelDir(tf, builtinModelDir(spec.name));
+  return loadBaseModel(tf, spec.name, resolve(spec.cacheDir));
+}
