@@ -188,3 +188,16 @@ export interface GpuStepReport {
   readonly processesAtEnd: ComputeAppsResult | null;
   readonly notes: readonly string[];
 }
+
+/** A running GPU sampler (live nvidia-smi or a replayed trace); the seam the run loop sees. */
+export interface Sampler {
+  readonly source: SamplerSource;
+  /** The nvidia-smi process while one runs; null for replay or when none could start. */
+  readonly pid: number | null;
+  /** Samples so far, in arrival order (time order per GPU). */
+  samples(): readonly GpuSample[];
+  /** True once a first sample arrived; false when the sampler gave up before that. */
+  readonly ready: Promise<boolean>;
+  /** Stop sampling (the nvidia-smi process is gone when this resolves); idempotent. */
+  stop(): Promise<SamplerResult>;
+}
