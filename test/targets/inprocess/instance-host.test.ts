@@ -54,7 +54,7 @@ describe('instance start-up and exit', () => {
     expect(exitReason).toMatch(/worker thread exited with code/);
   });
 
-  it('a forced backend that cannot start fails the target with the instance's reason', async () => {
+  it('a forced backend that cannot start fails the target with the instance reason', async () => {
     const attempt = createInProcessTarget({ backend: 'tensorflow', instances: 1, models: {} });
     await expect(attempt).rejects.toBeInstanceOf(TargetUnavailableError);
     await expect(attempt).rejects.toThrow(/model instance 0 \(process\): TF\.js backend "tensorflow" is unavailable: .*@tensorflow\/tfjs-node/);
