@@ -24,3 +24,18 @@ export function parseH100Trace(): GpuSample[] {
   }
   return samples;
 }
+
+/** Running and not a zombie: an orphan killed after its parent died waits, dead, for init to reap it. */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return process.platform !== 'linux';
+  }
+}

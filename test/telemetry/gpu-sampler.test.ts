@@ -4,20 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { liveChildPids } from '../../src/telemetry/child-registry.js';
 import { startNvidiaSmiSampler, type NvidiaSmiSamplerOptions } from '../../src/telemetry/gpu-sampler.js';
 import type { SamplerResult } from '../../src/telemetry/types.js';
-import { FAKE_BIN_DIR } from './fixtures.js';
+import { FAKE_BIN_DIR, isAlive } from './fixtures.js';
 
 function envWith(scenario: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   // Only the fake and the basic tools: a real nvidia-smi on this host must not answer instead.
   return { ...process.env, PATH: `${join(FAKE_BIN_DIR, scenario)}:/usr/bin:/bin`, ...extra };
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 const fast: NvidiaSmiSamplerOptions = { intervalMs: 20, startupTimeoutMs: 1500, stallTimeoutMs: 400, stopGraceMs: 300 };
@@ -28,7 +19,7 @@ async function runScenario(scenario: string, runMs: number, extra: Record<string
   const pid = sampler.pid;
   await sleep(runMs);
   const result = await sampler.stop();
-  if (pid !== null) expect(isRunning(pid)).toBe(false);
+  if (pid !== null) expect(isAlive(pid)).toBe(false);
   expect(liveChildPids()).toEqual([]);
   return { result, pid };
 }
@@ -47,7 +38,7 @@ describe('startNvidiaSmiSampler with a working nvidia-smi', () => {
     expect(result.samples[0]).toMatchObject({ gpuIndex: 0, name: 'NVIDIA H100 80GB HBM3', powerW: 101.82 });
     expect(result.lines.garbage).toBe(0);
     expect(result.parseMs).toBeGreaterThan(0);
-    expect(isRunning(sampler.pid!)).toBe(false);
+    expect(isAlive(sampler.pid!)).toBe(false);
     expect(await sampler.stop()).toBe(result);
   });
 
@@ -81,7 +72,7 @@ describe('startNvidiaSmiSampler when nvidia-smi misbehaves', () => {
   it('hang after some lines: partial, killed', async () => {
     const sampler = await startNvidiaSmiSampler({ ...fast, env: envWith('hang', { FAKE_NVSMI_LINES: '3' }) });
     await sleep(900);
-    expect(isRunning(sampler.pid!)).toBe(false); // killed by the stall watchdog, before stop()
+    expect(isAlive(sampler.pid!)).toBe(false); // killed by the stall watchdog, before stop()
     const result = await sampler.stop();
     expect(result.status).toBe('partial');
     expect(result.samples).toHaveLength(3);
