@@ -118,7 +118,8 @@ async function runStep(
     const loop = runClosedLoop({
       target,
       stage: step.stage,
-      concurrency: step.concurrency,
+      // Step.concurrency counts items; in static mode the driver keeps whole batches in flight.
+      concurrency: step.mode === 'static' ? Math.max(1, Math.floor(step.concurrency / step.batchSize)) : step.concurrency,
       texts,
       warmup: step.warmup,
       measure: step.measure,
