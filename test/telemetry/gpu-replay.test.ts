@@ -1,0 +1,56 @@
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../../src/errors.js';
+import { summarizeGpuWindow } from '../../src/telemetry/gpu-aggregate.js';
+import { startReplaySampler } from '../../src/telemetry/gpu-replay.js';
+import { H100_TRACE, utc } from './fixtures.js';
+
+const UTC = { kind: 'offset', offsetMinutes: 0 } as const;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const traceStartMs = utc('2026-11-26T18:48:38.682');
+
+describe('startReplaySampler', () => {
+  it('feeds the trace at its pace, re-based onto now', async () => {
+    const before = performance.timeOrigin + performance.now();
+    const sampler = await startReplaySampler(H100_TRACE, { speed: 50, timeZone: UTC });
+    expect(await sampler.ready).toBe(true);
+    await sleep(200);
+    const soFar = sampler.samples().length;
+    expect(soFar).toBeGreaterThan(20); // ~10 s of trace at 50x
+    expect(soFar).toBeLessThan(400);
+    const result = await sampler.stop();
+    expect(result.status).toBe('ok');
+    expect(result.source).toBe('replay');
+    expect(result.samples[0]!.tMs).toBeGreaterThanOrEqual(before);
+    expect(result.samples[0]!.tMs).toBeLessThan(before + 1000);
+    expect(result.intervalMs).toBeCloseTo(100 / 50, 0);
+    await sleep(50);
+    expect(sampler.samples().length).toBe(result.samples.length); // nothing after stop
+  });
+
+  it('replays the whole ramp; the classifier window aggregates as in the recording', async () => {
+    const speed = 100;
+    const sampler = await startReplaySampler(H100_TRACE, { speed, timeZone: UTC });
+    const startedAtMs = sampler.samples()[0]!.tMs;
+    await sleep(800);
+    const result = await sampler.stop();
+    expect(result.samples).toHaveLength(696);
+    expect(result.status).toBe('partial');
+    expect(result.reason).toMatch(/^the replayed trace ended \d+\.\d s into the run$/);
+    const rebased = (stamp: string) => startedAtMs + (utc(`2026-11-26T${stamp}`) - traceStartMs) / speed;
+    const [gpu] = summarizeGpuWindow(result.samples, rebased('18:49:00.1'), rebased('18:49:13.9'));
+    expect(gpu!.samples).toBe(137);
+    expect(gpu!.utilPct!.max).toBe(99);
+    expect(gpu!.powerW!.max).toBeGreaterThan(680);
+  });
+
+  it('refuses a missing trace or one without timestamps, naming the flag', async () => {
+    await expect(startReplaySampler('/no/such/trace.csv')).rejects.toThrow(InputError);
+    const dir = mkdtempSync(join(tmpdir(), 'pipebench-replay-'));
+    const noStamps = join(dir, 'trace.csv');
+    writeFileSync(noStamps, 'index, utilization.gpu [%]\n0, 5\n0, 7\n');
+    await expect(startReplaySampler(noStamps)).rejects.toThrow(/--gpu-trace: .* no timestamp column/);
+  });
+});
