@@ -191,7 +191,11 @@ export class InProcessTarget implements StaticBatchTarget {
     const batch = this.inFlight[slot];
     this.inFlight[slot] = undefined;
     this.batcher.retire(slot);
-    if (this.closed) return;
+    if (this.closed) {
+      // close() while a batch ran: its items still come back, as target_closed.
+      if (batch) this.failAll(batch.items, 'target_closed', batch.items.length);
+      return;
+    }
     this.lost.push({ index: slot, reason, itemsLost: batch?.items.length ?? 0 });
     if (batch) this.failAll(batch.items, 'worker_exit', batch.items.length);
     if (this.batcher.liveSlots === 0) this.failAll(this.batcher.drain(), 'worker_exit', 0);

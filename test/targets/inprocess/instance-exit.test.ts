@@ -51,4 +51,21 @@ describe('in-process target with child-process instances', () => {
       await target.close();
     }
   });
+
+  it('close() during a batch returns its items as target_closed and still ends the child', async () => {
+    const target = await createInProcessTarget({
+      backend: 'wasm',
+      instances: 1,
+      isolation: 'process',
+      closeGraceMs: 200,
+      models: { classify: classifier },
+    });
+    const pid = target.instanceIds[0]!.pid;
+    const running = target.submitBatch('classify', texts(128), epochNowMs());
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await target.close();
+    const results = await running;
+    expect(results.every((r) => r.ok || r.errorClass === 'target_closed')).toBe(true);
+    expect(processExists(pid)).toBe(false);
+  });
 });
