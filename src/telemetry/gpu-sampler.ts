@@ -33,6 +33,8 @@ export interface NvidiaSmiSamplerOptions {
   readonly garbageLimit?: number;
   readonly clock?: Clock;
   readonly onSample?: (sample: GpuSample) => void;
+  /** Every raw line as printed, header included (`gpu record` writes these to its trace file). */
+  readonly onLine?: (line: string) => void;
 }
 
 const DEVICE_ERROR_GRACE_MS = 250;
@@ -126,6 +128,7 @@ class NvidiaSmiStream implements Sampler {
   private onLine(line: string): void {
     const now = this.clock();
     this.lastLineAtMs = now;
+    this.options.onLine?.(line);
     this.ingest.ingest(line, now);
     const counts = this.ingest.counts();
     if (this.ingest.firstDeviceError !== null && counts.deviceErrors === 1) {
