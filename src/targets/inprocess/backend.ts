@@ -21,13 +21,23 @@ interface Candidate {
   readonly packageName: string;
   /** The name TF.js registers the backend under. */
   readonly tfName: string;
+  readonly load: () => Promise<Record<string, unknown>>;
 }
 
+// The native packages are optional and usually absent: a specifier in a variable keeps bundlers
+// from trying to resolve them. wasm is imported literally so a bundle carries it.
+const importOptional = (specifier: string): Promise<Record<string, unknown>> => import(specifier);
+
 const CANDIDATES = {
-  'tensorflow-gpu': { packageName: '@tensorflow/tfjs-node-gpu', tfName: 'tensorflow' },
-  tensorflow: { packageName: '@tensorflow/tfjs-node', tfName: 'tensorflow' },
-  wasm: { packageName: '@tensorflow/tfjs-backend-wasm', tfName: 'wasm' },
-  cpu: { packageName: '@tensorflow/tfjs-backend-cpu', tfName: 'cpu' },
+  'tensorflow-gpu': {
+    packageName: '@tensorflow/tfjs-node-gpu',
+    tfName: 'tensorflow',
+    load: () => importOptional('@tensorflow/tfjs-node-gpu'),
+  },
+  tensorflow: { packageName: '@tensorflow/tfjs-node', tfName: 'tensorflow', load: () => importOptional('@tensorflow/tfjs-node') },
+  wasm: { packageName: '@tensorflow/tfjs-backend-wasm', tfName: 'wasm', load: () => import('@tensorflow/tfjs-backend-wasm') },
+  // @tensorflow/tfjs registers the pure-JS backend itself.
+  cpu: { packageName: '@tensorflow/tfjs-backend-cpu', tfName: 'cpu', load: () => Promise.resolve({}) },
 } as const satisfies Record<ConcreteBackend, Candidate>;
 
 export const WASM_DIR_ENV = 'PIPEBENCH_WASM_DIR';
@@ -76,7 +86,7 @@ async function tryBackend(
   skipped: readonly { backend: string; reason: string }[],
 ): Promise<SelectedBackend> {
   const candidate: Candidate = CANDIDATES[backend];
-  const loaded: Record<string, unknown> = await import(candidate.packageName);
+  const loaded = await candidate.load();
   if (backend === 'wasm') {
     const dir = options.wasmDir ?? wasmDir();
     if (!existsSync(join(dir, WASM_FILE))) throw new Error(`${WASM_FILE} not found in ${dir} (set ${WASM_DIR_ENV})`);
