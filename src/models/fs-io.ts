@@ -127,7 +127,8 @@ export function fsLoadHandler(dir: string, modelFile = 'model.json'): io.IOHandl
         specs.push(...group.weights);
         buffers.push(...parts);
       }
-      const weightData = joinWeightData(buffers.map((b) => b.slice().buffer as ArrayBuffer));
+      // Small Buffers are views into Node's shared pool: copy out exactly their own bytes.
+      const weightData = joinWeightData(buffers.map((b) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer));
       return {
         modelTopology: json.modelTopology,
         format: json.format,

@@ -15,7 +15,6 @@ import { mulberry32, shuffle } from './rng.js';
 import { flag, readCorpus, REPO_ROOT, useBackend, type Example } from './common.js';
 
 const MAX_SEQUENCE_LENGTH = 64;
-const TRAIN_LENGTH = 40; // longest corpus prompt is ~36 words; padding beyond does not change outputs
 const BATCH = 32;
 
 function batchTensors(vocab: WordVocab, examples: readonly Example[], length: number): [tf.Tensor2D, tf.Tensor1D] {
@@ -61,7 +60,10 @@ async function main(): Promise<void> {
     const order = shuffle(rand, [...train]);
     let lossSum = 0;
     for (let i = 0; i < order.length; i += BATCH) {
-      const [ids, labels] = batchTensors(vocab, order.slice(i, i + BATCH), TRAIN_LENGTH);
+      // Pad each batch only to its longest prompt: padding is masked, so outputs do not change.
+      const chunk = order.slice(i, i + BATCH);
+      const length = 1 + Math.max(...chunk.map((e) => vocab.wordIds(e.text, MAX_SEQUENCE_LENGTH - 1).length));
+      const [ids, labels] = batchTensors(vocab, chunk, length);
       const loss = optimizer.minimize(() => {
         const probs = model.apply(ids, { training: true }) as tf.Tensor;
         const picked = tf.sum(tf.mul(tf.oneHot(labels, INTENTS.length), tf.log(tf.clipByValue(probs, 1e-7, 1))), 1);
@@ -69,6 +71,7 @@ async function main(): Promise<void> {
       }, true);
       lossSum += loss!.dataSync()[0]! * Math.min(BATCH, order.length - i);
       tf.dispose([ids, labels, loss!]);
+      if ((i / BATCH) % 20 === 19) console.log(`  batch ${i / BATCH + 1} loss ${(lossSum / (i + chunk.length)).toFixed(4)}`);
     }
     const seconds = ((performance.now() - started) / 1000).toFixed(0);
     console.log(`epoch ${epoch + 1}/${epochs} loss ${(lossSum / order.length).toFixed(4)} test acc ${accuracy(model, vocab, test).toFixed(4)} (${seconds} s)`);

@@ -82,6 +82,7 @@ async function main(): Promise<void> {
       lossSum += loss!.dataSync()[0]!;
       batches++;
       tf.dispose([prompt!, intent!, techniques!, decoderIds!, targets!, loss!]);
+      if (batches % 10 === 0) console.log(`  batch ${batches} loss ${(lossSum / batches).toFixed(4)}`);
     }
     console.log(`epoch ${epoch + 1}/${epochs} loss ${(lossSum / batches).toFixed(4)} (${((performance.now() - started) / 1000).toFixed(0)} s)`);
   }
