@@ -1,0 +1,103 @@
+/**
+ * GPU telemetry for one run, in the order a run needs it: inventory and sampler at the start,
+ * per-step summaries (with process memory at the step's boundaries), and the run-level record
+ * plus at most one warning at the end. Live nvidia-smi, a replayed trace, or off.
+ */
+import { queryComputeApps } from './compute-apps.js';
+import { summarizeGpuWindow } from './gpu-aggregate.js';
+import { readGpuInventory } from './gpu-inventory.js';
+import { gpuStepNotes } from './gpu-notes.js';
+import { startReplaySampler } from './gpu-replay.js';
+import { startNvidiaSmiSampler } from './gpu-sampler.js';
+import type { ComputeAppsResult, GpuInventoryResult, GpuStepReport, GpuTelemetryReport, GpuWindowOptions, Sampler, SamplerResult, TimeZoneRule } from './types.js';
+
+export type GpuTelemetryMode =
+  | { readonly kind: 'off' }
+  | { readonly kind: 'nvidia-smi'; readonly intervalMs?: number; readonly command?: string; readonly env?: NodeJS.ProcessEnv }
+  | { readonly kind: 'replay'; readonly tracePath: string; readonly speed?: number };
+
+export interface GpuTelemetryOptions {
+  readonly mode: GpuTelemetryMode;
+  readonly timeZone?: TimeZoneRule;
+  /** This run's processes for the per-process view (default: the harness). */
+  readonly ownPids?: () => readonly number[];
+}
+
+export interface GpuTelemetryOutcome {
+  readonly report: GpuTelemetryReport;
+  /** For harness health (parse and sampler cost); null when off. */
+  readonly samplerResult: SamplerResult | null;
+  /** One line for the run's warnings when telemetry is partial or absent; null otherwise. */
+  readonly warning: string | null;
+}
+
+export interface GpuTelemetrySession {
+  readonly sampler: Sampler | null;
+  readonly inventory: GpuInventoryResult;
+  /** GPU memory per process now (null when not sampling live nvidia-smi). */
+  processes(): Promise<ComputeAppsResult | null>;
+  /** A step's GPU summary over its time window; pass the process views taken at its boundaries. */
+  stepReport(startMs: number, endMs: number, window: GpuWindowOptions, processes?: { atStart: ComputeAppsResult | null; atEnd: ComputeAppsResult | null }): GpuStepReport;
+  finish(): Promise<GpuTelemetryOutcome>;
+}
+
+/** Never throws for a GPU problem; a replay trace that cannot be read is an InputError. */
+export async function startGpuTelemetry(options: GpuTelemetryOptions): Promise<GpuTelemetrySession> {
+  const { mode } = options;
+  const timeZone = options.timeZone ?? { kind: 'local' };
+  if (mode.kind === 'off') return session(null, { kind: 'unavailable', reason: 'GPU telemetry was turned off' }, null, options);
+  if (mode.kind === 'replay') {
+    const sampler = await startReplaySampler(mode.tracePath, { speed: mode.speed, timeZone });
+    return session(sampler, { kind: 'unavailable', reason: `replaying ${mode.tracePath}: no live inventory` }, null, options);
+  }
+  const inventory = await readGpuInventory({ command: mode.command, env: mode.env });
+  const sampler = await startNvidiaSmiSampler({ intervalMs: mode.intervalMs, command: mode.command, env: mode.env, timeZone });
+  return session(sampler, inventory, mode, options);
+}
+
+function session(
+  sampler: Sampler | null,
+  inventory: GpuInventoryResult,
+  live: Extract<GpuTelemetryMode, { kind: 'nvidia-smi' }> | null,
+  options: GpuTelemetryOptions,
+): GpuTelemetrySession {
+  let outcome: Promise<GpuTelemetryOutcome> | null = null;
+  return {
+    sampler,
+    inventory,
+    async processes() {
+      if (live === null || sampler === null || sampler.pid === null) return null;
+      return queryComputeApps({ command: live.command, env: live.env, ownPids: options.ownPids?.() ?? [process.pid] });
+    },
+    stepReport(startMs, endMs, window, processes) {
+      const gpus = sampler === null ? [] : summarizeGpuWindow(sampler.samples(), startMs, endMs, window);
+      return { gpus, processesAtStart: processes?.atStart ?? null, processesAtEnd: processes?.atEnd ?? null, notes: gpus.flatMap((gpu) => gpuStepNotes(gpu)) };
+    },
+    finish() {
+      outcome ??= finish(sampler, inventory);
+      return outcome;
+    },
+  };
+}
+
+async function finish(sampler: Sampler | null, inventory: GpuInventoryResult): Promise<GpuTelemetryOutcome> {
+  const inventoryFields = {
+    inventory: inventory.kind === 'ok' ? inventory.inventory : null,
+    inventoryReason: inventory.kind === 'ok' ? null : inventory.reason,
+  };
+  if (sampler === null) {
+    const report: GpuTelemetryReport = {
+      status: 'absent', reason: 'GPU telemetry was turned off', source: null, ...inventoryFields, fields: null, intervalMs: 0, samples: 0,
+      lines: { total: 0, samples: 0, garbage: 0, deviceErrors: 0 },
+    };
+    return { report, samplerResult: null, warning: null };
+  }
+  const result = await sampler.stop();
+  const report: GpuTelemetryReport = {
+    status: result.status, reason: result.reason, source: result.source, ...inventoryFields, fields: result.fields,
+    intervalMs: result.intervalMs, samples: result.samples.length, lines: result.lines,
+  };
+  const dropped = result.fields !== null && result.fields.dropped.length > 0 ? ` (fields this driver does not know, not sampled: ${result.fields.dropped.join(', ')})` : '';
+  const warning = result.status === 'ok' ? (dropped === '' ? null : `GPU telemetry${dropped}`) : `GPU telemetry ${result.status}: ${result.reason ?? 'no reason given'}${dropped}`;
+  return { report, samplerResult: result, warning };
+}

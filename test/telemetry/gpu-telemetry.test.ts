@@ -1,0 +1,58 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { startGpuTelemetry } from '../../src/telemetry/gpu-telemetry.js';
+import { FAKE_BIN_DIR, H100_TRACE, isAlive } from './fixtures.js';
+
+const env = (scenario: string) => ({ ...process.env, PATH: `${join(FAKE_BIN_DIR, scenario)}:/usr/bin:/bin` });
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const now = () => performance.timeOrigin + performance.now();
+
+describe('startGpuTelemetry', () => {
+  it('live: inventory, per-step summary with process memory, one clean record', async () => {
+    const telemetry = await startGpuTelemetry({ mode: { kind: 'nvidia-smi', intervalMs: 20, env: env('ok') }, ownPids: () => [450] });
+    expect(telemetry.inventory.kind).toBe('ok');
+    const atStart = await telemetry.processes();
+    const stepStart = now();
+    await sleep(250);
+    const stepEnd = now();
+    const atEnd = await telemetry.processes();
+    // The fake replays 2026 stamps; summarise the samples' own span as the "step".
+    const samples = telemetry.sampler!.samples();
+    const step = telemetry.stepReport(samples[0]!.tMs, samples.at(-1)!.tMs, { items: 10 }, { atStart, atEnd });
+    expect(stepEnd).toBeGreaterThan(stepStart);
+    expect(step.gpus[0]!.samples).toBe(samples.length);
+    expect(step.gpus[0]!.energyPerItemJ).not.toBeNull();
+    expect(step.processesAtStart).toMatchObject({ kind: 'ok', ownMemBytes: 1332 * 1024 * 1024 });
+    const outcome = await telemetry.finish();
+    expect(outcome.warning).toBeNull();
+    expect(outcome.report).toMatchObject({ status: 'ok', reason: null, source: 'nvidia-smi', inventoryReason: null });
+    expect(outcome.report.inventory?.driverVersion).toBe('580.159.04');
+    expect(isAlive(telemetry.sampler!.pid!)).toBe(false);
+    expect(await telemetry.finish()).toBe(outcome);
+  });
+
+  it('no GPU: the run goes on with one warning', async () => {
+    const telemetry = await startGpuTelemetry({ mode: { kind: 'nvidia-smi', env: env('missing') } });
+    expect(await telemetry.processes()).toBeNull();
+    expect(telemetry.stepReport(0, now(), {}).gpus).toEqual([]);
+    const outcome = await telemetry.finish();
+    expect(outcome.warning).toBe('GPU telemetry absent: nvidia-smi not found on PATH');
+    expect(outcome.report).toMatchObject({ status: 'absent', inventory: null, inventoryReason: 'nvidia-smi not found on PATH', samples: 0 });
+  });
+
+  it('replay: samples on the run clock, no inventory, no process view', async () => {
+    const started = now();
+    const telemetry = await startGpuTelemetry({ mode: { kind: 'replay', tracePath: H100_TRACE, speed: 20 }, timeZone: { kind: 'offset', offsetMinutes: 0 } });
+    await sleep(200);
+    const step = telemetry.stepReport(started, now(), {});
+    expect(step.gpus[0]!.samples).toBeGreaterThan(10);
+    expect(await telemetry.processes()).toBeNull();
+    const outcome = await telemetry.finish();
+    expect(outcome.report).toMatchObject({ status: 'ok', source: 'replay', inventory: null });
+  });
+
+  it('off: absent, no warning', async () => {
+    const outcome = await (await startGpuTelemetry({ mode: { kind: 'off' } })).finish();
+    expect(outcome).toMatchObject({ warning: null, samplerResult: null, report: { status: 'absent', source: null } });
+  });
+});
