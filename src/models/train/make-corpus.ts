@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { INTENTS } from '../taxonomy.js';
 import { PREFIXES, SLOTS, SUFFIXES, TEMPLATES } from './corpus-templates.js';
 import { mulberry32, pick, shuffle } from './rng.js';
+import { say } from './say.js';
 
 export interface CorpusLine {
   readonly text: string;
@@ -64,7 +65,7 @@ function main(): void {
   writeFileSync(out, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
   const lengths = lines.map((l) => l.text.length).sort((a, b) => a - b);
   const test = lines.filter((l) => l.split === 'test').length;
-  console.log(
+  say(
     `${lines.length} prompts (${test} test) -> ${out}\nchars: min ${lengths[0]} p50 ${percentile(lengths, 50)} ` +
       `p90 ${percentile(lengths, 90)} p99 ${percentile(lengths, 99)} max ${lengths[lengths.length - 1]}`,
   );

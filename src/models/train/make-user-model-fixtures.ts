@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { fsSaveHandler } from '../fs-io.js';
 import { REPO_ROOT } from './common.js';
+import { say } from './say.js';
 
 const LENGTH = 16;
 const WORDS = ['great', 'good', 'love', 'excellent', 'happy', 'nice', 'bad', 'awful', 'hate', 'terrible', 'sad', 'poor', 'the', 'movie', 'food', 'service', 'was', 'is', 'i', 'it', 'really', 'very', 'this', 'day'];
@@ -108,7 +109,7 @@ async function main(): Promise<void> {
   const encoded = await tf.io.encodeWeights(weights.map(([name, tensor]) => ({ name, tensor })));
   await fsSaveHandler(graphDir).save!({ modelTopology: graphTopology(vocabSize, dim), format: 'graph-model', generatedBy: 'pipebench make-user-model-fixtures', convertedBy: null, weightSpecs: encoded.specs, weightData: encoded.data });
   writeFileSync(join(graphDir, 'manifest.json'), JSON.stringify({ name: 'sentiment-graph', ...common, format: 'graph', inputs: [{ name: 'input_ids', feed: 'input_ids', dtype: 'int32' }], output: { name: 'probs', kind: 'probabilities' } }, null, 2) + '\n');
-  console.log(`wrote ${layersDir} and ${graphDir}`);
+  say(`wrote ${layersDir} and ${graphDir}`);
 }
 
 await main();

@@ -12,6 +12,7 @@ import { fsSaveHandler } from '../fs-io.js';
 import { INTENTS } from '../taxonomy.js';
 import { buildVocab, WordVocab } from '../vocab.js';
 import { mulberry32, shuffle } from './rng.js';
+import { say } from './say.js';
 import { flag, readCorpus, REPO_ROOT, useBackend, type Example } from './common.js';
 
 const MAX_SEQUENCE_LENGTH = 64;
@@ -71,10 +72,10 @@ async function main(): Promise<void> {
       }, true);
       lossSum += loss!.dataSync()[0]! * Math.min(BATCH, order.length - i);
       tf.dispose([ids, labels, loss!]);
-      if ((i / BATCH) % 20 === 19) console.log(`  batch ${i / BATCH + 1} loss ${(lossSum / (i + chunk.length)).toFixed(4)}`);
+      if ((i / BATCH) % 20 === 19) say(`  batch ${i / BATCH + 1} loss ${(lossSum / (i + chunk.length)).toFixed(4)}`);
     }
     const seconds = ((performance.now() - started) / 1000).toFixed(0);
-    console.log(`epoch ${epoch + 1}/${epochs} loss ${(lossSum / order.length).toFixed(4)} test acc ${accuracy(model, vocab, test).toFixed(4)} (${seconds} s)`);
+    say(`epoch ${epoch + 1}/${epochs} loss ${(lossSum / order.length).toFixed(4)} test acc ${accuracy(model, vocab, test).toFixed(4)} (${seconds} s)`);
   }
   const testAccuracy = accuracy(model, vocab, test);
   await model.save(fsSaveHandler(out));
@@ -95,7 +96,7 @@ async function main(): Promise<void> {
   writeFileSync(join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
   const metrics = { epochs, seed, parameters: model.countParams(), vocabSize: vocab.size, train: train.length, test: test.length, testAccuracy, trainSeconds: (performance.now() - started) / 1000, backend: tf.getBackend() };
   writeFileSync(join(out, 'metrics.json'), JSON.stringify(metrics, null, 2) + '\n');
-  console.log(JSON.stringify(metrics));
+  say(JSON.stringify(metrics));
 }
 
 await main();

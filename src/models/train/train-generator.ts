@@ -16,6 +16,7 @@ import { chooseTechniques } from '../techniques.js';
 import { buildVocab, CLS_ID, EOS_ID, splitWords, WordVocab } from '../vocab.js';
 import { enhancedText } from './enhanced-text.js';
 import { mulberry32, pick, shuffle } from './rng.js';
+import { say } from './say.js';
 import { flag, readCorpus, REPO_ROOT, useBackend, type Example } from './common.js';
 
 const PROMPT_LENGTH = 64;
@@ -82,9 +83,9 @@ async function main(): Promise<void> {
       lossSum += loss!.dataSync()[0]!;
       batches++;
       tf.dispose([prompt!, intent!, techniques!, decoderIds!, targets!, loss!]);
-      if (batches % 10 === 0) console.log(`  batch ${batches} loss ${(lossSum / batches).toFixed(4)}`);
+      if (batches % 10 === 0) say(`  batch ${batches} loss ${(lossSum / batches).toFixed(4)}`);
     }
-    console.log(`epoch ${epoch + 1}/${epochs} loss ${(lossSum / batches).toFixed(4)} (${((performance.now() - started) / 1000).toFixed(0)} s)`);
+    say(`epoch ${epoch + 1}/${epochs} loss ${(lossSum / batches).toFixed(4)} (${((performance.now() - started) / 1000).toFixed(0)} s)`);
   }
   await model.save(fsSaveHandler(out));
   writeFileSync(join(out, 'vocab.json'), JSON.stringify(inVocabFile));
@@ -123,8 +124,8 @@ async function main(): Promise<void> {
   writeFileSync(join(out, 'samples.json'), JSON.stringify(samples, null, 2) + '\n');
   const metrics = { epochs, seed, parameters: model.countParams(), inputVocabSize: inVocab.size, outputVocabSize: outVocab.size, train: pairs.length, heldOutChecked: checks.length, heldOutExactMatch: exact / checks.length, heldOutWordAccuracy: wordMatch / words, trainSeconds: (performance.now() - started) / 1000, backend: tf.getBackend() };
   writeFileSync(join(out, 'metrics.json'), JSON.stringify(metrics, null, 2) + '\n');
-  console.log(JSON.stringify(metrics));
-  console.log(JSON.stringify(samples, null, 2));
+  say(JSON.stringify(metrics));
+  say(JSON.stringify(samples, null, 2));
 }
 
 await main();
