@@ -24,7 +24,8 @@ export interface HarnessHealthOptions {
 
 export function startHarnessHealth(options: HarnessHealthOptions = {}): HarnessHealthMonitor {
   const clock = options.clock ?? epochNowMs;
-  const histogram = monitorEventLoopDelay({ resolution: options.resolutionMs ?? 10 });
+  const resolutionMs = options.resolutionMs ?? 10;
+  const histogram = monitorEventLoopDelay({ resolution: resolutionMs });
   histogram.enable();
   const startedAtMs = clock();
   const cpuAtStart = process.cpuUsage();
@@ -40,7 +41,7 @@ export function startHarnessHealth(options: HarnessHealthOptions = {}): HarnessH
         cpuUserMs: cpu.user / 1000,
         cpuSystemMs: cpu.system / 1000,
         cpuShare: wallMs > 0 ? (cpu.user + cpu.system) / 1000 / wallMs : 0,
-        eventLoopDelay: summarizeEventLoopDelay(histogram),
+        eventLoopDelay: summarizeEventLoopDelay(histogram, resolutionMs),
         gpuSampling: gpu === null ? null : gpuSamplingCost(gpu, wallMs),
       };
       return report;
@@ -48,10 +49,14 @@ export function startHarnessHealth(options: HarnessHealthOptions = {}): HarnessH
   };
 }
 
-/** Histogram values are nanoseconds; null when the loop never got a tick in. */
-export function summarizeEventLoopDelay(histogram: IntervalHistogram): EventLoopDelaySummary | null {
+/**
+ * Histogram values are nanoseconds between the monitor's timer ticks, so they include the
+ * resolution itself (an idle loop at 10 ms reads ~10 ms): the delay is what lies beyond it.
+ * Null when the loop never got a tick in.
+ */
+export function summarizeEventLoopDelay(histogram: IntervalHistogram, resolutionMs: number): EventLoopDelaySummary | null {
   if (histogram.count === 0) return null;
-  const ms = (ns: number): number => ns / 1e6;
+  const ms = (ns: number): number => Math.max(0, ns / 1e6 - resolutionMs);
   return { meanMs: ms(histogram.mean), p50Ms: ms(histogram.percentile(50)), p99Ms: ms(histogram.percentile(99)), maxMs: ms(histogram.max) };
 }
 

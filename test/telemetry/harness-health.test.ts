@@ -38,3 +38,13 @@ describe('/proc CPU', () => {
     expect(await readProcessCpuMs(2 ** 22 + 1)).toBeNull();
   });
 });
+
+describe('event-loop delay', () => {
+  it('reads near zero on an idle loop (the monitor resolution is not counted as delay)', async () => {
+    const monitor = startHarnessHealth({ resolutionMs: 10 });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const delay = monitor.stop().eventLoopDelay!;
+    expect(delay.p50Ms).toBeLessThan(5);
+    expect(delay.p50Ms).toBeGreaterThanOrEqual(0);
+  });
+});
