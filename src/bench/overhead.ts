@@ -1,0 +1,101 @@
+/**
+ * bench:overhead — how much pipebench adds to the inference time it reports.
+ *
+ * One process, same model, batch and backend: a raw loop of classify() (tokenize, predict,
+ * `await data()`) on this thread, against the same calls sent through the in-process target (a
+ * worker instance behind the batcher, static batches of exactly b). Blocks alternate so drift in
+ * machine load hits both sides alike. Goals: overhead <= 2 % at batch >= 8, <= 0.2 ms at batch 1.
+ *
+ *   npm run bench:overhead -- [--backend wasm] [--batch-sizes 1,8,32] [--calls 60] [--rounds 3]
+ */
+import * as tf from '@tensorflow/tfjs';
+import { parseArgs } from 'node:util';
+import { epochNowMs } from '../metrics/clock.js';
+import { loadModel } from '../models/load.js';
+import type { ClassifierRuntime, ModelSpec } from '../models/types.js';
+import { selectBackend } from '../targets/inprocess/backend.js';
+import { createInProcessTarget, type InProcessTarget } from '../targets/inprocess/target.js';
+import { BUILTIN_CORPUS_PATH } from '../workload/defaults.js';
+import { loadCorpus } from '../workload/corpus.js';
+import type { BackendChoice } from '../workload/types.js';
+
+const { values } = parseArgs({
+  options: {
+    backend: { type: 'string', default: 'wasm' },
+    'batch-sizes': { type: 'string', default: '1,8,32' },
+    calls: { type: 'string', default: '60' },
+    rounds: { type: 'string', default: '3' },
+  },
+});
+const backend = values.backend as BackendChoice;
+const batchSizes = values['batch-sizes'].split(',').map(Number);
+const calls = Number(values.calls);
+const rounds = Number(values.rounds);
+const spec: ModelSpec = { kind: 'builtin', name: 'intent-classifier', size: 'small', cacheDir: '.cache' };
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+async function rawBlock(model: ClassifierRuntime, texts: readonly string[], n: number): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = epochNowMs();
+    await model.classify(texts);
+    times.push(epochNowMs() - t0);
+  }
+  return times;
+}
+
+async function targetBlock(target: InProcessTarget, texts: readonly string[], n: number): Promise<{ inference: number[]; e2e: number[] }> {
+  const inference: number[] = [];
+  const e2e: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const results = await target.submitBatch('classify', texts, epochNowMs());
+    const first = results[0]!;
+    if (!first.ok) throw new Error(`batch failed: ${first.errorClass ?? 'unknown'}`);
+    inference.push(first.inferenceMs);
+    e2e.push(first.tResponseMs - first.tArrivalMs);
+  }
+  return { inference, e2e };
+}
+
+const selected = await selectBackend(tf, backend);
+const model = (await loadModel(tf, spec)) as ClassifierRuntime;
+const target = await createInProcessTarget({ backend, instances: 1, models: { classify: spec } });
+const corpus = await loadCorpus(BUILTIN_CORPUS_PATH);
+console.log(`bench:overhead on ${selected.name} (${target.backend.name} in a worker), ${calls} calls x ${rounds} rounds per side\n`);
+console.log('| batch | raw p50 | pipebench inference p50 | overhead | overhead % | pipebench e2e p50 (round trip) | goal |');
+console.log('| ---: | ---: | ---: | ---: | ---: | ---: | --- |');
+try {
+  for (const b of batchSizes) {
+    const texts = corpus.entries.slice(0, b).map((e) => e.text);
+    await target.configure('classify', { maxBatchSize: b, maxQueueDelayMs: 0, maxNewTokens: 1 });
+    await rawBlock(model, texts, 10); // warm-up both sides
+    await targetBlock(target, texts, 10);
+    const raw: number[] = [];
+    const inference: number[] = [];
+    const e2e: number[] = [];
+    for (let round = 0; round < rounds; round++) {
+      raw.push(...(await rawBlock(model, texts, calls)));
+      const measured = await targetBlock(target, texts, calls);
+      inference.push(...measured.inference);
+      e2e.push(...measured.e2e);
+    }
+    const rawP50 = median(raw);
+    const infP50 = median(inference);
+    const overheadMs = infP50 - rawP50;
+    const overheadPct = (overheadMs / rawP50) * 100;
+    const met = b === 1 ? overheadMs <= 0.2 : overheadPct <= 2;
+    const goal = b === 1 ? '<= 0.2 ms' : '<= 2 %';
+    console.log(
+      `| ${b} | ${rawP50.toFixed(3)} ms | ${infP50.toFixed(3)} ms | ${overheadMs.toFixed(3)} ms | ${overheadPct.toFixed(2)} % | ` +
+        `${median(e2e).toFixed(3)} ms | ${goal}: ${met ? 'met' : 'NOT met'} |`,
+    );
+  }
+} finally {
+  await target.close();
+  model.dispose();
+}
