@@ -45,6 +45,7 @@ export async function queryComputeApps(options: QueryComputeAppsOptions = {}): P
   const outcome = await runCommand(command, COMPUTE_APPS_ARGS, { env: options.env, timeoutMs });
   if (outcome.kind !== 'exited' || outcome.code !== 0) return { kind: 'unavailable', atMs, reason: describeFailure(command, outcome, timeoutMs) };
   const apps = parseComputeApps(outcome.stdout, new Set(options.ownPids ?? [process.pid]));
-  const ownMemBytes = apps.reduce((sum, app) => sum + (app.own ? (app.usedMemBytes ?? 0) : 0), 0);
+  const own = apps.filter((app) => app.own);
+  const ownMemBytes = own.length === 0 ? null : own.reduce((sum, app) => sum + (app.usedMemBytes ?? 0), 0);
   return { kind: 'ok', atMs, apps, ownMemBytes };
 }

@@ -38,6 +38,7 @@ export interface NvidiaSmiSamplerOptions {
 }
 
 const DEVICE_ERROR_GRACE_MS = 250;
+const PROC_CPU_EVERY_MS = 1000;
 
 type StreamChild = ChildProcessByStdio<null, Readable, Readable>;
 
@@ -76,6 +77,7 @@ class NvidiaSmiStream implements Sampler {
   private exited = false;
   private stopping = false;
   private samplerCpuMs: number | null = null;
+  private cpuReadAtMs = 0;
   private readonly watchdog: NodeJS.Timeout;
   private readonly exitedPromise: Promise<void>;
   private resolveReady: (value: boolean) => void = () => undefined;
@@ -112,7 +114,7 @@ class NvidiaSmiStream implements Sampler {
       this.stderrTail = (this.stderrTail + chunk).slice(-2000);
     });
     createInterface({ input: this.child.stdout, crlfDelay: Infinity }).on('line', (line) => this.onLine(line));
-    this.watchdog = setInterval(() => this.checkProgress(), Math.max(50, Math.min(1000, intervalMs * 2)));
+    this.watchdog = setInterval(() => this.checkProgress(), Math.max(50, Math.min(500, intervalMs * 2)));
     this.watchdog.unref();
   }
 
@@ -145,7 +147,11 @@ class NvidiaSmiStream implements Sampler {
   private checkProgress(): void {
     if (this.exited || this.stopping || this.failure !== null) return;
     const now = this.clock();
-    if (this.pid !== null) void readProcessCpuMs(this.pid).then((cpuMs) => (this.samplerCpuMs = cpuMs ?? this.samplerCpuMs));
+    if (this.pid !== null && now - this.cpuReadAtMs >= PROC_CPU_EVERY_MS) {
+      // Kept current so the cost is known even if nvidia-smi dies before stop().
+      this.cpuReadAtMs = now;
+      void readProcessCpuMs(this.pid).then((cpuMs) => (this.samplerCpuMs = cpuMs ?? this.samplerCpuMs));
+    }
     const samples = this.ingest.samples.length;
     const startupTimeoutMs = this.options.startupTimeoutMs ?? 10_000;
     const stallTimeoutMs = this.options.stallTimeoutMs ?? Math.max(3000, 30 * this.intervalMs);

@@ -139,7 +139,16 @@ export interface ComputeApp {
 }
 
 export type ComputeAppsResult =
-  | { readonly kind: 'ok'; readonly atMs: number; readonly apps: readonly ComputeApp[]; readonly ownMemBytes: number }
+  | {
+      readonly kind: 'ok';
+      readonly atMs: number;
+      readonly apps: readonly ComputeApp[];
+      /**
+       * GPU memory of this run's processes; null when none of them is listed (nvidia-smi in a
+       * container without the host's pid namespace lists no processes at all).
+       */
+      readonly ownMemBytes: number | null;
+    }
   | { readonly kind: 'unavailable'; readonly atMs: number; readonly reason: string };
 
 export interface EventLoopDelaySummary {
