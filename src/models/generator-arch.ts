@@ -1,12 +1,14 @@
 /**
  * The built-in prompt generator: a GRU decoder whose initial state comes from the prompt
  * (masked mean of word embeddings), the intent (embedding) and the techniques (multi-hot).
- * The saved model is the teacher-forcing graph; generator-runtime.ts decodes step by step
+ * A projection of the same conditioning is also fed to the GRU at every step, next to the token
+ * embedding, so the intent and techniques are not forgotten. The saved model is the
+ * teacher-forcing graph; generator-runtime.ts decodes step by step
  * with the same weights.
  */
 import * as tf from '@tensorflow/tfjs';
 import { TECHNIQUES } from './taxonomy.js';
-import { MaskedMeanPool, TokenEmbedding } from './layers.js';
+import { ConcatEveryStep, MaskedMeanPool, TokenEmbedding } from './layers.js';
 
 export interface GeneratorShape {
   readonly inputVocabSize: number;
@@ -15,14 +17,16 @@ export interface GeneratorShape {
   readonly promptDim: number;
   readonly intentDim: number;
   readonly tokenDim: number;
+  readonly stepConditionDim: number;
   readonly units: number;
 }
 
-export const SMALL_GENERATOR = { promptDim: 64, intentDim: 32, tokenDim: 96, units: 256 } as const;
+export const SMALL_GENERATOR = { promptDim: 64, intentDim: 32, tokenDim: 96, stepConditionDim: 64, units: 256 } as const;
 
 /** Layer names the runtime looks up. */
 export const GEN_LAYERS = {
   initState: 'init_state',
+  stepCondition: 'step_condition',
   decoderEmbedding: 'decoder_embedding',
   gru: 'decoder_gru',
   output: 'next_token',
@@ -41,7 +45,9 @@ export function buildGenerator(shape: GeneratorShape): tf.LayersModel {
   const condition = tf.layers.concatenate().apply([promptVec, intentVec, techniques] as tf.SymbolicTensor[]);
   const h0 = tf.layers.dense({ units: shape.units, activation: 'tanh', name: GEN_LAYERS.initState }).apply(condition);
 
-  const tokens = new TokenEmbedding({ vocabSize: shape.outputVocabSize, dim: shape.tokenDim, name: GEN_LAYERS.decoderEmbedding }).apply(decoderIds);
+  const stepCondition = tf.layers.dense({ units: shape.stepConditionDim, activation: 'tanh', name: GEN_LAYERS.stepCondition }).apply(condition);
+  const embedded = new TokenEmbedding({ vocabSize: shape.outputVocabSize, dim: shape.tokenDim, name: GEN_LAYERS.decoderEmbedding }).apply(decoderIds);
+  const tokens = new ConcatEveryStep({ name: 'decoder_input' }).apply([embedded, stepCondition] as tf.SymbolicTensor[]);
   const gru = tf.layers.gru({
     units: shape.units,
     returnSequences: true,

@@ -14,7 +14,8 @@ type TF = typeof tfTypes;
 
 interface StepWeights {
   readonly embedding: tfTypes.Tensor2D;
-  readonly kernel: tfTypes.Tensor2D;
+  readonly tokenKernel: tfTypes.Tensor2D; // input-kernel rows of the token embedding
+  readonly conditionKernel: tfTypes.Tensor2D; // rows of the per-step condition (constant per call)
   readonly bias: tfTypes.Tensor1D;
   readonly recurrentGates: tfTypes.Tensor2D; // update and reset columns of the recurrent kernel
   readonly recurrentCandidate: tfTypes.Tensor2D;
@@ -27,9 +28,11 @@ function stepWeights(tf: TF, model: tfTypes.LayersModel): StepWeights {
   const [kernel, recurrent, bias] = model.getLayer(GEN_LAYERS.gru).getWeights() as [tfTypes.Tensor2D, tfTypes.Tensor2D, tfTypes.Tensor1D];
   const [outKernel, outBias] = model.getLayer(GEN_LAYERS.output).getWeights() as [tfTypes.Tensor2D, tfTypes.Tensor1D];
   const units = recurrent.shape[0];
+  const tokenDim = embedding.shape[1];
   return {
     embedding,
-    kernel,
+    tokenKernel: tf.slice(kernel, [0, 0], [tokenDim, 3 * units]),
+    conditionKernel: tf.slice(kernel, [tokenDim, 0], [kernel.shape[0] - tokenDim, 3 * units]),
     bias,
     recurrentGates: tf.slice(recurrent, [0, 0], [units, 2 * units]),
     recurrentCandidate: tf.slice(recurrent, [0, 2 * units], [units, units]),
@@ -38,10 +41,19 @@ function stepWeights(tf: TF, model: tfTypes.LayersModel): StepWeights {
   };
 }
 
-/** One GRU step (Keras/TF.js GRU with reset_after=false) and the greedy next token. */
-function step(tf: TF, w: StepWeights, ids: tfTypes.Tensor1D, h: tfTypes.Tensor2D): [tfTypes.Tensor1D, tfTypes.Tensor2D] {
+/**
+ * One GRU step (Keras/TF.js GRU with reset_after=false) and the greedy next token.
+ * `conditionInput` is condition @ conditionKernel + bias, computed once per call.
+ */
+function step(
+  tf: TF,
+  w: StepWeights,
+  conditionInput: tfTypes.Tensor2D,
+  ids: tfTypes.Tensor1D,
+  h: tfTypes.Tensor2D,
+): [tfTypes.Tensor1D, tfTypes.Tensor2D] {
   return tf.tidy(() => {
-    const x = tf.add(tf.matMul(tf.gather(w.embedding, ids), w.kernel), w.bias);
+    const x = tf.add(tf.matMul(tf.gather(w.embedding, ids), w.tokenKernel), conditionInput);
     const [xz, xr, xh] = tf.split(x, 3, 1) as [tfTypes.Tensor2D, tfTypes.Tensor2D, tfTypes.Tensor2D];
     const [hz, hr] = tf.split(tf.matMul(h, w.recurrentGates), 2, 1) as [tfTypes.Tensor2D, tfTypes.Tensor2D];
     const z = tf.sigmoid(tf.add(xz, hz));
@@ -67,17 +79,19 @@ export function generatorRuntime(
 ): GeneratorRuntime {
   const encoder = tf.model({
     inputs: model.inputs.slice(0, 3),
-    outputs: model.getLayer(GEN_LAYERS.initState).output as tfTypes.SymbolicTensor,
+    outputs: [GEN_LAYERS.initState, GEN_LAYERS.stepCondition].map((n) => model.getLayer(n).output as tfTypes.SymbolicTensor),
   });
   const weights = stepWeights(tf, model);
 
-  const initialState = (inputs: readonly GenerateInput[]): tfTypes.Tensor2D =>
+  /** The decoder's initial state and the per-step condition input, from the encoder. */
+  const encode = (inputs: readonly GenerateInput[]): [tfTypes.Tensor2D, tfTypes.Tensor2D] =>
     tf.tidy(() => {
       const len = info.maxSequenceLength;
       const prompt = tf.tensor2d(inputs.flatMap((i) => inputVocab.encodeFixed(i.text, len)), [inputs.length, len], 'int32');
       const intent = tf.tensor2d(inputs.map((i) => intentIndex(i.intent)), [inputs.length, 1], 'int32');
       const techniques = tf.tensor2d(inputs.map((i) => techniqueVector(i.techniques)));
-      return encoder.predict([prompt, intent, techniques], { batchSize: inputs.length }) as tfTypes.Tensor2D;
+      const [h0, condition] = encoder.predict([prompt, intent, techniques], { batchSize: inputs.length }) as tfTypes.Tensor2D[];
+      return [h0!, tf.add(tf.matMul(condition!, weights.conditionKernel), weights.bias)];
     });
 
   return {
@@ -86,11 +100,13 @@ export function generatorRuntime(
     async generate(inputs: readonly GenerateInput[], options: GenerateOptions): Promise<GenerateOutput[]> {
       if (inputs.length === 0) return [];
       const rows: number[][] = inputs.map(() => []);
-      let h = initialState(inputs);
+      const encoded = encode(inputs);
+      const conditionInput = encoded[1];
+      let h = encoded[0];
       let ids = tf.fill([inputs.length], CLS_ID, 'int32') as tfTypes.Tensor1D;
       try {
         for (let s = 0; s < options.maxNewTokens; s++) {
-          const [nextIds, nextH] = step(tf, weights, ids, h);
+          const [nextIds, nextH] = step(tf, weights, conditionInput, ids, h);
           ids.dispose();
           h.dispose();
           ids = nextIds;
@@ -102,11 +118,14 @@ export function generatorRuntime(
       } finally {
         ids.dispose();
         h.dispose();
+        conditionInput.dispose();
       }
       return rows.map((row) => ({ text: outputVocab.decode(row), tokenCount: row.length }));
     },
     dispose(): void {
       // The other step weights are the model's own variables, freed with it.
+      weights.tokenKernel.dispose();
+      weights.conditionKernel.dispose();
       weights.recurrentGates.dispose();
       weights.recurrentCandidate.dispose();
       model.dispose();

@@ -176,6 +176,22 @@ export class LayerNorm extends tf.layers.Layer {
   }
 }
 
-for (const layer of [TokenEmbedding, MultiHeadSelfAttention, FirstTokenPool, MaskedMeanPool, LayerNorm]) {
+/** `[x [B, T, E], c [B, C]]` -> `[B, T, E + C]`: the same conditioning vector at every step. */
+export class ConcatEveryStep extends tf.layers.Layer {
+  static className = 'ConcatEveryStep';
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    const [x, c] = inputShape as Shape[];
+    return [x![0]!, x![1]!, x![2]! + c![1]!];
+  }
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.tidy(() => {
+      const [x, c] = inputs as tf.Tensor[];
+      const steps = x!.shape[1]!;
+      return tf.concat([x!, tf.tile(tf.expandDims(c!, 1), [1, steps, 1])], 2);
+    });
+  }
+}
+
+for (const layer of [TokenEmbedding, MultiHeadSelfAttention, FirstTokenPool, MaskedMeanPool, LayerNorm, ConcatEveryStep]) {
   tf.serialization.registerClass(layer);
 }
