@@ -40,7 +40,7 @@ let loadWindow = null;
 if (loadCommand.length > 0) {
   const loadStart = now();
   const child = spawn(loadCommand[0], loadCommand.slice(1), { stdio: ['ignore', 'inherit', 'inherit'] });
-  await sleep(2500);
+  await sleep(4500); // CUDA start-up in the load process takes a few seconds
   report.computeAppsDuringLoad = await queryComputeApps({ ownPids: [child.pid] });
   const [code] = await new Promise((resolve) => child.once('exit', (...a) => resolve(a)));
   report.loadExit = code;
@@ -67,4 +67,4 @@ const badField = await runCommand('nvidia-smi', ['--query-gpu=index,no.such.fiel
 report.badField = { outcome: badField, described: describeFailure('nvidia-smi', badField, 5000) };
 writeFileSync(join(out, 'trace.csv'), rawLines.join('\n') + '\n');
 writeFileSync(join(out, 'sampler-check.json'), JSON.stringify(report, null, 2));
-console.log(JSON.stringify({ status: report.status, reason: report.reason, samples: report.lines.samples, dropped: report.fields?.dropped, samplerGone: report.samplerGone, idleUtilMax: report.idle[0]?.utilPct?.max, loadUtil: report.load?.[0]?.utilPct, loadPowerW: report.load?.[0]?.powerW, missingGpu: report.missingGpuIndex.described, badField: report.badField.described }, null, 1));
+console.log(JSON.stringify({ status: report.status, reason: report.reason, samples: report.lines.samples, dropped: report.fields?.dropped, samplerGone: report.samplerGone, idleUtilMax: report.idle[0]?.utilPct?.max, loadUtil: report.load?.[0]?.utilPct, loadPowerW: report.load?.[0]?.powerW, computeApps: report.computeAppsDuringLoad, missingGpu: report.missingGpuIndex.described, badField: report.badField.described }, null, 1));

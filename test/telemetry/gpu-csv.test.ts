@@ -112,3 +112,16 @@ describe('GpuCsvParser on other shapes of --query-gpu output', () => {
     expect(sampleOf(parser.parseLine('2, 30, 250.5'))).toMatchObject({ gpuIndex: 2, powerW: 250.5, utilPct: null });
   });
 });
+
+describe('GpuCsvParser on the trace pipebench itself recorded on an H100', () => {
+  it('reads its field order from the header and sees the matmul load', () => {
+    const parser = new GpuCsvParser({ timeZone: UTC });
+    const lines = readH100('pipebench-sampler-trace.csv').split('\n').map((line) => parser.parseLine(line));
+    const samples = lines.flatMap((l) => (l.kind === 'sample' ? [l.sample] : []));
+    expect(samples).toHaveLength(162);
+    expect(lines.filter((l) => l.kind === 'garbage')).toEqual([]);
+    expect(samples[0]).toMatchObject({ pstate: 'P0', utilPct: 0, powerW: 129.86, smClockMHz: 1980, throttleMask: 0 });
+    expect(Math.max(...samples.map((s) => s.utilPct!))).toBe(100);
+    expect(Math.max(...samples.map((s) => s.powerW!))).toBeGreaterThan(700);
+  });
+});
