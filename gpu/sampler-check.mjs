@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+/* global process, performance, setTimeout, console */
+/* eslint-disable no-console -- a script whose output is its result */
 // Deeper check of pipebench's GPU telemetry on a real GPU node (needs `npm run build` first):
 // inventory, a live trace recorded while an optional load command runs, the aggregates of the
 // idle and loaded windows, per-process memory during the load, the driver's real error for a

@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+/* global process, setTimeout, console */
+/* eslint-disable no-console -- a script whose output is its result */
 // The harness's own cost of GPU sampling at 10 Hz: CPU per parsed sample and event-loop delay,
 // with the sampler off, replaying the recorded H100 trace, or live nvidia-smi (on a GPU node).
 // Usage (after `npm run build`): node gpu/sampling-cost.mjs off|replay|live [seconds=10]

@@ -1,3 +1,4 @@
+/* global process, setInterval */
 // A harness stand-in for the orphan tests: starts the sampler from the built dist/, prints the
 // nvidia-smi pid, then waits to be signalled. argv[2] = 'exit-on-sigint' installs a SIGINT handler
 // that exits the way the CLI does (process.exit after writing).
