@@ -131,6 +131,7 @@ class ReplaySampler implements Sampler {
         parseMs: this.ingest.parseMs,
         samplerCpuMs: null,
         samplerPid: null,
+        stampCorrectionMs: 0,
       };
     }
     return Promise.resolve(this.result);

@@ -39,6 +39,8 @@ export interface NvidiaSmiSamplerOptions {
 
 const DEVICE_ERROR_GRACE_MS = 250;
 const PROC_CPU_EVERY_MS = 1000;
+/** nvidia-smi prints within milliseconds of its stamp; more than this is a zone or clock mismatch. */
+const STAMP_ALIGN_BEYOND_MS = 5000;
 
 type StreamChild = ChildProcessByStdio<null, Readable, Readable>;
 
@@ -57,7 +59,7 @@ export async function startNvidiaSmiSampler(options: NvidiaSmiSamplerOptions = {
 function absentSampler(reason: string, intervalMs: number): Sampler {
   const result: SamplerResult = {
     source: 'nvidia-smi', status: 'absent', reason, samples: [], fields: null, intervalMs,
-    lines: { total: 0, samples: 0, garbage: 0, deviceErrors: 0 }, parseMs: 0, samplerCpuMs: null, samplerPid: null,
+    lines: { total: 0, samples: 0, garbage: 0, deviceErrors: 0 }, parseMs: 0, samplerCpuMs: null, samplerPid: null, stampCorrectionMs: 0,
   };
   return { source: 'nvidia-smi', pid: null, samples: () => [], ready: Promise.resolve(false), stop: () => Promise.resolve(result) };
 }
@@ -94,7 +96,7 @@ class NvidiaSmiStream implements Sampler {
     this.ingest = new SampleIngest({ fields: selection.fields, timeZone: options.timeZone ?? { kind: 'local' } }, null, (sample) => {
       if (this.ingest.samples.length === 1) this.resolveReady(true);
       options.onSample?.(sample);
-    });
+    }, STAMP_ALIGN_BEYOND_MS);
     const args = [`--query-gpu=${selection.fields.join(',')}`, '--format=csv,nounits', `-lms`, String(Math.max(1, Math.round(intervalMs)))];
     this.child = spawn(command, args, { env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
     trackChild(this.child);
@@ -192,6 +194,7 @@ class NvidiaSmiStream implements Sampler {
     return {
       source: 'nvidia-smi', status, reason, samples: this.ingest.samples, fields: this.selection, intervalMs: this.intervalMs,
       lines: counts, parseMs: this.ingest.parseMs, samplerCpuMs: this.samplerCpuMs, samplerPid: this.pid,
+      stampCorrectionMs: this.ingest.stampCorrectionMs,
     };
   }
 }

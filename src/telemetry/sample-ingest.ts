@@ -18,10 +18,25 @@ export class SampleIngest {
   firstDeviceError: string | null = null;
   private readonly onSample: ((sample: GpuSample) => void) | null;
 
-  constructor(parserOptions: GpuCsvParserOptions, mapTimeMs: ((tMs: number) => number) | null = null, onSample: ((sample: GpuSample) => void) | null = null) {
+  /**
+   * Live only: when the first sample's stamp is further than this from its receipt, every stamp is
+   * shifted by that first difference (nvidia-smi and the harness disagree on the zone or clock;
+   * per-step attribution compares stamps with the harness's clock).
+   */
+  private readonly alignBeyondMs: number | null;
+  /** The shift applied to stamps (ms); 0 when they agreed with the harness's clock. */
+  stampCorrectionMs = 0;
+
+  constructor(
+    parserOptions: GpuCsvParserOptions,
+    mapTimeMs: ((tMs: number) => number) | null = null,
+    onSample: ((sample: GpuSample) => void) | null = null,
+    alignBeyondMs: number | null = null,
+  ) {
     this.parser = new GpuCsvParser(parserOptions);
     this.mapTimeMs = mapTimeMs;
     this.onSample = onSample;
+    this.alignBeyondMs = alignBeyondMs;
   }
 
   ingest(line: string, receivedAtMs: number): void {
@@ -30,7 +45,11 @@ export class SampleIngest {
     this.total += 1;
     switch (parsed.kind) {
       case 'sample': {
-        const sample = this.mapTimeMs === null ? parsed.sample : { ...parsed.sample, tMs: this.mapTimeMs(parsed.sample.tMs) };
+        if (this.samples.length === 0 && this.alignBeyondMs !== null && Math.abs(receivedAtMs - parsed.sample.tMs) > this.alignBeyondMs) {
+          this.stampCorrectionMs = receivedAtMs - parsed.sample.tMs;
+        }
+        const tMs = this.mapTimeMs === null ? parsed.sample.tMs + this.stampCorrectionMs : this.mapTimeMs(parsed.sample.tMs);
+        const sample = tMs === parsed.sample.tMs ? parsed.sample : { ...parsed.sample, tMs };
         this.samples.push(sample);
         this.onSample?.(sample);
         break;

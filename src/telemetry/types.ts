@@ -66,6 +66,11 @@ export interface SamplerResult {
   /** CPU the nvidia-smi process used (user + system, from /proc; null elsewhere or when replaying). */
   readonly samplerCpuMs: number | null;
   readonly samplerPid: number | null;
+  /**
+   * Shift applied to nvidia-smi's stamps so they sit on the harness's clock (ms); 0 when they
+   * already agreed. Non-zero means the two disagreed on the time zone or the clock.
+   */
+  readonly stampCorrectionMs: number;
 }
 
 export interface LineCounts {
@@ -188,6 +193,8 @@ export interface GpuTelemetryReport {
   readonly intervalMs: number;
   readonly samples: number;
   readonly lines: LineCounts;
+  /** See SamplerResult.stampCorrectionMs. */
+  readonly stampCorrectionMs: number;
 }
 
 /** report.json per step: `gpu`. */

@@ -26,6 +26,7 @@ async function runScenario(scenario: string, runMs: number, extra: Record<string
 
 describe('startNvidiaSmiSampler with a working nvidia-smi', () => {
   it('streams the replayed H100 lines, checks fields first, and stops its child', async () => {
+    const startedMs = performance.timeOrigin + performance.now();
     const sampler = await startNvidiaSmiSampler({ ...fast, env: envWith('ok') });
     expect(sampler.pid).not.toBeNull();
     expect(await sampler.ready).toBe(true);
@@ -40,6 +41,20 @@ describe('startNvidiaSmiSampler with a working nvidia-smi', () => {
     expect(result.parseMs).toBeGreaterThan(0);
     expect(isAlive(sampler.pid!)).toBe(false);
     expect(await sampler.stop()).toBe(result);
+    // Local-time stamps without a zone land on the harness's clock as they are.
+    expect(result.stampCorrectionMs).toBe(0);
+    expect(result.samples[0]!.tMs).toBeGreaterThanOrEqual(startedMs - 1);
+    expect(result.samples.at(-1)!.tMs).toBeLessThanOrEqual(performance.timeOrigin + performance.now());
+  });
+
+  it('moves stamps from another zone or clock onto the harness clock, keeping their spacing', async () => {
+    const startedMs = performance.timeOrigin + performance.now();
+    const { result } = await runScenario('old-stamps', 300, {}, { intervalMs: 100 });
+    // This fake prints the recording's own stamps (2026-11-26 18:48), hours away from now.
+    expect(Math.abs(result.stampCorrectionMs)).toBeGreaterThan(5000);
+    expect(result.samples[0]!.tMs).toBeGreaterThanOrEqual(startedMs);
+    expect(result.samples[0]!.tMs).toBeLessThanOrEqual(performance.timeOrigin + performance.now());
+    expect(result.samples[1]!.tMs - result.samples[0]!.tMs).toBe(109);
   });
 
   it('waits out a slow start', async () => {
