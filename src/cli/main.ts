@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { ExitCode, PipebenchError, toError } from '../errors.js';
 import type { CliIo } from './io.js';
+import { registerGpuCommands } from './gpu.js';
 import { registerRunCommand } from './run.js';
 import { packageVersion } from '../package-root.js';
 
@@ -18,7 +19,7 @@ export interface CommandContext {
 
 export type CommandRegistrar = (program: Command, context: CommandContext) => void;
 
-const COMMANDS: readonly CommandRegistrar[] = [registerRunCommand];
+const COMMANDS: readonly CommandRegistrar[] = [registerRunCommand, registerGpuCommands];
 
 export async function main(argv: readonly string[], io: CliIo, signal: AbortSignal = new AbortController().signal): Promise<number> {
   const context: CommandContext = { io, signal, exitCode: ExitCode.ok };

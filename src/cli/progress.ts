@@ -46,7 +46,8 @@ export function progressListener(io: CliIo, options: { readonly quiet: boolean }
         break;
       }
       case 'warning':
-        out(`${tty ? '\r\x1b[2K' : ''}warning: ${event.message}\n`);
+      case 'note':
+        out(`${tty ? '\r\x1b[2K' : ''}${event.kind}: ${event.message}\n`);
         break;
       case 'run-end':
         break;

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { STAGES, type Stage } from '../targets/target.js';
 import { createInProcessTarget } from '../targets/inprocess/target.js';
 import { collectEnvironment } from '../telemetry/environment.js';
+import type { GpuTelemetryMode } from '../telemetry/gpu-telemetry.js';
 import { loadWorkload } from '../workload/load.js';
 import { applyOverrides, type WorkloadOverrides } from '../workload/overrides.js';
 import type { BackendChoice, ModelRef, Workload } from '../workload/types.js';
@@ -36,6 +37,9 @@ interface RunFlags {
   readonly out?: string;
   readonly runId?: string;
   readonly quiet?: boolean;
+  readonly gpu?: boolean;
+  readonly gpuTrace?: string;
+  readonly gpuInterval?: string;
 }
 
 export function registerRunCommand(program: Command, context: CommandContext): void {
@@ -57,6 +61,9 @@ export function registerRunCommand(program: Command, context: CommandContext): v
     .option('--max-error-rate <r>', 'budget: error rate, e.g. 1% or 0.01')
     .option('--out <dir>', 'output folder (default: reports/<run-id>)')
     .option('--run-id <id>', 'run id (default: UTC time and workload name)')
+    .option('--gpu-trace <csv>', 'replay a recorded nvidia-smi trace as if live (demos, CPU-only CI)')
+    .option('--gpu-interval <ms>', 'nvidia-smi sampling interval', '100ms')
+    .option('--no-gpu', 'do not sample the GPU')
     .option('-q, --quiet', 'no progress output')
     .addHelpText(
       'after',
@@ -79,10 +86,20 @@ Examples:
         openTarget: (w) => openInProcessTarget(w, context),
         signal: context.signal,
         onEvent: progressListener(context.io, { quiet: flags.quiet === true }),
+        gpuTelemetry: gpuTelemetryMode(flags, context),
       });
       context.io.stdout.write(renderRunSummary(result.report, result.files));
       context.exitCode = exitCodeForRun(result.report);
     });
+}
+
+/** Live nvidia-smi by default (absent, with one warning, where there is none); a trace replays. */
+function gpuTelemetryMode(flags: RunFlags, context: CommandContext): GpuTelemetryMode {
+  if (flags.gpuTrace !== undefined) return { kind: 'replay', tracePath: resolve(context.io.cwd, flags.gpuTrace) };
+  if (flags.gpu === false) return { kind: 'off' };
+  const intervalMs = parseDurationFlag('--gpu-interval', flags.gpuInterval ?? '100ms');
+  if (intervalMs < 10) throw new InputError('--gpu-interval', `expected at least 10ms, got "${flags.gpuInterval}"`);
+  return { kind: 'nvidia-smi', intervalMs: Math.round(intervalMs), env: { ...context.io.env } };
 }
 
 function overridesFromFlags(flags: RunFlags): WorkloadOverrides {

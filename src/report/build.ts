@@ -7,6 +7,7 @@ import { recommend } from '../analysis/recommend.js';
 import { analyzeScaling } from '../analysis/scaling.js';
 import type { StepMeasurement } from '../metrics/types.js';
 import type { ModelInfo } from '../models/types.js';
+import type { GpuStepReport, GpuTelemetryReport, HarnessHealthReport } from '../telemetry/types.js';
 import { STAGES } from '../targets/target.js';
 import type { Budget, Step, Workload } from '../workload/types.js';
 import { REPORT_SCHEMA_VERSION, type BackendReport, type EnvironmentReport, type Recommendation, type RunReport, type StepReport } from './types.js';
@@ -15,7 +16,13 @@ import { REPORT_SCHEMA_VERSION, type BackendReport, type EnvironmentReport, type
  * One step's report. Speedup and efficiency need the stage's other steps, so they are null here
  * and filled by `buildRunReport`. A step that measured nothing is never complete.
  */
-export function buildStepReport(step: Step, measurement: StepMeasurement, budget: Budget, complete = true): StepReport {
+export function buildStepReport(
+  step: Step,
+  measurement: StepMeasurement,
+  budget: Budget,
+  complete = true,
+  gpu: GpuStepReport | null = null,
+): StepReport {
   const budgetChecks = checkBudget(measurement, budget);
   return {
     index: step.index,
@@ -31,6 +38,7 @@ export function buildStepReport(step: Step, measurement: StepMeasurement, budget
     withinBudget: passesAll(budgetChecks),
     budgetChecks,
     complete: complete && measurement.completed > 0,
+    gpu,
   };
 }
 
@@ -48,6 +56,8 @@ export interface RunReportParts {
   readonly warnings: readonly string[];
   /** Judge against this instead of the workload's budget (re-analysis with a budgets file). */
   readonly budget?: Budget;
+  readonly gpuTelemetry?: GpuTelemetryReport | null;
+  readonly harnessHealth?: HarnessHealthReport | null;
 }
 
 export function buildRunReport(parts: RunReportParts): RunReport {
@@ -76,6 +86,8 @@ export function buildRunReport(parts: RunReportParts): RunReport {
     recommendation,
     budgetMet: recommendation.length > 0 && recommendation.every((rec) => rec.batchSize !== null),
     warnings: [...parts.warnings, ...stepWarnings(steps).filter((warning) => !parts.warnings.includes(warning))],
+    gpuTelemetry: parts.gpuTelemetry ?? null,
+    harnessHealth: parts.harnessHealth ?? null,
   };
 }
 

@@ -3,6 +3,7 @@ import { failedChecks } from '../analysis/budget.js';
 import type { LatencyPhase } from '../metrics/types.js';
 import { STAGES, type Stage } from '../targets/target.js';
 import { formatBytes, formatFactor, formatMs, formatPct, formatRate } from './format.js';
+import { gpuTelemetrySection, stageGpuSection } from './markdown-gpu.js';
 import { renderTable, type Column } from './markdown-table.js';
 import type { BackendReport, EnvironmentReport, RunReport, StepReport } from './types.js';
 
@@ -12,6 +13,7 @@ export function renderMarkdown(report: RunReport): string {
     environmentSection(report.environment, report.backend),
     modelsSection(report),
     budgetSection(report),
+    gpuTelemetrySection(report),
     ...STAGES.map((stage) => stageSection(report, stage)),
     warningsSection(report.warnings),
   ];
@@ -137,6 +139,8 @@ function stageSection(report: RunReport, stage: Stage): string {
   ].filter((part) => part !== null);
   const lines = [`## ${stage}`, '', `${settings.join(', ')}; speedup and efficiency against the smallest batch size.`, ''];
   lines.push(renderTable(stageColumns(steps, stage), steps));
+  const gpu = stageGpuSection(steps);
+  if (gpu !== '') lines.push('', gpu);
   const rec = report.recommendation.find((r) => r.stage === stage);
   if (rec) lines.push('', `**Recommendation:** ${rec.reason}.`);
   return lines.join('\n');

@@ -4,6 +4,7 @@
  */
 import type { StepMeasurement } from '../metrics/types.js';
 import type { ModelInfo } from '../models/types.js';
+import type { GpuStepReport, GpuTelemetryReport, HarnessHealthReport } from '../telemetry/types.js';
 import type { Stage } from '../targets/target.js';
 import type { Budget, Workload } from '../workload/types.js';
 
@@ -56,6 +57,8 @@ export interface StepReport extends StepMeasurement {
   readonly budgetChecks: BudgetCheck;
   /** False when the step ended early (interrupted) or measured nothing. */
   readonly complete: boolean;
+  /** What the GPU(s) did during the step's measured window; null when telemetry was off. */
+  readonly gpu: GpuStepReport | null;
 }
 
 export interface Recommendation {
@@ -85,4 +88,8 @@ export interface RunReport {
   /** Exit status the run maps to: budget met for every stage's recommendation or not. */
   readonly budgetMet: boolean;
   readonly warnings: readonly string[];
+  /** The run's GPU sampling record (status, inventory, fields); null until the run finishes. */
+  readonly gpuTelemetry: GpuTelemetryReport | null;
+  /** The harness's own cost: CPU, event-loop delay, GPU sampling; null until the run finishes. */
+  readonly harnessHealth: HarnessHealthReport | null;
 }

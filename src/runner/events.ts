@@ -15,6 +15,8 @@ export type RunEvent =
     }
   | { readonly kind: 'step-end'; readonly step: Step; readonly report: StepReport }
   | { readonly kind: 'warning'; readonly message: string }
+  /** Something worth reading about a step (e.g. the GPU sat idle while items queued); not a fault. */
+  | { readonly kind: 'note'; readonly message: string }
   | { readonly kind: 'run-end'; readonly report: RunReport; readonly files: readonly string[] };
 
 export type RunListener = (event: RunEvent) => void;

@@ -16,6 +16,8 @@ import { loadCorpus, TextSource } from '../workload/corpus.js';
 import { planSteps } from '../workload/plan.js';
 import type { Step, Workload } from '../workload/types.js';
 import { InputError } from '../errors.js';
+import { startGpuTelemetry, type GpuTelemetryMode, type GpuTelemetrySession } from '../telemetry/gpu-telemetry.js';
+import { startHarnessHealth } from '../telemetry/harness-health.js';
 import type { RunListener } from './events.js';
 
 export interface RunnerTarget extends Target {
@@ -36,6 +38,8 @@ export interface RunOptions {
   /** How long an interrupted step may take to drain its in-flight requests. */
   readonly drainGraceMs?: number;
   readonly tickMs?: number;
+  /** GPU sampling beside the run: live nvidia-smi, a replayed trace, or off (default). */
+  readonly gpuTelemetry?: GpuTelemetryMode;
 }
 
 export interface RunResult {
@@ -56,8 +60,10 @@ export async function runBenchmark(options: RunOptions): Promise<RunResult> {
   const stepReports: StepReport[] = [];
 
   const target = await options.openTarget(workload);
+  const health = startHarnessHealth({ clock });
+  let telemetry: GpuTelemetrySession | null = null;
   let files: readonly string[] = [];
-  const snapshot = (partial: boolean): RunReport =>
+  const snapshot = (partial: boolean, finished?: Pick<RunReport, 'gpuTelemetry' | 'harnessHealth'>): RunReport =>
     buildRunReport({
       runId: options.runId,
       startedAt,
@@ -70,21 +76,31 @@ export async function runBenchmark(options: RunOptions): Promise<RunResult> {
       workload,
       steps: stepReports,
       warnings,
+      ...finished,
     });
+  let finished: Pick<RunReport, 'gpuTelemetry' | 'harnessHealth'> | undefined;
   try {
+    telemetry = await startGpuTelemetry({ mode: options.gpuTelemetry ?? { kind: 'off' } });
     emit({ kind: 'run-start', runId: options.runId, outDir: options.outDir, steps, backend: target.backend?.name ?? target.info.description });
     for (const step of steps) {
       if (signal?.aborted) break;
       emit({ kind: 'step-start', step, of: steps.length });
-      const report = await runStep(step, target, texts, workload, clock, options, emit);
+      const report = await runStep(step, target, texts, workload, clock, telemetry, options, emit);
       stepReports.push(report);
       emit({ kind: 'step-end', step, report });
+      for (const note of report.gpu?.notes ?? []) emit({ kind: 'note', message: `${step.stage} batch ${step.batchSize}: ${note}` });
       files = await writer.write(snapshot(stepReports.length < steps.length));
     }
   } finally {
     await target.close();
+    const gpu = await telemetry?.finish();
+    if (gpu?.warning) {
+      warnings.push(gpu.warning);
+      emit({ kind: 'warning', message: gpu.warning });
+    }
+    finished = { gpuTelemetry: gpu?.report ?? null, harnessHealth: health.stop(gpu?.samplerResult ?? null) };
   }
-  const final = snapshot(stepReports.length < steps.length || stepReports.some((s) => !s.complete));
+  const final = snapshot(stepReports.length < steps.length || stepReports.some((s) => !s.complete), finished);
   files = await writer.write(final);
   emit({ kind: 'run-end', report: final, files });
   return { report: final, files };
@@ -96,6 +112,7 @@ async function runStep(
   texts: TextSource,
   workload: Workload,
   clock: Clock,
+  telemetry: GpuTelemetrySession | null,
   options: RunOptions,
   emit: RunListener,
 ): Promise<StepReport> {
@@ -107,6 +124,7 @@ async function runStep(
   if (step.mode === 'static' && !supportsStaticBatches(target)) {
     throw new InputError(`stages[${step.stage}].mode`, `static batching is not supported by ${target.info.description}`);
   }
+  const processesAtStart = (await telemetry?.processes()) ?? null;
   const recorder = new StepRecorder({ clock });
   const started = clock();
   const ticker = setInterval(() => {
@@ -133,7 +151,14 @@ async function runStep(
     const outcome = await withDrainGrace(loop, options.signal, options.drainGraceMs ?? 10_000);
     const measurement = recorder.finish();
     const complete = outcome !== 'timed-out' && outcome.endedBy !== 'aborted' && measurement.completed > 0;
-    return buildStepReport(step, measurement, workload.budget, complete);
+    const gpu =
+      telemetry?.stepReport(
+        measurement.startedAtMs,
+        measurement.endedAtMs,
+        { items: measurement.completed, ...(measurement.latencyMs.queue && { queueMsMean: measurement.latencyMs.queue.mean }) },
+        { atStart: processesAtStart, atEnd: (await telemetry.processes()) ?? null },
+      ) ?? null;
+    return buildStepReport(step, measurement, workload.budget, complete, gpu);
   } finally {
     clearInterval(ticker);
   }
