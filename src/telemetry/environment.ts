@@ -4,15 +4,11 @@
  * timeout and found no H100 data on the real node; the GPU inventory comes from gpu-inventory.ts.
  */
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import si from 'systeminformation';
+import { PACKAGE_ROOT, packageVersion } from '../package-root.js';
 import type { EnvironmentReport } from '../report/types.js';
 
-/** src/telemetry and dist/telemetry are both two levels below the package root. */
-const PACKAGE_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const GIT_TIMEOUT_MS = 2000;
 
 export interface CollectEnvironmentOptions {
@@ -27,7 +23,7 @@ export async function collectEnvironment(options: CollectEnvironmentOptions = {}
     si.mem(),
     si.osInfo(),
     readGitCommit(repoDir),
-    readPackageVersion(),
+    packageVersion(),
   ]);
   return {
     node: process.version,
@@ -57,7 +53,3 @@ export function readGitCommit(repoDir: string, timeoutMs = GIT_TIMEOUT_MS): Prom
   });
 }
 
-async function readPackageVersion(): Promise<string> {
-  const pkg = JSON.parse(await readFile(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version?: unknown };
-  return typeof pkg.version === 'string' ? pkg.version : 'unknown';
-}

@@ -1,11 +1,9 @@
 /** What a workload gets for every field its YAML leaves out (workloads/README.md lists the same). */
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../package-root.js';
 import type { Stage } from '../targets/target.js';
 import type { BackendChoice, BatchMode, Budget, ModelSize, PhaseLength } from './types.js';
 
-/** The package root: src/workload and dist/workload are both two levels below it. */
-export const PACKAGE_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** The prompt corpus shipped with pipebench, used when a workload names none. */
 export const BUILTIN_CORPUS_PATH = join(PACKAGE_ROOT, 'workloads', 'corpus', 'prompts.jsonl');

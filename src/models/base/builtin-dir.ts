@@ -1,7 +1,7 @@
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../../package-root.js';
 
-/** Absolute path of models/<name>; this file sits three levels below the repo root in src/ and dist/. */
+/** Absolute path of models/<name>. */
 export function builtinModelDirOf(name: string): string {
-  return resolve(dirname(fileURLToPath(import.meta.url)), '../../..', 'models', name);
+  return join(PACKAGE_ROOT, 'models', name);
 }

@@ -1,7 +1,5 @@
 /** Shared by the training scripts: flags, corpus reading and the TF.js backend. */
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { INTENTS, type Intent } from '../taxonomy.js';
@@ -12,7 +10,7 @@ export interface Example {
   readonly split: 'train' | 'test';
 }
 
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+export { PACKAGE_ROOT as REPO_ROOT } from '../../package-root.js';
 
 export function flag(name: string, fallback: string): string {
   const args = process.argv.slice(2);

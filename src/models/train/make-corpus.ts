@@ -2,6 +2,7 @@
  * Writes workloads/corpus/prompts.jsonl: distinct prompts per intent from the templates, seeded.
  * Usage: node dist/models/train/make-corpus.js [--seed 42] [--per-intent 300] [--out path]
  */
+import { PACKAGE_ROOT } from '../../package-root.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,7 +59,7 @@ function main(): void {
     const i = args.indexOf(name);
     return i >= 0 ? (args[i + 1] ?? fallback) : fallback;
   };
-  const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+  const root = PACKAGE_ROOT;
   const out = resolve(flag('--out', `${root}/workloads/corpus/prompts.jsonl`));
   const lines = makeCorpus(Number(flag('--seed', '42')), Number(flag('--per-intent', '300')));
   mkdirSync(dirname(out), { recursive: true });
