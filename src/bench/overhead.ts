@@ -1,19 +1,19 @@
 /**
  * bench:overhead — how much pipebench adds to the inference time it reports.
  *
- * One process, same model, batch and backend: a raw loop of classify() (tokenize, predict,
- * `await data()`) on this thread, against the same calls sent through the in-process target (a
- * worker instance behind the batcher, static batches of exactly b). Blocks alternate so drift in
- * machine load hits both sides alike. Goals: overhead <= 2 % at batch >= 8, <= 0.2 ms at batch 1.
+ * One process, same model, batch, backend and thread: a raw loop of classify() (tokenize, predict,
+ * `await data()`) run back to back inside the model instance with no harness around it, against the
+ * same calls sent through the in-process target (batcher, messages, stamps; static batches of
+ * exactly b). Both run in the same worker, so the wasm instance and its thread are the same. Short
+ * blocks (4 calls) alternate many times: on a shared VM the per-call jitter is ~1 ms, and only fine
+ * interleaving lets drift hit both sides alike.
+ * Goals: overhead <= 2 % at batch >= 8, <= 0.2 ms at batch 1.
  *
- *   npm run bench:overhead -- [--backend wasm] [--batch-sizes 1,8,32] [--calls 60] [--rounds 3]
+ *   npm run bench:overhead -- [--backend wasm] [--batch-sizes 1,8,32] [--calls 4] [--rounds 50]
  */
-import * as tf from '@tensorflow/tfjs';
 import { parseArgs } from 'node:util';
 import { epochNowMs } from '../metrics/clock.js';
-import { loadModel } from '../models/load.js';
-import type { ClassifierRuntime, ModelSpec } from '../models/types.js';
-import { selectBackend } from '../targets/inprocess/backend.js';
+import type { ModelSpec } from '../models/types.js';
 import { createInProcessTarget, type InProcessTarget } from '../targets/inprocess/target.js';
 import { BUILTIN_CORPUS_PATH } from '../workload/defaults.js';
 import { loadCorpus } from '../workload/corpus.js';
@@ -23,8 +23,8 @@ const { values } = parseArgs({
   options: {
     backend: { type: 'string', default: 'wasm' },
     'batch-sizes': { type: 'string', default: '1,8,32' },
-    calls: { type: 'string', default: '60' },
-    rounds: { type: 'string', default: '3' },
+    calls: { type: 'string', default: '4' },
+    rounds: { type: 'string', default: '50' },
   },
 });
 const backend = values.backend as BackendChoice;
@@ -37,16 +37,6 @@ function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-async function rawBlock(model: ClassifierRuntime, texts: readonly string[], n: number): Promise<number[]> {
-  const times: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t0 = epochNowMs();
-    await model.classify(texts);
-    times.push(epochNowMs() - t0);
-  }
-  return times;
 }
 
 async function targetBlock(target: InProcessTarget, texts: readonly string[], n: number): Promise<{ inference: number[]; e2e: number[] }> {
@@ -62,24 +52,22 @@ async function targetBlock(target: InProcessTarget, texts: readonly string[], n:
   return { inference, e2e };
 }
 
-const selected = await selectBackend(tf, backend);
-const model = (await loadModel(tf, spec)) as ClassifierRuntime;
 const target = await createInProcessTarget({ backend, instances: 1, models: { classify: spec } });
 const corpus = await loadCorpus(BUILTIN_CORPUS_PATH);
-console.log(`bench:overhead on ${selected.name} (${target.backend.name} in a worker), ${calls} calls x ${rounds} rounds per side\n`);
+console.log(`bench:overhead on ${target.backend.name} (${target.backend.isolation}), ${calls} calls x ${rounds} rounds per side\n`);
 console.log('| batch | raw p50 | pipebench inference p50 | overhead | overhead % | pipebench e2e p50 (round trip) | goal |');
 console.log('| ---: | ---: | ---: | ---: | ---: | ---: | --- |');
 try {
   for (const b of batchSizes) {
     const texts = corpus.entries.slice(0, b).map((e) => e.text);
     await target.configure('classify', { maxBatchSize: b, maxQueueDelayMs: 0, maxNewTokens: 1 });
-    await rawBlock(model, texts, 10); // warm-up both sides
+    await target.timeRawClassify(texts, 10); // warm-up both sides
     await targetBlock(target, texts, 10);
     const raw: number[] = [];
     const inference: number[] = [];
     const e2e: number[] = [];
     for (let round = 0; round < rounds; round++) {
-      raw.push(...(await rawBlock(model, texts, calls)));
+      raw.push(...(await target.timeRawClassify(texts, calls)));
       const measured = await targetBlock(target, texts, calls);
       inference.push(...measured.inference);
       e2e.push(...measured.e2e);
@@ -97,5 +85,4 @@ try {
   }
 } finally {
   await target.close();
-  model.dispose();
 }

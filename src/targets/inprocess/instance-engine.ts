@@ -80,6 +80,17 @@ export function createInstanceEngine(post: (message: InstanceMessage) => void, e
           post({ kind: 'memory', id: message.id, numTensors: memory.numTensors, numBytes: memory.numBytes });
           return;
         }
+        case 'time-raw': {
+          if (!classifier) throw new MissingModel('classify');
+          const durationsMs: number[] = [];
+          for (let i = 0; i < message.calls; i++) {
+            const start = epochNowMs();
+            await classifier.classify(message.inputs);
+            durationsMs.push(epochNowMs() - start);
+          }
+          post({ kind: 'raw-times', id: message.id, durationsMs });
+          return;
+        }
         case 'close':
           classifier?.dispose();
           generator?.dispose();

@@ -6,7 +6,9 @@ import { InputError, TargetUnavailableError } from '../../errors.js';
 import type { ModelInfo } from '../../models/types.js';
 import type { BackendChoice } from '../../workload/types.js';
 import { openChannel, type InstanceChannel, type Isolation } from './channel.js';
-import type { DoneMessage, FailedMessage, InstanceMessage, InstanceModels, RunMessage, SelectedBackend } from './protocol.js';
+import type { DoneMessage, FailedMessage, HostMessage, InstanceMessage, InstanceModels, RunMessage, SelectedBackend } from './protocol.js';
+
+type QueryReply = Extract<InstanceMessage, { kind: 'memory' | 'raw-times' }>;
 
 export interface InstanceHostEvents {
   onResult(index: number, message: DoneMessage | FailedMessage): void;
@@ -31,8 +33,9 @@ export interface StartOptions {
 export class InstanceHost {
   private alive = true;
   private exitReason: string | undefined;
-  private nextMemoryId = 1;
-  private readonly memoryRequests = new Map<number, { resolve: (m: InstanceMemory) => void; reject: (e: Error) => void }>();
+  private nextQueryId = 1;
+  /** Requests answered by one reply with the same id (memory, calibration). */
+  private readonly queries = new Map<number, { resolve: (reply: QueryReply) => void; reject: (e: Error) => void }>();
   private readyWaiter: ((message: InstanceMessage | { kind: 'exit'; reason: string }) => void) | undefined;
   private channel!: InstanceChannel;
 
@@ -85,12 +88,25 @@ export class InstanceHost {
     this.channel.post(message);
   }
 
-  memory(): Promise<InstanceMemory> {
+  async memory(): Promise<InstanceMemory> {
+    const reply = await this.query((id) => ({ kind: 'memory', id }));
+    if (reply.kind !== 'memory') throw new TargetUnavailableError(`model instance ${this.index} answered ${reply.kind} to memory`);
+    return { numTensors: reply.numTensors, numBytes: reply.numBytes };
+  }
+
+  /** The model's own time for `calls` back-to-back classify() calls inside the instance (calibration). */
+  async timeRawClassify(inputs: readonly string[], calls: number): Promise<readonly number[]> {
+    const reply = await this.query((id) => ({ kind: 'time-raw', id, inputs, calls }));
+    if (reply.kind !== 'raw-times') throw new TargetUnavailableError(`model instance ${this.index} answered ${reply.kind} to time-raw`);
+    return reply.durationsMs;
+  }
+
+  private query(message: (id: number) => HostMessage): Promise<QueryReply> {
     if (!this.alive) return Promise.reject(new TargetUnavailableError(`model instance ${this.index} is gone: ${this.exitReason ?? ''}`));
-    const id = this.nextMemoryId++;
-    return new Promise<InstanceMemory>((resolve, reject) => {
-      this.memoryRequests.set(id, { resolve, reject });
-      this.channel.post({ kind: 'memory', id });
+    const id = this.nextQueryId++;
+    return new Promise<QueryReply>((resolve, reject) => {
+      this.queries.set(id, { resolve, reject });
+      this.channel.post(message(id));
     });
   }
 
@@ -117,10 +133,11 @@ export class InstanceHost {
       case 'failed':
         this.events.onResult(this.index, message);
         return;
-      case 'memory': {
-        const request = this.memoryRequests.get(message.id);
-        this.memoryRequests.delete(message.id);
-        request?.resolve({ numTensors: message.numTensors, numBytes: message.numBytes });
+      case 'memory':
+      case 'raw-times': {
+        const request = this.queries.get(message.id);
+        this.queries.delete(message.id);
+        request?.resolve(message);
         return;
       }
       case 'ready':
@@ -134,8 +151,8 @@ export class InstanceHost {
   private onExit(reason: string): void {
     this.alive = false;
     this.exitReason = reason;
-    for (const request of this.memoryRequests.values()) request.reject(new TargetUnavailableError(`model instance ${this.index} is gone: ${reason}`));
-    this.memoryRequests.clear();
+    for (const request of this.queries.values()) request.reject(new TargetUnavailableError(`model instance ${this.index} is gone: ${reason}`));
+    this.queries.clear();
     if (this.readyWaiter) {
       this.readyWaiter({ kind: 'exit', reason });
       this.readyWaiter = undefined;

@@ -25,6 +25,8 @@ export type HostMessage =
       readonly maxNewTokens: number;
     }
   | { readonly kind: 'memory'; readonly id: number }
+  /** Calibration (bench:overhead): `calls` back-to-back classify() calls with no harness around them. */
+  | { readonly kind: 'time-raw'; readonly id: number; readonly inputs: readonly string[]; readonly calls: number }
   | { readonly kind: 'close' };
 
 export type RunMessage = Extract<HostMessage, { kind: 'run' }>;
@@ -50,7 +52,8 @@ export type InstanceMessage =
       readonly stepTimesMs: readonly number[];
     }
   | { readonly kind: 'failed'; readonly id: number; readonly errorClass: string; readonly message: string }
-  | { readonly kind: 'memory'; readonly id: number; readonly numTensors: number; readonly numBytes: number };
+  | { readonly kind: 'memory'; readonly id: number; readonly numTensors: number; readonly numBytes: number }
+  | { readonly kind: 'raw-times'; readonly id: number; readonly durationsMs: readonly number[] };
 
 export type DoneMessage = Extract<InstanceMessage, { kind: 'done' }>;
 export type FailedMessage = Extract<InstanceMessage, { kind: 'failed' }>;

@@ -152,6 +152,13 @@ export class InProcessTarget implements StaticBatchTarget {
   }
 
   /** Live tensors per instance (a leak shows as a count that grows between steps). */
+  /** Calibration for bench:overhead: classify() timed inside the first instance, with no harness around it. */
+  timeRawClassify(inputs: readonly string[], calls: number): Promise<readonly number[]> {
+    const host = this.hosts.find((h) => h.isAlive);
+    if (!host) return Promise.reject(new TargetUnavailableError('no model instance is running'));
+    return host.timeRawClassify(inputs, calls);
+  }
+
   memory(): Promise<InstanceMemory[]> {
     return Promise.all(this.hosts.filter((h) => h.isAlive).map((h) => h.memory()));
   }

@@ -29,6 +29,12 @@ describe('in-process target, classify on a wasm worker', () => {
     expect(target.info.kind).toBe('inprocess');
   });
 
+  it('times raw classify() calls inside the instance for calibration, one duration per call', async () => {
+    const durations = await target.timeRawClassify(texts(4, 'raw'), 3);
+    expect(durations).toHaveLength(3);
+    for (const ms of durations) expect(ms).toBeGreaterThan(0);
+  });
+
   it('batches dynamic submits up to maxBatchSize and stamps queue and inference time on one clock', async () => {
     await target.configure('classify', { maxBatchSize: 4, maxQueueDelayMs: 5, maxNewTokens: 8 });
     const tArrivalMs = epochNowMs();
