@@ -9,7 +9,10 @@
  * interleaving lets drift hit both sides alike.
  * Goals: overhead <= 2 % at batch >= 8, <= 0.2 ms at batch 1.
  *
- *   npm run bench:overhead -- [--backend wasm] [--batch-sizes 1,8,32] [--calls 4] [--rounds 50]
+ *   npm run bench:overhead -- [--backend wasm] [--batch-sizes 1,8,32] [--calls 4] [--max-rounds 50] [--seconds 30]
+ *
+ * Each batch size gets up to --max-rounds alternations, fewer when they would take longer than
+ * --seconds (large batches on a slow backend), and never fewer than 5.
  */
 import { parseArgs } from 'node:util';
 import { epochNowMs } from '../metrics/clock.js';
@@ -24,13 +27,15 @@ const { values } = parseArgs({
     backend: { type: 'string', default: 'wasm' },
     'batch-sizes': { type: 'string', default: '1,8,32' },
     calls: { type: 'string', default: '4' },
-    rounds: { type: 'string', default: '50' },
+    'max-rounds': { type: 'string', default: '50' },
+    seconds: { type: 'string', default: '30' },
   },
 });
 const backend = values.backend as BackendChoice;
 const batchSizes = values['batch-sizes'].split(',').map(Number);
 const calls = Number(values.calls);
-const rounds = Number(values.rounds);
+const maxRounds = Number(values['max-rounds']);
+const budgetMs = Number(values.seconds) * 1000;
 const spec: ModelSpec = { kind: 'builtin', name: 'intent-classifier', size: 'small', cacheDir: '.cache' };
 
 function median(values: readonly number[]): number {
@@ -54,14 +59,15 @@ async function targetBlock(target: InProcessTarget, texts: readonly string[], n:
 
 const target = await createInProcessTarget({ backend, instances: 1, models: { classify: spec } });
 const corpus = await loadCorpus(BUILTIN_CORPUS_PATH);
-console.log(`bench:overhead on ${target.backend.name} (${target.backend.isolation}), ${calls} calls x ${rounds} rounds per side\n`);
-console.log('| batch | raw p50 | pipebench inference p50 | overhead | overhead % | pipebench e2e p50 (round trip) | goal |');
-console.log('| ---: | ---: | ---: | ---: | ---: | ---: | --- |');
+console.log(`bench:overhead on ${target.backend.name} (${target.backend.isolation}), ${calls} calls per block, blocks alternating up to ${maxRounds} times\n`);
+console.log('| batch | calls per side | raw p50 | pipebench inference p50 | overhead | overhead % | pipebench e2e p50 (round trip) | goal |');
+console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
 try {
   for (const b of batchSizes) {
     const texts = corpus.entries.slice(0, b).map((e) => e.text);
     await target.configure('classify', { maxBatchSize: b, maxQueueDelayMs: 0, maxNewTokens: 1 });
-    await target.timeRawClassify(texts, 10); // warm-up both sides
+    const warm = await target.timeRawClassify(texts, 10); // warm-up both sides; sizes the rounds
+    const rounds = Math.max(5, Math.min(maxRounds, Math.floor(budgetMs / (2 * calls * median(warm)))));
     await targetBlock(target, texts, 10);
     const raw: number[] = [];
     const inference: number[] = [];
@@ -79,7 +85,7 @@ try {
     const met = b === 1 ? overheadMs <= 0.2 : overheadPct <= 2;
     const goal = b === 1 ? '<= 0.2 ms' : '<= 2 %';
     console.log(
-      `| ${b} | ${rawP50.toFixed(3)} ms | ${infP50.toFixed(3)} ms | ${overheadMs.toFixed(3)} ms | ${overheadPct.toFixed(2)} % | ` +
+      `| ${b} | ${raw.length} | ${rawP50.toFixed(3)} ms | ${infP50.toFixed(3)} ms | ${overheadMs.toFixed(3)} ms | ${overheadPct.toFixed(2)} % | ` +
         `${median(e2e).toFixed(3)} ms | ${goal}: ${met ? 'met' : 'NOT met'} |`,
     );
   }
