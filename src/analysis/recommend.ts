@@ -2,7 +2,7 @@
  * The recommended batch size of one stage: the highest throughput among steps within budget
  * (ties -> the smaller batch size), with a one-sentence reason that carries the numbers.
  */
-import { formatMs, formatPct, formatRate, formatRatio } from '../report/format.js';
+import { formatMs, formatPct, formatRate, formatRatio } from '../format.js';
 import type { BudgetCheck, Recommendation } from '../report/types.js';
 import type { Stage } from '../targets/target.js';
 import type { Budget } from '../workload/types.js';

@@ -3,7 +3,7 @@
  * (CI logs). The runner only emits; this is the only place that formats progress.
  */
 import type { RunEvent, RunListener } from '../runner/events.js';
-import { formatMs, formatRate } from '../report/format.js';
+import { formatMs, formatRate } from '../format.js';
 import type { CliIo } from './io.js';
 
 export function progressListener(io: CliIo, options: { readonly quiet: boolean }): RunListener {

@@ -1,6 +1,6 @@
 /** report.md's GPU parts: telemetry status, per-step GPU columns, notes, and the harness's own cost. */
 import type { GpuWindowSummary } from '../telemetry/types.js';
-import { formatBytes, formatMs, formatPct } from './format.js';
+import { formatBytes, formatMs, formatPct } from '../format.js';
 import { renderTable, type Column } from './markdown-table.js';
 import type { RunReport, StepReport } from './types.js';
 

@@ -2,7 +2,7 @@
 import { failedChecks } from '../analysis/budget.js';
 import type { LatencyPhase } from '../metrics/types.js';
 import { STAGES, type Stage } from '../targets/target.js';
-import { formatBytes, formatFactor, formatMs, formatPct, formatRate } from './format.js';
+import { formatBytes, formatFactor, formatMs, formatPct, formatRate } from '../format.js';
 import { gpuTelemetrySection, stageGpuSection } from './markdown-gpu.js';
 import { renderTable, type Column } from './markdown-table.js';
 import type { BackendReport, EnvironmentReport, RunReport, StepReport } from './types.js';

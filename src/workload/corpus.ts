@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { InputError } from '../errors.js';
-import { mulberry32, shuffled } from './random.js';
+import { mulberry32, shuffled } from '../random.js';
 import { describeValue } from './units.js';
 
 export interface CorpusEntry {

@@ -1,4 +1,4 @@
-/** A small seeded PRNG (mulberry32): the same seed gives the same prompt order on every machine. */
+/** A small seeded PRNG (mulberry32) and a shuffle: the same seed gives the same order on every machine. */
 
 /** Returns a function yielding floats in [0, 1); 32-bit state, period 2^32. */
 export function mulberry32(seed: number): () => number {

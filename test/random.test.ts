@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mulberry32, shuffled } from '../../src/workload/random.js';
+import { mulberry32, shuffled } from '../src/random.js';
 
 describe('mulberry32', () => {
   it('is deterministic per seed, in [0, 1), and differs between seeds', () => {

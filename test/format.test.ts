@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatFactor, formatMs, formatPct, formatRate, formatRatio } from '../../src/report/format.js';
+import { formatBytes, formatFactor, formatMs, formatPct, formatRate, formatRatio } from '../src/format.js';
 
 describe('format', () => {
   it('ms picks ms or s by size and drops trailing zeros', () => {
