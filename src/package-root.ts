@@ -7,17 +7,23 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/** Falls back to the folder above `start` (the src/ and dist/ layout) when no manifest names pipebench. */
 function findPackageRoot(start: string): string {
-  for (let dir = start; ; dir = dirname(dir)) {
+  for (let dir = start; dirname(dir) !== dir; dir = dirname(dir)) {
     const manifest = join(dir, 'package.json');
     if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: unknown }).name === 'pipebench') return dir;
-    if (dirname(dir) === dir) throw new Error(`pipebench's package.json was not found above ${start}`);
   }
+  return dirname(start);
 }
 
 export const PACKAGE_ROOT = findPackageRoot(dirname(fileURLToPath(import.meta.url)));
 
+/** pipebench's version, or "unknown" in a bundle carried without its package.json. */
 export function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string };
-  return pkg.version;
+  try {
+    const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version?: unknown };
+    return typeof pkg.version === 'string' ? pkg.version : 'unknown';
+  } catch {
+    return 'unknown';
+  }
 }

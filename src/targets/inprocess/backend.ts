@@ -60,7 +60,7 @@ export async function selectBackend(tf: Tf, choice: BackendChoice, options: Sele
     try {
       return await tryBackend(tf, backend, choice === 'auto', options, skipped);
     } catch (error) {
-      skipped.push({ backend, reason: firstLine(toError(error).message) });
+      skipped.push({ backend, reason: skipReason(CANDIDATES[backend].packageName, error) });
     }
   }
   const reasons = skipped.map((s) => `${s.backend}: ${s.reason}`).join('; ');
@@ -167,6 +167,14 @@ function packageVersion(packageName: string, tf: Tf): string {
     // Bundled without node_modules: the backends are built from the same release as tfjs-core.
     return tf.version_core;
   }
+}
+
+/** Why a backend was skipped, in words a user can act on (an absent optional package is the usual one). */
+function skipReason(packageName: string, error: unknown): string {
+  if ((error as { code?: unknown }).code === 'ERR_MODULE_NOT_FOUND' && toError(error).message.includes(packageName)) {
+    return `${packageName} is not installed (an optional dependency: its install downloads libtensorflow)`;
+  }
+  return firstLine(toError(error).message);
 }
 
 function firstLine(message: string): string {
