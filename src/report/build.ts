@@ -6,11 +6,10 @@ import { checkBudget, passesAll } from '../analysis/budget.js';
 import { recommend } from '../analysis/recommend.js';
 import { analyzeScaling } from '../analysis/scaling.js';
 import type { StepMeasurement } from '../metrics/types.js';
-import type { ModelInfo } from '../models/types.js';
 import type { GpuStepReport, GpuTelemetryReport, HarnessHealthReport } from '../telemetry/types.js';
 import { STAGES } from '../targets/target.js';
-import type { Budget, Step, Workload } from '../workload/types.js';
-import { REPORT_SCHEMA_VERSION, type BackendReport, type EnvironmentReport, type Recommendation, type RunReport, type StepReport } from './types.js';
+import type { Budget, Step } from '../workload/types.js';
+import { REPORT_SCHEMA_VERSION, type Recommendation, type RunReport, type StepReport } from './types.js';
 
 /**
  * One step's report. Speedup and efficiency need the stage's other steps, so they are null here
@@ -42,23 +41,16 @@ export function buildStepReport(
   };
 }
 
-export interface RunReportParts {
-  readonly runId: string;
-  readonly startedAt: string;
-  readonly finishedAt: string;
-  readonly partial: boolean;
-  readonly interruptedBy: 'SIGINT' | 'SIGTERM' | null;
-  readonly environment: EnvironmentReport;
-  readonly backend: BackendReport | null;
-  readonly models: readonly ModelInfo[];
-  readonly workload: Workload;
-  readonly steps: readonly StepReport[];
-  readonly warnings: readonly string[];
+/** What the caller knows; the rest of RunReport (scaling, recommendation, budgetMet) is computed. */
+export type RunReportParts = Pick<
+  RunReport,
+  'runId' | 'startedAt' | 'finishedAt' | 'partial' | 'interruptedBy' | 'environment' | 'backend' | 'models' | 'workload' | 'steps' | 'warnings'
+> & {
   /** Judge against this instead of the workload's budget (re-analysis with a budgets file). */
   readonly budget?: Budget;
   readonly gpuTelemetry?: GpuTelemetryReport | null;
   readonly harnessHealth?: HarnessHealthReport | null;
-}
+};
 
 export function buildRunReport(parts: RunReportParts): RunReport {
   const budget = parts.budget ?? parts.workload.budget;

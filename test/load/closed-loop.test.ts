@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runClosedLoop, type ResultSink } from '../../src/load/closed-loop.js';
+import { runClosedLoop, type ClosedLoopOptions, type ResultSink } from '../../src/load/closed-loop.js';
 import { epochNowMs } from '../../src/metrics/clock.js';
 import type { BatchingConfig, ItemResult, Stage, StaticBatchTarget } from '../../src/targets/target.js';
 
@@ -53,19 +53,29 @@ class ListSink implements ResultSink {
 const texts = { next: () => 'a prompt' };
 const measureLimit = { maxDurationMs: 10_000 };
 
+/** Drives `target` with the defaults below, overridden per test. */
+function drive(target: DelayTarget, sink: ListSink, options: Partial<ClosedLoopOptions>) {
+  return runClosedLoop({
+    target,
+    stage: 'classify',
+    concurrency: 1,
+    texts,
+    warmup: {},
+    measure: { requests: 10, ...measureLimit },
+    sink,
+    clock: epochNowMs,
+    ...options,
+  });
+}
+
 describe('runClosedLoop', () => {
   it('keeps exactly N in flight, excludes warm-up and records exactly the measured count', async () => {
     const target = new DelayTarget(2);
     const sink = new ListSink();
-    const outcome = await runClosedLoop({
-      target,
-      stage: 'classify',
+    const outcome = await drive(target, sink, {
       concurrency: 4,
-      texts,
       warmup: { requests: 8 },
       measure: { requests: 40, ...measureLimit },
-      sink,
-      clock: epochNowMs,
     });
     expect(target.maxInFlight).toBe(4);
     expect(outcome).toEqual({ warmupItems: 8, measuredItems: 40, endedBy: 'requests' });
@@ -77,15 +87,9 @@ describe('runClosedLoop', () => {
   it('ends measurement by duration and still records what was in flight', async () => {
     const target = new DelayTarget(5);
     const sink = new ListSink();
-    const outcome = await runClosedLoop({
-      target,
-      stage: 'classify',
+    const outcome = await drive(target, sink, {
       concurrency: 2,
-      texts,
-      warmup: {},
       measure: { durationMs: 60, ...measureLimit },
-      sink,
-      clock: epochNowMs,
     });
     expect(outcome.endedBy).toBe('duration');
     expect(sink.results.length).toBe(outcome.measuredItems);
@@ -96,15 +100,10 @@ describe('runClosedLoop', () => {
   it('static mode sends batches of exactly the batch size', async () => {
     const target = new DelayTarget(1);
     const sink = new ListSink();
-    await runClosedLoop({
-      target,
-      stage: 'classify',
+    await drive(target, sink, {
       concurrency: 1,
-      texts,
       warmup: { requests: 8 },
       measure: { requests: 32, ...measureLimit },
-      sink,
-      clock: epochNowMs,
       staticBatch: { target, batchSize: 8 },
     });
     expect(new Set(target.batches)).toEqual(new Set([8]));
@@ -118,15 +117,9 @@ describe('runClosedLoop', () => {
     const sink = new ListSink();
     const controller = new AbortController();
     setTimeout(() => controller.abort('SIGINT'), 30);
-    const outcome = await runClosedLoop({
-      target,
-      stage: 'classify',
+    const outcome = await drive(target, sink, {
       concurrency: 3,
-      texts,
-      warmup: {},
       measure: { requests: 1_000_000, ...measureLimit },
-      sink,
-      clock: epochNowMs,
       signal: controller.signal,
     });
     expect(outcome.endedBy).toBe('aborted');
@@ -139,17 +132,7 @@ describe('runClosedLoop', () => {
     const target = new DelayTarget(1);
     const controller = new AbortController();
     controller.abort('SIGINT');
-    const outcome = await runClosedLoop({
-      target,
-      stage: 'classify',
-      concurrency: 3,
-      texts,
-      warmup: {},
-      measure: { requests: 10, ...measureLimit },
-      sink: new ListSink(),
-      clock: epochNowMs,
-      signal: controller.signal,
-    });
+    const outcome = await drive(target, new ListSink(), { concurrency: 3, signal: controller.signal });
     expect(outcome).toEqual({ warmupItems: 0, measuredItems: 0, endedBy: 'aborted' });
     expect(target.sent).toBe(0);
   });
