@@ -15,7 +15,7 @@ import type { ModelInfo } from '../models/types.js';
 import { loadCorpus, TextSource } from '../workload/corpus.js';
 import { planSteps } from '../workload/plan.js';
 import type { Step, Workload } from '../workload/types.js';
-import { InputError } from '../errors.js';
+import { InputError, toError } from '../errors.js';
 import { startGpuTelemetry, type GpuTelemetryMode, type GpuTelemetrySession } from '../telemetry/gpu-telemetry.js';
 import { startHarnessHealth } from '../telemetry/harness-health.js';
 import type { RunListener } from './events.js';
@@ -78,7 +78,7 @@ export async function runBenchmark(options: RunOptions): Promise<RunResult> {
       warnings,
       ...finished,
     });
-  let finished: Pick<RunReport, 'gpuTelemetry' | 'harnessHealth'> | undefined;
+  let failure: { readonly error: unknown } | undefined;
   try {
     telemetry = await startGpuTelemetry({ mode: options.gpuTelemetry ?? { kind: 'off' } });
     emit({ kind: 'run-start', runId: options.runId, outDir: options.outDir, steps, backend: target.backend?.name ?? target.info.description });
@@ -91,19 +91,35 @@ export async function runBenchmark(options: RunOptions): Promise<RunResult> {
       for (const note of report.gpu?.notes ?? []) emit({ kind: 'note', message: `${step.stage} batch ${step.batchSize}: ${note}` });
       files = await writer.write(snapshot(stepReports.length < steps.length));
     }
-  } finally {
-    await target.close();
-    const gpu = await telemetry?.finish();
-    if (gpu?.warning) {
-      warnings.push(gpu.warning);
-      emit({ kind: 'warning', message: gpu.warning });
-    }
-    finished = { gpuTelemetry: gpu?.report ?? null, harnessHealth: health.stop(gpu?.samplerResult ?? null) };
+  } catch (error) {
+    // Keep what was measured: the outputs below are still written, then the error goes up.
+    failure = { error };
+    warnings.push(`run stopped early: ${toError(error).message}`);
   }
-  const final = snapshot(stepReports.length < steps.length || stepReports.some((s) => !s.complete), finished);
+  // Each clean-up runs even when another fails, so no worker or nvidia-smi outlives the run.
+  await settle(() => target.close(), 'closing the target', warnings);
+  const gpu = await settle(async () => telemetry?.finish(), 'stopping GPU telemetry', warnings);
+  if (gpu?.warning) {
+    warnings.push(gpu.warning);
+    emit({ kind: 'warning', message: gpu.warning });
+  }
+  const finished = { gpuTelemetry: gpu?.report ?? null, harnessHealth: health.stop(gpu?.samplerResult ?? null) };
+  const partial = failure !== undefined || stepReports.length < steps.length || stepReports.some((s) => !s.complete);
+  const final = snapshot(partial, finished);
   files = await writer.write(final);
+  if (failure) throw failure.error;
   emit({ kind: 'run-end', report: final, files });
   return { report: final, files };
+}
+
+/** Runs one clean-up step; a failure becomes a warning instead of skipping the ones after it. */
+async function settle<T>(work: () => Promise<T>, what: string, warnings: string[]): Promise<T | undefined> {
+  try {
+    return await work();
+  } catch (error) {
+    warnings.push(`${what} failed: ${toError(error).message}`);
+    return undefined;
+  }
 }
 
 async function runStep(
@@ -144,13 +160,14 @@ async function runStep(
       sink: recorder,
       clock,
       ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.drainGraceMs !== undefined && { drainGraceMs: options.drainGraceMs }),
       ...(step.mode === 'static' && supportsStaticBatches(target)
         ? { staticBatch: { target, batchSize: step.batchSize } }
         : {}),
     });
-    const outcome = await withDrainGrace(loop, options.signal, options.drainGraceMs ?? 10_000);
+    const outcome = await loop;
     const measurement = recorder.finish();
-    const complete = outcome !== 'timed-out' && outcome.endedBy !== 'aborted' && measurement.completed > 0;
+    const complete = outcome.endedBy !== 'aborted' && outcome.abandoned === 0 && measurement.completed > 0;
     const gpu =
       telemetry?.stepReport(
         measurement.startedAtMs,
@@ -162,30 +179,6 @@ async function runStep(
   } finally {
     clearInterval(ticker);
   }
-}
-
-/** After an interrupt, wait a bounded time for in-flight requests; close() then fails the rest. */
-function withDrainGrace<T>(work: Promise<T>, signal: AbortSignal | undefined, graceMs: number): Promise<T | 'timed-out'> {
-  if (!signal) return work;
-  return new Promise((resolve, reject) => {
-    let timer: NodeJS.Timeout | undefined;
-    const onAbort = (): void => {
-      timer = setTimeout(() => resolve('timed-out'), graceMs);
-    };
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (value) => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
 }
 
 function interruptReason(signal: AbortSignal | undefined): 'SIGINT' | 'SIGTERM' | null {

@@ -78,7 +78,7 @@ describe('runClosedLoop', () => {
       measure: { requests: 40, ...measureLimit },
     });
     expect(target.maxInFlight).toBe(4);
-    expect(outcome).toEqual({ warmupItems: 8, measuredItems: 40, endedBy: 'requests' });
+    expect(outcome).toEqual({ warmupItems: 8, measuredItems: 40, endedBy: 'requests', abandoned: 0 });
     expect(sink.results).toHaveLength(40);
     expect(target.sent).toBe(48);
     expect(target.inFlight).toBe(0);
@@ -133,7 +133,62 @@ describe('runClosedLoop', () => {
     const controller = new AbortController();
     controller.abort('SIGINT');
     const outcome = await drive(target, new ListSink(), { concurrency: 3, signal: controller.signal });
-    expect(outcome).toEqual({ warmupItems: 0, measuredItems: 0, endedBy: 'aborted' });
+    expect(outcome).toEqual({ warmupItems: 0, measuredItems: 0, endedBy: 'aborted', abandoned: 0 });
     expect(target.sent).toBe(0);
   });
+
+  it('a target that stops answering cannot hang the step: the hard limit plus the drain grace end it', async () => {
+    const target = new DelayTarget(1);
+    const stalled = new StallAfter(target, 5);
+    const sink = new ListSink();
+    const outcome = await drive(stalled as unknown as DelayTarget, sink, {
+      concurrency: 2,
+      measure: { requests: 1000, maxDurationMs: 100 },
+      drainGraceMs: 50,
+    });
+    expect(outcome.endedBy).toBe('maxDuration');
+    expect(outcome.abandoned).toBe(2);
+    expect(sink.results).toHaveLength(5);
+  });
+
+  it('a rejected send is recorded as a target_error and the loop goes on', async () => {
+    const target = new DelayTarget(1);
+    const rejecting = { ...target, info: target.info, configure: target.configure, close: target.close, submit: () => Promise.reject(new Error('boom')) };
+    const sink = new ListSink();
+    const outcome = await drive(rejecting as unknown as DelayTarget, sink, { concurrency: 2, measure: { requests: 6, ...measureLimit } });
+    expect(outcome.measuredItems).toBe(6);
+    expect(sink.results.map((r) => r.errorClass)).toEqual(Array(6).fill('target_error'));
+  });
+
+  it('a target that answers at once still lets timers run, so a duration ends the step', async () => {
+    const now = (): ItemResult => ({ ok: false, errorClass: 'worker_exit', tArrivalMs: 0, tResponseMs: 0, queueMs: 0, inferenceMs: 0, batchSize: 1 });
+    const instant = { info: { kind: 'inprocess', description: 'instant' }, configure: async () => {}, close: async () => {}, submit: () => Promise.resolve(now()) };
+    const counter = { record: () => undefined };
+    const outcome = await runClosedLoop({
+      target: instant as never,
+      stage: 'classify',
+      concurrency: 1,
+      texts,
+      warmup: {},
+      measure: { requests: Number.MAX_SAFE_INTEGER, durationMs: 50, maxDurationMs: 60 },
+      sink: counter,
+      clock: epochNowMs,
+    });
+    expect(['duration', 'maxDuration']).toContain(outcome.endedBy);
+  });
 });
+
+/** Passes the first `answers` requests to `inner`, then never answers again. */
+class StallAfter {
+  readonly info = { kind: 'inprocess', description: 'stalls' } as const;
+  private sent = 0;
+  constructor(
+    private readonly inner: DelayTarget,
+    private readonly answers: number,
+  ) {}
+  async configure(): Promise<void> {}
+  async close(): Promise<void> {}
+  submit(stage: Stage, text: string, tArrivalMs: number): Promise<ItemResult> {
+    return this.sent++ < this.answers ? this.inner.submit(stage, text, tArrivalMs) : new Promise<ItemResult>(() => undefined);
+  }
+}
