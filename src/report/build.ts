@@ -88,11 +88,15 @@ function rejudge(step: StepReport, budget: Budget): StepReport {
   return { ...step, budgetChecks, withinBudget: passesAll(budgetChecks) };
 }
 
-/** Speedup/efficiency within each stage and batching mode (dynamic and static curves differ). */
+/**
+ * Speedup/efficiency within each stage and batching mode (dynamic and static curves differ), over
+ * complete steps only: an interrupted step's throughput must not become another step's base.
+ */
 function withScaling(steps: readonly StepReport[]): StepReport[] {
   const out = [...steps];
   const groups = new Map<string, number[]>();
   steps.forEach((step, i) => {
+    if (!step.complete) return;
     const key = `${step.stage}/${step.mode}`;
     groups.set(key, [...(groups.get(key) ?? []), i]);
   });

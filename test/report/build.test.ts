@@ -17,6 +17,17 @@ describe('buildRunReport', () => {
     expect(generate[1]?.speedup).toBeCloseTo(18 / 10, 9); // 18 ok items in the same second
   });
 
+  it('leaves an incomplete step out of the scaling curve: it gets no speedup and is nobody\'s base', () => {
+    const steps = syntheticSteps();
+    const classify = steps.filter((s) => s.stage === 'classify');
+    const interrupted = steps.map((s) => (s === classify[0] ? { ...s, complete: false } : s));
+    const rebuilt = buildRunReport({ ...baseParts(), steps: interrupted });
+    const curve = rebuilt.steps.filter((s) => s.stage === 'classify');
+    expect(curve[0]?.speedup).toBeNull();
+    expect(curve[0]?.efficiency).toBeNull();
+    expect(curve.slice(1).map((s) => s.speedup)).toEqual([1, 2, 2.1]);
+  });
+
   it('judges every step against the budget', () => {
     expect(report.steps.map((s) => s.withinBudget)).toEqual([true, true, true, false, true, false, true]);
     expect(report.steps[3]?.budgetChecks).toEqual({ p95: false, p99: true, errorRate: true });

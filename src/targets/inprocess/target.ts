@@ -123,6 +123,10 @@ export class InProcessTarget implements StaticBatchTarget {
   }
 
   async configure(stage: Stage, config: BatchingConfig): Promise<void> {
+    if (this.batcher.liveSlots === 0) {
+      const reasons = this.lost.map((loss) => `instance ${loss.index}: ${loss.reason}`).join('; ');
+      throw new TargetUnavailableError(`every model instance has exited (${reasons || 'closed'})`);
+    }
     const needs: readonly Lane[] = stage === 'pipeline' ? ['classify', 'generate'] : [stage];
     for (const lane of needs) {
       if (!this.options.models[lane]) throw new TargetUnavailableError(`stage "${stage}" needs a ${lane} model; this target was opened without one`);
@@ -218,6 +222,11 @@ export class InProcessTarget implements StaticBatchTarget {
         continue;
       }
       addStageTimes(item, done);
+      // After close() nothing would drain the generate lane again: fail instead of re-queueing.
+      if (this.closed || this.batcher.liveSlots === 0) {
+        item.resolve(failedResult(item, this.closed ? 'target_closed' : 'worker_exit', items.length, tResponseMs));
+        continue;
+      }
       item.intent = outputs[i]?.label ?? item.intent;
       item.techniques = chooseTechniques(item.intent);
       if (item.inStaticBatch) (nextStage ??= []).push(item);
