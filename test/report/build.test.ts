@@ -62,17 +62,8 @@ describe('buildRunReport', () => {
 
   it('a stricter budget re-judges the same steps; no batch size within it means budget not met', () => {
     const strict = buildRunReport({
-      runId: 'r',
-      startedAt: '2026-01-01T00:00:00.000Z',
-      finishedAt: '2026-01-01T00:00:01.000Z',
-      partial: false,
-      interruptedBy: null,
-      environment,
-      backend: null,
-      models: [],
-      workload,
+      ...baseParts(),
       steps: syntheticSteps(),
-      warnings: [],
       budget: { p95Ms: 5.5, p99Ms: 5000, maxErrorRate: 0.01 }, // 5 ms items read 5.003 ms in HDR
     });
     expect(strict.steps.map((s) => s.withinBudget)).toEqual([true, false, false, false, false, false, false]);

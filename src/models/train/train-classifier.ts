@@ -13,7 +13,7 @@ import { INTENTS } from '../taxonomy.js';
 import { buildVocab, WordVocab } from '../vocab.js';
 import { mulberry32, shuffle } from './rng.js';
 import { say } from './say.js';
-import { flag, readCorpus, REPO_ROOT, useBackend, type Example } from './common.js';
+import { flag, readCorpusSplits, REPO_ROOT, useBackend, type Example } from './common.js';
 
 const MAX_SEQUENCE_LENGTH = 64;
 const BATCH = 32;
@@ -43,9 +43,7 @@ async function main(): Promise<void> {
   const epochs = Number(flag('--epochs', '6'));
   const seed = Number(flag('--seed', '42'));
   const out = flag('--out', join(REPO_ROOT, 'models/intent-classifier'));
-  const corpus = readCorpus(flag('--corpus', join(REPO_ROOT, 'workloads/corpus/prompts.jsonl')));
-  const train = corpus.filter((e) => e.split === 'train');
-  const test = corpus.filter((e) => e.split === 'test');
+  const { train, test } = readCorpusSplits();
   const vocabFile = buildVocab(train.map((e) => e.text), true, 1, 4000);
   const vocab = new WordVocab(vocabFile);
   const model = buildClassifier({

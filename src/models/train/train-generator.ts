@@ -17,7 +17,7 @@ import { buildVocab, CLS_ID, EOS_ID, splitWords, WordVocab } from '../vocab.js';
 import { enhancedText } from './enhanced-text.js';
 import { mulberry32, pick, shuffle } from './rng.js';
 import { say } from './say.js';
-import { flag, readCorpus, REPO_ROOT, useBackend, type Example } from './common.js';
+import { flag, readCorpusSplits, REPO_ROOT, useBackend, type Example } from './common.js';
 
 const PROMPT_LENGTH = 64;
 const TRAIN_PROMPT_LENGTH = 40;
@@ -53,10 +53,8 @@ async function main(): Promise<void> {
   const epochs = Number(flag('--epochs', '3'));
   const seed = Number(flag('--seed', '42'));
   const out = flag('--out', join(REPO_ROOT, 'models/prompt-generator'));
-  const corpus = readCorpus(flag('--corpus', join(REPO_ROOT, 'workloads/corpus/prompts.jsonl')));
+  const { train, test } = readCorpusSplits();
   const rand = mulberry32(seed);
-  const train = corpus.filter((e) => e.split === 'train');
-  const test = corpus.filter((e) => e.split === 'test');
   const withTechniques = (e: Example) => ({ example: e, techniques: chooseTechniques(e.intent, pick(rand, COMPLEXITIES)) });
   const trainSet = train.map(withTechniques);
   const texts = trainSet.map((p) => enhancedText(p.example.text, p.example.intent, p.techniques));
