@@ -6,7 +6,7 @@ import type { StepMeasurement } from '../metrics/types.js';
 import type { ModelInfo } from '../models/types.js';
 import type { GpuStepReport, GpuTelemetryReport, HarnessHealthReport } from '../telemetry/types.js';
 import type { Stage } from '../targets/target.js';
-import type { Budget, Workload } from '../workload/types.js';
+import type { ArrivalProcess, Budget, Workload } from '../workload/types.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -41,12 +41,39 @@ export interface BudgetCheck {
   readonly errorRate: boolean;
 }
 
+/** An open-loop step: the rate asked for against what the driver managed to send. */
+export interface OpenLoopReport {
+  readonly process: ArrivalProcess;
+  readonly targetRatePerSec: number;
+  /** Measured sends / the span from the first to the last measured send. */
+  readonly achievedRatePerSec: number;
+  readonly maxInFlight: number | null;
+  /** Measured sends issued (each carries batchSize items). */
+  readonly sends: number;
+  /** Sends issued more than lateThresholdMs after their scheduled time (timer lag or the in-flight cap). */
+  readonly lateSends: number;
+  readonly lateShare: number; // 0..1
+  readonly lateThresholdMs: number;
+  readonly maxLateMs: number;
+}
+
+/** Which target the run drove (secrets never appear: the URL carries no credentials). */
+export interface TargetReport {
+  readonly kind: 'inprocess' | 'http';
+  readonly description: string;
+  readonly url: string | null;
+  readonly protocol: string | null;
+}
+
 export interface StepReport extends StepMeasurement {
   readonly index: number;
   readonly stage: Stage;
   readonly mode: 'dynamic' | 'static';
   readonly batchSize: number;
-  readonly concurrency: number;
+  /** Closed loop: items in flight; null for open-loop steps. */
+  readonly concurrency: number | null;
+  /** Open-loop steps only; null for closed-loop steps. */
+  readonly openLoop: OpenLoopReport | null;
   readonly maxQueueDelayMs: number;
   readonly maxNewTokens: number | null;
   /** T(b) / T(smallest b of this stage); null when that step has no throughput. */
@@ -79,6 +106,8 @@ export interface RunReport {
   readonly partial: boolean;
   readonly interruptedBy: 'SIGINT' | 'SIGTERM' | null;
   readonly environment: EnvironmentReport;
+  readonly target: TargetReport;
+  /** In-process targets: the TF.js backend that ran; null for HTTP targets. */
   readonly backend: BackendReport | null;
   readonly models: readonly ModelInfo[];
   readonly workload: Workload;

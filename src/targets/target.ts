@@ -5,7 +5,11 @@
 export type Stage = 'classify' | 'generate' | 'pipeline';
 export const STAGES = ['classify', 'generate', 'pipeline'] as const satisfies readonly Stage[];
 
-/** Outcome of one item (one prompt). Durations in ms; stamps on the shared epoch clock (metrics/clock). */
+/**
+ * Outcome of one item (one prompt). Durations in ms; stamps on the shared epoch clock (metrics/clock).
+ * For HTTP targets: queue = t_write - t_arrival (waiting for a connection, or a late open-loop
+ * send), inference = t_response - t_write (the request on the wire and in the server).
+ */
 export interface ItemResult {
   readonly ok: boolean;
   /** Set when !ok: a short stable class such as "model_error", "worker_exit", "timeout". */
@@ -23,6 +27,11 @@ export interface ItemResult {
   /** Generation only: mean time between successive tokens. */
   readonly itlMs?: number;
   readonly outputTokens?: number;
+  /**
+   * HTTP only: the processing time the server itself reported (e.g. BetterPrompts'
+   * `processing_time_ms`), so e2e - queue - server = network + serialisation overhead.
+   */
+  readonly serverMs?: number;
 }
 
 /** How the target groups items into model calls for one step. */
@@ -36,6 +45,9 @@ export interface BatchingConfig {
 export interface TargetInfo {
   readonly kind: 'inprocess' | 'http';
   readonly description: string;
+  /** HTTP only: the base URL (never with credentials) and the protocol spoken. */
+  readonly url?: string;
+  readonly protocol?: string;
 }
 
 export interface Target {

@@ -23,9 +23,16 @@ export interface PhaseLength {
 export interface StageSpec {
   readonly stage: Stage;
   readonly mode: BatchMode;
+  /**
+   * In process: the model-call size (dynamic: the batcher's maximum; static: exact).
+   * HTTP: items per request (client-side batching; > 1 needs the protocol's batch form).
+   */
   readonly batchSizes: readonly number[];
-  /** Items in flight; "auto" = 2 x batch size x instances, so one batch fills while one runs. */
-  readonly concurrency: 'auto' | number;
+  /**
+   * Closed-loop load levels, one step each. "auto" (in process) = 2 x batch size x instances, so
+   * one batch fills while one runs; for HTTP targets "auto" means 1 request in flight.
+   */
+  readonly concurrency: 'auto' | readonly number[];
   readonly maxQueueDelayMs: number;
   readonly maxNewTokens: number;
 }
@@ -36,6 +43,118 @@ export interface Budget {
   readonly maxErrorRate: number; // 0..1
 }
 
+export type ArrivalProcess = 'constant' | 'poisson';
+
+/**
+ * How load is offered. Closed: each stage's concurrency levels. Open: requests (each carrying
+ * `batchSize` items) are sent on a schedule at each rate, whatever the target does; latency counts
+ * from the scheduled send, so client-side queueing shows (no coordinated omission).
+ */
+export type LoadSpec =
+  | { readonly kind: 'closed' }
+  | {
+      readonly kind: 'open';
+      readonly arrivals: ArrivalProcess;
+      /** One step per rate, in requests per second, ascending. */
+      readonly ratesPerSec: readonly number[];
+      /** Cap on requests in flight; a due send waits for a slot (and counts as late). null = no cap. */
+      readonly maxInFlight: number | null;
+    };
+
+export type ProtocolName = 'betterprompts' | 'kserve-v2' | 'openai' | 'template';
+export const PROTOCOL_NAMES = ['betterprompts', 'kserve-v2', 'openai', 'template'] as const satisfies readonly ProtocolName[];
+
+/** A header value written in the workload, or read from an environment variable at run time. */
+export type HeaderValue = { readonly value: string } | { readonly env: string };
+
+/** Where a bearer token comes from. Only variable names live here; values never reach a report. */
+export type AuthSpec =
+  | { readonly kind: 'bearer-env'; readonly tokenEnv: string }
+  | {
+      readonly kind: 'login';
+      /** A path on the target's origin or a full URL; BetterPrompts: /api/v1/auth/login. */
+      readonly url: string;
+      readonly usernameEnv: string;
+      readonly passwordEnv: string;
+    };
+
+/** Per-protocol settings, resolved with their defaults. */
+export type ProtocolOptions =
+  | {
+      readonly protocol: 'betterprompts';
+      /** classify through the intent-classifier service, or TorchServe's /predictions/<model>. */
+      readonly classifyApi: 'intents' | 'torchserve';
+      readonly torchserveModel: string;
+      /** What a generate-stage request says about the text (the generator needs an intent). */
+      readonly generate: {
+        readonly intent: string;
+        readonly complexity: string;
+        readonly techniques: readonly string[];
+        readonly targetModel: string;
+      };
+    }
+  | {
+      readonly protocol: 'kserve-v2';
+      /** Model name per stage (POST /v2/models/<name>/infer). */
+      readonly models: Readonly<Record<Stage, string>>;
+      readonly inputName: string;
+      /** Output tensor to read; null = the first output. */
+      readonly outputName: string | null;
+    }
+  | {
+      readonly protocol: 'openai';
+      /** Model name per stage. */
+      readonly models: Readonly<Record<Stage, string>>;
+      readonly api: 'completions' | 'chat';
+      /** Stream with SSE: gives TTFT and inter-token latency as the tokens arrive. */
+      readonly stream: boolean;
+    }
+  | {
+      readonly protocol: 'template';
+      readonly method: 'POST' | 'PUT';
+      /** JSON body with {{text}} (one JSON string) or {{texts}} (a JSON array of strings) in it. */
+      readonly body: string;
+      /** Dotted path to the output in the response (e.g. "outputs" or "result.label"); must exist. */
+      readonly outputPath: string;
+      /** Where the server reports its own processing time, if it does. */
+      readonly serverTime: { readonly path: string; readonly unit: 'ms' | 's' } | null;
+    };
+
+export interface TimeoutsSpec {
+  readonly connectMs: number;
+  /** Until the response headers arrive. */
+  readonly headersMs: number;
+  /** Longest silence between body chunks. */
+  readonly bodyMs: number;
+}
+
+export interface HttpTargetSpec {
+  readonly kind: 'http';
+  /** Base URL: origin plus an optional path prefix; never holds credentials. */
+  readonly url: string;
+  readonly protocol: ProtocolName;
+  /**
+   * Per-stage base URL replacing `url` for that stage (BetterPrompts runs each service on its own
+   * port); the protocol appends its path. Another origin gets its own connection pool.
+   */
+  readonly endpoints: Readonly<Partial<Record<Stage, string>>>;
+  /** Connections per origin; "auto" = the plan's highest in-flight count. */
+  readonly connections: number | 'auto';
+  readonly pipelining: number;
+  readonly timeouts: TimeoutsSpec;
+  /** Retries per request on 429/503 (honouring Retry-After) and connection errors; 0 = none. */
+  readonly retries: number;
+  /** A response body larger than this fails the item as body_too_large. */
+  readonly maxResponseBytes: number;
+  readonly headers: Readonly<Record<string, HeaderValue>>;
+  readonly auth: AuthSpec | null;
+  /** Preflight GET (a path or a full URL) before the first step; null = none. */
+  readonly health: string | null;
+  readonly options: ProtocolOptions;
+}
+
+export type TargetSpec = { readonly kind: 'inprocess' } | HttpTargetSpec;
+
 export interface Workload {
   readonly name: string;
   readonly description: string;
@@ -45,19 +164,32 @@ export interface Workload {
   readonly corpus: { readonly path: string; readonly uniqueTexts: boolean };
   readonly models: { readonly classifier: ModelRef; readonly generator: ModelRef; readonly size: ModelSize };
   readonly engine: { readonly backend: BackendChoice; readonly instances: number };
+  /** In process (models and engine above apply) or an HTTP service. */
+  readonly target: TargetSpec;
+  readonly load: LoadSpec;
   readonly stages: readonly StageSpec[];
   readonly warmup: PhaseLength;
   readonly measure: PhaseLength & { readonly maxDurationMs: number };
   readonly budget: Budget;
 }
 
-/** One step of the plan: a stage at one batch size. */
+/** An open-loop step's schedule. */
+export interface StepArrivals {
+  readonly process: ArrivalProcess;
+  readonly ratePerSec: number;
+  readonly maxInFlight: number | null;
+}
+
+/** One step of the plan: a stage at one batch size and one load level. */
 export interface Step {
   readonly index: number;
   readonly stage: Stage;
   readonly mode: BatchMode;
   readonly batchSize: number;
-  readonly concurrency: number;
+  /** Closed loop: items in flight (static mode: divided by batch size into whole batches). Open loop: null. */
+  readonly concurrency: number | null;
+  /** Open loop only; null for closed-loop steps. */
+  readonly arrivals: StepArrivals | null;
   readonly maxQueueDelayMs: number;
   readonly maxNewTokens: number;
   readonly warmup: PhaseLength;
