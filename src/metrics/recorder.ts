@@ -12,6 +12,8 @@
  *   same for output tokens, null when no item reported any (not a generation step).
  * - errors.rate = errors / (completed + errors), 0 with nothing recorded.
  * - meanBatchSize = mean over ok items of the size of the model call each ran in (0 with none).
+ * - server/overhead (HTTP): the server-reported time, and inference - server clamped at 0 (a
+ *   server's clock can disagree with ours by a little; overhead is never negative).
  */
 import type { ItemResult } from '../targets/target.js';
 import { epochNowMs, msToUs, type Clock } from './clock.js';
@@ -41,6 +43,8 @@ export class StepRecorder {
   // Generation only; created on the first item that carries them.
   private ttft: Histogram | null = null;
   private itl: Histogram | null = null;
+  private server: Histogram | null = null;
+  private overhead: Histogram | null = null;
   private completed = 0;
   private errorTotal = 0;
   private readonly errorsByClass = new Map<string, number>();
@@ -77,6 +81,10 @@ export class StepRecorder {
     recordUs(this.inference, msToUs(result.inferenceMs));
     if (result.ttftMs !== undefined) recordUs((this.ttft ??= createHistogram()), msToUs(result.ttftMs));
     if (result.itlMs !== undefined) recordUs((this.itl ??= createHistogram()), msToUs(result.itlMs));
+    if (result.serverMs !== undefined) {
+      recordUs((this.server ??= createHistogram()), msToUs(result.serverMs));
+      recordUs((this.overhead ??= createHistogram()), msToUs(Math.max(0, result.inferenceMs - result.serverMs)));
+    }
     if (result.outputTokens !== undefined) {
       this.outputTokens += result.outputTokens;
       this.sawOutputTokens = true;
@@ -131,6 +139,8 @@ export class StepRecorder {
       inference: this.inference,
       ttft: this.ttft,
       itl: this.itl,
+      server: this.server,
+      overhead: this.overhead,
     } satisfies Record<LatencyPhase, Histogram | null>;
     return byPhase[phase];
   }

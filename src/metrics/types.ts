@@ -1,6 +1,10 @@
 /** What the recorder measured in one step: plain data, durations in ms, histograms in microseconds. */
 
-export const LATENCY_PHASES = ['e2e', 'queue', 'inference', 'ttft', 'itl'] as const;
+/**
+ * server: what an HTTP server reported as its own processing time; overhead = inference - server
+ * (network, serialisation and the server's framework around the model). Both HTTP only.
+ */
+export const LATENCY_PHASES = ['e2e', 'queue', 'inference', 'ttft', 'itl', 'server', 'overhead'] as const;
 export type LatencyPhase = (typeof LATENCY_PHASES)[number];
 
 export interface LatencySummary {
@@ -32,7 +36,7 @@ export interface StepMeasurement {
   readonly throughput: { readonly itemsPerSec: number; readonly outputTokensPerSec: number | null };
   /** Mean size of the model calls the measured items ran in. */
   readonly meanBatchSize: number;
-  /** Only phases that saw samples (ttft/itl only for generation). */
+  /** Only phases that saw samples (ttft/itl only for generation, server/overhead only for HTTP). */
   readonly latencyMs: Readonly<Partial<Record<LatencyPhase, LatencySummary>>>;
   /** HDR histograms (integer microseconds), compressed base64: merge and re-analyse later. */
   readonly histograms: Readonly<Partial<Record<LatencyPhase, string>>>;

@@ -93,6 +93,19 @@ describe('StepRecorder.finish', () => {
     expect(m.latencyMs.itl?.p50).toBeCloseTo(1.5, 2);
     expect(Object.keys(m.histograms).sort()).toEqual(['e2e', 'inference', 'itl', 'queue', 'ttft']);
   });
+
+  it('server time: recorded beside the client times, overhead = inference - server, never negative', () => {
+    const recorder = new StepRecorder({ clock: fixedClock });
+    recorder.record(item(0, 41, { serverMs: 30 })); // inference 40 -> overhead 10
+    recorder.record(item(0, 21, { serverMs: 25 })); // server clock ahead of ours -> overhead 0
+    recorder.record(item(0, 11, { ok: false, errorClass: 'http_5xx', serverMs: 5 }));
+    const m = recorder.finish();
+    expect(m.latencyMs.server?.count).toBe(2);
+    expect(m.latencyMs.server?.max).toBeCloseTo(30, 1);
+    expect(m.latencyMs.overhead?.max).toBeCloseTo(10, 1);
+    expect(m.latencyMs.overhead?.min).toBeLessThanOrEqual(0.001);
+    expect(Object.keys(m.histograms).sort()).toEqual(['e2e', 'inference', 'overhead', 'queue', 'server']);
+  });
 });
 
 describe('StepRecorder windows', () => {
