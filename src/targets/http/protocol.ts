@@ -60,8 +60,6 @@ export interface ProtocolConfig {
 
 export interface Protocol {
   readonly name: ProtocolName;
-  /** Default health-check path, or null when the protocol has none. */
-  readonly healthPath: string | null;
   /**
    * The largest number of texts one request may carry for this stage (1 = no batch form).
    * The target checks a step's batch size against it before the step starts.
