@@ -9,7 +9,7 @@ import type { StepMeasurement } from '../metrics/types.js';
 import type { GpuStepReport, GpuTelemetryReport, HarnessHealthReport } from '../telemetry/types.js';
 import { STAGES } from '../targets/target.js';
 import type { Budget, Step } from '../workload/types.js';
-import { REPORT_SCHEMA_VERSION, type Recommendation, type RunReport, type StepReport } from './types.js';
+import { REPORT_SCHEMA_VERSION, type OpenLoopReport, type Recommendation, type RunReport, type StepReport } from './types.js';
 
 /**
  * One step's report. Speedup and efficiency need the stage's other steps, so they are null here
@@ -21,6 +21,7 @@ export function buildStepReport(
   budget: Budget,
   complete = true,
   gpu: GpuStepReport | null = null,
+  openLoop: OpenLoopReport | null = null,
 ): StepReport {
   const budgetChecks = checkBudget(measurement, budget);
   return {
@@ -29,6 +30,7 @@ export function buildStepReport(
     mode: step.mode,
     batchSize: step.batchSize,
     concurrency: step.concurrency,
+    openLoop,
     maxQueueDelayMs: step.maxQueueDelayMs,
     maxNewTokens: step.stage === 'classify' ? null : step.maxNewTokens,
     ...measurement,
@@ -44,7 +46,18 @@ export function buildStepReport(
 /** What the caller knows; the rest of RunReport (scaling, recommendation, budgetMet) is computed. */
 export type RunReportParts = Pick<
   RunReport,
-  'runId' | 'startedAt' | 'finishedAt' | 'partial' | 'interruptedBy' | 'environment' | 'backend' | 'models' | 'workload' | 'steps' | 'warnings'
+  | 'runId'
+  | 'startedAt'
+  | 'finishedAt'
+  | 'partial'
+  | 'interruptedBy'
+  | 'environment'
+  | 'target'
+  | 'backend'
+  | 'models'
+  | 'workload'
+  | 'steps'
+  | 'warnings'
 > & {
   /** Judge against this instead of the workload's budget (re-analysis with a budgets file). */
   readonly budget?: Budget;
@@ -70,6 +83,7 @@ export function buildRunReport(parts: RunReportParts): RunReport {
     partial: parts.partial,
     interruptedBy: parts.interruptedBy,
     environment: parts.environment,
+    target: parts.target,
     backend: parts.backend,
     models: parts.models,
     workload: parts.workload,

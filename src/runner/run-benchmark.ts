@@ -7,7 +7,7 @@ import { epochNowMs, type Clock } from '../metrics/clock.js';
 import { StepRecorder } from '../metrics/recorder.js';
 import { runClosedLoop } from '../load/closed-loop.js';
 import { buildRunReport, buildStepReport } from '../report/build.js';
-import type { EnvironmentReport, RunReport, StepReport } from '../report/types.js';
+import type { EnvironmentReport, RunReport, StepReport, TargetReport } from '../report/types.js';
 import { ReportWriter } from '../report/writer.js';
 import { supportsStaticBatches, type Target } from '../targets/target.js';
 import type { BackendReport } from '../report/types.js';
@@ -71,6 +71,7 @@ export async function runBenchmark(options: RunOptions): Promise<RunResult> {
       partial,
       interruptedBy: partial ? interruptReason(signal) : null,
       environment: options.environment,
+      target: targetReport(target),
       backend: target.backend,
       models: target.models,
       workload,
@@ -152,8 +153,7 @@ async function runStep(
     const loop = runClosedLoop({
       target,
       stage: step.stage,
-      // Step.concurrency counts items; in static mode the driver keeps whole batches in flight.
-      concurrency: step.mode === 'static' ? Math.max(1, Math.floor(step.concurrency / step.batchSize)) : step.concurrency,
+      concurrency: closedLoopSends(step),
       texts,
       warmup: step.warmup,
       measure: step.measure,
@@ -179,6 +179,17 @@ async function runStep(
   } finally {
     clearInterval(ticker);
   }
+}
+
+/** Step.concurrency counts items; in static mode the driver keeps whole batches in flight. */
+function closedLoopSends(step: Step): number {
+  const items = step.concurrency ?? 1;
+  return step.mode === 'static' ? Math.max(1, Math.floor(items / step.batchSize)) : items;
+}
+
+function targetReport(target: RunnerTarget): TargetReport {
+  const { info } = target;
+  return { kind: info.kind, description: info.description, url: info.url ?? null, protocol: info.protocol ?? null };
 }
 
 function interruptReason(signal: AbortSignal | undefined): 'SIGINT' | 'SIGTERM' | null {

@@ -1,32 +1,72 @@
-/** A workload -> its ordered steps: stages in file order, each at its batch sizes in ascending order. */
+/**
+ * A workload -> its ordered steps: stages in file order, each at its batch sizes in ascending
+ * order, each batch size at every load level (closed: concurrency levels; open: rates) ascending.
+ */
 import type { StageSpec, Step, Workload } from './types.js';
 
 export function planSteps(workload: Workload): Step[] {
   const steps: Step[] = [];
+  const http = workload.target.kind === 'http';
   for (const stage of workload.stages) {
     for (const batchSize of stage.batchSizes) {
-      steps.push({
-        index: steps.length,
+      const common = {
         stage: stage.stage,
         mode: stage.mode,
         batchSize,
-        concurrency: resolveConcurrency(stage, batchSize, workload.engine.instances),
         maxQueueDelayMs: stage.maxQueueDelayMs,
         maxNewTokens: stage.maxNewTokens,
         warmup: workload.warmup,
         measure: workload.measure,
-      });
+      };
+      const load = workload.load;
+      if (load.kind === 'open') {
+        for (const ratePerSec of load.ratesPerSec) {
+          const arrivals = { process: load.arrivals, ratePerSec, maxInFlight: load.maxInFlight };
+          steps.push({ index: steps.length, ...common, concurrency: null, arrivals });
+        }
+      } else {
+        for (const concurrency of concurrencyLevels(stage, batchSize, workload.engine.instances, http)) {
+          steps.push({ index: steps.length, ...common, concurrency, arrivals: null });
+        }
+      }
     }
   }
   return steps;
 }
 
 /**
- * Items in flight. Dynamic: 2 x batch x instances, so while one batch runs on each instance the
- * next one fills. Static: batch x instances, exactly one full batch per instance (no queueing, so
- * the latency is the model's own batch-scaling curve).
+ * Closed-loop levels for one batch size. In process, items in flight; "auto": dynamic
+ * 2 x b x instances, so while one batch runs on each instance the next one fills; static
+ * b x instances, exactly one full batch per instance (no queueing, so the latency is the model's
+ * own batch-scaling curve). HTTP: requests in flight (each carrying b texts); "auto" = 1.
  */
-export function resolveConcurrency(stage: Pick<StageSpec, 'mode' | 'concurrency'>, batchSize: number, instances: number): number {
+export function concurrencyLevels(
+  stage: Pick<StageSpec, 'mode' | 'concurrency'>,
+  batchSize: number,
+  instances: number,
+  http = false,
+): readonly number[] {
   if (stage.concurrency !== 'auto') return stage.concurrency;
-  return (stage.mode === 'static' ? 1 : 2) * batchSize * instances;
+  if (http) return [1];
+  return [(stage.mode === 'static' ? 1 : 2) * batchSize * instances];
+}
+
+/** Bound on connections sized from an uncapped open loop: one second's worth of sends. */
+const MAX_AUTO_CONNECTIONS = 1024;
+
+/**
+ * The highest number of requests the plan can have in flight at once: what an HTTP target with
+ * `connections: auto` opens per origin. Closed: the largest concurrency; open: maxInFlight, or
+ * for an uncapped loop one second's worth of sends at the top rate (bounded to 1024).
+ */
+export function peakInFlight(steps: readonly Step[]): number {
+  let peak = 1;
+  for (const step of steps) {
+    const level =
+      step.arrivals === null
+        ? (step.concurrency ?? 1)
+        : (step.arrivals.maxInFlight ?? Math.min(MAX_AUTO_CONNECTIONS, Math.ceil(step.arrivals.ratePerSec)));
+    peak = Math.max(peak, level);
+  }
+  return peak;
 }

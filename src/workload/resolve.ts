@@ -26,6 +26,8 @@ export function resolveWorkload(yaml: WorkloadYaml, source: string, baseDir: str
       backend: yaml.engine?.backend ?? DEFAULTS.backend,
       instances: yaml.engine?.instances ?? DEFAULTS.instances,
     },
+    target: { kind: 'inprocess' },
+    load: { kind: 'closed' },
     stages: (yaml.stages ?? ALL_STAGES).map(stageSpec),
     warmup: yaml.warmup ? phase(yaml.warmup.requests, yaml.warmup.duration) : DEFAULTS.warmup,
     measure: yaml.measure

@@ -115,10 +115,39 @@ export const BatchSizesSchema = z
   // Steps run in ascending batch size whatever order the file lists them in.
   .transform((sizes) => [...sizes].sort((a, b) => a - b));
 
-const concurrency = scalar(`"auto" or an integer from 1 to ${LIMITS.maxConcurrency}`, (raw) => {
-  if (raw === 'auto') return 'auto' as const;
-  return typeof raw === 'number' && Number.isInteger(raw) && raw >= 1 && raw <= LIMITS.maxConcurrency ? raw : undefined;
-});
+const concurrencyLevelError = expected(`an integer from 1 to ${LIMITS.maxConcurrency}`);
+const concurrencyLevel = z
+  .number({ error: concurrencyLevelError })
+  .int({ error: concurrencyLevelError })
+  .min(1, { error: concurrencyLevelError })
+  .max(LIMITS.maxConcurrency, { error: concurrencyLevelError });
+
+/** Ascending, unique: one step per entry, in the order they will run. */
+function ascendingUnique(what: string) {
+  return (values: readonly number[], ctx: z.RefinementCtx): void => {
+    const seen = new Map<number, number>();
+    values.forEach((value, index) => {
+      const earlier = seen.get(value);
+      if (earlier === undefined) seen.set(value, index);
+      else ctx.addIssue({ code: 'custom', path: [index], input: value, message: `expected unique ${what}, got ${value} again (already at index ${earlier})` });
+    });
+  };
+}
+
+/** "auto", one level (8) or a list of levels ([1, 4, 16]), one step each. */
+const concurrency = z
+  .union(
+    [
+      z.literal('auto'),
+      concurrencyLevel.transform((level) => [level]),
+      z
+        .array(concurrencyLevel, { error: concurrencyLevelError })
+        .min(1, { error: expected('at least one concurrency level') })
+        .superRefine(ascendingUnique('concurrency levels'))
+        .transform((levels) => [...levels].sort((a, b) => a - b)),
+    ],
+    { error: expected(`"auto", an integer from 1 to ${LIMITS.maxConcurrency} or a list of them such as [1, 4, 16]`) },
+  );
 
 const TOKEN_STAGES: readonly string[] = ['generate', 'pipeline'];
 

@@ -49,7 +49,7 @@ const BAD_FIELDS: ReadonlyArray<readonly [string, string, string, readonly strin
   ['error rate 2', `budget: { maxErrorRate: 2 }\n${STAGE}`, 'budget.maxErrorRate', ['got 2']],
   ['measure without requests or duration', `measure: { maxDuration: 30s }\n${STAGE}`, 'measure', ['expected requests or duration', 'got neither']],
   ['maxDuration below duration', `measure: { duration: 10s, maxDuration: 5s }\n${STAGE}`, 'measure.maxDuration', ['expected maxDuration >= duration (10000 ms), got 5000 ms']],
-  ['concurrency not auto or a number', 'stages:\n  - { stage: classify, concurrency: lots }', 'stages[0].concurrency', ['expected "auto" or an integer from 1', 'got "lots"']],
+  ['concurrency not auto or a number', 'stages:\n  - { stage: classify, concurrency: lots }', 'stages[0].concurrency', ['expected "auto", an integer from 1', 'or a list of them', 'got "lots"']],
   ['maxNewTokens on classify', 'stages:\n  - { stage: classify, maxNewTokens: 8 }', 'stages[0].maxNewTokens', ['it applies to generate and pipeline']],
   ['maxNewTokens too large', 'stages:\n  - { stage: generate, maxNewTokens: 5000 }', 'stages[0].maxNewTokens', ['from 1 to 1024, got 5000']],
   ['unknown built-in model', `models: { classifier: bert }\n${STAGE}`, 'models.classifier', ['"intent-classifier" (built-in) or a model folder path', 'got "bert"']],

@@ -64,6 +64,8 @@ describe('loading fixtures', () => {
       corpus: { path: join(FIXTURES, 'prompts.jsonl'), uniqueTexts: false },
       models: { classifier: { builtin: 'intent-classifier' }, generator: { builtin: 'prompt-generator' }, size: 'small' },
       engine: { backend: 'auto', instances: 1 },
+      target: { kind: 'inprocess' },
+      load: { kind: 'closed' },
       stages: [{ stage: 'classify', mode: 'dynamic', batchSizes: [1, 2, 4, 8, 16, 32], concurrency: 'auto', maxQueueDelayMs: 2, maxNewTokens: 16 }],
       warmup: { requests: 16 },
       measure: { requests: 200, durationMs: 10_000, maxDurationMs: 30_000 },
@@ -84,7 +86,7 @@ describe('loading fixtures', () => {
       budget: { p95Ms: 2000, p99Ms: 4500, maxErrorRate: 0.005 },
     });
     expect(workload.stages).toEqual([
-      { stage: 'pipeline', mode: 'dynamic', batchSizes: [1, 4, 16], concurrency: 12, maxQueueDelayMs: 2, maxNewTokens: 8 },
+      { stage: 'pipeline', mode: 'dynamic', batchSizes: [1, 4, 16], concurrency: [12], maxQueueDelayMs: 2, maxNewTokens: 8 },
       { stage: 'classify', mode: 'static', batchSizes: [2, 8], concurrency: 'auto', maxQueueDelayMs: 0, maxNewTokens: 16 },
     ]);
   });

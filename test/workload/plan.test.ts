@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseWorkload } from '../../src/workload/load.js';
-import { planSteps, resolveConcurrency } from '../../src/workload/plan.js';
+import { concurrencyLevels, planSteps } from '../../src/workload/plan.js';
 
 const YAML = `
 engine: { instances: 2 }
@@ -36,6 +36,7 @@ describe('planSteps', () => {
       mode: 'dynamic',
       batchSize: 8,
       concurrency: 32,
+      arrivals: null,
       maxQueueDelayMs: 5,
       maxNewTokens: 4,
       warmup: { requests: 5 },
@@ -45,10 +46,14 @@ describe('planSteps', () => {
   });
 });
 
-describe('resolveConcurrency', () => {
+describe('concurrencyLevels', () => {
   it('uses one instance and batch 1 as the smallest case', () => {
-    expect(resolveConcurrency({ mode: 'dynamic', concurrency: 'auto' }, 1, 1)).toBe(2);
-    expect(resolveConcurrency({ mode: 'static', concurrency: 'auto' }, 1, 1)).toBe(1);
-    expect(resolveConcurrency({ mode: 'static', concurrency: 3 }, 64, 4)).toBe(3);
+    expect(concurrencyLevels({ mode: 'dynamic', concurrency: 'auto' }, 1, 1)).toEqual([2]);
+    expect(concurrencyLevels({ mode: 'static', concurrency: 'auto' }, 1, 1)).toEqual([1]);
+    expect(concurrencyLevels({ mode: 'static', concurrency: [3] }, 64, 4)).toEqual([3]);
+  });
+
+  it('HTTP auto is one request in flight whatever the batch size', () => {
+    expect(concurrencyLevels({ mode: 'dynamic', concurrency: 'auto' }, 32, 4, true)).toEqual([1]);
   });
 });
