@@ -1,0 +1,178 @@
+/**
+ * What both load drivers share for one step: warm-up then measurement (by items sent and/or time),
+ * the stop reasons, the hard limit, abort handling and the drain grace, and the prebuilt
+ * continuations that record a send's results. The drivers only decide when to send.
+ */
+import type { Clock } from '../metrics/clock.js';
+import type { ItemResult } from '../targets/target.js';
+import type { PhaseLength } from '../workload/types.js';
+
+export interface ResultSink {
+  record(result: ItemResult): void;
+}
+
+export interface TextFeed {
+  next(): string;
+}
+
+export type LoadPhase = 'warmup' | 'measure' | 'draining';
+export type EndReason = 'requests' | 'duration' | 'maxDuration' | 'aborted';
+
+export interface StepPhasesOptions {
+  readonly warmup: PhaseLength;
+  readonly measure: PhaseLength & { readonly maxDurationMs: number };
+  /** Items one send carries (static batch size, else 1): phase lengths count items. */
+  readonly itemsPerSend: number;
+  readonly signal?: AbortSignal;
+  /** See ClosedLoopOptions.drainGraceMs. Default 10 s. */
+  readonly drainGraceMs?: number;
+  /** Called once when sending stops, so the driver can cancel its own timers. */
+  readonly onStop?: () => void;
+}
+
+const DEFAULT_DRAIN_GRACE_MS = 10_000;
+/** What a rejected send is recorded as; targets should not reject, but the interface allows it. */
+export const TARGET_ERROR = 'target_error';
+
+export class StepPhases {
+  phase: LoadPhase = 'warmup';
+  endedBy: EndReason = 'requests';
+  inFlight = 0;
+  abandoned = 0;
+  private warmupSends = 0;
+  private measureSends = 0;
+  private phaseStartMs = 0;
+  private resolveDone: (() => void) | undefined;
+  private graceTimer: NodeJS.Timeout | undefined;
+  private readonly onAbort = (): void => {
+    this.stop('aborted');
+    this.armDrainGrace();
+  };
+
+  constructor(private readonly options: StepPhasesOptions) {}
+
+  /**
+   * Starts the step at `startMs`: arms the hard limit and listens for abort. Resolves once sending
+   * has stopped and every send has come back (or the drain grace ran out).
+   */
+  start(startMs: number): Promise<void> {
+    const done = new Promise<void>((resolve) => (this.resolveDone = resolve));
+    this.phaseStartMs = startMs;
+    if (!hasLength(this.options.warmup)) this.startMeasuring(startMs);
+    const { signal } = this.options;
+    signal?.addEventListener('abort', this.onAbort, { once: true });
+    // The hard limit also covers a target that stops answering: sending ends, in-flight work drains.
+    const limit = setTimeout(() => {
+      this.stop('maxDuration');
+      this.armDrainGrace();
+    }, this.hardLimitMs());
+    if (signal?.aborted) this.stop('aborted');
+    return done.then(() => {
+      clearTimeout(limit);
+      clearTimeout(this.graceTimer);
+      signal?.removeEventListener('abort', this.onAbort);
+    });
+  }
+
+  get warmupItems(): number {
+    return this.warmupSends * this.options.itemsPerSend;
+  }
+
+  get measuredItems(): number {
+    return this.measureSends * this.options.itemsPerSend;
+  }
+
+  /** Moves to the phase that a send at `atMs` belongs to (measurement, or draining when over). */
+  advance(atMs: number): LoadPhase {
+    if (this.phase === 'warmup') {
+      const { requests, durationMs } = this.options.warmup;
+      const byCount = requests !== undefined && this.warmupItems >= requests;
+      const byTime = durationMs !== undefined && atMs - this.phaseStartMs >= durationMs;
+      if (byCount || byTime) this.startMeasuring(atMs);
+    }
+    if (this.phase === 'measure') {
+      const { requests, durationMs, maxDurationMs } = this.options.measure;
+      if (requests !== undefined && this.measuredItems >= requests) this.stop('requests');
+      else if (durationMs !== undefined && atMs - this.phaseStartMs >= durationMs) this.stop('duration');
+      else if (atMs - this.phaseStartMs >= maxDurationMs) this.stop('maxDuration');
+    }
+    return this.phase;
+  }
+
+  /** Counts one send in the current phase (call after advance() said it is not draining). */
+  sent(): void {
+    this.inFlight++;
+    if (this.phase === 'measure') this.measureSends++;
+    else this.warmupSends++;
+  }
+
+  /** Stops sending (first reason wins); the step ends once nothing is in flight. */
+  stop(reason: EndReason): void {
+    if (this.phase === 'draining') return;
+    this.phase = 'draining';
+    this.endedBy = reason;
+    this.options.onStop?.();
+    if (reason === 'maxDuration') this.armDrainGrace();
+    this.finishIfDrained();
+  }
+
+  finishIfDrained(): void {
+    if (this.phase === 'draining' && this.inFlight === 0) this.finish();
+  }
+
+  private hardLimitMs(): number {
+    const warmupMs = this.options.warmup.durationMs ?? this.options.measure.maxDurationMs;
+    return warmupMs + this.options.measure.maxDurationMs;
+  }
+
+  private startMeasuring(atMs: number): void {
+    this.phase = 'measure';
+    this.phaseStartMs = atMs;
+  }
+
+  private armDrainGrace(): void {
+    if (this.graceTimer !== undefined || this.resolveDone === undefined) return;
+    this.graceTimer = setTimeout(() => {
+      this.abandoned = this.inFlight;
+      this.finish();
+    }, this.options.drainGraceMs ?? DEFAULT_DRAIN_GRACE_MS);
+  }
+
+  private finish(): void {
+    this.resolveDone?.();
+    this.resolveDone = undefined;
+  }
+}
+
+/** The four ways a send comes back, each built once per step: no closure per request. */
+export interface SendContinuations {
+  readonly warmupDone: () => void;
+  readonly measuredItem: (result: ItemResult) => void;
+  readonly measuredBatch: (results: ItemResult[]) => void;
+  readonly measuredFailed: () => void;
+}
+
+/** Warm-up results are dropped; measured ones go to the sink; `returned` runs after each. */
+export function sendContinuations(sink: ResultSink, clock: Clock, itemsPerSend: number, returned: () => void): SendContinuations {
+  return {
+    warmupDone: returned,
+    measuredItem: (result) => {
+      sink.record(result);
+      returned();
+    },
+    measuredBatch: (results) => {
+      for (const result of results) sink.record(result);
+      returned();
+    },
+    measuredFailed: () => {
+      const now = clock();
+      const failed: ItemResult = { ok: false, errorClass: TARGET_ERROR, tArrivalMs: now, tResponseMs: now, queueMs: 0, inferenceMs: 0, batchSize: itemsPerSend };
+      for (let i = 0; i < itemsPerSend; i++) sink.record(failed);
+      returned();
+    },
+  };
+}
+
+function hasLength(phase: PhaseLength): boolean {
+  return (phase.requests ?? 0) > 0 || (phase.durationMs ?? 0) > 0;
+}
