@@ -1,0 +1,70 @@
+/**
+ * One undici Pool per origin (the target URL and each distinct stage endpoint). Pools open lazily
+ * on first use, so `setConnections` (the runner's in-flight count for connections: "auto") can
+ * still size them after the target is open.
+ */
+import { Pool } from 'undici';
+import type { TimeoutsSpec } from '../../workload/types.js';
+
+export interface PoolSettings {
+  /** Connections per origin; null = not known yet (connections: "auto" before setConnections). */
+  readonly connections: number | null;
+  readonly pipelining: number;
+  readonly timeouts: TimeoutsSpec;
+}
+
+/** Used when connections is "auto" and the runner never said how many requests it keeps in flight. */
+export const DEFAULT_AUTO_CONNECTIONS = 1;
+
+export class OriginPools {
+  private readonly pools = new Map<string, Pool>();
+  private settings: PoolSettings;
+
+  constructor(settings: PoolSettings) {
+    this.settings = settings;
+  }
+
+  get connections(): number {
+    return this.settings.connections ?? DEFAULT_AUTO_CONNECTIONS;
+  }
+
+  /** The pool for an origin ("http://host:port"). */
+  get(origin: string): Pool {
+    let pool = this.pools.get(origin);
+    if (pool === undefined) {
+      const { pipelining, timeouts } = this.settings;
+      pool = new Pool(origin, {
+        connections: this.connections,
+        pipelining,
+        connectTimeout: timeouts.connectMs,
+        headersTimeout: timeouts.headersMs,
+        bodyTimeout: timeouts.bodyMs,
+        // Keep sockets across steps; a benchmark's gaps between requests are short.
+        keepAliveTimeout: 30_000,
+        keepAliveMaxTimeout: 600_000,
+      });
+      this.pools.set(origin, pool);
+    }
+    return pool;
+  }
+
+  /**
+   * Resize every pool (between steps, nothing in flight): pools already open are closed and
+   * reopen on next use with `connections` sockets.
+   */
+  async setConnections(connections: number): Promise<void> {
+    if (connections === this.settings.connections) return;
+    this.settings = { ...this.settings, connections };
+    await this.destroyAll();
+  }
+
+  async close(): Promise<void> {
+    await this.destroyAll();
+  }
+
+  private async destroyAll(): Promise<void> {
+    const pools = [...this.pools.values()];
+    this.pools.clear();
+    await Promise.all(pools.map((pool) => pool.destroy()));
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * The headers every request carries, resolved once: the workload's headers ({value} or {env}),
+ * content-type, and the auth session's current authorization value. Values read from the
+ * environment, and any authorization-like header, are registered as secrets.
+ */
+import { InputError } from '../../errors.js';
+import type { HeaderValue } from '../../workload/types.js';
+import type { SecretRedactor } from './redact.js';
+
+/** Header names whose values are credentials even when written literally in the workload. */
+const SECRET_HEADER = /^(authorization|proxy-authorization|x-api-key|api-key|cookie)$/i;
+
+/** Flat [name, value, ...] of the workload's headers, lower-cased names. */
+export function resolveUserHeaders(
+  headers: Readonly<Record<string, HeaderValue>>,
+  env: NodeJS.ProcessEnv,
+  redactor: SecretRedactor,
+): string[] {
+  const flat: string[] = [];
+  for (const [name, spec] of Object.entries(headers)) {
+    let value: string;
+    if ('env' in spec) {
+      const fromEnv = env[spec.env];
+      if (fromEnv === undefined || fromEnv === '') {
+        throw new InputError(`target.headers.${name}`, `environment variable ${spec.env} is not set (or empty)`);
+      }
+      value = fromEnv;
+      redactor.add(value);
+    } else {
+      value = spec.value;
+      if (SECRET_HEADER.test(name)) redactor.add(value);
+    }
+    flat.push(name.toLowerCase(), value);
+  }
+  return flat;
+}
+
+/** The array sent with every request: content-type (unless the user set one), the user's headers, then authorization (which wins). */
+export function buildRequestHeaders(userHeaders: readonly string[], authorization: string | null): readonly string[] {
+  const flat = userHeaders.some((value, i) => i % 2 === 0 && value === 'content-type') ? [] : ['content-type', 'application/json'];
+  for (let i = 0; i < userHeaders.length; i += 2) {
+    if (authorization !== null && userHeaders[i] === 'authorization') continue;
+    flat.push(userHeaders[i] as string, userHeaders[i + 1] as string);
+  }
+  if (authorization !== null) flat.push('authorization', authorization);
+  return flat;
+}

@@ -1,0 +1,168 @@
+/**
+ * One request on an undici pool through `dispatch()` and a lean handler (no streams, no promise
+ * chains per chunk): stamps t_write when the request leaves undici's queue for a socket, feeds a
+ * 2xx body to the protocol's decoder, enforces the body size limit and maps failures to classes.
+ *
+ * undici 7 calls `onRequestStart` from the client's write path (client-h1 `writeH1` -> onConnect ->
+ * onRequestStart), i.e. when a connection takes the request, not when it is queued in the pool.
+ */
+import type { Dispatcher } from 'undici';
+import { epochNowMs } from '../../metrics/clock.js';
+import { classifyError, classifyStatus } from './classify-error.js';
+import type { HttpErrorClass } from './error-class.js';
+import type { DecodedOk, ResponseDecoder } from './protocol.js';
+
+export interface SendRequest {
+  readonly method: 'GET' | 'POST' | 'PUT';
+  readonly path: string;
+  /** Flat [name, value, name, value, ...] as undici takes them. */
+  readonly headers: readonly string[];
+  readonly body: string | null;
+}
+
+export type SendOutcome =
+  | {
+      readonly ok: true;
+      /** When a connection took the request (epoch ms). */
+      readonly tWriteMs: number;
+      /** Last body byte (epoch ms). */
+      readonly tResponseMs: number;
+      readonly decoded: DecodedOk;
+    }
+  | {
+      readonly ok: false;
+      readonly errorClass: HttpErrorClass;
+      /** null when the request never reached a connection (refused, connect timeout). */
+      readonly tWriteMs: number | null;
+      readonly tResponseMs: number;
+      readonly statusCode: number | null;
+      /** Retry-After in ms when the response carried one. */
+      readonly retryAfterMs: number | null;
+      /** One line (status and a body snippet, or the client error); not yet redacted. */
+      readonly detail: string;
+    };
+
+/** Kept of a non-2xx body for the detail line. */
+const ERROR_SNIPPET_BYTES = 200;
+
+class BodyTooLargeError extends Error {}
+
+/** Sends one request; never rejects. `decoder` is null for requests whose body is only checked for size. */
+export function send(
+  dispatcher: Dispatcher,
+  request: SendRequest,
+  decoder: ResponseDecoder | null,
+  maxResponseBytes: number,
+): Promise<SendOutcome> {
+  return new Promise((resolve) => {
+    const handler = new SendHandler(decoder, maxResponseBytes, resolve);
+    try {
+      dispatcher.dispatch(
+        { path: request.path, method: request.method, headers: request.headers as string[], body: request.body },
+        handler,
+      );
+    } catch (error) {
+      handler.onResponseError(null, error as Error);
+    }
+  });
+}
+
+class SendHandler implements Dispatcher.DispatchHandler {
+  private tWriteMs: number | null = null;
+  private statusCode = 0;
+  private errorClass: HttpErrorClass | null = null;
+  private retryAfterMs: number | null = null;
+  private receivedBytes = 0;
+  private errorBody = '';
+  private done = false;
+
+  constructor(
+    private readonly decoder: ResponseDecoder | null,
+    private readonly maxResponseBytes: number,
+    private readonly resolve: (outcome: SendOutcome) => void,
+  ) {}
+
+  onRequestStart(): void {
+    // May fire again when undici re-sends a request from a failed pipeline; the last write counts.
+    this.tWriteMs = epochNowMs();
+  }
+
+  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
+    this.statusCode = statusCode;
+    this.errorClass = classifyStatus(statusCode);
+    if (this.errorClass !== null) this.retryAfterMs = parseRetryAfterMs(headers['retry-after']);
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.errorClass !== null) {
+      // A non-2xx body is discarded; only its start is kept for the detail line.
+      if (this.errorBody.length < ERROR_SNIPPET_BYTES) this.errorBody += chunk.toString('utf8', 0, ERROR_SNIPPET_BYTES);
+      return;
+    }
+    this.receivedBytes += chunk.length;
+    if (this.receivedBytes > this.maxResponseBytes) {
+      this.errorClass = 'body_too_large';
+      controller.abort(new BodyTooLargeError(`response body exceeds ${this.maxResponseBytes} bytes`));
+      return;
+    }
+    this.decoder?.onData(chunk, epochNowMs());
+  }
+
+  onResponseEnd(): void {
+    const tResponseMs = epochNowMs();
+    const tWriteMs = this.tWriteMs ?? tResponseMs;
+    if (this.errorClass !== null) {
+      this.fail(this.errorClass, tResponseMs, `HTTP ${this.statusCode}${bodySnippet(this.errorBody)}`);
+      return;
+    }
+    const decoded = this.decoder === null ? ({ ok: true, serverMs: null } as const) : this.decoder.finish(tResponseMs);
+    if (decoded.ok) {
+      this.settle({ ok: true, tWriteMs, tResponseMs, decoded });
+    } else {
+      this.fail(decoded.errorClass, tResponseMs, decoded.detail);
+    }
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController | null, error: Error): void {
+    const tResponseMs = epochNowMs();
+    if (this.errorClass === 'body_too_large' || error instanceof BodyTooLargeError) {
+      this.fail('body_too_large', tResponseMs, error.message);
+      return;
+    }
+    const errorClass = classifyError(error);
+    const code = (error as { code?: unknown }).code;
+    this.fail(errorClass, tResponseMs, typeof code === 'string' ? `${code}: ${error.message}` : error.message);
+  }
+
+  private fail(errorClass: HttpErrorClass, tResponseMs: number, detail: string): void {
+    this.settle({
+      ok: false,
+      errorClass,
+      tWriteMs: this.tWriteMs,
+      tResponseMs,
+      statusCode: this.statusCode === 0 ? null : this.statusCode,
+      retryAfterMs: this.retryAfterMs,
+      detail,
+    });
+  }
+
+  private settle(outcome: SendOutcome): void {
+    if (this.done) return;
+    this.done = true;
+    this.resolve(outcome);
+  }
+}
+
+/** Retry-After as delta-seconds or an HTTP date; null when absent or unreadable. */
+export function parseRetryAfterMs(value: string | string[] | undefined): number | null {
+  const text = Array.isArray(value) ? value[0] : value;
+  if (text === undefined || text.trim() === '') return null;
+  if (/^\s*\d+(\.\d+)?\s*$/.test(text)) return Number(text) * 1000;
+  const atMs = Date.parse(text); // a wall-clock date: compare with wall-clock now
+  return Number.isNaN(atMs) ? null : Math.max(0, atMs - Date.now());
+}
+
+function bodySnippet(body: string): string {
+  const oneLine = body.replace(/\s+/g, ' ').trim().slice(0, ERROR_SNIPPET_BYTES);
+  return oneLine === '' ? '' : `: ${oneLine}`;
+}

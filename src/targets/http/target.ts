@@ -1,0 +1,234 @@
+/**
+ * The HTTP target: items go to a service over undici pools, one request per submit (or one per
+ * static batch), in the shape its protocol defines. Failures are ok:false results with a class.
+ *
+ * Timing: t_write = a connection took the request (send.ts), t_response = last body byte.
+ * queueMs = t_write - t_arrival, inferenceMs = t_response - t_write; with retries, t_write is the
+ * first attempt's, so the item's latency includes every retry and wait.
+ *
+ * Capability beyond Target: `setConnections(n)` sizes the pools when the workload says
+ * connections: "auto"; the runner calls it before the first step with the plan's highest
+ * in-flight count (an explicit connection count ignores it).
+ */
+import { InputError } from '../../errors.js';
+import { epochNowMs } from '../../metrics/clock.js';
+import type { ModelInfo } from '../../models/types.js';
+import type { HttpTargetSpec, ProtocolName } from '../../workload/types.js';
+import { STAGES, type BatchingConfig, type ItemResult, type Stage, type StaticBatchTarget, type TargetInfo } from '../target.js';
+import { openAuth, type AuthSession } from './auth.js';
+import { isRetriable } from './classify-error.js';
+import type { HttpErrorClass } from './error-class.js';
+import { checkHealth } from './health.js';
+import { OriginPools } from './pools.js';
+import type { Protocol, ProtocolConfig } from './protocol.js';
+import { createProtocol } from './protocols/index.js';
+import { SecretRedactor } from './redact.js';
+import { buildRequestHeaders, resolveUserHeaders } from './request-headers.js';
+import { send, type SendOutcome } from './send.js';
+
+export interface HttpTargetOptions {
+  readonly env?: NodeJS.ProcessEnv;
+  /** A protocol object instead of the one spec.options names (for tests and embedding). */
+  readonly protocol?: Protocol;
+}
+
+/** Longest wait a Retry-After may impose on one retry. */
+export const RETRY_AFTER_CAP_MS = 10_000;
+/** Generation length until configure() says otherwise. */
+const DEFAULT_MAX_NEW_TOKENS = 64;
+
+interface StageRoute {
+  readonly origin: string;
+  /** The base URL's path without a trailing slash ('' for the origin root). */
+  readonly prefix: string;
+  readonly search: string;
+}
+
+export async function createHttpTarget(spec: HttpTargetSpec, options: HttpTargetOptions = {}): Promise<HttpTarget> {
+  const env = options.env ?? process.env;
+  const redactor = new SecretRedactor();
+  const userHeaders = resolveUserHeaders(spec.headers, env, redactor);
+  const protocol = options.protocol ?? createProtocol(spec.options);
+  const shownUrl = withoutCredentials(spec.url);
+  if (spec.health !== null) await checkHealth(shownUrl, spec.health, buildRequestHeaders(userHeaders, null), redactor);
+  const auth = await openAuth(spec.auth, spec.url, env, redactor);
+  return new HttpTarget(spec, protocol, auth, userHeaders, redactor, shownUrl);
+}
+
+export class HttpTarget implements StaticBatchTarget {
+  readonly info: TargetInfo;
+  readonly backend = null;
+  readonly models: readonly ModelInfo[] = [];
+  private readonly pools: OriginPools;
+  private readonly routes: Readonly<Record<Stage, StageRoute>>;
+  private readonly configs: Record<Stage, ProtocolConfig>;
+  private headers: readonly string[];
+  private readonly details = new Map<HttpErrorClass, string>();
+  private readonly retryWaits = new Set<() => void>();
+  private closed = false;
+
+  constructor(
+    private readonly spec: HttpTargetSpec,
+    private readonly protocol: Protocol,
+    private readonly auth: AuthSession,
+    private readonly userHeaders: readonly string[],
+    private readonly redactor: SecretRedactor,
+    shownUrl: string,
+  ) {
+    this.info = { kind: 'http', description: `HTTP ${protocol.name} ${shownUrl}`, url: shownUrl, protocol: protocol.name };
+    this.pools = new OriginPools({
+      connections: spec.connections === 'auto' ? null : spec.connections,
+      pipelining: spec.pipelining,
+      timeouts: spec.timeouts,
+    });
+    const routes = {} as Record<Stage, StageRoute>;
+    const configs = {} as Record<Stage, ProtocolConfig>;
+    for (const stage of STAGES) {
+      routes[stage] = routeFor(spec.endpoints[stage] ?? spec.url);
+      configs[stage] = { maxNewTokens: DEFAULT_MAX_NEW_TOKENS };
+    }
+    this.routes = routes;
+    this.configs = configs;
+    this.headers = buildRequestHeaders(userHeaders, auth.authorization);
+    auth.onRenewed(() => {
+      this.headers = buildRequestHeaders(this.userHeaders, this.auth.authorization);
+    });
+  }
+
+  get protocolName(): ProtocolName {
+    return this.protocol.name;
+  }
+
+  /** Connections per origin the pools open (after setConnections for "auto"). */
+  get connections(): number {
+    return this.pools.connections;
+  }
+
+  /** The first detail line seen per error class, redacted: what a warning can quote. */
+  get errorDetails(): ReadonlyMap<HttpErrorClass, string> {
+    return this.details;
+  }
+
+  /** The auth session's login count and last renewal failure (login auth only). */
+  get authState(): { readonly logins: number; readonly renewalError: string | null } {
+    return { logins: this.auth.logins, renewalError: this.auth.renewalError };
+  }
+
+  /** For connections: "auto": the plan's highest in-flight count; ignored when the workload set a number. */
+  async setConnections(connections: number): Promise<void> {
+    if (this.spec.connections !== 'auto') return;
+    if (!Number.isInteger(connections) || connections < 1) {
+      throw new InputError('target.connections', `"auto" needs a positive in-flight count, got ${connections}`);
+    }
+    await this.pools.setConnections(connections);
+  }
+
+  async configure(stage: Stage, config: BatchingConfig): Promise<void> {
+    const limit = this.protocol.maxItemsPerRequest(stage);
+    if (config.maxBatchSize > limit) {
+      throw new InputError(
+        `stages[${stage}].batchSizes`,
+        `batch size ${config.maxBatchSize} is more than the ${this.protocol.name} protocol can send in one ${stage} request (at most ${limit})`,
+      );
+    }
+    this.configs[stage] = { maxNewTokens: config.maxNewTokens };
+  }
+
+  async submit(stage: Stage, text: string, tArrivalMs: number): Promise<ItemResult> {
+    const { outcome, firstWriteMs } = await this.exchange(stage, [text]);
+    return this.itemResult(outcome, firstWriteMs, tArrivalMs, 1);
+  }
+
+  async submitBatch(stage: Stage, texts: readonly string[], tArrivalMs: number): Promise<ItemResult[]> {
+    const { outcome, firstWriteMs } = await this.exchange(stage, texts);
+    const result = this.itemResult(outcome, firstWriteMs, tArrivalMs, texts.length);
+    return texts.map(() => result);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.auth.close();
+    for (const wake of this.retryWaits) wake();
+    this.retryWaits.clear();
+    await this.pools.close();
+  }
+
+  /** One request (plus retries when the workload asks for them); never rejects. */
+  private async exchange(stage: Stage, texts: readonly string[]): Promise<{ outcome: SendOutcome; firstWriteMs: number | null }> {
+    const built = this.protocol.request(stage, texts, this.configs[stage]);
+    const route = this.routes[stage];
+    const path = built.path === '' ? `${route.prefix === '' ? '/' : route.prefix}${route.search}` : `${route.prefix}${built.path}`;
+    let firstWriteMs: number | null = null;
+    for (let attempt = 0; ; attempt += 1) {
+      const headers = built.headers === undefined ? this.headers : withExtraHeaders(this.headers, built.headers);
+      const outcome = this.closed
+        ? closedOutcome()
+        : await send(
+            this.pools.get(route.origin),
+            { method: built.method, path, headers, body: built.body },
+            this.protocol.decoder(stage, texts.length),
+            this.spec.maxResponseBytes,
+          );
+      firstWriteMs ??= outcome.tWriteMs;
+      if (outcome.ok || attempt >= this.spec.retries || this.closed || !isRetriable(outcome.errorClass, outcome.statusCode)) {
+        return { outcome, firstWriteMs };
+      }
+      await this.waitBeforeRetry(Math.min(outcome.retryAfterMs ?? 0, RETRY_AFTER_CAP_MS));
+    }
+  }
+
+  private waitBeforeRetry(delayMs: number): Promise<void> {
+    if (delayMs <= 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const wake = (): void => {
+        clearTimeout(timer);
+        this.retryWaits.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, delayMs);
+      this.retryWaits.add(wake);
+    });
+  }
+
+  private itemResult(outcome: SendOutcome, firstWriteMs: number | null, tArrivalMs: number, batchSize: number): ItemResult {
+    const tResponseMs = outcome.tResponseMs;
+    const tWriteMs = firstWriteMs ?? tResponseMs;
+    const timing = { tArrivalMs, tResponseMs, queueMs: tWriteMs - tArrivalMs, inferenceMs: tResponseMs - tWriteMs, batchSize };
+    if (!outcome.ok) {
+      if (!this.details.has(outcome.errorClass)) this.details.set(outcome.errorClass, this.redactor.redact(outcome.detail));
+      return { ok: false, errorClass: outcome.errorClass, ...timing };
+    }
+    const { decoded } = outcome;
+    const result: { -readonly [K in keyof ItemResult]: ItemResult[K] } = { ok: true, ...timing };
+    if (decoded.serverMs !== null) result.serverMs = decoded.serverMs;
+    if (decoded.firstTokenAtMs !== undefined) result.ttftMs = decoded.firstTokenAtMs - outcome.tWriteMs; // from the attempt that answered
+    if (decoded.itlMs !== undefined) result.itlMs = decoded.itlMs;
+    if (decoded.outputTokens !== undefined) result.outputTokens = decoded.outputTokens;
+    return result;
+  }
+}
+
+function routeFor(baseUrl: string): StageRoute {
+  const url = new URL(baseUrl);
+  return { origin: url.origin, prefix: url.pathname.replace(/\/+$/, ''), search: url.search };
+}
+
+function withExtraHeaders(base: readonly string[], extra: Readonly<Record<string, string>>): readonly string[] {
+  const flat = base.slice();
+  for (const [name, value] of Object.entries(extra)) flat.push(name.toLowerCase(), value);
+  return flat;
+}
+
+function closedOutcome(): SendOutcome {
+  return { ok: false, errorClass: 'client_error', tWriteMs: null, tResponseMs: epochNowMs(), statusCode: null, retryAfterMs: null, detail: 'target closed' };
+}
+
+/** The URL as reports may show it: user and password removed, otherwise as written. */
+export function withoutCredentials(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.username === '' && parsed.password === '') return url;
+  parsed.username = '';
+  parsed.password = '';
+  return url.endsWith('/') ? parsed.href : parsed.href.replace(/\/$/, '');
+}
