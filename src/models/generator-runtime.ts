@@ -12,6 +12,18 @@ import { CLS_ID, type WordVocab } from './vocab.js';
 
 type TF = typeof tfTypes;
 
+/**
+ * GenerateOptions plus the streaming hook `pipebench serve` needs. GenerateOptions is a shared
+ * contract, so the hook lives here: a runtime that does not know it simply never calls it.
+ */
+export interface StreamingGenerateOptions extends GenerateOptions {
+  /**
+   * After step `step`: its token id per row (already on the host) and each row's text so far.
+   * Decoding every row every step costs time, so only a batch with a streaming item passes it.
+   */
+  readonly onStepTokens?: (step: number, tokenIds: ArrayLike<number>, rowTexts: readonly string[]) => void;
+}
+
 interface StepWeights {
   readonly embedding: tfTypes.Tensor2D;
   readonly tokenKernel: tfTypes.Tensor2D; // input-kernel rows of the token embedding
@@ -97,7 +109,7 @@ export function generatorRuntime(
   return {
     task: 'generate',
     info,
-    async generate(inputs: readonly GenerateInput[], options: GenerateOptions): Promise<GenerateOutput[]> {
+    async generate(inputs: readonly GenerateInput[], options: StreamingGenerateOptions): Promise<GenerateOutput[]> {
       if (inputs.length === 0) return [];
       const rows: number[][] = inputs.map(() => []);
       const encoded = encode(inputs);
@@ -114,6 +126,7 @@ export function generatorRuntime(
           const host = await ids.data();
           host.forEach((id, r) => rows[r]!.push(id));
           options.onStep?.(s);
+          options.onStepTokens?.(s, host, rows.map((row) => outputVocab.decode(row)));
         }
       } finally {
         ids.dispose();

@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { InputError, toError } from '../../errors.js';
 import { epochNowMs } from '../../metrics/clock.js';
 import { loadModel } from '../../models/load.js';
+import type { StreamingGenerateOptions } from '../../models/generator-runtime.js';
 import type { ClassifierRuntime, GeneratorRuntime, ModelInfo, ModelRuntime } from '../../models/types.js';
 import { selectBackend } from './backend.js';
 import type { HostMessage, InstanceMessage, InstanceModels, RunMessage } from './protocol.js';
@@ -56,10 +57,12 @@ export function createInstanceEngine(post: (message: InstanceMessage) => void, e
       }
       if (!generator) throw new MissingModel('generate');
       const stepTimesMs: number[] = [];
-      const outputs = await generator.generate(message.inputs, {
+      const options: StreamingGenerateOptions = {
         maxNewTokens: message.maxNewTokens,
         onStep: () => stepTimesMs.push(epochNowMs()),
-      });
+        ...(message.stream && { onStepTokens: streamPieces(message.id, message.inputs.length, post) }),
+      };
+      const outputs = await generator.generate(message.inputs, options);
       const tDoneMs = epochNowMs();
       post({ kind: 'done', id: message.id, task: 'generate', tDispatchMs, tDoneMs, outputs, stepTimesMs });
     } catch (error) {
@@ -98,6 +101,20 @@ export function createInstanceEngine(post: (message: InstanceMessage) => void, e
           return;
       }
     },
+  };
+}
+
+/** Posts each row's new text after every step: the row's text now, less what was already sent. */
+function streamPieces(id: number, rows: number, post: (message: InstanceMessage) => void): StreamingGenerateOptions['onStepTokens'] {
+  const sent: string[] = new Array<string>(rows).fill('');
+  return (step, _tokenIds, rowTexts) => {
+    const atMs = epochNowMs();
+    const pieces = rowTexts.map((text, r) => {
+      const before = sent[r] ?? '';
+      sent[r] = text;
+      return text.startsWith(before) ? text.slice(before.length) : text;
+    });
+    post({ kind: 'tokens', id, step, atMs, pieces });
   };
 }
 

@@ -6,12 +6,14 @@ import { InputError, TargetUnavailableError } from '../../errors.js';
 import type { ModelInfo } from '../../models/types.js';
 import type { BackendChoice } from '../../workload/types.js';
 import { openChannel, type InstanceChannel, type Isolation } from './channel.js';
-import type { DoneMessage, FailedMessage, HostMessage, InstanceMessage, InstanceModels, RunMessage, SelectedBackend } from './protocol.js';
+import type { DoneMessage, FailedMessage, HostMessage, InstanceMessage, InstanceModels, RunMessage, SelectedBackend, TokensMessage } from './protocol.js';
 
 type QueryReply = Extract<InstanceMessage, { kind: 'memory' | 'raw-times' }>;
 
 export interface InstanceHostEvents {
   onResult(index: number, message: DoneMessage | FailedMessage): void;
+  /** Streaming batches only: one decode step's new text per row. */
+  onTokens?(index: number, message: TokensMessage): void;
   onExit(index: number, reason: string): void;
 }
 
@@ -132,6 +134,9 @@ export class InstanceHost {
       case 'done':
       case 'failed':
         this.events.onResult(this.index, message);
+        return;
+      case 'tokens':
+        this.events.onTokens?.(this.index, message);
         return;
       case 'memory':
       case 'raw-times': {

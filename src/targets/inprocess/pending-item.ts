@@ -4,6 +4,7 @@
  * the generate batch.
  */
 import type { Technique } from '../../models/taxonomy.js';
+import type { ClassifyOutput, GenerateOutput } from '../../models/types.js';
 import type { ItemResult, Stage } from '../target.js';
 import type { QueuedItem } from './batcher.js';
 import type { DoneMessage } from './protocol.js';
@@ -20,7 +21,39 @@ export interface PendingItem extends QueuedItem {
   /** Queue and inference time of the stages already done (pipeline). */
   queueMs: number;
   inferenceMs: number;
+  /** The model's answers, kept for infer() (serve); the benchmark path never reads them. */
+  classified: ClassifyOutput | undefined;
+  generated: GenerateOutput | undefined;
+  /** Set by infer() with onTokens: where this item's new text goes after each decode step. */
+  stream: StreamSlot | undefined;
   readonly resolve: (result: ItemResult) => void;
+}
+
+/** One infer() call's streaming sink, shared by its items; `index` is the item's place in the call. */
+export interface StreamSlot {
+  readonly sink: StreamSink;
+  readonly index: number;
+}
+
+/** Collects one step's pieces for the call's items, then hands them over in one onTokens call. */
+export class StreamSink {
+  private pending: string[];
+  constructor(
+    private readonly size: number,
+    private readonly onTokens: (pieces: readonly string[], atMs: number) => void,
+  ) {
+    this.pending = new Array<string>(size).fill('');
+  }
+
+  put(index: number, piece: string): void {
+    this.pending[index] = piece;
+  }
+
+  flush(atMs: number): void {
+    const pieces = this.pending;
+    this.pending = new Array<string>(this.size).fill('');
+    this.onTokens(pieces, atMs);
+  }
 }
 
 // Promise executors capture their resolve here, so creating an item allocates no closure.
@@ -48,6 +81,9 @@ export function newPendingItem(
     techniques,
     queueMs: 0,
     inferenceMs: 0,
+    classified: undefined,
+    generated: undefined,
+    stream: undefined,
     resolve: capturedResolve as (result: ItemResult) => void,
   };
   return { item, result };

@@ -23,6 +23,8 @@ export type HostMessage =
       readonly task: 'generate';
       readonly inputs: readonly GenerateInput[];
       readonly maxNewTokens: number;
+      /** Set only when an item of the batch streams: the instance then posts `tokens` per step. */
+      readonly stream?: true;
     }
   | { readonly kind: 'memory'; readonly id: number }
   /** Calibration (bench:overhead): `calls` back-to-back classify() calls with no harness around them. */
@@ -51,9 +53,12 @@ export type InstanceMessage =
       /** Generation: epoch ms at which each step's tokens were on the host. Empty for classify. */
       readonly stepTimesMs: readonly number[];
     }
+  /** Streaming batches only: after each decode step, each row's new text (empty once it ended). */
+  | { readonly kind: 'tokens'; readonly id: number; readonly step: number; readonly atMs: number; readonly pieces: readonly string[] }
   | { readonly kind: 'failed'; readonly id: number; readonly errorClass: string; readonly message: string }
   | { readonly kind: 'memory'; readonly id: number; readonly numTensors: number; readonly numBytes: number }
   | { readonly kind: 'raw-times'; readonly id: number; readonly durationsMs: readonly number[] };
 
 export type DoneMessage = Extract<InstanceMessage, { kind: 'done' }>;
 export type FailedMessage = Extract<InstanceMessage, { kind: 'failed' }>;
+export type TokensMessage = Extract<InstanceMessage, { kind: 'tokens' }>;

@@ -5,7 +5,7 @@
  */
 import { TargetUnavailableError } from '../../errors.js';
 import { epochNowMs } from '../../metrics/clock.js';
-import type { ClassifyOutput, ModelInfo, ModelSpec } from '../../models/types.js';
+import type { ClassifyOutput, GenerateOutput, ModelInfo, ModelSpec } from '../../models/types.js';
 import { chooseTechniques } from '../../models/techniques.js';
 import type { BackendReport } from '../../report/types.js';
 import type { BackendChoice } from '../../workload/types.js';
@@ -14,8 +14,9 @@ import { bareIntent } from './bare-intent.js';
 import { DynamicBatcher, type BatcherTimers } from './batcher.js';
 import { resolveIsolation, type IsolationChoice } from './channel.js';
 import { InstanceHost, type InstanceMemory } from './instance-host.js';
-import { addStageTimes, classifyResult, failedResult, generateResult, newPendingItem, type PendingItem } from './pending-item.js';
-import type { DoneMessage, FailedMessage, RunMessage } from './protocol.js';
+import { inferOutcome, type InferOptions, type InferOutcome } from './infer-output.js';
+import { addStageTimes, classifyResult, failedResult, generateResult, newPendingItem, StreamSink, type PendingItem } from './pending-item.js';
+import type { DoneMessage, FailedMessage, RunMessage, TokensMessage } from './protocol.js';
 
 export interface InProcessOptions {
   readonly backend: BackendChoice;
@@ -155,6 +156,34 @@ export class InProcessTarget implements StaticBatchTarget {
     return Promise.all(results);
   }
 
+  /**
+   * Like submit/submitBatch, but with the model's answers (serve). One text goes through the
+   * dynamic batcher like submit(); several go as one static batch (one model call per stage),
+   * as a batch endpoint asks. With onTokens, generation streams each decode step's new text.
+   */
+  async infer(stage: Stage, texts: readonly string[], options: InferOptions = {}): Promise<InferOutcome[]> {
+    const tArrivalMs = epochNowMs();
+    const inStaticBatch = texts.length > 1;
+    const sink = options.onTokens && new StreamSink(texts.length, options.onTokens);
+    const created = texts.map((text, index) => {
+      const pending = this.newItem(stage, text, tArrivalMs, inStaticBatch);
+      const condition = stage === 'generate' ? options.conditions?.[index] : undefined;
+      if (condition) {
+        pending.item.intent = condition.intent;
+        pending.item.techniques = condition.techniques;
+      }
+      if (sink) pending.item.stream = { sink, index };
+      return pending;
+    });
+    const items = created.map((c) => c.item);
+    const lane = stage === 'generate' ? 'generate' : 'classify';
+    if (this.closed || this.batcher.liveSlots === 0) this.failAll(items, this.closed ? 'target_closed' : 'worker_exit', 0);
+    else if (inStaticBatch) this.batcher.enqueueBatch(lane, items);
+    else if (items[0]) this.batcher.enqueue(lane, items[0]);
+    const results = await Promise.all(created.map((c) => c.result));
+    return results.map((result, i) => inferOutcome(stage, items[i] as PendingItem, result));
+  }
+
   /** Live tensors per instance (a leak shows as a count that grows between steps). */
   /** Calibration for bench:overhead: classify() timed inside the first instance, with no harness around it. */
   timeRawClassify(inputs: readonly string[], calls: number): Promise<readonly number[]> {
@@ -188,13 +217,28 @@ export class InProcessTarget implements StaticBatchTarget {
       return;
     }
     if (batch.lane === 'generate') {
+      const outputs = message.outputs as readonly GenerateOutput[];
       for (let i = 0; i < items.length; i++) {
         const item = items[i] as PendingItem;
+        item.generated = outputs[i];
         item.resolve(generateResult(item, message, i, items.length, tResponseMs));
       }
       return;
     }
     this.completeClassify(items, message, tResponseMs);
+  }
+
+  /** InstanceHostEvents: one decode step of a streaming batch; each sink gets its items' pieces at once. */
+  onTokens(slot: number, message: TokensMessage): void {
+    const batch = this.inFlight[slot];
+    if (!batch || batch.id !== message.id) return;
+    const sinks = new Set<StreamSink>();
+    batch.items.forEach((item, row) => {
+      if (!item.stream) return;
+      item.stream.sink.put(item.stream.index, message.pieces[row] ?? '');
+      sinks.add(item.stream.sink);
+    });
+    for (const sink of sinks) sink.flush(message.atMs);
   }
 
   /** InstanceHostEvents: an instance is gone; its batch fails as worker_exit, never hangs. */
@@ -217,6 +261,7 @@ export class InProcessTarget implements StaticBatchTarget {
     let nextStage: PendingItem[] | undefined;
     for (let i = 0; i < items.length; i++) {
       const item = items[i] as PendingItem;
+      item.classified = outputs[i];
       if (item.stage === 'classify') {
         item.resolve(classifyResult(item, done, items.length, tResponseMs));
         continue;
@@ -248,6 +293,7 @@ export class InProcessTarget implements StaticBatchTarget {
             task: 'generate',
             inputs: items.map((item) => ({ text: item.text, intent: item.intent, techniques: item.techniques })),
             maxNewTokens: this.maxNewTokens,
+            ...(items.some((item) => item.stream !== undefined) && { stream: true }),
           };
     host.run(message);
   }
