@@ -1,0 +1,201 @@
+/**
+ * Open-loop driver for one step: sends on an arrival schedule whatever the target does. Each
+ * send is stamped with its SCHEDULED time, so timer lag and waiting for an in-flight slot count
+ * as latency (coordinated omission cannot hide queueing). Warm-up and measurement follow one
+ * schedule without a gap; a send issued more than lateThresholdMs after it was due is late.
+ */
+import type { Clock } from '../metrics/clock.js';
+import type { Stage, StaticBatchTarget, Target } from '../targets/target.js';
+import type { PhaseLength } from '../workload/types.js';
+import type { ArrivalSchedule } from './arrivals.js';
+import { sendContinuations, StepPhases, type EndReason, type ResultSink, type SendContinuations, type TextFeed } from './step-phases.js';
+
+export interface OpenLoopOptions {
+  readonly target: Target;
+  readonly stage: Stage;
+  /** A fresh schedule for this step; warm-up then measurement continue it. */
+  readonly schedule: ArrivalSchedule;
+  /** The rate the schedule was built for (sends per second), for the report. */
+  readonly ratePerSec: number;
+  /** Cap on sends in flight: a due send waits for a slot (and then is late). null = no cap. */
+  readonly maxInFlight: number | null;
+  readonly texts: TextFeed;
+  /** Counted in items and/or schedule time; warm-up results are dropped. */
+  readonly warmup: PhaseLength;
+  readonly measure: PhaseLength & { readonly maxDurationMs: number };
+  readonly sink: ResultSink;
+  readonly clock: Clock;
+  /** Aborting stops sending; sends in flight still finish and are recorded. */
+  readonly signal?: AbortSignal;
+  /** Static batching: each send is one submitBatch of exactly batchSize texts. */
+  readonly staticBatch?: { readonly target: StaticBatchTarget; readonly batchSize: number };
+  /** Same meaning and default (10 s) as ClosedLoopOptions.drainGraceMs. */
+  readonly drainGraceMs?: number;
+  /** A send issued more than this after its scheduled time is late. Default 2 ms (timers are ~1 ms). */
+  readonly lateThresholdMs?: number;
+}
+
+/** Measured sends only. */
+export interface SendStats {
+  readonly sends: number;
+  readonly lateSends: number;
+  readonly lateThresholdMs: number;
+  readonly maxLateMs: number;
+  /** Actual send times (clock) of the first and last measured sends. */
+  readonly firstSendAtMs: number | null;
+  readonly lastSendAtMs: number | null;
+  /** (sends - 1) / (last - first) in seconds; 0 with fewer than 2 sends. */
+  readonly achievedRatePerSec: number;
+}
+
+export interface OpenLoopOutcome {
+  readonly warmupItems: number;
+  readonly measuredItems: number;
+  readonly endedBy: EndReason;
+  /** Sends still in flight when the drain grace ran out. */
+  readonly abandoned: number;
+  readonly sends: SendStats;
+}
+
+const DEFAULT_LATE_THRESHOLD_MS = 2;
+/** Sends in a row after which the loop lets the event loop run (responses, the hard limit, signals). */
+const YIELD_EVERY = 1024;
+
+/** Runs warm-up then measurement on the schedule; resolves once every send has come back. */
+export function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopOutcome> {
+  return new OpenLoop(options).run();
+}
+
+class OpenLoop {
+  private readonly phases: StepPhases;
+  private readonly on: SendContinuations;
+  private readonly lateThresholdMs: number;
+  private readonly cap: number;
+  private startMs = 0;
+  /** Due time of the oldest send not yet issued; sends due but waiting for a slot are implied by it. */
+  private nextDueMs = 0;
+  private sendTimer: NodeJS.Timeout | undefined;
+  private yieldQueued = false;
+  private sendsSinceYield = 0;
+  private measuredSends = 0;
+  private lateSends = 0;
+  private maxLateMs = 0;
+  private firstSendAtMs: number | null = null;
+  private lastSendAtMs: number | null = null;
+  // Prebuilt so that no closure is allocated per send or per wake.
+  private readonly onTimer = (): void => {
+    this.sendTimer = undefined;
+    this.sendsSinceYield = 0;
+    this.sendDue();
+  };
+  private readonly onYield = (): void => {
+    this.yieldQueued = false;
+    this.sendsSinceYield = 0;
+    this.sendDue();
+  };
+
+  constructor(private readonly options: OpenLoopOptions) {
+    const itemsPerSend = options.staticBatch?.batchSize ?? 1;
+    this.lateThresholdMs = options.lateThresholdMs ?? DEFAULT_LATE_THRESHOLD_MS;
+    this.cap = options.maxInFlight ?? Number.POSITIVE_INFINITY;
+    this.phases = new StepPhases({ ...options, itemsPerSend, onStop: () => this.stopTimer() });
+    this.on = sendContinuations(options.sink, options.clock, itemsPerSend, () => this.returned());
+  }
+
+  async run(): Promise<OpenLoopOutcome> {
+    this.startMs = this.options.clock();
+    const done = this.phases.start(this.startMs);
+    this.pullNext();
+    this.sendDue();
+    await done;
+    this.stopTimer();
+    const { warmupItems, measuredItems, endedBy, abandoned } = this.phases;
+    return { warmupItems, measuredItems, endedBy, abandoned, sends: this.sendStats() };
+  }
+
+  /** Issues every send that is due (as far as the cap allows), then sleeps until the next one. */
+  private sendDue(): void {
+    let now = this.options.clock();
+    while (this.phases.phase !== 'draining' && this.nextDueMs <= now && this.phases.inFlight < this.cap) {
+      if (this.sendsSinceYield >= YIELD_EVERY) {
+        this.queueYield();
+        return;
+      }
+      this.sendsSinceYield++;
+      this.send(now);
+      now = this.options.clock();
+    }
+    // Cap full with sends due: the next return sends the oldest. Otherwise wake when one is due.
+    if (this.phases.phase !== 'draining' && this.nextDueMs > now && this.sendTimer === undefined) {
+      this.sendTimer = setTimeout(this.onTimer, Math.ceil(this.nextDueMs - now));
+    }
+  }
+
+  private send(now: number): void {
+    const dueMs = this.nextDueMs;
+    const measuring = this.phases.phase === 'measure';
+    if (measuring) this.countMeasured(now, now - dueMs);
+    this.phases.sent();
+    const { target, stage, staticBatch, texts } = this.options;
+    if (staticBatch) {
+      const batch: string[] = new Array<string>(staticBatch.batchSize);
+      for (let i = 0; i < batch.length; i++) batch[i] = texts.next();
+      const sent = staticBatch.target.submitBatch(stage, batch, dueMs);
+      if (measuring) void sent.then(this.on.measuredBatch, this.on.measuredFailed);
+      else void sent.then(this.on.warmupDone, this.on.warmupDone);
+    } else {
+      const sent = target.submit(stage, texts.next(), dueMs);
+      if (measuring) void sent.then(this.on.measuredItem, this.on.measuredFailed);
+      else void sent.then(this.on.warmupDone, this.on.warmupDone);
+    }
+    this.pullNext();
+  }
+
+  /**
+   * Takes the next send time and settles its phase now, in schedule time: a count or duration
+   * reached by the send just issued ends measurement at once instead of at the next due time.
+   */
+  private pullNext(): void {
+    this.nextDueMs = this.startMs + this.options.schedule.next();
+    this.phases.advance(this.nextDueMs);
+  }
+
+  private countMeasured(now: number, lateMs: number): void {
+    this.measuredSends++;
+    if (lateMs > this.lateThresholdMs) this.lateSends++;
+    if (lateMs > this.maxLateMs) this.maxLateMs = lateMs;
+    this.firstSendAtMs ??= now;
+    this.lastSendAtMs = now;
+  }
+
+  private returned(): void {
+    this.phases.inFlight--;
+    if (this.phases.phase === 'draining') this.phases.finishIfDrained();
+    else if (this.phases.inFlight === this.cap - 1) this.sendDue();
+  }
+
+  private queueYield(): void {
+    if (this.yieldQueued) return;
+    this.yieldQueued = true;
+    setImmediate(this.onYield);
+  }
+
+  private stopTimer(): void {
+    clearTimeout(this.sendTimer);
+    this.sendTimer = undefined;
+  }
+
+  private sendStats(): SendStats {
+    const { measuredSends: sends, firstSendAtMs, lastSendAtMs } = this;
+    const spanMs = firstSendAtMs !== null && lastSendAtMs !== null ? lastSendAtMs - firstSendAtMs : 0;
+    return {
+      sends,
+      lateSends: this.lateSends,
+      lateThresholdMs: this.lateThresholdMs,
+      maxLateMs: this.maxLateMs,
+      firstSendAtMs,
+      lastSendAtMs,
+      achievedRatePerSec: sends >= 2 && spanMs > 0 ? (sends - 1) / (spanMs / 1000) : 0,
+    };
+  }
+}
