@@ -1,5 +1,4 @@
 /** `pipebench run [workload]`: flags -> typed overrides -> runBenchmark -> exit code. */
-import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { STAGES, type Stage } from '../targets/target.js';
@@ -8,11 +7,11 @@ import { collectEnvironment } from '../telemetry/environment.js';
 import type { GpuTelemetryMode } from '../telemetry/gpu-telemetry.js';
 import { loadWorkload } from '../workload/load.js';
 import { applyOverrides, type WorkloadOverrides } from '../workload/overrides.js';
-import type { BackendChoice, ModelRef, Workload } from '../workload/types.js';
-import type { ModelSpec } from '../models/types.js';
+import type { BackendChoice, Workload } from '../workload/types.js';
 import { InputError } from '../errors.js';
 import { defaultOutDir, defaultRunId, runBenchmark, type RunnerTarget } from '../runner/run-benchmark.js';
 import { exitCodeForRun } from './exit-code.js';
+import { modelCacheDir, modelSpec } from './inprocess-target.js';
 import { parseChoiceFlag, parseDurationFlag, parseIntFlag, parseIntListFlag, parseRatioFlag } from './flags.js';
 import type { CommandContext } from './main.js';
 import { PACKAGE_ROOT } from '../package-root.js';
@@ -122,24 +121,16 @@ function overridesFromFlags(flags: RunFlags): WorkloadOverrides {
 
 async function openInProcessTarget(workload: Workload, context: CommandContext): Promise<RunnerTarget> {
   const needs = new Set(workload.stages.map((s) => s.stage));
-  const cacheDir = context.io.env['PIPEBENCH_CACHE_DIR'] ?? join(context.io.env['XDG_CACHE_HOME'] ?? join(homedir(), '.cache'), 'pipebench');
+  const cacheDir = modelCacheDir(context.io.env);
+  const where = `${workload.source}: models`;
   const classify = needs.has('classify') || needs.has('pipeline');
   const generate = needs.has('generate') || needs.has('pipeline');
   return createInProcessTarget({
     backend: workload.engine.backend,
     instances: workload.engine.instances,
     models: {
-      ...(classify && { classify: modelSpec(workload.models.classifier, 'intent-classifier', workload, cacheDir) }),
-      ...(generate && { generate: modelSpec(workload.models.generator, 'prompt-generator', workload, cacheDir) }),
+      ...(classify && { classify: modelSpec(workload.models.classifier, 'intent-classifier', workload.models.size, cacheDir, where) }),
+      ...(generate && { generate: modelSpec(workload.models.generator, 'prompt-generator', workload.models.size, cacheDir, where) }),
     },
   });
-}
-
-function modelSpec(ref: ModelRef, fallback: 'intent-classifier' | 'prompt-generator', workload: Workload, cacheDir: string): ModelSpec {
-  if (ref.dir) return { kind: 'dir', dir: ref.dir };
-  const name = ref.builtin ?? fallback;
-  if (name !== 'intent-classifier' && name !== 'prompt-generator') {
-    throw new InputError(`${workload.source}: models`, `unknown built-in model "${name}" (built-ins: intent-classifier, prompt-generator)`);
-  }
-  return { kind: 'builtin', name, size: workload.models.size, cacheDir };
 }
