@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../package-root.js';
 import type { Stage } from '../targets/target.js';
-import type { BackendChoice, BatchMode, Budget, ModelSize, PhaseLength } from './types.js';
+import type { BackendChoice, BatchMode, Budget, ModelSize, PhaseLength, ProtocolName } from './types.js';
 
 
 /** The prompt corpus shipped with pipebench, used when a workload names none. */
@@ -38,3 +38,26 @@ export const DEFAULTS = {
 export function defaultMaxDurationMs(durationMs: number | undefined): number {
   return durationMs === undefined ? 120_000 : Math.max(30_000, 3 * durationMs);
 }
+
+/** What an HTTP target gets for every field its YAML leaves out (workloads/README.md lists the same). */
+export const HTTP_DEFAULTS = {
+  protocol: 'betterprompts' as ProtocolName,
+  pipelining: 1,
+  timeouts: { connectMs: 5_000, headersMs: 30_000, bodyMs: 30_000 },
+  maxResponseBytes: 16 * 1024 ** 2,
+  /** One text per request unless the file asks for client-side batches. */
+  batchSizes: [1] as readonly number[],
+  /** The BetterPrompts services cache on the exact text: repeated texts would measure the cache. */
+  uniqueTexts: true,
+  healthPath: {
+    betterprompts: '/api/v1/health',
+    'kserve-v2': '/v2/health/ready',
+    openai: '/v1/models',
+    template: null,
+  } satisfies Record<ProtocolName, string | null>,
+  stageModels: { classify: 'intent-classifier', generate: 'prompt-generator', pipeline: 'enhance' } satisfies Record<Stage, string>,
+  betterprompts: {
+    torchserveModel: 'intent_classifier',
+    generate: { intent: 'question_answering', complexity: 'moderate', techniques: ['chain_of_thought'], targetModel: 'gpt-4' },
+  },
+} as const;

@@ -1,13 +1,16 @@
 /** The YAML form -> a Workload: defaults filled in, paths made absolute. Pure: touches no files. */
 import { basename, extname, resolve } from 'node:path';
 import type { Stage } from '../targets/target.js';
-import { BUILTIN_CORPUS_PATH, DEFAULT_BATCH_SIZES, DEFAULTS, defaultMaxDurationMs } from './defaults.js';
+import { BUILTIN_CORPUS_PATH, DEFAULT_BATCH_SIZES, DEFAULTS, defaultMaxDurationMs, HTTP_DEFAULTS } from './defaults.js';
+import { resolveHttpTarget, resolveLoad } from './resolve-target.js';
 import { isModelPath, type StageYaml, type WorkloadYaml } from './schema.js';
-import type { ModelRef, PhaseLength, StageSpec, Workload } from './types.js';
+import type { ModelRef, PhaseLength, StageSpec, TargetSpec, Workload } from './types.js';
 
 const ALL_STAGES: readonly StageYaml[] = (Object.keys(DEFAULT_BATCH_SIZES) as Stage[]).map((stage) => ({ stage }));
 
 export function resolveWorkload(yaml: WorkloadYaml, source: string, baseDir: string): Workload {
+  const target: TargetSpec = yaml.target === undefined ? { kind: 'inprocess' } : resolveHttpTarget(yaml.target);
+  const http = target.kind === 'http';
   return {
     name: yaml.name ?? (basename(source, extname(source)) || 'workload'),
     description: yaml.description ?? '',
@@ -15,7 +18,7 @@ export function resolveWorkload(yaml: WorkloadYaml, source: string, baseDir: str
     seed: yaml.seed ?? DEFAULTS.seed,
     corpus: {
       path: yaml.corpus?.path === undefined ? BUILTIN_CORPUS_PATH : resolve(baseDir, yaml.corpus.path),
-      uniqueTexts: yaml.corpus?.uniqueTexts ?? DEFAULTS.uniqueTexts,
+      uniqueTexts: yaml.corpus?.uniqueTexts ?? (http ? HTTP_DEFAULTS.uniqueTexts : DEFAULTS.uniqueTexts),
     },
     models: {
       classifier: modelRef(yaml.models?.classifier ?? DEFAULTS.classifier, baseDir),
@@ -26,9 +29,9 @@ export function resolveWorkload(yaml: WorkloadYaml, source: string, baseDir: str
       backend: yaml.engine?.backend ?? DEFAULTS.backend,
       instances: yaml.engine?.instances ?? DEFAULTS.instances,
     },
-    target: { kind: 'inprocess' },
-    load: { kind: 'closed' },
-    stages: (yaml.stages ?? ALL_STAGES).map(stageSpec),
+    target,
+    load: resolveLoad(yaml.load),
+    stages: (yaml.stages ?? ALL_STAGES).map((stage) => stageSpec(stage, http)),
     warmup: yaml.warmup ? phase(yaml.warmup.requests, yaml.warmup.duration) : DEFAULTS.warmup,
     measure: yaml.measure
       ? {
@@ -44,11 +47,11 @@ export function resolveWorkload(yaml: WorkloadYaml, source: string, baseDir: str
   };
 }
 
-function stageSpec(stage: StageYaml): StageSpec {
+function stageSpec(stage: StageYaml, http: boolean): StageSpec {
   return {
     stage: stage.stage,
     mode: stage.mode ?? DEFAULTS.mode,
-    batchSizes: stage.batchSizes ?? DEFAULT_BATCH_SIZES[stage.stage],
+    batchSizes: stage.batchSizes ?? (http ? HTTP_DEFAULTS.batchSizes : DEFAULT_BATCH_SIZES[stage.stage]),
     concurrency: stage.concurrency ?? DEFAULTS.concurrency,
     maxQueueDelayMs: stage.maxQueueDelay ?? DEFAULTS.maxQueueDelayMs,
     maxNewTokens: stage.maxNewTokens ?? DEFAULTS.maxNewTokens,

@@ -7,7 +7,8 @@
 import { z } from 'zod';
 import { STAGES } from '../targets/target.js';
 import type { BackendChoice, BatchMode, ModelSize } from './types.js';
-import { describeValue, parseDurationMs, parseRatio } from './units.js';
+import { LoadYamlSchema, TargetYamlSchema } from './target-schema.js';
+import { choice, durationMs, expected, intBetween, ratio, strictObject, text } from './schema-kit.js';
 
 export const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const satisfies readonly BackendChoice[];
 export const BATCH_MODES = ['dynamic', 'static'] as const satisfies readonly BatchMode[];
@@ -23,69 +24,6 @@ export const LIMITS = {
   maxRequests: 1_000_000_000,
   maxSeed: 2 ** 32 - 1,
 } as const;
-
-type Expectation = (issue: { readonly input?: unknown }) => string;
-
-/** The message maker every schema below uses, so all errors read alike. */
-export function expected(what: string): Expectation {
-  return (issue) => `expected ${what}, got ${describeValue(issue.input)}`;
-}
-
-export function intBetween(min: number, max: number, what = `an integer from ${min} to ${max}`) {
-  const error = expected(what);
-  return z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
-}
-
-/** A number-or-string field checked by `accept`, which returns the value in internal units or undefined. */
-function scalar<T>(what: string, accept: (raw: number | string) => T | undefined) {
-  const error = expected(what);
-  return z.union([z.number(), z.string()], { error }).transform((raw, ctx) => {
-    const value = accept(raw);
-    if (value === undefined) {
-      ctx.issues.push({ code: 'custom', message: error({ input: raw }), input: raw });
-      return z.NEVER;
-    }
-    return value;
-  });
-}
-
-const DURATION_EXAMPLES = '"500ms", "10s" or "2m" (a bare number means ms)';
-
-export function durationMs(options: { readonly allowZero?: boolean } = {}) {
-  const what = options.allowZero ? `a duration >= 0 such as ${DURATION_EXAMPLES}` : `a positive duration such as ${DURATION_EXAMPLES}`;
-  return scalar(what, (raw) => {
-    const ms = parseDurationMs(raw);
-    return ms !== undefined && (ms > 0 || (options.allowZero === true && ms === 0)) ? ms : undefined;
-  });
-}
-
-export function ratio() {
-  return scalar('a ratio from 0 to 1 such as 0.01, or a percentage from 0% to 100% such as "1%"', (raw) => {
-    const value = parseRatio(raw);
-    return value !== undefined && value >= 0 && value <= 1 ? value : undefined;
-  });
-}
-
-function choice<const T extends readonly [string, ...string[]]>(values: T) {
-  return z.enum(values, { error: expected(`one of ${values.join(', ')}`) });
-}
-
-/** A strict object whose unknown-key message lists the allowed keys. */
-function strictObject<T extends z.ZodRawShape>(shape: T) {
-  const allowed = Object.keys(shape).join(', ');
-  const wrongType = expected(`a mapping with keys ${allowed}`);
-  return z.strictObject(shape, {
-    error: (issue) =>
-      issue.code === 'unrecognized_keys'
-        ? `unknown key ${issue.keys.map((k) => JSON.stringify(k)).join(', ')} (allowed: ${allowed})`
-        : wrongType(issue),
-  });
-}
-
-const text = (what: string) => {
-  const error = expected(what);
-  return z.string({ error }).min(1, { error });
-};
 
 /** A built-in model name, or a folder path (contains "/" or starts with "."). */
 function modelRef(builtins: readonly string[]) {
@@ -115,39 +53,43 @@ export const BatchSizesSchema = z
   // Steps run in ascending batch size whatever order the file lists them in.
   .transform((sizes) => [...sizes].sort((a, b) => a - b));
 
-const concurrencyLevelError = expected(`an integer from 1 to ${LIMITS.maxConcurrency}`);
-const concurrencyLevel = z
-  .number({ error: concurrencyLevelError })
-  .int({ error: concurrencyLevelError })
-  .min(1, { error: concurrencyLevelError })
-  .max(LIMITS.maxConcurrency, { error: concurrencyLevelError });
+const CONCURRENCY_LEVEL = `an integer from 1 to ${LIMITS.maxConcurrency}`;
 
-/** Ascending, unique: one step per entry, in the order they will run. */
-function ascendingUnique(what: string) {
-  return (values: readonly number[], ctx: z.RefinementCtx): void => {
-    const seen = new Map<number, number>();
-    values.forEach((value, index) => {
-      const earlier = seen.get(value);
-      if (earlier === undefined) seen.set(value, index);
-      else ctx.addIssue({ code: 'custom', path: [index], input: value, message: `expected unique ${what}, got ${value} again (already at index ${earlier})` });
-    });
-  };
+function isConcurrencyLevel(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= LIMITS.maxConcurrency;
 }
 
-/** "auto", one level (8) or a list of levels ([1, 4, 16]), one step each. */
-const concurrency = z
-  .union(
-    [
-      z.literal('auto'),
-      concurrencyLevel.transform((level) => [level]),
-      z
-        .array(concurrencyLevel, { error: concurrencyLevelError })
-        .min(1, { error: expected('at least one concurrency level') })
-        .superRefine(ascendingUnique('concurrency levels'))
-        .transform((levels) => [...levels].sort((a, b) => a - b)),
-    ],
-    { error: expected(`"auto", an integer from 1 to ${LIMITS.maxConcurrency} or a list of them such as [1, 4, 16]`) },
-  );
+/**
+ * "auto", one level (8) or a list of levels ([1, 4, 16]), one step each, run in ascending order.
+ * Checked by hand so an error inside the list names its index.
+ */
+const concurrency = z.unknown().transform((raw, ctx): 'auto' | number[] => {
+  if (raw === 'auto') return 'auto';
+  if (isConcurrencyLevel(raw)) return [raw];
+  if (!Array.isArray(raw)) {
+    ctx.issues.push({ code: 'custom', input: raw, message: expected(`"auto", ${CONCURRENCY_LEVEL} or a list of them such as [1, 4, 16]`)({ input: raw }) });
+    return z.NEVER;
+  }
+  if (raw.length === 0) {
+    ctx.issues.push({ code: 'custom', input: raw, message: 'expected at least one concurrency level, got an empty list' });
+    return z.NEVER;
+  }
+  const firstIndex = new Map<number, number>();
+  for (const [index, level] of raw.entries()) {
+    const earlier = isConcurrencyLevel(level) ? firstIndex.get(level) : undefined;
+    const message = !isConcurrencyLevel(level)
+      ? expected(CONCURRENCY_LEVEL)({ input: level })
+      : earlier !== undefined
+        ? `expected unique concurrency levels, got ${level} again (already at index ${earlier})`
+        : undefined;
+    if (message !== undefined) {
+      ctx.issues.push({ code: 'custom', path: [index], input: level, message });
+      return z.NEVER;
+    }
+    firstIndex.set(level as number, index);
+  }
+  return [...(raw as number[])].sort((a, b) => a - b);
+});
 
 const TOKEN_STAGES: readonly string[] = ['generate', 'pipeline'];
 
@@ -225,7 +167,29 @@ export const WorkloadYamlSchema = strictObject({
     p99: durationMs().optional(),
     maxErrorRate: ratio().optional(),
   }).optional(),
+  target: TargetYamlSchema.optional(),
+  load: LoadYamlSchema.optional(),
   stages: stages.optional(),
+}).superRefine((workload, ctx) => {
+  const openLoop = workload.load !== undefined && (workload.load.arrivals ?? (workload.load.rates ? 'constant' : 'closed')) !== 'closed';
+  (workload.stages ?? []).forEach((stage, index) => {
+    if (workload.target !== undefined && stage.mode === 'static') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['stages', index, 'mode'],
+        input: stage.mode,
+        message: 'expected dynamic (or no mode) with an HTTP target: static is an in-process batcher setting; batchSizes are texts per request here',
+      });
+    }
+    if (openLoop && stage.concurrency !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['stages', index, 'concurrency'],
+        input: stage.concurrency,
+        message: 'expected no concurrency with open-loop load (load.rates sets the load; load.maxInFlight caps it)',
+      });
+    }
+  });
 });
 
 /** A workload as the file wrote it, units converted (durations in ms, ratios 0..1), defaults not yet applied. */

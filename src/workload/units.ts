@@ -39,3 +39,17 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
   return String(value);
 }
+
+const BYTE_UNITS = { B: 1, KB: 1e3, MB: 1e6, GB: 1e9, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 } as const satisfies Record<string, number>;
+type ByteUnit = keyof typeof BYTE_UNITS;
+const BYTES_PATTERN = /^\s*(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|KiB|MiB|GiB)?\s*$/;
+
+/** Whole bytes for "16MiB", "512KB", "1000" or a number, or undefined when it is not one. */
+export function parseBytes(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? Math.floor(value) : undefined;
+  if (typeof value !== 'string') return undefined;
+  const match = BYTES_PATTERN.exec(value);
+  if (!match) return undefined;
+  const unit = (match[2] ?? 'B') as ByteUnit;
+  return Math.floor(Number(match[1]) * BYTE_UNITS[unit]);
+}
