@@ -37,6 +37,7 @@ export class OriginPools {
         connections: this.connections,
         pipelining,
         connectTimeout: timeouts.connectMs,
+        // undici checks these two on a ~0.5 s tick: a timeout fires up to ~1 s after its value.
         headersTimeout: timeouts.headersMs,
         bodyTimeout: timeouts.bodyMs,
         // Keep sockets across steps; a benchmark's gaps between requests are short.

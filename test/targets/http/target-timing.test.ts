@@ -1,0 +1,106 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { epochNowMs } from '../../../src/metrics/clock.js';
+import { createHttpTarget, type HttpTarget } from '../../../src/targets/http/target.js';
+import { startFaultServer, type FaultServer } from '../../fixtures/http/fault-server.js';
+import { BATCH_OPTIONS, templateSpec } from './spec.js';
+
+let server: FaultServer | undefined;
+let target: HttpTarget | undefined;
+afterEach(async () => {
+  await target?.close();
+  await server?.close();
+  target = undefined;
+  server = undefined;
+});
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+}
+
+describe('HttpTarget timing', () => {
+  it('measures a server that answers after exactly 50 ms as ~50 ms of inference', async () => {
+    server = await startFaultServer({ kind: 'delay', ms: 50, body: '{"outputs": "x"}' });
+    target = await createHttpTarget(templateSpec(server.url, { connections: 1 }));
+    await target.configure('classify', { maxBatchSize: 1, maxQueueDelayMs: 0, maxNewTokens: 8 });
+    await target.submit('classify', 'warm the connection', epochNowMs());
+    const inferenceMs: number[] = [];
+    const overheadMs: number[] = [];
+    for (let i = 1; i <= 15; i += 1) {
+      const result = await target.submit('classify', `prompt ${i}`, epochNowMs());
+      expect(result).toMatchObject({ ok: true, batchSize: 1 });
+      expect(result.queueMs).toBeGreaterThanOrEqual(0);
+      expect(result.queueMs + result.inferenceMs).toBeCloseTo(result.tResponseMs - result.tArrivalMs, 6);
+      const { arrivedAtMs, answeredAtMs } = server.received[i] ?? { arrivedAtMs: 0, answeredAtMs: null };
+      const heldMs = (answeredAtMs ?? Infinity) - arrivedAtMs;
+      expect(heldMs).toBeGreaterThanOrEqual(50);
+      inferenceMs.push(result.inferenceMs);
+      overheadMs.push(result.inferenceMs - heldMs);
+    }
+    // What the target adds to the server's own time (loopback, parsing, one event-loop turn each way).
+    expect(median(overheadMs)).toBeGreaterThanOrEqual(0);
+    expect(median(overheadMs)).toBeLessThan(1);
+    // The fixture answers at exactly 50 ms unless the machine is so loaded its timers run late.
+    expect(median(inferenceMs)).toBeGreaterThanOrEqual(50);
+  });
+
+  it('counts waiting for the one connection as queue time, not inference', async () => {
+    server = await startFaultServer({ kind: 'delay', ms: 40, body: '{"outputs": "x"}' });
+    target = await createHttpTarget(templateSpec(server.url, { connections: 1 }));
+    const tArrivalMs = epochNowMs();
+    const [first, second] = await Promise.all([target.submit('classify', 'a', tArrivalMs), target.submit('classify', 'b', tArrivalMs)]);
+    expect(first?.ok && second?.ok).toBe(true);
+    const later = (first as { queueMs: number }).queueMs < (second as { queueMs: number }).queueMs ? second : first;
+    expect(later?.queueMs).toBeGreaterThanOrEqual(38);
+    expect(later?.inferenceMs).toBeGreaterThanOrEqual(39);
+    expect(later?.inferenceMs).toBeLessThan(60);
+  });
+
+  it('sends a static batch as one request and shares its timings across the items', async () => {
+    server = await startFaultServer({ kind: 'json', body: '{"outputs": [1, 2, 3], "meta": {"took": 0.004}}' });
+    target = await createHttpTarget(templateSpec(server.url, { options: BATCH_OPTIONS }));
+    await target.configure('classify', { maxBatchSize: 3, maxQueueDelayMs: 0, maxNewTokens: 8 });
+    const results = await target.submitBatch('classify', ['a', 'b', 'c'], epochNowMs());
+    expect(server.requests).toBe(1);
+    expect(JSON.parse(server.received[0]?.body ?? '')).toEqual({ texts: ['a', 'b', 'c'] });
+    expect(server.received[0]?.headers['content-type']).toBe('application/json');
+    expect(results).toHaveLength(3);
+    for (const result of results) expect(result).toEqual({ ...results[0], ok: true, batchSize: 3, serverMs: 4 });
+  });
+
+  it('refuses a batch size the protocol cannot send, naming the field and the limit', async () => {
+    server = await startFaultServer({ kind: 'json', body: '{"outputs": 1}' });
+    target = await createHttpTarget(templateSpec(server.url));
+    await expect(target.configure('generate', { maxBatchSize: 4, maxQueueDelayMs: 0, maxNewTokens: 8 })).rejects.toThrow(
+      /stages\[generate\]\.batchSizes: batch size 4 .*template.*at most 1/,
+    );
+  });
+
+  it('joins the protocol path to the stage endpoint and reports info without credentials', async () => {
+    server = await startFaultServer({ kind: 'echo' });
+    const spec = templateSpec('http://user:pw@127.0.0.1:1/base', {
+      endpoints: { generate: `${server.url}/gen/` },
+      options: { protocol: 'template', method: 'PUT', body: '{"t": {{text}}}', outputPath: 'method', serverTime: null },
+    });
+    target = await createHttpTarget(spec);
+    expect(target.info).toEqual({ kind: 'http', description: 'HTTP template http://127.0.0.1:1/base', url: 'http://127.0.0.1:1/base', protocol: 'template' });
+    expect(target.backend).toBeNull();
+    expect(target.models).toEqual([]);
+    const result = await target.submit('generate', 'hi', epochNowMs());
+    expect(result.ok).toBe(true);
+    expect(server.received[0]).toMatchObject({ method: 'PUT', url: '/gen', body: '{"t": "hi"}' });
+  });
+
+  it('sizes "auto" pools from setConnections and closes idempotently', async () => {
+    server = await startFaultServer({ kind: 'json', body: '{"outputs": 1}' });
+    target = await createHttpTarget(templateSpec(server.url, { connections: 'auto' }));
+    expect(target.connections).toBe(1);
+    await target.setConnections(8);
+    expect(target.connections).toBe(8);
+    expect((await target.submit('classify', 'x', epochNowMs())).ok).toBe(true);
+    await target.close();
+    await target.close();
+    const afterClose = await target.submit('classify', 'x', epochNowMs());
+    expect(afterClose).toMatchObject({ ok: false, errorClass: 'client_error' });
+  });
+});
