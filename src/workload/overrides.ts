@@ -6,9 +6,10 @@ import { InputError } from '../errors.js';
 import type { Stage } from '../targets/target.js';
 import { defaultMaxDurationMs } from './defaults.js';
 import { BACKENDS, LIMITS } from './schema.js';
+import { applyTargetOverrides, TARGET_OVERRIDE_FLAGS, type TargetOverrides } from './target-overrides.js';
 import type { BackendChoice, Workload } from './types.js';
 
-export interface WorkloadOverrides {
+export interface WorkloadOverrides extends TargetOverrides {
   /** Replaces every stage's batch sizes. */
   readonly batchSizes?: readonly number[];
   /** Keeps only these stages (in the workload's order); each must be in the workload. */
@@ -42,6 +43,7 @@ export const OVERRIDE_FLAGS = {
   p95Ms: '--p95',
   p99Ms: '--p99',
   maxErrorRate: '--max-error-rate',
+  ...TARGET_OVERRIDE_FLAGS,
 } as const satisfies Record<keyof WorkloadOverrides, string>;
 
 export function applyOverrides(workload: Workload, overrides: WorkloadOverrides): Workload {
@@ -70,7 +72,7 @@ export function applyOverrides(workload: Workload, overrides: WorkloadOverrides)
       ...(batchSizes !== undefined && { batchSizes }),
       ...(o.maxNewTokens !== undefined && { maxNewTokens: o.maxNewTokens }),
     }));
-  return {
+  const overridden: Workload = {
     ...workload,
     seed: o.seed ?? workload.seed,
     engine: { backend: o.backend ?? workload.engine.backend, instances: o.instances ?? workload.engine.instances },
@@ -83,6 +85,7 @@ export function applyOverrides(workload: Workload, overrides: WorkloadOverrides)
       maxErrorRate: o.maxErrorRate ?? workload.budget.maxErrorRate,
     },
   };
+  return applyTargetOverrides(overridden, o);
 }
 
 function measureWith(measure: Workload['measure'], requests: number | undefined, durationMs: number | undefined): Workload['measure'] {

@@ -1,0 +1,164 @@
+/**
+ * The k6-like quick flags over a workload's target and load: --target, --protocol, --concurrency,
+ * --rate, --arrivals, --max-in-flight, --connections, --timeout, --no-unique-texts. Each error
+ * names its flag. Flags win over the file.
+ */
+import { InputError } from '../errors.js';
+import { HTTP_DEFAULTS } from './defaults.js';
+import { resolveHttpTarget } from './resolve-target.js';
+import { LIMITS } from './schema.js';
+import { TARGET_LIMITS, TargetYamlSchema } from './target-schema.js';
+import type { ArrivalProcess, HttpTargetSpec, LoadSpec, ProtocolName, StageSpec, Workload } from './types.js';
+import { PROTOCOL_NAMES } from './types.js';
+
+export interface TargetOverrides {
+  /** Base URL of an HTTP target; replaces the file's URL, or turns an in-process workload into HTTP. */
+  readonly targetUrl?: string;
+  readonly protocol?: ProtocolName;
+  /** Closed-loop levels for every stage; switches an open-loop file back to closed. */
+  readonly concurrency?: readonly number[];
+  /** Open-loop rates (requests/s); implies open load. */
+  readonly ratesPerSec?: readonly number[];
+  readonly arrivals?: ArrivalProcess;
+  readonly maxInFlight?: number;
+  readonly connections?: number;
+  /** Sets both the headers and the body timeout. */
+  readonly timeoutMs?: number;
+  /** false = texts may repeat (measures a service's cache). */
+  readonly uniqueTexts?: boolean;
+}
+
+export const TARGET_OVERRIDE_FLAGS = {
+  targetUrl: '--target',
+  protocol: '--protocol',
+  concurrency: '--concurrency',
+  ratesPerSec: '--rate',
+  arrivals: '--arrivals',
+  maxInFlight: '--max-in-flight',
+  connections: '--connections',
+  timeoutMs: '--timeout',
+  uniqueTexts: '--no-unique-texts',
+} as const satisfies Record<keyof TargetOverrides, string>;
+
+const F = TARGET_OVERRIDE_FLAGS;
+
+export function applyTargetOverrides(workload: Workload, o: TargetOverrides): Workload {
+  const converting = o.targetUrl !== undefined && workload.target.kind === 'inprocess';
+  const target = overrideTarget(workload, o);
+  const load = overrideLoad(workload.load, o);
+  const http = target.kind === 'http';
+  const stages = workload.stages.map((stage, index) => overrideStage(stage, index, o, http));
+  const uniqueTexts = o.uniqueTexts ?? (converting ? HTTP_DEFAULTS.uniqueTexts : workload.corpus.uniqueTexts);
+  return { ...workload, target, load, stages, corpus: { ...workload.corpus, uniqueTexts } };
+}
+
+function overrideTarget(workload: Workload, o: TargetOverrides): Workload['target'] {
+  const current = workload.target;
+  if (current.kind === 'inprocess' && o.targetUrl === undefined) {
+    for (const key of ['protocol', 'connections', 'timeoutMs'] as const) {
+      if (o[key] !== undefined) throw new InputError(F[key], `expected an HTTP target (give --target <url> or a workload with target:), got workload "${workload.name}" which runs in process`);
+    }
+    return current;
+  }
+  let spec: HttpTargetSpec = current.kind === 'http' ? current : fromFlags(o.targetUrl ?? '', o.protocol);
+  if (o.targetUrl !== undefined && current.kind === 'http') spec = { ...spec, url: checkedUrl(o.targetUrl) };
+  if (o.protocol !== undefined && o.protocol !== spec.protocol) spec = withProtocol(spec, o.protocol);
+  if (o.connections !== undefined) {
+    checkInt('connections', o.connections, 1, TARGET_LIMITS.maxConnections);
+    spec = { ...spec, connections: o.connections };
+  }
+  if (o.timeoutMs !== undefined) {
+    if (!(Number.isFinite(o.timeoutMs) && o.timeoutMs > 0)) throw new InputError(F.timeoutMs, `expected a positive duration, got ${o.timeoutMs} ms`);
+    spec = { ...spec, timeouts: { ...spec.timeouts, headersMs: o.timeoutMs, bodyMs: o.timeoutMs } };
+  }
+  return spec;
+}
+
+/** A target from the flags alone: the URL checked by the workload's own rules. */
+function fromFlags(url: string, protocol: ProtocolName | undefined): HttpTargetSpec {
+  const parsed = TargetYamlSchema.safeParse({ url, ...(protocol !== undefined && { protocol }) });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const flag = issue?.path[0] === 'url' ? F.targetUrl : F.protocol;
+    throw new InputError(flag, issue?.message ?? 'invalid target');
+  }
+  return resolveHttpTarget(parsed.data);
+}
+
+function checkedUrl(url: string): string {
+  return fromFlags(url, undefined).url;
+}
+
+/** Another protocol: its own options and health path with defaults (the file's block was for the old one). */
+function withProtocol(spec: HttpTargetSpec, protocol: ProtocolName): HttpTargetSpec {
+  if (!(PROTOCOL_NAMES as readonly string[]).includes(protocol)) {
+    throw new InputError(F.protocol, `expected one of ${PROTOCOL_NAMES.join(', ')}, got "${protocol}"`);
+  }
+  if (protocol === 'template') {
+    throw new InputError(F.protocol, 'expected betterprompts, kserve-v2 or openai: the template protocol needs a target.template block (body, output) in a workload file');
+  }
+  const fresh = resolveHttpTarget({ url: spec.url, protocol });
+  return { ...spec, protocol, options: fresh.options, health: fresh.health };
+}
+
+function overrideLoad(load: LoadSpec, o: TargetOverrides): LoadSpec {
+  if (o.concurrency !== undefined && o.ratesPerSec !== undefined) {
+    throw new InputError(F.concurrency, 'expected either --concurrency (closed loop) or --rate (open loop), got both');
+  }
+  if (o.concurrency !== undefined) {
+    for (const key of ['arrivals', 'maxInFlight'] as const) {
+      if (o[key] !== undefined) throw new InputError(F[key], 'expected --rate with it (it shapes an open loop), got --concurrency (closed loop)');
+    }
+    return { kind: 'closed' };
+  }
+  if (o.ratesPerSec !== undefined) {
+    const rates = checkedList('ratesPerSec', o.ratesPerSec, (rate) => Number.isFinite(rate) && rate > 0 && rate <= TARGET_LIMITS.maxRatePerSec, `rates above 0 and up to ${TARGET_LIMITS.maxRatePerSec} requests/s`);
+    const arrivals = o.arrivals ?? (load.kind === 'open' ? load.arrivals : 'constant');
+    const maxInFlight = o.maxInFlight ?? (load.kind === 'open' ? load.maxInFlight : null);
+    if (o.maxInFlight !== undefined) checkInt('maxInFlight', o.maxInFlight, 1, TARGET_LIMITS.maxInFlight);
+    return { kind: 'open', arrivals: checkedArrivals(arrivals), ratesPerSec: rates, maxInFlight };
+  }
+  if (load.kind === 'closed') {
+    for (const key of ['arrivals', 'maxInFlight'] as const) {
+      if (o[key] !== undefined) throw new InputError(F[key], 'expected --rate (or a workload with load.rates) with it, got a closed-loop workload');
+    }
+    return load;
+  }
+  if (o.maxInFlight !== undefined) checkInt('maxInFlight', o.maxInFlight, 1, TARGET_LIMITS.maxInFlight);
+  return {
+    ...load,
+    arrivals: checkedArrivals(o.arrivals ?? load.arrivals),
+    maxInFlight: o.maxInFlight ?? load.maxInFlight,
+  };
+}
+
+function overrideStage(stage: StageSpec, index: number, o: TargetOverrides, http: boolean): StageSpec {
+  if (http && stage.mode === 'static') {
+    const flag = o.targetUrl !== undefined ? F.targetUrl : '--stages';
+    throw new InputError(flag, `expected dynamic batching for an HTTP target, got stages[${index}] (${stage.stage}) in static mode (an in-process batcher setting)`);
+  }
+  if (o.concurrency === undefined) return stage;
+  const levels = checkedList('concurrency', o.concurrency, (level) => Number.isInteger(level) && level >= 1 && level <= LIMITS.maxConcurrency, `integers from 1 to ${LIMITS.maxConcurrency}`);
+  return { ...stage, concurrency: levels };
+}
+
+function checkedArrivals(arrivals: string): ArrivalProcess {
+  if (arrivals !== 'constant' && arrivals !== 'poisson') throw new InputError(F.arrivals, `expected constant or poisson, got "${arrivals}"`);
+  return arrivals;
+}
+
+/** Non-empty, each value valid, unique; returned ascending (steps run in that order). */
+function checkedList(key: keyof TargetOverrides, values: readonly number[], valid: (value: number) => boolean, what: string): number[] {
+  if (values.length === 0) throw new InputError(F[key], `expected at least one value (${what}), got none`);
+  const seen = new Set<number>();
+  for (const value of values) {
+    if (!valid(value)) throw new InputError(F[key], `expected ${what}, got ${value}`);
+    if (seen.has(value)) throw new InputError(F[key], `expected unique values, got ${value} twice`);
+    seen.add(value);
+  }
+  return [...values].sort((a, b) => a - b);
+}
+
+function checkInt(key: keyof TargetOverrides, value: number, min: number, max: number): void {
+  if (!(Number.isInteger(value) && value >= min && value <= max)) throw new InputError(F[key], `expected an integer from ${min} to ${max}, got ${value}`);
+}
