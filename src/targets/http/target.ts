@@ -175,6 +175,8 @@ export class HttpTarget implements StaticBatchTarget {
         return { outcome, firstWriteMs };
       }
       await this.waitBeforeRetry(Math.min(outcome.retryAfterMs ?? 0, RETRY_AFTER_CAP_MS));
+      // Closed while waiting: the item ends with the failure it had.
+      if (this.closed) return { outcome, firstWriteMs };
     }
   }
 
