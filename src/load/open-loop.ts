@@ -58,12 +58,23 @@ export interface OpenLoopOutcome {
 }
 
 const DEFAULT_LATE_THRESHOLD_MS = 2;
+/** Above this share of late sends the step's numbers understate the rate asked for: warn (perf_analyzer). */
+export const LATE_SEND_WARN_SHARE = 0.01;
 /** Sends in a row after which the loop lets the event loop run (responses, the hard limit, signals). */
 const YIELD_EVERY = 1024;
 
 /** Runs warm-up then measurement on the schedule; resolves once every send has come back. */
 export function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopOutcome> {
+  const { maxInFlight } = options;
+  if (maxInFlight !== null && !(Number.isInteger(maxInFlight) && maxInFlight >= 1)) {
+    return Promise.reject(new RangeError(`maxInFlight must be null or an integer >= 1, got ${maxInFlight}`));
+  }
   return new OpenLoop(options).run();
+}
+
+/** Late sends / measured sends (0 with no sends). */
+export function lateShare(stats: SendStats): number {
+  return stats.sends === 0 ? 0 : stats.lateSends / stats.sends;
 }
 
 class OpenLoop {

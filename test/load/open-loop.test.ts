@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { constantArrivals, poissonArrivals } from '../../src/load/arrivals.js';
-import { runOpenLoop, type OpenLoopOptions } from '../../src/load/open-loop.js';
+import { lateShare, runOpenLoop, type OpenLoopOptions } from '../../src/load/open-loop.js';
 import type { ResultSink } from '../../src/load/closed-loop.js';
 import { epochNowMs } from '../../src/metrics/clock.js';
 import type { BatchingConfig, ItemResult, Stage, StaticBatchTarget } from '../../src/targets/target.js';
@@ -174,6 +174,7 @@ describe('runOpenLoop', () => {
     const outcome = await drive(target, sink, { maxInFlight: 1, measure: { requests: 120, maxDurationMs: 5_000 } });
     expect(target.maxInFlight).toBe(1);
     expect(outcome.sends.lateSends).toBeGreaterThan(25);
+    expect(lateShare(outcome.sends)).toBeCloseTo(outcome.sends.lateSends / 120, 9);
     expect(outcome.sends.maxLateMs).toBeGreaterThan(stallMs * 0.8);
     for (const gapMs of gaps(target.arrivalsMs)) expect(gapMs).toBeCloseTo(5, 3);
     expectLatencyFallsAcrossStall(e2eBySchedule(sink.results), stallMs);
@@ -208,6 +209,7 @@ describe('runOpenLoop', () => {
     const outcome = await drive(target, new ListSink(), { signal: controller.signal });
     expect(outcome).toMatchObject({ warmupItems: 0, measuredItems: 0, endedBy: 'aborted', abandoned: 0 });
     expect(outcome.sends).toMatchObject({ sends: 0, firstSendAtMs: null, achievedRatePerSec: 0 });
+    expect(lateShare(outcome.sends)).toBe(0);
     expect(target.sends).toBe(0);
   });
 
@@ -219,6 +221,21 @@ describe('runOpenLoop', () => {
     expect(sink.results).toHaveLength(5);
     expect(outcome.measuredItems).toBeGreaterThan(10);
     expect(outcome.abandoned).toBe(outcome.measuredItems - 5);
+  });
+
+  it('a target that hangs after measurement reached its count is abandoned after the hard limit and grace', async () => {
+    const target = new SerialTarget({ serviceMs: 0, answers: 3 });
+    const sink = new ListSink();
+    const outcome = await drive(target, sink, { measure: { requests: 5, maxDurationMs: 60 }, drainGraceMs: 30 });
+    expect(outcome).toMatchObject({ measuredItems: 5, endedBy: 'requests', abandoned: 2 });
+    expect(sink.results).toHaveLength(3);
+  });
+
+  it('rejects an in-flight cap below 1', async () => {
+    const target = new SerialTarget({ serviceMs: 0 });
+    await expect(drive(target, new ListSink(), { maxInFlight: 0 })).rejects.toThrow(RangeError);
+    await expect(drive(target, new ListSink(), { maxInFlight: 1.5 })).rejects.toThrow(RangeError);
+    expect(target.sends).toBe(0);
   });
 
   it('static mode sends one batch of batchSize texts per scheduled send', async () => {
