@@ -1,0 +1,153 @@
+import { describe, expect, it } from 'vitest';
+import { compareRuns, DEFAULT_COMPARE_OPTIONS, higherRatePValue, type MetricComparison, type StepPair } from '../../src/analysis/compare.js';
+import { latencySamplesMs, makeRun, scaled, type StepSpec } from './compare-fixtures.js';
+
+const classify = latencySamplesMs(600, 20, 0.25, 1);
+const pipeline = latencySamplesMs(300, 900, 0.2, 2);
+const WINDOWS = [100, 104, 97, 101, 99, 98];
+
+function baselineSpecs(): StepSpec[] {
+  return [
+    { stage: 'classify', batchSize: 4, samplesMs: classify, windowCounts: WINDOWS },
+    { stage: 'pipeline', batchSize: 16, samplesMs: pipeline, windowCounts: WINDOWS.map((w) => w / 2) },
+  ];
+}
+
+function metric(pair: StepPair | undefined, name: string): MetricComparison {
+  const found = pair?.metrics.find((m) => m.metric === name);
+  if (!found) throw new Error(`no ${name}`);
+  return found;
+}
+
+function status(pair: StepPair | undefined, name: string): string {
+  const found = metric(pair, name);
+  return found.kind === 'missing' ? 'missing' : found.status;
+}
+
+describe('compareRuns', () => {
+  it('identical runs PASS with every change 0', () => {
+    const result = compareRuns(makeRun(baselineSpecs(), 'a'), makeRun(baselineSpecs(), 'b'));
+    expect(result.verdict).toBe('PASS');
+    expect(result.reasons).toEqual([]);
+    expect(result.pairs.map((p) => p.label)).toEqual(['classify batch 4', 'pipeline batch 16']);
+    for (const pair of result.pairs) {
+      for (const m of pair.metrics) {
+        expect(m.kind).not.toBe('missing');
+        if (m.kind !== 'missing') expect(m.change).toBe(0);
+      }
+    }
+    expect(result.runs).toEqual({ baseline: 'a', candidate: 'b' });
+  });
+
+  it('every value x1.25 FAILs, naming the step and metric with its interval', () => {
+    const slower = baselineSpecs().map((s) => ({
+      ...s,
+      samplesMs: scaled(s.samplesMs, 1.25),
+      windowCounts: s.windowCounts!.map((w) => Math.round(w / 1.25)),
+    }));
+    const result = compareRuns(makeRun(baselineSpecs()), makeRun(slower));
+    expect(result.verdict).toBe('FAIL');
+    const p95 = metric(result.pairs[1], 'p95');
+    if (p95.kind !== 'latency') throw new Error('latency expected');
+    expect(p95.status).toBe('regression');
+    expect(p95.change).toBeCloseTo(0.25, 2);
+    expect(p95.interval!.low).toBeGreaterThan(0.1);
+    expect(status(result.pairs[0], 'throughput')).toBe('regression');
+    expect(result.reasons).toContainEqual(expect.stringMatching(/^pipeline batch 16: p95 \+25\.\d % \(95 % CI \+\d+\.\d % \.\. \+\d+\.\d %\) exceeds 10 %$/));
+    expect(result.reasons.some((r) => r.startsWith('classify batch 4: throughput +'))).toBe(true);
+  });
+
+  it('x1.05 PASSes: beyond the noise maybe, but under the threshold', () => {
+    const slightly = baselineSpecs().map((s) => ({ ...s, samplesMs: scaled(s.samplesMs, 1.05) }));
+    const result = compareRuns(makeRun(baselineSpecs()), makeRun(slightly));
+    expect(result.verdict).toBe('PASS');
+    const p50 = metric(result.pairs[0], 'p50');
+    if (p50.kind !== 'latency') throw new Error('latency expected');
+    expect(p50.status).toBe('within-threshold');
+    expect(p50.exceedsThreshold).toBe(false);
+  });
+
+  it('a small noisy sample over the threshold, with an interval crossing 0, is noise and not a regression', () => {
+    const noisy = latencySamplesMs(12, 50, 0.8, 21);
+    const base = [{ samplesMs: noisy }];
+    const candidate = [{ samplesMs: scaled(noisy, 1.3) }];
+    const result = compareRuns(makeRun(base), makeRun(candidate));
+    const p95 = metric(result.pairs[0], 'p95');
+    if (p95.kind !== 'latency') throw new Error('latency expected');
+    expect(p95.change).toBeCloseTo(0.3, 2);
+    expect(p95.interval!.low).toBeLessThan(0);
+    expect(p95.status).toBe('noise');
+    expect(result.verdict).toBe('PASS');
+  });
+
+  it('an improvement is reported, not failed', () => {
+    const faster = baselineSpecs().map((s) => ({ ...s, samplesMs: scaled(s.samplesMs, 0.7) }));
+    const result = compareRuns(makeRun(baselineSpecs()), makeRun(faster));
+    expect(result.verdict).toBe('PASS');
+    expect(status(result.pairs[0], 'p95')).toBe('improvement');
+    expect(result.improvements.some((line) => line.startsWith('classify batch 4: p95 -30.0 %'))).toBe(true);
+  });
+
+  it('the latency threshold is settable: 30 % lets a 25 % slowdown pass', () => {
+    const slower = baselineSpecs().map((s) => ({ ...s, samplesMs: scaled(s.samplesMs, 1.25) }));
+    const result = compareRuns(makeRun(baselineSpecs()), makeRun(slower), { ...DEFAULT_COMPARE_OPTIONS, latencyThreshold: 0.3, metrics: ['p95'] });
+    expect(result.verdict).toBe('PASS');
+    expect(result.pairs[0]!.metrics.map((m) => m.metric)).toEqual(['p95']);
+  });
+
+  it('one sample or too few windows: over the threshold but inconclusive, never a regression', () => {
+    const result = compareRuns(makeRun([{ samplesMs: [10] }]), makeRun([{ samplesMs: [20] }]));
+    expect(status(result.pairs[0], 'p50')).toBe('inconclusive');
+    expect(result.verdict).toBe('PASS');
+    expect(result.inconclusive[0]).toContain('no interval: too few samples');
+  });
+
+  it('an empty histogram is missing, not compared', () => {
+    const result = compareRuns(makeRun([{ samplesMs: [], windowCounts: [0], complete: false }]), makeRun([{ samplesMs: classify }]));
+    expect(metric(result.pairs[0], 'p95')).toEqual({ kind: 'missing', metric: 'p95', reason: 'no e2e samples in the baseline' });
+    expect(metric(result.pairs[0], 'throughput').kind).toBe('missing');
+    expect(result.pairs[0]!.marks).toEqual(['incomplete in baseline']);
+  });
+
+  it('lists unpaired steps and compares the rest', () => {
+    const candidate = [...baselineSpecs().slice(0, 1), { stage: 'classify' as const, batchSize: 8, samplesMs: classify }];
+    const result = compareRuns(makeRun(baselineSpecs()), makeRun(candidate));
+    expect(result.pairs.map((p) => p.label)).toEqual(['classify batch 4']);
+    expect(result.unpaired).toEqual([
+      { side: 'baseline', index: 1, label: 'pipeline batch 16' },
+      { side: 'candidate', index: 1, label: 'classify batch 8' },
+    ]);
+  });
+
+  it('error rate: a significant rise is a regression, a single extra error is not', () => {
+    const withErrors = (errors: number): StepSpec[] => [{ samplesMs: classify, windowCounts: WINDOWS, errors }];
+    const rise = compareRuns(makeRun(withErrors(0)), makeRun(withErrors(30)));
+    expect(status(rise.pairs[0], 'errorRate')).toBe('regression');
+    expect(rise.reasons.some((r) => /classify batch 1: error rate 0 % -> 4\.\d+ % \(two-proportion z-test p = .+ < 0\.05\)/.test(r))).toBe(true);
+    const one = compareRuns(makeRun(withErrors(0)), makeRun(withErrors(1)));
+    expect(status(one.pairs[0], 'errorRate')).toBe('within-threshold');
+    expect(one.verdict).toBe('PASS');
+  });
+
+  it('forced differences become warnings', () => {
+    const result = compareRuns(makeRun(baselineSpecs()), makeRun(baselineSpecs()), {
+      ...DEFAULT_COMPARE_OPTIONS,
+      differences: [{ field: 'backend.name', baseline: '"wasm"', candidate: '"cpu"' }],
+    });
+    expect(result.warnings).toEqual(['not comparable, compared anyway (--force): backend.name differs (baseline "wasm", candidate "cpu")']);
+  });
+});
+
+describe('higherRatePValue', () => {
+  it('is small for a clear rise, 0.5 for equal rates and 1 when nothing failed', () => {
+    expect(higherRatePValue(10, 1000, 40, 1000)).toBeLessThan(0.001);
+    expect(higherRatePValue(10, 1000, 10, 1000)).toBeCloseTo(0.5, 5);
+    expect(higherRatePValue(0, 100, 0, 100)).toBe(1);
+    expect(higherRatePValue(100, 100, 100, 100)).toBe(1);
+  });
+
+  it('matches the normal tail at a known z', () => {
+    // Rates 0.1 and 0.15 with 1,000 each: pooled 0.125, se 0.01479, z 3.381, one-sided p 0.00036.
+    expect(higherRatePValue(100, 1000, 150, 1000)).toBeCloseTo(0.00036, 4);
+  });
+});
