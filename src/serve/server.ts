@@ -47,9 +47,9 @@ export interface RunningServer {
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   await options.target.configure('pipeline', options.batching);
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  let service: ModelService | undefined;
-  const metrics = new ServeMetrics(() => service?.admission.inFlight ?? 0);
-  service = new ModelService(options.target, metrics, {
+  // The gauge reads the service's admission, created just below (the closure runs only on scrape).
+  const metrics: ServeMetrics = new ServeMetrics((): number => service.admission.inFlight);
+  const service: ModelService = new ModelService(options.target, metrics, {
     maxNewTokens: options.batching.maxNewTokens,
     ...(options.maxInFlight !== undefined && { maxInFlight: options.maxInFlight }),
     ...(options.addedLatencyMs !== undefined && { addedLatencyMs: options.addedLatencyMs }),
@@ -60,7 +60,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     handle: ({ res }) => sendText(res, 200, 'text/plain; version=0.0.4; charset=utf-8', metrics.render()),
   };
   const routes: readonly Route[] = [...betterPromptsRoutes, ...kserveRoutes, ...openAiRoutes, metricsRoute];
-  const modelService = service;
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const startMs = epochNowMs();
@@ -70,13 +69,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     res.once('finish', () => {
       metrics.requests.inc({ route: label, status: String(res.statusCode) });
       metrics.duration.observe((epochNowMs() - startMs) / 1000, { route: label });
+      // Draining: a keep-alive connection that just went idle would otherwise hold close() open.
+      if (closing) server.closeIdleConnections();
     });
     try {
       if (match.kind === 'none') throw new HttpError(404, 'not found', `no route for ${req.method ?? ''} ${path}`);
       if (match.kind === 'wrong-method') {
         throw new HttpError(405, 'method not allowed', `${path} accepts ${match.allow.join(', ')}`, { allow: match.allow.join(', ') });
       }
-      await match.route.handle({ req, res, params: match.params, service: modelService, body: () => readJsonBody(req, maxBodyBytes) });
+      await match.route.handle({ req, res, params: match.params, service, body: () => readJsonBody(req, maxBodyBytes) });
     } catch (error) {
       if (res.headersSent) {
         res.destroy();

@@ -189,3 +189,16 @@ describe('admission and injected latency', () => {
     }
   });
 });
+
+describe('lifecycle', () => {
+  it('close() lets an in-flight request finish, then refuses new connections', async () => {
+    const draining = await startServer({ target, batching, port: 0, addedLatencyMs: 200 });
+    const inFlight = post('/api/v1/intents/classify', { text: TEXT }, draining.url);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const t0 = performance.now();
+    await draining.close();
+    expect(performance.now() - t0).toBeGreaterThan(50);
+    expect((await inFlight).status).toBe(200);
+    await expect(fetch(draining.url + '/health')).rejects.toThrow();
+  });
+});
