@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { ExitCode, PipebenchError, toError } from '../errors.js';
 import type { CliIo } from './io.js';
+import { registerCompareCommand } from './compare.js';
 import { registerGpuCommands } from './gpu.js';
 import { registerRunCommand } from './run.js';
 import { registerServeCommand } from './serve.js';
@@ -20,7 +21,7 @@ export interface CommandContext {
 
 export type CommandRegistrar = (program: Command, context: CommandContext) => void;
 
-const COMMANDS: readonly CommandRegistrar[] = [registerRunCommand, registerServeCommand, registerGpuCommands];
+const COMMANDS: readonly CommandRegistrar[] = [registerRunCommand, registerServeCommand, registerCompareCommand, registerGpuCommands];
 
 export async function main(argv: readonly string[], io: CliIo, signal: AbortSignal = new AbortController().signal): Promise<number> {
   const context: CommandContext = { io, signal, exitCode: ExitCode.ok };

@@ -1,0 +1,113 @@
+/** `pipebench compare <baseline> <candidate>`: read two report.json files, judge, render, exit 0/1/2. */
+import { writeFile, readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { assertComparable, findDifferences } from '../analysis/comparable.js';
+import { COMPARE_METRICS, compareRuns, DEFAULT_COMPARE_OPTIONS, type CompareMetric, type CompareOptions } from '../analysis/compare.js';
+import { ExitCode, InputError, toError } from '../errors.js';
+import { renderCompareMarkdown } from '../report/compare-markdown.js';
+import { renderCompareText, type CompareSources } from '../report/compare-text.js';
+import { REPORT_SCHEMA_VERSION, type RunReport } from '../report/types.js';
+import { parseChoiceFlag, parseIntFlag, parseRatioFlag } from './flags.js';
+import type { CommandContext } from './main.js';
+
+interface CompareFlags {
+  readonly threshold: string;
+  readonly latencyThreshold?: string;
+  readonly throughputThreshold?: string;
+  readonly metrics?: string;
+  readonly markdown?: string;
+  readonly json?: string;
+  readonly force?: boolean;
+  readonly seed: string;
+  readonly resamples: string;
+}
+
+export function registerCompareCommand(program: Command, context: CommandContext): void {
+  program
+    .command('compare')
+    .description('Compare a candidate run with a baseline: PASS, or FAIL with the regressions beyond threshold and noise.')
+    .argument('<baseline>', "the baseline run's report.json")
+    .argument('<candidate>', "the candidate run's report.json")
+    .option('--threshold <pct>', 'degradation threshold for latency and throughput', '10%')
+    .option('--latency-threshold <pct>', 'threshold for p50/p95/p99 (default: --threshold)')
+    .option('--throughput-threshold <pct>', 'threshold for items/s (default: --threshold)')
+    .option('--metrics <list>', `metrics to compare, a subset of ${COMPARE_METRICS.join(',')}`)
+    .option('--markdown <file>', 'write a Markdown summary for a pull-request comment')
+    .option('--json <file>', 'write the machine-readable result')
+    .option('--force', 'compare runs that are not comparable, with a warning per difference')
+    .option('--seed <n>', 'bootstrap seed', '1')
+    .option('--resamples <n>', 'bootstrap resamples', String(DEFAULT_COMPARE_OPTIONS.resamples))
+    .addHelpText(
+      'after',
+      `
+A metric is a regression only when its change is past the threshold AND the bootstrap 95 % interval
+of the change lies wholly above 0. Error rate: one-sided two-proportion z-test, p < 0.05.
+Exit codes: 0 PASS, 1 regression, 2 bad input or runs that are not comparable (without --force).
+
+Example:
+  pipebench compare reports/base/report.json reports/cand/report.json --latency-threshold 15% --markdown compare.md`,
+    )
+    .action(async (baselinePath: string, candidatePath: string, flags: CompareFlags) => {
+      const sources: CompareSources = { baseline: baselinePath, candidate: candidatePath };
+      const baseline = await readReport(resolve(context.io.cwd, baselinePath), baselinePath);
+      const candidate = await readReport(resolve(context.io.cwd, candidatePath), candidatePath);
+      const differences = findDifferences(baseline, candidate);
+      assertComparable(differences, flags.force === true);
+      const result = compareRuns(baseline, candidate, { ...optionsFromFlags(flags), differences });
+      if (result.pairs.length === 0) {
+        throw new InputError(candidatePath, `no step matches a step of ${baselinePath} (same stage, mode, batch size, concurrency and rate)`);
+      }
+      if (flags.markdown !== undefined) await writeOutput('--markdown', resolve(context.io.cwd, flags.markdown), renderCompareMarkdown(result, sources));
+      if (flags.json !== undefined) await writeOutput('--json', resolve(context.io.cwd, flags.json), `${JSON.stringify({ ...result, sources }, null, 2)}\n`);
+      context.io.stdout.write(renderCompareText(result, sources));
+      context.exitCode = result.verdict === 'PASS' ? ExitCode.ok : ExitCode.budgetNotMet;
+    });
+}
+
+function optionsFromFlags(flags: CompareFlags): Omit<CompareOptions, 'differences'> {
+  const threshold = parseRatioFlag('--threshold', flags.threshold);
+  const metrics = flags.metrics
+    ?.split(',')
+    .map((m) => parseChoiceFlag<CompareMetric>('--metrics', m.trim(), COMPARE_METRICS));
+  return {
+    ...DEFAULT_COMPARE_OPTIONS,
+    latencyThreshold: flags.latencyThreshold === undefined ? threshold : parseRatioFlag('--latency-threshold', flags.latencyThreshold),
+    throughputThreshold: flags.throughputThreshold === undefined ? threshold : parseRatioFlag('--throughput-threshold', flags.throughputThreshold),
+    metrics: metrics ?? COMPARE_METRICS,
+    seed: parseIntFlag('--seed', flags.seed, 0, 2 ** 32 - 1),
+    resamples: parseIntFlag('--resamples', flags.resamples, 100, 100_000),
+  };
+}
+
+/** Parses and checks just enough to trust the fields compare reads; names the file on failure. */
+async function readReport(path: string, shown: string): Promise<RunReport> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new InputError(shown, `cannot read the report: ${toError(error).message}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new InputError(shown, `not JSON, so not a pipebench report.json: ${toError(error).message}`);
+  }
+  const fields = typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
+  if (fields['schemaVersion'] !== REPORT_SCHEMA_VERSION) {
+    throw new InputError(shown, `not a pipebench report.json of schemaVersion ${REPORT_SCHEMA_VERSION} (found ${JSON.stringify(fields['schemaVersion'] ?? null)})`);
+  }
+  if (!Array.isArray(fields['steps']) || typeof fields['workload'] !== 'object' || fields['workload'] === null) {
+    throw new InputError(shown, 'a pipebench report.json needs "steps" and "workload"');
+  }
+  return parsed as RunReport;
+}
+
+async function writeOutput(flag: string, path: string, text: string): Promise<void> {
+  try {
+    await writeFile(path, text);
+  } catch (error) {
+    throw new InputError(flag, `cannot write ${path}: ${toError(error).message}`);
+  }
+}
