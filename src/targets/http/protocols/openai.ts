@@ -5,8 +5,7 @@
  */
 import type { Stage } from '../../target.js';
 import type { ProtocolOptions } from '../../../workload/types.js';
-import type { Protocol, ProtocolConfig, ProtocolFactory, ProtocolRequest, ResponseDecoder } from '../protocol.js';
-import type { Decoded, DecodedError } from '../protocol.js';
+import type { Decoded, DecodedError, Protocol, ProtocolConfig, ProtocolFactory, ProtocolRequest, ResponseDecoder } from '../protocol.js';
 import {
   BufferedJsonDecoder,
   checkEach,
@@ -195,8 +194,11 @@ class OpenaiStreamDecoder implements ResponseDecoder {
   private readEvent(event: unknown): void {
     const error = valueAt(event, ERROR);
     if (error !== undefined && error !== null) {
+      // The server gave up after the status line went out: the stream ends short of its answer.
       const message = valueAt(event, ERROR_MESSAGE) ?? error;
-      throw new ShapeMismatch(ERROR.text, `sent mid-stream: ${typeof message === 'string' ? message : JSON.stringify(message)}`);
+      const text = typeof message === 'string' ? message : JSON.stringify(message);
+      this.failure = { ok: false, errorClass: 'stream_truncated', detail: oneLine(`event ${this.events}: server error mid-stream: ${text}`) };
+      return;
     }
     const usageTokens = readUsageTokens(event);
     if (usageTokens !== null) this.usageTokens = usageTokens;

@@ -157,16 +157,25 @@ describe('openai streaming decoder', () => {
     expect(decodeWhole(completionsStream.decoder('generate', 1), token(0, 'a') + stop(0) + 'data: [DONE]\n')).toMatchObject({ ok: true, outputTokens: 1 });
   });
 
-  it('bad events: invalid JSON is malformed_body; wrong index, missing finish or an error event are protocol_mismatch', () => {
+  it('bad events: invalid JSON is malformed_body; a missing choices list, wrong index or missing finish is protocol_mismatch', () => {
     const decode = (body: string, items = 1) => decodeWhole(completionsStream.decoder('generate', items), body);
     expect(decode(token(0, 'a') + sse('{not json') + stop(0) + DONE)).toMatchObject({ errorClass: 'malformed_body', detail: expect.stringMatching(/^event 2: invalid JSON/) });
     expect(decode(token(1, 'a') + DONE)).toEqual({ ok: false, errorClass: 'protocol_mismatch', detail: 'event 1: choices.0.index is 1 for 1 text' });
     expect(decode(token(0, 'a') + stop(0) + DONE, 2)).toMatchObject({ detail: 'choice 1 of 2 never sent a finish_reason' });
-    expect(decode(token(0, 'a') + sse({ error: { message: 'CUDA out of memory', type: 'server_error' } }) + DONE)).toMatchObject({
-      errorClass: 'protocol_mismatch',
-      detail: 'event 2: error sent mid-stream: CUDA out of memory',
-    });
-    expect(decode(sse({ id: 'c' }) + DONE)).toMatchObject({ detail: 'event 1: choices is missing' });
+    expect(decode(sse({ id: 'c' }) + DONE)).toMatchObject({ errorClass: 'protocol_mismatch', detail: 'event 1: choices is missing' });
     expect(decode(sse({ choices: [{ index: 0, text: 7, finish_reason: null }] }) + DONE)).toMatchObject({ detail: 'event 1: choices.0.text is not a string (got number)' });
+  });
+
+  it('an error event after the stream started (as pipebench serve sends it) is stream_truncated with its message', () => {
+    const failed = token(0, 'a') + sse({ error: { message: 'CUDA out of memory', type: 'server_error' } });
+    expect(decodeWhole(completionsStream.decoder('generate', 1), failed)).toEqual({
+      ok: false,
+      errorClass: 'stream_truncated',
+      detail: 'event 2: server error mid-stream: CUDA out of memory',
+    });
+    expect(decodeWhole(completionsStream.decoder('generate', 1), sse({ error: 'overloaded' }) + DONE)).toMatchObject({
+      errorClass: 'stream_truncated',
+      detail: 'event 1: server error mid-stream: overloaded',
+    });
   });
 });
