@@ -1,0 +1,130 @@
+/**
+ * Re-analysis of a saved run (`pipebench report`): judge its steps again, under a budgets file's
+ * per-stage budgets or under the run's own budget, through report/build.ts's buildRunReport (so
+ * scaling, recommendations and budgetMet are computed exactly as a fresh run's), and evaluate the
+ * file's alert rules over the steps' windows. Pure.
+ *
+ * RunReport holds one budget. With per-stage budgets each stage is rebuilt under its own, and the
+ * run's `budget` field shows the pipeline stage's (the end-to-end target); a warning lists them all.
+ */
+import { buildRunReport, type RunReportParts } from '../report/build.js';
+import type { RunReport, StepReport } from '../report/types.js';
+import { STAGES, type Stage } from '../targets/target.js';
+import type { BudgetsFile } from '../workload/budgets-file.js';
+import type { Budget } from '../workload/types.js';
+import { describeFinding, evaluateAlerts, formatRuleDuration, type AlertFinding } from './alerts.js';
+import { isUniform, uniformStageBudgets, type StageBudgets } from './stage-budgets.js';
+
+export interface Reanalysis {
+  readonly report: RunReport;
+  /** The budget each stage was judged by. */
+  readonly stageBudgets: StageBudgets;
+  /** One per alert rule and watched step (none without a budgets file). */
+  readonly alerts: readonly AlertFinding[];
+  /** Every stage's recommendation within budget and no alert fired. */
+  readonly passed: boolean;
+}
+
+/** Warnings this module adds start with these, so re-analysing a re-analysed report replaces them. */
+const OWN_WARNING_PREFIXES = ['budgets from ', 'alert "', 'error rate above the alert threshold: '] as const;
+
+export function reanalyze(report: RunReport, budgets: BudgetsFile | null): Reanalysis {
+  const stageBudgets = budgets?.stages ?? uniformStageBudgets(report.budget);
+  const parts = partsOf(report);
+  const rebuilt = isUniform(stageBudgets) ? buildRunReport({ ...parts, budget: stageBudgets.pipeline }) : rebuildPerStage(parts, stageBudgets);
+  const alerts = budgets ? evaluateAlerts(budgets.alerts, report.steps) : [];
+  const added = budgets ? [budgetsWarning(budgets), ...errorRateWarnings(rebuilt.steps, budgets), ...alertWarnings(alerts)] : [];
+  const final: RunReport = { ...rebuilt, warnings: unique([...rebuilt.warnings, ...added]) };
+  return { report: final, stageBudgets, alerts, passed: final.budgetMet && !alerts.some((finding) => finding.kind === 'fired') };
+}
+
+function partsOf(report: RunReport): RunReportParts {
+  return {
+    runId: report.runId,
+    startedAt: report.startedAt,
+    finishedAt: report.finishedAt,
+    partial: report.partial,
+    interruptedBy: report.interruptedBy,
+    environment: report.environment,
+    target: report.target,
+    backend: report.backend,
+    models: report.models,
+    workload: report.workload,
+    steps: report.steps,
+    warnings: report.warnings.filter((warning) => !OWN_WARNING_PREFIXES.some((prefix) => warning.startsWith(prefix))),
+    gpuTelemetry: report.gpuTelemetry,
+    harnessHealth: report.harnessHealth,
+  };
+}
+
+/** Each stage built under its own budget; steps keep their places, recommendations stage order. */
+function rebuildPerStage(parts: RunReportParts, stageBudgets: StageBudgets): RunReport {
+  const whole = buildRunReport({ ...parts, budget: stageBudgets.pipeline });
+  const steps: StepReport[] = [...whole.steps];
+  const recommendation: RunReport['recommendation'][number][] = [];
+  let warnings = [...whole.warnings];
+  for (const stage of STAGES) {
+    const positions = parts.steps.flatMap((step, i) => (step.stage === stage ? [i] : []));
+    if (positions.length === 0) continue;
+    const part = buildRunReport({ ...parts, steps: positions.map((i) => parts.steps[i] as StepReport), budget: stageBudgets[stage] });
+    positions.forEach((position, k) => {
+      const step = part.steps[k];
+      if (step) steps[position] = step;
+    });
+    recommendation.push(...part.recommendation);
+    warnings = unique([...warnings, ...part.warnings]);
+  }
+  return {
+    ...whole,
+    steps,
+    recommendation,
+    budgetMet: recommendation.length > 0 && recommendation.every((rec) => rec.batchSize !== null),
+    warnings,
+  };
+}
+
+function describeBudget(budget: Budget): string {
+  return `p95 ${budget.p95Ms} ms, p99 ${budget.p99Ms} ms, error rate ${percent(budget.maxErrorRate)}`;
+}
+
+function budgetsWarning(budgets: BudgetsFile): string {
+  const stages = STAGES.map((stage: Stage) => `${stage}: ${describeBudget(budgets.stages[stage])}`).join('; ');
+  const shown = isUniform(budgets.stages) ? '' : " (the report's budget field shows the pipeline's)";
+  return `budgets from ${budgets.source}: ${stages}${shown}`;
+}
+
+function errorRateWarnings(steps: readonly StepReport[], budgets: BudgetsFile): string[] {
+  const { alertThreshold, max } = budgets.errorRate;
+  if (alertThreshold >= max) return [];
+  return steps
+    .filter((step) => step.errors.rate > alertThreshold)
+    .map(
+      (step) =>
+        `error rate above the alert threshold: step ${step.index} (${step.stage} batch ${step.batchSize}) ${percent(step.errors.rate)} > ${percent(alertThreshold)}`,
+    );
+}
+
+/** Fired rules one line per step; not-evaluated ones one line per rule (a short run lists every step otherwise). */
+function alertWarnings(findings: readonly AlertFinding[]): string[] {
+  const lines = findings.filter((finding) => finding.kind === 'fired').map(describeFinding);
+  const notEvaluated = new Map<string, { readonly forMs: number; readonly reasons: Set<string>; count: number }>();
+  for (const finding of findings) {
+    if (finding.kind !== 'not-evaluated') continue;
+    const entry = notEvaluated.get(finding.rule.text) ?? { forMs: finding.rule.forMs, reasons: new Set<string>(), count: 0 };
+    entry.reasons.add(finding.reason);
+    entry.count++;
+    notEvaluated.set(finding.rule.text, entry);
+  }
+  for (const [text, entry] of notEvaluated) {
+    lines.push(`alert "${text}": not evaluated on ${entry.count} step(s) (${[...entry.reasons].join('; ')}); it needs ${formatRuleDuration(entry.forMs)} of windows`);
+  }
+  return lines;
+}
+
+function percent(ratio: number): string {
+  return `${Number((ratio * 100).toFixed(2))} %`;
+}
+
+function unique(values: readonly string[]): string[] {
+  return values.filter((value, i) => values.indexOf(value) === i);
+}
