@@ -5,24 +5,27 @@
 import { join } from 'node:path';
 import { epochNowMs, type Clock } from '../metrics/clock.js';
 import { StepRecorder } from '../metrics/recorder.js';
-import { runClosedLoop } from '../load/closed-loop.js';
+import { LATE_SEND_WARN_SHARE } from '../load/open-loop.js';
 import { buildRunReport, buildStepReport } from '../report/build.js';
 import type { EnvironmentReport, RunReport, StepReport, TargetReport } from '../report/types.js';
 import { ReportWriter } from '../report/writer.js';
-import { supportsStaticBatches, type Target } from '../targets/target.js';
+import type { Target } from '../targets/target.js';
 import type { BackendReport } from '../report/types.js';
 import type { ModelInfo } from '../models/types.js';
 import { loadCorpus, TextSource } from '../workload/corpus.js';
-import { planSteps } from '../workload/plan.js';
+import { peakInFlight, planSteps } from '../workload/plan.js';
 import type { Step, Workload } from '../workload/types.js';
 import { InputError, toError } from '../errors.js';
 import { startGpuTelemetry, type GpuTelemetryMode, type GpuTelemetrySession } from '../telemetry/gpu-telemetry.js';
 import { startHarnessHealth } from '../telemetry/harness-health.js';
+import { batchSender, driveStep } from './drive-step.js';
 import type { RunListener } from './events.js';
 
 export interface RunnerTarget extends Target {
   readonly backend: BackendReport | null;
   readonly models: readonly ModelInfo[];
+  /** HTTP targets with connections: "auto": size the pools for the plan's peak in-flight count. */
+  setConnections?(connections: number): Promise<void>;
 }
 
 export interface RunOptions {
@@ -58,6 +61,10 @@ export async function runBenchmark(options: RunOptions): Promise<RunResult> {
   const startedAt = new Date().toISOString();
   const warnings: string[] = [];
   const stepReports: StepReport[] = [];
+  const warn = (message: string): void => {
+    warnings.push(message);
+    emit({ kind: 'warning', message });
+  };
 
   const target = await options.openTarget(workload);
   const health = startHarnessHealth({ clock });
@@ -82,11 +89,13 @@ export async function runBenchmark(options: RunOptions): Promise<RunResult> {
   let failure: { readonly error: unknown } | undefined;
   try {
     telemetry = await startGpuTelemetry({ mode: options.gpuTelemetry ?? { kind: 'off' } });
+    await target.setConnections?.(peakInFlight(steps));
+    if (target.info.kind === 'http') await checkBatchSizes(steps, target);
     emit({ kind: 'run-start', runId: options.runId, outDir: options.outDir, steps, backend: target.backend?.name ?? target.info.description });
     for (const step of steps) {
       if (signal?.aborted) break;
       emit({ kind: 'step-start', step, of: steps.length });
-      const report = await runStep(step, target, texts, workload, clock, telemetry, options, emit);
+      const report = await runStep(step, target, texts, workload, clock, telemetry, options, emit, warn);
       stepReports.push(report);
       emit({ kind: 'step-end', step, report });
       for (const note of report.gpu?.notes ?? []) emit({ kind: 'note', message: `${step.stage} batch ${step.batchSize}: ${note}` });
@@ -123,6 +132,13 @@ async function settle<T>(work: () => Promise<T>, what: string, warnings: string[
   }
 }
 
+/** An HTTP protocol's per-request limits are known up front: refuse a bad batch size before step 1, not at step 7. */
+async function checkBatchSizes(steps: readonly Step[], target: RunnerTarget): Promise<void> {
+  for (const step of steps) {
+    await target.configure(step.stage, { maxBatchSize: step.batchSize, maxQueueDelayMs: step.maxQueueDelayMs, maxNewTokens: step.maxNewTokens });
+  }
+}
+
 async function runStep(
   step: Step,
   target: RunnerTarget,
@@ -132,13 +148,14 @@ async function runStep(
   telemetry: GpuTelemetrySession | null,
   options: RunOptions,
   emit: RunListener,
+  warn: (message: string) => void,
 ): Promise<StepReport> {
   await target.configure(step.stage, {
     maxBatchSize: step.batchSize,
     maxQueueDelayMs: step.maxQueueDelayMs,
     maxNewTokens: step.maxNewTokens,
   });
-  if (step.mode === 'static' && !supportsStaticBatches(target)) {
+  if (step.mode === 'static' && batchSender(step, target) === null) {
     throw new InputError(`stages[${step.stage}].mode`, `static batching is not supported by ${target.info.description}`);
   }
   const processesAtStart = (await telemetry?.processes()) ?? null;
@@ -150,22 +167,15 @@ async function runStep(
   }, options.tickMs ?? 1000);
   ticker.unref();
   try {
-    const loop = runClosedLoop({
+    const outcome = await driveStep(step, {
       target,
-      stage: step.stage,
-      concurrency: closedLoopSends(step),
       texts,
-      warmup: step.warmup,
-      measure: step.measure,
       sink: recorder,
       clock,
+      seed: workload.seed,
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.drainGraceMs !== undefined && { drainGraceMs: options.drainGraceMs }),
-      ...(step.mode === 'static' && supportsStaticBatches(target)
-        ? { staticBatch: { target, batchSize: step.batchSize } }
-        : {}),
     });
-    const outcome = await loop;
     const measurement = recorder.finish();
     const complete = outcome.endedBy !== 'aborted' && outcome.abandoned === 0 && measurement.completed > 0;
     const gpu =
@@ -175,16 +185,18 @@ async function runStep(
         { items: measurement.completed, ...(measurement.latencyMs.queue && { queueMsMean: measurement.latencyMs.queue.mean }) },
         { atStart: processesAtStart, atEnd: (await telemetry.processes()) ?? null },
       ) ?? null;
-    return buildStepReport(step, measurement, workload.budget, complete, gpu);
+    if (outcome.openLoop !== null && outcome.openLoop.lateShare > LATE_SEND_WARN_SHARE) {
+      const late = outcome.openLoop;
+      warn(
+        `step ${step.index} (${step.stage} batch ${step.batchSize} at ${late.targetRatePerSec} req/s): ` +
+          `${(late.lateShare * 100).toFixed(1)} % of sends were late (max ${late.maxLateMs.toFixed(1)} ms); ` +
+          'the driver could not keep the rate; latency still counts from the schedule',
+      );
+    }
+    return buildStepReport(step, measurement, workload.budget, complete, gpu, outcome.openLoop);
   } finally {
     clearInterval(ticker);
   }
-}
-
-/** Step.concurrency counts items; in static mode the driver keeps whole batches in flight. */
-function closedLoopSends(step: Step): number {
-  const items = step.concurrency ?? 1;
-  return step.mode === 'static' ? Math.max(1, Math.floor(items / step.batchSize)) : items;
 }
 
 function targetReport(target: RunnerTarget): TargetReport {

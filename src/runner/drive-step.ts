@@ -1,0 +1,93 @@
+/**
+ * Drives one step's load through the right driver: closed loop (a fixed number in flight) or open
+ * loop (a schedule of sends, fresh per step). Also decides how items travel: one by one, or as
+ * whole batches (in-process static mode; HTTP requests carrying batchSize texts).
+ */
+import { createArrivals } from '../load/arrivals.js';
+import { runClosedLoop, type ResultSink, type TextFeed } from '../load/closed-loop.js';
+import { lateShare, runOpenLoop } from '../load/open-loop.js';
+import type { Clock } from '../metrics/clock.js';
+import type { OpenLoopReport } from '../report/types.js';
+import { supportsStaticBatches, type StaticBatchTarget, type Target } from '../targets/target.js';
+import type { Step } from '../workload/types.js';
+
+export interface DriveOptions {
+  readonly target: Target;
+  readonly texts: TextFeed;
+  readonly sink: ResultSink;
+  readonly clock: Clock;
+  /** The workload's seed; each open-loop step's schedule uses seed + step index. */
+  readonly seed: number;
+  readonly signal?: AbortSignal;
+  readonly drainGraceMs?: number;
+}
+
+export interface DriveOutcome {
+  readonly endedBy: 'requests' | 'duration' | 'maxDuration' | 'aborted';
+  readonly abandoned: number;
+  /** Open-loop steps only. */
+  readonly openLoop: OpenLoopReport | null;
+}
+
+export async function driveStep(step: Step, options: DriveOptions): Promise<DriveOutcome> {
+  const { target, texts, sink, clock, signal, drainGraceMs } = options;
+  const batches = batchSender(step, target);
+  const common = {
+    target,
+    stage: step.stage,
+    texts,
+    warmup: step.warmup,
+    measure: step.measure,
+    sink,
+    clock,
+    ...(signal !== undefined && { signal }),
+    ...(drainGraceMs !== undefined && { drainGraceMs }),
+    ...(batches !== null && { staticBatch: { target: batches, batchSize: step.batchSize } }),
+  };
+  if (step.arrivals === null) {
+    const outcome = await runClosedLoop({ ...common, concurrency: closedLoopSends(step, target) });
+    return { endedBy: outcome.endedBy, abandoned: outcome.abandoned, openLoop: null };
+  }
+  const { process, ratePerSec, maxInFlight } = step.arrivals;
+  const outcome = await runOpenLoop({
+    ...common,
+    schedule: createArrivals(process, ratePerSec, options.seed + step.index),
+    ratePerSec,
+    maxInFlight,
+  });
+  const { sends } = outcome;
+  return {
+    endedBy: outcome.endedBy,
+    abandoned: outcome.abandoned,
+    openLoop: {
+      process,
+      targetRatePerSec: ratePerSec,
+      achievedRatePerSec: sends.achievedRatePerSec,
+      maxInFlight,
+      sends: sends.sends,
+      lateSends: sends.lateSends,
+      lateShare: lateShare(sends),
+      lateThresholdMs: sends.lateThresholdMs,
+      maxLateMs: sends.maxLateMs,
+    },
+  };
+}
+
+/**
+ * Whole batches per send: in process only in static mode (dynamic items meet in the batcher);
+ * over HTTP whenever a request carries more than one text (client-side batching).
+ */
+export function batchSender(step: Step, target: Target): StaticBatchTarget | null {
+  const wanted = step.mode === 'static' || (target.info.kind === 'http' && step.batchSize > 1);
+  return wanted && supportsStaticBatches(target) ? target : null;
+}
+
+/**
+ * Sends in flight for a closed-loop step. In process, Step.concurrency counts items, so static
+ * mode keeps whole batches in flight; over HTTP it counts requests.
+ */
+export function closedLoopSends(step: Step, target: Target): number {
+  const level = step.concurrency ?? 1;
+  if (target.info.kind === 'http' || step.mode !== 'static') return level;
+  return Math.max(1, Math.floor(level / step.batchSize));
+}
