@@ -33,6 +33,14 @@ function pct(fraction: number): string {
   return `${(fraction * 100).toFixed(1)} %`;
 }
 
+/** Why a window gives nothing to compare, or null when it has both a p95 and a rate. */
+function emptyWindowReason(window: WindowStat): string | null {
+  if (!(window.endMs > window.startMs)) return 'has no duration';
+  if (window.completed === 0) return 'completed no items';
+  if (window.e2eP95Ms === null) return 'has no p95';
+  return null;
+}
+
 export function judgeStability(windows: readonly WindowStat[], options: StabilityOptions = {}): StabilityVerdict {
   const lastN = options.lastN ?? DEFAULT_STABILITY_WINDOWS;
   const tolerance = options.tolerance ?? DEFAULT_STABILITY_TOLERANCE;
@@ -40,10 +48,11 @@ export function judgeStability(windows: readonly WindowStat[], options: Stabilit
     return { kind: 'not-judged', stable: false, reason: `${windows.length} of ${lastN} windows measured`, p95Spread: null, throughputSpread: null };
   }
   const recent = windows.slice(-lastN);
-  const empty = recent.findIndex((w) => w.completed === 0 || w.e2eP95Ms === null || !(w.endMs > w.startMs));
-  if (empty !== -1) {
-    const position = windows.length - lastN + empty + 1;
-    return { kind: 'unstable', stable: false, reason: `window ${position} completed no items`, p95Spread: null, throughputSpread: null };
+  const emptyAt = recent.findIndex((w) => emptyWindowReason(w) !== null);
+  const empty = recent[emptyAt];
+  if (empty !== undefined) {
+    const position = windows.length - lastN + emptyAt + 1;
+    return { kind: 'unstable', stable: false, reason: `window ${position} ${emptyWindowReason(empty)}`, p95Spread: null, throughputSpread: null };
   }
   const p95Spread = spread(recent.map((w) => w.e2eP95Ms ?? 0));
   const throughputSpread = spread(recent.map((w) => w.completed / ((w.endMs - w.startMs) / MS_PER_SEC)));

@@ -35,6 +35,12 @@ describe('judgeStability', () => {
     expect(verdict).toEqual({ kind: 'unstable', stable: false, reason: 'window 3 completed no items', p95Spread: null, throughputSpread: null });
   });
 
+  it('a window with no p95 or no duration is unstable too', () => {
+    expect(judgeStability(windows([[100, 10], [100, null], [100, 10]])).reason).toBe('window 2 has no p95');
+    const zero: WindowStat[] = [...windows([[100, 10], [100, 10]]), { startMs: 2000, endMs: 2000, completed: 5, errors: 0, e2eP95Ms: 10 }];
+    expect(judgeStability(zero).reason).toBe('window 3 has no duration');
+  });
+
   it('fewer windows than N: not yet judged (empty too)', () => {
     expect(judgeStability(windows([[100, 10], [100, 10]]))).toEqual({
       kind: 'not-judged',
