@@ -8,6 +8,7 @@ import { ExitCode, PipebenchError, toError } from '../errors.js';
 import type { CliIo } from './io.js';
 import { registerCompareCommand } from './compare.js';
 import { registerGpuCommands } from './gpu.js';
+import { registerReportCommand } from './report.js';
 import { registerRunCommand } from './run.js';
 import { registerServeCommand } from './serve.js';
 import { packageVersion } from '../package-root.js';
@@ -21,7 +22,7 @@ export interface CommandContext {
 
 export type CommandRegistrar = (program: Command, context: CommandContext) => void;
 
-const COMMANDS: readonly CommandRegistrar[] = [registerRunCommand, registerServeCommand, registerCompareCommand, registerGpuCommands];
+const COMMANDS: readonly CommandRegistrar[] = [registerRunCommand, registerServeCommand, registerCompareCommand, registerReportCommand, registerGpuCommands];
 
 export async function main(argv: readonly string[], io: CliIo, signal: AbortSignal = new AbortController().signal): Promise<number> {
   const context: CommandContext = { io, signal, exitCode: ExitCode.ok };
