@@ -91,6 +91,20 @@ describe('HttpTarget timing', () => {
     expect(server.received[0]).toMatchObject({ method: 'PUT', url: '/gen', body: '{"t": "hi"}' });
   });
 
+  it('opens `connections` sockets per origin and keeps them alive across requests', async () => {
+    const ports = new Set<number>();
+    server = await startFaultServer((_request, res) => {
+      ports.add(res.socket?.remotePort ?? 0);
+      setTimeout(() => res.end('{"outputs": 1}'), 20);
+    });
+    target = await createHttpTarget(templateSpec(server.url, { connections: 3 }));
+    for (let round = 0; round < 3; round += 1) {
+      const results = await Promise.all(Array.from({ length: 6 }, (_, i) => target?.submit('classify', `t${i}`, epochNowMs())));
+      expect(results.every((result) => result?.ok)).toBe(true);
+    }
+    expect(ports.size).toBe(3);
+  });
+
   it('sizes "auto" pools from setConnections and closes idempotently', async () => {
     server = await startFaultServer({ kind: 'json', body: '{"outputs": 1}' });
     target = await createHttpTarget(templateSpec(server.url, { connections: 'auto' }));
