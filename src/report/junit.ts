@@ -139,6 +139,7 @@ const XML_ENTITIES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'
 export function xml(text: string): string {
   return text
     .replace(/[&<>"']/g, (c) => XML_ENTITIES[c as keyof typeof XML_ENTITIES])
+    // eslint-disable-next-line no-control-regex -- these are exactly the characters XML 1.0 forbids
     .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD')
     .replace(/\r/g, '&#13;')
     .replace(/\n/g, '&#10;')
