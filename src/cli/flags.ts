@@ -42,3 +42,15 @@ export function parseChoiceFlag<T extends string>(flag: string, raw: string, cho
   }
   return raw as T;
 }
+
+/** "10,20,40" or "2.5": positive numbers, e.g. request rates. */
+export function parseNumberListFlag(flag: string, raw: string, what: string): number[] {
+  const parts = raw.split(',').map((p) => p.trim());
+  return parts.map((part) => {
+    const value = Number(part);
+    if (part === '' || !/^\d+(?:\.\d+)?$/.test(part) || !(value > 0)) {
+      throw new InputError(flag, `expected a comma-separated list of ${what} such as "10,20,40", got "${raw}"`);
+    }
+    return value;
+  });
+}

@@ -7,17 +7,20 @@ import { collectEnvironment } from '../telemetry/environment.js';
 import type { GpuTelemetryMode } from '../telemetry/gpu-telemetry.js';
 import { loadWorkload } from '../workload/load.js';
 import { applyOverrides, type WorkloadOverrides } from '../workload/overrides.js';
-import type { BackendChoice, Workload } from '../workload/types.js';
+import { PROTOCOL_NAMES, type ArrivalProcess, type BackendChoice, type Workload } from '../workload/types.js';
+import type { TargetOverrides } from '../workload/target-overrides.js';
+import { createHttpTarget } from '../targets/http/target.js';
 import { InputError } from '../errors.js';
 import { defaultOutDir, defaultRunId, runBenchmark, type RunnerTarget } from '../runner/run-benchmark.js';
 import { exitCodeForRun } from './exit-code.js';
 import { modelCacheDir, modelSpec } from './inprocess-target.js';
-import { parseChoiceFlag, parseDurationFlag, parseIntFlag, parseIntListFlag, parseRatioFlag } from './flags.js';
+import { parseChoiceFlag, parseDurationFlag, parseIntFlag, parseIntListFlag, parseNumberListFlag, parseRatioFlag } from './flags.js';
 import type { CommandContext } from './main.js';
 import { PACKAGE_ROOT } from '../package-root.js';
 import { progressListener } from './progress.js';
 import { renderRunSummary } from './run-summary.js';
 
+const ARRIVAL_PROCESSES = ['constant', 'poisson'] as const satisfies readonly ArrivalProcess[];
 const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const satisfies readonly BackendChoice[];
 
 interface RunFlags {
@@ -39,15 +42,36 @@ interface RunFlags {
   readonly gpu?: boolean;
   readonly gpuTrace?: string;
   readonly gpuInterval?: string;
+  readonly target?: string;
+  readonly protocol?: string;
+  readonly stage?: string;
+  readonly concurrency?: string;
+  readonly rate?: string;
+  readonly arrivals?: string;
+  readonly maxInFlight?: string;
+  readonly connections?: string;
+  readonly timeout?: string;
+  /** false with --no-unique-texts. */
+  readonly uniqueTexts?: boolean;
 }
 
 export function registerRunCommand(program: Command, context: CommandContext): void {
   program
     .command('run')
     .description('Sweep batch sizes per stage and for the pipeline; write report.json and report.md.')
-    .argument('[workload]', 'workload YAML (default: the built-in workloads/default.yaml)')
-    .option('--batch-sizes <list>', 'batch sizes for every stage, e.g. 1,4,16')
+    .argument('[workload]', 'workload YAML (default: workloads/default.yaml, or workloads/http.yaml with --target)')
+    .option('--target <url>', 'benchmark an HTTP service at this base URL instead of in-process models')
+    .option('--protocol <name>', `HTTP protocol: ${PROTOCOL_NAMES.join(' | ')} (default betterprompts)`)
+    .option('--batch-sizes <list>', 'batch sizes for every stage (HTTP: texts per request), e.g. 1,4,16')
     .option('--stages <list>', `stages to run, a subset of ${STAGES.join(',')}`)
+    .option('--stage <name>', 'run this one stage (same as --stages <name>)')
+    .option('--concurrency <list>', 'closed loop: in flight per step (HTTP: requests), e.g. 8 or 1,4,16')
+    .option('--rate <list>', 'open loop: requests per second, one step each, e.g. 10,20,40')
+    .option('--arrivals <process>', 'open-loop arrivals: constant | poisson (default constant)')
+    .option('--max-in-flight <n>', 'open loop: cap on requests in flight (late sends still count from the schedule)')
+    .option('--connections <n>', 'HTTP: connections per origin (default: the peak in-flight count)')
+    .option('--timeout <d>', 'HTTP: headers and body timeout, e.g. 30s')
+    .option('--no-unique-texts', 'let prompt texts repeat (HTTP services that cache on the text then measure their cache)')
     .option('--backend <name>', `TF.js backend: ${BACKENDS.join(' | ')}`)
     .option('--instances <n>', 'model instances (worker threads or processes)')
     .option('--requests <n>', 'measured items per step')
@@ -70,10 +94,14 @@ export function registerRunCommand(program: Command, context: CommandContext): v
 Examples:
   pipebench run                                     built-in default workload
   pipebench run workloads/default.yaml --batch-sizes 1,4,16 --backend wasm --out /tmp/r1
-  pipebench run workloads/quick.yaml --stages classify --requests 100`,
+  pipebench run workloads/quick.yaml --stages classify --requests 100
+  pipebench run workloads/http-betterprompts.yaml --target http://127.0.0.1:8301
+  pipebench run --target http://127.0.0.1:8001 --stage classify --concurrency 8 --requests 2000
+  pipebench run --target http://127.0.0.1:8000 --protocol openai --rate 20 --arrivals poisson --duration 60s`,
     )
     .action(async (workloadPath: string | undefined, flags: RunFlags) => {
-      const base = await loadWorkload(resolve(context.io.cwd, workloadPath ?? join(PACKAGE_ROOT, 'workloads', 'default.yaml')));
+      const builtin = flags.target === undefined ? 'default.yaml' : 'http.yaml';
+      const base = await loadWorkload(resolve(context.io.cwd, workloadPath ?? join(PACKAGE_ROOT, 'workloads', builtin)));
       const workload = applyOverrides(base, overridesFromFlags(flags));
       const runId = flags.runId ?? defaultRunId(new Date(), workload.name);
       const outDir = flags.out ? resolve(context.io.cwd, flags.out) : defaultOutDir(context.io.cwd, runId);
@@ -82,7 +110,7 @@ Examples:
         outDir,
         runId,
         environment: await collectEnvironment(),
-        openTarget: (w) => openInProcessTarget(w, context),
+        openTarget: (w) => (w.target.kind === 'http' ? createHttpTarget(w.target, { env: { ...context.io.env } }) : openInProcessTarget(w, context)),
         signal: context.signal,
         onEvent: progressListener(context.io, { quiet: flags.quiet === true }),
         gpuTelemetry: gpuTelemetryMode(flags, context),
@@ -102,8 +130,13 @@ function gpuTelemetryMode(flags: RunFlags, context: CommandContext): GpuTelemetr
 }
 
 function overridesFromFlags(flags: RunFlags): WorkloadOverrides {
-  const stages = flags.stages?.split(',').map((s) => parseChoiceFlag<Stage>('--stages', s.trim(), STAGES));
+  if (flags.stage !== undefined && flags.stages !== undefined) throw new InputError('--stage', 'expected --stage or --stages, got both');
+  const stages =
+    flags.stage !== undefined
+      ? [parseChoiceFlag<Stage>('--stage', flags.stage.trim(), STAGES)]
+      : flags.stages?.split(',').map((s) => parseChoiceFlag<Stage>('--stages', s.trim(), STAGES));
   return {
+    ...targetOverridesFromFlags(flags),
     ...(flags.batchSizes !== undefined && { batchSizes: parseIntListFlag('--batch-sizes', flags.batchSizes, 1, 4096) }),
     ...(stages && { stages }),
     ...(flags.backend !== undefined && { backend: parseChoiceFlag('--backend', flags.backend, BACKENDS) }),
@@ -116,6 +149,20 @@ function overridesFromFlags(flags: RunFlags): WorkloadOverrides {
     ...(flags.p95 !== undefined && { p95Ms: parseDurationFlag('--p95', flags.p95) }),
     ...(flags.p99 !== undefined && { p99Ms: parseDurationFlag('--p99', flags.p99) }),
     ...(flags.maxErrorRate !== undefined && { maxErrorRate: parseRatioFlag('--max-error-rate', flags.maxErrorRate) }),
+  };
+}
+
+function targetOverridesFromFlags(flags: RunFlags): TargetOverrides {
+  return {
+    ...(flags.target !== undefined && { targetUrl: flags.target }),
+    ...(flags.protocol !== undefined && { protocol: parseChoiceFlag('--protocol', flags.protocol, PROTOCOL_NAMES) }),
+    ...(flags.concurrency !== undefined && { concurrency: parseIntListFlag('--concurrency', flags.concurrency) }),
+    ...(flags.rate !== undefined && { ratesPerSec: parseNumberListFlag('--rate', flags.rate, 'requests per second') }),
+    ...(flags.arrivals !== undefined && { arrivals: parseChoiceFlag('--arrivals', flags.arrivals, ARRIVAL_PROCESSES) }),
+    ...(flags.maxInFlight !== undefined && { maxInFlight: parseIntFlag('--max-in-flight', flags.maxInFlight) }),
+    ...(flags.connections !== undefined && { connections: parseIntFlag('--connections', flags.connections) }),
+    ...(flags.timeout !== undefined && { timeoutMs: parseDurationFlag('--timeout', flags.timeout) }),
+    ...(flags.uniqueTexts === false && { uniqueTexts: false }),
   };
 }
 
