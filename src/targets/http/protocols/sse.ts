@@ -8,7 +8,6 @@
 export type SseListener = (data: string, eventType: string) => void;
 
 const LF = 10;
-const CR = 13;
 
 export class SseSplitter {
   private readonly listener: SseListener;
@@ -45,24 +44,28 @@ export class SseSplitter {
     return open;
   }
 
+  /** Finds line ends with indexOf (several times faster than a per-character loop on long chunks). */
   private scan(text: string): void {
     let start = 0;
     if (this.skipLeadingLf && text.length > 0) {
       if (text.charCodeAt(0) === LF) start = 1;
       this.skipLeadingLf = false;
     }
-    for (let i = start; i < text.length; i++) {
-      const code = text.charCodeAt(i);
-      if (code !== LF && code !== CR) continue;
-      const piece = text.slice(start, i);
+    let nextLf = text.indexOf('\n', start);
+    let nextCr = text.indexOf('\r', start);
+    while (nextLf >= 0 || nextCr >= 0) {
+      const end = nextCr < 0 || (nextLf >= 0 && nextLf < nextCr) ? nextLf : nextCr;
+      const piece = text.slice(start, end);
       const line = this.partialLine === '' ? piece : this.partialLine + piece;
       this.partialLine = '';
-      if (code === CR) {
-        if (i + 1 === text.length) this.skipLeadingLf = true;
-        else if (text.charCodeAt(i + 1) === LF) i++;
+      start = end + 1;
+      if (end === nextCr) {
+        if (start === text.length) this.skipLeadingLf = true;
+        else if (text.charCodeAt(start) === LF) start++;
       }
-      start = i + 1;
       this.takeLine(line);
+      if (nextLf >= 0 && nextLf < start) nextLf = text.indexOf('\n', start);
+      if (nextCr >= 0 && nextCr < start) nextCr = text.indexOf('\r', start);
     }
     if (start < text.length) this.partialLine += text.slice(start);
   }

@@ -53,6 +53,14 @@ describe('SseSplitter', () => {
     for (let seed = 1; seed <= 50; seed++) expect(split(randomPieces(bytes, seed, 7))).toEqual(expected);
   });
 
+  it('splits a long chunk with sparse \\r line ends the same as piece by piece', () => {
+    const text = Array.from({ length: 300 }, (_, i) => (i % 37 === 0 ? `data: ${i}\r\r` : i % 11 === 0 ? `data: ${i}\r\n\r\n` : `data: ${i}\n\n`)).join('');
+    const { events, open } = whole(text);
+    expect(events.map((event) => event.data)).toEqual(Array.from({ length: 300 }, (_, i) => String(i)));
+    expect(open).toBeNull();
+    expect(split(randomPieces(Buffer.from(text), 7, 40))).toEqual({ events, open });
+  });
+
   it('does not count a \\r at the end of one chunk and a \\n at the start of the next as two line ends', () => {
     const { events } = split([Buffer.from('data: a\r'), Buffer.from('\ndata: b\r'), Buffer.from('\n\r'), Buffer.from('\n')]);
     expect(events).toEqual([{ data: 'a\nb', type: 'message' }]);
