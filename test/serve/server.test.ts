@@ -145,6 +145,22 @@ describe('limits and errors', () => {
     expect((await fetch(server.url + '/health')).status).toBe(200);
   });
 
+  it('answers 413 to a chunked body once it passes the limit (no Content-Length to go by)', async () => {
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(`${server.url}/api/v1/enhance`, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      // Once the answer is in, the server closing the connection under our writes is expected.
+      req.on('error', (error) => (req.destroyed ? undefined : reject(error)));
+      const chunk = Buffer.alloc(64 * 1024, 0x20);
+      for (let i = 0; i < 32; i++) req.write(chunk);
+      req.end();
+    });
+    expect(status).toBe(413);
+    expect((await fetch(server.url + '/health')).status).toBe(200);
+  });
+
   it('/metrics counts the requests made, in Prometheus text format', async () => {
     const before = await (await fetch(server.url + '/metrics')).text();
     const count = (text: string) => Number(/pipebench_serve_requests_total\{route="\/api\/v1\/intents\/classify",status="200"\} (\d+)/.exec(text)?.[1] ?? 0);
