@@ -79,9 +79,20 @@ function resampledPercentileUs(counts: CumulativeCounts, pct: number, random: ()
 }
 
 /**
+ * Fewest samples that can support percentile `pct` (MLPerf's early-stopping count with no
+ * overshoot): with fewer, all n samples fall below the true percentile with probability
+ * (pct/100)^n > 1 - confidence, so the sample says little about it. p50: 5, p95: 59, p99: 299 at 95 %.
+ */
+export function minSamplesForPercentile(pct: number, confidence: number): number {
+  if (pct <= 0) return 2;
+  if (pct >= 100) return Infinity;
+  return Math.max(2, Math.ceil(Math.log(1 - confidence) / Math.log(pct / 100)));
+}
+
+/**
  * Percentile-bootstrap interval of the relative change (positive = worse) of a percentile,
- * resampling each side's values independently. Null when either side has fewer than 2 samples:
- * one value carries no estimate of its own noise.
+ * resampling each side's values independently. Null when either side has fewer samples than
+ * `minSamplesForPercentile`: a p99 from 24 samples is their maximum, and its noise is unknown.
  */
 export function percentileChangeInterval(
   baseline: CumulativeCounts,
@@ -89,7 +100,8 @@ export function percentileChangeInterval(
   pct: number,
   options: BootstrapOptions,
 ): Interval | null {
-  if (baseline.total < 2 || candidate.total < 2) return null;
+  const needed = minSamplesForPercentile(pct, options.confidence);
+  if (baseline.total < needed || candidate.total < needed) return null;
   const random = mulberry32(options.seed);
   const changes = new Float64Array(options.resamples);
   for (let r = 0; r < options.resamples; r++) {

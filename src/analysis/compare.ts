@@ -9,6 +9,8 @@ import type { Stage } from '../targets/target.js';
 import type { BatchMode } from '../workload/types.js';
 import {
   cumulativeCounts,
+  MIN_WINDOWS,
+  minSamplesForPercentile,
   percentileChangeInterval,
   percentileUs,
   relativeChange,
@@ -20,7 +22,7 @@ import type { Difference } from './comparable.js';
 
 export const COMPARE_METRICS = ['p50', 'p95', 'p99', 'throughput', 'errorRate'] as const;
 export type CompareMetric = (typeof COMPARE_METRICS)[number];
-type PercentileMetric = 'p50' | 'p95' | 'p99';
+export type PercentileMetric = 'p50' | 'p95' | 'p99';
 
 const PERCENTILE_OF = { p50: 50, p95: 95, p99: 99 } as const satisfies Record<PercentileMetric, number>;
 
@@ -55,21 +57,23 @@ export const DEFAULT_COMPARE_OPTIONS: CompareOptions = {
  */
 export type MetricStatus = 'regression' | 'improvement' | 'within-threshold' | 'noise' | 'inconclusive';
 
+/** A latency percentile or throughput, judged by threshold and bootstrap interval. */
+export interface IntervalJudgement {
+  /** ms for latency, items/s for throughput. */
+  readonly baseline: number;
+  readonly candidate: number;
+  /** Relative change, positive = worse. */
+  readonly change: number;
+  readonly interval: Interval | null;
+  readonly threshold: number;
+  readonly exceedsThreshold: boolean;
+  readonly beyondNoise: boolean;
+  readonly status: MetricStatus;
+}
+
 export type MetricComparison =
-  | {
-      readonly kind: 'latency' | 'throughput';
-      readonly metric: CompareMetric;
-      /** ms for latency, items/s for throughput. */
-      readonly baseline: number;
-      readonly candidate: number;
-      /** Relative change, positive = worse. */
-      readonly change: number;
-      readonly interval: Interval | null;
-      readonly threshold: number;
-      readonly exceedsThreshold: boolean;
-      readonly beyondNoise: boolean;
-      readonly status: MetricStatus;
-    }
+  | ({ readonly kind: 'latency'; readonly metric: PercentileMetric } & IntervalJudgement)
+  | ({ readonly kind: 'throughput'; readonly metric: 'throughput' } & IntervalJudgement)
   | {
       readonly kind: 'errorRate';
       readonly metric: 'errorRate';
@@ -254,7 +258,7 @@ function comparePercentile(metric: PercentileMetric, b: StepReport, c: StepRepor
   const baselineUs = percentileUs(bCounts, pct) as number;
   const candidateUs = percentileUs(cCounts, pct) as number;
   const interval = percentileChangeInterval(bCounts, cCounts, pct, options);
-  return judged('latency', metric, baselineUs / 1000, candidateUs / 1000, relativeChange(baselineUs, candidateUs, 'higher'), interval, options.latencyThreshold);
+  return { kind: 'latency', metric, ...judged(baselineUs / 1000, candidateUs / 1000, relativeChange(baselineUs, candidateUs, 'higher'), interval, options.latencyThreshold) };
 }
 
 function compareThroughput(b: StepReport, c: StepReport, options: CompareOptions): MetricComparison {
@@ -262,18 +266,10 @@ function compareThroughput(b: StepReport, c: StepReport, options: CompareOptions
   const cRate = c.throughput.itemsPerSec;
   if (!(bRate > 0)) return { kind: 'missing', metric: 'throughput', reason: 'the baseline step completed nothing' };
   const interval = throughputChangeInterval({ itemsPerSec: bRate, windows: b.windows }, { itemsPerSec: cRate, windows: c.windows }, options);
-  return judged('throughput', 'throughput', bRate, cRate, relativeChange(bRate, cRate, 'lower'), interval, options.throughputThreshold);
+  return { kind: 'throughput', metric: 'throughput', ...judged(bRate, cRate, relativeChange(bRate, cRate, 'lower'), interval, options.throughputThreshold) };
 }
 
-function judged(
-  kind: 'latency' | 'throughput',
-  metric: CompareMetric,
-  baseline: number,
-  candidate: number,
-  change: number,
-  interval: Interval | null,
-  threshold: number,
-): MetricComparison {
+function judged(baseline: number, candidate: number, change: number, interval: Interval | null, threshold: number): IntervalJudgement {
   const exceedsThreshold = Math.abs(change) > threshold;
   const beyondNoise = interval !== null && (interval.low > 0 || interval.high < 0);
   const status: MetricStatus = !exceedsThreshold
@@ -285,7 +281,7 @@ function judged(
         : change < 0 && interval.high < 0
           ? 'improvement'
           : 'noise';
-  return { kind, metric, baseline, candidate, change, interval, threshold, exceedsThreshold, beyondNoise, status };
+  return { baseline, candidate, change, interval, threshold, exceedsThreshold, beyondNoise, status };
 }
 
 function compareErrorRate(b: StepReport, c: StepReport): MetricComparison {
@@ -339,7 +335,11 @@ function describeChange(label: string, m: JudgedMetric, confidence: number): str
     const pct = (r: number): string => `${Number((r * 100).toFixed(2))} %`;
     return `${label}: error rate ${pct(m.baseline)} -> ${pct(m.candidate)} (two-proportion z-test p = ${m.pValue.toPrecision(2)} < ${ERROR_RATE_ALPHA})`;
   }
-  const ci = m.interval === null ? 'no interval: too few samples' : `${formatThresholdPct(confidence)} CI ${formatSignedPct(m.interval.low)} .. ${formatSignedPct(m.interval.high)}`;
+  const tooFew =
+    m.kind === 'throughput'
+      ? `no interval: fewer than ${MIN_WINDOWS} windows on a side`
+      : `no interval: ${m.metric} needs ${minSamplesForPercentile(PERCENTILE_OF[m.metric], confidence)} samples a side`;
+  const ci = m.interval === null ? tooFew : `${formatThresholdPct(confidence)} CI ${formatSignedPct(m.interval.low)} .. ${formatSignedPct(m.interval.high)}`;
   const verb = m.status === 'improvement' ? 'improves past' : 'exceeds';
   return `${label}: ${name} ${formatSignedPct(m.change)} (${ci}) ${verb} ${formatThresholdPct(m.threshold)}`;
 }

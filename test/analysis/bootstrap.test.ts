@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   cumulativeCounts,
+  minSamplesForPercentile,
   percentileChangeInterval,
   percentileUs,
   quantileInterval,
@@ -72,8 +73,8 @@ describe('percentileChangeInterval', () => {
   });
 
   it('agrees with a brute-force bootstrap that resamples the expanded values', () => {
-    const small = latencySamplesMs(40, 10, 0.6, 3);
-    const bigger = latencySamplesMs(40, 12, 0.6, 4);
+    const small = latencySamplesMs(60, 10, 0.6, 3);
+    const bigger = latencySamplesMs(60, 12, 0.6, 4);
     const [bCounts, cCounts] = [countsOf(small), countsOf(bigger)];
     const expand = (c: CumulativeCounts): number[] => Array.from({ length: c.total }, (_, i) => valueAtPosition(c, i));
     const [bValues, cValues] = [expand(bCounts), expand(cCounts)];
@@ -89,14 +90,26 @@ describe('percentileChangeInterval', () => {
     expect(Math.abs(fast.high - expected.high)).toBeLessThan(0.05);
   });
 
-  it('gives no interval below two samples on a side', () => {
+  it('gives no interval for an empty side, one sample, or fewer samples than the percentile needs', () => {
     expect(percentileChangeInterval(countsOf([]), countsOf(base), 95, OPTIONS)).toBeNull();
-    expect(percentileChangeInterval(countsOf([5]), countsOf(base), 95, OPTIONS)).toBeNull();
+    expect(percentileChangeInterval(countsOf([5]), countsOf(base), 50, OPTIONS)).toBeNull();
     expect(percentileChangeInterval(countsOf(base), countsOf([5]), 50, OPTIONS)).toBeNull();
+    const five = [4, 5, 6, 7, 8];
+    expect(percentileChangeInterval(countsOf(five), countsOf(five), 50, OPTIONS)).not.toBeNull();
+    expect(percentileChangeInterval(countsOf(five.slice(1)), countsOf(five), 50, OPTIONS)).toBeNull();
+    const sample = latencySamplesMs(298, 10, 0.3, 5);
+    expect(percentileChangeInterval(countsOf(sample), countsOf(base), 99, OPTIONS)).toBeNull();
+    expect(percentileChangeInterval(countsOf([...sample, 10]), countsOf(base), 99, OPTIONS)).not.toBeNull();
+  });
+
+  it('minSamplesForPercentile follows (p/100)^n <= 1 - confidence', () => {
+    expect([50, 95, 99].map((p) => minSamplesForPercentile(p, 0.95))).toEqual([5, 59, 299]);
+    expect(minSamplesForPercentile(0, 0.95)).toBe(2);
+    expect(minSamplesForPercentile(100, 0.95)).toBe(Infinity);
   });
 
   it('all-equal values give a zero-width interval at the exact change', () => {
-    const equal = Array.from({ length: 50 }, () => 8);
+    const equal = Array.from({ length: 300 }, () => 8);
     expect(percentileChangeInterval(countsOf(equal), countsOf(equal), 99, OPTIONS)).toEqual({ low: 0, high: 0 });
     const slower = percentileChangeInterval(countsOf(equal), countsOf(scaled(equal, 1.25)), 99, OPTIONS)!;
     expect(slower.low).toBeCloseTo(0.25, 2);

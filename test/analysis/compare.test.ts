@@ -69,14 +69,15 @@ describe('compareRuns', () => {
 
   it('a small noisy sample over the threshold, with an interval crossing 0, is noise and not a regression', () => {
     const noisy = latencySamplesMs(12, 50, 0.8, 21);
-    const base = [{ samplesMs: noisy }];
-    const candidate = [{ samplesMs: scaled(noisy, 1.3) }];
-    const result = compareRuns(makeRun(base), makeRun(candidate));
-    const p95 = metric(result.pairs[0], 'p95');
-    if (p95.kind !== 'latency') throw new Error('latency expected');
-    expect(p95.change).toBeCloseTo(0.3, 2);
-    expect(p95.interval!.low).toBeLessThan(0);
-    expect(p95.status).toBe('noise');
+    const result = compareRuns(makeRun([{ samplesMs: noisy }]), makeRun([{ samplesMs: scaled(noisy, 1.3) }]));
+    const p50 = metric(result.pairs[0], 'p50');
+    if (p50.kind !== 'latency') throw new Error('latency expected');
+    expect(p50.change).toBeCloseTo(0.3, 2);
+    expect(p50.interval!.low).toBeLessThan(0);
+    expect(p50.status).toBe('noise');
+    // 12 samples cannot support a p95 at all: past the threshold, but not judged.
+    expect(status(result.pairs[0], 'p95')).toBe('inconclusive');
+    expect(result.inconclusive).toContainEqual(expect.stringMatching(/^classify batch 1: p95 \+(29\.9|30\.[01]) % \(no interval: p95 needs 59 samples a side\) exceeds 10 %$/));
     expect(result.verdict).toBe('PASS');
   });
 
@@ -99,7 +100,7 @@ describe('compareRuns', () => {
     const result = compareRuns(makeRun([{ samplesMs: [10] }]), makeRun([{ samplesMs: [20] }]));
     expect(status(result.pairs[0], 'p50')).toBe('inconclusive');
     expect(result.verdict).toBe('PASS');
-    expect(result.inconclusive[0]).toContain('no interval: too few samples');
+    expect(result.inconclusive[0]).toBe('classify batch 1: p50 +100.0 % (no interval: p50 needs 5 samples a side) exceeds 10 %');
   });
 
   it('an empty histogram is missing, not compared', () => {
