@@ -4,6 +4,7 @@
  * the server's --max-new-tokens; max_tokens caps how many of those tokens are returned.
  */
 import { randomUUID } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
 import type { Stage } from '../targets/target.js';
 import { HttpError } from './http-error.js';
 import { sendJson } from './http-io.js';
@@ -138,7 +139,7 @@ async function complete(flavour: Flavour, request: CompletionRequest, service: M
   };
 }
 
-async function answer(flavour: Flavour, request: CompletionRequest, service: ModelService, res: Parameters<Route['handle']>[0]['res']): Promise<void> {
+async function answer(flavour: Flavour, request: CompletionRequest, service: ModelService, res: ServerResponse): Promise<void> {
   if (!request.stream) {
     sendJson(res, 200, await complete(flavour, request, service, undefined));
     return;
