@@ -13,6 +13,8 @@ export const RENEW_AT_FRACTION = 0.8;
 export const LOGIN_TIMEOUT_MS = 10_000;
 /** After a failed renewal, try again this soon (the old token may still be valid). */
 const RENEW_RETRY_MS = 1000;
+/** setTimeout fires at once for delays above 2^31-1 ms (~24.8 days); longer-lived tokens renew then. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export interface AuthSession {
   /** The current `authorization` header value; null when the target has no auth. */
@@ -120,7 +122,7 @@ class LoginAuth implements AuthSession {
 
   private schedule(delayMs: number): void {
     if (this.closed) return;
-    this.timer = setTimeout(() => void this.renew(), delayMs);
+    this.timer = setTimeout(() => void this.renew(), Math.min(delayMs, MAX_TIMER_MS));
     this.timer.unref();
   }
 

@@ -196,13 +196,14 @@ export class HttpTarget implements StaticBatchTarget {
   private itemResult(outcome: SendOutcome, firstWriteMs: number | null, tArrivalMs: number, batchSize: number): ItemResult {
     const tResponseMs = outcome.tResponseMs;
     const tWriteMs = firstWriteMs ?? tResponseMs;
-    const timing = { tArrivalMs, tResponseMs, queueMs: tWriteMs - tArrivalMs, inferenceMs: tResponseMs - tWriteMs, batchSize };
+    const queueMs = tWriteMs - tArrivalMs;
+    const inferenceMs = tResponseMs - tWriteMs;
     if (!outcome.ok) {
       if (!this.details.has(outcome.errorClass)) this.details.set(outcome.errorClass, this.redactor.redact(outcome.detail));
-      return { ok: false, errorClass: outcome.errorClass, ...timing };
+      return { ok: false, errorClass: outcome.errorClass, tArrivalMs, tResponseMs, queueMs, inferenceMs, batchSize };
     }
     const { decoded } = outcome;
-    const result: { -readonly [K in keyof ItemResult]: ItemResult[K] } = { ok: true, ...timing };
+    const result: { -readonly [K in keyof ItemResult]: ItemResult[K] } = { ok: true, tArrivalMs, tResponseMs, queueMs, inferenceMs, batchSize };
     if (decoded.serverMs !== null) result.serverMs = decoded.serverMs;
     if (decoded.firstTokenAtMs !== undefined) result.ttftMs = decoded.firstTokenAtMs - outcome.tWriteMs; // from the attempt that answered
     if (decoded.itlMs !== undefined) result.itlMs = decoded.itlMs;
@@ -223,7 +224,8 @@ function withExtraHeaders(base: readonly string[], extra: Readonly<Record<string
 }
 
 function closedOutcome(): SendOutcome {
-  return { ok: false, errorClass: 'client_error', tWriteMs: null, tResponseMs: epochNowMs(), statusCode: null, retryAfterMs: null, detail: 'target closed' };
+  const tResponseMs = epochNowMs();
+  return { ok: false, errorClass: 'client_error', tWriteMs: null, tResponseMs, statusCode: null, retryAfterMs: null, detail: 'target closed' };
 }
 
 /** The URL as reports may show it: user and password removed, otherwise as written. */

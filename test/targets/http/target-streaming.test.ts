@@ -35,7 +35,8 @@ describe('HttpTarget with a streaming protocol', () => {
     expect(result).toMatchObject({ ok: true, outputTokens: 3 });
     expect(result.ttftMs).toBeGreaterThanOrEqual(gapMs - 1);
     expect(result.ttftMs).toBeLessThan(result.inferenceMs - 2 * gapMs + 1);
-    expect(result.itlMs).toBeGreaterThanOrEqual(gapMs - 2);
+    // Client-side stamps of chunks sent 40 ms apart can bunch up on a loaded machine.
+    expect(result.itlMs).toBeGreaterThanOrEqual(gapMs / 2);
     expect(result.itlMs).toBeLessThan(gapMs * 3);
     const sent = JSON.parse(server.received[0]?.body ?? '') as { max_tokens: number; stream: boolean };
     expect(sent).toMatchObject({ max_tokens: 3, stream: true });
