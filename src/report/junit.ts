@@ -146,8 +146,9 @@ export function xml(text: string): string {
     .replace(/\t/g, '&#9;');
 }
 
+/** "412.3 ms"; two decimals under 10 ms, so a 0.01 ms budget does not read "0 ms". */
 function ms(value: number): string {
-  return `${round(value)} ms`;
+  return `${Math.abs(value) < 10 ? Number(value.toFixed(2)) : round(value)} ms`;
 }
 
 function pct(ratio: number): string {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunReport } from '../../src/report/types.js';
+import { syntheticReport } from '../report/synthetic-run.js';
 import { parseXml } from '../report/xml-tree.js';
 import { FIXTURES, runCli } from './cli-process.js';
 
@@ -50,28 +51,46 @@ describe('pipebench report (built binary)', () => {
     expect(Number(junit.attrs['tests'])).toBe(report.steps.length * 3);
     expect(Number(junit.attrs['failures'])).toBe(report.steps.length * 2); // p95 and p99 of every step
     const firstFailure = junit.children[0]!.children.find((c) => c.name === 'testcase' && c.children.some((f) => f.name === 'failure'))!;
-    expect(firstFailure.attrs['name']).toBe('classify batch 1: p95 <= 0 ms');
-    expect(firstFailure.children.find((f) => f.name === 'failure')!.attrs['message']).toMatch(/^p95 \d+(\.\d)? ms > 0 ms$/);
+    expect(firstFailure.attrs['name']).toBe('classify batch 1: p95 <= 0.01 ms');
+    expect(firstFailure.children.find((f) => f.name === 'failure')!.attrs['message']).toMatch(/^p95 \d+(\.\d{1,2})? ms > 0.01 ms$/);
     const csv = (await readFile(join(out, 'steps.csv'), 'utf8')).split('\r\n');
     expect(csv[0]!.startsWith('step,stage,mode,batch_size')).toBe(true);
     expect(csv).toHaveLength(report.steps.length + 2);
   });
 
-  it("exits 0 under the guide's budgets file and names it, alerts not evaluated on a short run", async () => {
-    const out = join(tmp, 'guide');
-    const result = await runCli(['report', saved, '--budgets', GUIDE_BUDGETS, '--out', out]);
+  it("exits 0 under the guide's budgets file when every stage has a step within it", async () => {
+    // Deterministic: synthetic classify steps (p95 5-8 ms) and generate steps relabelled as pipeline
+    // steps (p95 500-700 ms, judged by ml_pipeline's 3000 ms). A real run's p95 on two shared cores
+    // can sit right at the guide's 300 ms, so the real run is checked for consistency below instead.
+    const synthetic = syntheticReport();
+    const steps = synthetic.steps.map((step) => (step.stage === 'generate' ? { ...step, stage: 'pipeline' as const } : step));
+    const dir = join(tmp, 'guide');
+    await mkdir(dir);
+    await writeFile(join(dir, 'report.json'), JSON.stringify({ ...synthetic, steps }));
+    const result = await runCli(['report', join(dir, 'report.json'), '--budgets', GUIDE_BUDGETS]);
     expect(result.code, result.stdout + result.stderr).toBe(0);
     expect(result.stdout).toContain(`re-analysed under ${GUIDE_BUDGETS}; budget met`);
-    expect(result.stdout).toContain('alert "p95(ml_pipeline_time) > 3500ms for 10m": not evaluated on 1 step(s) (step shorter than 10m)');
-    const report = await readJson(join(out, 'report.json'));
+    expect(result.stdout).toContain('alert "p95(ml_pipeline_time) > 3500ms for 10m": not evaluated on 3 step(s) (step shorter than 10m)');
+    const report = await readJson(join(dir, 'report.json'));
     expect(report.budgetMet).toBe(true);
+    expect(report.recommendation.map((rec) => [rec.stage, rec.batchSize])).toEqual([
+      ['classify', 4],
+      ['pipeline', 1],
+    ]);
     expect(report.budget).toEqual({ p95Ms: 3000, p99Ms: 5000, maxErrorRate: 0.01 });
+    const junit = parseXml(await readFile(join(dir, 'junit.xml'), 'utf8'));
+    expect(junit.children.map((s) => s.attrs['name'])).toEqual(['classify', 'pipeline', 'alerts']);
+  });
+
+  it("on the real run, the guide's budgets give the exit code its verdict says, and JUnit counts every failed check", async () => {
+    const out = join(tmp, 'guide-real');
+    const result = await runCli(['report', saved, '--budgets', GUIDE_BUDGETS, '--out', out]);
+    const report = await readJson(join(out, 'report.json'));
+    expect(result.code, result.stderr).toBe(report.budgetMet ? 0 : 1);
+    expect(result.stdout).toContain(`budget ${report.budgetMet ? 'met' : 'NOT met'}`);
     const junit = parseXml(await readFile(join(out, 'junit.xml'), 'utf8'));
-    // Budget met means every stage has a step within budget; other steps may still fail a check.
     const failedChecks = report.steps.flatMap((step) => Object.values(step.budgetChecks).filter((ok) => !ok)).length;
     expect(Number(junit.attrs['failures'])).toBe(failedChecks);
-    expect(Number(junit.attrs['failures'])).toBeLessThan(report.steps.length * 3);
-    expect(junit.children.map((s) => s.attrs['name'])).toEqual(['classify', 'pipeline', 'alerts']);
   });
 
   it('writes only the formats asked for, into the report folder by default', async () => {
