@@ -67,15 +67,15 @@ export function percentileUs(counts: CumulativeCounts, pct: number): number | nu
 }
 
 /**
- * One bootstrap replicate of a percentile. Resampling n values with replacement and taking the
- * k-th smallest equals taking the empirical quantile at the k-th smallest of n uniforms, which is
- * Beta(k, n - k + 1): one Beta draw and one binary search per replicate, whatever n is.
+ * One bootstrap replicate of a percentile from `draws` independent values. Resampling n values with
+ * replacement and taking the k-th smallest equals taking the empirical quantile at the k-th
+ * smallest of n uniforms, which is Beta(k, n - k + 1): one Beta draw and one binary search per
+ * replicate, whatever n is.
  */
-function resampledPercentileUs(counts: CumulativeCounts, pct: number, random: () => number): number {
-  const n = counts.total;
-  const k = percentileRank(pct, n);
-  const u = sampleBeta(k, n - k + 1, random);
-  return valueAtPosition(counts, Math.min(n - 1, Math.floor(u * n)));
+function resampledPercentileUs(counts: CumulativeCounts, draws: number, pct: number, random: () => number): number {
+  const k = percentileRank(pct, draws);
+  const u = sampleBeta(k, draws - k + 1, random);
+  return valueAtPosition(counts, Math.min(counts.total - 1, Math.floor(u * counts.total)));
 }
 
 /**
@@ -90,23 +90,40 @@ export function minSamplesForPercentile(pct: number, confidence: number): number
 }
 
 /**
+ * A side's values and how many of them are independent: items that ran in one model call share
+ * its latency, so a step of n items at mean batch size b carries about n / b independent values.
+ */
+export interface PercentileSample {
+  readonly counts: CumulativeCounts;
+  readonly independent: number;
+}
+
+/** Every value independent. */
+export function independentSample(counts: CumulativeCounts): PercentileSample {
+  return { counts, independent: counts.total };
+}
+
+/**
  * Percentile-bootstrap interval of the relative change (positive = worse) of a percentile,
- * resampling each side's values independently. Null when either side has fewer samples than
- * `minSamplesForPercentile`: a p99 from 24 samples is their maximum, and its noise is unknown.
+ * resampling `independent` values from each side's distribution. Null when either side has fewer
+ * independent values than `minSamplesForPercentile`: a p99 from 24 samples is their maximum, and
+ * its noise is unknown.
  */
 export function percentileChangeInterval(
-  baseline: CumulativeCounts,
-  candidate: CumulativeCounts,
+  baseline: PercentileSample,
+  candidate: PercentileSample,
   pct: number,
   options: BootstrapOptions,
 ): Interval | null {
   const needed = minSamplesForPercentile(pct, options.confidence);
-  if (baseline.total < needed || candidate.total < needed) return null;
+  const bDraws = Math.min(baseline.counts.total, Math.floor(baseline.independent));
+  const cDraws = Math.min(candidate.counts.total, Math.floor(candidate.independent));
+  if (bDraws < needed || cDraws < needed) return null;
   const random = mulberry32(options.seed);
   const changes = new Float64Array(options.resamples);
   for (let r = 0; r < options.resamples; r++) {
-    const b = resampledPercentileUs(baseline, pct, random);
-    const c = resampledPercentileUs(candidate, pct, random);
+    const b = resampledPercentileUs(baseline.counts, bDraws, pct, random);
+    const c = resampledPercentileUs(candidate.counts, cDraws, pct, random);
     changes[r] = relativeChange(b, c, 'higher');
   }
   return quantileInterval(changes, options.confidence);

@@ -17,6 +17,7 @@ import {
   throughputChangeInterval,
   type CumulativeCounts,
   type Interval,
+  type PercentileSample,
 } from './bootstrap.js';
 import type { Difference } from './comparable.js';
 
@@ -160,7 +161,8 @@ export function compareRuns(baseline: RunReport, candidate: RunReport, options: 
     runs: { baseline: baseline.runId, candidate: candidate.runId },
     thresholds: { latency: options.latencyThreshold, throughput: options.throughputThreshold },
     method: {
-      percentiles: 'bootstrap of each e2e percentile from the stored HDR histograms, each side resampled with its counts',
+      percentiles:
+        'bootstrap of each e2e percentile from the stored HDR histograms, each side resampled with its counts, items / mean batch size draws (items of one model call share its latency)',
       throughput: 'bootstrap of items/s over the 1 s measurement windows, each side resampled',
       errorRate: `one-sided two-proportion z-test: a regression when the candidate's rate is higher with p < ${ERROR_RATE_ALPHA}`,
       resamples: options.resamples,
@@ -257,7 +259,11 @@ function comparePercentile(metric: PercentileMetric, b: StepReport, c: StepRepor
   const pct = PERCENTILE_OF[metric];
   const baselineUs = percentileUs(bCounts, pct) as number;
   const candidateUs = percentileUs(cCounts, pct) as number;
-  const interval = percentileChangeInterval(bCounts, cCounts, pct, options);
+  const sample = (counts: CumulativeCounts, step: StepReport): PercentileSample => ({
+    counts,
+    independent: counts.total / Math.max(1, step.meanBatchSize),
+  });
+  const interval = percentileChangeInterval(sample(bCounts, b), sample(cCounts, c), pct, options);
   return { kind: 'latency', metric, ...judged(baselineUs / 1000, candidateUs / 1000, relativeChange(baselineUs, candidateUs, 'higher'), interval, options.latencyThreshold) };
 }
 
@@ -338,7 +344,7 @@ function describeChange(label: string, m: JudgedMetric, confidence: number): str
   const tooFew =
     m.kind === 'throughput'
       ? `no interval: fewer than ${MIN_WINDOWS} windows on a side`
-      : `no interval: ${m.metric} needs ${minSamplesForPercentile(PERCENTILE_OF[m.metric], confidence)} samples a side`;
+      : `no interval: ${m.metric} needs ${minSamplesForPercentile(PERCENTILE_OF[m.metric], confidence)} independent samples a side`;
   const ci = m.interval === null ? tooFew : `${formatThresholdPct(confidence)} CI ${formatSignedPct(m.interval.low)} .. ${formatSignedPct(m.interval.high)}`;
   const verb = m.status === 'improvement' ? 'improves past' : 'exceeds';
   return `${label}: ${name} ${formatSignedPct(m.change)} (${ci}) ${verb} ${formatThresholdPct(m.threshold)}`;

@@ -9,7 +9,9 @@ import {
   sampleBeta,
   throughputChangeInterval,
   valueAtPosition,
+  independentSample,
   type CumulativeCounts,
+  type PercentileSample,
 } from '../../src/analysis/bootstrap.js';
 import { createHistogram, recordUs } from '../../src/metrics/histogram.js';
 import type { WindowStat } from '../../src/metrics/types.js';
@@ -23,6 +25,8 @@ function countsOf(valuesMs: readonly number[]): CumulativeCounts {
   for (const ms of valuesMs) recordUs(histogram, ms * 1000);
   return cumulativeCounts(histogram);
 }
+
+const sampleOf = (valuesMs: readonly number[]): PercentileSample => independentSample(countsOf(valuesMs));
 
 function windows(counts: readonly number[]): WindowStat[] {
   return counts.map((completed, i) => ({ startMs: i * 1000, endMs: (i + 1) * 1000, completed, errors: 0, e2eP95Ms: null }));
@@ -54,19 +58,19 @@ describe('percentileChangeInterval', () => {
   const base = latencySamplesMs(400, 50, 0.3, 11);
 
   it('is deterministic for a seed and moves with it', () => {
-    const candidate = countsOf(latencySamplesMs(400, 52, 0.3, 12));
-    const a = percentileChangeInterval(countsOf(base), candidate, 95, OPTIONS);
-    const b = percentileChangeInterval(countsOf(base), candidate, 95, OPTIONS);
-    const other = percentileChangeInterval(countsOf(base), candidate, 95, { ...OPTIONS, seed: 8 });
+    const candidate = sampleOf(latencySamplesMs(400, 52, 0.3, 12));
+    const a = percentileChangeInterval(sampleOf(base), candidate, 95, OPTIONS);
+    const b = percentileChangeInterval(sampleOf(base), candidate, 95, OPTIONS);
+    const other = percentileChangeInterval(sampleOf(base), candidate, 95, { ...OPTIONS, seed: 8 });
     expect(a).toEqual(b);
     expect(other).not.toEqual(a);
   });
 
   it('brackets 0 for the same sample and +25 % for every value x1.25', () => {
-    const same = percentileChangeInterval(countsOf(base), countsOf(base), 95, OPTIONS)!;
+    const same = percentileChangeInterval(sampleOf(base), sampleOf(base), 95, OPTIONS)!;
     expect(same.low).toBeLessThan(0);
     expect(same.high).toBeGreaterThan(0);
-    const slower = percentileChangeInterval(countsOf(base), countsOf(scaled(base, 1.25)), 95, OPTIONS)!;
+    const slower = percentileChangeInterval(sampleOf(base), sampleOf(scaled(base, 1.25)), 95, OPTIONS)!;
     expect(slower.low).toBeGreaterThan(0);
     expect(slower.low).toBeLessThan(0.25);
     expect(slower.high).toBeGreaterThan(0.25);
@@ -85,21 +89,29 @@ describe('percentileChangeInterval', () => {
     };
     const brute = Float64Array.from({ length: 4000 }, () => relativeChange(p95OfResample(bValues), p95OfResample(cValues), 'higher'));
     const expected = quantileInterval(brute, 0.95);
-    const fast = percentileChangeInterval(bCounts, cCounts, 95, { ...OPTIONS, resamples: 4000 })!;
+    const fast = percentileChangeInterval(independentSample(bCounts), independentSample(cCounts), 95, { ...OPTIONS, resamples: 4000 })!;
     expect(Math.abs(fast.low - expected.low)).toBeLessThan(0.05);
     expect(Math.abs(fast.high - expected.high)).toBeLessThan(0.05);
   });
 
   it('gives no interval for an empty side, one sample, or fewer samples than the percentile needs', () => {
-    expect(percentileChangeInterval(countsOf([]), countsOf(base), 95, OPTIONS)).toBeNull();
-    expect(percentileChangeInterval(countsOf([5]), countsOf(base), 50, OPTIONS)).toBeNull();
-    expect(percentileChangeInterval(countsOf(base), countsOf([5]), 50, OPTIONS)).toBeNull();
+    expect(percentileChangeInterval(sampleOf([]), sampleOf(base), 95, OPTIONS)).toBeNull();
+    expect(percentileChangeInterval(sampleOf([5]), sampleOf(base), 50, OPTIONS)).toBeNull();
+    expect(percentileChangeInterval(sampleOf(base), sampleOf([5]), 50, OPTIONS)).toBeNull();
     const five = [4, 5, 6, 7, 8];
-    expect(percentileChangeInterval(countsOf(five), countsOf(five), 50, OPTIONS)).not.toBeNull();
-    expect(percentileChangeInterval(countsOf(five.slice(1)), countsOf(five), 50, OPTIONS)).toBeNull();
+    expect(percentileChangeInterval(sampleOf(five), sampleOf(five), 50, OPTIONS)).not.toBeNull();
+    expect(percentileChangeInterval(sampleOf(five.slice(1)), sampleOf(five), 50, OPTIONS)).toBeNull();
     const sample = latencySamplesMs(298, 10, 0.3, 5);
-    expect(percentileChangeInterval(countsOf(sample), countsOf(base), 99, OPTIONS)).toBeNull();
-    expect(percentileChangeInterval(countsOf([...sample, 10]), countsOf(base), 99, OPTIONS)).not.toBeNull();
+    expect(percentileChangeInterval(sampleOf(sample), sampleOf(base), 99, OPTIONS)).toBeNull();
+    expect(percentileChangeInterval(sampleOf([...sample, 10]), sampleOf(base), 99, OPTIONS)).not.toBeNull();
+  });
+
+  it('fewer independent draws (items sharing a model call) widen the interval', () => {
+    const all = percentileChangeInterval(sampleOf(base), sampleOf(scaled(base, 1.1)), 50, OPTIONS)!;
+    const batched = (values: number[]): PercentileSample => ({ counts: countsOf(values), independent: values.length / 8 });
+    const clustered = percentileChangeInterval(batched(base), batched(scaled(base, 1.1)), 50, OPTIONS)!;
+    expect(clustered.high - clustered.low).toBeGreaterThan(2 * (all.high - all.low));
+    expect(percentileChangeInterval({ counts: countsOf(base), independent: 58 }, sampleOf(base), 95, OPTIONS)).toBeNull();
   });
 
   it('minSamplesForPercentile follows (p/100)^n <= 1 - confidence', () => {
@@ -110,8 +122,8 @@ describe('percentileChangeInterval', () => {
 
   it('all-equal values give a zero-width interval at the exact change', () => {
     const equal = Array.from({ length: 300 }, () => 8);
-    expect(percentileChangeInterval(countsOf(equal), countsOf(equal), 99, OPTIONS)).toEqual({ low: 0, high: 0 });
-    const slower = percentileChangeInterval(countsOf(equal), countsOf(scaled(equal, 1.25)), 99, OPTIONS)!;
+    expect(percentileChangeInterval(sampleOf(equal), sampleOf(equal), 99, OPTIONS)).toEqual({ low: 0, high: 0 });
+    const slower = percentileChangeInterval(sampleOf(equal), sampleOf(scaled(equal, 1.25)), 99, OPTIONS)!;
     expect(slower.low).toBeCloseTo(0.25, 2);
     expect(slower.high).toBeCloseTo(0.25, 2);
   });
@@ -121,7 +133,7 @@ describe('percentileChangeInterval', () => {
     for (const ms of latencySamplesMs(20_000, 30, 0.4, 5)) histogram.recordValueWithCount(Math.round(ms * 1000), 50);
     const counts = cumulativeCounts(histogram);
     const started = performance.now();
-    percentileChangeInterval(counts, counts, 99, OPTIONS);
+    percentileChangeInterval(independentSample(counts), independentSample(counts), 99, OPTIONS);
     expect(performance.now() - started).toBeLessThan(1000);
   });
 });

@@ -77,7 +77,7 @@ describe('compareRuns', () => {
     expect(p50.status).toBe('noise');
     // 12 samples cannot support a p95 at all: past the threshold, but not judged.
     expect(status(result.pairs[0], 'p95')).toBe('inconclusive');
-    expect(result.inconclusive).toContainEqual(expect.stringMatching(/^classify batch 1: p95 \+(29\.9|30\.[01]) % \(no interval: p95 needs 59 samples a side\) exceeds 10 %$/));
+    expect(result.inconclusive).toContainEqual(expect.stringMatching(/^classify batch 1: p95 \+(29\.9|30\.[01]) % \(no interval: p95 needs 59 independent samples a side\) exceeds 10 %$/));
     expect(result.verdict).toBe('PASS');
   });
 
@@ -100,7 +100,7 @@ describe('compareRuns', () => {
     const result = compareRuns(makeRun([{ samplesMs: [10] }]), makeRun([{ samplesMs: [20] }]));
     expect(status(result.pairs[0], 'p50')).toBe('inconclusive');
     expect(result.verdict).toBe('PASS');
-    expect(result.inconclusive[0]).toBe('classify batch 1: p50 +100.0 % (no interval: p50 needs 5 samples a side) exceeds 10 %');
+    expect(result.inconclusive[0]).toBe('classify batch 1: p50 +100.0 % (no interval: p50 needs 5 independent samples a side) exceeds 10 %');
   });
 
   it('an empty histogram is missing, not compared', () => {
