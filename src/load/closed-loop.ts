@@ -92,7 +92,7 @@ class ClosedLoop {
   }
 
   private complete(): void {
-    this.phases.inFlight--;
+    this.phases.returned();
     // A target that answers synchronously (e.g. every instance gone) would otherwise chain sends
     // in microtasks forever, starving the hard-limit timer and signal handlers.
     if (++this.completionsSinceYield >= YIELD_EVERY) {

@@ -180,7 +180,7 @@ class OpenLoop {
   }
 
   private returned(): void {
-    this.phases.inFlight--;
+    this.phases.returned();
     if (this.phases.phase === 'draining') this.phases.finishIfDrained();
     else if (this.phases.inFlight === this.cap - 1) this.sendDue();
   }

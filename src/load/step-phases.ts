@@ -35,10 +35,10 @@ const DEFAULT_DRAIN_GRACE_MS = 10_000;
 export const TARGET_ERROR = 'target_error';
 
 export class StepPhases {
-  phase: LoadPhase = 'warmup';
-  endedBy: EndReason = 'requests';
-  inFlight = 0;
-  abandoned = 0;
+  private currentPhase: LoadPhase = 'warmup';
+  private stoppedBy: EndReason = 'requests';
+  private sendsAbandoned = 0;
+  private sendsInFlight = 0;
   private warmupSends = 0;
   private measureSends = 0;
   private phaseStartMs = 0;
@@ -74,6 +74,24 @@ export class StepPhases {
     });
   }
 
+  get phase(): LoadPhase {
+    return this.currentPhase;
+  }
+
+  /** Why measurement ended: its count or duration was reached, the hard limit hit, or aborted. */
+  get endedBy(): EndReason {
+    return this.stoppedBy;
+  }
+
+  /** Sends still in flight when the drain grace ran out. */
+  get abandoned(): number {
+    return this.sendsAbandoned;
+  }
+
+  get inFlight(): number {
+    return this.sendsInFlight;
+  }
+
   get warmupItems(): number {
     return this.warmupSends * this.options.itemsPerSend;
   }
@@ -101,7 +119,7 @@ export class StepPhases {
 
   /** Counts one send in the current phase (call after advance() said it is not draining). */
   sent(): void {
-    this.inFlight++;
+    this.sendsInFlight++;
     if (this.phase === 'measure') this.measureSends++;
     else this.warmupSends++;
   }
@@ -109,11 +127,16 @@ export class StepPhases {
   /** Stops sending (first reason wins); the step ends once nothing is in flight. */
   stop(reason: EndReason): void {
     if (this.phase === 'draining') return;
-    this.phase = 'draining';
-    this.endedBy = reason;
+    this.currentPhase = 'draining';
+    this.stoppedBy = reason;
     this.options.onStop?.();
     if (reason === 'maxDuration') this.armDrainGrace();
     this.finishIfDrained();
+  }
+
+  /** One send came back (answered or rejected). */
+  returned(): void {
+    this.sendsInFlight--;
   }
 
   finishIfDrained(): void {
@@ -126,14 +149,14 @@ export class StepPhases {
   }
 
   private startMeasuring(atMs: number): void {
-    this.phase = 'measure';
+    this.currentPhase = 'measure';
     this.phaseStartMs = atMs;
   }
 
   private armDrainGrace(): void {
     if (this.graceTimer !== undefined || this.resolveDone === undefined) return;
     this.graceTimer = setTimeout(() => {
-      this.abandoned = this.inFlight;
+      this.sendsAbandoned = this.inFlight;
       this.finish();
     }, this.options.drainGraceMs ?? DEFAULT_DRAIN_GRACE_MS);
   }
