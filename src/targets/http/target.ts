@@ -10,9 +10,8 @@
  * connections: "auto"; the runner calls it before the first step with the plan's highest
  * in-flight count (an explicit connection count ignores it).
  */
-import { InputError } from '../../errors.js';
+import { InputError, toError } from '../../errors.js';
 import { epochNowMs } from '../../metrics/clock.js';
-import type { ModelInfo } from '../../models/types.js';
 import type { HttpTargetSpec, ProtocolName } from '../../workload/types.js';
 import { STAGES, type BatchingConfig, type ItemResult, type Stage, type StaticBatchTarget, type TargetInfo } from '../target.js';
 import { openAuth, type AuthSession } from './auth.js';
@@ -20,7 +19,7 @@ import { isRetriable } from './classify-error.js';
 import type { HttpErrorClass } from './error-class.js';
 import { checkHealth } from './health.js';
 import { OriginPools } from './pools.js';
-import type { Protocol, ProtocolConfig } from './protocol.js';
+import type { Protocol, ProtocolConfig, ProtocolRequest } from './protocol.js';
 import { createProtocol } from './protocols/index.js';
 import { SecretRedactor } from './redact.js';
 import { buildRequestHeaders, resolveUserHeaders } from './request-headers.js';
@@ -58,7 +57,7 @@ export async function createHttpTarget(spec: HttpTargetSpec, options: HttpTarget
 export class HttpTarget implements StaticBatchTarget {
   readonly info: TargetInfo;
   readonly backend = null;
-  readonly models: readonly ModelInfo[] = [];
+  readonly models: readonly [] = [];
   private readonly pools: OriginPools;
   private readonly routes: Readonly<Record<Stage, StageRoute>>;
   private readonly configs: Record<Stage, ProtocolConfig>;
@@ -156,14 +155,20 @@ export class HttpTarget implements StaticBatchTarget {
 
   /** One request (plus retries when the workload asks for them); never rejects. */
   private async exchange(stage: Stage, texts: readonly string[]): Promise<{ outcome: SendOutcome; firstWriteMs: number | null }> {
-    const built = this.protocol.request(stage, texts, this.configs[stage]);
+    let built: ProtocolRequest;
+    try {
+      built = this.protocol.request(stage, texts, this.configs[stage]);
+    } catch (error) {
+      // A protocol that cannot build the request fails the item; submit never rejects.
+      return { outcome: clientFailure(`${this.protocol.name} request: ${toError(error).message}`), firstWriteMs: null };
+    }
     const route = this.routes[stage];
     const path = built.path === '' ? `${route.prefix === '' ? '/' : route.prefix}${route.search}` : `${route.prefix}${built.path}`;
     let firstWriteMs: number | null = null;
     for (let attempt = 0; ; attempt += 1) {
       const headers = built.headers === undefined ? this.headers : withExtraHeaders(this.headers, built.headers);
       const outcome = this.closed
-        ? closedOutcome()
+        ? clientFailure('target closed')
         : await send(
             this.pools.get(route.origin),
             { method: built.method, path, headers, body: built.body },
@@ -223,9 +228,9 @@ function withExtraHeaders(base: readonly string[], extra: Readonly<Record<string
   return flat;
 }
 
-function closedOutcome(): SendOutcome {
+function clientFailure(detail: string): SendOutcome {
   const tResponseMs = epochNowMs();
-  return { ok: false, errorClass: 'client_error', tWriteMs: null, tResponseMs, statusCode: null, retryAfterMs: null, detail: 'target closed' };
+  return { ok: false, errorClass: 'client_error', tWriteMs: null, tResponseMs, statusCode: null, retryAfterMs: null, detail };
 }
 
 /** The URL as reports may show it: user and password removed, otherwise as written. */

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { epochNowMs } from '../../../src/metrics/clock.js';
 import { createHttpTarget, type HttpTarget } from '../../../src/targets/http/target.js';
+import type { Protocol } from '../../../src/targets/http/protocol.js';
 import type { HttpTargetSpec } from '../../../src/workload/types.js';
 import { startFaultServer, type Behaviour, type FaultServer } from '../../fixtures/http/fault-server.js';
 import { templateSpec } from './spec.js';
@@ -63,6 +64,22 @@ describe('HttpTarget faults: each is an ok:false result with its class, never a 
     expect((await target.submit('classify', 'x', epochNowMs())).errorClass).toBe('http_4xx');
     expect(target.errorDetails.get('http_4xx')).toBe('HTTP 400: {"error": "text too long"}');
     expect((await target.submit('classify', 'x', epochNowMs())).ok).toBe(true);
+  });
+
+  it('a protocol that cannot build its request fails the item instead of rejecting', async () => {
+    server = await startFaultServer({ kind: 'echo' });
+    const broken: Protocol = {
+      name: 'template',
+      maxItemsPerRequest: () => 1,
+      request: () => {
+        throw new Error('no shape for this stage');
+      },
+      decoder: () => ({ onData: () => undefined, finish: () => ({ ok: true, serverMs: null }) }),
+    };
+    target = await createHttpTarget(templateSpec(server.url), { protocol: broken });
+    expect(await target.submit('classify', 'x', epochNowMs())).toMatchObject({ ok: false, errorClass: 'client_error' });
+    expect(target.errorDetails.get('client_error')).toBe('template request: no shape for this stage');
+    expect(server.requests).toBe(0);
   });
 
   it('a one-time stall delays only the first request', async () => {
