@@ -1,0 +1,126 @@
+/**
+ * One bench:http round, run as its own process (so each client starts cold and alike):
+ *
+ *   node dist/bench/http-client.js <pipebench|autocannon|raw> <port> <seconds> <connections>
+ *
+ * Prints one JSON line: { mode, requests, requestsPerSec, p50Us, cpuUsPerRequest }. On two shared
+ * cores the server can be the limit for both clients; CPU per request still tells them apart.
+ * - pipebench: the real run path — closed-loop driver, HTTP target (undici, template protocol),
+ *   unique corpus texts, HDR recorder — with 1 s of warm-up.
+ * - autocannon: the same server, body and connection count through autocannon's programmatic API,
+ *   after 1 s of its own warm-up.
+ * - raw: one socket, a prebuilt request, back to back (the latency floor; connections ignored).
+ */
+import autocannon from 'autocannon';
+import { epochNowMs } from '../metrics/clock.js';
+import { StepRecorder } from '../metrics/recorder.js';
+import { runClosedLoop } from '../load/closed-loop.js';
+import { createHttpTarget } from '../targets/http/target.js';
+import { BUILTIN_CORPUS_PATH } from '../workload/defaults.js';
+import { loadCorpus, TextSource } from '../workload/corpus.js';
+import type { HttpTargetSpec } from '../workload/types.js';
+import { rawRequestBytes, rawRound } from './raw-http-client.js';
+
+export interface RoundResult {
+  readonly mode: 'pipebench' | 'autocannon' | 'raw';
+  readonly requests: number;
+  readonly requestsPerSec: number;
+  readonly p50Us: number;
+  /** The client process's CPU (user + system) over the measured part, per request. */
+  readonly cpuUsPerRequest: number;
+}
+
+const HOST = '127.0.0.1';
+const WARMUP_MS = 1000;
+/** A typical corpus prompt, for the clients that send one fixed body. */
+export const FIXED_BODY = JSON.stringify({ text: 'Explain how a transformer model decides which words to attend to (#1)' });
+
+export function benchTargetSpec(port: number, connections: number): HttpTargetSpec {
+  return {
+    kind: 'http',
+    url: `http://${HOST}:${port}`,
+    protocol: 'template',
+    endpoints: {},
+    connections,
+    pipelining: 1,
+    timeouts: { connectMs: 5000, headersMs: 10_000, bodyMs: 10_000 },
+    retries: 0,
+    maxResponseBytes: 1 << 20,
+    headers: {},
+    auth: null,
+    health: null,
+    options: { protocol: 'template', method: 'POST', body: '{"text": {{text}}}', outputPath: 'output', serverTime: null },
+  };
+}
+
+async function pipebenchRound(port: number, seconds: number, connections: number): Promise<RoundResult> {
+  const target = await createHttpTarget(benchTargetSpec(port, connections), { env: process.env });
+  try {
+    await target.configure('classify', { maxBatchSize: 1, maxQueueDelayMs: 0, maxNewTokens: 1 });
+    const texts = new TextSource(await loadCorpus(BUILTIN_CORPUS_PATH), { seed: 1, uniqueTexts: true });
+    const recorder = new StepRecorder();
+    const durationMs = seconds * 1000;
+    const cpuBefore = process.cpuUsage();
+    const outcome = await runClosedLoop({
+      target,
+      stage: 'classify',
+      concurrency: connections,
+      texts,
+      warmup: { durationMs: WARMUP_MS },
+      measure: { durationMs, maxDurationMs: durationMs * 2 },
+      sink: recorder,
+      clock: epochNowMs,
+    });
+    const cpu = process.cpuUsage(cpuBefore);
+    const m = recorder.finish();
+    // The CPU figure covers warm-up too, so it is divided by every request sent.
+    const cpuUsPerRequest = (cpu.user + cpu.system) / (outcome.warmupItems + outcome.measuredItems);
+    if (m.errors.total > 0) throw new Error(`pipebench round saw errors: ${JSON.stringify(m.errors.byClass)}`);
+    return { mode: 'pipebench', requests: m.completed, requestsPerSec: m.throughput.itemsPerSec, p50Us: (m.latencyMs.e2e?.p50 ?? 0) * 1000, cpuUsPerRequest };
+  } finally {
+    await target.close();
+  }
+}
+
+async function autocannonRound(port: number, seconds: number, connections: number): Promise<RoundResult> {
+  const options = {
+    url: `http://${HOST}:${port}/`,
+    connections,
+    pipelining: 1,
+    method: 'POST' as const,
+    headers: { 'content-type': 'application/json' },
+    body: FIXED_BODY,
+  };
+  const cpuBefore = process.cpuUsage();
+  const warmup = await autocannon({ ...options, duration: WARMUP_MS / 1000 });
+  const result = await autocannon({ ...options, duration: seconds });
+  const cpu = process.cpuUsage(cpuBefore);
+  const cpuUsPerRequest = (cpu.user + cpu.system) / (warmup['2xx'] + result['2xx']);
+  if (result.errors > 0 || result.non2xx > 0) throw new Error(`autocannon round saw ${result.errors} errors, ${result.non2xx} non-2xx`);
+  // autocannon's latency histogram is in ms; its p50 is as fine as its recording allows.
+  return { mode: 'autocannon', requests: result['2xx'], requestsPerSec: result['2xx'] / result.duration, p50Us: result.latency.p50 * 1000, cpuUsPerRequest };
+}
+
+async function rawLatencyRound(port: number, seconds: number): Promise<RoundResult> {
+  const request = rawRequestBytes(HOST, port, '/', FIXED_BODY);
+  const cpuBefore = process.cpuUsage();
+  const warmup = await rawRound(HOST, port, request, WARMUP_MS);
+  const { requests, latenciesUs } = await rawRound(HOST, port, request, seconds * 1000);
+  const cpu = process.cpuUsage(cpuBefore);
+  const sorted = [...latenciesUs].sort((a, b) => a - b);
+  return { mode: 'raw', requests, requestsPerSec: requests / seconds, p50Us: sorted[sorted.length >> 1] ?? 0, cpuUsPerRequest: (cpu.user + cpu.system) / (warmup.requests + requests) };
+}
+
+const [mode, portArg, secondsArg, connectionsArg] = process.argv.slice(2);
+const port = Number(portArg);
+const seconds = Number(secondsArg);
+const connections = Number(connectionsArg ?? '1');
+const round =
+  mode === 'pipebench'
+    ? pipebenchRound(port, seconds, connections)
+    : mode === 'autocannon'
+      ? autocannonRound(port, seconds, connections)
+      : mode === 'raw'
+        ? rawLatencyRound(port, seconds)
+        : Promise.reject(new Error(`unknown mode "${mode}" (pipebench | autocannon | raw)`));
+process.stdout.write(`${JSON.stringify(await round)}\n`);
