@@ -3,7 +3,8 @@
  * (CI logs). The runner only emits; this is the only place that formats progress.
  */
 import type { RunEvent, RunListener } from '../runner/events.js';
-import { formatMs, formatRate } from '../format.js';
+import { formatMs, formatPct, formatRate } from '../format.js';
+import type { Step } from '../workload/types.js';
 import type { CliIo } from './io.js';
 
 export function progressListener(io: CliIo, options: { readonly quiet: boolean }): RunListener {
@@ -20,13 +21,13 @@ export function progressListener(io: CliIo, options: { readonly quiet: boolean }
         break;
       case 'step-start':
         stepNo++;
-        if (tty) out(`\r\x1b[2K[${stepNo}/${total}] ${event.step.stage} batch ${event.step.batchSize} ...`);
+        if (tty) out(`\r\x1b[2K[${stepNo}/${total}] ${stepLabel(event.step)} ...`);
         break;
       case 'tick':
         if (tty) {
           const p95 = event.p95Ms === null ? '-' : formatMs(event.p95Ms);
           out(
-            `\r\x1b[2K[${stepNo}/${total}] ${event.step.stage} batch ${event.step.batchSize}  ` +
+            `\r\x1b[2K[${stepNo}/${total}] ${stepLabel(event.step)}  ` +
               `${(event.elapsedMs / 1000).toFixed(1)} s  ${event.completed} items  p95 ${p95}` +
               (event.errors > 0 ? `  ${event.errors} errors` : ''),
           );
@@ -37,9 +38,10 @@ export function progressListener(io: CliIo, options: { readonly quiet: boolean }
         const p95 = r.latencyMs.e2e ? formatMs(r.latencyMs.e2e.p95) : '-';
         const verdict = r.withinBudget ? 'within budget' : 'over budget';
         out(
-          `${tty ? '\r\x1b[2K' : ''}[${stepNo}/${total}] ${r.stage} batch ${r.batchSize}: ` +
+          `${tty ? '\r\x1b[2K' : ''}[${stepNo}/${total}] ${stepLabel(event.step)}: ` +
             `${formatRate(r.throughput.itemsPerSec)} items/s, p95 ${p95}, ${verdict}` +
             (r.errors.total > 0 ? `, ${r.errors.total} errors` : '') +
+            (r.openLoop ? `, sent ${formatRate(r.openLoop.achievedRatePerSec)}/s (${formatPct(r.openLoop.lateShare)} late)` : '') +
             (r.complete ? '' : ' (incomplete)') +
             '\n',
         );
@@ -53,4 +55,10 @@ export function progressListener(io: CliIo, options: { readonly quiet: boolean }
         break;
     }
   };
+}
+
+/** "classify batch 4", plus the load level: "x8 in flight" (closed) or "@ 20 req/s" (open). */
+export function stepLabel(step: Step): string {
+  const level = step.arrivals !== null ? ` @ ${step.arrivals.ratePerSec} req/s` : step.concurrency !== null ? ` x${step.concurrency} in flight` : '';
+  return `${step.stage} batch ${step.batchSize}${level}`;
 }

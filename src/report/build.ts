@@ -8,7 +8,8 @@ import { analyzeScaling } from '../analysis/scaling.js';
 import type { StepMeasurement } from '../metrics/types.js';
 import type { GpuStepReport, GpuTelemetryReport, HarnessHealthReport } from '../telemetry/types.js';
 import { STAGES } from '../targets/target.js';
-import type { Budget, Step } from '../workload/types.js';
+import type { Budget, Step, Workload } from '../workload/types.js';
+import { redactWorkload } from './redact-workload.js';
 import { REPORT_SCHEMA_VERSION, type OpenLoopReport, type Recommendation, type RunReport, type StepReport } from './types.js';
 
 /**
@@ -67,7 +68,7 @@ export type RunReportParts = Pick<
 
 export function buildRunReport(parts: RunReportParts): RunReport {
   const budget = parts.budget ?? parts.workload.budget;
-  const steps = withScaling(parts.steps.map((step) => rejudge(step, budget)));
+  const steps = withScaling(parts.steps.map((step) => rejudge(step, budget)), parts.workload);
   const recommendation: Recommendation[] = STAGES.filter((stage) => steps.some((step) => step.stage === stage)).map((stage) =>
     recommend(
       stage,
@@ -86,7 +87,7 @@ export function buildRunReport(parts: RunReportParts): RunReport {
     target: parts.target,
     backend: parts.backend,
     models: parts.models,
-    workload: parts.workload,
+    workload: redactWorkload(parts.workload),
     budget,
     steps,
     recommendation,
@@ -103,15 +104,19 @@ function rejudge(step: StepReport, budget: Budget): StepReport {
 }
 
 /**
- * Speedup/efficiency within each stage and batching mode (dynamic and static curves differ), over
+ * Speedup/efficiency within each stage, batching mode (dynamic and static curves differ) and load
+ * level (a listed concurrency or an open-loop rate: one batch-size curve per level), over
  * complete steps only: an interrupted step's throughput must not become another step's base.
  */
-function withScaling(steps: readonly StepReport[]): StepReport[] {
+function withScaling(steps: readonly StepReport[], workload: Workload): StepReport[] {
   const out = [...steps];
   const groups = new Map<string, number[]>();
+  const listedLevels = new Set(workload.stages.filter((spec) => spec.concurrency !== 'auto').map((spec) => spec.stage));
   steps.forEach((step, i) => {
     if (!step.complete) return;
-    const key = `${step.stage}/${step.mode}`;
+    // "auto" concurrency follows the batch size, so it is one curve, not a level per step.
+    const level = step.openLoop ? `rate ${step.openLoop.targetRatePerSec}` : listedLevels.has(step.stage) ? `x${step.concurrency}` : '';
+    const key = `${step.stage}/${step.mode}/${level}`;
     groups.set(key, [...(groups.get(key) ?? []), i]);
   });
   for (const indices of groups.values()) {

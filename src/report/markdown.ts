@@ -4,6 +4,7 @@ import type { LatencyPhase } from '../metrics/types.js';
 import { STAGES, type Stage } from '../targets/target.js';
 import { formatBytes, formatFactor, formatMs, formatPct, formatRate } from '../format.js';
 import { gpuTelemetrySection, stageGpuSection } from './markdown-gpu.js';
+import { errorsSection, loadColumns, openLoopSection, serverColumns, targetLine } from './markdown-load.js';
 import { renderTable, type Column } from './markdown-table.js';
 import type { BackendReport, EnvironmentReport, RunReport, StepReport } from './types.js';
 
@@ -30,6 +31,7 @@ function header(report: RunReport): string {
     `- Run id: \`${report.runId}\``,
     `- Started ${report.startedAt}, finished ${report.finishedAt}`,
     `- Workload: ${report.workload.name} (${report.workload.source})`,
+    targetLine(report),
     `- Budget met: ${report.budgetMet ? 'yes' : 'no'}`,
   );
   return lines.join('\n');
@@ -102,11 +104,13 @@ function stageColumns(steps: readonly StepReport[], stage: Stage): Column<StepRe
   const columns: Column<StepReport>[] = [
     ...(modes.size > 1 ? [{ header: 'mode', cell: (s: StepReport) => s.mode }] : []),
     { header: 'batch', align: 'right', cell: (s) => String(s.batchSize) },
+    ...loadColumns(steps),
     { header: 'p50 e2e', align: 'right', cell: (s) => latency(s, 'e2e', 'p50') },
     { header: 'p95 e2e', align: 'right', cell: (s) => latency(s, 'e2e', 'p95') },
     { header: 'p99 e2e', align: 'right', cell: (s) => latency(s, 'e2e', 'p99') },
     { header: 'queue p95', align: 'right', cell: (s) => latency(s, 'queue', 'p95') },
     { header: 'inference p95', align: 'right', cell: (s) => latency(s, 'inference', 'p95') },
+    ...serverColumns(steps),
   ];
   if (stage !== 'classify') {
     columns.push(
@@ -139,6 +143,7 @@ function stageSection(report: RunReport, stage: Stage): string {
   ].filter((part) => part !== null);
   const lines = [`## ${stage}`, '', `${settings.join(', ')}; speedup and efficiency against the smallest batch size.`, ''];
   lines.push(renderTable(stageColumns(steps, stage), steps));
+  for (const part of [openLoopSection(steps), errorsSection(steps)]) if (part !== '') lines.push('', part);
   const gpu = stageGpuSection(steps);
   if (gpu !== '') lines.push('', gpu);
   const rec = report.recommendation.find((r) => r.stage === stage);

@@ -94,7 +94,7 @@ describe('pipebench run (built binary)', () => {
       let seen = '';
       child.stderr!.on('data', (chunk: Buffer) => {
         seen += chunk.toString();
-        if (/\[1\/3\] classify batch 1: /.test(seen)) setTimeout(resolve, 1500);
+        if (/\[1\/3\] classify batch 1 [^:]*: /.test(seen)) setTimeout(resolve, 1500);
       });
     });
     child.kill('SIGINT');
