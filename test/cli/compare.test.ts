@@ -1,0 +1,131 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cumulativeCounts } from '../../src/analysis/bootstrap.js';
+import { createHistogram, decodeHistogram, encodeHistogram, summarize } from '../../src/metrics/histogram.js';
+import type { LatencyPhase, LatencySummary } from '../../src/metrics/types.js';
+import type { RunReport, StepReport } from '../../src/report/types.js';
+import { FIXTURES, runCli } from './cli-process.js';
+
+const STACK_LINE = /^\s+at /m;
+
+let out: string;
+let baselinePath: string;
+let candidatePath: string;
+
+async function readReport(path: string): Promise<RunReport> {
+  return JSON.parse(await readFile(path, 'utf8')) as RunReport;
+}
+
+/** Every recorded latency x factor (bucket by bucket, counts kept) and throughput / factor. */
+function slowedStep(step: StepReport, factor: number): StepReport {
+  const histograms: Partial<Record<LatencyPhase, string>> = {};
+  const latencyMs: Partial<Record<LatencyPhase, LatencySummary>> = {};
+  for (const [phase, encoded] of Object.entries(step.histograms) as [LatencyPhase, string][]) {
+    const counts = cumulativeCounts(decodeHistogram(encoded));
+    const slowed = createHistogram();
+    counts.valuesUs.forEach((valueUs, i) => {
+      const count = (counts.cumulative[i] as number) - (i === 0 ? 0 : (counts.cumulative[i - 1] as number));
+      slowed.recordValueWithCount(Math.round(valueUs * factor), count);
+    });
+    histograms[phase] = encodeHistogram(slowed);
+    latencyMs[phase] = summarize(slowed)!;
+  }
+  return {
+    ...step,
+    histograms,
+    latencyMs,
+    throughput: { ...step.throughput, itemsPerSec: step.throughput.itemsPerSec / factor },
+    windows: step.windows.map((w) => ({ ...w, completed: Math.round(w.completed / factor) })),
+  };
+}
+
+/**
+ * Two runs of the tiny workload, one after the other (run together they would slow each other in
+ * turns): the noise between them is what compare must not call a regression.
+ */
+beforeAll(async () => {
+  out = await mkdtemp(join(tmpdir(), 'pipebench-compare-'));
+  const run = (name: string) =>
+    runCli(['run', join(FIXTURES, 'cli-tiny.yaml'), '--backend', 'wasm', '--requests', '60', '--no-gpu', '-q', '--out', join(out, name)]);
+  for (const name of ['baseline', 'candidate']) {
+    const result = await run(name);
+    expect(result.code, result.stderr).toBe(0);
+  }
+  baselinePath = join(out, 'baseline', 'report.json');
+  candidatePath = join(out, 'candidate', 'report.json');
+}, 180_000);
+
+describe('pipebench compare (built binary)', () => {
+  it('two runs of the same workload PASS (noise is not a regression) and write Markdown and JSON', async () => {
+    const md = join(out, 'same.md');
+    const json = join(out, 'same.json');
+    const result = await runCli(['compare', baselinePath, candidatePath, '--markdown', md, '--json', json]);
+    expect(result.code, result.stdout).toBe(0);
+    expect(result.stdout).toMatch(/^pipebench compare: PASS/);
+    expect(result.stdout).toContain('classify batch 4');
+    const markdown = await readFile(md, 'utf8');
+    expect(markdown).toContain('## pipebench compare: **PASS**');
+    expect(markdown).toContain('| Step | Metric | Baseline | Candidate | Change | 95 % CI | Threshold | Status |');
+    const written = JSON.parse(await readFile(json, 'utf8')) as { verdict: string; pairs: unknown[]; thresholds: unknown; sources: unknown };
+    expect(written.verdict).toBe('PASS');
+    expect(written.pairs).toHaveLength(3);
+    expect(written.thresholds).toEqual({ latency: 0.1, throughput: 0.1 });
+    expect(written.sources).toEqual({ baseline: baselinePath, candidate: candidatePath });
+  });
+
+  it('a candidate 25 % slower FAILs with exit 1, naming the step and metric', async () => {
+    const baseline = await readReport(baselinePath);
+    const slowPath = join(out, 'slow.json');
+    await writeFile(slowPath, JSON.stringify({ ...baseline, runId: 'slow', steps: baseline.steps.map((s) => slowedStep(s, 1.25)) }));
+    const md = join(out, 'slow.md');
+    const result = await runCli(['compare', baselinePath, slowPath, '--markdown', md]);
+    expect(result.code, result.stdout).toBe(1);
+    expect(result.stdout).toMatch(/^pipebench compare: FAIL/);
+    expect(result.stdout).toMatch(/^ {2}classify batch 1: p50 \+2[45]\.\d % \(95 % CI \+[\d.]+ % \.\. \+[\d.]+ %\) exceeds 10 %$/m);
+    const markdown = await readFile(md, 'utf8');
+    expect(markdown.indexOf('### Regressions')).toBeLessThan(markdown.indexOf('### All metrics'));
+    expect(markdown).toContain('**REGRESSION**');
+    // A looser latency threshold turns the same change into a pass.
+    const loose = await runCli(['compare', baselinePath, slowPath, '--latency-threshold', '30%', '--metrics', 'p50,p95,p99']);
+    expect(loose.code, loose.stdout).toBe(0);
+  });
+
+  it('refuses an incomparable pair with exit 2 naming the field, and --force compares with a warning', async () => {
+    const baseline = await readReport(baselinePath);
+    const otherPath = join(out, 'other-backend.json');
+    await writeFile(otherPath, JSON.stringify({ ...baseline, backend: { ...baseline.backend!, name: 'cpu' } }));
+    const refused = await runCli(['compare', baselinePath, otherPath]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('backend.name');
+    expect(refused.stderr).toContain('--force');
+    expect(refused.stderr).not.toMatch(STACK_LINE);
+    const json = join(out, 'forced.json');
+    const forced = await runCli(['compare', baselinePath, otherPath, '--force', '--json', json]);
+    expect(forced.code).toBe(0);
+    expect(forced.stdout).toContain('warning: not comparable, compared anyway (--force): backend.name differs (baseline "wasm", candidate "cpu")');
+    const written = JSON.parse(await readFile(json, 'utf8')) as { differences: { field: string }[] };
+    expect(written.differences.map((d) => d.field)).toEqual(['backend.name']);
+  });
+
+  it.each([
+    ['missing.json', 'missing.json'],
+    ['not-json', 'not-json'],
+    ['not-a-report', 'not-a-report'],
+  ])('bad input %s exits 2 naming the file', async (name, named) => {
+    const path = join(out, name);
+    if (name === 'not-json') await writeFile(path, '{ nope');
+    if (name === 'not-a-report') await writeFile(path, JSON.stringify({ hello: 'world' }));
+    const result = await runCli(['compare', baselinePath, path]);
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toContain(named);
+    expect(result.stderr).not.toMatch(STACK_LINE);
+  });
+
+  it('bad flags exit 2 naming the flag', async () => {
+    const result = await runCli(['compare', baselinePath, candidatePath, '--metrics', 'p50,p42']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--metrics');
+  });
+});
