@@ -1,0 +1,93 @@
+/**
+ * End to end over HTTP: the built binary serves the built-in models (`pipebench serve --port 0`)
+ * and another built binary benchmarks it (`pipebench run --target ...`), as a user would.
+ */
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunReport } from '../../src/report/types.js';
+import { runCli, startCli } from './cli-process.js';
+
+let serve: ReturnType<typeof startCli>;
+let baseUrl: string;
+
+beforeAll(async () => {
+  serve = startCli(['serve', '--port', '0', '--backend', 'wasm']);
+  baseUrl = await new Promise<string>((resolve, reject) => {
+    let seen = '';
+    const timer = setTimeout(() => reject(new Error(`serve did not start: ${seen}`)), 60_000);
+    serve.child.stdout!.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(seen);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+  });
+}, 70_000);
+
+afterAll(async () => {
+  serve?.child.kill('SIGTERM');
+  await serve?.done;
+});
+
+async function reportOf(outDir: string): Promise<RunReport> {
+  return JSON.parse(await readFile(join(outDir, 'report.json'), 'utf8')) as RunReport;
+}
+
+describe('pipebench run --target against pipebench serve', () => {
+  it('classify over betterprompts at two concurrency levels: no errors, server time recorded, exit 0', async () => {
+    const outDir = await mkdtemp(join(tmpdir(), 'pipebench-http-cli-'));
+    const result = await runCli([
+      'run', '--target', baseUrl, '--stage', 'classify', '--concurrency', '1,4', '--requests', '30', '--warmup', '4',
+      '--out', outDir, '--no-gpu', '--quiet',
+    ]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const report = await reportOf(outDir);
+    expect(report.target).toEqual({ kind: 'http', description: `HTTP betterprompts ${baseUrl}`, url: baseUrl, protocol: 'betterprompts' });
+    expect(report.workload.name).toBe('http');
+    expect(report.steps.map((s) => [s.stage, s.concurrency, s.completed])).toEqual([
+      ['classify', 1, 30],
+      ['classify', 4, 30],
+    ]);
+    for (const step of report.steps) {
+      expect(step.errors.byClass).toEqual({});
+      expect(step.latencyMs.server?.count).toBe(30);
+      expect(step.latencyMs.overhead).toBeDefined();
+    }
+  }, 60_000);
+
+  it('open loop at a rate with Poisson arrivals through /classify/batch (4 texts per request)', async () => {
+    const outDir = await mkdtemp(join(tmpdir(), 'pipebench-http-open-'));
+    const result = await runCli([
+      'run', '--target', baseUrl, '--stage', 'classify', '--batch-sizes', '4', '--rate', '20', '--arrivals', 'poisson',
+      '--duration', '1s', '--warmup', '0', '--out', outDir, '--no-gpu', '--quiet',
+    ]);
+    expect(result.code).toBe(0);
+    const step = (await reportOf(outDir)).steps[0]!;
+    expect(step.openLoop).toMatchObject({ process: 'poisson', targetRatePerSec: 20 });
+    expect(step.openLoop!.sends).toBeGreaterThan(5);
+    expect(step.completed).toBe(step.openLoop!.sends * 4);
+    expect(step.meanBatchSize).toBe(4);
+    expect(step.errors.total).toBe(0);
+  }, 60_000);
+
+  it('a target that is down is one clear line naming it and the health check, exit 3, no stack', async () => {
+    const result = await runCli(['run', '--target', 'http://127.0.0.1:9', '--stage', 'classify', '--requests', '5', '--out', join(tmpdir(), 'pipebench-down'), '--no-gpu']);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toBe('pipebench: target http://127.0.0.1:9 is not reachable: connection refused (health check GET /api/v1/health)\n');
+  }, 30_000);
+
+  it('flag errors name the flag and never echo credentials (exit 2)', async () => {
+    const secret = await runCli(['run', '--target', 'http://u:hunter2@127.0.0.1:9', '--no-gpu']);
+    expect(secret.code).toBe(2);
+    expect(secret.stderr).toContain('pipebench: --target: expected a URL without credentials');
+    expect(secret.stderr).not.toContain('hunter2');
+    const both = await runCli(['run', '--target', baseUrl, '--rate', '5', '--concurrency', '2', '--no-gpu']);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('--concurrency: expected either --concurrency (closed loop) or --rate (open loop), got both');
+  }, 30_000);
+});
