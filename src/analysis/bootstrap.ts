@@ -163,7 +163,7 @@ export function throughputChangeInterval(
   if (b.windows.length < MIN_WINDOWS || c.windows.length < MIN_WINDOWS || b.itemsPerSec <= 0) return null;
   const observedB = windowsRatePerSec(b.windows, null);
   const observedC = windowsRatePerSec(c.windows, null);
-  if (observedB <= 0 || observedC <= 0) return null;
+  if (observedB <= 0) return null;
   const random = mulberry32(options.seed);
   const picksB = new Uint32Array(b.windows.length);
   const picksC = new Uint32Array(c.windows.length);
@@ -172,7 +172,8 @@ export function throughputChangeInterval(
     for (let i = 0; i < picksB.length; i++) picksB[i] = Math.floor(random() * picksB.length);
     for (let i = 0; i < picksC.length; i++) picksC[i] = Math.floor(random() * picksC.length);
     const rateB = (b.itemsPerSec * windowsRatePerSec(b.windows, picksB)) / observedB;
-    const rateC = (c.itemsPerSec * windowsRatePerSec(c.windows, picksC)) / observedC;
+    // A candidate that completed nothing stays at 0 items/s in every replicate.
+    const rateC = observedC > 0 ? (c.itemsPerSec * windowsRatePerSec(c.windows, picksC)) / observedC : 0;
     changes[r] = relativeChange(rateB, rateC, 'lower');
   }
   return quantileInterval(changes, options.confidence);

@@ -162,6 +162,11 @@ describe('throughputChangeInterval', () => {
     expect(interval.high).toBeGreaterThan(0);
   });
 
+  it('a candidate that completed nothing is a 100 % drop, not an unknown', () => {
+    const stalled = { itemsPerSec: 0, windows: windows([0, 0, 0, 0]) };
+    expect(throughputChangeInterval(steady, stalled, OPTIONS)).toEqual({ low: 1, high: 1 });
+  });
+
   it('all-equal windows give a zero-width interval', () => {
     const flat = { itemsPerSec: 50, windows: windows([50, 50, 50]) };
     expect(throughputChangeInterval(flat, flat, OPTIONS)).toEqual({ low: 0, high: 0 });

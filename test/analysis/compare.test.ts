@@ -103,6 +103,18 @@ describe('compareRuns', () => {
     expect(result.inconclusive[0]).toBe('classify batch 1: p50 +100.0 % (no interval: p50 needs 5 independent samples a side) exceeds 10 %');
   });
 
+  it('items sharing model calls count once per call: batch-8 steps need 8x the items to judge a p95', () => {
+    const run = (values: number[], meanBatchSize: number) => {
+      const report = makeRun([{ samplesMs: values, windowCounts: WINDOWS }]);
+      return { ...report, steps: report.steps.map((s) => ({ ...s, meanBatchSize })) };
+    };
+    const values = latencySamplesMs(400, 20, 0.25, 9);
+    expect(status(compareRuns(run(values, 1), run(scaled(values, 1.25), 1)).pairs[0], 'p95')).toBe('regression');
+    const batched = compareRuns(run(values, 8), run(scaled(values, 1.25), 8));
+    expect(status(batched.pairs[0], 'p95')).toBe('inconclusive');
+    expect(status(batched.pairs[0], 'p50')).toBe('regression');
+  });
+
   it('an empty histogram is missing, not compared', () => {
     const result = compareRuns(makeRun([{ samplesMs: [], windowCounts: [0], complete: false }]), makeRun([{ samplesMs: classify }]));
     expect(metric(result.pairs[0], 'p95')).toEqual({ kind: 'missing', metric: 'p95', reason: 'no e2e samples in the baseline' });
