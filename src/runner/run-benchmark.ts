@@ -26,6 +26,8 @@ export interface RunnerTarget extends Target {
   readonly models: readonly ModelInfo[];
   /** HTTP targets with connections: "auto": size the pools for the plan's peak in-flight count. */
   setConnections?(connections: number): Promise<void>;
+  /** HTTP targets: the first (redacted) detail seen per error class, for the run's warnings. */
+  readonly errorDetails?: ReadonlyMap<string, string>;
 }
 
 export interface RunOptions {
@@ -106,6 +108,8 @@ export async function runBenchmark(options: RunOptions): Promise<RunResult> {
     failure = { error };
     warnings.push(`run stopped early: ${toError(error).message}`);
   }
+  // What a failure class meant, once per class: "http_5xx: 503 Service Unavailable" says more than a count.
+  for (const [errorClass, detail] of target.errorDetails ?? []) warnings.push(`first ${errorClass} error: ${detail}`);
   // Each clean-up runs even when another fails, so no worker or nvidia-smi outlives the run.
   await settle(() => target.close(), 'closing the target', warnings);
   const gpu = await settle(async () => telemetry?.finish(), 'stopping GPU telemetry', warnings);

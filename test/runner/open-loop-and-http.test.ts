@@ -128,6 +128,7 @@ stages: [{ stage: classify, batchSizes: [2] }]`);
     expect(step.openLoop?.sends).toBe(6); // 12 items, 2 texts per request
     expect(server.received).toHaveLength(6);
     expect(report.warnings.some((w) => w.includes('12 failed items (http_5xx 12)'))).toBe(true);
+    expect(report.warnings.filter((w) => w.startsWith('first http_5xx error: '))).toHaveLength(1);
     expect(events.some((e) => e.kind === 'run-end')).toBe(true);
   });
 
