@@ -89,7 +89,10 @@ function checkedUrl(url: string): string {
   return fromFlags(url, undefined).url;
 }
 
-/** Another protocol: its own options and health path with defaults (the file's block was for the old one). */
+/**
+ * Another protocol: its own options with defaults (the file's block was for the old one), and its
+ * default health path unless the file chose its own.
+ */
 function withProtocol(spec: HttpTargetSpec, protocol: ProtocolName): HttpTargetSpec {
   if (!(PROTOCOL_NAMES as readonly string[]).includes(protocol)) {
     throw new InputError(F.protocol, `expected one of ${PROTOCOL_NAMES.join(', ')}, got "${protocol}"`);
@@ -98,7 +101,8 @@ function withProtocol(spec: HttpTargetSpec, protocol: ProtocolName): HttpTargetS
     throw new InputError(F.protocol, 'expected betterprompts, kserve-v2 or openai: the template protocol needs a target.template block (body, output) in a workload file');
   }
   const fresh = resolveHttpTarget({ url: spec.url, protocol });
-  return { ...spec, protocol, options: fresh.options, health: fresh.health };
+  const chosenHealth = spec.health !== HTTP_DEFAULTS.healthPath[spec.protocol];
+  return { ...spec, protocol, options: fresh.options, health: chosenHealth ? spec.health : fresh.health };
 }
 
 function overrideLoad(load: LoadSpec, o: TargetOverrides): LoadSpec {

@@ -89,5 +89,9 @@ describe('pipebench run --target against pipebench serve', () => {
     const both = await runCli(['run', '--target', baseUrl, '--rate', '5', '--concurrency', '2', '--no-gpu']);
     expect(both.code).toBe(2);
     expect(both.stderr).toContain('--concurrency: expected either --concurrency (closed loop) or --rate (open loop), got both');
+    const stages = await runCli(['run', '--target', baseUrl, '--stage', 'classify', '--stages', 'generate', '--no-gpu']);
+    expect(stages.stderr).toBe('pipebench: --stage: expected --stage or --stages, got both\n');
+    const rate = await runCli(['run', '--target', baseUrl, '--rate', '10,fast', '--no-gpu']);
+    expect(rate.stderr).toContain('pipebench: --rate: expected a comma-separated list of requests per second such as "10,20,40", got "10,fast"');
   }, 30_000);
 });

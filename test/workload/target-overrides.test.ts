@@ -56,6 +56,8 @@ describe('target flags', () => {
     });
     const otherProtocol = applyOverrides(http, { protocol: 'betterprompts' });
     expect(otherProtocol.target).toMatchObject({ protocol: 'betterprompts', health: '/api/v1/health', options: { protocol: 'betterprompts', classifyApi: 'intents' } });
+    const ownHealth = parseWorkload('target: { url: "http://127.0.0.1:1", health: /ready }\nstages: [{ stage: classify }]', 'h.yaml', '/');
+    expect(applyOverrides(ownHealth, { protocol: 'openai' }).target).toMatchObject({ protocol: 'openai', health: '/ready' });
   });
 
   it('refuses what cannot work, naming the flag', () => {
