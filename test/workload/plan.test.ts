@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseWorkload } from '../../src/workload/load.js';
-import { concurrencyLevels, planSteps } from '../../src/workload/plan.js';
+import { concurrencyLevels, peakInFlight, planSteps } from '../../src/workload/plan.js';
 
 const YAML = `
 engine: { instances: 2 }
@@ -55,5 +55,24 @@ describe('concurrencyLevels', () => {
 
   it('HTTP auto is one request in flight whatever the batch size', () => {
     expect(concurrencyLevels({ mode: 'dynamic', concurrency: 'auto' }, 32, 4, true)).toEqual([1]);
+  });
+});
+
+describe('peakInFlight (connections for "auto")', () => {
+  const plan = (yaml: string) => planSteps(parseWorkload(`target: { url: "http://127.0.0.1:1" }\n${yaml}`, 'p.yaml', '/'));
+
+  it('closed loop: the largest level of any stage; one request when every stage is auto', () => {
+    expect(peakInFlight(plan('stages: [{ stage: classify, concurrency: [1, 12] }, { stage: generate, concurrency: 4 }]'))).toBe(12);
+    expect(peakInFlight(plan('stages: [{ stage: classify }]'))).toBe(1);
+  });
+
+  it('open loop: the cap, or one second of sends at the top rate, bounded to 1024', () => {
+    expect(peakInFlight(plan('load: { rates: [10, 300], maxInFlight: 16 }\nstages: [{ stage: classify }]'))).toBe(16);
+    expect(peakInFlight(plan('load: { rates: [2.5, 40.5] }\nstages: [{ stage: classify }]'))).toBe(41);
+    expect(peakInFlight(plan('load: { rates: [5000] }\nstages: [{ stage: classify }]'))).toBe(1024);
+  });
+
+  it('an empty plan still opens one connection', () => {
+    expect(peakInFlight([])).toBe(1);
   });
 });
