@@ -7,6 +7,8 @@ import type { ModelInfo } from '../models/types.js';
 import type { GpuStepReport, GpuTelemetryReport, HarnessHealthReport } from '../telemetry/types.js';
 import type { Stage } from '../targets/target.js';
 import type { ArrivalProcess, Budget, Workload } from '../workload/types.js';
+import type { StageTradeoff } from '../analysis/tradeoff.js';
+import type { AlertFinding } from '../analysis/alerts.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -65,6 +67,55 @@ export interface TargetReport {
   readonly protocol: string | null;
 }
 
+/** Whether a step's measurement settled (the last N windows' p95 and throughput agree). */
+export interface StabilityReport {
+  readonly kind: 'stable' | 'unstable' | 'not-judged';
+  readonly reason: string;
+  readonly p95Spread: number | null;
+  readonly throughputSpread: number | null;
+  /** How much the step ran past its planned measurement to settle (0 when it did not extend). */
+  readonly extendedMs: number;
+}
+
+/** A percentile with its distribution-free confidence interval and whether n can support it. */
+export interface PercentileEstimate {
+  readonly valueMs: number;
+  readonly lowMs: number | null;
+  readonly highMs: number | null;
+  /** Independent samples behind it (items / mean batch size) against MLPerf's minimum for it. */
+  readonly samples: number;
+  readonly minSamples: number;
+  readonly supported: boolean;
+}
+
+/** Per step, the e2e percentiles with their honesty attached; null when nothing was measured. */
+export interface E2eConfidenceReport {
+  readonly confidence: number; // e.g. 0.95
+  readonly p50: PercentileEstimate;
+  readonly p95: PercentileEstimate;
+  readonly p99: PercentileEstimate;
+}
+
+/** --repeat N: the same step measured N times (histograms merged into the step), and the spread. */
+export interface RepeatReport {
+  readonly itemsPerSec: readonly number[];
+  readonly p95Ms: readonly (number | null)[];
+}
+
+/** --search: what the adaptive search found and what it cost against the full sweep. */
+export interface SearchReport {
+  readonly stage: Stage;
+  readonly axis: 'batchSize' | 'ratePerSec';
+  /** The largest value that met the budget; null when none did. */
+  readonly answer: number | null;
+  readonly stepsRun: number;
+  readonly fullSweepSteps: number;
+  readonly itemsMeasured: number;
+  /** Items a full sweep at the same per-step length would have measured (estimated from the steps run). */
+  readonly fullSweepItemsEstimate: number;
+  readonly tried: readonly { readonly value: number; readonly withinBudget: boolean }[];
+}
+
 export interface StepReport extends StepMeasurement {
   readonly index: number;
   readonly stage: Stage;
@@ -86,6 +137,11 @@ export interface StepReport extends StepMeasurement {
   readonly complete: boolean;
   /** What the GPU(s) did during the step's measured window; null when telemetry was off. */
   readonly gpu: GpuStepReport | null;
+  /** null when stability was not checked for this step. */
+  readonly stability: StabilityReport | null;
+  readonly e2eConfidence: E2eConfidenceReport | null;
+  /** null unless the run repeated its sweep. */
+  readonly repeats: RepeatReport | null;
 }
 
 export interface Recommendation {
@@ -112,7 +168,15 @@ export interface RunReport {
   readonly models: readonly ModelInfo[];
   readonly workload: Workload;
   readonly budget: Budget;
+  /** The budget each stage was judged against (a budgets file can set them apart; else all = budget). */
+  readonly stageBudgets: Readonly<Record<Stage, Budget>>;
   readonly steps: readonly StepReport[];
+  /** Per stage (and load level): the trade-off between batch size, throughput and latency. */
+  readonly tradeoffs: readonly StageTradeoff[];
+  /** Alert rules from a budgets file, evaluated over each step's windows. */
+  readonly alerts: readonly AlertFinding[];
+  /** --search runs only. */
+  readonly search: readonly SearchReport[];
   readonly recommendation: readonly Recommendation[];
   /** Exit status the run maps to: budget met for every stage's recommendation or not. */
   readonly budgetMet: boolean;
