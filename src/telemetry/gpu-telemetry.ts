@@ -6,6 +6,7 @@
 import { queryComputeApps } from './compute-apps.js';
 import { summarizeGpuWindow } from './gpu-aggregate.js';
 import { readGpuInventory } from './gpu-inventory.js';
+import { buildGpuTimeline } from './gpu-timeline.js';
 import { gpuStepNotes } from './gpu-notes.js';
 import { startReplaySampler } from './gpu-replay.js';
 import { startNvidiaSmiSampler } from './gpu-sampler.js';
@@ -88,7 +89,7 @@ async function finish(sampler: Sampler | null, inventory: GpuInventoryResult): P
   if (sampler === null) {
     const report: GpuTelemetryReport = {
       status: 'absent', reason: 'GPU telemetry was turned off', source: null, ...inventoryFields, fields: null, intervalMs: 0, samples: 0,
-      lines: { total: 0, samples: 0, garbage: 0, deviceErrors: 0 }, stampCorrectionMs: 0,
+      lines: { total: 0, samples: 0, garbage: 0, deviceErrors: 0 }, stampCorrectionMs: 0, timeline: null,
     };
     return { report, samplerResult: null, warning: null };
   }
@@ -96,6 +97,7 @@ async function finish(sampler: Sampler | null, inventory: GpuInventoryResult): P
   const report: GpuTelemetryReport = {
     status: result.status, reason: result.reason, source: result.source, ...inventoryFields, fields: result.fields,
     intervalMs: result.intervalMs, samples: result.samples.length, lines: result.lines, stampCorrectionMs: result.stampCorrectionMs,
+    timeline: buildGpuTimeline(result.samples),
   };
   const dropped = result.fields !== null && result.fields.dropped.length > 0 ? ` (fields this driver does not know, not sampled: ${result.fields.dropped.join(', ')})` : '';
   const warning = result.status === 'ok' ? (dropped === '' ? null : `GPU telemetry${dropped}`) : `GPU telemetry ${result.status}: ${result.reason ?? 'no reason given'}${dropped}`;

@@ -182,6 +182,30 @@ export interface HarnessHealthReport {
   } | null;
 }
 
+/** One point of a GPU's downsampled timeline (a real sample, or a bucket's extremes in time order). */
+export interface GpuTimelinePoint {
+  readonly tMs: number;
+  readonly utilPct: number | null;
+  readonly memUsedBytes: number | null;
+  readonly powerW: number | null;
+  readonly smClockMHz: number | null;
+}
+
+export interface GpuTimelineSeries {
+  readonly gpuIndex: number;
+  readonly name: string | null;
+  /** Samples of this GPU before downsampling. */
+  readonly samples: number;
+  readonly points: readonly GpuTimelinePoint[];
+}
+
+/** What the GPUs did over the whole run, small enough for report.json and a chart. */
+export interface GpuTimeline {
+  /** Per GPU; longer series were cut into buckets that keep each field's min and max. */
+  readonly maxPointsPerGpu: number;
+  readonly gpus: readonly GpuTimelineSeries[];
+}
+
 /** report.json `gpuTelemetry`: the run-level record. */
 export interface GpuTelemetryReport {
   readonly status: TelemetryStatus;
@@ -195,6 +219,8 @@ export interface GpuTelemetryReport {
   readonly lines: LineCounts;
   /** See SamplerResult.stampCorrectionMs. */
   readonly stampCorrectionMs: number;
+  /** Downsampled util/memory/power/SM clock over time; null when nothing was sampled. */
+  readonly timeline: GpuTimeline | null;
 }
 
 /** report.json per step: `gpu`. */
