@@ -111,17 +111,24 @@ export function quantileRanks(n: number, q: number, confidence = 0.95, exactMaxN
   return n <= exactMaxN ? exactRanks(n, q, alpha) : normalRanks(n, q, alpha);
 }
 
-/** The confidence interval of the q-quantile (q as a fraction: 0.95 for p95) of an encoded e2e histogram, in ms. */
-export function percentileCi(encodedHistogram: string, q: number, confidence = 0.95): PercentileInterval {
+/**
+ * The confidence interval of the q-quantile (q as a fraction: 0.95 for p95) of an encoded e2e
+ * histogram, in ms. `independentSamples` (default: the histogram's count) is how many of its
+ * values are independent: items of one model call share a latency, so a batched step's ranks are
+ * taken over fewer samples and scaled back onto the histogram (a wider, honest interval).
+ */
+export function percentileCi(encodedHistogram: string, q: number, confidence = 0.95, independentSamples?: number): PercentileInterval {
   const buckets = recordedBuckets(decodeHistogram(encodedHistogram));
   const count = totalCount(buckets);
-  const ranks = quantileRanks(count, q, confidence);
+  const n = independentSamples === undefined ? count : Math.min(count, Math.max(0, Math.floor(independentSamples)));
+  const ranks = quantileRanks(n, q, confidence);
+  const scale = n > 0 ? count / n : 1;
   const read = (rank: number) => {
-    if (rank < 1 || rank > count) return null;
-    const us = valueAtRankUs(buckets, rank);
+    if (rank < 1 || rank > n) return null;
+    const us = valueAtRankUs(buckets, Math.min(count, Math.ceil(rank * scale)));
     return us === null ? null : us / US_PER_MS;
   };
-  return { quantile: q, confidence, count, lowMs: read(ranks.lower), highMs: read(ranks.upper), ranks };
+  return { quantile: q, confidence, count: n, lowMs: read(ranks.lower), highMs: read(ranks.upper), ranks };
 }
 
 /**

@@ -4,8 +4,9 @@
  * scaling, recommendations and budgetMet are computed exactly as a fresh run's), and evaluate the
  * file's alert rules over the steps' windows. Pure.
  *
- * RunReport holds one budget. With per-stage budgets each stage is rebuilt under its own, and the
+ * With per-stage budgets each stage is judged under its own (RunReport.stageBudgets), and the
  * run's `budget` field shows the pipeline stage's (the end-to-end target); a warning lists them all.
+ * Without a budgets file the saved run's own stage budgets and alert findings stand.
  */
 import { buildRunReport, type RunReportParts } from '../report/build.js';
 import type { RunReport, StepReport } from '../report/types.js';
@@ -29,12 +30,16 @@ export interface Reanalysis {
 const OWN_WARNING_PREFIXES = ['budgets from ', 'alert "', 'error rate above the alert threshold: '] as const;
 
 export function reanalyze(report: RunReport, budgets: BudgetsFile | null): Reanalysis {
-  const stageBudgets = budgets?.stages ?? uniformStageBudgets(report.budget);
-  const parts = partsOf(report);
-  const rebuilt = isUniform(stageBudgets) ? buildRunReport({ ...parts, budget: stageBudgets.pipeline }) : rebuildPerStage(parts, stageBudgets);
-  const alerts = budgets ? evaluateAlerts(budgets.alerts, report.steps) : [];
+  const stageBudgets = budgets?.stages ?? report.stageBudgets ?? uniformStageBudgets(report.budget);
+  const rebuilt = buildRunReport({
+    ...partsOf(report),
+    budget: budgets ? stageBudgets.pipeline : report.budget,
+    stageBudgets,
+    alertRules: budgets?.alerts ?? [],
+  });
+  const alerts = budgets ? rebuilt.alerts : report.alerts ?? [];
   const added = budgets ? [budgetsWarning(budgets), ...errorRateWarnings(rebuilt.steps, budgets), ...alertWarnings(alerts)] : [];
-  const final: RunReport = { ...rebuilt, warnings: unique([...rebuilt.warnings, ...added]) };
+  const final: RunReport = { ...rebuilt, alerts, warnings: unique([...rebuilt.warnings, ...added]) };
   return { report: final, stageBudgets, alerts, passed: final.budgetMet && !alerts.some((finding) => finding.kind === 'fired') };
 }
 
@@ -52,34 +57,9 @@ function partsOf(report: RunReport): RunReportParts {
     workload: report.workload,
     steps: report.steps,
     warnings: report.warnings.filter((warning) => !OWN_WARNING_PREFIXES.some((prefix) => warning.startsWith(prefix))),
+    search: report.search ?? [],
     gpuTelemetry: report.gpuTelemetry,
     harnessHealth: report.harnessHealth,
-  };
-}
-
-/** Each stage built under its own budget; steps keep their places, recommendations stage order. */
-function rebuildPerStage(parts: RunReportParts, stageBudgets: StageBudgets): RunReport {
-  const whole = buildRunReport({ ...parts, budget: stageBudgets.pipeline });
-  const steps: StepReport[] = [...whole.steps];
-  const recommendation: RunReport['recommendation'][number][] = [];
-  let warnings = [...whole.warnings];
-  for (const stage of STAGES) {
-    const positions = parts.steps.flatMap((step, i) => (step.stage === stage ? [i] : []));
-    if (positions.length === 0) continue;
-    const part = buildRunReport({ ...parts, steps: positions.map((i) => parts.steps[i] as StepReport), budget: stageBudgets[stage] });
-    positions.forEach((position, k) => {
-      const step = part.steps[k];
-      if (step) steps[position] = step;
-    });
-    recommendation.push(...part.recommendation);
-    warnings = unique([...warnings, ...part.warnings]);
-  }
-  return {
-    ...whole,
-    steps,
-    recommendation,
-    budgetMet: recommendation.length > 0 && recommendation.every((rec) => rec.batchSize !== null),
-    warnings,
   };
 }
 

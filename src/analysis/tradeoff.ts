@@ -12,7 +12,8 @@ import { withinBudget } from './budget.js';
 import { goodput, type GoodputSubject } from './goodput.js';
 import { kneedle } from './kneedle.js';
 import { paretoSet } from './pareto.js';
-import { minSamplesFor, percentileCi } from './percentile-confidence.js';
+import { independentSamples, minSamplesForQuantile } from './e2e-confidence.js';
+import { percentileCi } from './percentile-confidence.js';
 import { queueShare, type QueueShare } from './queue-share.js';
 import { recommend } from './recommend.js';
 import { analyzeScaling, DEFAULT_KNEE_GAIN } from './scaling.js';
@@ -24,6 +25,8 @@ export interface TradeoffStep extends GoodputSubject {
   readonly stage: Stage;
   readonly complete: boolean;
   readonly batchSize: number;
+  /** Items of one model call share a latency: samples = completed / meanBatchSize. */
+  readonly meanBatchSize: number;
   readonly throughput: { readonly itemsPerSec: number };
   readonly errors: { readonly rate: number };
   readonly latencyMs: {
@@ -42,8 +45,10 @@ export interface TradeoffPoint {
   readonly p95Ms: number | null;
   /** 95 % order-statistic interval of the p95, from the e2e histogram; null without one. */
   readonly p95CiMs: { readonly lowMs: number | null; readonly highMs: number | null } | null;
-  /** Whether the e2e sample count supports a p95 by MLPerf's early-stopping rule; null when unknown. */
+  /** Whether the independent e2e samples support a p95 by MLPerf's early-stopping rule; null when unknown. */
   readonly p95Supported: boolean | null;
+  /** Independent e2e samples (completed / mean batch size). */
+  readonly samples: number;
   /** Items/s within the budget's p95 target; null without an e2e histogram. */
   readonly goodputPerSec: number | null;
   readonly queueShare: QueueShare | null;
@@ -53,6 +58,8 @@ export interface TradeoffPoint {
 
 export interface StageTradeoff {
   readonly stage: Stage;
+  /** Which curve of the stage (batching mode, load level) when it has several; null when one. */
+  readonly label: string | null;
   /** Complete steps of this stage, ascending batch size. */
   readonly points: readonly TradeoffPoint[];
   /** Smallest b from which every doubling gains less than `kneeGain`. */
@@ -68,18 +75,21 @@ export interface StageTradeoff {
 
 export interface TradeoffOptions {
   readonly kneeGain?: number;
+  readonly label?: string | null;
 }
 
 function pointOf(step: TradeoffStep, budget: Budget, onPareto: ReadonlySet<TradeoffStep>): Omit<TradeoffPoint, 'speedup' | 'efficiency' | 'gainPerDoubling'> {
   const e2e = step.latencyMs.e2e;
   const encoded = step.histograms.e2e;
-  const ci = encoded === undefined ? null : percentileCi(encoded, P95);
+  const samples = independentSamples(step.completed, step.meanBatchSize);
+  const ci = encoded === undefined ? null : percentileCi(encoded, P95, 0.95, samples);
   return {
     batchSize: step.batchSize,
     itemsPerSec: step.throughput.itemsPerSec,
     p95Ms: e2e?.p95 ?? null,
     p95CiMs: ci === null || ci.count === 0 ? null : { lowMs: ci.lowMs, highMs: ci.highMs },
-    p95Supported: e2e === undefined ? null : e2e.count >= minSamplesFor(P95),
+    p95Supported: e2e === undefined ? null : samples >= minSamplesForQuantile(P95),
+    samples,
     goodputPerSec: goodput(step, budget.p95Ms)?.itemsPerSec ?? null,
     queueShare: queueShare(step),
     withinBudget: withinBudget(step, budget),
@@ -104,7 +114,7 @@ function sentenceFor(recommendation: Recommendation, points: readonly TradeoffPo
   }
   const bestPoint = points.find((p) => p.batchSize === best);
   if (bestPoint?.p95Supported === false) {
-    sentence += `; its p95 rests on too few samples (MLPerf's early-stopping rule needs ${minSamplesFor(P95)})`;
+    sentence += `; its p95 rests on too few samples (MLPerf's early-stopping rule needs ${minSamplesForQuantile(P95)}, it has ${bestPoint.samples})`;
   }
   return sentence;
 }
@@ -129,6 +139,7 @@ export function stageTradeoff(stage: Stage, steps: readonly TradeoffStep[], budg
   const recommendation = recommend(stage, measured, budget, { kneeGain });
   return {
     stage,
+    label: options.label ?? null,
     points,
     knee: scaling.knee,
     kneeGain,

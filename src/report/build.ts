@@ -1,20 +1,42 @@
 /**
- * Steps and runs become reports: budget checks per step, speedup/efficiency across the steps of a
- * stage, a recommendation per stage. Pure: the caller supplies every fact and stamp.
+ * Steps and runs become reports: budget checks per step (each against its stage's budget),
+ * speedup/efficiency across the steps of a stage, trade-offs, alert findings and a recommendation
+ * per stage. Pure: the caller supplies every fact and stamp.
  */
+import { evaluateAlerts } from '../analysis/alerts.js';
 import { checkBudget, passesAll } from '../analysis/budget.js';
+import { e2eConfidence } from '../analysis/e2e-confidence.js';
 import { recommend } from '../analysis/recommend.js';
 import { analyzeScaling } from '../analysis/scaling.js';
+import { uniformStageBudgets, type StageBudgets } from '../analysis/stage-budgets.js';
+import { stageTradeoff, type StageTradeoff } from '../analysis/tradeoff.js';
 import type { StepMeasurement } from '../metrics/types.js';
 import type { GpuStepReport, GpuTelemetryReport, HarnessHealthReport } from '../telemetry/types.js';
 import { STAGES } from '../targets/target.js';
+import type { AlertRule } from '../workload/budgets-schema.js';
 import type { Budget, Step, Workload } from '../workload/types.js';
 import { redactWorkload } from './redact-workload.js';
-import { REPORT_SCHEMA_VERSION, type OpenLoopReport, type Recommendation, type RunReport, type StepReport } from './types.js';
+import {
+  REPORT_SCHEMA_VERSION,
+  type OpenLoopReport,
+  type Recommendation,
+  type RepeatReport,
+  type RunReport,
+  type SearchReport,
+  type StabilityReport,
+  type StepReport,
+} from './types.js';
+
+/** What the runner knows of a step beyond its measurement; absent = not checked / not repeated. */
+export interface StepReportOptions {
+  readonly stability?: StabilityReport | null;
+  readonly repeats?: RepeatReport | null;
+}
 
 /**
  * One step's report. Speedup and efficiency need the stage's other steps, so they are null here
- * and filled by `buildRunReport`. A step that measured nothing is never complete.
+ * and filled by `buildRunReport`. A step that measured nothing is never complete. The e2e
+ * percentiles' confidence comes from the measurement's e2e histogram.
  */
 export function buildStepReport(
   step: Step,
@@ -23,6 +45,7 @@ export function buildStepReport(
   complete = true,
   gpu: GpuStepReport | null = null,
   openLoop: OpenLoopReport | null = null,
+  options: StepReportOptions = {},
 ): StepReport {
   const budgetChecks = checkBudget(measurement, budget);
   return {
@@ -41,10 +64,13 @@ export function buildStepReport(
     budgetChecks,
     complete: complete && measurement.completed > 0,
     gpu,
+    stability: options.stability ?? null,
+    e2eConfidence: e2eConfidence(measurement),
+    repeats: options.repeats ?? null,
   };
 }
 
-/** What the caller knows; the rest of RunReport (scaling, recommendation, budgetMet) is computed. */
+/** What the caller knows; the rest of RunReport (scaling, trade-offs, alerts, recommendation, budgetMet) is computed. */
 export type RunReportParts = Pick<
   RunReport,
   | 'runId'
@@ -62,18 +88,30 @@ export type RunReportParts = Pick<
 > & {
   /** Judge against this instead of the workload's budget (re-analysis with a budgets file). */
   readonly budget?: Budget;
+  /** Each stage's budget (a budgets file); default: every stage = `budget`. */
+  readonly stageBudgets?: StageBudgets;
+  /** Alert rules (a budgets file), evaluated over every step's windows. */
+  readonly alertRules?: readonly AlertRule[];
+  /** --search results; default none. */
+  readonly search?: readonly SearchReport[];
   readonly gpuTelemetry?: GpuTelemetryReport | null;
   readonly harnessHealth?: HarnessHealthReport | null;
 };
 
 export function buildRunReport(parts: RunReportParts): RunReport {
   const budget = parts.budget ?? parts.workload.budget;
-  const steps = withScaling(parts.steps.map((step) => rejudge(step, budget)), parts.workload);
-  const recommendation: Recommendation[] = STAGES.filter((stage) => steps.some((step) => step.stage === stage)).map((stage) =>
-    recommend(
-      stage,
-      steps.filter((step) => step.stage === stage && step.complete),
-      budget,
+  const stageBudgets = parts.stageBudgets ?? uniformStageBudgets(budget);
+  const steps = withScaling(parts.steps.map((step) => rejudge(step, stageBudgets[step.stage])), parts.workload);
+  const stages = STAGES.filter((stage) => steps.some((step) => step.stage === stage));
+  const tradeoffs = stages.flatMap((stage) => tradeoffsOf(stage, steps, stageBudgets[stage], parts.workload));
+  const recommendation: Recommendation[] = stages.map((stage) =>
+    withStabilityCaveat(
+      recommend(
+        stage,
+        steps.filter((step) => step.stage === stage && step.complete),
+        stageBudgets[stage],
+      ),
+      steps,
     ),
   );
   return {
@@ -89,7 +127,11 @@ export function buildRunReport(parts: RunReportParts): RunReport {
     models: parts.models,
     workload: redactWorkload(parts.workload),
     budget,
+    stageBudgets,
     steps,
+    tradeoffs,
+    alerts: evaluateAlerts(parts.alertRules ?? [], steps),
+    search: parts.search ?? [],
     recommendation,
     budgetMet: recommendation.length > 0 && recommendation.every((rec) => rec.batchSize !== null),
     warnings: [...parts.warnings, ...stepWarnings(steps).filter((warning) => !parts.warnings.includes(warning))],
@@ -103,6 +145,53 @@ function rejudge(step: StepReport, budget: Budget): StepReport {
   return { ...step, budgetChecks, withinBudget: passesAll(budgetChecks) };
 }
 
+/** "; it rests on an unstable step 3 (p95 spread 14 %)" when stability marked the recommended step unstable, else "". */
+function unstableCaveat(recommendation: Recommendation, steps: readonly StepReport[]): string {
+  if (recommendation.batchSize === null) return '';
+  const unstable = steps.find(
+    (step) => step.stage === recommendation.stage && step.complete && step.batchSize === recommendation.batchSize && step.stability?.kind === 'unstable',
+  );
+  if (unstable === undefined) return '';
+  const why = unstable.stability?.reason ? ` (${unstable.stability.reason})` : '';
+  return `; it rests on an unstable step ${unstable.index}${why}`;
+}
+
+function withStabilityCaveat(recommendation: Recommendation, steps: readonly StepReport[]): Recommendation {
+  return { ...recommendation, reason: recommendation.reason + unstableCaveat(recommendation, steps) };
+}
+
+/** One trade-off per curve of the stage (batching mode and load level), labelled when there are several. */
+function tradeoffsOf(stage: StepReport['stage'], steps: readonly StepReport[], budget: Budget, workload: Workload): StageTradeoff[] {
+  const groups = new Map<string, StepReport[]>();
+  for (const step of steps) {
+    if (step.stage !== stage || !step.complete) continue;
+    const key = curveKey(step, workload);
+    groups.set(key, [...(groups.get(key) ?? []), step]);
+  }
+  const several = groups.size > 1;
+  return [...groups.entries()].map(([key, group]) => {
+    const tradeoff = stageTradeoff(stage, group, budget, { label: several ? curveLabel(key) : null });
+    const caveat = unstableCaveat(tradeoff.recommendation, group);
+    return { ...tradeoff, recommendation: withStabilityCaveat(tradeoff.recommendation, group), sentence: tradeoff.sentence + caveat };
+  });
+}
+
+/**
+ * Which curve a step belongs to: its stage, batching mode and load level (a listed concurrency or
+ * an open-loop rate). "auto" concurrency follows the batch size, so it is one curve, not a level per step.
+ */
+function curveKey(step: StepReport, workload: Workload): string {
+  const listedLevels = new Set(workload.stages.filter((spec) => spec.concurrency !== 'auto').map((spec) => spec.stage));
+  const level = step.openLoop ? `rate ${step.openLoop.targetRatePerSec}/s` : listedLevels.has(step.stage) ? `x${step.concurrency}` : '';
+  return `${step.stage}/${step.mode}/${level}`;
+}
+
+/** "dynamic, x8", "static", "dynamic, rate 100/s". */
+function curveLabel(key: string): string {
+  const [, mode, level] = key.split('/');
+  return [mode, level].filter((part) => part !== undefined && part !== '').join(', ');
+}
+
 /**
  * Speedup/efficiency within each stage, batching mode (dynamic and static curves differ) and load
  * level (a listed concurrency or an open-loop rate: one batch-size curve per level), over
@@ -111,12 +200,9 @@ function rejudge(step: StepReport, budget: Budget): StepReport {
 function withScaling(steps: readonly StepReport[], workload: Workload): StepReport[] {
   const out = [...steps];
   const groups = new Map<string, number[]>();
-  const listedLevels = new Set(workload.stages.filter((spec) => spec.concurrency !== 'auto').map((spec) => spec.stage));
   steps.forEach((step, i) => {
     if (!step.complete) return;
-    // "auto" concurrency follows the batch size, so it is one curve, not a level per step.
-    const level = step.openLoop ? `rate ${step.openLoop.targetRatePerSec}` : listedLevels.has(step.stage) ? `x${step.concurrency}` : '';
-    const key = `${step.stage}/${step.mode}/${level}`;
+    const key = curveKey(step, workload);
     groups.set(key, [...(groups.get(key) ?? []), i]);
   });
   for (const indices of groups.values()) {
