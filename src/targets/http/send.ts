@@ -3,8 +3,8 @@
  * chains per chunk): stamps t_write when the request leaves undici's queue for a socket, feeds a
  * 2xx body to the protocol's decoder, enforces the body size limit and maps failures to classes.
  *
- * undici 7 calls `onRequestStart` from the client's write path (client-h1 `writeH1` -> onConnect ->
- * onRequestStart), i.e. when a connection takes the request, not when it is queued in the pool.
+ * undici 7 calls `onConnect` from the client's write path (client-h1 `writeH1`), i.e. when a
+ * connection takes the request, not when it is queued in the pool.
  */
 import type { Dispatcher } from 'undici';
 import { epochNowMs } from '../../metrics/clock.js';
@@ -62,11 +62,18 @@ export function send(
         handler,
       );
     } catch (error) {
-      handler.onResponseError(null, error as Error);
+      handler.onError(error as Error);
     }
   });
 }
 
+/**
+ * undici 7's core speaks this (deprecated-in-types) callback interface natively; a handler written
+ * to the newer onRequestStart/onResponse* interface is adapted per request, which parses every
+ * response's headers into an object and allocates a controller. On the hot path that adapter cost
+ * more than the rest of our per-request work, so the handler speaks the native interface and reads
+ * the one header it needs (Retry-After) from the raw list, and only on a non-2xx answer.
+ */
 class SendHandler implements Dispatcher.DispatchHandler {
   private tWriteMs: number | null = null;
   private statusCode = 0;
@@ -75,6 +82,7 @@ class SendHandler implements Dispatcher.DispatchHandler {
   private receivedBytes = 0;
   private errorBody = '';
   private done = false;
+  private abort: ((error?: Error) => void) | null = null;
 
   constructor(
     private readonly decoder: ResponseDecoder | null,
@@ -82,33 +90,36 @@ class SendHandler implements Dispatcher.DispatchHandler {
     private readonly resolve: (outcome: SendOutcome) => void,
   ) {}
 
-  onRequestStart(): void {
-    // May fire again when undici re-sends a request from a failed pipeline; the last write counts.
+  onConnect(abort: (error?: Error) => void): void {
+    // Fires when a connection takes the request; again if undici re-sends it from a failed pipeline: the last write counts.
     this.tWriteMs = epochNowMs();
+    this.abort = abort;
   }
 
-  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
+  onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
     this.statusCode = statusCode;
     this.errorClass = classifyStatus(statusCode);
-    if (this.errorClass !== null) this.retryAfterMs = parseRetryAfterMs(headers['retry-after']);
+    if (this.errorClass !== null) this.retryAfterMs = parseRetryAfterMs(rawHeader(rawHeaders, 'retry-after'));
+    return true;
   }
 
-  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+  onData(chunk: Buffer): boolean {
     if (this.errorClass !== null) {
       // A non-2xx body is discarded; only its start is kept for the detail line.
       if (this.errorBody.length < ERROR_SNIPPET_BYTES) this.errorBody += chunk.toString('utf8', 0, ERROR_SNIPPET_BYTES);
-      return;
+      return true;
     }
     this.receivedBytes += chunk.length;
     if (this.receivedBytes > this.maxResponseBytes) {
       this.errorClass = 'body_too_large';
-      controller.abort(new BodyTooLargeError(`response body exceeds ${this.maxResponseBytes} bytes`));
-      return;
+      this.abort?.(new BodyTooLargeError(`response body exceeds ${this.maxResponseBytes} bytes`));
+      return false;
     }
     this.decoder?.onData(chunk, epochNowMs());
+    return true;
   }
 
-  onResponseEnd(): void {
+  onComplete(): void {
     const tResponseMs = epochNowMs();
     const tWriteMs = this.tWriteMs ?? tResponseMs;
     if (this.errorClass !== null) {
@@ -123,7 +134,7 @@ class SendHandler implements Dispatcher.DispatchHandler {
     }
   }
 
-  onResponseError(_controller: Dispatcher.DispatchController | null, error: Error): void {
+  onError(error: Error): void {
     const tResponseMs = epochNowMs();
     if (this.errorClass === 'body_too_large' || error instanceof BodyTooLargeError) {
       this.fail('body_too_large', tResponseMs, error.message);
@@ -151,6 +162,15 @@ class SendHandler implements Dispatcher.DispatchHandler {
     this.done = true;
     this.resolve(outcome);
   }
+}
+
+/** A header's value from undici's raw [name, value, name, value, ...] list (names in any case). */
+function rawHeader(rawHeaders: readonly Buffer[], lowerName: string): string | undefined {
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!;
+    if (name.length === lowerName.length && name.toString('latin1').toLowerCase() === lowerName) return rawHeaders[i + 1]!.toString('latin1');
+  }
+  return undefined;
 }
 
 /** Retry-After as delta-seconds or an HTTP date; null when absent or unreadable. */
