@@ -28,6 +28,8 @@ export interface ClosedLoopOptions {
    * then the loop ends without them (a stalled target cannot hang the run). Default 10 s.
    */
   readonly drainGraceMs?: number;
+  /** See StepPhasesOptions.shouldStop: lets measurement run past its planned length. */
+  readonly shouldStop?: (overrunMs: number) => boolean;
 }
 
 export interface ClosedLoopOutcome {
@@ -37,6 +39,8 @@ export interface ClosedLoopOutcome {
   readonly endedBy: EndReason;
   /** Requests (or static batches) still in flight when the drain grace ran out. */
   readonly abandoned: number;
+  /** How long measurement ran past its planned length because shouldStop asked for more. */
+  readonly extendedMs: number;
 }
 
 /** Completions in a row after which the next send waits for the event loop (timers, signals). */
@@ -68,8 +72,8 @@ class ClosedLoop {
     for (let i = 0; i < this.options.concurrency && this.phases.phase !== 'draining'; i++) this.issue();
     this.phases.finishIfDrained();
     await done;
-    const { warmupItems, measuredItems, endedBy, abandoned } = this.phases;
-    return { warmupItems, measuredItems, endedBy, abandoned };
+    const { warmupItems, measuredItems, endedBy, abandoned, extendedMs } = this.phases;
+    return { warmupItems, measuredItems, endedBy, abandoned, extendedMs };
   }
 
   private issue(): void {

@@ -31,6 +31,8 @@ export interface OpenLoopOptions {
   readonly staticBatch?: { readonly target: StaticBatchTarget; readonly batchSize: number };
   /** Same meaning and default (10 s) as ClosedLoopOptions.drainGraceMs. */
   readonly drainGraceMs?: number;
+  /** See StepPhasesOptions.shouldStop: lets measurement run past its planned length. */
+  readonly shouldStop?: (overrunMs: number) => boolean;
   /** A send issued more than this after its scheduled time is late. Default 2 ms (timers are ~1 ms). */
   readonly lateThresholdMs?: number;
 }
@@ -54,6 +56,8 @@ export interface OpenLoopOutcome {
   readonly endedBy: EndReason;
   /** Sends still in flight when the drain grace ran out. */
   readonly abandoned: number;
+  /** How long measurement ran past its planned length because shouldStop asked for more. */
+  readonly extendedMs: number;
   readonly sends: SendStats;
 }
 
@@ -120,8 +124,8 @@ class OpenLoop {
     this.sendDue();
     await done;
     this.stopTimer();
-    const { warmupItems, measuredItems, endedBy, abandoned } = this.phases;
-    return { warmupItems, measuredItems, endedBy, abandoned, sends: this.sendStats() };
+    const { warmupItems, measuredItems, endedBy, abandoned, extendedMs } = this.phases;
+    return { warmupItems, measuredItems, endedBy, abandoned, extendedMs, sends: this.sendStats() };
   }
 
   /** Issues every send that is due (as far as the cap allows), then sleeps until the next one. */

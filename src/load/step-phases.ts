@@ -28,6 +28,14 @@ export interface StepPhasesOptions {
   readonly drainGraceMs?: number;
   /** Called once when sending stops, so the driver can cancel its own timers. */
   readonly onStop?: () => void;
+  /**
+   * Consulted at each send once the planned length (count or duration) is reached, with how far
+   * past it measurement has run; false keeps measuring (e.g. until the windows settle). Absent:
+   * stop at the planned length. The hard limit (maxDurationMs) still ends the step.
+   */
+  readonly shouldStop?: (overrunMs: number) => boolean;
+  /** Stamps a stop that no send triggered (hard limit, abort), so extendedMs stays right. */
+  readonly clock?: Clock;
 }
 
 const DEFAULT_DRAIN_GRACE_MS = 10_000;
@@ -42,6 +50,9 @@ export class StepPhases {
   private warmupSends = 0;
   private measureSends = 0;
   private phaseStartMs = 0;
+  /** When the planned length was reached (null before); measurement past it is an extension. */
+  private plannedEndMs: number | null = null;
+  private stoppedAtMs: number | null = null;
   private resolveDone: (() => void) | undefined;
   private graceTimer: NodeJS.Timeout | undefined;
   private readonly onAbort = (): void => {
@@ -100,6 +111,12 @@ export class StepPhases {
     return this.measureSends * this.options.itemsPerSend;
   }
 
+  /** How long measurement ran past its planned length (0 when shouldStop never asked for more). */
+  get extendedMs(): number {
+    if (this.plannedEndMs === null || this.stoppedAtMs === null) return 0;
+    return Math.max(0, this.stoppedAtMs - this.plannedEndMs);
+  }
+
   /** Moves to the phase that a send at `atMs` belongs to (measurement, or draining when over). */
   advance(atMs: number): LoadPhase {
     if (this.phase === 'warmup') {
@@ -110,9 +127,17 @@ export class StepPhases {
     }
     if (this.phase === 'measure') {
       const { requests, durationMs, maxDurationMs } = this.options.measure;
-      if (requests !== undefined && this.measuredItems >= requests) this.stop('requests');
-      else if (durationMs !== undefined && atMs - this.phaseStartMs >= durationMs) this.stop('duration');
-      else if (atMs - this.phaseStartMs >= maxDurationMs) this.stop('maxDuration');
+      const planned: EndReason | null =
+        requests !== undefined && this.measuredItems >= requests
+          ? 'requests'
+          : durationMs !== undefined && atMs - this.phaseStartMs >= durationMs
+            ? 'duration'
+            : null;
+      if (planned !== null) {
+        this.plannedEndMs ??= atMs;
+        if (this.options.shouldStop === undefined || this.options.shouldStop(atMs - this.plannedEndMs)) this.stop(planned, atMs);
+      }
+      if (this.phase === 'measure' && atMs - this.phaseStartMs >= maxDurationMs) this.stop('maxDuration', atMs);
     }
     return this.phase;
   }
@@ -125,10 +150,11 @@ export class StepPhases {
   }
 
   /** Stops sending (first reason wins); the step ends once nothing is in flight. */
-  stop(reason: EndReason): void {
+  stop(reason: EndReason, atMs?: number): void {
     if (this.phase === 'draining') return;
     this.currentPhase = 'draining';
     this.stoppedBy = reason;
+    if (this.plannedEndMs !== null) this.stoppedAtMs = atMs ?? this.options.clock?.() ?? this.plannedEndMs;
     this.options.onStop?.();
     if (reason === 'maxDuration') this.armDrainGrace();
     this.finishIfDrained();

@@ -18,7 +18,7 @@
 import type { ItemResult } from '../targets/target.js';
 import { epochNowMs, msToUs, type Clock } from './clock.js';
 import { createHistogram, encodeHistogram, percentileMs, recordUs, summarize, type Histogram } from './histogram.js';
-import { LATENCY_PHASES, type LatencyPhase, type LatencySummary, type StepMeasurement } from './types.js';
+import { LATENCY_PHASES, type LatencyPhase, type LatencySummary, type StepMeasurement, type WindowStat } from './types.js';
 import { WindowFolder } from './windows.js';
 
 export interface StepRecorderOptions {
@@ -94,6 +94,21 @@ export class StepRecorder {
   /** Cheap enough for a 1 Hz progress tick: one percentile walk over the e2e histogram. */
   live(): LiveStats {
     return { completed: this.completed, errors: this.errorTotal, p95Ms: percentileMs(this.e2e, 95) };
+  }
+
+  /** The earliest measured arrival so far, null before the first item. */
+  get firstMeasuredArrivalMs(): number | null {
+    return Number.isFinite(this.firstArrivalMs) ? this.firstArrivalMs : null;
+  }
+
+  /** Windows closed so far (cheap to poll: a counter). */
+  get closedWindowCount(): number {
+    return this.windows.closedCount;
+  }
+
+  /** The closed windows while the step runs: what stability is judged on (the open one is partial). */
+  closedWindows(): WindowStat[] {
+    return this.windows.closed();
   }
 
   finish(): StepMeasurement {

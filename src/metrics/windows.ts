@@ -37,6 +37,21 @@ export class WindowFolder {
     if (ok) recordUs(this.currentE2e, e2eUs);
   }
 
+  /** Windows no longer open: full-length, their p95 final. Moves only when a window closes. */
+  get closedCount(): number {
+    return Math.max(0, this.currentIndex);
+  }
+
+  /** The closed windows (all but the open one), for judging stability while the step runs. */
+  closed(): WindowStat[] {
+    const out: WindowStat[] = [];
+    for (let i = 0; i < this.currentIndex; i++) {
+      const startMs = this.originMs + i * this.windowMs;
+      out.push({ startMs, endMs: startMs + this.windowMs, completed: this.completed[i] ?? 0, errors: this.errors[i] ?? 0, e2eP95Ms: this.e2eP95Ms[i] ?? null });
+    }
+    return out;
+  }
+
   /** The windows so far; the last one ends at `endedAtMs` (it may be shorter than the others). */
   stats(endedAtMs: number): WindowStat[] {
     if (this.currentIndex < 0) return [];
