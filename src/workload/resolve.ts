@@ -4,14 +4,15 @@ import type { Stage } from '../targets/target.js';
 import { BUILTIN_CORPUS_PATH, DEFAULT_BATCH_SIZES, DEFAULTS, defaultMaxDurationMs, HTTP_DEFAULTS } from './defaults.js';
 import { resolveHttpTarget, resolveLoad } from './resolve-target.js';
 import { isModelPath, type StageYaml, type WorkloadYaml } from './schema.js';
+import { DEFAULT_SIGNOFF, DEFAULT_STABILITY, withSignoff, type SignoffSettings, type SignoffWorkload } from './signoff.js';
 import type { ModelRef, PhaseLength, StageSpec, TargetSpec, Workload } from './types.js';
 
 const ALL_STAGES: readonly StageYaml[] = (Object.keys(DEFAULT_BATCH_SIZES) as Stage[]).map((stage) => ({ stage }));
 
-export function resolveWorkload(yaml: WorkloadYaml, source: string, baseDir: string): Workload {
+export function resolveWorkload(yaml: WorkloadYaml, source: string, baseDir: string): SignoffWorkload {
   const target: TargetSpec = yaml.target === undefined ? { kind: 'inprocess' } : resolveHttpTarget(yaml.target);
   const http = target.kind === 'http';
-  return {
+  const workload: Workload = {
     name: yaml.name ?? (basename(source, extname(source)) || 'workload'),
     description: yaml.description ?? '',
     source,
@@ -45,6 +46,19 @@ export function resolveWorkload(yaml: WorkloadYaml, source: string, baseDir: str
       maxErrorRate: yaml.budget?.maxErrorRate ?? DEFAULTS.budget.maxErrorRate,
     },
   };
+  return withSignoff(workload, signoff(yaml));
+}
+
+function signoff(yaml: WorkloadYaml): SignoffSettings {
+  const stability =
+    yaml.stability === false
+      ? null
+      : {
+          windows: yaml.stability?.windows ?? DEFAULT_STABILITY.windows,
+          tolerance: yaml.stability?.tolerance ?? DEFAULT_STABILITY.tolerance,
+          maxExtendMs: yaml.stability?.maxExtend ?? DEFAULT_STABILITY.maxExtendMs,
+        };
+  return { stability, repeat: yaml.repeat ?? DEFAULT_SIGNOFF.repeat, search: yaml.search ?? DEFAULT_SIGNOFF.search };
 }
 
 function stageSpec(stage: StageYaml, http: boolean): StageSpec {

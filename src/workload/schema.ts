@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { STAGES } from '../targets/target.js';
 import type { BackendChoice, BatchMode, ModelSize } from './types.js';
 import { LoadYamlSchema, TargetYamlSchema } from './target-schema.js';
+import { MAX_REPEAT, MAX_STABILITY_WINDOWS } from './signoff.js';
 import { choice, durationMs, expected, intBetween, ratio, strictObject, text } from './schema-kit.js';
 
 export const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const satisfies readonly BackendChoice[];
@@ -140,6 +141,19 @@ const measure = strictObject({
   }
 });
 
+/** `stability: false`, or its settings (each optional; defaults in signoff.ts). */
+const stability = z.union(
+  [
+    z.literal(false),
+    strictObject({
+      windows: intBetween(2, MAX_STABILITY_WINDOWS).optional(),
+      tolerance: ratio().refine((value) => value > 0, { error: expected('a tolerance above 0 such as "10%"') }).optional(),
+      maxExtend: durationMs({ allowZero: true }).optional(),
+    }),
+  ],
+  { error: expected('false or a mapping such as { windows: 3, tolerance: 10%, maxExtend: 30s }') },
+);
+
 export const WorkloadYamlSchema = strictObject({
   name: text('a non-empty name').optional(),
   description: z.string({ error: expected('a string') }).optional(),
@@ -170,7 +184,13 @@ export const WorkloadYamlSchema = strictObject({
   target: TargetYamlSchema.optional(),
   load: LoadYamlSchema.optional(),
   stages: stages.optional(),
+  stability: stability.optional(),
+  repeat: intBetween(1, MAX_REPEAT).optional(),
+  search: z.boolean({ error: expected('true or false') }).optional(),
 }).superRefine((workload, ctx) => {
+  if (workload.search === true && (workload.repeat ?? 1) > 1) {
+    ctx.addIssue({ code: 'custom', path: ['repeat'], input: workload.repeat, message: `expected 1 (or no repeat) with search: true, got ${workload.repeat}` });
+  }
   const openLoop = workload.load !== undefined && (workload.load.arrivals ?? (workload.load.rates ? 'constant' : 'closed')) !== 'closed';
   (workload.stages ?? []).forEach((stage, index) => {
     if (workload.target !== undefined && stage.mode === 'static') {

@@ -1,0 +1,102 @@
+/**
+ * How a run earns its numbers (issue 5): stability windows per step, repeats of the whole sweep,
+ * and an adaptive search instead of the full sweep. The contract type Workload has no room for
+ * them, so a resolved workload carries them beside its fields as `signoff` (echoed in report.json);
+ * `signoffOf` reads them back, with the defaults for a Workload built without them.
+ */
+import { InputError } from '../errors.js';
+import type { Workload } from './types.js';
+
+export interface StabilitySettings {
+  /** The last N closed windows that must agree. */
+  readonly windows: number;
+  /** Largest allowed max / min - 1 of their p95 and of their throughput (0..1). */
+  readonly tolerance: number;
+  /**
+   * How long a step may measure past its planned length to settle; null = as long as the planned
+   * measurement (its duration, or for a count the time the count took). measure.maxDuration bounds it.
+   */
+  readonly maxExtendMs: number | null;
+}
+
+export interface SignoffSettings {
+  /** null = steps are not judged for stability (`stability: false`, --no-stability). */
+  readonly stability: StabilitySettings | null;
+  /** Times the whole sweep runs; each step's repeats merge into one report step. */
+  readonly repeat: number;
+  /** Per stage, search for the largest batch size (open loop: rate) within budget instead of sweeping. */
+  readonly search: boolean;
+}
+
+export type SignoffWorkload = Workload & { readonly signoff: SignoffSettings };
+
+export const DEFAULT_STABILITY: StabilitySettings = { windows: 3, tolerance: 0.1, maxExtendMs: null };
+export const DEFAULT_SIGNOFF: SignoffSettings = { stability: DEFAULT_STABILITY, repeat: 1, search: false };
+export const MAX_REPEAT = 100;
+export const MAX_STABILITY_WINDOWS = 100;
+
+export function signoffOf(workload: Workload): SignoffSettings {
+  const carried = (workload as Partial<SignoffWorkload>).signoff;
+  return carried ?? DEFAULT_SIGNOFF;
+}
+
+export function withSignoff(workload: Workload, signoff: SignoffSettings): SignoffWorkload {
+  return { ...workload, signoff };
+}
+
+/** Overrides from flags; each is checked here so any caller gets the same rules. */
+export interface SignoffOverrides {
+  readonly stabilityWindows?: number;
+  readonly stabilityTolerance?: number;
+  readonly maxExtendMs?: number;
+  /** false with --no-stability. */
+  readonly stability?: false;
+  readonly repeat?: number;
+  readonly search?: true;
+}
+
+export const SIGNOFF_FLAGS = {
+  stabilityWindows: '--stability-windows',
+  stabilityTolerance: '--stability-tolerance',
+  maxExtendMs: '--max-extend',
+  stability: '--no-stability',
+  repeat: '--repeat',
+  search: '--search',
+} as const satisfies Record<keyof SignoffOverrides, string>;
+
+export function applySignoffOverrides(workload: Workload, o: SignoffOverrides): SignoffWorkload {
+  const current = signoffOf(workload);
+  if (o.repeat !== undefined && !(Number.isInteger(o.repeat) && o.repeat >= 1 && o.repeat <= MAX_REPEAT)) {
+    throw new InputError(SIGNOFF_FLAGS.repeat, `expected an integer from 1 to ${MAX_REPEAT}, got ${o.repeat}`);
+  }
+  if (o.stabilityWindows !== undefined && !(Number.isInteger(o.stabilityWindows) && o.stabilityWindows >= 2 && o.stabilityWindows <= MAX_STABILITY_WINDOWS)) {
+    throw new InputError(SIGNOFF_FLAGS.stabilityWindows, `expected an integer from 2 to ${MAX_STABILITY_WINDOWS}, got ${o.stabilityWindows}`);
+  }
+  if (o.stabilityTolerance !== undefined && !(o.stabilityTolerance > 0 && o.stabilityTolerance <= 1)) {
+    throw new InputError(SIGNOFF_FLAGS.stabilityTolerance, `expected a ratio above 0 up to 1 (or "10%"), got ${o.stabilityTolerance}`);
+  }
+  if (o.maxExtendMs !== undefined && !(Number.isFinite(o.maxExtendMs) && o.maxExtendMs >= 0)) {
+    throw new InputError(SIGNOFF_FLAGS.maxExtendMs, `expected a duration >= 0, got ${o.maxExtendMs} ms`);
+  }
+  const tuning = o.stabilityWindows !== undefined || o.stabilityTolerance !== undefined || o.maxExtendMs !== undefined;
+  if (o.stability === false && tuning) {
+    throw new InputError(SIGNOFF_FLAGS.stability, 'expected --no-stability alone, got it with --stability-windows, --stability-tolerance or --max-extend');
+  }
+  // Tuning flags switch stability on even where the file said `stability: false`.
+  const base = current.stability ?? DEFAULT_STABILITY;
+  const stability: StabilitySettings | null =
+    o.stability === false
+      ? null
+      : !tuning
+        ? current.stability
+        : {
+            windows: o.stabilityWindows ?? base.windows,
+            tolerance: o.stabilityTolerance ?? base.tolerance,
+            maxExtendMs: o.maxExtendMs ?? base.maxExtendMs,
+          };
+  const signoff: SignoffSettings = { stability, repeat: o.repeat ?? current.repeat, search: o.search ?? current.search };
+  if (signoff.search && signoff.repeat > 1) {
+    throw new InputError(SIGNOFF_FLAGS.repeat, `expected 1 with --search (a search decides its steps as it goes), got ${signoff.repeat}`);
+  }
+  return withSignoff(workload, signoff);
+}
