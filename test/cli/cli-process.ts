@@ -30,3 +30,33 @@ export function startCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): 
 export function runCli(args: readonly string[], env?: NodeJS.ProcessEnv): Promise<CliResult> {
   return startCli(args, env).done;
 }
+
+export interface ServeProcess {
+  readonly url: string;
+  stop(): Promise<CliResult>;
+}
+
+/** Starts `pipebench serve --port 0 ...` and resolves with its URL once it prints the listening line. */
+export async function startServe(args: readonly string[] = []): Promise<ServeProcess> {
+  const serve = startCli(['serve', '--port', '0', ...args]);
+  const url = await new Promise<string>((resolve, reject) => {
+    let seen = '';
+    const timer = setTimeout(() => reject(new Error(`serve did not start: ${seen}`)), 60_000);
+    serve.child.stdout!.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(seen);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    serve.child.once('exit', () => reject(new Error(`serve exited before listening: ${seen}`)));
+  });
+  return {
+    url,
+    stop: () => {
+      serve.child.kill('SIGTERM');
+      return serve.done;
+    },
+  };
+}

@@ -7,30 +7,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunReport } from '../../src/report/types.js';
-import { runCli, startCli } from './cli-process.js';
+import { runCli, startServe, type ServeProcess } from './cli-process.js';
 
-let serve: ReturnType<typeof startCli>;
+let serve: ServeProcess | undefined;
 let baseUrl: string;
 
 beforeAll(async () => {
-  serve = startCli(['serve', '--port', '0', '--backend', 'wasm']);
-  baseUrl = await new Promise<string>((resolve, reject) => {
-    let seen = '';
-    const timer = setTimeout(() => reject(new Error(`serve did not start: ${seen}`)), 60_000);
-    serve.child.stdout!.on('data', (chunk: Buffer) => {
-      seen += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(seen);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-  });
+  serve = await startServe(['--backend', 'wasm']);
+  baseUrl = serve.url;
 }, 70_000);
 
 afterAll(async () => {
-  serve?.child.kill('SIGTERM');
-  await serve?.done;
+  await serve?.stop();
 });
 
 async function reportOf(outDir: string): Promise<RunReport> {
