@@ -20,17 +20,21 @@ export interface DriveOptions {
   readonly seed: number;
   readonly signal?: AbortSignal;
   readonly drainGraceMs?: number;
+  /** See StepPhasesOptions.shouldStop (stability: measure past the plan until the windows settle). */
+  readonly shouldStop?: (overrunMs: number) => boolean;
 }
 
 export interface DriveOutcome {
   readonly endedBy: 'requests' | 'duration' | 'maxDuration' | 'aborted';
   readonly abandoned: number;
+  /** How long measurement ran past its planned length (shouldStop asked for more). */
+  readonly extendedMs: number;
   /** Open-loop steps only. */
   readonly openLoop: OpenLoopReport | null;
 }
 
 export async function driveStep(step: Step, options: DriveOptions): Promise<DriveOutcome> {
-  const { target, texts, sink, clock, signal, drainGraceMs } = options;
+  const { target, texts, sink, clock, signal, drainGraceMs, shouldStop } = options;
   const batches = batchSender(step, target);
   const common = {
     target,
@@ -42,11 +46,12 @@ export async function driveStep(step: Step, options: DriveOptions): Promise<Driv
     clock,
     ...(signal !== undefined && { signal }),
     ...(drainGraceMs !== undefined && { drainGraceMs }),
+    ...(shouldStop !== undefined && { shouldStop }),
     ...(batches !== null && { staticBatch: { target: batches, batchSize: step.batchSize } }),
   };
   if (step.arrivals === null) {
     const outcome = await runClosedLoop({ ...common, concurrency: closedLoopSends(step, target) });
-    return { endedBy: outcome.endedBy, abandoned: outcome.abandoned, openLoop: null };
+    return { endedBy: outcome.endedBy, abandoned: outcome.abandoned, extendedMs: outcome.extendedMs, openLoop: null };
   }
   const { process, ratePerSec, maxInFlight } = step.arrivals;
   const outcome = await runOpenLoop({
@@ -59,6 +64,7 @@ export async function driveStep(step: Step, options: DriveOptions): Promise<Driv
   return {
     endedBy: outcome.endedBy,
     abandoned: outcome.abandoned,
+    extendedMs: outcome.extendedMs,
     openLoop: {
       process,
       targetRatePerSec: ratePerSec,

@@ -3,8 +3,18 @@ import type { RunReport, StepReport } from '../report/types.js';
 import type { Step } from '../workload/types.js';
 
 export type RunEvent =
-  | { readonly kind: 'run-start'; readonly runId: string; readonly outDir: string; readonly steps: readonly Step[]; readonly backend: string }
-  | { readonly kind: 'step-start'; readonly step: Step; readonly of: number }
+  | {
+      readonly kind: 'run-start';
+      readonly runId: string;
+      readonly outDir: string;
+      /** The planned sweep (one repeat); a search measures at most these. */
+      readonly steps: readonly Step[];
+      readonly backend: string;
+      readonly repeat: number;
+      readonly search: boolean;
+    }
+  /** `of`: measurements in the run (a search: at most); `repeat`: 1-based, null unless repeating. */
+  | { readonly kind: 'step-start'; readonly step: Step; readonly of: number; readonly repeat: number | null }
   | {
       readonly kind: 'tick';
       readonly step: Step;

@@ -3,23 +3,26 @@
  * Outputs are rewritten after every step, so an interrupted or crashed run keeps what it measured.
  */
 import { join } from 'node:path';
+import { uniformStageBudgets } from '../analysis/stage-budgets.js';
 import { epochNowMs, type Clock } from '../metrics/clock.js';
-import { StepRecorder } from '../metrics/recorder.js';
-import { LATE_SEND_WARN_SHARE } from '../load/open-loop.js';
 import { buildRunReport, buildStepReport } from '../report/build.js';
-import type { EnvironmentReport, RunReport, StepReport, TargetReport } from '../report/types.js';
+import type { EnvironmentReport, RunReport, SearchReport, StepReport, TargetReport } from '../report/types.js';
 import { ReportWriter } from '../report/writer.js';
 import type { Target } from '../targets/target.js';
 import type { BackendReport } from '../report/types.js';
 import type { ModelInfo } from '../models/types.js';
 import { loadCorpus, TextSource } from '../workload/corpus.js';
 import { peakInFlight, planSteps } from '../workload/plan.js';
-import type { Step, Workload } from '../workload/types.js';
-import { InputError, toError } from '../errors.js';
+import type { BudgetsFile } from '../workload/budgets-file.js';
+import { signoffOf } from '../workload/signoff.js';
+import type { Budget, Step, Workload } from '../workload/types.js';
+import { toError } from '../errors.js';
 import { startGpuTelemetry, type GpuTelemetryMode, type GpuTelemetrySession } from '../telemetry/gpu-telemetry.js';
 import { startHarnessHealth } from '../telemetry/harness-health.js';
-import { batchSender, driveStep } from './drive-step.js';
 import type { RunListener } from './events.js';
+import { mergeMeasurements, mergeStability, repeatSpread } from './merge-repeats.js';
+import { runSearch } from './run-search.js';
+import { measureStep, type StepContext, type StepRun } from './run-step.js';
 
 export interface RunnerTarget extends Target {
   readonly backend: BackendReport | null;
@@ -45,6 +48,8 @@ export interface RunOptions {
   readonly tickMs?: number;
   /** GPU sampling beside the run: live nvidia-smi, a replayed trace, or off (default). */
   readonly gpuTelemetry?: GpuTelemetryMode;
+  /** A budgets file (--budgets): per-stage budgets for judging and searching, and alert rules. */
+  readonly budgets?: BudgetsFile;
 }
 
 export interface RunResult {
@@ -53,16 +58,19 @@ export interface RunResult {
 }
 
 export async function runBenchmark(options: RunOptions): Promise<RunResult> {
-  const { workload, signal } = options;
+  const { workload, signal, budgets } = options;
   const clock = options.clock ?? epochNowMs;
   const emit: RunListener = options.onEvent ?? (() => undefined);
+  const signoff = signoffOf(workload);
   const steps = planSteps(workload);
+  const stageBudgets = budgets?.stages ?? uniformStageBudgets(workload.budget);
   const corpus = await loadCorpus(workload.corpus.path);
   const texts = new TextSource(corpus, { seed: workload.seed, uniqueTexts: workload.corpus.uniqueTexts });
   const writer = new ReportWriter(options.outDir);
   const startedAt = new Date().toISOString();
   const warnings: string[] = [];
   const stepReports: StepReport[] = [];
+  const searches: SearchReport[] = [];
   const warn = (message: string): void => {
     warnings.push(message);
     emit({ kind: 'warning', message });
@@ -86,22 +94,72 @@ export async function runBenchmark(options: RunOptions): Promise<RunResult> {
       workload,
       steps: stepReports,
       warnings,
+      ...(budgets && { stageBudgets, alertRules: budgets.alerts }),
+      search: searches,
       ...finished,
     });
+  // Sweeps: every step of every repeat; searches: until every stage's search has finished.
+  let allMeasured = false;
   let failure: { readonly error: unknown } | undefined;
   try {
     telemetry = await startGpuTelemetry({ mode: options.gpuTelemetry ?? { kind: 'off' } });
     await target.setConnections?.(peakInFlight(steps));
     if (target.info.kind === 'http') await checkBatchSizes(steps, target);
-    emit({ kind: 'run-start', runId: options.runId, outDir: options.outDir, steps, backend: target.backend?.name ?? target.info.description });
-    for (const step of steps) {
-      if (signal?.aborted) break;
-      emit({ kind: 'step-start', step, of: steps.length });
-      const report = await runStep(step, target, texts, workload, clock, telemetry, options, emit, warn);
-      stepReports.push(report);
+    emit({ kind: 'run-start', runId: options.runId, outDir: options.outDir, steps, backend: target.backend?.name ?? target.info.description, repeat: signoff.repeat, search: signoff.search });
+    const context: StepContext = {
+      target,
+      texts,
+      seed: workload.seed,
+      clock,
+      telemetry,
+      stability: signoff.stability,
+      emit,
+      warn,
+      ...(signal && { signal }),
+      ...(options.drainGraceMs !== undefined && { drainGraceMs: options.drainGraceMs }),
+      ...(options.tickMs !== undefined && { tickMs: options.tickMs }),
+    };
+    const finishStep = async (step: Step, report: StepReport, partial: boolean): Promise<void> => {
       emit({ kind: 'step-end', step, report });
       for (const note of report.gpu?.notes ?? []) emit({ kind: 'note', message: `${step.stage} batch ${step.batchSize}: ${note}` });
-      files = await writer.write(snapshot(stepReports.length < steps.length));
+      files = await writer.write(snapshot(partial));
+    };
+    if (signoff.search) {
+      let searchesDone = 0;
+      const searchCount = searchTotal(workload);
+      await runSearch(workload, steps, {
+        measure: async (template) => {
+          if (signal?.aborted) return null;
+          const step: Step = { ...template, index: stepReports.length };
+          emit({ kind: 'step-start', step, of: steps.length, repeat: null });
+          const run = await measureStep(step, context);
+          const report = repeatedStepReport(step, [run], stageBudgets[step.stage], false);
+          stepReports.push(report);
+          await finishStep(step, report, true);
+          return signal?.aborted ? null : report;
+        },
+        found: async (search) => {
+          searches.push(search);
+          searchesDone++;
+          files = await writer.write(snapshot(searchesDone < searchCount));
+        },
+      });
+      allMeasured = searchesDone === searchCount && !signal?.aborted;
+    } else {
+      const runs: StepRun[][] = steps.map(() => []);
+      sweep: for (let repeat = 1; repeat <= signoff.repeat; repeat++) {
+        for (const step of steps) {
+          if (signal?.aborted) break sweep;
+          emit({ kind: 'step-start', step, of: steps.length * signoff.repeat, repeat: signoff.repeat > 1 ? repeat : null });
+          const stepRuns = runs[step.index] ?? [];
+          stepRuns.push(await measureStep(step, context));
+          const report = repeatedStepReport(step, stepRuns, stageBudgets[step.stage], signoff.repeat > 1);
+          stepReports[step.index] = report;
+          const last = repeat === signoff.repeat && step.index === steps.length - 1;
+          await finishStep(step, report, !last);
+          allMeasured = last;
+        }
+      }
     }
   } catch (error) {
     // Keep what was measured: the outputs below are still written, then the error goes up.
@@ -118,12 +176,27 @@ export async function runBenchmark(options: RunOptions): Promise<RunResult> {
     emit({ kind: 'warning', message: gpu.warning });
   }
   const finished = { gpuTelemetry: gpu?.report ?? null, harnessHealth: health.stop(gpu?.samplerResult ?? null) };
-  const partial = failure !== undefined || stepReports.length < steps.length || stepReports.some((s) => !s.complete);
+  const partial = failure !== undefined || !allMeasured || stepReports.some((s) => !s.complete);
   const final = snapshot(partial, finished);
   files = await writer.write(final);
   if (failure) throw failure.error;
   emit({ kind: 'run-end', report: final, files });
   return { report: final, files };
+}
+
+/** One report step from a step's measurements so far (one per repeat): merged exactly, spread kept. */
+function repeatedStepReport(step: Step, runs: readonly StepRun[], budget: Budget, repeated: boolean): StepReport {
+  const measurements = runs.map((run) => run.measurement);
+  const last = runs[runs.length - 1];
+  return buildStepReport(step, mergeMeasurements(measurements), budget, runs.every((run) => run.complete), last?.gpu ?? null, last?.openLoop ?? null, {
+    stability: mergeStability(runs.map((run) => run.stability)),
+    repeats: repeated ? repeatSpread(measurements) : null,
+  });
+}
+
+/** Searches a run makes: one per stage (open loop: per stage and batch size). */
+function searchTotal(workload: Workload): number {
+  return workload.load.kind === 'open' ? workload.stages.reduce((n, spec) => n + spec.batchSizes.length, 0) : workload.stages.length;
 }
 
 /** Runs one clean-up step; a failure becomes a warning instead of skipping the ones after it. */
@@ -140,66 +213,6 @@ async function settle<T>(work: () => Promise<T>, what: string, warnings: string[
 async function checkBatchSizes(steps: readonly Step[], target: RunnerTarget): Promise<void> {
   for (const step of steps) {
     await target.configure(step.stage, { maxBatchSize: step.batchSize, maxQueueDelayMs: step.maxQueueDelayMs, maxNewTokens: step.maxNewTokens });
-  }
-}
-
-async function runStep(
-  step: Step,
-  target: RunnerTarget,
-  texts: TextSource,
-  workload: Workload,
-  clock: Clock,
-  telemetry: GpuTelemetrySession | null,
-  options: RunOptions,
-  emit: RunListener,
-  warn: (message: string) => void,
-): Promise<StepReport> {
-  await target.configure(step.stage, {
-    maxBatchSize: step.batchSize,
-    maxQueueDelayMs: step.maxQueueDelayMs,
-    maxNewTokens: step.maxNewTokens,
-  });
-  if (step.mode === 'static' && batchSender(step, target) === null) {
-    throw new InputError(`stages[${step.stage}].mode`, `static batching is not supported by ${target.info.description}`);
-  }
-  const processesAtStart = (await telemetry?.processes()) ?? null;
-  const recorder = new StepRecorder({ clock });
-  const started = clock();
-  const ticker = setInterval(() => {
-    const live = recorder.live();
-    emit({ kind: 'tick', step, elapsedMs: clock() - started, ...live });
-  }, options.tickMs ?? 1000);
-  ticker.unref();
-  try {
-    const outcome = await driveStep(step, {
-      target,
-      texts,
-      sink: recorder,
-      clock,
-      seed: workload.seed,
-      ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.drainGraceMs !== undefined && { drainGraceMs: options.drainGraceMs }),
-    });
-    const measurement = recorder.finish();
-    const complete = outcome.endedBy !== 'aborted' && outcome.abandoned === 0 && measurement.completed > 0;
-    const gpu =
-      telemetry?.stepReport(
-        measurement.startedAtMs,
-        measurement.endedAtMs,
-        { items: measurement.completed, ...(measurement.latencyMs.queue && { queueMsMean: measurement.latencyMs.queue.mean }) },
-        { atStart: processesAtStart, atEnd: (await telemetry.processes()) ?? null },
-      ) ?? null;
-    if (outcome.openLoop !== null && outcome.openLoop.lateShare > LATE_SEND_WARN_SHARE) {
-      const late = outcome.openLoop;
-      warn(
-        `step ${step.index} (${step.stage} batch ${step.batchSize} at ${late.targetRatePerSec} req/s): ` +
-          `${(late.lateShare * 100).toFixed(1)} % of sends were late (max ${late.maxLateMs.toFixed(1)} ms); ` +
-          'the driver could not keep the rate; latency still counts from the schedule',
-      );
-    }
-    return buildStepReport(step, measurement, workload.budget, complete, gpu, outcome.openLoop);
-  } finally {
-    clearInterval(ticker);
   }
 }
 

@@ -1,0 +1,85 @@
+/**
+ * --repeat N: one step measured N times becomes one measurement. Histograms add bucket by bucket
+ * (exact), counts add, throughput = all items / all measured time, windows are concatenated in
+ * order. startedAtMs/endedAtMs span the first to the last repeat, so measuredMs (the sum of the
+ * repeats' measured time) is less than their difference: the gaps between repeats were not measured.
+ */
+import { decodeHistogram, mergeEncoded, summarize } from '../metrics/histogram.js';
+import { LATENCY_PHASES, type LatencyPhase, type LatencySummary, type StepMeasurement } from '../metrics/types.js';
+import type { RepeatReport, StabilityReport } from '../report/types.js';
+
+export function mergeMeasurements(repeats: readonly StepMeasurement[]): StepMeasurement {
+  const first = repeats[0];
+  if (first === undefined) throw new RangeError('mergeMeasurements needs at least one measurement');
+  if (repeats.length === 1) return first;
+  const completed = sum(repeats, (m) => m.completed);
+  const errorTotal = sum(repeats, (m) => m.errors.total);
+  const measuredMs = sum(repeats, (m) => m.measuredMs);
+  const perSec = (count: number): number => (measuredMs > 0 ? count / (measuredMs / 1000) : 0);
+  const byClass: Record<string, number> = {};
+  for (const m of repeats) for (const [errorClass, count] of Object.entries(m.errors.byClass)) byClass[errorClass] = (byClass[errorClass] ?? 0) + count;
+  const generating = repeats.some((m) => m.throughput.outputTokensPerSec !== null);
+  const outputTokens = sum(repeats, (m) => (m.throughput.outputTokensPerSec ?? 0) * (m.measuredMs / 1000));
+  const latencyMs: Partial<Record<LatencyPhase, LatencySummary>> = {};
+  const histograms: Partial<Record<LatencyPhase, string>> = {};
+  for (const phase of LATENCY_PHASES) {
+    const parts = repeats.map((m) => m.histograms[phase]).filter((h): h is string => h !== undefined);
+    if (parts.length === 0) continue;
+    const merged = mergeEncoded(parts);
+    const summary = summarize(decodeHistogram(merged));
+    if (summary === undefined) continue;
+    histograms[phase] = merged;
+    latencyMs[phase] = summary;
+  }
+  return {
+    startedAtMs: Math.min(...repeats.map((m) => m.startedAtMs)),
+    endedAtMs: Math.max(...repeats.map((m) => m.endedAtMs)),
+    measuredMs,
+    completed,
+    errors: {
+      total: errorTotal,
+      rate: completed + errorTotal > 0 ? errorTotal / (completed + errorTotal) : 0,
+      byClass: Object.fromEntries(Object.entries(byClass).sort(([a], [b]) => a.localeCompare(b))),
+    },
+    throughput: { itemsPerSec: perSec(completed), outputTokensPerSec: generating ? perSec(outputTokens) : null },
+    meanBatchSize: completed > 0 ? sum(repeats, (m) => m.meanBatchSize * m.completed) / completed : 0,
+    latencyMs,
+    histograms,
+    windows: repeats.flatMap((m) => m.windows),
+  };
+}
+
+/** Each repeat's items/s and e2e p95, in the order they ran: the spread a reader judges noise by. */
+export function repeatSpread(repeats: readonly StepMeasurement[]): RepeatReport {
+  return {
+    itemsPerSec: repeats.map((m) => m.throughput.itemsPerSec),
+    p95Ms: repeats.map((m) => m.latencyMs.e2e?.p95 ?? null),
+  };
+}
+
+/** Stable only when every repeat settled; the extensions add up; the reason says which did not. */
+export function mergeStability(reports: readonly (StabilityReport | null)[]): StabilityReport | null {
+  const judged = reports.filter((r): r is StabilityReport => r !== null);
+  const [only] = judged;
+  if (only === undefined) return null;
+  if (judged.length === 1) return only;
+  const extendedMs = sum(judged, (r) => r.extendedMs);
+  const worst = (pick: (r: StabilityReport) => number | null): number | null => {
+    const values = judged.map(pick).filter((v): v is number => v !== null);
+    return values.length === 0 ? null : Math.max(...values);
+  };
+  const unsettled = judged.map((r, i) => ({ r, repeat: i + 1 })).filter(({ r }) => r.kind !== 'stable');
+  const p95Spread = worst((r) => r.p95Spread);
+  const throughputSpread = worst((r) => r.throughputSpread);
+  if (unsettled.length === 0) {
+    return { kind: 'stable', reason: `all ${judged.length} repeats settled`, p95Spread, throughputSpread, extendedMs };
+  }
+  const reason = unsettled.map(({ r, repeat }) => `repeat ${repeat}: ${r.reason}`).join('; ');
+  return { kind: 'unstable', reason: `${unsettled.length} of ${judged.length} repeats did not settle (${reason})`, p95Spread, throughputSpread, extendedMs };
+}
+
+function sum<T>(items: readonly T[], value: (item: T) => number): number {
+  let total = 0;
+  for (const item of items) total += value(item);
+  return total;
+}

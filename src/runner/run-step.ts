@@ -1,0 +1,97 @@
+/**
+ * One measurement of one step: configure the target, drive the load, record, and (when stability
+ * is on) keep measuring past the planned length until the windows settle or the allowance is spent.
+ * Returns plain facts; the caller merges repeats and builds the report step.
+ */
+import type { Clock } from '../metrics/clock.js';
+import { StepRecorder } from '../metrics/recorder.js';
+import type { StepMeasurement } from '../metrics/types.js';
+import { LATE_SEND_WARN_SHARE } from '../load/open-loop.js';
+import type { OpenLoopReport, StabilityReport } from '../report/types.js';
+import type { GpuStepReport } from '../telemetry/types.js';
+import type { GpuTelemetrySession } from '../telemetry/gpu-telemetry.js';
+import { InputError } from '../errors.js';
+import type { TextSource } from '../workload/corpus.js';
+import type { StabilitySettings } from '../workload/signoff.js';
+import type { Step } from '../workload/types.js';
+import { batchSender, driveStep } from './drive-step.js';
+import type { RunListener } from './events.js';
+import type { RunnerTarget } from './run-benchmark.js';
+import { StabilityWatch } from './stability-watch.js';
+
+export interface StepRun {
+  readonly measurement: StepMeasurement;
+  /** False when interrupted, requests were abandoned, or nothing completed. */
+  readonly complete: boolean;
+  readonly gpu: GpuStepReport | null;
+  readonly openLoop: OpenLoopReport | null;
+  /** null when stability is off. */
+  readonly stability: StabilityReport | null;
+}
+
+export interface StepContext {
+  readonly target: RunnerTarget;
+  readonly texts: TextSource;
+  readonly seed: number;
+  readonly clock: Clock;
+  readonly telemetry: GpuTelemetrySession | null;
+  readonly stability: StabilitySettings | null;
+  readonly signal?: AbortSignal;
+  readonly drainGraceMs?: number;
+  readonly tickMs?: number;
+  readonly emit: RunListener;
+  readonly warn: (message: string) => void;
+}
+
+export async function measureStep(step: Step, context: StepContext): Promise<StepRun> {
+  const { target, clock, telemetry, emit } = context;
+  await target.configure(step.stage, {
+    maxBatchSize: step.batchSize,
+    maxQueueDelayMs: step.maxQueueDelayMs,
+    maxNewTokens: step.maxNewTokens,
+  });
+  if (step.mode === 'static' && batchSender(step, target) === null) {
+    throw new InputError(`stages[${step.stage}].mode`, `static batching is not supported by ${target.info.description}`);
+  }
+  const processesAtStart = (await telemetry?.processes()) ?? null;
+  const recorder = new StepRecorder({ clock });
+  const watch = context.stability ? new StabilityWatch(recorder, context.stability, step.measure, clock) : null;
+  const started = clock();
+  const ticker = setInterval(() => {
+    const live = recorder.live();
+    emit({ kind: 'tick', step, elapsedMs: clock() - started, ...live });
+  }, context.tickMs ?? 1000);
+  ticker.unref();
+  try {
+    const outcome = await driveStep(step, {
+      target,
+      texts: context.texts,
+      sink: recorder,
+      clock,
+      seed: context.seed,
+      ...(context.signal && { signal: context.signal }),
+      ...(context.drainGraceMs !== undefined && { drainGraceMs: context.drainGraceMs }),
+      ...(watch && { shouldStop: watch.shouldStop }),
+    });
+    const measurement = recorder.finish();
+    const complete = outcome.endedBy !== 'aborted' && outcome.abandoned === 0 && measurement.completed > 0;
+    const gpu =
+      telemetry?.stepReport(
+        measurement.startedAtMs,
+        measurement.endedAtMs,
+        { items: measurement.completed, ...(measurement.latencyMs.queue && { queueMsMean: measurement.latencyMs.queue.mean }) },
+        { atStart: processesAtStart, atEnd: (await telemetry.processes()) ?? null },
+      ) ?? null;
+    if (outcome.openLoop !== null && outcome.openLoop.lateShare > LATE_SEND_WARN_SHARE) {
+      const late = outcome.openLoop;
+      context.warn(
+        `step ${step.index} (${step.stage} batch ${step.batchSize} at ${late.targetRatePerSec} req/s): ` +
+          `${(late.lateShare * 100).toFixed(1)} % of sends were late (max ${late.maxLateMs.toFixed(1)} ms); ` +
+          'the driver could not keep the rate; latency still counts from the schedule',
+      );
+    }
+    return { measurement, complete, gpu, openLoop: outcome.openLoop, stability: watch?.report(outcome.extendedMs) ?? null };
+  } finally {
+    clearInterval(ticker);
+  }
+}
