@@ -2,8 +2,10 @@
 import { ExitCode } from '../errors.js';
 import type { RunReport } from '../report/types.js';
 
-export function exitCodeForRun(report: Pick<RunReport, 'interruptedBy' | 'budgetMet'>): ExitCode {
+/** Exit 1 when a stage found no batch size within its budget, or when any alert rule fired. */
+export function exitCodeForRun(report: Pick<RunReport, 'interruptedBy' | 'budgetMet'> & { readonly alerts?: RunReport['alerts'] }): ExitCode {
   if (report.interruptedBy === 'SIGINT') return ExitCode.interrupted;
   if (report.interruptedBy === 'SIGTERM') return ExitCode.terminated;
-  return report.budgetMet ? ExitCode.ok : ExitCode.budgetNotMet;
+  const alertFired = (report.alerts ?? []).some((finding) => finding.kind === 'fired');
+  return report.budgetMet && !alertFired ? ExitCode.ok : ExitCode.budgetNotMet;
 }

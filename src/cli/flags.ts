@@ -19,10 +19,12 @@ export function parseIntListFlag(flag: string, raw: string, min = 1, max = Numbe
 }
 
 /** "500ms", "10s", "2m", or a bare number of milliseconds (the workload's own units). */
-export function parseDurationFlag(flag: string, raw: string): number {
+export function parseDurationFlag(flag: string, raw: string, options: { readonly allowZero?: boolean } = {}): number {
   const ms = parseDurationMs(raw);
-  if (ms === undefined || !(ms > 0)) {
-    throw new InputError(flag, `expected a positive duration such as "500ms", "10s" or "2m", got "${raw}"`);
+  const ok = ms !== undefined && (ms > 0 || (options.allowZero === true && ms === 0));
+  if (!ok) {
+    const what = options.allowZero ? 'a duration >= 0' : 'a positive duration';
+    throw new InputError(flag, `expected ${what} such as "500ms", "10s" or "2m", got "${raw}"`);
   }
   return ms;
 }

@@ -11,16 +11,21 @@ export function progressListener(io: CliIo, options: { readonly quiet: boolean }
   const tty = io.stderr.isTTY === true;
   const out = (line: string): void => void io.stderr.write(line);
   let stepNo = 0;
-  let total = 0;
+  let total = '0';
+  let repeatTag = '';
   return (event: RunEvent) => {
     if (options.quiet && event.kind !== 'warning') return;
     switch (event.kind) {
-      case 'run-start':
-        total = event.steps.length;
-        out(`pipebench run ${event.runId}: ${total} steps on ${event.backend}; writing ${event.outDir}\n`);
+      case 'run-start': {
+        const sweep = event.steps.length * event.repeat;
+        total = event.search ? `<=${event.steps.length}` : String(sweep);
+        const how = event.search ? `a search over ${event.steps.length} steps` : event.repeat > 1 ? `${event.steps.length} steps x ${event.repeat} repeats` : `${sweep} steps`;
+        out(`pipebench run ${event.runId}: ${how} on ${event.backend}; writing ${event.outDir}\n`);
         break;
+      }
       case 'step-start':
         stepNo++;
+        repeatTag = event.repeat === null ? '' : ` (repeat ${event.repeat})`;
         if (tty) out(`\r\x1b[2K[${stepNo}/${total}] ${stepLabel(event.step)} ...`);
         break;
       case 'tick':
@@ -42,7 +47,10 @@ export function progressListener(io: CliIo, options: { readonly quiet: boolean }
             `${formatRate(r.throughput.itemsPerSec)} items/s, p95 ${p95}, ${verdict}` +
             (r.errors.total > 0 ? `, ${r.errors.total} errors` : '') +
             (r.openLoop ? `, sent ${formatRate(r.openLoop.achievedRatePerSec)}/s (${formatPct(r.openLoop.lateShare)} late)` : '') +
+            (r.stability?.kind === 'unstable' ? ', unstable' : '') +
+            (r.stability && r.stability.extendedMs > 0 ? ` (extended ${(r.stability.extendedMs / 1000).toFixed(1)} s)` : '') +
             (r.complete ? '' : ' (incomplete)') +
+            repeatTag +
             '\n',
         );
         break;

@@ -7,6 +7,8 @@ import { collectEnvironment } from '../telemetry/environment.js';
 import type { GpuTelemetryMode } from '../telemetry/gpu-telemetry.js';
 import { loadWorkload } from '../workload/load.js';
 import { applyOverrides, type WorkloadOverrides } from '../workload/overrides.js';
+import { loadBudgetsFile } from '../workload/budgets-file.js';
+import { applySignoffOverrides, MAX_REPEAT, MAX_STABILITY_WINDOWS, type SignoffOverrides } from '../workload/signoff.js';
 import { PROTOCOL_NAMES, type ArrivalProcess, type BackendChoice, type Workload } from '../workload/types.js';
 import type { TargetOverrides } from '../workload/target-overrides.js';
 import { createHttpTarget } from '../targets/http/target.js';
@@ -53,6 +55,14 @@ interface RunFlags {
   readonly timeout?: string;
   /** false with --no-unique-texts. */
   readonly uniqueTexts?: boolean;
+  readonly stabilityWindows?: string;
+  readonly stabilityTolerance?: string;
+  readonly maxExtend?: string;
+  /** false with --no-stability. */
+  readonly stability?: boolean;
+  readonly repeat?: string;
+  readonly search?: boolean;
+  readonly budgets?: string;
 }
 
 export function registerRunCommand(program: Command, context: CommandContext): void {
@@ -82,6 +92,13 @@ export function registerRunCommand(program: Command, context: CommandContext): v
     .option('--p95 <ms>', 'budget: p95 end-to-end latency, e.g. 3000ms or 3s')
     .option('--p99 <ms>', 'budget: p99 end-to-end latency')
     .option('--max-error-rate <r>', 'budget: error rate, e.g. 1% or 0.01')
+    .option('--budgets <file>', "budgets YAML in the performance guide's format: per-stage p95/p99, error rate, alert rules")
+    .option('--search', 'per stage, search for the largest batch size (open loop: rate) within budget instead of sweeping')
+    .option('--repeat <n>', 'run the whole sweep n times; each step reports the merged measurement and the spread')
+    .option('--stability-windows <n>', 'a step is stable when its last n 1-second windows agree (default 3)')
+    .option('--stability-tolerance <r>', "how closely they must agree: p95 and throughput max/min - 1 (default 10%)")
+    .option('--max-extend <d>', 'how long an unsettled step may measure past its plan (default: as long as the plan)')
+    .option('--no-stability', 'stop every step at its planned length, unjudged')
     .option('--out <dir>', 'output folder (default: reports/<run-id>)')
     .option('--run-id <id>', 'run id (default: UTC time and workload name)')
     .option('--gpu-trace <csv>', 'replay a recorded nvidia-smi trace as if live (demos, CPU-only CI)')
@@ -97,12 +114,15 @@ Examples:
   pipebench run workloads/quick.yaml --stages classify --requests 100
   pipebench run workloads/http-betterprompts.yaml --target http://127.0.0.1:8301
   pipebench run --target http://127.0.0.1:8001 --stage classify --concurrency 8 --requests 2000
-  pipebench run --target http://127.0.0.1:8000 --protocol openai --rate 20 --arrivals poisson --duration 60s`,
+  pipebench run --target http://127.0.0.1:8000 --protocol openai --rate 20 --arrivals poisson --duration 60s
+  pipebench run --search --budgets workloads/budgets.yaml     largest batch size per stage within the budgets
+  pipebench run --repeat 3 --out /tmp/r3                       three sweeps merged, with their spread`,
     )
     .action(async (workloadPath: string | undefined, flags: RunFlags) => {
       const builtin = flags.target === undefined ? 'default.yaml' : 'http.yaml';
       const base = await loadWorkload(resolve(context.io.cwd, workloadPath ?? join(PACKAGE_ROOT, 'workloads', builtin)));
-      const workload = applyOverrides(base, overridesFromFlags(flags));
+      const workload = applySignoffOverrides(applyOverrides(base, overridesFromFlags(flags)), signoffOverridesFromFlags(flags));
+      const budgets = flags.budgets === undefined ? undefined : await loadBudgetsFile(resolve(context.io.cwd, flags.budgets));
       const runId = flags.runId ?? defaultRunId(new Date(), workload.name);
       const outDir = flags.out ? resolve(context.io.cwd, flags.out) : defaultOutDir(context.io.cwd, runId);
       const result = await runBenchmark({
@@ -114,6 +134,7 @@ Examples:
         signal: context.signal,
         onEvent: progressListener(context.io, { quiet: flags.quiet === true }),
         gpuTelemetry: gpuTelemetryMode(flags, context),
+        ...(budgets && { budgets }),
       });
       context.io.stdout.write(renderRunSummary(result.report, result.files));
       context.exitCode = exitCodeForRun(result.report);
@@ -149,6 +170,17 @@ function overridesFromFlags(flags: RunFlags): WorkloadOverrides {
     ...(flags.p95 !== undefined && { p95Ms: parseDurationFlag('--p95', flags.p95) }),
     ...(flags.p99 !== undefined && { p99Ms: parseDurationFlag('--p99', flags.p99) }),
     ...(flags.maxErrorRate !== undefined && { maxErrorRate: parseRatioFlag('--max-error-rate', flags.maxErrorRate) }),
+  };
+}
+
+function signoffOverridesFromFlags(flags: RunFlags): SignoffOverrides {
+  return {
+    ...(flags.stabilityWindows !== undefined && { stabilityWindows: parseIntFlag('--stability-windows', flags.stabilityWindows, 2, MAX_STABILITY_WINDOWS) }),
+    ...(flags.stabilityTolerance !== undefined && { stabilityTolerance: parseRatioFlag('--stability-tolerance', flags.stabilityTolerance) }),
+    ...(flags.maxExtend !== undefined && { maxExtendMs: parseDurationFlag('--max-extend', flags.maxExtend, { allowZero: true }) }),
+    ...(flags.stability === false && { stability: false as const }),
+    ...(flags.repeat !== undefined && { repeat: parseIntFlag('--repeat', flags.repeat, 1, MAX_REPEAT) }),
+    ...(flags.search === true && { search: true as const }),
   };
 }
 
