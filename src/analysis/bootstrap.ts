@@ -5,6 +5,7 @@
  */
 import { JsHistogram, type Histogram } from 'hdr-histogram-js';
 import { mulberry32 } from '../random.js';
+import { minSamplesFor } from './percentile-confidence.js';
 import type { WindowStat } from '../metrics/types.js';
 
 /** A histogram as sorted distinct values with the running count up to and including each. */
@@ -79,17 +80,6 @@ function resampledPercentileUs(counts: CumulativeCounts, draws: number, pct: num
 }
 
 /**
- * Fewest samples that can support percentile `pct` (MLPerf's early-stopping count with no
- * overshoot): with fewer, all n samples fall below the true percentile with probability
- * (pct/100)^n > 1 - confidence, so the sample says little about it. p50: 5, p95: 59, p99: 299 at 95 %.
- */
-export function minSamplesForPercentile(pct: number, confidence: number): number {
-  if (pct <= 0) return 2;
-  if (pct >= 100) return Infinity;
-  return Math.max(2, Math.ceil(Math.log(1 - confidence) / Math.log(pct / 100)));
-}
-
-/**
  * A side's values and how many of them are independent: items that ran in one model call share
  * its latency, so a step of n items at mean batch size b carries about n / b independent values.
  */
@@ -106,7 +96,7 @@ export function independentSample(counts: CumulativeCounts): PercentileSample {
 /**
  * Percentile-bootstrap interval of the relative change (positive = worse) of a percentile,
  * resampling `independent` values from each side's distribution. Null when either side has fewer
- * independent values than `minSamplesForPercentile`: a p99 from 24 samples is their maximum, and
+ * independent values than MLPerf's early-stopping minimum at this confidence (`minSamplesFor`): a p99 from 24 samples is their maximum, and
  * its noise is unknown.
  */
 export function percentileChangeInterval(
@@ -115,7 +105,7 @@ export function percentileChangeInterval(
   pct: number,
   options: BootstrapOptions,
 ): Interval | null {
-  const needed = minSamplesForPercentile(pct, options.confidence);
+  const needed = minSamplesFor(pct / 100, options.confidence);
   const bDraws = Math.min(baseline.counts.total, Math.floor(baseline.independent));
   const cDraws = Math.min(candidate.counts.total, Math.floor(candidate.independent));
   if (bDraws < needed || cDraws < needed) return null;

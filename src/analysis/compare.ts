@@ -10,7 +10,6 @@ import type { BatchMode } from '../workload/types.js';
 import {
   cumulativeCounts,
   MIN_WINDOWS,
-  minSamplesForPercentile,
   percentileChangeInterval,
   percentileUs,
   relativeChange,
@@ -20,6 +19,7 @@ import {
   type PercentileSample,
 } from './bootstrap.js';
 import type { Difference } from './comparable.js';
+import { minSamplesFor } from './percentile-confidence.js';
 
 export const COMPARE_METRICS = ['p50', 'p95', 'p99', 'throughput', 'errorRate'] as const;
 export type CompareMetric = (typeof COMPARE_METRICS)[number];
@@ -344,7 +344,7 @@ function describeChange(label: string, m: JudgedMetric, confidence: number): str
   const tooFew =
     m.kind === 'throughput'
       ? `no interval: fewer than ${MIN_WINDOWS} windows on a side`
-      : `no interval: ${m.metric} needs ${minSamplesForPercentile(PERCENTILE_OF[m.metric], confidence)} independent samples a side`;
+      : `no interval: ${m.metric} needs ${minSamplesFor(PERCENTILE_OF[m.metric] / 100, confidence)} independent samples a side`;
   const ci = m.interval === null ? tooFew : `${formatThresholdPct(confidence)} CI ${formatSignedPct(m.interval.low)} .. ${formatSignedPct(m.interval.high)}`;
   const verb = m.status === 'improvement' ? 'improves past' : 'exceeds';
   return `${label}: ${name} ${formatSignedPct(m.change)} (${ci}) ${verb} ${formatThresholdPct(m.threshold)}`;
