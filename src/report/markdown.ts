@@ -2,10 +2,14 @@
 import { failedChecks } from '../analysis/budget.js';
 import type { LatencyPhase } from '../metrics/types.js';
 import { STAGES, type Stage } from '../targets/target.js';
-import { formatBytes, formatFactor, formatMs, formatPct, formatRate } from '../format.js';
+import { formatBytes, formatFactor, formatMs, formatRate } from '../format.js';
+import { alertsSection, budgetSection } from './markdown-budgets.js';
 import { gpuTelemetrySection, stageGpuSection } from './markdown-gpu.js';
+import { batchCell, e2eCell, honestyFootnotes } from './markdown-honesty.js';
 import { errorsSection, loadColumns, openLoopSection, serverColumns, targetLine } from './markdown-load.js';
+import { repeatColumns, searchSection } from './markdown-search.js';
 import { renderTable, type Column } from './markdown-table.js';
+import { tradeoffSection } from './markdown-tradeoff.js';
 import type { BackendReport, EnvironmentReport, RunReport, StepReport } from './types.js';
 
 export function renderMarkdown(report: RunReport): string {
@@ -14,6 +18,8 @@ export function renderMarkdown(report: RunReport): string {
     environmentSection(report.environment, report.backend),
     modelsSection(report),
     budgetSection(report),
+    alertsSection(report),
+    searchSection(report),
     gpuTelemetrySection(report),
     ...STAGES.map((stage) => stageSection(report, stage)),
     warningsSection(report.warnings),
@@ -80,11 +86,6 @@ function modelsSection(report: RunReport): string {
   return `## Models\n\n${renderTable(columns, report.models)}`;
 }
 
-function budgetSection(report: RunReport): string {
-  const b = report.budget;
-  return `## Budget\n\np95 e2e ≤ ${formatMs(b.p95Ms)}, p99 e2e ≤ ${formatMs(b.p99Ms)}, error rate ≤ ${formatPct(b.maxErrorRate)}`;
-}
-
 function latency(step: StepReport, phase: LatencyPhase, stat: 'p50' | 'p95' | 'p99'): string {
   const summary = step.latencyMs[phase];
   return summary ? formatMs(summary[stat]) : '-';
@@ -103,11 +104,11 @@ function stageColumns(steps: readonly StepReport[], stage: Stage): Column<StepRe
   const modes = new Set(steps.map((step) => step.mode));
   const columns: Column<StepReport>[] = [
     ...(modes.size > 1 ? [{ header: 'mode', cell: (s: StepReport) => s.mode }] : []),
-    { header: 'batch', align: 'right', cell: (s) => String(s.batchSize) },
+    { header: 'batch', align: 'right', cell: batchCell },
     ...loadColumns(steps),
-    { header: 'p50 e2e', align: 'right', cell: (s) => latency(s, 'e2e', 'p50') },
-    { header: 'p95 e2e', align: 'right', cell: (s) => latency(s, 'e2e', 'p95') },
-    { header: 'p99 e2e', align: 'right', cell: (s) => latency(s, 'e2e', 'p99') },
+    { header: 'p50 e2e', align: 'right', cell: (s) => e2eCell(s, 'p50') },
+    { header: 'p95 e2e', align: 'right', cell: (s) => e2eCell(s, 'p95') },
+    { header: 'p99 e2e', align: 'right', cell: (s) => e2eCell(s, 'p99') },
     { header: 'queue p95', align: 'right', cell: (s) => latency(s, 'queue', 'p95') },
     { header: 'inference p95', align: 'right', cell: (s) => latency(s, 'inference', 'p95') },
     ...serverColumns(steps),
@@ -127,6 +128,7 @@ function stageColumns(steps: readonly StepReport[], stage: Stage): Column<StepRe
     { header: 'items/s', align: 'right', cell: (s) => formatRate(s.throughput.itemsPerSec) },
     { header: 'speedup', align: 'right', cell: (s) => formatFactor(s.speedup) },
     { header: 'efficiency', align: 'right', cell: (s) => formatFactor(s.efficiency) },
+    ...repeatColumns(steps),
     { header: 'within budget', cell: budgetCell },
   );
   return columns;
@@ -143,11 +145,13 @@ function stageSection(report: RunReport, stage: Stage): string {
   ].filter((part) => part !== null);
   const lines = [`## ${stage}`, '', `${settings.join(', ')}; speedup and efficiency against the smallest batch size.`, ''];
   lines.push(renderTable(stageColumns(steps, stage), steps));
+  const footnotes = honestyFootnotes(steps);
+  if (footnotes !== '') lines.push('', footnotes);
   for (const part of [openLoopSection(steps), errorsSection(steps)]) if (part !== '') lines.push('', part);
   const gpu = stageGpuSection(steps);
   if (gpu !== '') lines.push('', gpu);
-  const rec = report.recommendation.find((r) => r.stage === stage);
-  if (rec) lines.push('', `**Recommendation:** ${rec.reason}.`);
+  const tradeoff = tradeoffSection(report, stage);
+  if (tradeoff !== '') lines.push('', tradeoff);
   return lines.join('\n');
 }
 

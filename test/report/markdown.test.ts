@@ -4,7 +4,7 @@ import { renderTable } from '../../src/report/markdown-table.js';
 import { syntheticReport } from './synthetic-run.js';
 
 const rowsOf = (md: string, section: string): string[] => {
-  const body = md.split(`## ${section}\n`)[1]?.split('\n## ')[0] ?? '';
+  const body = md.split(`## ${section}\n`)[1]?.split('\n## ')[0]?.split('\n### ')[0] ?? '';
   return body.split('\n').filter((line) => line.startsWith('| '));
 };
 
@@ -29,16 +29,19 @@ describe('renderMarkdown', () => {
       '| batch | p50 e2e | p95 e2e | p99 e2e | queue p95 | inference p95 | items/s | speedup | efficiency | within budget |',
     );
     expect(rows).toHaveLength(2 + 4);
-    expect(rows[2]).toBe('| 1 | 5 ms | 5 ms | 5 ms | 1.3 ms | 3.8 ms | 100 | 1.00 | 1.00 | ✓ |');
-    expect(rows[4]).toBe('| 4 | 8 ms | 8 ms | 8 ms | 2 ms | 6 ms | 400 | 4.00 | 1.00 | ✓ |');
+    // 100..400 single-item samples: enough for a p95 (90), not for a p99 (459); 4200 are.
+    expect(rows[2]).toBe('| 1 | 5 ms | 5 ms | 5 ms† | 1.3 ms | 3.8 ms | 100 | 1.00 | 1.00 | ✓ |');
+    expect(rows[4]).toBe('| 4 | 8 ms | 8 ms | 8 ms† | 2 ms | 6 ms | 400 | 4.00 | 1.00 | ✓ |');
     expect(rows[5]).toBe('| 8 | 4 s | 4 s | 4 s | 1 s | 3 s | 420 | 4.20 | 0.53 | ✗ p95 |');
+    expect(md).toContain("† step 0 (batch 1): 100 samples; MLPerf's early-stopping rule needs 459 for a p99.");
     expect(md).toContain('**Recommendation:** batch 4 is the largest within budget (400 items/s at p95 8 ms): 8 breaks p95 3 s (4 s).');
   });
 
   it('generate table adds TTFT, ITL and tokens/s, and marks failing and incomplete steps', () => {
     const rows = rowsOf(md, 'generate');
     expect(rows[0]).toContain('| TTFT p95 | ITL p50 | tokens/s |');
-    expect(rows[2]).toBe('| 1 | 500 ms | 500 ms | 500 ms | 125 ms | 375 ms | 50 ms | 7 ms | 640 | 10 | 1.00 | 1.00 | ✓ |');
+    expect(rows[2]).toBe('| 1 | 500 ms | 500 ms† | 500 ms† | 125 ms | 375 ms | 50 ms | 7 ms | 640 | 10 | 1.00 | 1.00 | ✓ |');
+    expect(md).toContain("† step 6 (batch 4): 3 samples; MLPerf's early-stopping rule needs 7 for a p50, 90 for a p95 and 459 for a p99.");
     expect(rows[3]).toMatch(/^\| 2 \| .* \| ✗ errors \|$/);
     expect(rows[4]).toMatch(/^\| 4 \| .* \| ✓ \(incomplete\) \|$/);
     expect(md).toContain('**Recommendation:** batch 1 is the largest within budget');

@@ -5,7 +5,7 @@
  */
 import { StepRecorder } from '../../src/metrics/recorder.js';
 import type { StepMeasurement } from '../../src/metrics/types.js';
-import { buildRunReport, buildStepReport } from '../../src/report/build.js';
+import { buildRunReport, buildStepReport, type RunReportParts } from '../../src/report/build.js';
 import type { EnvironmentReport, RunReport, StepReport } from '../../src/report/types.js';
 import type { ItemResult, Stage } from '../../src/targets/target.js';
 import type { Step, Workload } from '../../src/workload/types.js';
@@ -91,7 +91,12 @@ export function syntheticSteps(): StepReport[] {
 }
 
 export function syntheticReport(overrides: { partial?: boolean } = {}): RunReport {
-  return buildRunReport({
+  return buildRunReport(syntheticParts(overrides));
+}
+
+/** The parts syntheticReport builds from, for tests that add budgets, alert rules, search or steps. */
+export function syntheticParts(overrides: { partial?: boolean } = {}): RunReportParts {
+  return {
     runId: '2026-01-01T00-00-00Z-synthetic',
     startedAt: '2026-01-01T00:00:00.000Z',
     finishedAt: '2026-01-01T00:01:00.000Z',
@@ -125,5 +130,5 @@ export function syntheticReport(overrides: { partial?: boolean } = {}): RunRepor
     workload,
     steps: syntheticSteps(),
     warnings: ['the sampler could not start: nvidia-smi not found'],
-  });
+  };
 }
