@@ -151,7 +151,7 @@ export function percentileCurveData(report: RunReport): PercentileCurveRow[] {
     if (count === 0) return [];
     const rows: PercentileCurveRow[] = [];
     for (const percentile of CURVE_PERCENTILES) {
-      const oneInN = 1 / (1 - percentile / 100);
+      const oneInN = Math.round(1e6 / (1 - percentile / 100)) / 1e6; // 99 % is 1 in 100, not 99.99999999999991
       if (oneInN > count) break;
       const latencyMs = percentileMs(histogram, percentile);
       if (latencyMs !== null) rows.push({ step: stepLabel(step), percentile, oneInN, latencyMs });
