@@ -1,18 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { InputError, TargetUnavailableError } from '../../../src/errors.js';
 import { epochNowMs } from '../../../src/metrics/clock.js';
 import { createHttpTarget, type HttpTarget } from '../../../src/targets/http/target.js';
 import { startFaultServer, type FaultServer } from '../../fixtures/http/fault-server.js';
-import { templateSpec } from './spec.js';
+import { closedAfterEach, templateSpec } from './spec.js';
 
 let server: FaultServer | undefined;
 let target: HttpTarget | undefined;
-afterEach(async () => {
-  await target?.close();
-  await server?.close();
-  target = undefined;
-  server = undefined;
-});
+const open = closedAfterEach();
 
 const LOGIN = { kind: 'login', url: '/api/v1/auth/login', usernameEnv: 'BP_USER', passwordEnv: 'BP_PASS' } as const;
 const ENV = { BP_USER: 'alice', BP_PASS: 'hunter2-password' };
@@ -37,8 +32,8 @@ function authService(expiresInS: number) {
 
 describe('HttpTarget auth', () => {
   it('sends a bearer token read from the environment', async () => {
-    server = await startFaultServer({ kind: 'echo' });
-    target = await createHttpTarget(templateSpec(server.url, { auth: { kind: 'bearer-env', tokenEnv: 'BP_TOKEN' } }), { env: { BP_TOKEN: 'abc123' } });
+    server = await open.server({ kind: 'echo' });
+    target = await open.target(templateSpec(server.url, { auth: { kind: 'bearer-env', tokenEnv: 'BP_TOKEN' } }), { env: { BP_TOKEN: 'abc123' } });
     await target.submit('classify', 'x', epochNowMs());
     expect(server.received[0]?.headers.authorization).toBe('Bearer abc123');
   });
@@ -52,9 +47,9 @@ describe('HttpTarget auth', () => {
   });
 
   it('sends workload headers, from values or the environment, and names a missing variable', async () => {
-    server = await startFaultServer({ kind: 'echo' });
+    server = await open.server({ kind: 'echo' });
     const headers = { 'X-Test-Mode': { value: 'true' }, 'x-api-key': { env: 'API_KEY' } };
-    target = await createHttpTarget(templateSpec(server.url, { headers }), { env: { API_KEY: 'k-1' } });
+    target = await open.target(templateSpec(server.url, { headers }), { env: { API_KEY: 'k-1' } });
     await target.submit('classify', 'x', epochNowMs());
     expect(server.received[0]?.headers).toMatchObject({ 'x-test-mode': 'true', 'x-api-key': 'k-1', 'content-type': 'application/json' });
     await expect(createHttpTarget(templateSpec(server.url, { headers }), { env: {} })).rejects.toThrow(/^target\.headers\.x-api-key: .*API_KEY/);
@@ -62,7 +57,7 @@ describe('HttpTarget auth', () => {
 
   it('logs in, sends the token, and renews it in the background before it expires', async () => {
     server = await authService(1);
-    target = await createHttpTarget(templateSpec(server.url, { auth: LOGIN }), { env: ENV });
+    target = await open.target(templateSpec(server.url, { auth: LOGIN }), { env: ENV });
     const login = server.received[0];
     expect(login).toMatchObject({ method: 'POST', url: '/api/v1/auth/login' });
     expect(JSON.parse(login?.body ?? '')).toEqual({ email_or_username: 'alice', password: 'hunter2-password' });

@@ -1,18 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TargetUnavailableError } from '../../../src/errors.js';
 import { epochNowMs } from '../../../src/metrics/clock.js';
 import { createHttpTarget, type HttpTarget } from '../../../src/targets/http/target.js';
 import { startFaultServer, type FaultServer } from '../../fixtures/http/fault-server.js';
-import { templateSpec } from './spec.js';
+import { closedAfterEach, templateSpec } from './spec.js';
 
 let server: FaultServer | undefined;
 let target: HttpTarget | undefined;
-afterEach(async () => {
-  await target?.close();
-  await server?.close();
-  target = undefined;
-  server = undefined;
-});
+const open = closedAfterEach();
 
 describe('health preflight', () => {
   it('fails with one clear line when nothing listens', async () => {
@@ -24,22 +19,22 @@ describe('health preflight', () => {
   });
 
   it('fails on a non-2xx health answer and passes on a 2xx one', async () => {
-    server = await startFaultServer([{ kind: 'status', status: 503, body: 'warming up' }, { kind: 'json', body: '{"status": "healthy"}' }]);
+    server = await open.server([{ kind: 'status', status: 503, body: 'warming up' }, { kind: 'json', body: '{"status": "healthy"}' }]);
     await expect(createHttpTarget(templateSpec(server.url, { health: '/health' }))).rejects.toThrow(
       `target ${server.url} is not healthy: HTTP 503: warming up (health check GET /health)`,
     );
-    target = await createHttpTarget(templateSpec(server.url, { health: `${server.url}/health` }));
+    target = await open.target(templateSpec(server.url, { health: `${server.url}/health` }));
     expect(server.received.map((r) => `${r.method} ${r.url}`)).toEqual(['GET /health', 'GET /health']);
   });
 });
 
 describe('secrets never reach results or messages', () => {
   it('redacts a token the server echoes back in an error body', async () => {
-    server = await startFaultServer((request, res) => {
+    server = await open.server((request, res) => {
       res.writeHead(401).end(`invalid credentials: ${String(request.headers.authorization)} / key ${String(request.headers['x-api-key'])}`);
     });
     const spec = templateSpec(server.url, { auth: { kind: 'bearer-env', tokenEnv: 'TOKEN' }, headers: { 'x-api-key': { env: 'KEY' } } });
-    target = await createHttpTarget(spec, { env: { TOKEN: 'tkn-8f3a9c', KEY: 'key-77aa' } });
+    target = await open.target(spec, { env: { TOKEN: 'tkn-8f3a9c', KEY: 'key-77aa' } });
     const result = await target.submit('classify', 'x', epochNowMs());
     expect(result).toMatchObject({ ok: false, errorClass: 'http_4xx' });
     const detail = target.errorDetails.get('http_4xx') ?? '';
@@ -50,7 +45,7 @@ describe('secrets never reach results or messages', () => {
   });
 
   it('redacts the token in a failed health check message', async () => {
-    server = await startFaultServer((request, res) => {
+    server = await open.server((request, res) => {
       res.writeHead(500).end(`boom ${String(request.headers['x-api-key'])}`);
     });
     const spec = templateSpec(server.url, { health: '/h', headers: { 'x-api-key': { env: 'KEY' } } });

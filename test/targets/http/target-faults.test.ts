@@ -1,23 +1,18 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { epochNowMs } from '../../../src/metrics/clock.js';
-import { createHttpTarget, type HttpTarget } from '../../../src/targets/http/target.js';
+import type { HttpTarget } from '../../../src/targets/http/target.js';
 import type { Protocol } from '../../../src/targets/http/protocol.js';
 import type { HttpTargetSpec } from '../../../src/workload/types.js';
 import { startFaultServer, type Behaviour, type FaultServer } from '../../fixtures/http/fault-server.js';
-import { templateSpec } from './spec.js';
+import { closedAfterEach, templateSpec } from './spec.js';
 
 let server: FaultServer | undefined;
 let target: HttpTarget | undefined;
-afterEach(async () => {
-  await target?.close();
-  await server?.close();
-  target = undefined;
-  server = undefined;
-});
+const open = closedAfterEach();
 
 async function classOf(behaviour: Behaviour, overrides: Partial<HttpTargetSpec> = {}) {
-  server = await startFaultServer(behaviour);
-  target = await createHttpTarget(templateSpec(server.url, overrides));
+  server = await open.server(behaviour);
+  target = await open.target(templateSpec(server.url, overrides));
   const tArrivalMs = epochNowMs();
   const result = await target.submit('classify', 'hello', tArrivalMs);
   expect(result.tArrivalMs).toBe(tArrivalMs);
@@ -52,22 +47,22 @@ describe('HttpTarget faults: each is an ok:false result with its class, never a 
   it('a closed port is connection_refused', async () => {
     const closed = await startFaultServer({ kind: 'echo' });
     await closed.close();
-    target = await createHttpTarget(templateSpec(closed.url));
+    target = await open.target(templateSpec(closed.url));
     const result = await target.submit('classify', 'x', epochNowMs());
     expect(result).toMatchObject({ ok: false, errorClass: 'connection_refused' });
     expect(target.errorDetails.get('connection_refused')).toMatch(/ECONNREFUSED/);
   });
 
   it('keeps a non-2xx body snippet as the class detail and the connection usable', async () => {
-    server = await startFaultServer([{ kind: 'status', status: 400, body: '{"error": "text too long"}' }, { kind: 'json', body: '{"outputs": 1}' }]);
-    target = await createHttpTarget(templateSpec(server.url, { connections: 1 }));
+    server = await open.server([{ kind: 'status', status: 400, body: '{"error": "text too long"}' }, { kind: 'json', body: '{"outputs": 1}' }]);
+    target = await open.target(templateSpec(server.url, { connections: 1 }));
     expect((await target.submit('classify', 'x', epochNowMs())).errorClass).toBe('http_4xx');
     expect(target.errorDetails.get('http_4xx')).toBe('HTTP 400: {"error": "text too long"}');
     expect((await target.submit('classify', 'x', epochNowMs())).ok).toBe(true);
   });
 
   it('a protocol that cannot build its request fails the item instead of rejecting', async () => {
-    server = await startFaultServer({ kind: 'echo' });
+    server = await open.server({ kind: 'echo' });
     const broken: Protocol = {
       name: 'template',
       maxItemsPerRequest: () => 1,
@@ -76,15 +71,15 @@ describe('HttpTarget faults: each is an ok:false result with its class, never a 
       },
       decoder: () => ({ onData: () => undefined, finish: () => ({ ok: true, serverMs: null }) }),
     };
-    target = await createHttpTarget(templateSpec(server.url), { protocol: broken });
+    target = await open.target(templateSpec(server.url), { protocol: broken });
     expect(await target.submit('classify', 'x', epochNowMs())).toMatchObject({ ok: false, errorClass: 'client_error' });
     expect(target.errorDetails.get('client_error')).toBe('template request: no shape for this stage');
     expect(server.requests).toBe(0);
   });
 
   it('a one-time stall delays only the first request', async () => {
-    server = await startFaultServer({ kind: 'stall-once', ms: 100, then: { kind: 'json', body: '{"outputs": 1}' } });
-    target = await createHttpTarget(templateSpec(server.url));
+    server = await open.server({ kind: 'stall-once', ms: 100, then: { kind: 'json', body: '{"outputs": 1}' } });
+    target = await open.target(templateSpec(server.url));
     const first = await target.submit('classify', 'x', epochNowMs());
     const second = await target.submit('classify', 'y', epochNowMs());
     expect(first.ok && second.ok).toBe(true);

@@ -1,23 +1,18 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { epochNowMs } from '../../../src/metrics/clock.js';
-import { createHttpTarget, type HttpTarget } from '../../../src/targets/http/target.js';
-import { startFaultServer, type Behaviour, type FaultServer } from '../../fixtures/http/fault-server.js';
-import { templateSpec } from './spec.js';
+import type { HttpTarget } from '../../../src/targets/http/target.js';
+import type { Behaviour, FaultServer } from '../../fixtures/http/fault-server.js';
+import { closedAfterEach, templateSpec } from './spec.js';
 
 let server: FaultServer | undefined;
 let target: HttpTarget | undefined;
-afterEach(async () => {
-  await target?.close();
-  await server?.close();
-  target = undefined;
-  server = undefined;
-});
+const open = closedAfterEach();
 
 const OK: Behaviour = { kind: 'json', body: '{"outputs": 1}' };
 
 async function run(behaviours: readonly Behaviour[], retries: number) {
-  server = await startFaultServer(behaviours);
-  target = await createHttpTarget(templateSpec(server.url, { retries, connections: 1 }));
+  server = await open.server(behaviours);
+  target = await open.target(templateSpec(server.url, { retries, connections: 1 }));
   return target.submit('classify', 'x', epochNowMs());
 }
 
@@ -51,8 +46,8 @@ describe('HttpTarget retries', () => {
   });
 
   it('close() cuts a Retry-After wait short', async () => {
-    server = await startFaultServer([{ kind: 'status', status: 429, retryAfter: '30' }, OK]);
-    target = await createHttpTarget(templateSpec(server.url, { retries: 1 }));
+    server = await open.server([{ kind: 'status', status: 429, retryAfter: '30' }, OK]);
+    target = await open.target(templateSpec(server.url, { retries: 1 }));
     const pending = target.submit('classify', 'x', epochNowMs());
     while (server.requests === 0) await new Promise((resolve) => setTimeout(resolve, 5));
     await new Promise((resolve) => setTimeout(resolve, 20));

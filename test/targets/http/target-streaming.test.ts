@@ -1,18 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { epochNowMs } from '../../../src/metrics/clock.js';
 import type { RunnerTarget } from '../../../src/runner/run-benchmark.js';
-import { createHttpTarget, type HttpTarget } from '../../../src/targets/http/target.js';
-import { startFaultServer, type FaultServer } from '../../fixtures/http/fault-server.js';
-import { templateSpec } from './spec.js';
+import type { HttpTarget } from '../../../src/targets/http/target.js';
+import type { FaultServer } from '../../fixtures/http/fault-server.js';
+import { closedAfterEach, templateSpec } from './spec.js';
 
 let server: FaultServer | undefined;
 let target: HttpTarget | undefined;
-afterEach(async () => {
-  await target?.close();
-  await server?.close();
-  target = undefined;
-  server = undefined;
-});
+const open = closedAfterEach();
 
 const OPENAI_STREAM = {
   protocol: 'openai',
@@ -27,8 +22,8 @@ const STOP = 'data: {"choices":[{"index":0,"text":"","finish_reason":"stop"}]}\n
 describe('HttpTarget with a streaming protocol', () => {
   it('turns the decoder stamps into TTFT from t_write, inter-token latency and output tokens', async () => {
     const gapMs = 40;
-    server = await startFaultServer({ kind: 'slow-body', chunks: [token('a'), token('b'), token('c'), `${STOP}data: [DONE]\n\n`], gapMs });
-    target = await createHttpTarget(templateSpec(server.url, { protocol: 'openai', options: OPENAI_STREAM }));
+    server = await open.server({ kind: 'slow-body', chunks: [token('a'), token('b'), token('c'), `${STOP}data: [DONE]\n\n`], gapMs });
+    target = await open.target(templateSpec(server.url, { protocol: 'openai', options: OPENAI_STREAM }));
     const runnerTarget: RunnerTarget = target;
     await runnerTarget.configure('generate', { maxBatchSize: 1, maxQueueDelayMs: 0, maxNewTokens: 3 });
     const result = await target.submit('generate', 'hi', epochNowMs());
@@ -45,8 +40,8 @@ describe('HttpTarget with a streaming protocol', () => {
   });
 
   it('classes a stream that ends before [DONE] as stream_truncated', async () => {
-    server = await startFaultServer({ kind: 'slow-body', chunks: [token('a')], gapMs: 5 });
-    target = await createHttpTarget(templateSpec(server.url, { protocol: 'openai', options: OPENAI_STREAM }));
+    server = await open.server({ kind: 'slow-body', chunks: [token('a')], gapMs: 5 });
+    target = await open.target(templateSpec(server.url, { protocol: 'openai', options: OPENAI_STREAM }));
     expect(await target.submit('generate', 'hi', epochNowMs())).toMatchObject({ ok: false, errorClass: 'stream_truncated' });
   });
 });

@@ -1,18 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { epochNowMs } from '../../../src/metrics/clock.js';
-import { createHttpTarget, type HttpTarget } from '../../../src/targets/http/target.js';
+import type { HttpTarget } from '../../../src/targets/http/target.js';
 import type { ItemResult } from '../../../src/targets/target.js';
-import { startFaultServer, type FaultServer } from '../../fixtures/http/fault-server.js';
-import { BATCH_OPTIONS, templateSpec } from './spec.js';
+import type { FaultServer } from '../../fixtures/http/fault-server.js';
+import { closedAfterEach, BATCH_OPTIONS, templateSpec } from './spec.js';
 
 let server: FaultServer | undefined;
 let target: HttpTarget | undefined;
-afterEach(async () => {
-  await target?.close();
-  await server?.close();
-  target = undefined;
-  server = undefined;
-});
+const open = closedAfterEach();
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -21,8 +16,8 @@ function median(values: number[]): number {
 
 describe('HttpTarget timing', () => {
   it('measures a server that answers after exactly 50 ms as ~50 ms of inference', async () => {
-    server = await startFaultServer({ kind: 'delay', ms: 50, body: '{"outputs": "x"}' });
-    target = await createHttpTarget(templateSpec(server.url, { connections: 1 }));
+    server = await open.server({ kind: 'delay', ms: 50, body: '{"outputs": "x"}' });
+    target = await open.target(templateSpec(server.url, { connections: 1 }));
     await target.configure('classify', { maxBatchSize: 1, maxQueueDelayMs: 0, maxNewTokens: 8 });
     await target.submit('classify', 'warm the connection', epochNowMs());
     const inferenceMs: number[] = [];
@@ -46,8 +41,8 @@ describe('HttpTarget timing', () => {
   });
 
   it('counts waiting for the one connection as queue time, not inference', async () => {
-    server = await startFaultServer({ kind: 'delay', ms: 40, body: '{"outputs": "x"}' });
-    target = await createHttpTarget(templateSpec(server.url, { connections: 1 }));
+    server = await open.server({ kind: 'delay', ms: 40, body: '{"outputs": "x"}' });
+    target = await open.target(templateSpec(server.url, { connections: 1 }));
     const tArrivalMs = epochNowMs();
     const results = await Promise.all([target.submit('classify', 'a', tArrivalMs), target.submit('classify', 'b', tArrivalMs)]);
     expect(results.every((result) => result.ok)).toBe(true);
@@ -63,8 +58,8 @@ describe('HttpTarget timing', () => {
   });
 
   it('sends a static batch as one request and shares its timings across the items', async () => {
-    server = await startFaultServer({ kind: 'json', body: '{"outputs": [1, 2, 3], "meta": {"took": 0.004}}' });
-    target = await createHttpTarget(templateSpec(server.url, { options: BATCH_OPTIONS }));
+    server = await open.server({ kind: 'json', body: '{"outputs": [1, 2, 3], "meta": {"took": 0.004}}' });
+    target = await open.target(templateSpec(server.url, { options: BATCH_OPTIONS }));
     await target.configure('classify', { maxBatchSize: 3, maxQueueDelayMs: 0, maxNewTokens: 8 });
     const results = await target.submitBatch('classify', ['a', 'b', 'c'], epochNowMs());
     expect(server.requests).toBe(1);
@@ -75,20 +70,20 @@ describe('HttpTarget timing', () => {
   });
 
   it('refuses a batch size the protocol cannot send, naming the field and the limit', async () => {
-    server = await startFaultServer({ kind: 'json', body: '{"outputs": 1}' });
-    target = await createHttpTarget(templateSpec(server.url));
+    server = await open.server({ kind: 'json', body: '{"outputs": 1}' });
+    target = await open.target(templateSpec(server.url));
     await expect(target.configure('generate', { maxBatchSize: 4, maxQueueDelayMs: 0, maxNewTokens: 8 })).rejects.toThrow(
       /stages\[generate\]\.batchSizes: batch size 4 .*template.*at most 1/,
     );
   });
 
   it('joins the protocol path to the stage endpoint and reports info without credentials', async () => {
-    server = await startFaultServer({ kind: 'echo' });
+    server = await open.server({ kind: 'echo' });
     const spec = templateSpec('http://user:pw@127.0.0.1:1/base', {
       endpoints: { generate: `${server.url}/gen/` },
       options: { protocol: 'template', method: 'PUT', body: '{"t": {{text}}}', outputPath: 'method', serverTime: null },
     });
-    target = await createHttpTarget(spec);
+    target = await open.target(spec);
     expect(target.info).toEqual({ kind: 'http', description: 'HTTP template http://127.0.0.1:1/base', url: 'http://127.0.0.1:1/base', protocol: 'template' });
     expect(target.backend).toBeNull();
     expect(target.models).toEqual([]);
@@ -99,11 +94,11 @@ describe('HttpTarget timing', () => {
 
   it('opens `connections` sockets per origin and keeps them alive across requests', async () => {
     const ports = new Set<number>();
-    server = await startFaultServer((_request, res) => {
+    server = await open.server((_request, res) => {
       ports.add(res.socket?.remotePort ?? 0);
       setTimeout(() => res.end('{"outputs": 1}'), 20);
     });
-    target = await createHttpTarget(templateSpec(server.url, { connections: 3 }));
+    target = await open.target(templateSpec(server.url, { connections: 3 }));
     for (let round = 0; round < 3; round += 1) {
       const results = await Promise.all(Array.from({ length: 6 }, (_, i) => target?.submit('classify', `t${i}`, epochNowMs())));
       expect(results.every((result) => result?.ok)).toBe(true);
@@ -112,8 +107,8 @@ describe('HttpTarget timing', () => {
   });
 
   it('sizes "auto" pools from setConnections and closes idempotently', async () => {
-    server = await startFaultServer({ kind: 'json', body: '{"outputs": 1}' });
-    target = await createHttpTarget(templateSpec(server.url, { connections: 'auto' }));
+    server = await open.server({ kind: 'json', body: '{"outputs": 1}' });
+    target = await open.target(templateSpec(server.url, { connections: 'auto' }));
     expect(target.connections).toBe(1);
     await target.setConnections(8);
     expect(target.connections).toBe(8);
