@@ -6,6 +6,7 @@ import { assertComparable, findDifferences } from '../analysis/comparable.js';
 import { COMPARE_METRICS, compareRuns, DEFAULT_COMPARE_OPTIONS, type CompareMetric, type CompareOptions } from '../analysis/compare.js';
 import { ExitCode, InputError, toError } from '../errors.js';
 import { renderCompareMarkdown } from '../report/compare-markdown.js';
+import { renderCompareHtml } from '../report/html/index.js';
 import { renderCompareText, type CompareSources } from '../report/compare-text.js';
 import { REPORT_SCHEMA_VERSION, type RunReport } from '../report/types.js';
 import { parseChoiceFlag, parseIntFlag, parseRatioFlag } from './flags.js';
@@ -18,6 +19,7 @@ interface CompareFlags {
   readonly metrics?: string;
   readonly markdown?: string;
   readonly json?: string;
+  readonly html?: string;
   readonly force?: boolean;
   readonly seed: string;
   readonly resamples: string;
@@ -35,6 +37,7 @@ export function registerCompareCommand(program: Command, context: CommandContext
     .option('--metrics <list>', `metrics to compare, a subset of ${COMPARE_METRICS.join(',')}`)
     .option('--markdown <file>', 'write a Markdown summary for a pull-request comment')
     .option('--json <file>', 'write the machine-readable result')
+    .option('--html <file>', 'write a self-contained HTML page: baseline vs candidate charts, regressions highlighted')
     .option('--force', 'compare runs that are not comparable, with a warning per difference')
     .option('--seed <n>', 'bootstrap seed', '1')
     .option('--resamples <n>', 'bootstrap resamples', String(DEFAULT_COMPARE_OPTIONS.resamples))
@@ -59,6 +62,7 @@ Example:
         throw new InputError(candidatePath, `no step matches a step of ${baselinePath} (same stage, mode, batch size, concurrency and rate)`);
       }
       if (flags.markdown !== undefined) await writeOutput('--markdown', resolve(context.io.cwd, flags.markdown), renderCompareMarkdown(result, sources));
+      if (flags.html !== undefined) await writeOutput('--html', resolve(context.io.cwd, flags.html), await renderCompareHtml(result, baseline, candidate));
       if (flags.json !== undefined) await writeOutput('--json', resolve(context.io.cwd, flags.json), `${JSON.stringify({ ...result, sources }, null, 2)}\n`);
       context.io.stdout.write(renderCompareText(result, sources));
       context.exitCode = result.verdict === 'PASS' ? ExitCode.ok : ExitCode.budgetNotMet;

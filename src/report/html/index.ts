@@ -39,7 +39,7 @@ function runHeader(report: RunReport): string {
 
 function recommendationSection(report: RunReport): PageSection {
   const rows = report.recommendation.map(
-    (r) => `<tr><td>${escapeHtml(r.stage)}</td><td>${r.batchSize ?? '—'}</td><td>${escapeHtml(r.reason)}</td></tr>`,
+    (r) => `<tr><td>${escapeHtml(r.stage)}</td><td>${r.batchSize ?? '—'}</td><td class="text">${escapeHtml(r.reason)}</td></tr>`,
   );
   const html = rows.length === 0 ? '<p class="muted">No recommendation (no stage completed a step).</p>' : `<table><tr><th>stage</th><th>batch size</th><th>why</th></tr>${rows.join('')}</table>`;
   return { kind: 'html', id: 'recommendation', title: 'Recommendation', html };

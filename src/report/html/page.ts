@@ -45,7 +45,7 @@ figure.chart svg { max-width: 100%; height: auto; }
 figcaption { color: var(--muted); margin: 4px 0 8px; }
 table { border-collapse: collapse; margin: 8px 0; font-variant-numeric: tabular-nums; }
 th, td { border: 1px solid var(--line); padding: 2px 8px; text-align: right; } th { background: var(--card); }
-td:first-child, th:first-child { text-align: left; }
+td:first-child, th:first-child, td.text { text-align: left; }
 tr.regression td { color: var(--bad); font-weight: 600; }
 details { margin: 6px 0; } summary { cursor: pointer; color: var(--muted); }
 .links a { margin-right: 16px; color: inherit; }
@@ -130,7 +130,7 @@ ${page.headerHtml}
 <main>
 ${sections.join('\n')}
 </main>
-<footer class="muted"><p>Charts are Vega-Lite specs rendered to SVG when the report was written; each spec is embedded above (script.vega-lite-spec) and downloadable, to open in any Vega-Lite editor.</p></footer>
+<footer class="muted"><p>Charts are Vega-Lite specs rendered to SVG when the report was written; each spec, its data inline, is embedded in this file (script.vega-lite-spec) to open in any Vega-Lite editor.</p></footer>
 </body>
 </html>
 `;

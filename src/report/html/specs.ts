@@ -167,7 +167,7 @@ export function gpuSpec(data: GpuChartData): TopLevelSpec {
         {
           data: { values: data.rows.filter((r) => r.metric === metric) },
           mark: { type: 'line', strokeWidth: 1.2 },
-          encoding: { x: time, y: { field: 'value', type: 'quantitative', title: metric }, stroke: { field: 'gpu', type: 'nominal', title: 'GPU' } },
+          encoding: { x: time, y: { field: 'value', type: 'quantitative', title: metric, axis: { format: '~g' } }, stroke: { field: 'gpu', type: 'nominal', title: 'GPU' } },
         },
       ],
       resolve: { scale: { color: 'independent' } },
