@@ -13,7 +13,8 @@ import type { RunReport, StepReport } from '../report/types.js';
 import { STAGES, type Stage } from '../targets/target.js';
 import type { BudgetsFile } from '../workload/budgets-file.js';
 import type { Budget } from '../workload/types.js';
-import { describeFinding, evaluateAlerts, formatRuleDuration, type AlertFinding } from './alerts.js';
+import { describeFinding, formatRuleDuration, type AlertFinding } from './alerts.js';
+import { e2eConfidence } from './e2e-confidence.js';
 import { isUniform, uniformStageBudgets, type StageBudgets } from './stage-budgets.js';
 
 export interface Reanalysis {
@@ -55,12 +56,20 @@ function partsOf(report: RunReport): RunReportParts {
     backend: report.backend,
     models: report.models,
     workload: report.workload,
-    steps: report.steps,
+    steps: report.steps.map(withHonesty),
     warnings: report.warnings.filter((warning) => !OWN_WARNING_PREFIXES.some((prefix) => warning.startsWith(prefix))),
     search: report.search ?? [],
     gpuTelemetry: report.gpuTelemetry,
     harnessHealth: report.harnessHealth,
   };
+}
+
+/**
+ * A saved step with today's honesty fields: the e2e confidence recomputed from its histogram (a
+ * report written before it existed gains it), stability and repeats kept or null.
+ */
+function withHonesty(step: StepReport): StepReport {
+  return { ...step, stability: step.stability ?? null, repeats: step.repeats ?? null, e2eConfidence: e2eConfidence(step) };
 }
 
 function describeBudget(budget: Budget): string {

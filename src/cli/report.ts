@@ -3,34 +3,20 @@
  * formats) and write its outputs. Exit 0 when every stage's recommendation is within budget and no
  * alert rule fired, 1 otherwise, 2 for a missing or invalid report or budgets file.
  */
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { reanalyze, type Reanalysis } from '../analysis/reanalyze.js';
 import { InputError, toError } from '../errors.js';
-import { renderStepsCsv } from '../report/csv.js';
-import { renderJunit } from '../report/junit.js';
+import { honestySummary } from '../report/markdown-honesty.js';
+import { recommendationSentences } from '../report/markdown-tradeoff.js';
 import { REPORT_SCHEMA_VERSION, type RunReport } from '../report/types.js';
-import { ReportWriter } from '../report/writer.js';
+import { REPORT_FILES, REPORT_FORMATS, ReportWriter, type ReportFormat } from '../report/writer.js';
 import { loadBudgetsFile } from '../workload/budgets-file.js';
 import { exitCodeForRun } from './exit-code.js';
 import type { CommandContext } from './main.js';
 
-export const REPORT_FORMATS = ['json', 'md', 'junit', 'csv'] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
-
-/**
- * How each format is written. ReportWriter writes report.json and report.md together (so either
- * format rewrites both); the others are rendered here and written beside them, atomically.
- */
-type FormatOutput = { readonly kind: 'writer' } | { readonly kind: 'file'; readonly file: string; readonly render: (analysis: Reanalysis) => string };
-
-const FORMAT_OUTPUTS = {
-  json: { kind: 'writer' },
-  md: { kind: 'writer' },
-  junit: { kind: 'file', file: 'junit.xml', render: (a) => renderJunit(a.report, a.stageBudgets, a.alerts) },
-  csv: { kind: 'file', file: 'steps.csv', render: (a) => renderStepsCsv(a.report) },
-} as const satisfies Record<ReportFormat, FormatOutput>;
+export { REPORT_FORMATS, type ReportFormat };
 
 interface ReportFlags {
   readonly budgets?: string;
@@ -49,8 +35,8 @@ export function registerReportCommand(program: Command, context: CommandContext)
     .addHelpText(
       'after',
       `
-Outputs: json -> report.json, md -> report.md (these two are written together), junit -> junit.xml,
-csv -> steps.csv. Exit 0 when every stage's recommendation is within budget and no alert fired.
+Outputs: ${REPORT_FORMATS.map((format) => `${format} -> ${REPORT_FILES[format]}`).join(', ')}.
+Exit 0 when every stage's recommendation is within budget and no alert fired.
 
 Examples:
   pipebench report reports/run1/report.json --budgets workloads/budgets.yaml
@@ -63,7 +49,7 @@ Examples:
       const budgets = flags.budgets === undefined ? null : await loadBudgetsFile(resolve(context.io.cwd, flags.budgets));
       const analysis = reanalyze(saved, budgets);
       const outDir = flags.out === undefined ? dirname(path) : resolve(context.io.cwd, flags.out);
-      const files = await writeOutputs(analysis, formats, outDir);
+      const files = await new ReportWriter(outDir, { formats }).write(analysis.report);
       context.io.stdout.write(renderSummary(analysis, budgets?.source ?? null, files));
       context.exitCode = exitCodeForRun({ interruptedBy: null, budgetMet: analysis.passed });
     });
@@ -113,38 +99,14 @@ function isObject(value: unknown): boolean {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-async function writeOutputs(analysis: Reanalysis, formats: readonly ReportFormat[], outDir: string): Promise<string[]> {
-  const files: string[] = [];
-  if (formats.some((format) => FORMAT_OUTPUTS[format].kind === 'writer')) files.push(...(await new ReportWriter(outDir).write(analysis.report)));
-  for (const format of formats) {
-    const output: FormatOutput = FORMAT_OUTPUTS[format];
-    if (output.kind === 'file') files.push(await replaceFile(outDir, output.file, output.render(analysis)));
-  }
-  return files;
-}
-
-/** ReportWriter's pattern: a temp file in the same folder, then rename, so no reader sees half a file. */
-async function replaceFile(outDir: string, name: string, text: string): Promise<string> {
-  const path = join(outDir, name);
-  const temp = join(outDir, `.${name}.${process.pid}.tmp`);
-  try {
-    await mkdir(outDir, { recursive: true });
-    await writeFile(temp, text, 'utf8');
-    await rename(temp, path);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw new InputError(path, `cannot write the output: ${toError(error).message}`, { cause: error });
-  }
-  return path;
-}
-
 function renderSummary(analysis: Reanalysis, budgetsSource: string | null, files: readonly string[]): string {
   const { report } = analysis;
   const fired = analysis.alerts.filter((finding) => finding.kind === 'fired').length;
   const under = budgetsSource === null ? 'its own budget' : budgetsSource;
   const lines = [
     `report ${report.runId}: re-analysed under ${under}; budget ${report.budgetMet ? 'met' : 'NOT met'}${fired > 0 ? `; ${fired} alert(s) fired` : ''}`,
-    ...report.recommendation.map((rec) => `  ${rec.stage}: ${rec.reason}`),
+    ...recommendationSentences(report).map((sentence) => `  ${sentence}`),
+    ...honestySummary(report).map((line) => `  ${line}`),
     ...report.warnings.map((warning) => `  warning: ${warning}`),
     ...files.map((file) => `  wrote ${file}`),
   ];

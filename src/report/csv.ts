@@ -1,7 +1,8 @@
 /**
  * steps.csv: the step table as RFC 4180 CSV (CRLF line ends; a field with a comma, quote, CR or LF
  * is quoted and its quotes doubled), one header row then one row per step. Numbers are in the
- * units the header names; an unknown value is an empty field.
+ * units the header names; an unknown value is an empty field. e2e_samples are independent samples
+ * (items / mean batch size); *_supported says whether MLPerf's early-stopping rule allows that percentile.
  */
 import type { LatencyPhase } from '../metrics/types.js';
 import type { RunReport, StepReport } from './types.js';
@@ -20,6 +21,12 @@ const COLUMNS = [
   ['e2e_p50_ms', (s) => phase(s, 'e2e', 'p50')],
   ['e2e_p95_ms', (s) => phase(s, 'e2e', 'p95')],
   ['e2e_p99_ms', (s) => phase(s, 'e2e', 'p99')],
+  ['e2e_p95_ci_low_ms', (s) => roundOrNull(s.e2eConfidence?.p95.lowMs ?? null)],
+  ['e2e_p95_ci_high_ms', (s) => roundOrNull(s.e2eConfidence?.p95.highMs ?? null)],
+  ['e2e_samples', (s) => s.e2eConfidence?.p95.samples ?? null],
+  ['e2e_p95_supported', (s) => s.e2eConfidence?.p95.supported ?? null],
+  ['e2e_p99_supported', (s) => s.e2eConfidence?.p99.supported ?? null],
+  ['stability', (s) => s.stability?.kind ?? null],
   ['queue_p50_ms', (s) => phase(s, 'queue', 'p50')],
   ['inference_p50_ms', (s) => phase(s, 'inference', 'p50')],
   ['server_p50_ms', (s) => phase(s, 'server', 'p50')],
@@ -57,4 +64,8 @@ function errorsByClass(step: StepReport): string {
 
 function round(value: number, decimals: number): number {
   return Number(value.toFixed(decimals));
+}
+
+function roundOrNull(ms: number | null): number | null {
+  return ms === null ? null : round(ms, 3);
 }

@@ -1,7 +1,7 @@
 /**
  * junit.xml for CI: one <testsuite> per stage, one <testcase> per budget check (p95, p99, error
  * rate) per step, failures carrying the numbers ("p95 412.3 ms > 300 ms"). A step that did not
- * complete is <skipped> with the reason. Alert findings, when given, form an "alerts" suite: fired
+ * complete is <skipped> with the reason. Alert findings, when any, form an "alerts" suite: fired
  * is a failure, not evaluated is skipped. Pure: returns the document as a string.
  */
 import type { AlertFinding } from '../analysis/alerts.js';
@@ -27,7 +27,8 @@ interface Suite {
 
 const INCOMPLETE = 'step did not complete (interrupted, or measured no successful item); not judged';
 
-export function renderJunit(report: RunReport, stageBudgets: StageBudgets, alerts: readonly AlertFinding[] = []): string {
+/** Judged by the report's own stage budgets and alert findings unless others are given. */
+export function renderJunit(report: RunReport, stageBudgets: StageBudgets = report.stageBudgets, alerts: readonly AlertFinding[] = report.alerts): string {
   const suites: Suite[] = STAGES.filter((stage) => report.steps.some((step) => step.stage === stage)).map((stage) => {
     const steps = report.steps.filter((step) => step.stage === stage);
     const budget = stageBudgets[stage];

@@ -4,7 +4,8 @@
  * and each mark has a footnote under the stage with the numbers. Nothing is shown as if exact.
  */
 import { formatMs, formatPct } from '../format.js';
-import type { E2eConfidenceReport, StepReport } from './types.js';
+import { STAGES } from '../targets/target.js';
+import type { E2eConfidenceReport, RunReport, StepReport } from './types.js';
 
 export const UNSUPPORTED_MARK = '†';
 export const UNSTABLE_MARK = '‡';
@@ -72,4 +73,29 @@ export function honestyFootnotes(steps: readonly StepReport[]): string {
     if (step.stability?.kind === 'unstable') lines.push(`${UNSTABLE_MARK} ${stepName(step)} did not settle: ${stabilityNote(step)}.`);
   }
   return lines.join('\n\n');
+}
+
+/**
+ * For a terminal: per stage, one line naming the percentiles its samples cannot support and one
+ * naming its unstable steps, e.g. "† generate: p95 of batch 1, 2; p99 of batch 1, 2, 4 rest on too
+ * few samples (MLPerf's early-stopping rule needs 90 for a p95, 459 for a p99)".
+ */
+export function honestySummary(report: RunReport): string[] {
+  const lines: string[] = [];
+  for (const stage of STAGES) {
+    const steps = report.steps.filter((step) => step.stage === stage);
+    const flagged = PERCENTILES.map((p) => ({ p, steps: steps.filter((step) => step.e2eConfidence?.[p].supported === false) })).filter(
+      (entry) => entry.steps.length > 0,
+    );
+    if (flagged.length > 0) {
+      const which = flagged.map(({ p, steps: thin }) => `${p} of batch ${thin.map((step) => step.batchSize).join(', ')}`).join('; ');
+      const needs = flagged.map(({ p, steps: thin }) => `${thin[0]?.e2eConfidence?.[p].minSamples ?? '?'} for a ${p}`).join(', ');
+      lines.push(`${UNSUPPORTED_MARK} ${stage}: ${which} rest on too few samples (MLPerf's early-stopping rule needs ${needs})`);
+    }
+    const unstable = steps.filter((step) => step.stability?.kind === 'unstable');
+    if (unstable.length > 0) {
+      lines.push(`${UNSTABLE_MARK} ${stage}: batch ${unstable.map((step) => step.batchSize).join(', ')} did not settle (unstable measurement)`);
+    }
+  }
+  return lines;
 }

@@ -1,36 +1,77 @@
 /**
  * The one place reports touch the disk. Rewritten after every step, so an interrupted run keeps
  * what it measured; each file is replaced atomically (temp file in the same folder, then rename),
- * so a reader never sees half a report.
+ * so a reader never sees half a report. report.json is written first: whatever fails later, the
+ * source of truth is on disk.
  */
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError, toError } from '../errors.js';
+import { renderStepsCsv } from './csv.js';
 import { renderJson } from './json.js';
+import { renderJunit } from './junit.js';
 import { renderMarkdown } from './markdown.js';
 import type { RunReport } from './types.js';
 
-export const REPORT_JSON = 'report.json';
-export const REPORT_MD = 'report.md';
+export const REPORT_FORMATS = ['json', 'md', 'junit', 'csv', 'html'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+export const REPORT_FILES = {
+  json: 'report.json',
+  md: 'report.md',
+  junit: 'junit.xml',
+  csv: 'steps.csv',
+  html: 'report.html',
+} as const satisfies Record<ReportFormat, string>;
+
+export const REPORT_JSON = REPORT_FILES.json;
+export const REPORT_MD = REPORT_FILES.md;
+
+type Renderer = (report: RunReport) => string | Promise<string>;
+
+/** report.html's renderer loads Vega; imported on first use so runs and tests without html do not pay for it. */
+async function renderHtml(report: RunReport): Promise<string> {
+  const html = await import('./html/index.js');
+  return html.renderHtml(report);
+}
+
+const RENDERERS = {
+  json: renderJson,
+  md: renderMarkdown,
+  junit: (report) => renderJunit(report),
+  csv: renderStepsCsv,
+  html: renderHtml,
+} as const satisfies Record<ReportFormat, Renderer>;
+
+export interface ReportWriterOptions {
+  /** Which outputs to write (in REPORT_FORMATS order whatever the order given); default all. */
+  readonly formats?: readonly ReportFormat[];
+}
 
 export class ReportWriter {
   private writes = 0;
+  readonly formats: readonly ReportFormat[];
 
-  constructor(readonly outDir: string) {}
+  constructor(
+    readonly outDir: string,
+    options: ReportWriterOptions = {},
+  ) {
+    const asked = options.formats ?? REPORT_FORMATS;
+    this.formats = REPORT_FORMATS.filter((format) => asked.includes(format));
+  }
 
-  /** Writes report.json and report.md; returns their paths. */
+  /** Writes every chosen output; returns their paths in REPORT_FORMATS order. */
   async write(report: RunReport): Promise<readonly string[]> {
     try {
       await mkdir(this.outDir, { recursive: true });
     } catch (error) {
       throw new InputError(this.outDir, `cannot create the report folder: ${toError(error).message}`, { cause: error });
     }
-    const outputs: readonly (readonly [string, string])[] = [
-      [REPORT_JSON, renderJson(report)],
-      [REPORT_MD, renderMarkdown(report)],
-    ];
     const paths: string[] = [];
-    for (const [name, text] of outputs) paths.push(await this.replace(name, text));
+    for (const format of this.formats) {
+      const renderer: Renderer = RENDERERS[format];
+      paths.push(await this.replace(REPORT_FILES[format], await renderer(report)));
+    }
     return paths;
   }
 

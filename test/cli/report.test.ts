@@ -18,6 +18,7 @@ const STACK_LINE = /^\s+at /m;
 
 let tmp: string;
 let saved: string;
+let runFiles: string[];
 
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'pipebench-report-'));
@@ -25,6 +26,7 @@ beforeAll(async () => {
   const run = await runCli(['run', join(FIXTURES, 'cli-tiny.yaml'), '--backend', 'wasm', '--no-gpu', '-q', '--out', runDir]);
   expect(run.code, run.stderr).toBe(0);
   saved = join(runDir, 'report.json');
+  runFiles = (await readdir(runDir)).sort();
   await writeFile(
     join(tmp, 'strict.yaml'),
     'performance_budgets:\n  api_response_time: { p95: 0.01ms, p99: 0.02ms }\n  ml_pipeline: { p95: 0.01ms, p99: 0.02ms }\n',
@@ -36,13 +38,26 @@ async function readJson(path: string): Promise<RunReport> {
 }
 
 describe('pipebench report (built binary)', () => {
+  it('the run itself wrote every output, and its report carries the e2e confidence and trade-offs', async () => {
+    expect(runFiles).toEqual(['junit.xml', 'report.html', 'report.json', 'report.md', 'steps.csv']);
+    const report = await readJson(saved);
+    expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
+    const measured = report.steps.filter((step) => step.completed > 0);
+    expect(measured.length).toBeGreaterThan(0);
+    for (const step of measured) {
+      expect(step.e2eConfidence?.p99.minSamples).toBe(459);
+      expect(step.e2eConfidence?.p95.samples).toBe(Math.floor(step.completed / Math.max(1, step.meanBatchSize)));
+    }
+    expect(report.tradeoffs.map((tradeoff) => tradeoff.stage)).toEqual(report.recommendation.map((rec) => rec.stage));
+  });
+
   it('exits 1 under a strict budgets file, with JUnit failures carrying the numbers', async () => {
     const out = join(tmp, 'strict');
     const result = await runCli(['report', saved, '--budgets', join(tmp, 'strict.yaml'), '--out', out]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('budget NOT met');
-    expect((await readdir(out)).sort()).toEqual(['junit.xml', 'report.json', 'report.md', 'steps.csv']);
+    expect((await readdir(out)).sort()).toEqual(['junit.xml', 'report.html', 'report.json', 'report.md', 'steps.csv']);
     const report = await readJson(join(out, 'report.json'));
     expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
     expect(report.budgetMet).toBe(false);
@@ -123,7 +138,7 @@ describe('pipebench report (built binary)', () => {
     expect(bad.stderr).toContain(`${budgets}: performance_budgets.ml_pipeline.p95: expected a positive duration such as "3000ms"`);
     const format = await runCli(['report', saved, '--formats', 'json,pdf', '--out', join(tmp, 'unused')]);
     expect(format.code).toBe(2);
-    expect(format.stderr).toContain('--formats: expected a comma-separated list from json, md, junit, csv, got "pdf"');
+    expect(format.stderr).toContain('--formats: expected a comma-separated list from json, md, junit, csv, html, got "pdf"');
   });
 });
 

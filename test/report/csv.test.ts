@@ -1,45 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { csvField, renderStepsCsv } from '../../src/report/csv.js';
 import type { StepReport } from '../../src/report/types.js';
+import { parseCsv } from './csv-reader.js';
 import { syntheticReport } from './synthetic-run.js';
-
-/** RFC 4180 reader: quoted fields may hold commas, doubled quotes and line breaks. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  const endField = () => {
-    row.push(field);
-    field = '';
-  };
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') {
-      if (field !== '') throw new Error(`quote inside an unquoted field at ${i}`);
-      quoted = true;
-    } else if (c === ',') endField();
-    else if (c === '\r' && text[i + 1] === '\n') {
-      endField();
-      rows.push(row);
-      row = [];
-      i++;
-    } else if (c === '\n' || c === '\r') throw new Error(`bare line break at ${i}`);
-    else field += c;
-  }
-  if (quoted || field !== '' || row.length > 0) throw new Error('unterminated last record');
-  return rows;
-}
 
 const HEADER = [
   'step', 'stage', 'mode', 'batch_size', 'concurrency', 'target_rate_per_sec', 'completed', 'items_per_sec',
-  'e2e_p50_ms', 'e2e_p95_ms', 'e2e_p99_ms', 'queue_p50_ms', 'inference_p50_ms', 'server_p50_ms',
+  'e2e_p50_ms', 'e2e_p95_ms', 'e2e_p99_ms', 'e2e_p95_ci_low_ms', 'e2e_p95_ci_high_ms', 'e2e_samples',
+  'e2e_p95_supported', 'e2e_p99_supported', 'stability', 'queue_p50_ms', 'inference_p50_ms', 'server_p50_ms',
   'error_rate', 'errors_by_class', 'within_budget', 'complete',
 ];
 
@@ -61,6 +29,13 @@ describe('renderStepsCsv', () => {
     expect(row[col('errors_by_class')]).toBe('timeout=1');
     expect(row[col('server_p50_ms')]).toBe('');
     expect([row[col('within_budget')], rows[7]![col('complete')]]).toEqual([String(step.withinBudget), 'false']);
+    // 18 single-item samples: too few for a p95 (90) or p99 (459); the interval's top is unbounded.
+    expect([row[col('e2e_samples')], row[col('e2e_p95_supported')], row[col('e2e_p99_supported')]]).toEqual(['18', 'false', 'false']);
+    expect(row[col('e2e_p95_ci_high_ms')]).toBe('');
+    expect(row[col('stability')]).toBe('');
+    const batch8 = rows[4]!;
+    expect([batch8[col('e2e_samples')], batch8[col('e2e_p95_supported')], batch8[col('e2e_p99_supported')]]).toEqual(['4200', 'true', 'true']);
+    expect(Number(batch8[col('e2e_p95_ci_low_ms')])).toBeLessThanOrEqual(Number(batch8[col('e2e_p95_ms')]));
   });
 
   it('quotes commas, quotes and line breaks (RFC 4180) and reads back unchanged', () => {

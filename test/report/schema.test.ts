@@ -2,8 +2,10 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
+import { buildRunReport } from '../../src/report/build.js';
 import { renderJson } from '../../src/report/json.js';
-import { syntheticReport } from './synthetic-run.js';
+import { parseAlertRule, type AlertRule } from '../../src/workload/budgets-schema.js';
+import { syntheticParts, syntheticReport } from './synthetic-run.js';
 
 const schemaPath = fileURLToPath(new URL('../../schema/report.schema.json', import.meta.url));
 const validate = new Ajv2020({ allErrors: true, strict: true }).compile(JSON.parse(readFileSync(schemaPath, 'utf8')) as object);
@@ -58,5 +60,38 @@ describe('schema/report.schema.json', () => {
     const report = reportJson();
     report.workload = { name: 'x', anything: { nested: [1, 2] } };
     expect(errorsOf(report)).toEqual([]);
+  });
+
+  it('accepts every sign-off field: stability, repeats, e2e confidence, stage budgets, trade-offs, all alert kinds, search', () => {
+    const rules = ['p95(api_response_time) > 1000ms for 2s', 'error_rate > 1% for 10m', 'throughput < 1 for 100ms'].map((text) => {
+      const rule = parseAlertRule(text);
+      if ('error' in rule) throw new Error(rule.error);
+      return rule satisfies AlertRule;
+    });
+    const parts = syntheticParts();
+    const loose = { p95Ms: 3000, p99Ms: 5000, maxErrorRate: 0.1 };
+    const report = buildRunReport({
+      ...parts,
+      steps: parts.steps.map((step, i) =>
+        i === 0
+          ? {
+              ...step,
+              stability: { kind: 'unstable', reason: 'did not settle', p95Spread: 0.2, throughputSpread: null, extendedMs: 500 },
+              repeats: { itemsPerSec: [99, 101], p95Ms: [5, null] },
+            }
+          : step,
+      ),
+      stageBudgets: { classify: parts.workload.budget, generate: loose, pipeline: loose },
+      alertRules: rules,
+      search: [
+        { stage: 'classify', axis: 'batchSize', answer: null, stepsRun: 2, fullSweepSteps: 4, itemsMeasured: 300, fullSweepItemsEstimate: 600, tried: [{ value: 8, withinBudget: false }] },
+      ],
+    });
+    expect(new Set(report.alerts.map((finding) => finding.kind))).toEqual(new Set(['fired', 'quiet', 'not-evaluated']));
+    expect(report.tradeoffs.length).toBeGreaterThan(0);
+    expect(errorsOf(JSON.parse(renderJson(report)))).toEqual([]);
+    const broken = JSON.parse(renderJson(report)) as { steps: { e2eConfidence: { p95: Record<string, unknown> } }[] };
+    delete broken.steps[0]?.e2eConfidence.p95.supported;
+    expect(errorsOf(broken)).toContain("/steps/0/e2eConfidence/p95 must have required property 'supported'");
   });
 });
