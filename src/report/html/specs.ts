@@ -192,7 +192,7 @@ export function percentileCurveSpec(rows: readonly PercentileCurveRow[]): TopLev
         axis: { values: [1, 2, 10, 100, 1000, 10000, 100000], labelExpr: "format(100 - 100 / datum.value, '.3~f') + '%'" },
       },
       y: { field: 'latencyMs', type: 'quantitative', scale: { type: 'log' }, title: 'e2e latency (ms, log scale)' },
-      color: { field: 'step', type: 'nominal', title: 'step', scale: { scheme: 'tableau20' } },
+      color: { field: 'step', type: 'nominal', title: 'step', scale: { scheme: 'tableau20' }, legend: { labelLimit: 240 } },
     },
   } as TopLevelSpec;
 }
