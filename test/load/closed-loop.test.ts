@@ -78,7 +78,7 @@ describe('runClosedLoop', () => {
       measure: { requests: 40, ...measureLimit },
     });
     expect(target.maxInFlight).toBe(4);
-    expect(outcome).toEqual({ warmupItems: 8, measuredItems: 40, endedBy: 'requests', abandoned: 0 });
+    expect(outcome).toEqual({ warmupItems: 8, measuredItems: 40, endedBy: 'requests', abandoned: 0, extendedMs: 0 });
     expect(sink.results).toHaveLength(40);
     expect(target.sent).toBe(48);
     expect(target.inFlight).toBe(0);
@@ -133,7 +133,7 @@ describe('runClosedLoop', () => {
     const controller = new AbortController();
     controller.abort('SIGINT');
     const outcome = await drive(target, new ListSink(), { concurrency: 3, signal: controller.signal });
-    expect(outcome).toEqual({ warmupItems: 0, measuredItems: 0, endedBy: 'aborted', abandoned: 0 });
+    expect(outcome).toEqual({ warmupItems: 0, measuredItems: 0, endedBy: 'aborted', abandoned: 0, extendedMs: 0 });
     expect(target.sent).toBe(0);
   });
 

@@ -81,6 +81,7 @@ target:
   timeouts: { headers: 150ms, body: 150ms }
 warmup: { requests: 0 }
 measure: { requests: 16, maxDuration: 20s }
+stability: false  # exact counts: stop at the planned length
 stages: [{ stage: classify, concurrency: [1] }]`),
     );
     const step = report.steps[0]!;
@@ -117,6 +118,7 @@ target:
   template: { body: '{"text": {{text}}}', output: out }
 warmup: { requests: 2 }
 measure: { requests: 10, maxDuration: 20s }
+stability: false  # exact counts: stop at the planned length
 stages: [{ stage: classify, concurrency: [1, 2] }]`),
     );
     await killed;

@@ -45,6 +45,7 @@ engine: { backend: wasm }
 load: { arrivals: poisson, rates: [40] }
 warmup: { requests: 4 }
 measure: { duration: 1s, maxDuration: 10s }
+stability: false  # exact counts: stop at the planned length
 stages: [{ stage: classify, batchSizes: [4] }]`);
     const outDir = await mkdtemp(join(tmpdir(), 'pipebench-open-'));
     const cacheDir = join(tmpdir(), 'pipebench-test-cache');
@@ -79,6 +80,7 @@ target:
   template: { body: '{"text": {{text}}}', output: label, serverTime: { path: ms } }
 warmup: { requests: 2 }
 measure: { requests: 20 }
+stability: false  # exact counts: stop at the planned length
 stages: [{ stage: classify, concurrency: [1, 3] }]`);
     const outDir = await mkdtemp(join(tmpdir(), 'pipebench-http-'));
     let target: HttpTarget | undefined;
@@ -110,6 +112,7 @@ target:
 load: { rates: [200] }
 warmup: { requests: 0 }
 measure: { requests: 12 }
+stability: false  # exact counts: stop at the planned length
 stages: [{ stage: classify, batchSizes: [2] }]`);
     const outDir = await mkdtemp(join(tmpdir(), 'pipebench-http-down-'));
     const events: RunEvent[] = [];

@@ -14,6 +14,7 @@ const workload = parseWorkload(
 corpus: { path: prompts.jsonl }
 warmup: { requests: 2 }
 measure: { requests: 10 }
+stability: false
 stages:
   - { stage: classify, batchSizes: [1, 2, 4] }
 `,

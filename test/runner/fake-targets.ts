@@ -1,0 +1,39 @@
+/** Tiny targets over the public Target interface, with latencies the tests choose. */
+import { epochNowMs } from '../../src/metrics/clock.js';
+import type { EnvironmentReport } from '../../src/report/types.js';
+import type { RunnerTarget } from '../../src/runner/run-benchmark.js';
+import type { ItemResult, Stage } from '../../src/targets/target.js';
+
+export const environment: EnvironmentReport = {
+  node: process.version, platform: 'linux', arch: 'x64', hostname: 'test',
+  cpu: { model: 'test', cores: 1, physicalCores: null, speedGHz: null }, memTotalBytes: 1,
+  os: { distro: 'test', release: '1', kernel: '1' }, gitCommit: null, pipebenchVersion: '0.0.0',
+};
+
+/**
+ * Answers each item after `latencyMs(context)` ms: `sinceConfigureMs` counts from the step's
+ * configure() (each step starts its own clock), `batchSize` is the configured maximum.
+ */
+export function delayTarget(latencyMs: (context: { readonly sinceConfigureMs: number; readonly batchSize: number; readonly stage: Stage }) => number): RunnerTarget {
+  let configuredAtMs = epochNowMs();
+  let batchSize = 1;
+  return {
+    info: { kind: 'inprocess', description: 'delay target' },
+    backend: null,
+    models: [],
+    async configure(_stage, config) {
+      configuredAtMs = epochNowMs();
+      batchSize = config.maxBatchSize;
+    },
+    submit(stage, _text, tArrivalMs) {
+      const delay = latencyMs({ sinceConfigureMs: epochNowMs() - configuredAtMs, batchSize, stage });
+      return new Promise<ItemResult>((resolve) =>
+        setTimeout(() => {
+          const t = epochNowMs();
+          resolve({ ok: true, tArrivalMs, tResponseMs: t, queueMs: 0, inferenceMs: t - tArrivalMs, batchSize: 1 });
+        }, delay),
+      );
+    },
+    async close() {},
+  };
+}
