@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_CORPUS_PATH } from '../../src/workload/defaults.js';
 import { defaultWorkload, formatFieldPath, loadWorkload, parseWorkload } from '../../src/workload/load.js';
+import { signoffOf } from '../../src/workload/signoff.js';
 import { planSteps } from '../../src/workload/plan.js';
 
 const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
@@ -10,10 +11,18 @@ const WORKLOADS = join(REPO_ROOT, 'workloads');
 const FIXTURES = join(REPO_ROOT, 'test', 'fixtures', 'workloads');
 
 /** Upper bound of one run's load time: every step warms up and measures for its full durations. */
+/** Every step's full warm-up, measurement and stability extension (bounded by maxDuration). */
 function worstCaseSeconds(file: string): Promise<number> {
-  return loadWorkload(file).then((w) =>
-    planSteps(w).reduce((sum, step) => sum + (step.warmup.durationMs ?? 0) + (step.measure.durationMs ?? step.measure.maxDurationMs), 0) / 1000,
-  );
+  return loadWorkload(file).then((w) => {
+    const stability = signoffOf(w).stability;
+    return (
+      planSteps(w).reduce((sum, step) => {
+        const plannedMs = step.measure.durationMs ?? step.measure.maxDurationMs;
+        const extendMs = stability === null ? 0 : Math.min(stability.maxExtendMs ?? plannedMs, step.measure.maxDurationMs - plannedMs);
+        return sum + (step.warmup.durationMs ?? 0) + plannedMs + extendMs;
+      }, 0) / 1000
+    );
+  });
 }
 
 describe('shipped workloads', () => {
@@ -71,6 +80,7 @@ describe('loading fixtures', () => {
       warmup: { requests: 16 },
       measure: { requests: 200, durationMs: 10_000, maxDurationMs: 30_000 },
       budget: { p95Ms: 3000, p99Ms: 5000, maxErrorRate: 0.01 },
+      signoff: { stability: { windows: 3, tolerance: 0.1, maxExtendMs: null }, repeat: 1, search: false },
     });
   });
 
