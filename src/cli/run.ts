@@ -15,6 +15,10 @@ import { createHttpTarget } from '../targets/http/target.js';
 import { InputError } from '../errors.js';
 import { defaultOutDir, defaultRunId, runBenchmark, type RunnerTarget } from '../runner/run-benchmark.js';
 import { exitCodeForRun } from './exit-code.js';
+import { describeFinding } from '../analysis/alerts.js';
+import { SECTION_OF_STAGE } from '../analysis/stage-budgets.js';
+import { formatMs, formatPct } from '../format.js';
+import type { RunReport } from '../report/types.js';
 import { modelCacheDir, modelSpec } from './inprocess-target.js';
 import { parseChoiceFlag, parseDurationFlag, parseIntFlag, parseIntListFlag, parseNumberListFlag, parseRatioFlag } from './flags.js';
 import type { CommandContext } from './main.js';
@@ -136,9 +140,25 @@ Examples:
         gpuTelemetry: gpuTelemetryMode(flags, context),
         ...(budgets && { budgets }),
       });
-      context.io.stdout.write(renderRunSummary(result.report, result.files));
+      context.io.stdout.write(renderRunSummary(result.report, result.files) + breachLines(result.report, budgets?.source ?? null));
       context.exitCode = exitCodeForRun(result.report);
     });
+}
+
+/** What made the run exit 1, by name: each stage with no batch size within its budget, each fired alert. */
+function breachLines(report: RunReport, budgetsFile: string | null): string {
+  const lines: string[] = [];
+  for (const rec of report.recommendation) {
+    if (rec.batchSize !== null) continue;
+    const budget = report.stageBudgets[rec.stage];
+    const which = budgetsFile === null ? "the workload's budget" : `${SECTION_OF_STAGE[rec.stage]} in ${budgetsFile}`;
+    lines.push(
+      `  budget breached: ${rec.stage} has no batch size within ${which} ` +
+        `(p95 ${formatMs(budget.p95Ms)}, p99 ${formatMs(budget.p99Ms)}, error rate ${formatPct(budget.maxErrorRate)})`,
+    );
+  }
+  for (const finding of report.alerts) if (finding.kind === 'fired') lines.push(`  budget breached: ${describeFinding(finding)}`);
+  return lines.map((line) => `${line}\n`).join('');
 }
 
 /** Live nvidia-smi by default (absent, with one warning, where there is none); a trace replays. */
