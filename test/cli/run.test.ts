@@ -108,6 +108,9 @@ describe('pipebench run (built binary)', () => {
     expect(report.steps[1]!.complete).toBe(false);
     expect(report.steps[1]!.completed).toBeGreaterThan(0);
     expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
-    expect(await readdir(dir)).toEqual(['report.json', 'report.md']);
+    // Every output the writer makes, and no half-written temporary file beside them.
+    const written = await readdir(dir);
+    expect(written).toEqual(expect.arrayContaining(['report.json', 'report.md']));
+    expect(written.filter((name) => !/^(report|steps|junit)\.[a-z]+$/.test(name))).toEqual([]);
   }, 90_000);
 });

@@ -37,6 +37,8 @@ describe('stability windows', () => {
     const drifting = delayTarget(({ sinceConfigureMs }) => (sinceConfigureMs < 2500 ? 10 + (30 * sinceConfigureMs) / 2500 : 40));
     const step = await runOne('{ windows: 3, tolerance: 20%, maxExtend: 8s }', drifting);
     expect(step.stability?.kind, step.stability?.reason).toBe('stable');
+    // Exactly the report contract's fields (the schema allows no others).
+    expect(Object.keys(step.stability!).sort()).toEqual(['extendedMs', 'kind', 'p95Spread', 'reason', 'throughputSpread']);
     // Three settled windows end no earlier than 2.5 s + 3 s into the step, 1 s of it planned.
     expect(step.stability!.extendedMs).toBeGreaterThan(1500);
     expect(step.stability!.extendedMs).toBeLessThan(8000);
