@@ -35,10 +35,15 @@ function columns(unstable: ReadonlySet<number>): Column<TradeoffPoint>[] {
   ];
 }
 
-/** "Knee (gains per doubling < 5 % from): batch 256. Kneedle point: batch 128." */
+/** "Knee (every later doubling gains < 5 %): batch 256. Kneedle point (...): batch 128." */
 function kneeLine(tradeoff: StageTradeoff): string {
+  const doublings = tradeoff.points.filter((point) => point.gainPerDoubling !== null).length;
   const knee =
-    tradeoff.knee === null ? `none within the sweep (a doubling still gains ≥ ${formatPct(tradeoff.kneeGain)}, or none was measured)` : `batch ${tradeoff.knee}`;
+    tradeoff.knee !== null
+      ? `batch ${tradeoff.knee}`
+      : doublings === 0
+        ? 'not known (no batch size and its double were both measured)'
+        : `none within the sweep (the last measured doubling still gains ≥ ${formatPct(tradeoff.kneeGain)})`;
   const bend = tradeoff.kneedle === null ? 'none (too few points or no bend)' : `batch ${tradeoff.kneedle}`;
   return `Knee (every later doubling gains < ${formatPct(tradeoff.kneeGain)}): ${knee}. Kneedle point (largest bend of the log2 curve): ${bend}.`;
 }

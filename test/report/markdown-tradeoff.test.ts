@@ -117,3 +117,13 @@ describe('report.md trade-off, honesty and run sections', () => {
     expect(alerts).toContain('- alert "error_rate > 1% for 10m" on step 0 (classify batch 1): not evaluated (step shorter than 10m)');
   });
 });
+
+describe('the knee line', () => {
+  it('says why there is no knee: the last doubling still gains, or no doubling was measured', () => {
+    const md = renderMarkdown(buildRunReport(syntheticParts()));
+    expect(section(md, 'classify')).toContain('Knee (every later doubling gains < 5 %): none within the sweep (the last measured doubling still gains ≥ 5 %).');
+    const parts = syntheticParts();
+    const lone = buildRunReport({ ...parts, steps: parts.steps.filter((step) => step.index === 0) });
+    expect(section(renderMarkdown(lone), 'classify')).toContain('Knee (every later doubling gains < 5 %): not known (no batch size and its double were both measured).');
+  });
+});
