@@ -127,3 +127,21 @@ describe('the knee line', () => {
     expect(section(renderMarkdown(lone), 'classify')).toContain('Knee (every later doubling gains < 5 %): not known (no batch size and its double were both measured).');
   });
 });
+
+describe('a stage with several curves', () => {
+  it('states the stage-wide recommendation, then one labelled sentence and table per load level', () => {
+    const parts = syntheticParts();
+    const classify = parts.steps.filter((step) => step.stage === 'classify' && step.batchSize <= 2);
+    // The same two batch sizes again at another in-flight level.
+    const steps = [...classify, ...classify.map((step, i) => ({ ...step, index: 10 + i, concurrency: 16 }))];
+    const workload = {
+      ...parts.workload,
+      stages: [{ stage: 'classify' as const, mode: 'dynamic' as const, batchSizes: [1, 2], concurrency: [2, 4, 16], maxQueueDelayMs: 5, maxNewTokens: 64 }],
+    };
+    const md = section(renderMarkdown(buildRunReport({ ...parts, workload, steps })), 'classify');
+    expect(md).toContain('**Recommendation:** batch 2: 200 items/s at p95 6 ms, the largest batch size measured.');
+    expect(md).toMatch(/\*\*Curve dynamic, x2:\*\* batch 1: 100 items\/s at p95 5 ms, the largest batch size measured\./);
+    expect(md).toMatch(/\*\*Curve dynamic, x16:\*\* batch 2: 200 items\/s/);
+    expect(md.match(/\| batch \| items\/s \| speedup/g)).toHaveLength(3);
+  });
+});
