@@ -22,6 +22,7 @@ interface ReportFlags {
   readonly budgets?: string;
   readonly out?: string;
   readonly formats: string;
+  readonly html?: boolean;
 }
 
 export function registerReportCommand(program: Command, context: CommandContext): void {
@@ -32,6 +33,7 @@ export function registerReportCommand(program: Command, context: CommandContext)
     .option('--budgets <file>', 'budgets file in the performance guide format (see workloads/budgets.yaml)')
     .option('--out <dir>', "output folder (default: the report's own folder)")
     .option('--formats <list>', `outputs to write, from ${REPORT_FORMATS.join(',')}`, REPORT_FORMATS.join(','))
+    .option('--html', 'only rebuild report.html (the same as --formats html)')
     .addHelpText(
       'after',
       `
@@ -40,10 +42,11 @@ Exit 0 when every stage's recommendation is within budget and no alert fired.
 
 Examples:
   pipebench report reports/run1/report.json --budgets workloads/budgets.yaml
-  pipebench report reports/run1/report.json --formats junit,csv --out ci-results`,
+  pipebench report reports/run1/report.json --formats junit,csv --out ci-results
+  pipebench report reports/run1/report.json --html`,
     )
     .action(async (reportPath: string, flags: ReportFlags) => {
-      const formats = parseFormats(flags.formats);
+      const formats = flags.html === true ? (['html'] as ReportFormat[]) : parseFormats(flags.formats);
       const path = resolve(context.io.cwd, reportPath);
       const saved = await loadReport(path);
       const budgets = flags.budgets === undefined ? null : await loadBudgetsFile(resolve(context.io.cwd, flags.budgets));

@@ -119,6 +119,16 @@ describe('pipebench report (built binary)', () => {
     expect(await readFile(join(dir, 'report.json'), 'utf8')).toBe(before);
   });
 
+  it('--html rebuilds report.html alone from a saved run', async () => {
+    const dir = join(tmp, 'html-only');
+    await mkdir(dir);
+    await copyFile(saved, join(dir, 'report.json'));
+    const result = await runCli(['report', join(dir, 'report.json'), '--html']);
+    expect(result.code).toBe(0);
+    expect((await readdir(dir)).sort()).toEqual(['report.html', 'report.json']);
+    expect(await readFile(join(dir, 'report.html'), 'utf8')).toMatch(/^<!doctype html>/i);
+  });
+
   it.each([
     ['missing', async () => join(tmp, 'nope', 'report.json'), 'nope/report.json: cannot read the report (not found)'],
     ['not JSON', async () => writeTo('bad.json', '{ "schemaVersion": '), 'bad.json: expected a pipebench report.json, got text that is not JSON'],
