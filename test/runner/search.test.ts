@@ -85,15 +85,15 @@ warmup: { requests: 0 }
 measure: { requests: 20 }
 stability: false
 search: true
-budget: { p95: 40ms, p99: 200ms }
+budget: { p95: 100ms, p99: 500ms }
 stages:
   - { stage: classify, batchSizes: [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64], concurrency: 4 }
 `,
       join(FIXTURES, 'search-test.yaml'),
       FIXTURES,
     );
-    // 2 ms per item of batch size: 16 -> 32 ms (within 40 ms), 24 -> 48 ms (over).
-    const target = delayTarget(({ batchSize }) => 2 * batchSize);
+    // 5 ms per item of batch size: 16 -> 80 ms (within 100 ms), 24 -> 120 ms (over); 20 ms either side for timer lag.
+    const target = delayTarget(({ batchSize }) => 5 * batchSize);
     const outDir = await mkdtemp(join(tmpdir(), 'pipebench-search-'));
     const { report } = await runBenchmark({ workload, outDir, runId: 'search', environment, openTarget: async () => target });
     const sweep = planSteps(workload).length;
@@ -110,4 +110,39 @@ stages:
     expect([judged.get(16), judged.get(24), judged.get(32)]).toEqual([true, false, false]);
     expect(report.partial).toBe(false);
   }, 20_000);
+});
+
+describe('--search over open-loop rates through the runner', () => {
+  it('finds the highest rate a 100 items/s server keeps within budget, to 5 %, between the listed rates', async () => {
+    const workload = parseWorkload(
+      `name: rate-search-test
+corpus: { path: prompts.jsonl }
+load: { rates: [10, 160] }
+warmup: { requests: 0 }
+measure: { duration: 1s }
+stability: false
+search: true
+budget: { p95: 60ms, p99: 1s }
+stages:
+  - { stage: classify, batchSizes: [1] }
+`,
+      join(FIXTURES, 'rate-search-test.yaml'),
+      FIXTURES,
+    );
+    // One item at a time, 10 ms each: above 100 items/s the queue (and the latency) grows for the whole step.
+    let freeAtMs = 0;
+    const target = delayTarget(() => {
+      const now = performance.now();
+      freeAtMs = Math.max(now, freeAtMs) + 10;
+      return freeAtMs - now;
+    });
+    const outDir = await mkdtemp(join(tmpdir(), 'pipebench-rate-search-'));
+    const { report } = await runBenchmark({ workload, outDir, runId: 'rate-search', environment, openTarget: async () => target });
+    const [search] = report.search;
+    expect(search).toMatchObject({ stage: 'classify', axis: 'ratePerSec', fullSweepSteps: 2 });
+    expect(search!.tried.slice(0, 5).map((t) => t.value)).toEqual([10, 20, 40, 80, 160]);
+    expect(search!.answer).toBeGreaterThanOrEqual(80);
+    expect(search!.answer).toBeLessThan(120);
+    expect(report.steps.map((s) => s.openLoop?.targetRatePerSec)).toEqual(search!.tried.map((t) => t.value));
+  }, 30_000);
 });
