@@ -2,8 +2,12 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { RunReport } from '../../src/report/types.js';
 import { FIXTURES, runCli } from './cli-process.js';
+
+const schema = JSON.parse(await readFile(join(import.meta.dirname, '..', '..', 'schema', 'report.schema.json'), 'utf8')) as object;
+const validate = new Ajv2020({ allErrors: true, strict: false }).compile(schema);
 
 let out: string;
 beforeAll(async () => {
@@ -61,6 +65,24 @@ describe('pipebench run --budgets (built binary)', () => {
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('bad.yaml');
   }, 60_000);
+
+  it('--search and --repeat runs write schema-valid reports: the steps searched, the repeats merged', async () => {
+    const searched = join(out, 'search');
+    const search = await runCli([...TINY.filter((a) => a !== '2' && a !== '--batch-sizes'), '--batch-sizes', '1,2,4', '--requests', '8', '--no-stability', '--search', '--out', searched]);
+    expect(search.code).toBe(0);
+    const searchReport = await readReport(searched);
+    expect(validate(searchReport), JSON.stringify(validate.errors)).toBe(true);
+    expect(searchReport.search).toHaveLength(1);
+    expect(searchReport.search[0]!.stepsRun).toBe(searchReport.steps.length);
+    const repeated = join(out, 'repeat');
+    const repeat = await runCli([...TINY, '--requests', '8', '--stability-windows', '2', '--max-extend', '0', '--repeat', '2', '--out', repeated]);
+    expect(repeat.code).toBe(0);
+    const repeatReport = await readReport(repeated);
+    expect(validate(repeatReport), JSON.stringify(validate.errors)).toBe(true);
+    expect(repeatReport.steps).toHaveLength(1);
+    expect(repeatReport.steps[0]!.repeats?.itemsPerSec).toHaveLength(2);
+    expect(repeatReport.steps[0]!.stability?.kind).toBe('unstable');
+  }, 90_000);
 
   it('--repeat 2 --search is refused naming --repeat', async () => {
     const result = await runCli([...TINY, '--repeat', '2', '--search']);
