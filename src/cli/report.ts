@@ -3,7 +3,6 @@
  * formats) and write its outputs. Exit 0 when every stage's recommendation is within budget and no
  * alert rule fired, 1 otherwise, 2 for a missing or invalid report or budgets file.
  */
-import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { reanalyze, type Reanalysis } from '../analysis/reanalyze.js';
@@ -12,6 +11,7 @@ import { honestySummary } from '../report/markdown-honesty.js';
 import { recommendationSentences } from '../report/markdown-tradeoff.js';
 import { REPORT_SCHEMA_VERSION, type RunReport } from '../report/types.js';
 import { REPORT_FILES, REPORT_FORMATS, ReportWriter, type ReportFormat } from '../report/writer.js';
+import { readInputFile } from '../workload/yaml-file.js';
 import { loadBudgetsFile } from '../workload/budgets-file.js';
 import { exitCodeForRun } from './exit-code.js';
 import type { CommandContext } from './main.js';
@@ -68,13 +68,7 @@ export function parseFormats(raw: string): ReportFormat[] {
 
 /** A saved report.json, checked enough to re-analyse: the schema version and the fields used here. */
 export async function loadReport(path: string): Promise<RunReport> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException | undefined)?.code;
-    throw new InputError(path, `cannot read the report (${code === 'ENOENT' ? 'not found' : (code ?? toError(error).message)})`, { cause: error });
-  }
+  const text = await readInputFile(path, 'the report');
   let data: unknown;
   try {
     data = JSON.parse(text);

@@ -13,14 +13,11 @@
  * error. Defaults: degradation_threshold 10 %, error_rate max 1 %, alert_threshold = max.
  * budgets-schema.ts has the alert-rule grammar. Errors name "<file>: <field path>".
  */
-import { readFile } from 'node:fs/promises';
-import { parseDocument } from 'yaml';
-import type { z } from 'zod';
 import { mapStages, SECTION_OF_STAGE, stageBudgetsFromSections, type StageBudgets } from '../analysis/stage-budgets.js';
 import { InputError } from '../errors.js';
 import type { Stage } from '../targets/target.js';
 import { BudgetsYamlSchema, type AlertRule } from './budgets-schema.js';
-import { formatFieldPath } from './load.js';
+import { parseYamlWith, readInputFile } from './yaml-file.js';
 
 export const DEFAULT_DEGRADATION_THRESHOLD = 0.1;
 export const DEFAULT_MAX_ERROR_RATE = 0.01;
@@ -37,30 +34,12 @@ export interface BudgetsFile {
 }
 
 export async function loadBudgetsFile(path: string): Promise<BudgetsFile> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException | undefined)?.code;
-    const why = code === 'ENOENT' ? 'not found' : code === 'EISDIR' ? 'is a directory' : (code ?? String(error));
-    throw new InputError(path, `cannot read the budgets file (${why})`, { cause: error });
-  }
-  return parseBudgetsFile(text, path);
+  return parseBudgetsFile(await readInputFile(path, 'the budgets file'), path);
 }
 
 /** Validates budgets YAML; `source` names the file in errors. Touches no files. */
 export function parseBudgetsFile(text: string, source: string): BudgetsFile {
-  const document = parseDocument(text);
-  const syntaxError = document.errors[0];
-  if (syntaxError) {
-    const position = syntaxError.linePos?.[0];
-    const where = position ? `${source}:${position.line}:${position.col}` : source;
-    throw new InputError(where, `invalid YAML: ${syntaxError.message.trim()}`);
-  }
-  const data: unknown = document.toJS() ?? {};
-  const result = BudgetsYamlSchema.safeParse(data);
-  if (!result.success) throw issueToError(result.error.issues, source);
-  const { performance_budgets: budgets, alerts } = result.data;
+  const { performance_budgets: budgets, alerts } = parseYamlWith(BudgetsYamlSchema, text, source, 'budgets file');
 
   const max = budgets.error_rate?.max ?? DEFAULT_MAX_ERROR_RATE;
   const sections = {
@@ -85,12 +64,4 @@ export function parseBudgetsFile(text: string, source: string): BudgetsFile {
     errorRate: { max, alertThreshold: budgets.error_rate?.alert_threshold ?? max },
     alerts: alerts ?? [],
   };
-}
-
-function issueToError(issues: readonly z.core.$ZodIssue[], source: string): InputError {
-  // An unknown key usually explains the other issues (a misspelt field looks missing), so it goes first.
-  const issue = issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0];
-  if (!issue) return new InputError(source, 'invalid budgets file');
-  const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0] ?? ''] : issue.path;
-  return new InputError(`${source}: ${formatFieldPath(path)}`, issue.message);
 }
