@@ -3,33 +3,13 @@
  * `concurrency` batches of exactly `batchSize` items), warm-up first, then measurement by count
  * and/or duration. Every completion issues the next request; nothing else runs per item.
  */
-import type { Clock } from '../metrics/clock.js';
-import type { Stage, StaticBatchTarget, Target } from '../targets/target.js';
-import type { PhaseLength } from '../workload/types.js';
-import { sendContinuations, StepPhases, type EndReason, type ResultSink, type SendContinuations, type TextFeed } from './step-phases.js';
+import { sendContinuations, StepPhases, type DriverOptions, type EndReason, type SendContinuations } from './step-phases.js';
 
 export type { ResultSink, TextFeed } from './step-phases.js';
 
-export interface ClosedLoopOptions {
-  readonly target: Target;
-  readonly stage: Stage;
+export interface ClosedLoopOptions extends DriverOptions {
+  /** Sends in flight: requests, or in static mode whole batches. */
   readonly concurrency: number;
-  readonly texts: TextFeed;
-  readonly warmup: PhaseLength;
-  readonly measure: PhaseLength & { readonly maxDurationMs: number };
-  readonly sink: ResultSink;
-  readonly clock: Clock;
-  /** Aborting stops issuing; requests in flight still finish and are recorded. */
-  readonly signal?: AbortSignal;
-  /** Static batching: items per model call; the target must support submitBatch. */
-  readonly staticBatch?: { readonly target: StaticBatchTarget; readonly batchSize: number };
-  /**
-   * After an abort or the hard limit, how long requests still in flight may take to come back;
-   * then the loop ends without them (a stalled target cannot hang the run). Default 10 s.
-   */
-  readonly drainGraceMs?: number;
-  /** See StepPhasesOptions.shouldStop: lets measurement run past its planned length. */
-  readonly shouldStop?: (overrunMs: number) => boolean;
 }
 
 export interface ClosedLoopOutcome {

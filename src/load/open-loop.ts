@@ -4,35 +4,16 @@
  * as latency (coordinated omission cannot hide queueing). Warm-up and measurement follow one
  * schedule without a gap; a send issued more than lateThresholdMs after it was due is late.
  */
-import type { Clock } from '../metrics/clock.js';
-import type { Stage, StaticBatchTarget, Target } from '../targets/target.js';
-import type { PhaseLength } from '../workload/types.js';
 import type { ArrivalSchedule } from './arrivals.js';
-import { sendContinuations, StepPhases, type EndReason, type ResultSink, type SendContinuations, type TextFeed } from './step-phases.js';
+import { sendContinuations, StepPhases, type DriverOptions, type EndReason, type SendContinuations } from './step-phases.js';
 
-export interface OpenLoopOptions {
-  readonly target: Target;
-  readonly stage: Stage;
-  /** A fresh schedule for this step; warm-up then measurement continue it. */
+export interface OpenLoopOptions extends DriverOptions {
+  /** A fresh schedule for this step; warm-up then measurement continue it (in schedule time). */
   readonly schedule: ArrivalSchedule;
   /** The rate the schedule was built for (sends per second), for the report. */
   readonly ratePerSec: number;
   /** Cap on sends in flight: a due send waits for a slot (and then is late). null = no cap. */
   readonly maxInFlight: number | null;
-  readonly texts: TextFeed;
-  /** Counted in items and/or schedule time; warm-up results are dropped. */
-  readonly warmup: PhaseLength;
-  readonly measure: PhaseLength & { readonly maxDurationMs: number };
-  readonly sink: ResultSink;
-  readonly clock: Clock;
-  /** Aborting stops sending; sends in flight still finish and are recorded. */
-  readonly signal?: AbortSignal;
-  /** Static batching: each send is one submitBatch of exactly batchSize texts. */
-  readonly staticBatch?: { readonly target: StaticBatchTarget; readonly batchSize: number };
-  /** Same meaning and default (10 s) as ClosedLoopOptions.drainGraceMs. */
-  readonly drainGraceMs?: number;
-  /** See StepPhasesOptions.shouldStop: lets measurement run past its planned length. */
-  readonly shouldStop?: (overrunMs: number) => boolean;
   /** A send issued more than this after its scheduled time is late. Default 2 ms (timers are ~1 ms). */
   readonly lateThresholdMs?: number;
 }

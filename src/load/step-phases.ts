@@ -4,7 +4,7 @@
  * continuations that record a send's results. The drivers only decide when to send.
  */
 import type { Clock } from '../metrics/clock.js';
-import type { ItemResult } from '../targets/target.js';
+import type { ItemResult, Stage, StaticBatchTarget, Target } from '../targets/target.js';
 import type { PhaseLength } from '../workload/types.js';
 
 export interface ResultSink {
@@ -13,6 +13,29 @@ export interface ResultSink {
 
 export interface TextFeed {
   next(): string;
+}
+
+/** What every driver is given for one step; each adds how it decides when to send. */
+export interface DriverOptions {
+  readonly target: Target;
+  readonly stage: Stage;
+  readonly texts: TextFeed;
+  /** Counted in items and/or time; warm-up results are dropped. */
+  readonly warmup: PhaseLength;
+  readonly measure: PhaseLength & { readonly maxDurationMs: number };
+  readonly sink: ResultSink;
+  readonly clock: Clock;
+  /** Aborting stops sending; requests in flight still finish and are recorded. */
+  readonly signal?: AbortSignal;
+  /** Static batching: each send is one submitBatch of exactly batchSize texts. */
+  readonly staticBatch?: { readonly target: StaticBatchTarget; readonly batchSize: number };
+  /**
+   * After an abort or the hard limit, how long requests still in flight may take to come back;
+   * then the step ends without them (a stalled target cannot hang the run). Default 10 s.
+   */
+  readonly drainGraceMs?: number;
+  /** See StepPhasesOptions.shouldStop: lets measurement run past its planned length. */
+  readonly shouldStop?: (overrunMs: number) => boolean;
 }
 
 export type LoadPhase = 'warmup' | 'measure' | 'draining';
@@ -24,7 +47,7 @@ export interface StepPhasesOptions {
   /** Items one send carries (static batch size, else 1): phase lengths count items. */
   readonly itemsPerSend: number;
   readonly signal?: AbortSignal;
-  /** See ClosedLoopOptions.drainGraceMs. Default 10 s. */
+  /** See DriverOptions.drainGraceMs. Default 10 s. */
   readonly drainGraceMs?: number;
   /** Called once when sending stops, so the driver can cancel its own timers. */
   readonly onStop?: () => void;
