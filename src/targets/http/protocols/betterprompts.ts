@@ -1,5 +1,5 @@
 /**
- * The BetterPrompts services (/work/shared/reference/betterprompts-api.md, wire-shapes.md):
+ * The BetterPrompts services (../shared/reference/betterprompts-api.md; shapes in ./README.md):
  * classify through the intent classifier (single or batch route) or TorchServe, generate through
  * the prompt generator (single or batch route), pipeline through the gateway's /api/v1/enhance.
  */

@@ -19,7 +19,7 @@ import {
 
 type KserveV2Options = Extract<ProtocolOptions, { protocol: 'kserve-v2' }>;
 
-/** Client-side cap per request (wire-shapes.md); servers may set their own lower one. */
+/** Client-side cap per request (README.md here); servers may set their own lower one. */
 const MAX_ITEMS_PER_REQUEST = 1000;
 
 const OUTPUTS = jsonPath('outputs');

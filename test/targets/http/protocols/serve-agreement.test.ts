@@ -1,7 +1,7 @@
 /**
  * Wire agreement: every protocol's requests, sent to a real `pipebench serve` (built-in small
  * models on wasm, 127.0.0.1), come back as bodies its decoder accepts. Both sides follow
- * wire-shapes.md; this catches one side drifting from it.
+ * src/targets/http/protocols/README.md; this catches one side drifting from it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { epochNowMs } from '../../../../src/metrics/clock.js';
