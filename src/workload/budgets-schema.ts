@@ -11,6 +11,7 @@
  * steps); op: > >= < <=. Only p95: the measurement windows record p95 and nothing else.
  */
 import { z } from 'zod';
+import { expected, scalar, strictObject } from './schema-kit.js';
 import { describeValue, parseDurationMs, parseRatio } from './units.js';
 
 export const ALERT_OPS = ['>=', '<=', '>', '<'] as const;
@@ -75,24 +76,6 @@ export function parseAlertRule(text: string): AlertRule | { readonly error: stri
   return { ...base, metric: 'throughput', thresholdPerSec };
 }
 
-type Expectation = (issue: { readonly input?: unknown }) => string;
-
-function expected(what: string): Expectation {
-  return (issue) => `expected ${what}, got ${describeValue(issue.input)}`;
-}
-
-function scalar<T>(what: string, accept: (raw: number | string) => T | undefined) {
-  const error = expected(what);
-  return z.union([z.number(), z.string()], { error }).transform((raw, ctx) => {
-    const value = accept(raw);
-    if (value === undefined) {
-      ctx.issues.push({ code: 'custom', message: error({ input: raw }), input: raw });
-      return z.NEVER;
-    }
-    return value;
-  });
-}
-
 const positiveDurationMs = (example: string) =>
   scalar(`a positive duration such as "${example}" (units ms, s, m, h; a bare number means ms)`, (raw) => {
     const ms = parseDurationMs(raw);
@@ -104,18 +87,6 @@ const ratio = (example: string) =>
     const value = parseRatio(raw);
     return value !== undefined && value >= 0 && value <= 1 ? value : undefined;
   });
-
-/** A strict object whose unknown-key message lists the allowed keys. */
-function strictObject<T extends z.ZodRawShape>(shape: T) {
-  const allowed = Object.keys(shape).join(', ');
-  const wrongType = expected(`a mapping with keys ${allowed}`);
-  return z.strictObject(shape, {
-    error: (issue) =>
-      issue.code === 'unrecognized_keys'
-        ? `unknown key ${issue.keys.map((k) => JSON.stringify(k)).join(', ')} (allowed: ${allowed})`
-        : wrongType(issue),
-  });
-}
 
 function latencySection(p95Example: string, p99Example: string) {
   return strictObject({
