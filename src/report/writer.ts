@@ -1,8 +1,9 @@
 /**
  * The one place reports touch the disk. Rewritten after every step, so an interrupted run keeps
  * what it measured; each file is replaced atomically (temp file in the same folder, then rename),
- * so a reader never sees half a report. report.json is written first: whatever fails later, the
- * source of truth is on disk.
+ * so a reader never sees half a report. report.json is written first and its failure is an error;
+ * any other output that cannot be rendered or written becomes a line in `failures`, so a broken
+ * chart can never stop a run or lose the source of truth.
  */
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -50,6 +51,7 @@ export interface ReportWriterOptions {
 
 export class ReportWriter {
   private writes = 0;
+  private readonly failed = new Map<ReportFormat, string>();
   readonly formats: readonly ReportFormat[];
 
   constructor(
@@ -60,7 +62,7 @@ export class ReportWriter {
     this.formats = REPORT_FORMATS.filter((format) => asked.includes(format));
   }
 
-  /** Writes every chosen output; returns their paths in REPORT_FORMATS order. */
+  /** Writes every chosen output; returns the paths written, in REPORT_FORMATS order. */
   async write(report: RunReport): Promise<readonly string[]> {
     try {
       await mkdir(this.outDir, { recursive: true });
@@ -70,9 +72,24 @@ export class ReportWriter {
     const paths: string[] = [];
     for (const format of this.formats) {
       const renderer: Renderer = RENDERERS[format];
-      paths.push(await this.replace(REPORT_FILES[format], await renderer(report)));
+      if (format === 'json') {
+        paths.push(await this.replace(REPORT_FILES[format], await renderer(report)));
+        continue;
+      }
+      try {
+        paths.push(await this.replace(REPORT_FILES[format], await renderer(report)));
+        this.failed.delete(format);
+      } catch (error) {
+        // The first reason stands until the output is written again, so callers can report it once.
+        if (!this.failed.has(format)) this.failed.set(format, `${REPORT_FILES[format]} was not written: ${toError(error).message}`);
+      }
     }
     return paths;
+  }
+
+  /** Outputs other than report.json that the last write could not render or write, one line each. */
+  get failures(): readonly string[] {
+    return [...this.failed.values()];
   }
 
   private async replace(name: string, text: string): Promise<string> {

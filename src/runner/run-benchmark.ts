@@ -80,6 +80,22 @@ export async function runBenchmark(options: RunOptions): Promise<RunResult> {
   const health = startHarnessHealth({ clock });
   let telemetry: GpuTelemetrySession | null = null;
   let files: readonly string[] = [];
+  const reportJsonOnly = new ReportWriter(options.outDir, { formats: ['json'] });
+  /**
+   * Writes every output. One that fails (a chart that cannot render) becomes a warning, once, and
+   * report.json is written again so it carries it: a broken output never stops the run.
+   */
+  const writeOutputs = async (build: () => RunReport): Promise<RunReport> => {
+    let report = build();
+    files = await writer.write(report);
+    const fresh = writer.failures.filter((failure) => !warnings.includes(failure));
+    if (fresh.length > 0) {
+      for (const failure of fresh) warn(failure);
+      report = build();
+      await reportJsonOnly.write(report);
+    }
+    return report;
+  };
   const snapshot = (partial: boolean, finished?: Pick<RunReport, 'gpuTelemetry' | 'harnessHealth'>): RunReport =>
     buildRunReport({
       runId: options.runId,
@@ -122,7 +138,7 @@ export async function runBenchmark(options: RunOptions): Promise<RunResult> {
     const finishStep = async (step: Step, report: StepReport, partial: boolean): Promise<void> => {
       emit({ kind: 'step-end', step, report });
       for (const note of report.gpu?.notes ?? []) emit({ kind: 'note', message: `${step.stage} batch ${step.batchSize}: ${note}` });
-      files = await writer.write(snapshot(partial));
+      await writeOutputs(() => snapshot(partial));
     };
     if (signoff.search) {
       let searchesDone = 0;
@@ -141,7 +157,7 @@ export async function runBenchmark(options: RunOptions): Promise<RunResult> {
         found: async (search) => {
           searches.push(search);
           searchesDone++;
-          files = await writer.write(snapshot(searchesDone < searchCount));
+          await writeOutputs(() => snapshot(searchesDone < searchCount));
         },
       });
       allMeasured = searchesDone === searchCount && !signal?.aborted;
@@ -177,8 +193,7 @@ export async function runBenchmark(options: RunOptions): Promise<RunResult> {
   }
   const finished = { gpuTelemetry: gpu?.report ?? null, harnessHealth: health.stop(gpu?.samplerResult ?? null) };
   const partial = failure !== undefined || !allMeasured || stepReports.some((s) => !s.complete);
-  const final = snapshot(partial, finished);
-  files = await writer.write(final);
+  const final = await writeOutputs(() => snapshot(partial, finished));
   if (failure) throw failure.error;
   emit({ kind: 'run-end', report: final, files });
   return { report: final, files };

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -56,6 +56,23 @@ describe('ReportWriter', () => {
     expect((await readdir(root)).sort()).toEqual(['junit.xml', 'report.json', 'report.md', 'steps.csv']);
     const json = JSON.parse(await readFile(join(root, 'report.json'), 'utf8')) as { partial: boolean };
     expect(json.partial).toBe(false);
+  });
+
+  it('an output other than report.json that cannot be written is a failure line, not an error, and clears once written', async () => {
+    await mkdir(join(root, 'report.md')); // a folder where the file goes: the rename fails
+    const writer = new ReportWriter(root, { formats: CORE });
+    const paths = await writer.write(syntheticReport());
+    expect(paths).toEqual(['report.json', 'junit.xml', 'steps.csv'].map((name) => join(root, name)));
+    expect(writer.failures).toEqual([expect.stringMatching(/^report\.md was not written: /)]);
+    expect(JSON.parse(await readFile(join(root, 'report.json'), 'utf8'))).toMatchObject({ runId: syntheticReport().runId });
+    await rm(join(root, 'report.md'), { recursive: true });
+    await writer.write(syntheticReport());
+    expect(writer.failures).toEqual([]);
+  });
+
+  it('a report.json that cannot be written is an error', async () => {
+    await mkdir(join(root, 'report.json'));
+    await expect(new ReportWriter(root, { formats: CORE }).write(syntheticReport())).rejects.toBeInstanceOf(InputError);
   });
 
   it('a folder that cannot be created is an InputError naming it', async () => {

@@ -3,14 +3,14 @@
  * runBenchmark through the HTTP target. Each fault: the run completes, the class is counted, and
  * nothing measured before it is lost.
  */
-import { mkdtemp } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { epochNowMs } from '../../src/metrics/clock.js';
 import { runOpenLoop } from '../../src/load/open-loop.js';
 import { constantArrivals } from '../../src/load/arrivals.js';
-import type { EnvironmentReport } from '../../src/report/types.js';
+import type { EnvironmentReport, RunReport } from '../../src/report/types.js';
 import { runBenchmark } from '../../src/runner/run-benchmark.js';
 import { createHttpTarget, type HttpTarget } from '../../src/targets/http/target.js';
 import type { ItemResult } from '../../src/targets/target.js';
@@ -129,6 +129,35 @@ stages: [{ stage: classify, concurrency: [1, 2] }]`),
     expect(second!.errors.total).toBeGreaterThan(0);
     expect(Object.keys(second!.errors.byClass).every((c) => c === 'connection_refused' || c === 'connection_reset')).toBe(true);
     expect(second!.completed + second!.errors.total).toBe(10);
+  }, 30_000);
+});
+
+describe('an output that cannot be written', () => {
+  it('does not stop the run: every step is measured and report.json carries the warning', async () => {
+    server = await startFaultServer(OK);
+    const workload = workloadOf(`name: blocked-html
+target:
+  url: ${server.url}
+  protocol: template
+  template: { body: '{"text": {{text}}}', output: out }
+warmup: { requests: 0 }
+measure: { requests: 5 }
+stability: false
+stages: [{ stage: classify, concurrency: [1, 2] }]`);
+    const outDir = await mkdtemp(join(tmpdir(), 'pipebench-blocked-'));
+    await mkdir(join(outDir, 'report.html')); // a folder where the file goes
+    const { report, files } = await runBenchmark({
+      workload,
+      outDir,
+      runId: 'blocked',
+      environment,
+      openTarget: (w) => createHttpTarget(httpSpec(w), { env: {} }),
+    });
+    expect(report.steps.map((s) => s.completed)).toEqual([5, 5]);
+    expect(report.partial).toBe(false);
+    expect(files).not.toContain(join(outDir, 'report.html'));
+    const saved = JSON.parse(await readFile(join(outDir, 'report.json'), 'utf8')) as RunReport;
+    expect(saved.warnings.filter((w) => w.startsWith('report.html was not written: '))).toHaveLength(1);
   }, 30_000);
 });
 
