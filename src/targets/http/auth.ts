@@ -43,7 +43,12 @@ export async function openAuth(
   const username = readEnv(env, spec.usernameEnv, 'target.auth.usernameEnv');
   const password = readEnv(env, spec.passwordEnv, 'target.auth.passwordEnv');
   redactor.add(password);
-  const session = new LoginAuth(new URL(spec.url, baseUrl), JSON.stringify({ email_or_username: username, password }), redactor);
+  const loginUrl = new URL(spec.url, baseUrl);
+  // A relative login path inherits user:password from the base URL; they must not reach messages.
+  if (loginUrl.password !== '') redactor.add(decodeURIComponent(loginUrl.password));
+  loginUrl.username = '';
+  loginUrl.password = '';
+  const session = new LoginAuth(loginUrl, JSON.stringify({ email_or_username: username, password }), redactor);
   await session.login();
   return session;
 }

@@ -86,4 +86,16 @@ describe('HttpTarget auth', () => {
     expect(message).toContain('<redacted>');
     expect(message).not.toContain('wrong-secret-pw');
   });
+
+  it('keeps user:password of a base URL out of a failed login message', async () => {
+    server = await authService(60);
+    const withCredentials = server.url.replace('http://', 'http://bob:s3cret-url-pw@');
+    const error = await createHttpTarget(templateSpec(withCredentials, { auth: LOGIN }), { env: { ...ENV, BP_PASS: 'wrong-secret-pw' } }).catch(
+      (e: unknown) => e,
+    );
+    const message = (error as Error).message;
+    expect(message).toMatch(/login at http:\/\/127\.0\.0\.1:\d+\/api\/v1\/auth\/login failed: HTTP 401/);
+    expect(message).not.toContain('s3cret-url-pw');
+    expect(message).not.toContain('bob');
+  });
 });
