@@ -23,8 +23,6 @@ export interface Reanalysis {
   readonly stageBudgets: StageBudgets;
   /** One per alert rule and watched step (none without a budgets file). */
   readonly alerts: readonly AlertFinding[];
-  /** Every stage's recommendation within budget and no alert fired. */
-  readonly passed: boolean;
 }
 
 /** Warnings this module adds start with these, so re-analysing a re-analysed report replaces them. */
@@ -41,7 +39,7 @@ export function reanalyze(report: RunReport, budgets: BudgetsFile | null): Reana
   const alerts = budgets ? rebuilt.alerts : report.alerts ?? [];
   const added = budgets ? [budgetsWarning(budgets), ...errorRateWarnings(rebuilt.steps, budgets), ...alertWarnings(alerts)] : [];
   const final: RunReport = { ...rebuilt, alerts, warnings: unique([...rebuilt.warnings, ...added]) };
-  return { report: final, stageBudgets, alerts, passed: final.budgetMet && !alerts.some((finding) => finding.kind === 'fired') };
+  return { report: final, stageBudgets, alerts };
 }
 
 function partsOf(report: RunReport): RunReportParts {

@@ -54,7 +54,8 @@ Examples:
       const outDir = flags.out === undefined ? dirname(path) : resolve(context.io.cwd, flags.out);
       const files = await new ReportWriter(outDir, { formats }).write(analysis.report);
       context.io.stdout.write(renderSummary(analysis, budgets?.source ?? null, files));
-      context.exitCode = exitCodeForRun({ interruptedBy: null, budgetMet: analysis.passed });
+      // Judged as re-analysed: the saved run's interruption does not decide this exit code.
+      context.exitCode = exitCodeForRun({ ...analysis.report, interruptedBy: null });
     });
 }
 

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { exitCodeForRun } from '../../src/cli/exit-code.js';
+import { ExitCode } from '../../src/errors.js';
+import type { RunReport } from '../../src/report/types.js';
 import { reanalyze } from '../../src/analysis/reanalyze.js';
 import { parseBudgetsFile } from '../../src/workload/budgets-file.js';
 import { syntheticReport } from '../report/synthetic-run.js';
+
+/** The re-analysis's verdict as `pipebench report` turns it into an exit code. */
+function passes(report: RunReport): boolean {
+  return exitCodeForRun({ ...report, interruptedBy: null }) === ExitCode.ok;
+}
 
 const GUIDE = `performance_budgets:
   api_response_time: { p95: 300ms, p99: 500ms, degradation_threshold: 10% }
@@ -21,18 +29,18 @@ describe('reanalyze', () => {
   const withPipeline = { ...report, steps: report.steps.map((s) => (s.stage === 'generate' ? { ...s, stage: 'pipeline' as const } : s)) };
 
   it('without a budgets file reproduces the run under its own budget', () => {
-    const { report: again, passed, alerts, stageBudgets } = reanalyze(report, null);
+    const { report: again, alerts, stageBudgets } = reanalyze(report, null);
     expect(again.steps).toEqual(report.steps);
     expect(again.recommendation).toEqual(report.recommendation);
     expect(again.budgetMet).toBe(report.budgetMet);
     expect(again.warnings).toEqual(report.warnings);
-    expect(passed).toBe(report.budgetMet);
+    expect(passes(again)).toBe(report.budgetMet);
     expect(alerts).toEqual([]);
     expect(stageBudgets.classify).toEqual(report.budget);
   });
 
   it("judges classify and generate by api_response_time: the guide's 300 ms fails generate", () => {
-    const { report: again, passed } = reanalyze(report, parseBudgetsFile(GUIDE, 'guide.yaml'));
+    const { report: again } = reanalyze(report, parseBudgetsFile(GUIDE, 'guide.yaml'));
     expect(report.steps.find((s) => s.stage === 'generate' && s.batchSize === 1)!.withinBudget).toBe(true);
     const generate1 = again.steps.find((s) => s.stage === 'generate' && s.batchSize === 1)!;
     expect(generate1.budgetChecks).toEqual({ p95: false, p99: generate1.latencyMs.e2e!.p99 <= 500, errorRate: true });
@@ -41,7 +49,7 @@ describe('reanalyze', () => {
       ['generate', null],
     ]);
     expect(again.budgetMet).toBe(false);
-    expect(passed).toBe(false);
+    expect(passes(again)).toBe(false);
     expect(again.budget).toEqual({ p95Ms: 3000, p99Ms: 5000, maxErrorRate: 0.01 });
     expect(again.warnings).toContain(
       "budgets from guide.yaml: classify: p95 300 ms, p99 500 ms, error rate 1 %; generate: p95 300 ms, p99 500 ms, error rate 1 %; pipeline: p95 3000 ms, p99 5000 ms, error rate 1 % (the report's budget field shows the pipeline's)",
@@ -51,7 +59,7 @@ describe('reanalyze', () => {
   });
 
   it('applies each stage its own budget, keeping step order and scaling', () => {
-    const { report: again, passed, stageBudgets } = reanalyze(withPipeline, parseBudgetsFile(SPLIT, 'split.yaml'));
+    const { report: again, stageBudgets } = reanalyze(withPipeline, parseBudgetsFile(SPLIT, 'split.yaml'));
     expect(again.steps.map((s) => [s.index, s.stage])).toEqual(withPipeline.steps.map((s) => [s.index, s.stage]));
     expect(again.steps.map((s) => s.speedup)).toEqual(report.steps.map((s) => s.speedup));
     expect(again.steps.map((s) => s.withinBudget)).toEqual([true, true, true, false, true, false, true]);
@@ -61,14 +69,14 @@ describe('reanalyze', () => {
     ]);
     expect(stageBudgets.pipeline.p95Ms).toBe(1000);
     // One budget for all (api_response_time's) would fail the pipeline steps.
-    expect(reanalyze(withPipeline, parseBudgetsFile('performance_budgets:\n  api_response_time: { p95: 10ms, p99: 20ms }\n', 'one.yaml')).passed).toBe(false);
+    expect(reanalyze(withPipeline, parseBudgetsFile('performance_budgets:\n  api_response_time: { p95: 10ms, p99: 20ms }\n', 'one.yaml')).report.budgetMet).toBe(false);
     expect(again.budgetMet).toBe(true);
-    expect(passed).toBe(true);
+    expect(passes(again)).toBe(true);
   });
 
   it('a fired alert fails the re-analysis even when every budget is met', () => {
     const withAlerts = `${SPLIT}alerts:\n  - p95(api_response_time) > 1000ms for 2s\n  - p95(ml_pipeline_time) > 1s for 1s\n  - error_rate > 1% for 10m\n`;
-    const { report: again, alerts, passed } = reanalyze(withPipeline, parseBudgetsFile(withAlerts, 'a.yaml'));
+    const { report: again, alerts } = reanalyze(withPipeline, parseBudgetsFile(withAlerts, 'a.yaml'));
     expect(again.budgetMet).toBe(true);
     const fired = alerts.filter((f) => f.kind === 'fired');
     expect(fired.map((f) => [f.rule.text, f.stepIndex])).toEqual([['p95(api_response_time) > 1000ms for 2s', 3]]);
@@ -77,7 +85,7 @@ describe('reanalyze', () => {
       [5, 'quiet'],
       [6, 'quiet'],
     ]);
-    expect(passed).toBe(false);
+    expect(passes(again)).toBe(false);
     expect(again.warnings.some((w) => w.startsWith('alert "p95(api_response_time) > 1000ms for 2s" on step 3 (classify batch 8): fired'))).toBe(true);
     expect(again.warnings).toContain('alert "error_rate > 1% for 10m": not evaluated on 7 step(s) (step shorter than 10m); it needs 10m of windows');
   });
@@ -92,6 +100,6 @@ describe('reanalyze', () => {
   });
 
   it('a run with no steps never meets a budget', () => {
-    expect(reanalyze({ ...report, steps: [] }, parseBudgetsFile(GUIDE, 'g.yaml')).passed).toBe(false);
+    expect(reanalyze({ ...report, steps: [] }, parseBudgetsFile(GUIDE, 'g.yaml')).report.budgetMet).toBe(false);
   });
 });
