@@ -25,6 +25,9 @@ export interface WindowStat {
   readonly completed: number;
   readonly errors: number;
   readonly e2eP95Ms: number | null;
+  /** Always recorded now; absent in reports written before they were. */
+  readonly e2eP50Ms?: number | null;
+  readonly e2eP99Ms?: number | null;
 }
 
 export interface StepMeasurement {

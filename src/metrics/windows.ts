@@ -1,6 +1,6 @@
 /**
  * Measurement windows: fixed slices of response time (t_response), each with its counts and e2e
- * p95. One histogram is reused (reset when a window closes), so folding allocates nothing
+ * p50, p95 and p99. One histogram is reused (reset when a window closes), so folding allocates nothing
  * per item; closed windows live in parallel arrays of numbers.
  */
 import { createHistogram, percentileMs, recordUs, type Histogram } from './histogram.js';
@@ -12,7 +12,8 @@ export class WindowFolder {
   private readonly currentE2e: Histogram = createHistogram();
   private readonly completed: number[] = [];
   private readonly errors: number[] = [];
-  private readonly e2eP95Ms: (number | null)[] = [];
+  /** Closed windows' e2e percentiles, [p50, p95, p99] per window (null when nothing completed). */
+  private readonly e2ePercentilesMs: (WindowPercentiles | null)[] = [];
 
   constructor(private readonly windowMs: number) {}
 
@@ -47,7 +48,7 @@ export class WindowFolder {
     const out: WindowStat[] = [];
     for (let i = 0; i < this.currentIndex; i++) {
       const startMs = this.originMs + i * this.windowMs;
-      out.push({ startMs, endMs: startMs + this.windowMs, completed: this.completed[i] ?? 0, errors: this.errors[i] ?? 0, e2eP95Ms: this.e2eP95Ms[i] ?? null });
+      out.push({ startMs, endMs: startMs + this.windowMs, completed: this.completed[i] ?? 0, errors: this.errors[i] ?? 0, ...percentileFields(this.e2ePercentilesMs[i] ?? null) });
     }
     return out;
   }
@@ -63,7 +64,7 @@ export class WindowFolder {
         endMs: i === this.currentIndex ? Math.max(startMs, Math.min(startMs + this.windowMs, endedAtMs)) : startMs + this.windowMs,
         completed: this.completed[i] ?? 0,
         errors: this.errors[i] ?? 0,
-        e2eP95Ms: i === this.currentIndex ? percentileMs(this.currentE2e, 95) : (this.e2eP95Ms[i] ?? null),
+        ...percentileFields(i === this.currentIndex ? windowPercentiles(this.currentE2e) : (this.e2ePercentilesMs[i] ?? null)),
       });
     }
     return out;
@@ -71,15 +72,26 @@ export class WindowFolder {
 
   private rollTo(index: number): void {
     if (this.currentIndex >= 0) {
-      this.e2eP95Ms[this.currentIndex] = percentileMs(this.currentE2e, 95);
+      this.e2ePercentilesMs[this.currentIndex] = windowPercentiles(this.currentE2e);
       this.currentE2e.reset();
     }
     // Windows in which nothing responded stay in the list as zeros: a stall is worth seeing.
     for (let i = this.currentIndex + 1; i <= index; i++) {
       this.completed[i] = 0;
       this.errors[i] = 0;
-      this.e2eP95Ms[i] = null;
+      this.e2ePercentilesMs[i] = null;
     }
     this.currentIndex = index;
   }
+}
+
+type WindowPercentiles = readonly [p50Ms: number | null, p95Ms: number | null, p99Ms: number | null];
+
+function windowPercentiles(histogram: Histogram): WindowPercentiles | null {
+  const p95Ms = percentileMs(histogram, 95);
+  return p95Ms === null ? null : [percentileMs(histogram, 50), p95Ms, percentileMs(histogram, 99)];
+}
+
+function percentileFields(percentiles: WindowPercentiles | null): Pick<WindowStat, 'e2eP50Ms' | 'e2eP95Ms' | 'e2eP99Ms'> {
+  return { e2eP50Ms: percentiles?.[0] ?? null, e2eP95Ms: percentiles?.[1] ?? null, e2eP99Ms: percentiles?.[2] ?? null };
 }

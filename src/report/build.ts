@@ -11,7 +11,7 @@ import { analyzeScaling } from '../analysis/scaling.js';
 import { uniformStageBudgets, type StageBudgets } from '../analysis/stage-budgets.js';
 import { stageTradeoff, type StageTradeoff } from '../analysis/tradeoff.js';
 import type { StepMeasurement } from '../metrics/types.js';
-import type { GpuStepReport, GpuTelemetryReport, HarnessHealthReport } from '../telemetry/types.js';
+import type { GpuStepReport, GpuTelemetryReport, HarnessHealthReport, HostReport } from '../telemetry/types.js';
 import { STAGES } from '../targets/target.js';
 import type { AlertRule } from '../workload/budgets-schema.js';
 import type { Budget, Step, Workload } from '../workload/types.js';
@@ -22,6 +22,7 @@ import {
   type Recommendation,
   type RepeatReport,
   type RunReport,
+  type ScenarioFacts,
   type SearchReport,
   type StabilityReport,
   type StepReport,
@@ -96,6 +97,10 @@ export type RunReportParts = Pick<
   readonly search?: readonly SearchReport[];
   readonly gpuTelemetry?: GpuTelemetryReport | null;
   readonly harnessHealth?: HarnessHealthReport | null;
+  /** Scenario runs: what ran; the verdict is judged here. */
+  readonly scenario?: ScenarioFacts | null;
+  readonly host?: HostReport | null;
+  readonly resumedFrom?: RunReport['resumedFrom'];
 };
 
 export function buildRunReport(parts: RunReportParts): RunReport {
@@ -137,6 +142,9 @@ export function buildRunReport(parts: RunReportParts): RunReport {
     warnings: [...parts.warnings, ...stepWarnings(steps).filter((warning) => !parts.warnings.includes(warning))],
     gpuTelemetry: parts.gpuTelemetry ?? null,
     harnessHealth: parts.harnessHealth ?? null,
+    scenario: null,
+    host: parts.host ?? null,
+    resumedFrom: parts.resumedFrom ?? null,
   };
 }
 

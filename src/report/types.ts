@@ -4,9 +4,10 @@
  */
 import type { StepMeasurement } from '../metrics/types.js';
 import type { ModelInfo } from '../models/types.js';
-import type { GpuStepReport, GpuTelemetryReport, HarnessHealthReport } from '../telemetry/types.js';
+import type { GpuStepReport, GpuTelemetryReport, HarnessHealthReport, HostReport } from '../telemetry/types.js';
 import type { Stage } from '../targets/target.js';
-import type { ArrivalProcess, Budget, Workload } from '../workload/types.js';
+import type { ArrivalProcess, Budget, ScenarioKind, ScenarioStageSpec, StepProfile, Workload } from '../workload/types.js';
+import type { ScenarioVerdict } from '../analysis/scenario-verdict.js';
 import type { StageTradeoff } from '../analysis/tradeoff.js';
 import type { AlertFinding } from '../analysis/alerts.js';
 
@@ -142,6 +143,45 @@ export interface StepReport extends StepMeasurement {
   readonly e2eConfidence: E2eConfidenceReport | null;
   /** null unless the run repeated its sweep. */
   readonly repeats: RepeatReport | null;
+  /** Scenario steps only: the load stage this step measured (items are assigned by send time). */
+  readonly profile?: StepProfile;
+}
+
+/** One window of a scenario's timeline: every item that responded in it, whatever stage sent it. */
+export interface TimelineWindow {
+  readonly startMs: number; // epoch ms
+  readonly endMs: number;
+  /** The load asked for at the window's middle: requests in flight, or requests per second. */
+  readonly level: number;
+  readonly completed: number;
+  readonly errors: number;
+  readonly p50Ms: number | null;
+  readonly p95Ms: number | null;
+  readonly p99Ms: number | null;
+}
+
+/** What the runner knows of a scenario; the verdict is judged from it (and re-judged on re-analysis). */
+export type ScenarioFacts = Omit<ScenarioReport, 'verdict'>;
+
+/** report.json `scenario`: the load stages as run, the timeline, and the scenario's verdict. */
+export interface ScenarioReport {
+  readonly kind: ScenarioKind;
+  readonly axis: 'concurrency' | 'rate';
+  readonly stage: Stage;
+  readonly batchSize: number;
+  readonly timeScale: number;
+  readonly loadScale: number;
+  readonly windowMs: number;
+  /** As planned (scaled). */
+  readonly stages: readonly ScenarioStageSpec[];
+  /** Epoch ms the first stage began (after warm-up). */
+  readonly startedAtMs: number;
+  /** Stages that ran to their end. */
+  readonly stagesRun: number;
+  /** Why it ended before its last stage: the breaking point was found (stress), or an interrupt. */
+  readonly stoppedEarly: string | null;
+  readonly timeline: readonly TimelineWindow[];
+  readonly verdict: ScenarioVerdict;
 }
 
 export interface Recommendation {
@@ -185,4 +225,10 @@ export interface RunReport {
   readonly gpuTelemetry: GpuTelemetryReport | null;
   /** The harness's own cost: CPU, event-loop delay, GPU sampling; null until the run finishes. */
   readonly harnessHealth: HarnessHealthReport | null;
+  /** Scenario runs only (workload `scenario:`); null for sweeps. */
+  readonly scenario: ScenarioReport | null;
+  /** Host metrics beside the GPU's: CPU, RSS, heap, event-loop delay, network, tf.memory(); null until the run finishes. */
+  readonly host: HostReport | null;
+  /** --resume: the run this one continued (its steps marked complete were kept, not re-measured). */
+  readonly resumedFrom: { readonly runId: string; readonly stepsKept: number } | null;
 }

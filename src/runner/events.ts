@@ -1,5 +1,7 @@
 /** What a run tells its listeners (the CLI's progress display); the runner never prints. */
 import type { RunReport, StepReport } from '../report/types.js';
+import type { WindowStat } from '../metrics/types.js';
+import type { HostSample } from '../telemetry/types.js';
 import type { Step } from '../workload/types.js';
 
 export type RunEvent =
@@ -22,6 +24,20 @@ export type RunEvent =
       readonly completed: number;
       readonly errors: number;
       readonly p95Ms: number | null;
+    }
+  /**
+   * A measurement window closed (sweeps: the step's own windows; scenarios: the timeline's). For
+   * the live view, --prometheus-port and --out-jsonl.
+   */
+  | {
+      readonly kind: 'window';
+      readonly step: Step;
+      readonly window: WindowStat;
+      /** The load asked for at the window's middle (in flight or req/s); null when not known. */
+      readonly level: number | null;
+      /** Latest GPU utilisation (mean over GPUs); null without GPU telemetry. */
+      readonly gpuUtilPct: number | null;
+      readonly host: HostSample | null;
     }
   | { readonly kind: 'step-end'; readonly step: Step; readonly report: StepReport }
   | { readonly kind: 'warning'; readonly message: string }

@@ -243,3 +243,42 @@ export interface Sampler {
   /** Stop sampling (the nvidia-smi process is gone when this resolves); idempotent. */
   stop(): Promise<SamplerResult>;
 }
+
+/** tf.memory() of the in-process model instances, summed over them. */
+export interface TfMemory {
+  readonly numTensors: number;
+  readonly numBytes: number;
+}
+
+/** One host sample (default every 1 s). Rates cover the time since the previous sample. */
+export interface HostSample {
+  readonly tMs: number; // epoch ms
+  /** This process (all threads, model workers included): 100 = one core busy. null on the first sample. */
+  readonly processCpuPct: number | null;
+  /** The whole machine, all cores: 0-100 busy. null off Linux or on the first sample. */
+  readonly systemCpuPct: number | null;
+  readonly rssBytes: number;
+  readonly heapUsedBytes: number;
+  /** Event-loop delay p99 over the interval, beyond the monitor's resolution. */
+  readonly eventLoopDelayP99Ms: number | null;
+  /** All interfaces, loopback included (/proc/net/dev); null off Linux or on the first sample. */
+  readonly netRxBytesPerSec: number | null;
+  readonly netTxBytesPerSec: number | null;
+  /** In-process targets only; null when the target has no TF.js instances or they did not answer. */
+  readonly tfMemory: TfMemory | null;
+}
+
+/** report.json `host`: the run's host metrics, start to end. */
+export interface HostReport {
+  readonly intervalMs: number;
+  readonly samples: number;
+  /** Downsampled for long runs (bucket extremes kept), at most maxPoints. */
+  readonly maxPoints: number;
+  readonly timeline: readonly HostSample[];
+  readonly rssBytes: { readonly start: number; readonly end: number; readonly peak: number };
+  readonly heapUsedBytes: { readonly start: number; readonly end: number; readonly peak: number };
+  readonly tfMemory: { readonly start: TfMemory | null; readonly end: TfMemory | null };
+  /** Totals over the run, all interfaces; null off Linux. */
+  readonly netRxBytes: number | null;
+  readonly netTxBytes: number | null;
+}

@@ -171,6 +171,61 @@ export interface Workload {
   readonly warmup: PhaseLength;
   readonly measure: PhaseLength & { readonly maxDurationMs: number };
   readonly budget: Budget;
+  /**
+   * A scenario (issue 7): load as stages over time instead of a sweep. Absent = a sweep of
+   * `stages` (batch sizes x load levels). Optional so a Workload built without one stays valid.
+   */
+  readonly scenario?: ScenarioSpec;
+}
+
+export type ScenarioKind = 'steady' | 'spike' | 'soak' | 'stress';
+export const SCENARIO_KINDS = ['steady', 'spike', 'soak', 'stress'] as const satisfies readonly ScenarioKind[];
+
+/** The guide's test schedule: how long the same scenario file runs, by when it runs. */
+export type SchedulePreset = 'pr-smoke' | 'daily' | 'weekly';
+export const SCHEDULE_PRESETS = ['pr-smoke', 'daily', 'weekly'] as const satisfies readonly SchedulePreset[];
+
+/**
+ * One k6-style load stage: the load moves linearly from the previous stage's target (0 before the
+ * first) to `target` over `durationMs`; a target equal to the previous one holds. The target is
+ * requests in flight (closed loop) or requests per second (open loop), after scaling.
+ */
+export interface ScenarioStageSpec {
+  /** "ramp-up", "hold", "spike", "recovery", ...: the name reports and verdicts use. */
+  readonly name: string;
+  readonly durationMs: number;
+  readonly target: number;
+}
+
+export interface ScenarioSpec {
+  readonly kind: ScenarioKind;
+  /** The one pipeline stage the scenario drives, at one batch size (in process: the batcher's max). */
+  readonly stage: Stage;
+  readonly batchSize: number;
+  /** Already scaled: durations x timeScale, targets x loadScale. */
+  readonly stages: readonly ScenarioStageSpec[];
+  /** What the file's durations were multiplied by (a schedule preset or --time-scale). */
+  readonly timeScale: number;
+  /** What the file's targets were multiplied by (--load-scale). */
+  readonly loadScale: number;
+  /** Timeline window length; verdicts (held, recovery, drift) are judged per window. */
+  readonly windowMs: number;
+  /** spike: how soon p95 must be back within 10 % of its pre-spike value (the guide: 30 s). */
+  readonly recoveryTargetMs: number;
+  /** stress: load stages to run past the first one that breaks the budget, then stop; null = run all. */
+  readonly stopAfterBreak: number | null;
+}
+
+/** A scenario step: one of the scenario's load stages (the drive runs them back to back, no drain between). */
+export interface StepProfile {
+  readonly name: string;
+  /** Index among the scenario's stages. */
+  readonly stageIndex: number;
+  readonly fromLevel: number;
+  readonly toLevel: number;
+  readonly durationMs: number;
+  /** Start of this stage, from the start of the scenario. */
+  readonly offsetMs: number;
 }
 
 /** An open-loop step's schedule. */
@@ -194,4 +249,9 @@ export interface Step {
   readonly maxNewTokens: number;
   readonly warmup: PhaseLength;
   readonly measure: PhaseLength & { readonly maxDurationMs: number };
+  /**
+   * Scenario steps only: the load stage this step is. Its concurrency (closed) or arrivals rate
+   * (open) above then holds the stage's peak level, max(from, to), for labels and sizing.
+   */
+  readonly profile?: StepProfile;
 }
