@@ -11,6 +11,7 @@ import { ReportWriter } from '../report/writer.js';
 import type { Target } from '../targets/target.js';
 import type { BackendReport } from '../report/types.js';
 import type { ModelInfo } from '../models/types.js';
+import type { TfMemory } from '../telemetry/types.js';
 import { loadCorpus, TextSource } from '../workload/corpus.js';
 import { peakInFlight, planSteps } from '../workload/plan.js';
 import type { BudgetsFile } from '../workload/budgets-file.js';
@@ -31,6 +32,8 @@ export interface RunnerTarget extends Target {
   setConnections?(connections: number): Promise<void>;
   /** HTTP targets: the first (redacted) detail seen per error class, for the run's warnings. */
   readonly errorDetails?: ReadonlyMap<string, string>;
+  /** In-process targets: tf.memory() summed over the model instances (null when they do not answer). */
+  tfMemory?(): Promise<TfMemory | null>;
 }
 
 export interface RunOptions {

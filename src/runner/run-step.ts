@@ -8,7 +8,7 @@ import { StepRecorder } from '../metrics/recorder.js';
 import type { StepMeasurement } from '../metrics/types.js';
 import { LATE_SEND_WARN_SHARE } from '../load/open-loop.js';
 import type { OpenLoopReport, StabilityReport } from '../report/types.js';
-import type { GpuStepReport } from '../telemetry/types.js';
+import type { GpuStepReport, HostSample } from '../telemetry/types.js';
 import type { GpuTelemetrySession } from '../telemetry/gpu-telemetry.js';
 import { InputError } from '../errors.js';
 import type { TextSource } from '../workload/corpus.js';
@@ -29,6 +29,13 @@ export interface StepRun {
   readonly stability: StabilityReport | null;
 }
 
+/** The latest GPU and host readings, for the live `window` events. */
+export interface LiveSources {
+  /** Mean utilisation over the GPUs in the latest sample; null without GPU telemetry. */
+  gpuUtilPct(): number | null;
+  host(): HostSample | null;
+}
+
 export interface StepContext {
   readonly target: RunnerTarget;
   readonly texts: TextSource;
@@ -41,6 +48,8 @@ export interface StepContext {
   readonly tickMs?: number;
   readonly emit: RunListener;
   readonly warn: (message: string) => void;
+  /** Absent: window events carry no GPU or host reading. */
+  readonly live?: LiveSources;
 }
 
 export async function measureStep(step: Step, context: StepContext): Promise<StepRun> {
