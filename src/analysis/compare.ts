@@ -20,6 +20,7 @@ import {
 } from './bootstrap.js';
 import type { Difference } from './comparable.js';
 import { minSamplesFor } from './percentile-confidence.js';
+import { envelope, repeatChangeInterval } from './repeat-noise.js';
 
 export const COMPARE_METRICS = ['p50', 'p95', 'p99', 'throughput', 'errorRate'] as const;
 export type CompareMetric = (typeof COMPARE_METRICS)[number];
@@ -65,7 +66,10 @@ export interface IntervalJudgement {
   readonly candidate: number;
   /** Relative change, positive = worse. */
   readonly change: number;
+  /** Sampling noise (bootstrap) and, when a side was repeated, run-to-run noise: the envelope of both. */
   readonly interval: Interval | null;
+  /** The run-to-run part alone (from the repeats' spread); null when neither side was repeated. */
+  readonly repeatInterval: Interval | null;
   readonly threshold: number;
   readonly exceedsThreshold: boolean;
   readonly beyondNoise: boolean;
@@ -128,6 +132,7 @@ export interface CompareResult {
     readonly percentiles: string;
     readonly throughput: string;
     readonly errorRate: string;
+    readonly runToRun: string;
     readonly resamples: number;
     readonly seed: number;
     readonly confidence: number;
@@ -165,6 +170,8 @@ export function compareRuns(baseline: RunReport, candidate: RunReport, options: 
         'bootstrap of each e2e percentile from the stored HDR histograms, each side resampled with its counts, items / mean batch size draws (items of one model call share its latency)',
       throughput: 'bootstrap of items/s over the 1 s measurement windows, each side resampled',
       errorRate: `one-sided two-proportion z-test: a regression when the candidate's rate is higher with p < ${ERROR_RATE_ALPHA}`,
+      runToRun:
+        'when a side was repeated (--repeat N): a Welch t interval on ln(value) across the repeats, centred on the merged change; the interval judged is the envelope of it and the bootstrap',
       resamples: options.resamples,
       seed: options.seed,
       confidence: options.confidence,
@@ -172,10 +179,19 @@ export function compareRuns(baseline: RunReport, candidate: RunReport, options: 
     pairs: compared,
     unpaired,
     differences: options.differences,
-    warnings: options.differences.map(
-      (d) => `not comparable, compared anyway (--force): ${d.field} differs (baseline ${d.baseline}, candidate ${d.candidate})`,
-    ),
+    warnings: [
+      ...options.differences.map((d) => `not comparable, compared anyway (--force): ${d.field} differs (baseline ${d.baseline}, candidate ${d.candidate})`),
+      ...(repeated(baseline) || repeated(candidate) ? [] : [UNREPEATED_WARNING]),
+    ],
   };
+}
+
+/** Said whenever neither run was repeated: the intervals then cannot see drift between runs. */
+export const UNREPEATED_WARNING =
+  'neither run was repeated: the intervals cover sampling noise within each run, not drift from run to run; for sign-off, run both with --repeat 3 or more';
+
+function repeated(report: RunReport): boolean {
+  return report.steps.some((step) => (step.repeats?.itemsPerSec.length ?? 0) >= 2);
 }
 
 function keyOf(step: StepReport): StepKey {
@@ -264,7 +280,13 @@ function comparePercentile(metric: PercentileMetric, b: StepReport, c: StepRepor
     independent: counts.total / Math.max(1, step.meanBatchSize),
   });
   const interval = percentileChangeInterval(sample(bCounts, b), sample(cCounts, c), pct, options);
-  return { kind: 'latency', metric, ...judged(baselineUs / 1000, candidateUs / 1000, relativeChange(baselineUs, candidateUs, 'higher'), interval, options.latencyThreshold) };
+  const repeats = (step: StepReport, merged: number) => ({ merged, repeats: repeatValues(step, metric) });
+  const repeatInterval = repeatChangeInterval(repeats(b, baselineUs), repeats(c, candidateUs), 'higher', options.confidence);
+  return {
+    kind: 'latency',
+    metric,
+    ...judged(baselineUs / 1000, candidateUs / 1000, relativeChange(baselineUs, candidateUs, 'higher'), interval, repeatInterval, options.latencyThreshold),
+  };
 }
 
 function compareThroughput(b: StepReport, c: StepReport, options: CompareOptions): MetricComparison {
@@ -272,10 +294,36 @@ function compareThroughput(b: StepReport, c: StepReport, options: CompareOptions
   const cRate = c.throughput.itemsPerSec;
   if (!(bRate > 0)) return { kind: 'missing', metric: 'throughput', reason: 'the baseline step completed nothing' };
   const interval = throughputChangeInterval({ itemsPerSec: bRate, windows: b.windows }, { itemsPerSec: cRate, windows: c.windows }, options);
-  return { kind: 'throughput', metric: 'throughput', ...judged(bRate, cRate, relativeChange(bRate, cRate, 'lower'), interval, options.throughputThreshold) };
+  const repeatInterval = repeatChangeInterval(
+    { merged: bRate, repeats: b.repeats?.itemsPerSec ?? [] },
+    { merged: cRate, repeats: c.repeats?.itemsPerSec ?? [] },
+    'lower',
+    options.confidence,
+  );
+  return { kind: 'throughput', metric: 'throughput', ...judged(bRate, cRate, relativeChange(bRate, cRate, 'lower'), interval, repeatInterval, options.throughputThreshold) };
 }
 
-function judged(baseline: number, candidate: number, change: number, interval: Interval | null, threshold: number): IntervalJudgement {
+/** Each repeat's value of a percentile (ms), or none for a step that was not repeated (or an older report). */
+function repeatValues(step: StepReport, metric: PercentileMetric): readonly (number | null)[] {
+  const repeats = step.repeats;
+  if (repeats === null || repeats === undefined) return [];
+  const values = metric === 'p50' ? repeats.p50Ms : metric === 'p95' ? repeats.p95Ms : repeats.p99Ms;
+  return values ?? [];
+}
+
+/**
+ * Without a sampling interval (too few samples or windows) the metric stays inconclusive: a
+ * repeats-only interval would judge percentiles no single repeat could support.
+ */
+function judged(
+  baseline: number,
+  candidate: number,
+  change: number,
+  samplingInterval: Interval | null,
+  repeatInterval: Interval | null,
+  threshold: number,
+): IntervalJudgement {
+  const interval = samplingInterval === null ? null : envelope(samplingInterval, repeatInterval);
   const exceedsThreshold = Math.abs(change) > threshold;
   const beyondNoise = interval !== null && (interval.low > 0 || interval.high < 0);
   const status: MetricStatus = !exceedsThreshold
@@ -287,7 +335,7 @@ function judged(baseline: number, candidate: number, change: number, interval: I
         : change < 0 && interval.high < 0
           ? 'improvement'
           : 'noise';
-  return { baseline, candidate, change, interval, threshold, exceedsThreshold, beyondNoise, status };
+  return { baseline, candidate, change, interval, repeatInterval, threshold, exceedsThreshold, beyondNoise, status };
 }
 
 function compareErrorRate(b: StepReport, c: StepReport): MetricComparison {

@@ -74,9 +74,16 @@ export function methodLine(result: CompareResult): string {
   const { method, thresholds } = result;
   return (
     `thresholds: latency ${formatThresholdPct(thresholds.latency)}, throughput ${formatThresholdPct(thresholds.throughput)}; ` +
-    `noise: ${formatThresholdPct(method.confidence)} bootstrap interval (${method.resamples} resamples, seed ${method.seed}); ` +
+    `noise: ${formatThresholdPct(method.confidence)} bootstrap interval (${method.resamples} resamples, seed ${method.seed})` +
+    `${repeatsNote(result)}; ` +
     `error rate: ${method.errorRate}`
   );
+}
+
+/** How many repeats each side's run-to-run noise came from, when any side was repeated. */
+function repeatsNote(result: CompareResult): string {
+  const judged = result.pairs.flatMap((pair) => pair.metrics).some((m) => (m.kind === 'latency' || m.kind === 'throughput') && m.repeatInterval !== null);
+  return judged ? ' widened by the spread across repeats (Welch t on ln values)' : '';
 }
 
 export function unpairedLines(result: CompareResult): string[] {

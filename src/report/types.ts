@@ -101,6 +101,9 @@ export interface E2eConfidenceReport {
 export interface RepeatReport {
   readonly itemsPerSec: readonly number[];
   readonly p95Ms: readonly (number | null)[];
+  /** Absent in reports written before compare used them for run-to-run noise. */
+  readonly p50Ms?: readonly (number | null)[];
+  readonly p99Ms?: readonly (number | null)[];
 }
 
 /** --search: what the adaptive search found and what it cost against the full sweep. */

@@ -49,11 +49,16 @@ export function mergeMeasurements(repeats: readonly StepMeasurement[]): StepMeas
   };
 }
 
-/** Each repeat's items/s and e2e p95, in the order they ran: the spread a reader judges noise by. */
+/**
+ * Each repeat's items/s and e2e p50/p95/p99, in the order they ran: the spread a reader judges noise
+ * by, and what compare estimates run-to-run noise from.
+ */
 export function repeatSpread(repeats: readonly StepMeasurement[]): RepeatReport {
   return {
     itemsPerSec: repeats.map((m) => m.throughput.itemsPerSec),
     p95Ms: repeats.map((m) => m.latencyMs.e2e?.p95 ?? null),
+    p50Ms: repeats.map((m) => m.latencyMs.e2e?.p50 ?? null),
+    p99Ms: repeats.map((m) => m.latencyMs.e2e?.p99 ?? null),
   };
 }
 

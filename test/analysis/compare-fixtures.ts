@@ -2,7 +2,7 @@
 import { createHistogram, encodeHistogram, recordUs, summarize } from '../../src/metrics/histogram.js';
 import type { WindowStat } from '../../src/metrics/types.js';
 import { mulberry32 } from '../../src/random.js';
-import type { RunReport, StepReport } from '../../src/report/types.js';
+import type { RepeatReport, RunReport, StepReport } from '../../src/report/types.js';
 import type { Stage } from '../../src/targets/target.js';
 import { syntheticReport } from '../report/synthetic-run.js';
 
@@ -23,6 +23,8 @@ export interface StepSpec {
   readonly windowCounts?: readonly number[];
   readonly errors?: number;
   readonly complete?: boolean;
+  /** --repeat N: each repeat's values (the merged histogram is still `samplesMs`). */
+  readonly repeats?: RepeatReport;
 }
 
 const T0 = 1_750_000_000_000;
@@ -63,6 +65,7 @@ export function makeStep(index: number, spec: StepSpec): StepReport {
     histograms: summary === undefined ? {} : { e2e: encodeHistogram(histogram) },
     windows,
     complete: spec.complete ?? true,
+    repeats: spec.repeats ?? null,
   };
 }
 

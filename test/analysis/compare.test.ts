@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compareRuns, DEFAULT_COMPARE_OPTIONS, higherRatePValue, type MetricComparison, type StepPair } from '../../src/analysis/compare.js';
+import { compareRuns, DEFAULT_COMPARE_OPTIONS, higherRatePValue, UNREPEATED_WARNING, type MetricComparison, type StepPair } from '../../src/analysis/compare.js';
+import type { RepeatReport } from '../../src/report/types.js';
 import { latencySamplesMs, makeRun, scaled, type StepSpec } from './compare-fixtures.js';
 
 const classify = latencySamplesMs(600, 20, 0.25, 1);
@@ -147,7 +148,48 @@ describe('compareRuns', () => {
       ...DEFAULT_COMPARE_OPTIONS,
       differences: [{ field: 'backend.name', baseline: '"wasm"', candidate: '"cpu"' }],
     });
-    expect(result.warnings).toEqual(['not comparable, compared anyway (--force): backend.name differs (baseline "wasm", candidate "cpu")']);
+    expect(result.warnings).toEqual(['not comparable, compared anyway (--force): backend.name differs (baseline "wasm", candidate "cpu")', UNREPEATED_WARNING]);
+  });
+});
+
+describe('compareRuns with repeats (run-to-run noise)', () => {
+  const repeatsOf = (p50: number[], p95: number[], p99: number[], itemsPerSec: number[]): RepeatReport => ({ p50Ms: p50, p95Ms: p95, p99Ms: p99, itemsPerSec });
+  const slowerSpec = (repeats: RepeatReport): StepSpec[] => [
+    { stage: 'pipeline', batchSize: 16, samplesMs: scaled(pipeline, 1.25), windowCounts: WINDOWS.map((w) => Math.round(w / 2.5)), repeats },
+  ];
+  const baseSpec = (repeats: RepeatReport): StepSpec[] => [{ stage: 'pipeline', batchSize: 16, samplesMs: pipeline, windowCounts: WINDOWS.map((w) => w / 2), repeats }];
+
+  it('a 25 % slowdown within the spread the repeats showed is noise, not a regression', () => {
+    // Repeats of the same step scattered by about +-20 % on each side.
+    const wide = repeatsOf([700, 900, 1100], [1100, 1500, 1900], [1300, 1800, 2300], [40, 50, 60]);
+    const result = compareRuns(makeRun(baseSpec(wide)), makeRun(slowerSpec(wide)));
+    const p95 = metric(result.pairs[0], 'p95');
+    if (p95.kind !== 'latency') throw new Error('latency expected');
+    expect(p95.exceedsThreshold).toBe(true);
+    expect(p95.repeatInterval!.low).toBeLessThan(0);
+    expect(p95.status).toBe('noise');
+    expect(status(result.pairs[0], 'throughput')).toBe('noise');
+    expect(result.verdict).toBe('PASS');
+    expect(result.warnings).toEqual([]);
+  });
+
+  it('the same slowdown FAILs when the repeats agree closely', () => {
+    const tight = (f: number): RepeatReport => repeatsOf([900 * f, 905 * f, 895 * f], [1500 * f, 1510 * f, 1495 * f], [1800 * f, 1790 * f, 1810 * f], [50 / f, 50.5 / f, 49.5 / f]);
+    const result = compareRuns(makeRun(baseSpec(tight(1))), makeRun(slowerSpec(tight(1.25))));
+    const p95 = metric(result.pairs[0], 'p95');
+    if (p95.kind !== 'latency') throw new Error('latency expected');
+    expect(p95.repeatInterval!.low).toBeGreaterThan(0.1);
+    expect(p95.status).toBe('regression');
+    expect(result.verdict).toBe('FAIL');
+  });
+
+  it('a report from before p50/p99 repeats were kept still judges them by sampling noise', () => {
+    const old: RepeatReport = { itemsPerSec: [50, 50, 50], p95Ms: [1500, 1500, 1500] };
+    const result = compareRuns(makeRun(baseSpec(old)), makeRun(slowerSpec(old)));
+    const p50 = metric(result.pairs[0], 'p50');
+    if (p50.kind !== 'latency') throw new Error('latency expected');
+    expect(p50.repeatInterval).toBeNull();
+    expect(p50.status).toBe('regression');
   });
 });
 
