@@ -10,7 +10,7 @@ import { buildGpuTimeline } from './gpu-timeline.js';
 import { gpuStepNotes } from './gpu-notes.js';
 import { startReplaySampler } from './gpu-replay.js';
 import { startNvidiaSmiSampler } from './gpu-sampler.js';
-import type { ComputeAppsResult, GpuInventoryResult, GpuStepReport, GpuTelemetryReport, GpuWindowOptions, Sampler, SamplerResult, TimeZoneRule } from './types.js';
+import type { ComputeAppsResult, GpuInventoryResult, GpuSample, GpuStepReport, GpuTelemetryReport, GpuWindowOptions, Sampler, SamplerResult, TimeZoneRule } from './types.js';
 
 export type GpuTelemetryMode =
   | { readonly kind: 'off' }
@@ -39,6 +39,8 @@ export interface GpuTelemetrySession {
   processes(): Promise<ComputeAppsResult | null>;
   /** A step's GPU summary over its time window; pass the process views taken at its boundaries. */
   stepReport(startMs: number, endMs: number, window: GpuWindowOptions, processes?: { atStart: ComputeAppsResult | null; atEnd: ComputeAppsResult | null }): GpuStepReport;
+  /** Mean utilisation over the GPUs in the most recent sample; null when off or none yet. For live views. */
+  latestUtilPct(): number | null;
   finish(): Promise<GpuTelemetryOutcome>;
 }
 
@@ -74,11 +76,34 @@ function session(
       const gpus = sampler === null ? [] : summarizeGpuWindow(sampler.samples(), startMs, endMs, window);
       return { gpus, processesAtStart: processes?.atStart ?? null, processesAtEnd: processes?.atEnd ?? null, notes: gpus.flatMap((gpu) => gpuStepNotes(gpu)) };
     },
+    latestUtilPct() {
+      return sampler === null ? null : latestUtilPct(sampler.samples());
+    },
     finish() {
       outcome ??= finish(sampler, inventory);
       return outcome;
     },
   };
+}
+
+/**
+ * The latest reading of each GPU: walks back from the end only until a GPU repeats (one tick holds
+ * one line per GPU), so the cost is the number of GPUs, not the length of the run.
+ */
+export function latestUtilPct(samples: readonly GpuSample[]): number | null {
+  const seen = new Set<number>();
+  let sum = 0;
+  let count = 0;
+  for (let i = samples.length - 1; i >= 0; i--) {
+    const sample = samples[i]!;
+    if (seen.has(sample.gpuIndex)) break;
+    seen.add(sample.gpuIndex);
+    if (sample.utilPct !== null) {
+      sum += sample.utilPct;
+      count++;
+    }
+  }
+  return count === 0 ? null : sum / count;
 }
 
 async function finish(sampler: Sampler | null, inventory: GpuInventoryResult): Promise<GpuTelemetryOutcome> {
