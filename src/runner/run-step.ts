@@ -66,9 +66,11 @@ export async function measureStep(step: Step, context: StepContext): Promise<Ste
   const recorder = new StepRecorder({ clock });
   const watch = context.stability ? new StabilityWatch(recorder, context.stability, step.measure, clock) : null;
   const started = clock();
+  const windowEvents = windowEmitter(step, context);
   const ticker = setInterval(() => {
     const live = recorder.live();
     emit({ kind: 'tick', step, elapsedMs: clock() - started, ...live });
+    windowEvents(recorder);
   }, context.tickMs ?? 1000);
   ticker.unref();
   try {
@@ -82,6 +84,7 @@ export async function measureStep(step: Step, context: StepContext): Promise<Ste
       ...(context.drainGraceMs !== undefined && { drainGraceMs: context.drainGraceMs }),
       ...(watch && { shouldStop: watch.shouldStop }),
     });
+    windowEvents(recorder);
     const measurement = recorder.finish();
     const complete = outcome.endedBy !== 'aborted' && outcome.abandoned === 0 && measurement.completed > 0;
     const gpu =
@@ -103,4 +106,27 @@ export async function measureStep(step: Step, context: StepContext): Promise<Ste
   } finally {
     clearInterval(ticker);
   }
+}
+
+/** The load a step asks for: requests (or items) in flight, or requests per second. */
+export function stepLevel(step: Step): number | null {
+  return step.arrivals?.ratePerSec ?? step.concurrency;
+}
+
+/** Emits a `window` event for each window that closed since the last call (live view, exporters). */
+function windowEmitter(step: Step, context: StepContext): (recorder: StepRecorder) => void {
+  let emitted = 0;
+  const level = stepLevel(step);
+  return (recorder) => {
+    const count = recorder.closedWindowCount;
+    if (count <= emitted) return;
+    const windows = recorder.closedWindows();
+    const gpuUtilPct = context.live?.gpuUtilPct() ?? null;
+    const host = context.live?.host() ?? null;
+    for (let i = emitted; i < count; i++) {
+      const window = windows[i];
+      if (window !== undefined) context.emit({ kind: 'window', step, window, level, gpuUtilPct, host });
+    }
+    emitted = count;
+  };
 }
