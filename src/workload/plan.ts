@@ -1,10 +1,16 @@
 /**
  * A workload -> its ordered steps: stages in file order, each at its batch sizes in ascending
  * order, each batch size at every load level (closed: concurrency levels; open: rates) ascending.
+ * A scenario workload instead plans one step per scenario load stage, in order.
  */
-import type { StageSpec, Step, Workload } from './types.js';
+import { DEFAULTS } from './defaults.js';
+import type { ScenarioSpec, StageSpec, Step, Workload } from './types.js';
+
+/** A scenario step may run this long past its stage's duration while its last requests drain. */
+export const SCENARIO_STEP_GRACE_MS = 30_000;
 
 export function planSteps(workload: Workload): Step[] {
+  if (workload.scenario !== undefined) return planScenarioSteps(workload, workload.scenario);
   const steps: Step[] = [];
   const http = workload.target.kind === 'http';
   for (const stage of workload.stages) {
@@ -32,6 +38,36 @@ export function planSteps(workload: Workload): Step[] {
     }
   }
   return steps;
+}
+
+/**
+ * One step per load stage: the load moves from the previous stage's target (0 before the first) to
+ * this one's. The step's concurrency (closed) or rate (open) is the stage's peak, max(from, to).
+ */
+function planScenarioSteps(workload: Workload, scenario: ScenarioSpec): Step[] {
+  const spec = workload.stages.find((stage) => stage.stage === scenario.stage);
+  const load = workload.load;
+  let fromLevel = 0;
+  let offsetMs = 0;
+  return scenario.stages.map((stage, stageIndex): Step => {
+    const peak = Math.max(fromLevel, stage.target);
+    const profile = { name: stage.name, stageIndex, fromLevel, toLevel: stage.target, durationMs: stage.durationMs, offsetMs };
+    fromLevel = stage.target;
+    offsetMs += stage.durationMs;
+    return {
+      index: stageIndex,
+      stage: scenario.stage,
+      mode: 'dynamic',
+      batchSize: scenario.batchSize,
+      concurrency: load.kind === 'open' ? null : peak,
+      arrivals: load.kind === 'open' ? { process: load.arrivals, ratePerSec: peak, maxInFlight: load.maxInFlight } : null,
+      maxQueueDelayMs: spec?.maxQueueDelayMs ?? DEFAULTS.maxQueueDelayMs,
+      maxNewTokens: spec?.maxNewTokens ?? DEFAULTS.maxNewTokens,
+      warmup: workload.warmup,
+      measure: { durationMs: stage.durationMs, maxDurationMs: stage.durationMs + SCENARIO_STEP_GRACE_MS },
+      profile,
+    };
+  });
 }
 
 /**

@@ -4,8 +4,10 @@ import type { Stage } from '../targets/target.js';
 import { BUILTIN_CORPUS_PATH, DEFAULT_BATCH_SIZES, DEFAULTS, defaultMaxDurationMs, HTTP_DEFAULTS } from './defaults.js';
 import { resolveHttpTarget, resolveLoad } from './resolve-target.js';
 import { isModelPath, type StageYaml, type WorkloadYaml } from './schema.js';
+import { withScenario, type ScenarioAsWritten } from './scenario-overrides.js';
+import { isOpenLoad, SCENARIO_DEFAULTS, type ScenarioYaml } from './scenario-schema.js';
 import { DEFAULT_SIGNOFF, DEFAULT_STABILITY, withSignoff, type SignoffSettings, type SignoffWorkload } from './signoff.js';
-import type { ModelRef, PhaseLength, StageSpec, TargetSpec, Workload } from './types.js';
+import type { LoadSpec, ModelRef, PhaseLength, StageSpec, TargetSpec, Workload } from './types.js';
 
 const ALL_STAGES: readonly StageYaml[] = (Object.keys(DEFAULT_BATCH_SIZES) as Stage[]).map((stage) => ({ stage }));
 
@@ -46,7 +48,31 @@ export function resolveWorkload(yaml: WorkloadYaml, source: string, baseDir: str
       maxErrorRate: yaml.budget?.maxErrorRate ?? DEFAULTS.budget.maxErrorRate,
     },
   };
-  return withSignoff(workload, signoff(yaml));
+  if (yaml.scenario === undefined) return withSignoff(workload, signoff(yaml));
+  const open = isOpenLoad(yaml.load);
+  const written = scenarioAsWritten(yaml.scenario, open, http);
+  // The sweep's load has no rates to go by; withScenario lists the scenario's levels as the rates.
+  const arrivals = yaml.load?.arrivals;
+  const load: LoadSpec =
+    arrivals === 'constant' || arrivals === 'poisson' ? { kind: 'open', arrivals, ratesPerSec: [], maxInFlight: yaml.load?.maxInFlight ?? null } : { kind: 'closed' };
+  const scenarioWorkload = withScenario({ ...workload, load }, written, written, 'scenario.loadScale');
+  // Scenario stages run back to back for their set durations: never extended to settle, not repeated.
+  return withSignoff(scenarioWorkload, { stability: null, repeat: 1, search: false });
+}
+
+function scenarioAsWritten(yaml: ScenarioYaml, open: boolean, http: boolean): ScenarioAsWritten {
+  return {
+    kind: yaml.kind,
+    axis: open ? 'rate' : 'concurrency',
+    stage: yaml.stage,
+    batchSize: yaml.batchSize ?? (http ? SCENARIO_DEFAULTS.httpBatchSize : SCENARIO_DEFAULTS.batchSize),
+    stages: yaml.stages.map((stage) => ({ name: stage.name, durationMs: stage.duration, target: stage.target })),
+    timeScale: yaml.timeScale ?? SCENARIO_DEFAULTS.timeScale,
+    loadScale: yaml.loadScale ?? SCENARIO_DEFAULTS.loadScale,
+    windowMs: yaml.window ?? SCENARIO_DEFAULTS.windowMs,
+    recoveryTargetMs: yaml.recoveryTarget ?? SCENARIO_DEFAULTS.recoveryTargetMs,
+    stopAfterBreak: yaml.kind === 'stress' ? (yaml.stopAfterBreak === undefined ? SCENARIO_DEFAULTS.stopAfterBreak : yaml.stopAfterBreak) : null,
+  };
 }
 
 function signoff(yaml: WorkloadYaml): SignoffSettings {

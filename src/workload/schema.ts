@@ -10,6 +10,7 @@ import type { BackendChoice, BatchMode, ModelSize } from './types.js';
 import { LoadYamlSchema, TargetYamlSchema } from './target-schema.js';
 import { MAX_REPEAT, MAX_STABILITY_WINDOWS } from './signoff.js';
 import { choice, durationMs, expected, intBetween, ratio, strictObject, text } from './schema-kit.js';
+import { checkScenarioWorkload, scenarioYamlSchema } from './scenario-schema.js';
 
 export const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const satisfies readonly BackendChoice[];
 export const BATCH_MODES = ['dynamic', 'static'] as const satisfies readonly BatchMode[];
@@ -141,6 +142,12 @@ const measure = strictObject({
   }
 });
 
+/**
+ * `load:` without target-schema's rule that open arrivals need `rates`: a scenario's stage targets
+ * are its rates. The workload's superRefine applies the full LoadYamlSchema to sweeps.
+ */
+const load = strictObject(LoadYamlSchema.shape);
+
 /** `stability: false`, or its settings (each optional; defaults in signoff.ts). */
 const stability = z.union(
   [
@@ -182,12 +189,25 @@ export const WorkloadYamlSchema = strictObject({
     maxErrorRate: ratio().optional(),
   }).optional(),
   target: TargetYamlSchema.optional(),
-  load: LoadYamlSchema.optional(),
+  load: load.optional(),
   stages: stages.optional(),
+  scenario: scenarioYamlSchema(LIMITS).optional(),
   stability: stability.optional(),
   repeat: intBetween(1, MAX_REPEAT).optional(),
   search: z.boolean({ error: expected('true or false') }).optional(),
 }).superRefine((workload, ctx) => {
+  if (workload.scenario !== undefined) {
+    for (const issue of checkScenarioWorkload({ ...workload, scenario: workload.scenario }, LIMITS)) {
+      ctx.addIssue({ code: 'custom', path: [...issue.path], input: issue.input, message: issue.message });
+    }
+    return;
+  }
+  if (workload.load !== undefined) {
+    const checked = LoadYamlSchema.safeParse(workload.load);
+    if (!checked.success) {
+      for (const issue of checked.error.issues) ctx.addIssue({ code: 'custom', path: ['load', ...issue.path], input: undefined, message: issue.message });
+    }
+  }
   if (workload.search === true && (workload.repeat ?? 1) > 1) {
     ctx.addIssue({ code: 'custom', path: ['repeat'], input: workload.repeat, message: `expected 1 (or no repeat) with search: true, got ${workload.repeat}` });
   }
