@@ -24,12 +24,14 @@ function terminalScreen(output: string): string[] {
   for (let i = 0; i < output.length; i++) {
     const ch = output[i]!;
     if (ch === '\x1b') {
-      const match = /^\x1b\[(\d*)([A-Za-z])/.exec(output.slice(i));
+      const match = /^\[(\d*)([A-Za-z])/.exec(output.slice(i + 1));
       if (!match) throw new Error(`unknown escape at ${i}`);
       if (match[2] === 'A') row = Math.max(0, row - Number(match[1] || 1));
-      else if (match[2] === 'J') rows.splice(row + 1), (rows[row] = '');
-      else throw new Error(`unexpected escape ${match[0]}`);
-      i += match[0].length - 1;
+      else if (match[2] === 'J') {
+        rows.splice(row + 1);
+        rows[row] = '';
+      } else throw new Error(`unexpected escape ${match[0]}`);
+      i += match[0].length;
     } else if (ch === '\n') {
       row++;
       rows[row] ??= '';
