@@ -40,6 +40,8 @@ export class InstanceHost {
   private readonly queries = new Map<number, { resolve: (reply: QueryReply) => void; reject: (e: Error) => void }>();
   private readyWaiter: ((message: InstanceMessage | { kind: 'exit'; reason: string }) => void) | undefined;
   private channel!: InstanceChannel;
+  /** The memory request not yet answered: later callers share it, so a busy instance gets one, not a queue. */
+  private pendingMemory: Promise<InstanceMemory> | undefined;
 
   private constructor(
     readonly index: number,
@@ -90,10 +92,20 @@ export class InstanceHost {
     this.channel.post(message);
   }
 
-  async memory(): Promise<InstanceMemory> {
-    const reply = await this.query((id) => ({ kind: 'memory', id }));
-    if (reply.kind !== 'memory') throw new TargetUnavailableError(`model instance ${this.index} answered ${reply.kind} to memory`);
-    return { numTensors: reply.numTensors, numBytes: reply.numBytes };
+  /**
+   * tf.memory() inside the instance. It answers between batches (the instance handles one message
+   * at a time), so during a long batch the answer waits; callers meanwhile share that one request.
+   */
+  memory(): Promise<InstanceMemory> {
+    this.pendingMemory ??= this.query((id) => ({ kind: 'memory', id }))
+      .then((reply) => {
+        if (reply.kind !== 'memory') throw new TargetUnavailableError(`model instance ${this.index} answered ${reply.kind} to memory`);
+        return { numTensors: reply.numTensors, numBytes: reply.numBytes };
+      })
+      .finally(() => {
+        this.pendingMemory = undefined;
+      });
+    return this.pendingMemory;
   }
 
   /** The model's own time for `calls` back-to-back classify() calls inside the instance (calibration). */

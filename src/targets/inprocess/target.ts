@@ -8,6 +8,7 @@ import { epochNowMs } from '../../metrics/clock.js';
 import type { ClassifyOutput, GenerateOutput, ModelInfo, ModelSpec } from '../../models/types.js';
 import { chooseTechniques } from '../../models/techniques.js';
 import type { BackendReport } from '../../report/types.js';
+import type { TfMemory } from '../../telemetry/types.js';
 import type { BackendChoice } from '../../workload/types.js';
 import type { BatchingConfig, ItemResult, Stage, StaticBatchTarget, TargetInfo } from '../target.js';
 import { bareIntent } from './bare-intent.js';
@@ -184,7 +185,6 @@ export class InProcessTarget implements StaticBatchTarget {
     return results.map((result, i) => inferOutcome(stage, items[i] as PendingItem, result));
   }
 
-  /** Live tensors per instance (a leak shows as a count that grows between steps). */
   /** Calibration for bench:overhead: classify() timed inside the first instance, with no harness around it. */
   timeRawClassify(inputs: readonly string[], calls: number): Promise<readonly number[]> {
     const host = this.hosts.find((h) => h.isAlive);
@@ -192,8 +192,32 @@ export class InProcessTarget implements StaticBatchTarget {
     return host.timeRawClassify(inputs, calls);
   }
 
+  /** Live tensors per instance (a leak shows as a count that grows between steps). */
   memory(): Promise<InstanceMemory[]> {
     return Promise.all(this.hosts.filter((h) => h.isAlive).map((h) => h.memory()));
+  }
+
+  /**
+   * tf.memory() summed over the live instances (RunnerTarget, the soak's leak verdict). Null when
+   * none is alive or any of them does not answer within `timeoutMs` (a long batch holds the
+   * answer back): a sum over some instances would look like tensors freed, or leaked.
+   */
+  async tfMemory(timeoutMs = 1000): Promise<TfMemory | null> {
+    const live = this.hosts.filter((h) => h.isAlive);
+    if (this.closed || live.length === 0) return null;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<null>((resolve) => {
+      timer = setTimeout(() => resolve(null), timeoutMs);
+    });
+    const all = Promise.all(live.map((h) => h.memory())).then(
+      (memories) => memories.reduce((sum, m) => ({ numTensors: sum.numTensors + m.numTensors, numBytes: sum.numBytes + m.numBytes }), { numTensors: 0, numBytes: 0 }),
+      () => null,
+    );
+    try {
+      return await Promise.race([all, late]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   async close(): Promise<void> {
