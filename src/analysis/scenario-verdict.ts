@@ -96,8 +96,9 @@ export interface StressVerdict {
   /** The highest level below the breaking point that met the budget; null when the first failed. */
   readonly maxSustainableLevel: number | null;
   /**
-   * Errors rose gradually and throughput did not collapse past the breaking point; null when
-   * nothing broke (or nothing ran past it).
+   * From the breaking level on (each against the level before it): throughput stayed >= 80 % of
+   * the best level's and the error rate never rose by more than 50 points in one level; null when
+   * nothing broke.
    */
   readonly graceful: boolean | null;
 }
