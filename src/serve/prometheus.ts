@@ -2,22 +2,12 @@
  * Prometheus text exposition (format 0.0.4), written by hand: counters, one gauge and cumulative
  * histograms with labels. Pure: the server records, render() returns the text.
  */
-export type Labels = Readonly<Record<string, string>>;
+import { labelText, numberText, type Labels } from '../metrics/prometheus-text.js';
+
+export type { Labels } from '../metrics/prometheus-text.js';
 
 const SECONDS_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
 const BATCH_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024] as const;
-
-function labelText(labels: Labels): string {
-  const entries = Object.entries(labels);
-  if (entries.length === 0) return '';
-  const escaped = entries.map(([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"')}"`);
-  return `{${escaped.join(',')}}`;
-}
-
-function numberText(value: number): string {
-  if (value === Infinity) return '+Inf';
-  return Number.isFinite(value) ? String(value) : 'NaN';
-}
 
 interface Metric {
   render(): string;
