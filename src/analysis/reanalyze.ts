@@ -9,7 +9,7 @@
  * Without a budgets file the saved run's own stage budgets and alert findings stand.
  */
 import { buildRunReport, type RunReportParts } from '../report/build.js';
-import type { RunReport, StepReport } from '../report/types.js';
+import type { RunReport, ScenarioFacts, ScenarioReport, StepReport } from '../report/types.js';
 import { STAGES, type Stage } from '../targets/target.js';
 import type { BudgetsFile } from '../workload/budgets-file.js';
 import type { Budget } from '../workload/types.js';
@@ -59,6 +59,10 @@ function partsOf(report: RunReport): RunReportParts {
     search: report.search ?? [],
     gpuTelemetry: report.gpuTelemetry,
     harnessHealth: report.harnessHealth,
+    // Re-analysis re-judges a scenario from its facts (new budgets can change the verdict).
+    scenario: report.scenario ? scenarioFacts(report.scenario) : null,
+    host: report.host ?? null,
+    resumedFrom: report.resumedFrom ?? null,
   };
 }
 
@@ -68,6 +72,11 @@ function partsOf(report: RunReport): RunReportParts {
  */
 function withHonesty(step: StepReport): StepReport {
   return { ...step, stability: step.stability ?? null, repeats: step.repeats ?? null, e2eConfidence: e2eConfidence(step) };
+}
+
+function scenarioFacts(scenario: ScenarioReport): ScenarioFacts {
+  const { verdict: _verdict, ...facts } = scenario;
+  return facts;
 }
 
 function describeBudget(budget: Budget): string {

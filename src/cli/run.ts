@@ -9,7 +9,17 @@ import { loadWorkload } from '../workload/load.js';
 import { applyOverrides, type WorkloadOverrides } from '../workload/overrides.js';
 import { loadBudgetsFile } from '../workload/budgets-file.js';
 import { applySignoffOverrides, MAX_REPEAT, MAX_STABILITY_WINDOWS, type SignoffOverrides } from '../workload/signoff.js';
-import { PROTOCOL_NAMES, type ArrivalProcess, type BackendChoice, type Workload } from '../workload/types.js';
+import { PROTOCOL_NAMES, SCENARIO_KINDS, SCHEDULE_PRESETS, type ArrivalProcess, type BackendChoice, type Workload } from '../workload/types.js';
+import {
+  applyScenarioOverrides,
+  parseScaleFlag,
+  parseScenarioFlag,
+  parseScheduleFlag,
+  scenarioPresetPath,
+  SCENARIO_FLAG,
+  SCENARIO_FLAGS,
+  type ScenarioOverrides,
+} from '../workload/scenario-overrides.js';
 import type { TargetOverrides } from '../workload/target-overrides.js';
 import { createHttpTarget } from '../targets/http/target.js';
 import { InputError } from '../errors.js';
@@ -67,7 +77,24 @@ interface RunFlags {
   readonly repeat?: string;
   readonly search?: boolean;
   readonly budgets?: string;
+  readonly scenario?: string;
+  readonly timeScale?: string;
+  readonly loadScale?: string;
+  readonly schedule?: string;
 }
+
+/** Sweep flags: a scenario's load stages set its load, so these would be silently ignored there. */
+const SWEEP_ONLY_FLAGS = [
+  ['batchSizes', '--batch-sizes'],
+  ['stages', '--stages'],
+  ['stage', '--stage'],
+  ['requests', '--requests'],
+  ['duration', '--duration'],
+  ['concurrency', '--concurrency'],
+  ['rate', '--rate'],
+  ['search', '--search'],
+  ['repeat', '--repeat'],
+] as const satisfies readonly (readonly [keyof RunFlags, string])[];
 
 export function registerRunCommand(program: Command, context: CommandContext): void {
   program
@@ -97,6 +124,10 @@ export function registerRunCommand(program: Command, context: CommandContext): v
     .option('--p99 <ms>', 'budget: p99 end-to-end latency')
     .option('--max-error-rate <r>', 'budget: error rate, e.g. 1% or 0.01')
     .option('--budgets <file>', "budgets YAML in the performance guide's format: per-stage p95/p99, error rate, alert rules")
+    .option('--scenario <kind>', `run a built-in scenario (${SCENARIO_KINDS.join(' | ')}): load stages over time instead of a sweep`)
+    .option('--schedule <preset>', `scenario length by the guide's schedule: ${SCHEDULE_PRESETS.join(' | ')} (5 min, 30 min, full)`)
+    .option('--time-scale <f>', "scenario: multiply the file's stage durations by f (replaces its timeScale), e.g. 0.01")
+    .option('--load-scale <f>', "scenario: multiply the file's stage targets by f (replaces its loadScale), e.g. 0.1")
     .option('--search', 'per stage, search for the largest batch size (open loop: rate) within budget instead of sweeping')
     .option('--repeat <n>', 'run the whole sweep n times; each step reports the merged measurement and the spread')
     .option('--stability-windows <n>', 'a step is stable when its last n 1-second windows agree (default 3)')
@@ -120,12 +151,17 @@ Examples:
   pipebench run --target http://127.0.0.1:8001 --stage classify --concurrency 8 --requests 2000
   pipebench run --target http://127.0.0.1:8000 --protocol openai --rate 20 --arrivals poisson --duration 60s
   pipebench run --search --budgets workloads/budgets.yaml     largest batch size per stage within the budgets
-  pipebench run --repeat 3 --out /tmp/r3                       three sweeps merged, with their spread`,
+  pipebench run --repeat 3 --out /tmp/r3                       three sweeps merged, with their spread
+  pipebench run --scenario spike --schedule pr-smoke            the guide's spike, scaled to 5 minutes
+  pipebench run --scenario stress --time-scale 0.05 --load-scale 0.25 --target http://127.0.0.1:8301`,
     )
     .action(async (workloadPath: string | undefined, flags: RunFlags) => {
-      const builtin = flags.target === undefined ? 'default.yaml' : 'http.yaml';
-      const base = await loadWorkload(resolve(context.io.cwd, workloadPath ?? join(PACKAGE_ROOT, 'workloads', builtin)));
-      const workload = applySignoffOverrides(applyOverrides(base, overridesFromFlags(flags)), signoffOverridesFromFlags(flags));
+      const base = await loadWorkload(workloadFile(workloadPath, flags, context));
+      if (base.scenario !== undefined) refuseSweepFlags(flags, base.name);
+      const workload = applyScenarioOverrides(
+        applySignoffOverrides(applyOverrides(base, overridesFromFlags(flags)), signoffOverridesFromFlags(flags)),
+        scenarioOverridesFromFlags(flags),
+      );
       const budgets = flags.budgets === undefined ? undefined : await loadBudgetsFile(resolve(context.io.cwd, flags.budgets));
       const runId = flags.runId ?? defaultRunId(new Date(), workload.name);
       const outDir = flags.out ? resolve(context.io.cwd, flags.out) : defaultOutDir(context.io.cwd, runId);
@@ -143,6 +179,32 @@ Examples:
       context.io.stdout.write(renderRunSummary(result.report, result.files) + breachLines(result.report, budgets?.source ?? null));
       context.exitCode = exitCodeForRun(result.report);
     });
+}
+
+/** The workload file: the one named, a --scenario preset, or the built-in default (HTTP: http.yaml). */
+function workloadFile(workloadPath: string | undefined, flags: RunFlags, context: CommandContext): string {
+  if (flags.scenario !== undefined) {
+    if (workloadPath !== undefined) throw new InputError(SCENARIO_FLAG, `expected a workload file or --scenario, got both ("${workloadPath}" and --scenario ${flags.scenario})`);
+    return scenarioPresetPath(parseScenarioFlag(flags.scenario));
+  }
+  const builtin = flags.target === undefined ? 'default.yaml' : 'http.yaml';
+  return resolve(context.io.cwd, workloadPath ?? join(PACKAGE_ROOT, 'workloads', builtin));
+}
+
+function refuseSweepFlags(flags: RunFlags, workloadName: string): void {
+  for (const [key, flag] of SWEEP_ONLY_FLAGS) {
+    if (flags[key] !== undefined) {
+      throw new InputError(flag, `has no effect on scenario workload "${workloadName}": its load stages set the load (use --time-scale, --load-scale or --schedule)`);
+    }
+  }
+}
+
+function scenarioOverridesFromFlags(flags: RunFlags): ScenarioOverrides {
+  return {
+    ...(flags.timeScale !== undefined && { timeScale: parseScaleFlag(SCENARIO_FLAGS.timeScale, flags.timeScale) }),
+    ...(flags.loadScale !== undefined && { loadScale: parseScaleFlag(SCENARIO_FLAGS.loadScale, flags.loadScale) }),
+    ...(flags.schedule !== undefined && { schedule: parseScheduleFlag(flags.schedule) }),
+  };
 }
 
 /** What made the run exit 1, by name: each stage with no batch size within its budget, each fired alert. */

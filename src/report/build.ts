@@ -7,6 +7,7 @@ import { evaluateAlerts } from '../analysis/alerts.js';
 import { checkBudget, passesAll } from '../analysis/budget.js';
 import { e2eConfidence } from '../analysis/e2e-confidence.js';
 import { recommend } from '../analysis/recommend.js';
+import { judgeScenario } from '../analysis/scenario.js';
 import { analyzeScaling } from '../analysis/scaling.js';
 import { uniformStageBudgets, type StageBudgets } from '../analysis/stage-budgets.js';
 import { stageTradeoff, type StageTradeoff } from '../analysis/tradeoff.js';
@@ -23,6 +24,7 @@ import {
   type RepeatReport,
   type RunReport,
   type ScenarioFacts,
+  type ScenarioReport,
   type SearchReport,
   type StabilityReport,
   type StepReport,
@@ -107,7 +109,10 @@ export function buildRunReport(parts: RunReportParts): RunReport {
   const budget = parts.budget ?? parts.workload.budget;
   const stageBudgets = parts.stageBudgets ?? uniformStageBudgets(budget);
   const steps = withScaling(parts.steps.map((step) => rejudge(step, stageBudgets[step.stage])), parts.workload);
-  const stages = STAGES.filter((stage) => steps.some((step) => step.stage === stage));
+  // A scenario drives one batch size through load stages: no batch-size trade-off to recommend from;
+  // its verdict is what the run passes or fails on.
+  const scenario = parts.scenario ? judgedScenario(parts.scenario, steps, stageBudgets[parts.scenario.stage], parts) : null;
+  const stages = scenario ? [] : STAGES.filter((stage) => steps.some((step) => step.stage === stage));
   const tradeoffs = stages.flatMap((stage) => tradeoffsOf(stage, steps, stageBudgets[stage], parts.workload));
   const recommendation: Recommendation[] = stages.map((stage) =>
     withStabilityCaveat(
@@ -138,14 +143,19 @@ export function buildRunReport(parts: RunReportParts): RunReport {
     alerts: evaluateAlerts(parts.alertRules ?? [], steps),
     search: parts.search ?? [],
     recommendation,
-    budgetMet: recommendation.length > 0 && recommendation.every((rec) => rec.batchSize !== null),
+    budgetMet: scenario ? scenario.verdict.passed : recommendation.length > 0 && recommendation.every((rec) => rec.batchSize !== null),
     warnings: [...parts.warnings, ...stepWarnings(steps).filter((warning) => !parts.warnings.includes(warning))],
     gpuTelemetry: parts.gpuTelemetry ?? null,
     harnessHealth: parts.harnessHealth ?? null,
-    scenario: null,
+    scenario,
     host: parts.host ?? null,
     resumedFrom: parts.resumedFrom ?? null,
   };
+}
+
+function judgedScenario(facts: ScenarioFacts, steps: readonly StepReport[], budget: Budget, parts: RunReportParts): ScenarioReport {
+  const verdict = judgeScenario(facts, steps, budget, parts.host ?? null, parts.workload.scenario?.recoveryTargetMs);
+  return { ...facts, verdict };
 }
 
 function rejudge(step: StepReport, budget: Budget): StepReport {

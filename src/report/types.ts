@@ -221,7 +221,7 @@ export interface RunReport {
   /** --search runs only. */
   readonly search: readonly SearchReport[];
   readonly recommendation: readonly Recommendation[];
-  /** Exit status the run maps to: budget met for every stage's recommendation or not. */
+  /** Exit status the run maps to: budget met for every stage's recommendation, or (scenario runs) the verdict passed. */
   readonly budgetMet: boolean;
   readonly warnings: readonly string[];
   /** The run's GPU sampling record (status, inventory, fields); null until the run finishes. */

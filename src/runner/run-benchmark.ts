@@ -20,6 +20,7 @@ import type { Budget, Step, Workload } from '../workload/types.js';
 import { toError } from '../errors.js';
 import { startGpuTelemetry, type GpuTelemetryMode, type GpuTelemetrySession } from '../telemetry/gpu-telemetry.js';
 import { startHarnessHealth } from '../telemetry/harness-health.js';
+import { startHostSampler } from '../telemetry/host-sampler.js';
 import type { RunListener } from './events.js';
 import { mergeMeasurements, mergeStability, repeatSpread } from './merge-repeats.js';
 import { runSearch } from './run-search.js';
@@ -81,6 +82,7 @@ export async function runBenchmark(options: RunOptions): Promise<RunResult> {
 
   const target = await options.openTarget(workload);
   const health = startHarnessHealth({ clock });
+  const hostSampler = startHostSampler({ clock, ...(target.tfMemory && { tfMemory: () => target.tfMemory?.() ?? Promise.resolve(null) }) });
   let telemetry: GpuTelemetrySession | null = null;
   let files: readonly string[] = [];
   const reportJsonOnly = new ReportWriter(options.outDir, { formats: ['json'] });
@@ -99,7 +101,7 @@ export async function runBenchmark(options: RunOptions): Promise<RunResult> {
     }
     return report;
   };
-  const snapshot = (partial: boolean, finished?: Pick<RunReport, 'gpuTelemetry' | 'harnessHealth'>): RunReport =>
+  const snapshot = (partial: boolean, finished?: Pick<RunReport, 'gpuTelemetry' | 'harnessHealth' | 'host'>): RunReport =>
     buildRunReport({
       runId: options.runId,
       startedAt,
@@ -134,6 +136,7 @@ export async function runBenchmark(options: RunOptions): Promise<RunResult> {
       stability: signoff.stability,
       emit,
       warn,
+      live: { gpuUtilPct: () => telemetry?.latestUtilPct() ?? null, host: () => hostSampler.latest() },
       ...(signal && { signal }),
       ...(options.drainGraceMs !== undefined && { drainGraceMs: options.drainGraceMs }),
       ...(options.tickMs !== undefined && { tickMs: options.tickMs }),
@@ -187,14 +190,16 @@ export async function runBenchmark(options: RunOptions): Promise<RunResult> {
   }
   // What a failure class meant, once per class: "http_5xx: 503 Service Unavailable" says more than a count.
   for (const [errorClass, detail] of target.errorDetails ?? []) warnings.push(`first ${errorClass} error: ${detail}`);
-  // Each clean-up runs even when another fails, so no worker or nvidia-smi outlives the run.
+  // Each clean-up runs even when another fails, so no worker or nvidia-smi outlives the run. Host
+  // metrics stop first: their last tf.memory() reading needs the model instances still up.
+  const hostReport = await settle(() => hostSampler.stop(), 'stopping host metrics', warnings);
   await settle(() => target.close(), 'closing the target', warnings);
   const gpu = await settle(async () => telemetry?.finish(), 'stopping GPU telemetry', warnings);
   if (gpu?.warning) {
     warnings.push(gpu.warning);
     emit({ kind: 'warning', message: gpu.warning });
   }
-  const finished = { gpuTelemetry: gpu?.report ?? null, harnessHealth: health.stop(gpu?.samplerResult ?? null) };
+  const finished = { gpuTelemetry: gpu?.report ?? null, harnessHealth: health.stop(gpu?.samplerResult ?? null), host: hostReport ?? null };
   const partial = failure !== undefined || !allMeasured || stepReports.some((s) => !s.complete);
   const final = await writeOutputs(() => snapshot(partial, finished));
   if (failure) throw failure.error;
