@@ -12,6 +12,7 @@ import {
 import { escapeHtml } from './escape.js';
 import type { PageSection } from './page.js';
 import { renderSvg } from './render-svg.js';
+import { scenarioSection } from './scenario-chart.js';
 import { gpuSpec, latencySpec, openLoopSpec, percentileCurveSpec, queueSpec, throughputSpec } from './specs.js';
 import type { TopLevelSpec } from 'vega-lite';
 
@@ -99,6 +100,7 @@ async function openLoopSection(report: RunReport): Promise<PageSection | null> {
 
 export async function runSections(report: RunReport): Promise<PageSection[]> {
   const sections = await Promise.all([
+    scenarioSection(report),
     latencySection(report),
     throughputSection(report),
     queueSection(report),
