@@ -4,6 +4,7 @@
  * model instances. Rates cover the time between two reads, so the first sample has none.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { InternalError } from '../errors.js';
 import { epochNowMs, type Clock } from '../metrics/clock.js';
 import { summarizeEventLoopDelay } from './harness-health.js';
 import { DEFAULT_HOST_POINTS, downsampleHostSamples } from './host-timeline.js';
@@ -95,7 +96,8 @@ export function startHostSampler(options: HostSamplerOptions = {}): HostSampler 
     loopDelay.reset();
     const [cpuTimes, net, tfMemory] = await Promise.all([readCpuTimes(), readNetCounters(), askTfMemory()]);
     const reading: Reading = { atMs, cpuUsage, cpuTimes, net };
-    const rates = previous === null ? null : ratesBetween(previous, reading);
+    // stop() may sample just after a tick: rates over a sliver of the interval are noise, so none.
+    const rates = previous === null || atMs - previous.atMs < intervalMs / 10 ? null : ratesBetween(previous, reading);
     if (rates?.net) {
       netRxTotal = (netRxTotal ?? 0) + rates.net.rxBytes;
       netTxTotal = (netTxTotal ?? 0) + rates.net.txBytes;
@@ -136,7 +138,8 @@ export function startHostSampler(options: HostSamplerOptions = {}): HostSampler 
   /** Each tick starts one interval after the previous one started; ticks never overlap. */
   function tick(): void {
     const startedMs = clock();
-    ticking = sample().then(() => {
+    // A failed read (EMFILE under a stress run) loses one sample, never the sampler or the run.
+    ticking = sample().catch(skipFailed).then(() => {
       if (stopped) return;
       timer = setTimeout(tick, Math.max(0, startedMs + intervalMs - clock()));
       timer.unref();
@@ -152,10 +155,11 @@ export function startHostSampler(options: HostSamplerOptions = {}): HostSampler 
         stopped = true;
         clearTimeout(timer);
         await ticking;
-        await sample();
+        await sample().catch(skipFailed);
         loopDelay.disable();
-        const start = first as HostSample;
-        const end = newest as HostSample;
+        const start = first;
+        const end = newest;
+        if (start === null || end === null) throw new InternalError('the host sampler could not take a single sample');
         return {
           intervalMs,
           samples: count,
@@ -171,6 +175,10 @@ export function startHostSampler(options: HostSamplerOptions = {}): HostSampler 
       return report;
     },
   };
+}
+
+function skipFailed(): void {
+  // Nothing to keep: the sample is simply missing from the timeline.
 }
 
 interface Rates {
