@@ -58,7 +58,7 @@ describe('openJsonlStream', () => {
       completed: 196, errors: 4, itemsPerSec: 196, gpuUtilPct: 97, host: { rssBytes: 400 * 1024 * 1024, eventLoopDelayP99Ms: 12.5 },
     });
     expect(spikeWindow.type === 'window' && spikeWindow.tMs - spikeWindow.startMs).toBe(1000);
-    expect(spikeWindow.type === 'window' && [spikeWindow.p50Ms, spikeWindow.p95Ms, spikeWindow.p99Ms].map(Math.round)).toEqual([200, 400, 400]);
+    expect(spikeWindow.type === 'window' && [spikeWindow.p50Ms, spikeWindow.p95Ms, spikeWindow.p99Ms].map((ms) => Math.round(ms ?? NaN))).toEqual([200, 400, 400]);
     expect(records[1]).toMatchObject({ stepIndex: HOLD.index, profile: 'hold', level: 50 });
     expect(records.at(-1)).toEqual({
       type: 'run-end', runId: '2026-01-01T00-00-00Z-spike', tMs: T0 + 4100, partial: false, interruptedBy: null, budgetMet: true,
