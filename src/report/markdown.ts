@@ -10,6 +10,8 @@ import { errorsSection, loadColumns, openLoopSection, serverColumns, targetLine 
 import { repeatColumns, searchSection } from './markdown-search.js';
 import { renderTable, type Column } from './markdown-table.js';
 import { tradeoffSection } from './markdown-tradeoff.js';
+import { renderHostSection } from './markdown-host.js';
+import { renderScenarioSection } from './markdown-scenario.js';
 import type { BackendReport, EnvironmentReport, RunReport, StepReport } from './types.js';
 
 export function renderMarkdown(report: RunReport): string {
@@ -20,8 +22,11 @@ export function renderMarkdown(report: RunReport): string {
     budgetSection(report),
     alertsSection(report),
     searchSection(report),
+    renderScenarioSection(report),
     gpuTelemetrySection(report),
-    ...STAGES.map((stage) => stageSection(report, stage)),
+    renderHostSection(report),
+    // A scenario's own section tables its load stages; the per-stage sweep tables would repeat them.
+    ...(report.scenario ? [] : STAGES.map((stage) => stageSection(report, stage))),
     warningsSection(report.warnings),
   ];
   return `${sections.filter((section) => section !== '').join('\n\n')}\n`;
@@ -40,6 +45,7 @@ function header(report: RunReport): string {
     targetLine(report),
     `- Budget met: ${report.budgetMet ? 'yes' : 'no'}`,
   );
+  if (report.resumedFrom) lines.push(`- Resumed: kept ${report.resumedFrom.stepsKept} completed steps of run \`${report.resumedFrom.runId}\`, measured the rest`);
   return lines.join('\n');
 }
 
