@@ -104,4 +104,17 @@ describe('judgeSoak', () => {
     expect(idle.throughputDrift?.slopePerHour).toBe(0);
     expect(idle.throughputDrift?.relativeOverRun).toBeNull();
   });
+
+  it('a two-hour soak of 1 s windows (7,200) is fitted quickly and the same way every time', () => {
+    const rows: StageRow[] = [['soak', 7_200_000, 200]];
+    const hold = Array.from({ length: 7200 }, (_, i) => ({ p95Ms: 100 + ((i * 7919) % 11) + (15 * i) / 7199 }));
+    const facts = { ...scenarioFacts('soak', [['ramp-up', 1000, 200], ...rows], timeline([{ p95Ms: 1 }, ...hold])) };
+    const started = performance.now();
+    const verdict = judgeSoak(facts, null);
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(verdict.p95Drift?.points).toBe(7200);
+    expect(verdict.p95Drift?.relativeOverRun).toBeCloseTo(0.15 / 1.05, 1);
+    expect(verdict.p95Drift?.direction).toBe('worse');
+    expect(judgeSoak(facts, null)).toEqual(verdict);
+  });
 });
