@@ -70,6 +70,7 @@ export function buildStepReport(
     stability: options.stability ?? null,
     e2eConfidence: e2eConfidence(measurement),
     repeats: options.repeats ?? null,
+    ...(step.profile && { profile: step.profile }),
   };
 }
 

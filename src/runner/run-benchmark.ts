@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { uniformStageBudgets } from '../analysis/stage-budgets.js';
 import { epochNowMs, type Clock } from '../metrics/clock.js';
 import { buildRunReport, buildStepReport } from '../report/build.js';
-import type { EnvironmentReport, RunReport, SearchReport, StepReport, TargetReport } from '../report/types.js';
+import type { EnvironmentReport, RunReport, ScenarioFacts, SearchReport, StepReport, TargetReport } from '../report/types.js';
 import { ReportWriter } from '../report/writer.js';
 import type { Target } from '../targets/target.js';
 import type { BackendReport } from '../report/types.js';
@@ -16,13 +16,14 @@ import { loadCorpus, TextSource } from '../workload/corpus.js';
 import { peakInFlight, planSteps } from '../workload/plan.js';
 import type { BudgetsFile } from '../workload/budgets-file.js';
 import { signoffOf } from '../workload/signoff.js';
-import type { Budget, Step, Workload } from '../workload/types.js';
+import type { Budget, ScenarioSpec, Step, Workload } from '../workload/types.js';
 import { toError } from '../errors.js';
 import { startGpuTelemetry, type GpuTelemetryMode, type GpuTelemetrySession } from '../telemetry/gpu-telemetry.js';
 import { startHarnessHealth } from '../telemetry/harness-health.js';
 import { startHostSampler } from '../telemetry/host-sampler.js';
 import type { RunListener } from './events.js';
 import { mergeMeasurements, mergeStability, repeatSpread } from './merge-repeats.js';
+import { runScenario } from './run-scenario.js';
 import { runSearch } from './run-search.js';
 import { measureStep, type StepContext, type StepRun } from './run-step.js';
 
@@ -117,10 +118,13 @@ export async function runBenchmark(options: RunOptions): Promise<RunResult> {
       warnings,
       ...(budgets && { stageBudgets, alertRules: budgets.alerts }),
       search: searches,
+      scenario: scenarioFacts,
       ...finished,
     });
-  // Sweeps: every step of every repeat; searches: until every stage's search has finished.
+  // Sweeps: every step of every repeat; searches: until every stage's search has finished;
+  // scenarios: until the drive ends (a stress run stopped past its breaking point is complete).
   let allMeasured = false;
+  let scenarioFacts: ScenarioFacts | null = null;
   let failure: { readonly error: unknown } | undefined;
   try {
     telemetry = await startGpuTelemetry({ mode: options.gpuTelemetry ?? { kind: 'off' } });
@@ -141,12 +145,31 @@ export async function runBenchmark(options: RunOptions): Promise<RunResult> {
       ...(options.drainGraceMs !== undefined && { drainGraceMs: options.drainGraceMs }),
       ...(options.tickMs !== undefined && { tickMs: options.tickMs }),
     };
-    const finishStep = async (step: Step, report: StepReport, partial: boolean): Promise<void> => {
+    /**
+     * `jsonOnly`: a scenario's next stage is already under load, so only report.json is written
+     * between stages (the charts in report.html take the main thread for a second or more, which
+     * would show up as latency); every output is written when the drive ends.
+     */
+    const finishStep = async (step: Step, report: StepReport, partial: boolean, jsonOnly = false): Promise<void> => {
       emit({ kind: 'step-end', step, report });
       for (const note of report.gpu?.notes ?? []) emit({ kind: 'note', message: `${step.stage} batch ${step.batchSize}: ${note}` });
-      await writeOutputs(() => snapshot(partial));
+      if (jsonOnly) await reportJsonOnly.write(snapshot(partial));
+      else await writeOutputs(() => snapshot(partial));
     };
-    if (signoff.search) {
+    if (workload.scenario) {
+      const scenario = workload.scenario;
+      scenarioFacts = liveScenarioFacts(scenario, steps, stepReports);
+      const outcome = await runScenario(scenario, steps, context, stageBudgets[scenario.stage], {
+        stageDone: async (step, run) => {
+          const report = repeatedStepReport(step, [run], stageBudgets[step.stage], false);
+          stepReports.push(report);
+          scenarioFacts = liveScenarioFacts(scenario, steps, stepReports);
+          await finishStep(step, report, true, true);
+        },
+      });
+      scenarioFacts = { ...scenarioFactsBase(scenario, steps), ...outcome };
+      allMeasured = !signal?.aborted;
+    } else if (signoff.search) {
       let searchesDone = 0;
       const searchCount = searchTotal(workload);
       await runSearch(workload, steps, {
@@ -215,6 +238,17 @@ function repeatedStepReport(step: Step, runs: readonly StepRun[], budget: Budget
     stability: mergeStability(runs.map((run) => run.stability)),
     repeats: repeated ? repeatSpread(measurements) : null,
   });
+}
+
+function scenarioFactsBase(scenario: ScenarioSpec, steps: readonly Step[]): Omit<ScenarioFacts, 'startedAtMs' | 'stagesRun' | 'stoppedEarly' | 'timeline'> {
+  const { kind, stage, batchSize, timeScale, loadScale, windowMs, stages } = scenario;
+  return { kind, axis: steps[0]?.arrivals ? 'rate' : 'concurrency', stage, batchSize, timeScale, loadScale, windowMs, stages };
+}
+
+/** While the drive runs: the stages reported so far; the timeline comes when it ends. */
+function liveScenarioFacts(scenario: ScenarioSpec, steps: readonly Step[], reported: readonly StepReport[]): ScenarioFacts {
+  const startedAtMs = reported[0]?.startedAtMs ?? epochNowMs();
+  return { ...scenarioFactsBase(scenario, steps), startedAtMs, stagesRun: reported.filter((r) => r.complete).length, stoppedEarly: null, timeline: [] };
 }
 
 /** Searches a run makes: one per stage (open loop: per stage and batch size). */

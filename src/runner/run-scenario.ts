@@ -114,6 +114,7 @@ class ScenarioDrive {
   private processesAtStart: ComputeAppsResult | null = null;
   private lastTickMs = 0;
   private lastResponseMs = 0;
+  private announcedStage = -1;
   private readonly onStop = (): void => {
     this.stoppedAtMs ??= this.context.clock();
   };
@@ -152,6 +153,7 @@ class ScenarioDrive {
     });
     stop.signal.addEventListener('abort', this.onStop, { once: true });
     this.lastTickMs = this.startMs;
+    this.announceStage(this.startMs);
     const heartbeat = setInterval(() => this.beat(), HEARTBEAT_MS);
     heartbeat.unref();
     try {
@@ -208,6 +210,7 @@ class ScenarioDrive {
 
   private beat(): void {
     const now = this.context.clock();
+    this.announceStage(now);
     this.emitWindows(this.timeline.closeUntil(now - WINDOW_CLOSE_SLACK_MS));
     this.finishReady(now, false);
     if (now - this.lastTickMs >= (this.context.tickMs ?? 1000)) {
@@ -215,6 +218,14 @@ class ScenarioDrive {
       const entry = this.ledger.entryAt(now);
       if (entry) this.context.emit({ kind: 'tick', step: entry.step, elapsedMs: now - entry.startMs, ...entry.recorder.live() });
     }
+  }
+
+  /** A step-start event when the drive enters a new stage (progress and the live view follow it). */
+  private announceStage(now: number): void {
+    const entry = this.ledger.entryAt(now);
+    if (entry === undefined || entry.stageIndex <= this.announcedStage) return;
+    this.announcedStage = entry.stageIndex;
+    this.context.emit({ kind: 'step-start', step: entry.step, of: this.scenario.stages.length, repeat: null });
   }
 
   private emitWindows(windows: readonly TimelineWindow[]): void {
