@@ -69,7 +69,7 @@ function permanentLines(): (event: RunEvent) => string | null {
         const p95 = r.latencyMs.e2e ? formatMs(r.latencyMs.e2e.p95) : '-';
         const verdict = r.withinBudget ? 'within budget' : 'over budget';
         return (
-          `[${stepNo}/${total}] ${stepLabel(event.step)}: ` +
+          `[${event.step.profile ? event.step.profile.stageIndex + 1 : stepNo}/${total}] ${stepLabel(event.step)}: ` +
           `${formatRate(r.throughput.itemsPerSec)} items/s, p95 ${p95}, ${verdict}` +
           (r.errors.total > 0 ? `, ${r.errors.total} errors` : '') +
           (r.openLoop ? `, sent ${formatRate(r.openLoop.achievedRatePerSec)}/s (${formatPct(r.openLoop.lateShare)} late)` : '') +

@@ -34,6 +34,9 @@ import { parseChoiceFlag, parseDurationFlag, parseIntFlag, parseIntListFlag, par
 import type { CommandContext } from './main.js';
 import { PACKAGE_ROOT } from '../package-root.js';
 import { progressListener } from './progress.js';
+import type { RunListener } from '../runner/events.js';
+import { openJsonlStream } from '../report/live/jsonl-stream.js';
+import { parsePrometheusAddress, startLiveExporter } from '../report/live/prometheus-exporter.js';
 import { renderRunSummary } from './run-summary.js';
 
 const ARRIVAL_PROCESSES = ['constant', 'poisson'] as const satisfies readonly ArrivalProcess[];
@@ -81,6 +84,8 @@ interface RunFlags {
   readonly timeScale?: string;
   readonly loadScale?: string;
   readonly schedule?: string;
+  readonly prometheusPort?: string;
+  readonly outJsonl?: string;
 }
 
 /** Sweep flags: a scenario's load stages set its load, so these would be silently ignored there. */
@@ -134,6 +139,8 @@ export function registerRunCommand(program: Command, context: CommandContext): v
     .option('--stability-tolerance <r>', "how closely they must agree: p95 and throughput max/min - 1 (default 10%)")
     .option('--max-extend <d>', 'how long an unsettled step may measure past its plan (default: as long as the plan)')
     .option('--no-stability', 'stop every step at its planned length, unjudged')
+    .option('--prometheus-port <[host:]port>', 'serve the live run on /metrics for Prometheus/Grafana (default host 127.0.0.1)')
+    .option('--out-jsonl <file>', 'append one JSON line per 1-second window (and run start/end) as the run goes')
     .option('--out <dir>', 'output folder (default: reports/<run-id>)')
     .option('--run-id <id>', 'run id (default: UTC time and workload name)')
     .option('--gpu-trace <csv>', 'replay a recorded nvidia-smi trace as if live (demos, CPU-only CI)')
@@ -165,20 +172,56 @@ Examples:
       const budgets = flags.budgets === undefined ? undefined : await loadBudgetsFile(resolve(context.io.cwd, flags.budgets));
       const runId = flags.runId ?? defaultRunId(new Date(), workload.name);
       const outDir = flags.out ? resolve(context.io.cwd, flags.out) : defaultOutDir(context.io.cwd, runId);
-      const result = await runBenchmark({
-        workload,
-        outDir,
-        runId,
-        environment: await collectEnvironment(),
-        openTarget: (w) => (w.target.kind === 'http' ? createHttpTarget(w.target, { env: { ...context.io.env } }) : openInProcessTarget(w, context)),
-        signal: context.signal,
-        onEvent: progressListener(context.io, { quiet: flags.quiet === true }),
-        gpuTelemetry: gpuTelemetryMode(flags, context),
-        ...(budgets && { budgets }),
-      });
-      context.io.stdout.write(renderRunSummary(result.report, result.files) + breachLines(result.report, budgets?.source ?? null));
-      context.exitCode = exitCodeForRun(result.report);
+      const progress = progressListener(context.io, { quiet: flags.quiet === true });
+      const live = await openLiveOutputs(flags, workload.name, context);
+      try {
+        const result = await runBenchmark({
+          workload,
+          outDir,
+          runId,
+          environment: await collectEnvironment(),
+          openTarget: (w) => (w.target.kind === 'http' ? createHttpTarget(w.target, { env: { ...context.io.env } }) : openInProcessTarget(w, context)),
+          signal: context.signal,
+          onEvent: (event) => {
+            progress(event);
+            for (const output of live) output.listener(event);
+          },
+          gpuTelemetry: gpuTelemetryMode(flags, context),
+          ...(budgets && { budgets }),
+        });
+        context.io.stdout.write(renderRunSummary(result.report, result.files) + breachLines(result.report, budgets?.source ?? null));
+        context.exitCode = exitCodeForRun(result.report);
+      } finally {
+        for (const output of live) await output.close();
+        for (const output of live) {
+          const problem = output.problem?.() ?? null;
+          if (problem !== null) context.io.stderr.write(`warning: ${problem}\n`);
+        }
+      }
     });
+}
+
+interface LiveOutput {
+  readonly listener: RunListener;
+  close(): Promise<void>;
+  problem?(): string | null;
+}
+
+/** --prometheus-port and --out-jsonl: consumers of the run's events, opened before it starts. */
+async function openLiveOutputs(flags: RunFlags, workloadName: string, context: CommandContext): Promise<LiveOutput[]> {
+  const outputs: LiveOutput[] = [];
+  try {
+    if (flags.prometheusPort !== undefined) {
+      const exporter = await startLiveExporter({ ...parsePrometheusAddress(flags.prometheusPort), workload: workloadName });
+      outputs.push(exporter);
+      context.io.stderr.write(`live metrics at ${exporter.url}\n`);
+    }
+    if (flags.outJsonl !== undefined) outputs.push(await openJsonlStream(resolve(context.io.cwd, flags.outJsonl)));
+  } catch (error) {
+    for (const output of outputs) await output.close();
+    throw error;
+  }
+  return outputs;
 }
 
 /** The workload file: the one named, a --scenario preset, or the built-in default (HTTP: http.yaml). */
