@@ -8,7 +8,8 @@ import type { GpuTelemetryMode } from '../telemetry/gpu-telemetry.js';
 import { loadWorkload } from '../workload/load.js';
 import { applyOverrides, type WorkloadOverrides } from '../workload/overrides.js';
 import { loadBudgetsFile } from '../workload/budgets-file.js';
-import { applySignoffOverrides, MAX_REPEAT, MAX_STABILITY_WINDOWS, type SignoffOverrides } from '../workload/signoff.js';
+import { applySignoffOverrides, MAX_REPEAT, MAX_STABILITY_WINDOWS, signoffOf, type SignoffOverrides } from '../workload/signoff.js';
+import { loadResumeState, RESUME_FLAG } from '../runner/resume.js';
 import { PROTOCOL_NAMES, SCENARIO_KINDS, SCHEDULE_PRESETS, type ArrivalProcess, type BackendChoice, type Workload } from '../workload/types.js';
 import {
   applyScenarioOverrides,
@@ -85,6 +86,7 @@ interface RunFlags {
   readonly loadScale?: string;
   readonly schedule?: string;
   readonly prometheusPort?: string;
+  readonly resume?: boolean;
   readonly outJsonl?: string;
 }
 
@@ -142,6 +144,7 @@ export function registerRunCommand(program: Command, context: CommandContext): v
     .option('--prometheus-port <[host:]port>', 'serve the live run on /metrics for Prometheus/Grafana (default host 127.0.0.1)')
     .option('--out-jsonl <file>', 'append one JSON line per 1-second window (and run start/end) as the run goes')
     .option('--out <dir>', 'output folder (default: reports/<run-id>)')
+    .option('--resume', 'continue the interrupted run in --out from its last completed step (same workload and flags)')
     .option('--run-id <id>', 'run id (default: UTC time and workload name)')
     .option('--gpu-trace <csv>', 'replay a recorded nvidia-smi trace as if live (demos, CPU-only CI)')
     .option('--gpu-interval <ms>', 'nvidia-smi sampling interval', '100ms')
@@ -170,8 +173,13 @@ Examples:
         scenarioOverridesFromFlags(flags),
       );
       const budgets = flags.budgets === undefined ? undefined : await loadBudgetsFile(resolve(context.io.cwd, flags.budgets));
-      const runId = flags.runId ?? defaultRunId(new Date(), workload.name);
-      const outDir = flags.out ? resolve(context.io.cwd, flags.out) : defaultOutDir(context.io.cwd, runId);
+      if (flags.resume === true && flags.out === undefined) throw new InputError(RESUME_FLAG, 'expected --out <dir>: the folder of the interrupted run to continue');
+      const newRunId = flags.runId ?? defaultRunId(new Date(), workload.name);
+      const outDir = flags.out ? resolve(context.io.cwd, flags.out) : defaultOutDir(context.io.cwd, newRunId);
+      const signoff = signoffOf(workload);
+      const resume = flags.resume === true ? await loadResumeState(outDir, workload, { search: signoff.search, repeat: signoff.repeat }) : undefined;
+      // A resumed run goes on under its first run id, in the same folder.
+      const runId = resume?.previous.runId ?? newRunId;
       const progress = progressListener(context.io, { quiet: flags.quiet === true });
       const live = await openLiveOutputs(flags, workload.name, context);
       try {
@@ -188,6 +196,7 @@ Examples:
           },
           gpuTelemetry: gpuTelemetryMode(flags, context),
           ...(budgets && { budgets }),
+          ...(resume && { resume }),
         });
         context.io.stdout.write(renderRunSummary(result.report, result.files) + breachLines(result.report, budgets?.source ?? null));
         context.exitCode = exitCodeForRun(result.report);

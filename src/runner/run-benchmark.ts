@@ -23,7 +23,8 @@ import { startHarnessHealth } from '../telemetry/harness-health.js';
 import { startHostSampler } from '../telemetry/host-sampler.js';
 import type { RunListener } from './events.js';
 import { mergeMeasurements, mergeStability, repeatSpread } from './merge-repeats.js';
-import { runScenario } from './run-scenario.js';
+import type { ResumeState } from './resume.js';
+import { runScenario, type ScenarioOutcome } from './run-scenario.js';
 import { runSearch } from './run-search.js';
 import { measureStep, type StepContext, type StepRun } from './run-step.js';
 
@@ -55,6 +56,8 @@ export interface RunOptions {
   readonly gpuTelemetry?: GpuTelemetryMode;
   /** A budgets file (--budgets): per-stage budgets for judging and searching, and alert rules. */
   readonly budgets?: BudgetsFile;
+  /** --resume: the interrupted run's completed steps are kept; the plan continues after them. */
+  readonly resume?: ResumeState;
 }
 
 export interface RunResult {
@@ -72,9 +75,12 @@ export async function runBenchmark(options: RunOptions): Promise<RunResult> {
   const corpus = await loadCorpus(workload.corpus.path);
   const texts = new TextSource(corpus, { seed: workload.seed, uniqueTexts: workload.corpus.uniqueTexts });
   const writer = new ReportWriter(options.outDir);
-  const startedAt = new Date().toISOString();
-  const warnings: string[] = [];
-  const stepReports: StepReport[] = [];
+  const resume = options.resume;
+  const startedAt = resume?.previous.startedAt ?? new Date().toISOString();
+  // A resumed run keeps the steps already measured, and what was said about them.
+  const warnings: string[] = resume ? resume.previous.warnings.filter((w) => !w.startsWith('run stopped early')) : [];
+  const stepReports: StepReport[] = resume ? [...resume.keptSteps] : [];
+  const firstIndex = resume?.nextIndex ?? 0;
   const searches: SearchReport[] = [];
   const warn = (message: string): void => {
     warnings.push(message);
@@ -119,6 +125,7 @@ export async function runBenchmark(options: RunOptions): Promise<RunResult> {
       ...(budgets && { stageBudgets, alertRules: budgets.alerts }),
       search: searches,
       scenario: scenarioFacts,
+      resumedFrom: resume ? { runId: resume.previous.runId, stepsKept: resume.keptSteps.length } : null,
       ...finished,
     });
   // Sweeps: every step of every repeat; searches: until every stage's search has finished;
@@ -158,16 +165,25 @@ export async function runBenchmark(options: RunOptions): Promise<RunResult> {
     };
     if (workload.scenario) {
       const scenario = workload.scenario;
+      const earlier = resume?.previous.scenario ?? null;
       scenarioFacts = liveScenarioFacts(scenario, steps, stepReports);
-      const outcome = await runScenario(scenario, steps, context, stageBudgets[scenario.stage], {
-        stageDone: async (step, run) => {
-          const report = repeatedStepReport(step, [run], stageBudgets[step.stage], false);
-          stepReports.push(report);
-          scenarioFacts = liveScenarioFacts(scenario, steps, stepReports);
-          await finishStep(step, report, true, true);
-        },
-      });
-      scenarioFacts = { ...scenarioFactsBase(scenario, steps), ...outcome };
+      const toRun = steps.slice(firstIndex);
+      const stageDone = async (step: Step, run: StepRun): Promise<void> => {
+        const report = repeatedStepReport(step, [run], stageBudgets[step.stage], false);
+        stepReports.push(report);
+        scenarioFacts = liveScenarioFacts(scenario, steps, stepReports);
+        await finishStep(step, report, true, true);
+      };
+      const outcome: ScenarioOutcome =
+        toRun.length === 0
+          ? { startedAtMs: earlier?.startedAtMs ?? epochNowMs(), stagesRun: 0, stoppedEarly: null, timeline: [] }
+          : await runScenario(scenario, toRun, context, stageBudgets[scenario.stage], { stageDone });
+      scenarioFacts = {
+        ...scenarioFactsBase(scenario, steps),
+        ...outcome,
+        // Resumed: the timeline goes on from the interrupted run's (a gap where the run was stopped).
+        ...(earlier && { startedAtMs: earlier.startedAtMs, stagesRun: firstIndex + outcome.stagesRun, timeline: [...earlier.timeline, ...outcome.timeline] }),
+      };
       allMeasured = !signal?.aborted;
     } else if (signoff.search) {
       let searchesDone = 0;
@@ -192,8 +208,9 @@ export async function runBenchmark(options: RunOptions): Promise<RunResult> {
       allMeasured = searchesDone === searchCount && !signal?.aborted;
     } else {
       const runs: StepRun[][] = steps.map(() => []);
+      allMeasured = firstIndex >= steps.length;
       sweep: for (let repeat = 1; repeat <= signoff.repeat; repeat++) {
-        for (const step of steps) {
+        for (const step of steps.slice(firstIndex)) {
           if (signal?.aborted) break sweep;
           emit({ kind: 'step-start', step, of: steps.length * signoff.repeat, repeat: signoff.repeat > 1 ? repeat : null });
           const stepRuns = runs[step.index] ?? [];
