@@ -13,6 +13,7 @@ import type { RunReport } from '../../src/report/types.js';
 import { FIXTURES, runCli, startCli, type CliResult } from './cli-process.js';
 
 const WORKLOAD = join(FIXTURES, 'cli-interrupt.yaml');
+const SCENARIO = join(FIXTURES, 'cli-interrupt-scenario.yaml');
 const FAKE_NVIDIA_SMI = join(import.meta.dirname, '..', 'fixtures', 'bin', 'ok');
 const OUTPUTS = ['report.json', 'report.md', 'junit.xml', 'steps.csv'];
 const STACK_LINE = /^\s+at /m;
@@ -190,5 +191,46 @@ describe('interrupting pipebench run, and --resume (built binary)', () => {
     expect(result.code).toBe(143);
     await expectPartialOutputs(dir, 'SIGTERM');
     await expectNoChildrenLeft(before, tag);
+  }, 90_000);
+});
+
+describe('interrupting a scenario, and --resume (built binary)', () => {
+  it('SIGINT during the second load stage keeps the first; --resume restarts the drive at the second', async () => {
+    const dir = join(out, 'scenario');
+    const { child, done } = startCli(['run', SCENARIO, '--backend', 'wasm', '--out', dir], cliEnv(randomUUID()));
+    // Stages run back to back (no outputs rendered between them), so 0.6 s after stage 1's line is inside stage 2.
+    await new Promise<void>((resolve, reject) => {
+      let seen = '';
+      child.stderr!.on('data', (chunk: Buffer) => {
+        seen += chunk.toString();
+        if (/\] ramp-up [^:]*: /.test(seen)) setTimeout(resolve, 600);
+      });
+      child.once('exit', () => reject(new Error(`the run ended before its first stage did: ${seen}`)));
+    });
+    child.kill('SIGINT');
+    expect((await done).code).toBe(130);
+    const interruptedRun = await readReport(dir);
+    expect(validate(interruptedRun), JSON.stringify(validate.errors)).toBe(true);
+    expect(interruptedRun).toMatchObject({ partial: true, interruptedBy: 'SIGINT' });
+    expect(interruptedRun.steps.map((step) => [step.profile?.name, step.complete])).toEqual([
+      ['ramp-up', true],
+      ['hold', false],
+    ]);
+    expect(interruptedRun.scenario?.stagesRun).toBe(1);
+
+    const result = await runCli(['run', SCENARIO, '--backend', 'wasm', '--resume', '--out', dir], cliEnv(randomUUID()));
+    expect(result.stderr).not.toMatch(STACK_LINE);
+    const resumed = await readReport(dir);
+    expect(result.code).toBe(resumed.budgetMet ? 0 : 1);
+    expect(validate(resumed), JSON.stringify(validate.errors)).toBe(true);
+    expect(resumed).toMatchObject({ partial: false, resumedFrom: { runId: interruptedRun.runId, stepsKept: 1 } });
+    expect(resumed.steps.map((step) => [step.profile?.name, step.complete])).toEqual([
+      ['ramp-up', true],
+      ['hold', true],
+      ['hold-more', true],
+    ]);
+    expect(resumed.steps[0]!.histograms).toEqual(interruptedRun.steps[0]!.histograms);
+    expect(resumed.steps[1]!.startedAtMs).toBeGreaterThan(interruptedRun.steps[1]!.endedAtMs);
+    expect(resumed.scenario?.stagesRun).toBe(3);
   }, 90_000);
 });
