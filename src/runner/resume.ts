@@ -76,6 +76,19 @@ function refuseUnresumablePrevious(previous: RunReport, path: string): void {
   }
 }
 
+/**
+ * The interrupted run's warnings still true of the resumed run: those about a re-measured step
+ * ("step 1 (classify batch 2) did not complete ...") and the interruption's "run stopped early" go,
+ * since the resumed run measures those steps again and says afresh what it finds.
+ */
+export function warningsToCarry(previous: Pick<RunReport, 'warnings'>, nextIndex: number): string[] {
+  return previous.warnings.filter((warning) => {
+    if (warning.startsWith('run stopped early')) return false;
+    const step = /^step (\d+) \(/.exec(warning);
+    return step === null || Number(step[1]) < nextIndex;
+  });
+}
+
 /** Complete steps from index 0 up to the first gap or incomplete step. */
 export function completedPrefix(steps: readonly StepReport[]): StepReport[] {
   const byIndex = [...steps].sort((a, b) => a.index - b.index);

@@ -8,7 +8,7 @@ import { StepRecorder } from '../../src/metrics/recorder.js';
 import { buildRunReport, buildStepReport } from '../../src/report/build.js';
 import type { RunReport, StepReport } from '../../src/report/types.js';
 import { ReportWriter } from '../../src/report/writer.js';
-import { completedPrefix, loadResumeState } from '../../src/runner/resume.js';
+import { completedPrefix, loadResumeState, warningsToCarry } from '../../src/runner/resume.js';
 import { loadWorkload } from '../../src/workload/load.js';
 import { applyOverrides } from '../../src/workload/overrides.js';
 import { planSteps } from '../../src/workload/plan.js';
@@ -180,5 +180,20 @@ describe('completedPrefix', () => {
   });
   it('orders by index first', () => {
     expect(completedPrefix([step(1, true), step(0, true)]).map((s) => s.index)).toEqual([0, 1]);
+  });
+});
+
+describe('warningsToCarry', () => {
+  it('drops what the resumed run re-measures or says again, keeps the rest', () => {
+    const warnings = [
+      'step 0 (classify batch 1) had 2 failed items (timeout 2)',
+      'step 1 (classify batch 2) did not complete; it is kept in the report but left out of the recommendation',
+      'step 12 (classify batch 4) had 1 failed items (timeout 1)',
+      'run stopped early: target closed',
+      'budgets from /x/budgets.yaml: ...',
+    ];
+    expect(warningsToCarry({ warnings }, 1)).toEqual([warnings[0], warnings[4]]);
+    expect(warningsToCarry({ warnings: [] }, 3)).toEqual([]);
+    expect(warningsToCarry({ warnings }, 13)).toEqual([warnings[0], warnings[1], warnings[2], warnings[4]]);
   });
 });
