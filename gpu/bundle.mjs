@@ -60,7 +60,7 @@ for (const [from, to] of bundles) {
 for (const folder of ['dist/cli', 'dist/bench']) {
   for (const file of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) cpSync(join(wasmDir, file), join(out, folder, file));
 }
-for (const item of ['package.json', 'models', 'workloads', 'gpu/check.sh', 'gpu/sampling-cost.mjs']) {
+for (const item of ['package.json', 'models', 'workloads', 'gpu/check.sh', 'gpu/sampling-cost.mjs', 'gpu/torch-classify-server.py']) {
   cpSync(join(root, item), join(out, item), { recursive: true });
 }
 mkdirSync(join(out, 'reports'), { recursive: true });
