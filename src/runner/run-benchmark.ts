@@ -23,7 +23,7 @@ import { startHarnessHealth } from '../telemetry/harness-health.js';
 import { startHostSampler } from '../telemetry/host-sampler.js';
 import type { RunListener } from './events.js';
 import { mergeMeasurements, mergeStability, repeatSpread } from './merge-repeats.js';
-import type { ResumeState } from './resume.js';
+import { warningsToCarry, type ResumeState } from './resume.js';
 import { runScenario, type ScenarioOutcome } from './run-scenario.js';
 import { runSearch } from './run-search.js';
 import { measureStep, type StepContext, type StepRun } from './run-step.js';
@@ -78,7 +78,7 @@ export async function runBenchmark(options: RunOptions): Promise<RunResult> {
   const resume = options.resume;
   const startedAt = resume?.previous.startedAt ?? new Date().toISOString();
   // A resumed run keeps the steps already measured, and what was said about them.
-  const warnings: string[] = resume ? resume.previous.warnings.filter((w) => !w.startsWith('run stopped early')) : [];
+  const warnings: string[] = resume ? warningsToCarry(resume.previous, resume.nextIndex) : [];
   const stepReports: StepReport[] = resume ? [...resume.keptSteps] : [];
   const firstIndex = resume?.nextIndex ?? 0;
   const searches: SearchReport[] = [];
@@ -121,7 +121,8 @@ export async function runBenchmark(options: RunOptions): Promise<RunResult> {
       models: target.models,
       workload,
       steps: stepReports,
-      warnings,
+      // A resumed run may say again what the interrupted one said (no GPU, say): once is enough.
+      warnings: [...new Set(warnings)],
       ...(budgets && { stageBudgets, alertRules: budgets.alerts }),
       search: searches,
       scenario: scenarioFacts,
