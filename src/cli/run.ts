@@ -1,107 +1,35 @@
 /** `pipebench run [workload]`: flags -> typed overrides -> runBenchmark -> exit code. */
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { STAGES, type Stage } from '../targets/target.js';
+import { STAGES } from '../targets/target.js';
 import { createInProcessTarget } from '../targets/inprocess/target.js';
+import { createHttpTarget } from '../targets/http/target.js';
 import { collectEnvironment } from '../telemetry/environment.js';
 import type { GpuTelemetryMode } from '../telemetry/gpu-telemetry.js';
 import { loadWorkload } from '../workload/load.js';
-import { applyOverrides, type WorkloadOverrides } from '../workload/overrides.js';
+import { applyOverrides } from '../workload/overrides.js';
 import { loadBudgetsFile } from '../workload/budgets-file.js';
-import { applySignoffOverrides, MAX_REPEAT, MAX_STABILITY_WINDOWS, signoffOf, type SignoffOverrides } from '../workload/signoff.js';
-import { loadResumeState, RESUME_FLAG } from '../runner/resume.js';
-import { PROTOCOL_NAMES, SCENARIO_KINDS, SCHEDULE_PRESETS, type ArrivalProcess, type BackendChoice, type Workload } from '../workload/types.js';
-import {
-  applyScenarioOverrides,
-  parseScaleFlag,
-  parseScenarioFlag,
-  parseScheduleFlag,
-  scenarioPresetPath,
-  SCENARIO_FLAG,
-  SCENARIO_FLAGS,
-  type ScenarioOverrides,
-} from '../workload/scenario-overrides.js';
-import type { TargetOverrides } from '../workload/target-overrides.js';
-import { createHttpTarget } from '../targets/http/target.js';
+import { applySignoffOverrides, signoffOf } from '../workload/signoff.js';
+import { PROTOCOL_NAMES, SCENARIO_KINDS, SCHEDULE_PRESETS, type Workload } from '../workload/types.js';
+import { applyScenarioOverrides, parseScenarioFlag, scenarioPresetPath, SCENARIO_FLAG } from '../workload/scenario-overrides.js';
 import { InputError } from '../errors.js';
+import { loadResumeState, RESUME_FLAG } from '../runner/resume.js';
 import { defaultOutDir, defaultRunId, runBenchmark, type RunnerTarget } from '../runner/run-benchmark.js';
-import { exitCodeForRun } from './exit-code.js';
+import type { RunListener } from '../runner/events.js';
 import { describeFinding } from '../analysis/alerts.js';
 import { SECTION_OF_STAGE } from '../analysis/stage-budgets.js';
 import { formatMs, formatPct } from '../format.js';
 import type { RunReport } from '../report/types.js';
-import { modelCacheDir, modelSpec } from './inprocess-target.js';
-import { parseChoiceFlag, parseDurationFlag, parseIntFlag, parseIntListFlag, parseNumberListFlag, parseRatioFlag } from './flags.js';
-import type { CommandContext } from './main.js';
-import { PACKAGE_ROOT } from '../package-root.js';
-import { progressListener } from './progress.js';
-import type { RunListener } from '../runner/events.js';
 import { openJsonlStream } from '../report/live/jsonl-stream.js';
 import { parsePrometheusAddress, startLiveExporter } from '../report/live/prometheus-exporter.js';
+import { PACKAGE_ROOT } from '../package-root.js';
+import { exitCodeForRun } from './exit-code.js';
+import { parseDurationFlag } from './flags.js';
+import { modelCacheDir, modelSpec } from './inprocess-target.js';
+import type { CommandContext } from './main.js';
+import { progressListener } from './progress.js';
+import { BACKENDS, overridesFromFlags, refuseSweepFlags, scenarioOverridesFromFlags, signoffOverridesFromFlags, type RunFlags } from './run-flags.js';
 import { renderRunSummary } from './run-summary.js';
-
-const ARRIVAL_PROCESSES = ['constant', 'poisson'] as const satisfies readonly ArrivalProcess[];
-const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const satisfies readonly BackendChoice[];
-
-interface RunFlags {
-  readonly batchSizes?: string;
-  readonly stages?: string;
-  readonly backend?: string;
-  readonly instances?: string;
-  readonly requests?: string;
-  readonly duration?: string;
-  readonly warmup?: string;
-  readonly maxNewTokens?: string;
-  readonly seed?: string;
-  readonly p95?: string;
-  readonly p99?: string;
-  readonly maxErrorRate?: string;
-  readonly out?: string;
-  readonly runId?: string;
-  readonly quiet?: boolean;
-  readonly gpu?: boolean;
-  readonly gpuTrace?: string;
-  readonly gpuInterval?: string;
-  readonly target?: string;
-  readonly protocol?: string;
-  readonly stage?: string;
-  readonly concurrency?: string;
-  readonly rate?: string;
-  readonly arrivals?: string;
-  readonly maxInFlight?: string;
-  readonly connections?: string;
-  readonly timeout?: string;
-  /** false with --no-unique-texts. */
-  readonly uniqueTexts?: boolean;
-  readonly stabilityWindows?: string;
-  readonly stabilityTolerance?: string;
-  readonly maxExtend?: string;
-  /** false with --no-stability. */
-  readonly stability?: boolean;
-  readonly repeat?: string;
-  readonly search?: boolean;
-  readonly budgets?: string;
-  readonly scenario?: string;
-  readonly timeScale?: string;
-  readonly loadScale?: string;
-  readonly schedule?: string;
-  readonly prometheusPort?: string;
-  readonly resume?: boolean;
-  readonly outJsonl?: string;
-}
-
-/** Sweep flags: a scenario's load stages set its load, so these would be silently ignored there. */
-const SWEEP_ONLY_FLAGS = [
-  ['batchSizes', '--batch-sizes'],
-  ['stages', '--stages'],
-  ['stage', '--stage'],
-  ['requests', '--requests'],
-  ['duration', '--duration'],
-  ['concurrency', '--concurrency'],
-  ['rate', '--rate'],
-  ['search', '--search'],
-  ['repeat', '--repeat'],
-] as const satisfies readonly (readonly [keyof RunFlags, string])[];
 
 export function registerRunCommand(program: Command, context: CommandContext): void {
   program
@@ -243,22 +171,6 @@ function workloadFile(workloadPath: string | undefined, flags: RunFlags, context
   return resolve(context.io.cwd, workloadPath ?? join(PACKAGE_ROOT, 'workloads', builtin));
 }
 
-function refuseSweepFlags(flags: RunFlags, workloadName: string): void {
-  for (const [key, flag] of SWEEP_ONLY_FLAGS) {
-    if (flags[key] !== undefined) {
-      throw new InputError(flag, `has no effect on scenario workload "${workloadName}": its load stages set the load (use --time-scale, --load-scale or --schedule)`);
-    }
-  }
-}
-
-function scenarioOverridesFromFlags(flags: RunFlags): ScenarioOverrides {
-  return {
-    ...(flags.timeScale !== undefined && { timeScale: parseScaleFlag(SCENARIO_FLAGS.timeScale, flags.timeScale) }),
-    ...(flags.loadScale !== undefined && { loadScale: parseScaleFlag(SCENARIO_FLAGS.loadScale, flags.loadScale) }),
-    ...(flags.schedule !== undefined && { schedule: parseScheduleFlag(flags.schedule) }),
-  };
-}
-
 /** What made the run exit 1, by name: each stage with no batch size within its budget, each fired alert. */
 function breachLines(report: RunReport, budgetsFile: string | null): string {
   const lines: string[] = [];
@@ -282,54 +194,6 @@ function gpuTelemetryMode(flags: RunFlags, context: CommandContext): GpuTelemetr
   const intervalMs = parseDurationFlag('--gpu-interval', flags.gpuInterval ?? '100ms');
   if (intervalMs < 10) throw new InputError('--gpu-interval', `expected at least 10ms, got "${flags.gpuInterval}"`);
   return { kind: 'nvidia-smi', intervalMs: Math.round(intervalMs), env: { ...context.io.env } };
-}
-
-function overridesFromFlags(flags: RunFlags): WorkloadOverrides {
-  if (flags.stage !== undefined && flags.stages !== undefined) throw new InputError('--stage', 'expected --stage or --stages, got both');
-  const stages =
-    flags.stage !== undefined
-      ? [parseChoiceFlag<Stage>('--stage', flags.stage.trim(), STAGES)]
-      : flags.stages?.split(',').map((s) => parseChoiceFlag<Stage>('--stages', s.trim(), STAGES));
-  return {
-    ...targetOverridesFromFlags(flags),
-    ...(flags.batchSizes !== undefined && { batchSizes: parseIntListFlag('--batch-sizes', flags.batchSizes, 1, 4096) }),
-    ...(stages && { stages }),
-    ...(flags.backend !== undefined && { backend: parseChoiceFlag('--backend', flags.backend, BACKENDS) }),
-    ...(flags.instances !== undefined && { instances: parseIntFlag('--instances', flags.instances, 1, 64) }),
-    ...(flags.requests !== undefined && { requests: parseIntFlag('--requests', flags.requests) }),
-    ...(flags.duration !== undefined && { durationMs: parseDurationFlag('--duration', flags.duration) }),
-    ...(flags.warmup !== undefined && { warmupRequests: parseIntFlag('--warmup', flags.warmup, 0) }),
-    ...(flags.maxNewTokens !== undefined && { maxNewTokens: parseIntFlag('--max-new-tokens', flags.maxNewTokens, 1, 1024) }),
-    ...(flags.seed !== undefined && { seed: parseIntFlag('--seed', flags.seed, 0) }),
-    ...(flags.p95 !== undefined && { p95Ms: parseDurationFlag('--p95', flags.p95) }),
-    ...(flags.p99 !== undefined && { p99Ms: parseDurationFlag('--p99', flags.p99) }),
-    ...(flags.maxErrorRate !== undefined && { maxErrorRate: parseRatioFlag('--max-error-rate', flags.maxErrorRate) }),
-  };
-}
-
-function signoffOverridesFromFlags(flags: RunFlags): SignoffOverrides {
-  return {
-    ...(flags.stabilityWindows !== undefined && { stabilityWindows: parseIntFlag('--stability-windows', flags.stabilityWindows, 2, MAX_STABILITY_WINDOWS) }),
-    ...(flags.stabilityTolerance !== undefined && { stabilityTolerance: parseRatioFlag('--stability-tolerance', flags.stabilityTolerance) }),
-    ...(flags.maxExtend !== undefined && { maxExtendMs: parseDurationFlag('--max-extend', flags.maxExtend, { allowZero: true }) }),
-    ...(flags.stability === false && { stability: false as const }),
-    ...(flags.repeat !== undefined && { repeat: parseIntFlag('--repeat', flags.repeat, 1, MAX_REPEAT) }),
-    ...(flags.search === true && { search: true as const }),
-  };
-}
-
-function targetOverridesFromFlags(flags: RunFlags): TargetOverrides {
-  return {
-    ...(flags.target !== undefined && { targetUrl: flags.target }),
-    ...(flags.protocol !== undefined && { protocol: parseChoiceFlag('--protocol', flags.protocol, PROTOCOL_NAMES) }),
-    ...(flags.concurrency !== undefined && { concurrency: parseIntListFlag('--concurrency', flags.concurrency) }),
-    ...(flags.rate !== undefined && { ratesPerSec: parseNumberListFlag('--rate', flags.rate, 'requests per second') }),
-    ...(flags.arrivals !== undefined && { arrivals: parseChoiceFlag('--arrivals', flags.arrivals, ARRIVAL_PROCESSES) }),
-    ...(flags.maxInFlight !== undefined && { maxInFlight: parseIntFlag('--max-in-flight', flags.maxInFlight) }),
-    ...(flags.connections !== undefined && { connections: parseIntFlag('--connections', flags.connections) }),
-    ...(flags.timeout !== undefined && { timeoutMs: parseDurationFlag('--timeout', flags.timeout) }),
-    ...(flags.uniqueTexts === false && { uniqueTexts: false }),
-  };
 }
 
 async function openInProcessTarget(workload: Workload, context: CommandContext): Promise<RunnerTarget> {
