@@ -98,12 +98,15 @@ async function openLoopSection(report: RunReport): Promise<PageSection | null> {
   return chart('open-loop', 'Open loop: target vs achieved rate', caption, openLoopSpec(rows), table);
 }
 
+/**
+ * A scenario drives one batch size through load stages: its timeline replaces the charts against
+ * batch size (one point each, and "recommended" would mean nothing there).
+ */
 export async function runSections(report: RunReport): Promise<PageSection[]> {
+  const sweepOnly = report.scenario ? [] : [latencySection(report), throughputSection(report), queueSection(report)];
   const sections = await Promise.all([
     scenarioSection(report),
-    latencySection(report),
-    throughputSection(report),
-    queueSection(report),
+    ...sweepOnly,
     gpuSection(report),
     percentileSection(report),
     openLoopSection(report),

@@ -38,7 +38,7 @@ describe('scenario chart', () => {
     expect(data.levelTitle).toBe('load (requests in flight)');
   });
 
-  it('renders an SVG with the stage names and the budget, first among report.html sections', async () => {
+  it('renders an SVG with the stage names and the budget, in place of the charts against batch size', async () => {
     const section = await scenarioSection(report);
     expect(section?.kind).toBe('chart');
     if (section?.kind !== 'chart') return;
@@ -48,7 +48,9 @@ describe('scenario chart', () => {
     expect(section.caption.startsWith('Passed: Spike:')).toBe(true);
     const html = await renderHtml(report);
     expect(html.indexOf('<section id="scenario">')).toBeGreaterThan(0);
-    expect(html.indexOf('<section id="scenario">')).toBeLessThan(html.indexOf('<section id="latency">'));
+    // One batch size through load stages: no latency/throughput/queue-vs-batch-size charts.
+    for (const sweepOnly of ['latency', 'throughput', 'queue']) expect(html).not.toContain(`<section id="${sweepOnly}">`);
+    expect(html.indexOf('<section id="scenario">')).toBeLessThan(html.indexOf('<section id="gpu">'));
   });
 
   it('no section for a sweep or an empty timeline', async () => {
