@@ -237,11 +237,17 @@ function withScaling(steps: readonly StepReport[], workload: Workload): StepRepo
   return out;
 }
 
+/** A scenario stage can run its whole time and complete nothing (a short ramp from 0, a fall below the load in flight). */
+function incompleteReason(step: StepReport): string {
+  if (!step.profile) return 'did not complete; it is kept in the report but left out of the recommendation';
+  return step.completed === 0 ? 'completed no items' : 'ended before its time was up';
+}
+
 function stepWarnings(steps: readonly StepReport[]): string[] {
   const warnings: string[] = [];
   for (const step of steps) {
-    const name = `step ${step.index} (${step.stage} batch ${step.batchSize})`;
-    if (!step.complete) warnings.push(`${name} did not complete; it is kept in the report but left out of the recommendation`);
+    const name = `step ${step.index} (${step.stage} batch ${step.batchSize}${step.profile ? `, load stage "${step.profile.name}"` : ''})`;
+    if (!step.complete) warnings.push(`${name} ${incompleteReason(step)}`);
     if (step.errors.total > 0) {
       const byClass = Object.entries(step.errors.byClass)
         .map(([errorClass, count]) => `${errorClass} ${count}`)

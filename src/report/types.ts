@@ -183,7 +183,13 @@ export interface ScenarioReport {
   readonly stagesRun: number;
   /** Why it ended before its last stage: the breaking point was found (stress), or an interrupt. */
   readonly stoppedEarly: string | null;
+  /**
+   * Windows in scenario time from startedAtMs. After --resume, the windows measured after the
+   * pause are shifted back by `pausedMs` so the stages line up with the plan.
+   */
   readonly timeline: readonly TimelineWindow[];
+  /** --resume: time between the interruption and the resumed drive (absent: never paused). */
+  readonly pausedMs?: number;
   readonly verdict: ScenarioVerdict;
 }
 

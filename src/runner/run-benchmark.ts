@@ -179,12 +179,7 @@ export async function runBenchmark(options: RunOptions): Promise<RunResult> {
         toRun.length === 0
           ? { startedAtMs: earlier?.startedAtMs ?? epochNowMs(), stagesRun: 0, stoppedEarly: null, timeline: [] }
           : await runScenario(scenario, toRun, context, stageBudgets[scenario.stage], { stageDone });
-      scenarioFacts = {
-        ...scenarioFactsBase(scenario, steps),
-        ...outcome,
-        // Resumed: the timeline goes on from the interrupted run's (a gap where the run was stopped).
-        ...(earlier && { startedAtMs: earlier.startedAtMs, stagesRun: firstIndex + outcome.stagesRun, timeline: [...earlier.timeline, ...outcome.timeline] }),
-      };
+      scenarioFacts = { ...scenarioFactsBase(scenario, steps), ...outcome, ...(earlier && resumedTimeline(earlier, outcome, steps[firstIndex])) };
       allMeasured = !signal?.aborted;
     } else if (signoff.search) {
       let searchesDone = 0;
@@ -241,7 +236,9 @@ export async function runBenchmark(options: RunOptions): Promise<RunResult> {
     emit({ kind: 'warning', message: gpu.warning });
   }
   const finished = { gpuTelemetry: gpu?.report ?? null, harnessHealth: health.stop(gpu?.samplerResult ?? null), host: hostReport ?? null };
-  const partial = failure !== undefined || !allMeasured || stepReports.some((s) => !s.complete);
+  // A scenario is whole when its drive ended on its own (a stress run may stop past its breaking
+  // point, and a stage may complete nothing by design); a sweep when every step completed.
+  const partial = failure !== undefined || !allMeasured || (!workload.scenario && stepReports.some((s) => !s.complete));
   const final = await writeOutputs(() => snapshot(partial, finished));
   if (failure) throw failure.error;
   emit({ kind: 'run-end', report: final, files });
@@ -256,6 +253,23 @@ function repeatedStepReport(step: Step, runs: readonly StepRun[], budget: Budget
     stability: mergeStability(runs.map((run) => run.stability)),
     repeats: repeated ? repeatSpread(measurements) : null,
   });
+}
+
+/**
+ * A resumed scenario's timeline in scenario time: the interrupted run's windows up to the stage it
+ * resumes at (the interrupted stage's own windows are measured again, so they go), then the new
+ * windows shifted back by the pause, so every stage lines up with the plan for the verdict.
+ */
+function resumedTimeline(earlier: ScenarioFacts, outcome: ScenarioOutcome, resumedAt: Step | undefined): Partial<ScenarioFacts> {
+  const cutMs = earlier.startedAtMs + (resumedAt?.profile?.offsetMs ?? 0);
+  const pausedMs = Math.max(0, outcome.startedAtMs - cutMs);
+  const shifted = outcome.timeline.map((w) => ({ ...w, startMs: w.startMs - pausedMs, endMs: w.endMs - pausedMs }));
+  return {
+    startedAtMs: earlier.startedAtMs,
+    stagesRun: (resumedAt?.index ?? 0) + outcome.stagesRun,
+    timeline: [...earlier.timeline.filter((w) => w.endMs <= cutMs), ...shifted],
+    pausedMs: (earlier.pausedMs ?? 0) + pausedMs,
+  };
 }
 
 function scenarioFactsBase(scenario: ScenarioSpec, steps: readonly Step[]): Omit<ScenarioFacts, 'startedAtMs' | 'stagesRun' | 'stoppedEarly' | 'timeline'> {

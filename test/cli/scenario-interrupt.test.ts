@@ -138,8 +138,16 @@ describe('interrupting a scenario run, and --resume (built binary)', () => {
     expect(keptWindows.length).toBeGreaterThan(0);
     const windows = new Set(scenario.timeline.map(key));
     for (const window of keptWindows) expect(windows.has(key(window)), `kept window at ${window.startMs}`).toBe(true);
-    const interruptedEndMs = interrupted.scenario!.timeline.at(-1)!.endMs;
-    expect(scenario.timeline.filter((w) => w.startMs >= interruptedEndMs).length).toBeGreaterThan(3);
+    // The interrupted stage's partial windows are gone (it was measured again); the new windows are
+    // shifted back by the pause, so the stages line up with the plan and the verdict judges them.
+    expect(scenario.pausedMs).toBeGreaterThan(0);
+    const earlierKeys = new Set(interrupted.scenario!.timeline.map(key));
+    const after = scenario.timeline.filter((w) => w.startMs >= keptStageEndMs);
+    expect(after.length).toBeGreaterThan(3);
+    for (const window of after) expect(earlierKeys.has(key(window)), `re-measured window at ${window.startMs}`).toBe(false);
+    expect(scenario.timeline.at(-1)!.endMs).toBeLessThanOrEqual(scenario.startedAtMs + 6000 + 600);
+    // The hold stages all ran after the resume: any window judged is a resumed one.
+    expect(scenario.verdict.kind === 'steady' && scenario.verdict.windowsJudged).toBeGreaterThan(0);
     // In time order, never overlapping.
     for (let i = 1; i < scenario.timeline.length; i++) {
       expect(scenario.timeline[i]!.startMs).toBeGreaterThanOrEqual(scenario.timeline[i - 1]!.endMs - 1e-6);
