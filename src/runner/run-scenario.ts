@@ -247,7 +247,7 @@ class ScenarioDrive {
       const entry = entries[this.nextToFinish] as StageLedgerEntry;
       const sendingEndedMs = this.stoppedAtMs ?? Number.POSITIVE_INFINITY;
       const timePassed = entry.endMs <= Math.min(now, sendingEndedMs);
-      const allBack = entry.recordedItems >= entry.sentItems;
+      const allBack = entry.recordedItems >= entry.sentItems && (this.ledger.issuedPast(entry.endMs) || sendingEndedMs <= now);
       if (!final && !(timePassed && allBack)) return;
       if (final && entry.startMs >= Math.min(now, sendingEndedMs) && entry.sentItems === 0) return;
       this.nextToFinish++;
@@ -290,7 +290,9 @@ class ScenarioDrive {
   /** Stress: after each hold stage, judge it; stop `stopAfterBreak` holds past the first failure. */
   private judgeStress(entry: StageLedgerEntry, measurement: Parameters<typeof checkBudget>[0]): void {
     const { stopAfterBreak } = this.scenario;
-    if (stopAfterBreak === null || this.stressStop !== null || !this.profile.isHold(entry.stageIndex)) return;
+    // A hold at 0 asks for nothing: it cannot break (the verdict's levels skip it too).
+    const heldLevel = entry.step.profile?.toLevel ?? 0;
+    if (stopAfterBreak === null || this.stressStop !== null || !this.profile.isHold(entry.stageIndex) || heldLevel <= 0) return;
     if (this.firstBreak === null) {
       const check = checkBudget(measurement, this.budget);
       if (passesAll(check)) return;

@@ -51,6 +51,9 @@ export class StageLedger implements ResultSink {
   readonly entries: readonly StageLedgerEntry[];
   private readonly byStageIndex: ReadonlyMap<number, StageLedgerEntry>;
   private closed = false;
+  /** Open loop: the latest scheduled time of a send issued so far (sends are issued in schedule order). */
+  private issuedThroughMs = Number.NEGATIVE_INFINITY;
+  private scheduled = false;
 
   constructor(private readonly options: StageLedgerOptions) {
     const { profile, steps, startOffsetMs, startMs, clock, windowMs } = options;
@@ -95,6 +98,15 @@ export class StageLedger implements ResultSink {
     if (entry.recordedItems === entry.sentItems) this.options.onStageDrained(entry);
   }
 
+  /**
+   * Whether every send due before `epochMs` has been issued. Open loop with an in-flight cap: sends
+   * due in a stage may still wait for a slot after its time is up, so a stage is not over until a
+   * send due after its end went out (they go in schedule order). Closed loop sends at once.
+   */
+  issuedPast(epochMs: number): boolean {
+    return !this.scheduled || this.issuedThroughMs >= epochMs;
+  }
+
   /** Items that come back after this (abandoned ones) are dropped: the stages are reported. */
   close(): void {
     this.closed = true;
@@ -102,7 +114,9 @@ export class StageLedger implements ResultSink {
 
   /** Counts each send by stage before handing it on (and, when `scheduled`, whether it was late). */
   countingTarget(target: Target, scheduled: boolean): Target {
+    this.scheduled = scheduled;
     const count = (items: number, tArrivalMs: number): void => {
+      if (tArrivalMs > this.issuedThroughMs) this.issuedThroughMs = tArrivalMs;
       const entry = this.entryAt(tArrivalMs);
       if (entry === undefined) return;
       entry.sentItems += items;

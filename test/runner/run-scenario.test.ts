@@ -207,6 +207,42 @@ describe('runScenario', () => {
     expect(state.sends.reduce((a, b) => Math.max(a, b), 0) - outcome.startedAtMs).toBeLessThan(1800);
   });
 
+  it('a hold at 0 is not a breaking point (it asks for nothing, so it measures nothing)', async () => {
+    const stages = [
+      { name: 'idle', durationMs: 200, target: 0 },
+      { name: 'ramp-2', durationMs: 100, target: 2 },
+      { name: 'hold-2', durationMs: 300, target: 2 },
+      { name: 'ramp-4', durationMs: 100, target: 4 },
+      { name: 'hold-4', durationMs: 300, target: 4 },
+    ];
+    const scenario = scenarioOf(stages, { kind: 'stress', stopAfterBreak: 1 });
+    const { target } = serviceTarget(10);
+    const { done, callbacks } = collect();
+    const outcome = await runScenario(scenario, stepsOf(scenario), contextOf(target, []), { p95Ms: 1000, p99Ms: 1000, maxErrorRate: 0.01 }, callbacks);
+    expect(outcome.stoppedEarly).toBeNull();
+    expect(done.map((d) => d.step.profile?.name)).toEqual(stages.map((stage) => stage.name));
+  });
+
+  it('open loop with an in-flight cap: a stage waits for its own queued sends before it is reported', async () => {
+    // 100/s for 500 ms against one slot of 50 ms: ~50 sends are due in the hold, ~10 can go out
+    // in its time; the rest go out (late) during the next stage but still belong to the hold.
+    const scenario = scenarioOf([
+      { name: 'hold', durationMs: 500, target: 100 },
+      { name: 'low', durationMs: 1500, target: 1 },
+    ]);
+    const steps = stepsOf(scenario, { open: true }).map((step) => ({ ...step, arrivals: { ...step.arrivals!, maxInFlight: 1 } }));
+    const { target, state } = serviceTarget(50);
+    const { done, callbacks } = collect();
+    const outcome = await runScenario(scenario, steps, contextOf(target, [], { drainGraceMs: 2000 }), lenient, callbacks);
+    const dueInHold = state.sends.filter((t) => t - outcome.startedAtMs < 500).length;
+    const hold = done.find((d) => d.step.profile?.name === 'hold')!;
+    expect(dueInHold).toBeGreaterThan(20);
+    // Every send stamped in the hold was recorded in the hold, not lost after it was reported.
+    expect(hold.run.measurement.completed + hold.run.measurement.errors.total).toBe(dueInHold);
+    const recorded = done.reduce((sum, d) => sum + d.run.measurement.completed, 0);
+    expect(recorded).toBe(outcome.timeline.reduce((sum, w) => sum + w.completed, 0));
+  });
+
   it('an abort returns promptly: the stage under way is reported partial and nothing is left in flight', async () => {
     const scenario = scenarioOf([
       { name: 'ramp-up', durationMs: 100, target: 5 },
