@@ -61,15 +61,23 @@ function growing(series: readonly TimedValue[], fit: DriftFit | null): boolean {
 }
 
 /**
+ * Tensors the floor may gain without a leak: a backend may keep one lazily made tensor (a new
+ * shape's constant, say) for good. A per-request leak gains thousands over a soak.
+ */
+const TENSOR_FLOOR_SLACK = { count: 2, share: 0.01 } as const;
+
+/**
  * In-process TF.js holds a constant set of tensors between batches; samples land mid-batch too,
  * so the floor is compared: the fewest tensors in the last third above the fewest in the first
- * third means tensors that are never disposed.
+ * third, by more than the slack, means tensors that are never disposed.
  */
 function tensorFloorRose(samples: readonly HostSample[]): boolean {
   const counts = samples.flatMap((s) => (s.tfMemory === null ? [] : [s.tfMemory.numTensors]));
   if (counts.length < MIN_HOST_SAMPLES) return false;
   const third = Math.max(1, Math.floor(counts.length / 3));
-  return Math.min(...counts.slice(-third)) > Math.min(...counts.slice(0, third));
+  const startFloor = Math.min(...counts.slice(0, third));
+  const slack = Math.max(TENSOR_FLOOR_SLACK.count, TENSOR_FLOOR_SLACK.share * startFloor);
+  return Math.min(...counts.slice(-third)) > startFloor + slack;
 }
 
 export function judgeLeak(host: HostReport | null, startMs: number, endMs: number): Leak {

@@ -58,10 +58,18 @@ export function preSpikeP95(timeline: readonly TimelineWindow[], before: PlacedS
   return values.length % 2 === 1 ? (values[mid] as number) : ((values[mid - 1] as number) + (values[mid] as number)) / 2;
 }
 
-/** From the end of the fall to the start of the first window that is back and stays back; null if none. */
+/**
+ * From the end of the fall to the start of the first window that is back and stays back for the
+ * next RECOVERY_CONFIRM_WINDOWS; null if none (or too few windows were left to confirm it).
+ */
 export function recoveryMs(after: readonly TimelineWindow[], fallEndMs: number, baselineP95Ms: number): number | null {
   const back = (w: TimelineWindow): boolean => w.p95Ms !== null && w.p95Ms <= RECOVERED_WITHIN * baselineP95Ms;
-  const first = after.findIndex((w, i) => after.slice(i, i + 1 + RECOVERY_CONFIRM_WINDOWS).every(back));
+  // The confirming windows must exist: a last, short drain window alone does not show a recovery.
+  const confirmed = (i: number): boolean => {
+    const run = after.slice(i, i + 1 + RECOVERY_CONFIRM_WINDOWS);
+    return run.length === 1 + RECOVERY_CONFIRM_WINDOWS && run.every(back);
+  };
+  const first = after.findIndex((_, i) => confirmed(i));
   const window = after[first];
   return window === undefined ? null : Math.max(0, window.startMs - fallEndMs);
 }

@@ -22,7 +22,8 @@ export function judgeSteady(facts: ScenarioFacts, steps: readonly StepReport[], 
   const holds = topHolds(placeStages(facts.stages, facts.startedAtMs));
   const holdSteps = holds.map((hold) => stepOfStage(steps, hold.index)).filter((step): step is StepReport => step !== undefined);
   const merged = mergeSteps(holdSteps);
-  const judged = windowsOfStages(facts.timeline, holds).filter((window) => window.completed >= MIN_WINDOW_ITEMS);
+  // Errors count toward a window's items: an error storm with few successes is judged (and breaches).
+  const judged = windowsOfStages(facts.timeline, holds).filter((window) => window.completed + window.errors >= MIN_WINDOW_ITEMS);
   const breaches = judged.filter((window) => !windowWithinBudget(window, budget));
   const firstBreach = breaches[0];
   const heldWholeDuration = judged.length > 0 && breaches.length === 0;

@@ -261,14 +261,17 @@ function repeatedStepReport(step: Step, runs: readonly StepRun[], budget: Budget
  * windows shifted back by the pause, so every stage lines up with the plan for the verdict.
  */
 function resumedTimeline(earlier: ScenarioFacts, outcome: ScenarioOutcome, resumedAt: Step | undefined): Partial<ScenarioFacts> {
-  const cutMs = earlier.startedAtMs + (resumedAt?.profile?.offsetMs ?? 0);
+  // Every stage was already complete (interrupted while writing): nothing new to place.
+  if (resumedAt === undefined) return { startedAtMs: earlier.startedAtMs, stagesRun: earlier.stagesRun, timeline: earlier.timeline, ...(earlier.pausedMs !== undefined && { pausedMs: earlier.pausedMs }) };
+  const cutMs = earlier.startedAtMs + (resumedAt.profile?.offsetMs ?? 0);
+  // Wall clock minus scenario time: every pause so far, earlier resumes included.
   const pausedMs = Math.max(0, outcome.startedAtMs - cutMs);
   const shifted = outcome.timeline.map((w) => ({ ...w, startMs: w.startMs - pausedMs, endMs: w.endMs - pausedMs }));
   return {
     startedAtMs: earlier.startedAtMs,
-    stagesRun: (resumedAt?.index ?? 0) + outcome.stagesRun,
+    stagesRun: resumedAt.index + outcome.stagesRun,
     timeline: [...earlier.timeline.filter((w) => w.endMs <= cutMs), ...shifted],
-    pausedMs: (earlier.pausedMs ?? 0) + pausedMs,
+    pausedMs,
   };
 }
 

@@ -5,7 +5,7 @@
  */
 import type { Clock } from '../metrics/clock.js';
 import { StepRecorder } from '../metrics/recorder.js';
-import type { StepMeasurement } from '../metrics/types.js';
+import type { StepMeasurement, WindowStat } from '../metrics/types.js';
 import { LATE_SEND_WARN_SHARE } from '../load/open-loop.js';
 import type { OpenLoopReport, StabilityReport } from '../report/types.js';
 import type { GpuStepReport, HostSample } from '../telemetry/types.js';
@@ -86,6 +86,7 @@ export async function measureStep(step: Step, context: StepContext): Promise<Ste
     });
     windowEvents(recorder);
     const measurement = recorder.finish();
+    windowEvents.last(measurement.windows);
     const complete = outcome.endedBy !== 'aborted' && outcome.abandoned === 0 && measurement.completed > 0;
     const gpu =
       telemetry?.stepReport(
@@ -113,14 +114,18 @@ export function stepLevel(step: Step): number | null {
   return step.arrivals?.ratePerSec ?? step.concurrency;
 }
 
-/** Emits a `window` event for each window that closed since the last call (live view, exporters). */
-function windowEmitter(step: Step, context: StepContext): (recorder: StepRecorder) => void {
+interface WindowEmitter {
+  /** A `window` event for each window that closed since the last call (live view, exporters). */
+  (recorder: StepRecorder): void;
+  /** At the step's end: the rest, the last (shorter) window included, so live totals add up. */
+  last(windows: readonly WindowStat[]): void;
+}
+
+function windowEmitter(step: Step, context: StepContext): WindowEmitter {
   let emitted = 0;
   const level = stepLevel(step);
-  return (recorder) => {
-    const count = recorder.closedWindowCount;
+  const emitFrom = (windows: readonly WindowStat[], count: number): void => {
     if (count <= emitted) return;
-    const windows = recorder.closedWindows();
     const gpuUtilPct = context.live?.gpuUtilPct() ?? null;
     const host = context.live?.host() ?? null;
     for (let i = emitted; i < count; i++) {
@@ -129,4 +134,9 @@ function windowEmitter(step: Step, context: StepContext): (recorder: StepRecorde
     }
     emitted = count;
   };
+  const emitter = (recorder: StepRecorder): void => {
+    const count = recorder.closedWindowCount;
+    if (count > emitted) emitFrom(recorder.closedWindows(), count);
+  };
+  return Object.assign(emitter, { last: (windows: readonly WindowStat[]) => emitFrom(windows, windows.length) });
 }

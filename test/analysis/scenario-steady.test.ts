@@ -25,6 +25,16 @@ const steps = [
 ];
 
 describe('judgeSteady', () => {
+  it('an error storm with few successes is judged, and breaches', () => {
+    const storm = { p95Ms: 1000, completed: 5, errors: 200 };
+    const verdict = judgeSteady(scenarioFacts('steady', ROWS, timeline(windows((i) => (i === 6 ? storm : { p95Ms: 1000 })))), steps, budget);
+    expect(verdict.windowsJudged).toBe(10);
+    expect(verdict.windowsWithinBudget).toBe(9);
+    expect(verdict.heldWholeDuration).toBe(false);
+    expect(verdict.firstBreachAtMs).toBe(9000);
+    expect(verdict.passed).toBe(false);
+  });
+
   it('percentiles over the hold only; held in every judged window (a thin window is not judged)', () => {
     const thin = { p95Ms: 9000, completed: MIN_WINDOW_ITEMS - 1 };
     const verdict = judgeSteady(scenarioFacts('steady', ROWS, timeline(windows((i) => (i === 4 ? thin : { p95Ms: 1000 })))), steps, budget);

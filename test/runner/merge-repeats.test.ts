@@ -57,10 +57,15 @@ describe('mergeMeasurements', () => {
     expect(() => mergeMeasurements([])).toThrow(RangeError);
   });
 
-  it('repeatSpread keeps each repeat in order, null p95 for one that measured nothing', () => {
+  it('repeatSpread keeps each repeat in order, null percentiles for one that measured nothing', () => {
     const a = measure(0, [5, 5, 5], 0);
     const empty = measure(0, [], 0);
-    expect(repeatSpread([a, empty])).toEqual({ itemsPerSec: [a.throughput.itemsPerSec, 0], p95Ms: [a.latencyMs.e2e!.p95, null] });
+    expect(repeatSpread([a, empty])).toEqual({
+      itemsPerSec: [a.throughput.itemsPerSec, 0],
+      p95Ms: [a.latencyMs.e2e!.p95, null],
+      p50Ms: [a.latencyMs.e2e!.p50, null],
+      p99Ms: [a.latencyMs.e2e!.p99, null],
+    });
   });
 
   it('mergeStability: stable only when every repeat settled; extensions add up', () => {
