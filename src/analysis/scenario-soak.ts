@@ -16,6 +16,12 @@ export const MEMORY_GROWTH_LIMIT = 0.1;
  * that levelled off (caches filled, JIT done) reads flat there; a leak keeps climbing.
  */
 export const STILL_RISING = 0.01;
+/**
+ * And by at least this much: a harness heap of 30 MiB grows a few MiB over half an hour from GC
+ * lag and its own per-window records alone (measured: 30.6 -> 35.1 MiB over a 30-minute soak
+ * while RSS fell), which is not a leak anyone needs to chase.
+ */
+export const MEMORY_GROWTH_MIN_BYTES = 32 * 1024 * 1024;
 /** Fewer host samples than this give no trend. */
 const MIN_HOST_SAMPLES = 3;
 
@@ -56,8 +62,17 @@ function lastThird<T>(items: readonly T[]): readonly T[] {
 /** Fitted growth above the limit over the run, and still climbing in its last third. */
 function growing(series: readonly TimedValue[], fit: DriftFit | null): boolean {
   if (fit === null || fit.relativeOverRun === null || fit.relativeOverRun <= MEMORY_GROWTH_LIMIT) return false;
+  if (fittedGrowthBytes(series, fit) < MEMORY_GROWTH_MIN_BYTES) return false;
   const tail = fitDrift(lastThird(series), 'higher');
   return tail !== null && tail.relativeOverRun !== null && tail.relativeOverRun > STILL_RISING;
+}
+
+/** The fit's rise from the first to the last sample, in bytes. */
+function fittedGrowthBytes(series: readonly TimedValue[], fit: DriftFit): number {
+  const first = series[0];
+  const last = series[series.length - 1];
+  if (first === undefined || last === undefined) return 0;
+  return (fit.slopePerHour * (last.tMs - first.tMs)) / 3_600_000;
 }
 
 /**

@@ -85,6 +85,13 @@ describe('judgeSoak', () => {
     expect(levelled.verdict).toBe('no-leak');
   });
 
+  it('a small memory still rising 30 % (under 32 MiB in all) is GC lag and own records, not a leak', () => {
+    // 15 MiB -> 19.5 MiB: the shape of the 30-minute soak's harness heap (30.6 -> 35.1 MiB).
+    const small = judgeLeak(host((i) => 15 + (4.5 * i) / 135), T0, T0 + 135_000);
+    expect(small.rssDrift?.relativeOverRun).toBeCloseTo(0.3, 6);
+    expect(small.verdict).toBe('no-leak');
+  });
+
   it('without host data the leak is unknown and p95 alone decides', () => {
     const verdict = judgeSoak(scenarioFacts('soak', ROWS, timeline(flat)), null);
     expect(verdict.leak.verdict).toBe('unknown');
