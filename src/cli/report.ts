@@ -7,8 +7,7 @@ import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { reanalyze, type Reanalysis } from '../analysis/reanalyze.js';
 import { InputError, toError } from '../errors.js';
-import { honestySummary } from '../report/markdown-honesty.js';
-import { recommendationSentences } from '../report/markdown-tradeoff.js';
+import { outcomeLines } from './run-summary.js';
 import { REPORT_SCHEMA_VERSION, type RunReport } from '../report/types.js';
 import { REPORT_FILES, REPORT_FORMATS, ReportWriter, type ReportFormat } from '../report/writer.js';
 import { readInputFile } from '../workload/yaml-file.js';
@@ -101,10 +100,10 @@ function renderSummary(analysis: Reanalysis, budgetsSource: string | null, files
   const { report } = analysis;
   const fired = analysis.alerts.filter((finding) => finding.kind === 'fired').length;
   const under = budgetsSource === null ? 'its own budget' : budgetsSource;
+  const outcome = outcomeLines(report);
   const lines = [
-    `report ${report.runId}: re-analysed under ${under}; budget ${report.budgetMet ? 'met' : 'NOT met'}${fired > 0 ? `; ${fired} alert(s) fired` : ''}`,
-    ...recommendationSentences(report).map((sentence) => `  ${sentence}`),
-    ...honestySummary(report).map((line) => `  ${line}`),
+    `report ${report.runId}: re-analysed under ${under}; ${outcome.verdict}${fired > 0 ? `; ${fired} alert(s) fired` : ''}`,
+    ...outcome.details.map((line) => `  ${line}`),
     ...report.warnings.map((warning) => `  warning: ${warning}`),
     ...files.map((file) => `  wrote ${file}`),
   ];

@@ -8,20 +8,25 @@ import { recommendationSentences } from '../report/markdown-tradeoff.js';
 import type { RunReport } from '../report/types.js';
 
 export function renderRunSummary(report: RunReport, files: readonly string[]): string {
-  const lines: string[] = [];
   const status = report.partial ? `partial (interrupted by ${report.interruptedBy ?? 'an error'})` : 'complete';
-  const scenario = report.scenario;
-  if (scenario) {
-    // A scenario passes or fails on its verdict; per-step sample honesty is in report.md's stage table.
-    lines.push(`run ${report.runId}: ${status}; ${scenario.kind} scenario ${scenario.verdict.passed ? 'passed' : 'FAILED'}`);
-    lines.push(`  ${scenario.verdict.summary}`);
-    if (scenario.stoppedEarly !== null) lines.push(`  stopped early: ${scenario.stoppedEarly}`);
-  } else {
-    lines.push(`run ${report.runId}: ${status}; budget ${report.budgetMet ? 'met' : 'NOT met'}`);
-    for (const sentence of recommendationSentences(report)) lines.push(`  ${sentence}`);
-    for (const line of honestySummary(report)) lines.push(`  ${line}`);
-  }
+  const outcome = outcomeLines(report);
+  const lines = [`run ${report.runId}: ${status}; ${outcome.verdict}`, ...outcome.details.map((line) => `  ${line}`)];
   for (const warning of report.warnings) lines.push(`  warning: ${warning}`);
   for (const file of files) lines.push(`  wrote ${file}`);
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * What a run (or a re-analysis) comes to: a scenario passes or fails on its verdict, with per-step
+ * sample honesty left to report.md's stage table; a sweep on its budget, with the recommendation.
+ */
+export function outcomeLines(report: RunReport): { readonly verdict: string; readonly details: readonly string[] } {
+  const scenario = report.scenario;
+  if (scenario) {
+    return {
+      verdict: `${scenario.kind} scenario ${scenario.verdict.passed ? 'passed' : 'FAILED'}`,
+      details: [scenario.verdict.summary, ...(scenario.stoppedEarly === null ? [] : [`stopped early: ${scenario.stoppedEarly}`])],
+    };
+  }
+  return { verdict: `budget ${report.budgetMet ? 'met' : 'NOT met'}`, details: [...recommendationSentences(report), ...honestySummary(report)] };
 }
