@@ -43,9 +43,14 @@ export function findSpike(stages: readonly PlacedStage[]): SpikeShape | null {
   };
 }
 
+/** Which of the pre-spike windows' p95s is "the pre-spike p95": the one 9 in 10 of them stayed under. */
+export const PRE_SPIKE_WINDOW_QUANTILE = 0.9;
+
 /**
- * The typical window p95 of the pre-spike hold (median over its windows, its first window skipped
- * as it still carries the ramp): recovery compares single windows' p95 with it, so a window figure.
+ * The pre-spike hold's window p95 (its first window skipped, as it still carries the ramp) that 9
+ * in 10 of its windows stayed under. Recovery compares single windows' p95 with it, so a window
+ * figure; and a high one, because short windows' p95s scatter on their own: against the median,
+ * half of the baseline's own windows would read as "not recovered".
  */
 export function preSpikeP95(timeline: readonly TimelineWindow[], before: PlacedStage): number | null {
   const values = windowsWithin(timeline, before.startMs, before.endMs)
@@ -54,8 +59,7 @@ export function preSpikeP95(timeline: readonly TimelineWindow[], before: PlacedS
     .filter((p): p is number => p !== null)
     .sort((a, b) => a - b);
   if (values.length === 0) return null;
-  const mid = values.length >> 1;
-  return values.length % 2 === 1 ? (values[mid] as number) : ((values[mid - 1] as number) + (values[mid] as number)) / 2;
+  return values[Math.min(values.length - 1, Math.ceil(PRE_SPIKE_WINDOW_QUANTILE * values.length) - 1)] as number;
 }
 
 /**

@@ -38,6 +38,22 @@ describe('findSpike', () => {
 });
 
 describe('judgeSpike', () => {
+  it('the pre-spike p95 is the window p95 that 9 in 10 baseline windows stayed under, so scattered windows can recover', () => {
+    // The hold's 9 judged windows scatter 92..124 ms (median 100): against the median, a baseline-like
+    // window at 115 ms would never read as recovered.
+    const scattered = [92, 96, 98, 99, 100, 104, 110, 118, 124];
+    const values: WindowValues[] = [
+      ...Array.from({ length: 5 }, () => ({ p95Ms: 80 })),
+      { p95Ms: 500 },
+      ...scattered.map((p95Ms) => ({ p95Ms })),
+      ...Array.from({ length: 7 }, () => ({ p95Ms: 2000 })),
+      ...[300, 115, 121, 98, 118, 105, 99, 101, 110, 104].map((p95Ms) => ({ p95Ms })),
+    ];
+    const verdict = judgeSpike(scenarioFacts('spike', ROWS, timeline(values)), 30_000);
+    expect(verdict.preSpikeP95Ms).toBe(124); // nearest rank: of 9 windows, the 9th
+    expect(verdict.recoveryMs).toBe(1000);
+  });
+
   it('recovers after exactly 3 windows: pre-spike p95 skips the hold first window, spike worst and errors reported', () => {
     const verdict = judgeSpike(scenarioFacts('spike', ROWS, timeline(windows([...bad(3), ...good(7)]))), 30_000);
     expect(verdict.preSpikeP95Ms).toBe(100);

@@ -18,7 +18,7 @@ import { readReport, STACK_LINE, timelineLevels, validateReport } from './scenar
  * Time scales that make each preset's stages 5-8 s (steady 31 min, spike 11.5 min, soak 2 h 2 min,
  * stress 15 min as written), load at 5 % (steady 5, spike 3 -> 25, soak 10, stress 1 -> 40 in flight).
  */
-const TIME_SCALE = { steady: 0.003, spike: 0.011, soak: 0.001, stress: 0.008 } as const satisfies Record<ScenarioKind, number>;
+const TIME_SCALE = { steady: 0.003, spike: 0.02, soak: 0.001, stress: 0.008 } as const satisfies Record<ScenarioKind, number>;
 const LOAD_SCALE = 0.05;
 
 /** What each kind's verdict must carry; `inProcess` says whether TF.js memory can be read. */

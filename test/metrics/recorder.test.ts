@@ -48,7 +48,8 @@ describe('StepRecorder.finish', () => {
     expect(m.latencyMs.ttft).toBeUndefined();
     expect(m.meanBatchSize).toBe(8);
     expect(decodeHistogram(m.histograms.e2e ?? '').totalCount).toBe(1);
-    expect(m.windows).toEqual([{ startMs: T0, endMs: T0 + 250, completed: 1, errors: 0, e2eP95Ms: m.latencyMs.e2e?.p95 }]);
+    const e2e = m.latencyMs.e2e;
+    expect(m.windows).toEqual([{ startMs: T0, endMs: T0 + 250, completed: 1, errors: 0, e2eP50Ms: e2e?.p50, e2eP95Ms: e2e?.p95, e2eP99Ms: e2e?.p99 }]);
   });
 
   it('all equal: every percentile is the one value; throughput counts items over the span', () => {
@@ -73,7 +74,7 @@ describe('StepRecorder.finish', () => {
     expect(m.throughput.itemsPerSec).toBe(0);
     expect(m.latencyMs).toEqual({});
     expect(m.measuredMs).toBe(7);
-    expect(m.windows).toEqual([{ startMs: T0, endMs: T0 + 7, completed: 0, errors: 3, e2eP95Ms: null }]);
+    expect(m.windows).toEqual([{ startMs: T0, endMs: T0 + 7, completed: 0, errors: 3, e2eP50Ms: null, e2eP95Ms: null, e2eP99Ms: null }]);
   });
 
   it('mixed: error rate over all items, batch size and tokens over ok items', () => {
@@ -127,6 +128,10 @@ describe('StepRecorder windows', () => {
     expect(windows[1]?.e2eP95Ms).toBeCloseTo(30, 0);
     expect(windows[2]?.e2eP95Ms).toBeNull();
     expect(windows[3]?.e2eP95Ms).toBeCloseTo(5, 1);
+    // p50 and p99 are kept per window beside p95.
+    expect(windows[2]?.e2eP50Ms).toBeNull();
+    expect(windows[3]?.e2eP50Ms).toBeCloseTo(5, 1);
+    expect(windows[0]?.e2eP99Ms).toBeCloseTo(60, 0);
   });
 
   it('a late result for a closed window counts there', () => {
