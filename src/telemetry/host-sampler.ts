@@ -96,11 +96,13 @@ export function startHostSampler(options: HostSamplerOptions = {}): HostSampler 
     loopDelay.reset();
     const [cpuTimes, net, tfMemory] = await Promise.all([readCpuTimes(), readNetCounters(), askTfMemory()]);
     const reading: Reading = { atMs, cpuUsage, cpuTimes, net };
-    // stop() may sample just after a tick: rates over a sliver of the interval are noise, so none.
-    const rates = previous === null || atMs - previous.atMs < intervalMs / 10 ? null : ratesBetween(previous, reading);
-    if (rates?.net) {
-      netRxTotal = (netRxTotal ?? 0) + rates.net.rxBytes;
-      netTxTotal = (netTxTotal ?? 0) + rates.net.txBytes;
+    const moved = previous === null ? null : ratesBetween(previous, reading);
+    // stop() may sample just after a tick: rates over a sliver of the interval are noise, so none;
+    // the bytes moved in that sliver still count toward the totals.
+    const rates = moved === null || atMs - (previous?.atMs ?? atMs) < intervalMs / 10 ? null : moved;
+    if (moved?.net) {
+      netRxTotal = (netRxTotal ?? 0) + moved.net.rxBytes;
+      netTxTotal = (netTxTotal ?? 0) + moved.net.txBytes;
     } else if (previous === null && net !== null) {
       netRxTotal = 0;
       netTxTotal = 0;

@@ -86,6 +86,31 @@ describe('host sampler', () => {
     expect(peakRate).toBeGreaterThan(0);
   });
 
+  it.runIf(onLinux)('counts bytes moved in the sliver before stop(), which carries no rates', async () => {
+    // One long interval: the only samples are the first and stop()'s, a sliver of it later.
+    const payload = Buffer.alloc(4 * MiB, 7);
+    const server = createServer((socket) => socket.resume());
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const sampler = startHostSampler({ intervalMs: 600_000 });
+    await sampleAfter(sampler, 0);
+    const received = new Promise<void>((resolve) => {
+      server.once('connection', (socket) => {
+        let bytes = 0;
+        socket.on('data', (chunk: Buffer) => {
+          bytes += chunk.length;
+          if (bytes >= payload.length) resolve();
+        });
+      });
+    });
+    connect((server.address() as AddressInfo).port, '127.0.0.1').end(payload);
+    await received;
+    const report = await sampler.stop();
+    server.close();
+    expect(report.timeline.at(-1)?.netRxBytesPerSec).toBeNull();
+    expect(report.netRxBytes).toBeGreaterThanOrEqual(payload.length);
+  });
+
   it('carries tf.memory() answers, start and end from the first and last answer', async () => {
     let calls = 0;
     const tfMemory = async (): Promise<TfMemory> => {
