@@ -11,10 +11,10 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunReport } from '../../src/report/types.js';
 import { FIXTURES, runCli, startCli, type CliResult } from './cli-process.js';
+import { cliEnv, eventually, taggedProcesses } from './process-tags.js';
 
 const WORKLOAD = join(FIXTURES, 'cli-interrupt.yaml');
 const SCENARIO = join(FIXTURES, 'cli-interrupt-scenario.yaml');
-const FAKE_NVIDIA_SMI = join(import.meta.dirname, '..', 'fixtures', 'bin', 'ok');
 const OUTPUTS = ['report.json', 'report.md', 'junit.xml', 'steps.csv'];
 const STACK_LINE = /^\s+at /m;
 
@@ -28,41 +28,6 @@ beforeAll(async () => {
 
 async function readReport(dir: string): Promise<RunReport> {
   return JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')) as RunReport;
-}
-
-/** The CLI's environment: the fake nvidia-smi first on PATH, and a tag every descendant inherits. */
-function cliEnv(tag: string): NodeJS.ProcessEnv {
-  return { PATH: `${FAKE_NVIDIA_SMI}:${process.env['PATH'] ?? ''}`, PIPEBENCH_TEST_TAG: tag };
-}
-
-/**
- * Live processes carrying the tag in their environment: the CLI and everything it started, even
- * after a descendant was re-parented to init. A zombie's environ reads empty, so it does not count.
- */
-async function taggedProcesses(tag: string): Promise<{ pid: number; cmdline: string }[]> {
-  const found: { pid: number; cmdline: string }[] = [];
-  for (const name of await readdir('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const environ = await readFile(`/proc/${name}/environ`, 'utf8');
-      if (!environ.split('\0').includes(`PIPEBENCH_TEST_TAG=${tag}`)) continue;
-      const cmdline = (await readFile(`/proc/${name}/cmdline`, 'utf8')).replaceAll('\0', ' ');
-      found.push({ pid: Number(name), cmdline });
-    } catch {
-      // Gone while we looked, or not ours to read.
-    }
-  }
-  return found;
-}
-
-/** Polls until `check` holds or `withinMs` passes; bounded. */
-async function eventually(check: () => Promise<boolean>, withinMs: number): Promise<boolean> {
-  const deadline = Date.now() + withinMs;
-  while (Date.now() < deadline) {
-    if (await check()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return check();
 }
 
 async function mtimeMs(path: string): Promise<number | null> {

@@ -12,10 +12,10 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunReport, TimelineWindow } from '../../src/report/types.js';
 import { FIXTURES, runCli, startCli, type CliResult } from './cli-process.js';
+import { cliEnv, eventually, taggedProcesses } from './process-tags.js';
 import { readReport, STACK_LINE, validateReport } from './scenario-assertions.js';
 
 const WORKLOAD = join(FIXTURES, 'scenario-interrupt.yaml');
-const FAKE_NVIDIA_SMI = join(import.meta.dirname, '..', 'fixtures', 'bin', 'ok');
 const OUTPUTS = ['report.json', 'report.md', 'junit.xml', 'steps.csv'];
 const STAGE_NAMES = ['ramp-up', 'hold', 'hold-more'];
 
@@ -23,37 +23,6 @@ let dir: string;
 beforeAll(async () => {
   dir = join(await mkdtemp(join(tmpdir(), 'pipebench-scenario-interrupt-')), 'run');
 });
-
-/** The fake nvidia-smi first on PATH, and a tag every descendant of the CLI inherits. */
-function cliEnv(tag: string): NodeJS.ProcessEnv {
-  return { PATH: `${FAKE_NVIDIA_SMI}:${process.env['PATH'] ?? ''}`, PIPEBENCH_TEST_TAG: tag };
-}
-
-/** Live processes carrying the tag in their environment (a zombie's environ reads empty). */
-async function taggedProcesses(tag: string): Promise<{ pid: number; cmdline: string }[]> {
-  const found: { pid: number; cmdline: string }[] = [];
-  for (const name of await readdir('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const environ = await readFile(`/proc/${name}/environ`, 'utf8');
-      if (!environ.split('\0').includes(`PIPEBENCH_TEST_TAG=${tag}`)) continue;
-      found.push({ pid: Number(name), cmdline: (await readFile(`/proc/${name}/cmdline`, 'utf8')).replaceAll('\0', ' ') });
-    } catch {
-      // Gone while we looked, or not ours to read.
-    }
-  }
-  return found;
-}
-
-/** Polls until `check` holds or `withinMs` passes; bounded. */
-async function eventually(check: () => Promise<boolean>, withinMs: number): Promise<boolean> {
-  const deadline = Date.now() + withinMs;
-  while (Date.now() < deadline) {
-    if (await check()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return check();
-}
 
 /** Starts the scenario and sends SIGINT ~0.7 s into its second stage, once the first stage's report.json is written. */
 async function interruptDuringStage2(tag: string): Promise<{ result: CliResult; before: { pid: number; cmdline: string }[] }> {
