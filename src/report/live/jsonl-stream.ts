@@ -11,6 +11,7 @@ import { InputError } from '../../errors.js';
 import { epochNowMs, type Clock } from '../../metrics/clock.js';
 import type { RunEvent, RunListener } from '../../runner/events.js';
 import type { HostSample } from '../../telemetry/types.js';
+import { liveWindowOf, type LiveWindow } from './live-state.js';
 
 const FLAG = '--out-jsonl';
 
@@ -28,27 +29,19 @@ export type JsonlRecord =
       /** Scenario runs: the load stages in order; null for sweeps. */
       readonly profile: readonly { readonly name: string; readonly fromLevel: number; readonly toLevel: number; readonly durationMs: number }[] | null;
     }
-  | {
+  | ({
       readonly type: 'window';
       readonly runId: string | null;
-      /** The window's end (epoch ms); startMs its start. */
+      /** The window's end (epoch ms). */
       readonly tMs: number;
-      readonly startMs: number;
       readonly stepIndex: number;
       readonly stage: string;
       readonly batchSize: number;
       /** The scenario's load stage ("spike-up"); null for sweeps. */
       readonly profile: string | null;
-      readonly level: number | null;
-      readonly completed: number;
-      readonly errors: number;
-      readonly itemsPerSec: number;
-      readonly p50Ms: number | null;
-      readonly p95Ms: number | null;
-      readonly p99Ms: number | null;
       readonly gpuUtilPct: number | null;
       readonly host: HostSample | null;
-    }
+    } & LiveWindow)
   | {
       readonly type: 'run-end';
       readonly runId: string;
@@ -73,13 +66,10 @@ export function jsonlRecord(event: RunEvent, runId: string | null, nowMs: number
       };
     }
     case 'window': {
-      const w = event.window;
-      const spanS = (w.endMs - w.startMs) / 1000;
+      const { step } = event;
       return {
-        type: 'window', runId, tMs: w.endMs, startMs: w.startMs, stepIndex: event.step.index, stage: event.step.stage, batchSize: event.step.batchSize,
-        profile: event.step.profile?.name ?? null, level: event.level, completed: w.completed, errors: w.errors,
-        itemsPerSec: spanS > 0 ? w.completed / spanS : 0, p50Ms: w.e2eP50Ms ?? null, p95Ms: w.e2eP95Ms, p99Ms: w.e2eP99Ms ?? null,
-        gpuUtilPct: event.gpuUtilPct, host: event.host,
+        type: 'window', runId, tMs: event.window.endMs, stepIndex: step.index, stage: step.stage, batchSize: step.batchSize,
+        profile: step.profile?.name ?? null, ...liveWindowOf(event), gpuUtilPct: event.gpuUtilPct, host: event.host,
       };
     }
     case 'run-end': {

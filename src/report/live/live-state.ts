@@ -20,6 +20,23 @@ export interface LiveWindow {
   readonly p99Ms: number | null;
 }
 
+/** A window event's window, with its rate worked out (the live view, /metrics and JSONL share it). */
+export function liveWindowOf(event: Extract<RunEvent, { kind: 'window' }>): LiveWindow {
+  const w = event.window;
+  const spanS = (w.endMs - w.startMs) / 1000;
+  return {
+    startMs: w.startMs,
+    endMs: w.endMs,
+    level: event.level,
+    completed: w.completed,
+    errors: w.errors,
+    itemsPerSec: spanS > 0 ? w.completed / spanS : 0,
+    p50Ms: w.e2eP50Ms ?? null,
+    p95Ms: w.e2eP95Ms,
+    p99Ms: w.e2eP99Ms ?? null,
+  };
+}
+
 export interface LiveState {
   readonly runId: string | null;
   /** Epoch ms of run-start (null before it). */
@@ -78,23 +95,12 @@ export function reduceLiveState(state: LiveState, event: RunEvent, nowMs: number
       return { ...at, stepCompleted: event.completed, stepErrors: event.errors, stepP95Ms: event.p95Ms };
     case 'window': {
       const w = event.window;
-      const spanS = (w.endMs - w.startMs) / 1000;
       // A scenario's timeline may move on to its next load stage without a step-start of its own.
       const moved = state.step === null || state.step.index !== event.step.index ? { ...freshStep(event.step, w.startMs), stepNo: Math.max(state.stepNo, 1) } : {};
       return {
         ...at,
         ...moved,
-        window: {
-          startMs: w.startMs,
-          endMs: w.endMs,
-          level: event.level,
-          completed: w.completed,
-          errors: w.errors,
-          itemsPerSec: spanS > 0 ? w.completed / spanS : 0,
-          p50Ms: w.e2eP50Ms ?? null,
-          p95Ms: w.e2eP95Ms,
-          p99Ms: w.e2eP99Ms ?? null,
-        },
+        window: liveWindowOf(event),
         itemsTotal: state.itemsTotal + w.completed,
         errorsTotal: state.errorsTotal + w.errors,
         windows: state.windows + 1,
