@@ -16,7 +16,7 @@ import { loadCorpus, TextSource } from '../workload/corpus.js';
 import { peakInFlight, planSteps } from '../workload/plan.js';
 import type { BudgetsFile } from '../workload/budgets-file.js';
 import { signoffOf } from '../workload/signoff.js';
-import type { Budget, ScenarioSpec, Step, Workload } from '../workload/types.js';
+import type { Budget, Step, Workload } from '../workload/types.js';
 import { toError } from '../errors.js';
 import { startGpuTelemetry, type GpuTelemetryMode, type GpuTelemetrySession } from '../telemetry/gpu-telemetry.js';
 import { startHarnessHealth } from '../telemetry/harness-health.js';
@@ -25,6 +25,7 @@ import type { RunListener } from './events.js';
 import { mergeMeasurements, mergeStability, repeatSpread } from './merge-repeats.js';
 import { warningsToCarry, type ResumeState } from './resume.js';
 import { runScenario, type ScenarioOutcome } from './run-scenario.js';
+import { liveScenarioFacts, resumedTimeline, scenarioFactsBase } from './scenario-facts.js';
 import { runSearch } from './run-search.js';
 import { measureStep, type StepContext, type StepRun } from './run-step.js';
 
@@ -253,37 +254,6 @@ function repeatedStepReport(step: Step, runs: readonly StepRun[], budget: Budget
     stability: mergeStability(runs.map((run) => run.stability)),
     repeats: repeated ? repeatSpread(measurements) : null,
   });
-}
-
-/**
- * A resumed scenario's timeline in scenario time: the interrupted run's windows up to the stage it
- * resumes at (the interrupted stage's own windows are measured again, so they go), then the new
- * windows shifted back by the pause, so every stage lines up with the plan for the verdict.
- */
-function resumedTimeline(earlier: ScenarioFacts, outcome: ScenarioOutcome, resumedAt: Step | undefined): Partial<ScenarioFacts> {
-  // Every stage was already complete (interrupted while writing): nothing new to place.
-  if (resumedAt === undefined) return { startedAtMs: earlier.startedAtMs, stagesRun: earlier.stagesRun, timeline: earlier.timeline, ...(earlier.pausedMs !== undefined && { pausedMs: earlier.pausedMs }) };
-  const cutMs = earlier.startedAtMs + (resumedAt.profile?.offsetMs ?? 0);
-  // Wall clock minus scenario time: every pause so far, earlier resumes included.
-  const pausedMs = Math.max(0, outcome.startedAtMs - cutMs);
-  const shifted = outcome.timeline.map((w) => ({ ...w, startMs: w.startMs - pausedMs, endMs: w.endMs - pausedMs }));
-  return {
-    startedAtMs: earlier.startedAtMs,
-    stagesRun: resumedAt.index + outcome.stagesRun,
-    timeline: [...earlier.timeline.filter((w) => w.endMs <= cutMs), ...shifted],
-    pausedMs,
-  };
-}
-
-function scenarioFactsBase(scenario: ScenarioSpec, steps: readonly Step[]): Omit<ScenarioFacts, 'startedAtMs' | 'stagesRun' | 'stoppedEarly' | 'timeline'> {
-  const { kind, stage, batchSize, timeScale, loadScale, windowMs, stages } = scenario;
-  return { kind, axis: steps[0]?.arrivals ? 'rate' : 'concurrency', stage, batchSize, timeScale, loadScale, windowMs, stages };
-}
-
-/** While the drive runs: the stages reported so far; the timeline comes when it ends. */
-function liveScenarioFacts(scenario: ScenarioSpec, steps: readonly Step[], reported: readonly StepReport[]): ScenarioFacts {
-  const startedAtMs = reported[0]?.startedAtMs ?? epochNowMs();
-  return { ...scenarioFactsBase(scenario, steps), startedAtMs, stagesRun: reported.filter((r) => r.complete).length, stoppedEarly: null, timeline: [] };
 }
 
 /** Searches a run makes: one per stage (open loop: per stage and batch size). */
