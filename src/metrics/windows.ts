@@ -38,15 +38,30 @@ export class WindowFolder {
     if (ok) recordUs(this.currentE2e, e2eUs);
   }
 
+  /**
+   * Closes every window that ended at or before `cutoffMs` even when no later item came to close
+   * it, so a stalled target shows as empty windows while it stalls (the scenario timeline).
+   */
+  closeUntil(cutoffMs: number): void {
+    const index = Math.floor((cutoffMs - this.originMs) / this.windowMs);
+    if (index > this.currentIndex) this.rollTo(index);
+  }
+
+  /** Opens windows up to the one that holds `endMs`, so `stats(endMs)` reaches it even if nothing responded there. */
+  extendTo(endMs: number): void {
+    const index = Math.max(0, Math.ceil((endMs - this.originMs) / this.windowMs) - 1);
+    if (index > this.currentIndex) this.rollTo(index);
+  }
+
   /** Windows no longer open: full-length, their p95 final. Moves only when a window closes. */
   get closedCount(): number {
     return Math.max(0, this.currentIndex);
   }
 
-  /** The closed windows (all but the open one), for judging stability while the step runs. */
-  closed(): WindowStat[] {
+  /** The closed windows (all but the open one) from index `from`, e.g. for judging stability while the step runs. */
+  closed(from = 0): WindowStat[] {
     const out: WindowStat[] = [];
-    for (let i = 0; i < this.currentIndex; i++) {
+    for (let i = from; i < this.currentIndex; i++) {
       const startMs = this.originMs + i * this.windowMs;
       out.push({ startMs, endMs: startMs + this.windowMs, completed: this.completed[i] ?? 0, errors: this.errors[i] ?? 0, ...percentileFields(this.e2ePercentilesMs[i] ?? null) });
     }

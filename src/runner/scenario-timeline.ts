@@ -1,114 +1,71 @@
 /**
- * A scenario's timeline: every item of every stage folded into fixed windows of response time,
- * each with the load asked for at its middle. Unlike the recorder's WindowFolder, windows close
- * on time (closeUntil), not only when a later item arrives, so the live view sees a stalled
- * target as empty windows when they happen. An item that lands in a window already closed counts
- * there, but its latency only reaches the open window's percentiles (as WindowFolder does).
+ * A scenario's timeline: every item of every stage folded into fixed windows of response time
+ * (the recorder's WindowFolder), each with the load asked for at its middle. The drive closes
+ * windows on time (closeUntil), not only when a later item arrives, so the live view sees a
+ * stalled target as empty windows while it stalls.
  */
 import { msToUs } from '../metrics/clock.js';
-import { createHistogram, percentileMs, recordUs, type Histogram } from '../metrics/histogram.js';
 import type { WindowStat } from '../metrics/types.js';
+import { WindowFolder } from '../metrics/windows.js';
 import type { TimelineWindow } from '../report/types.js';
 import type { ItemResult } from '../targets/target.js';
 
-type Percentiles = readonly [p50Ms: number | null, p95Ms: number | null, p99Ms: number | null];
-
-const NO_PERCENTILES: Percentiles = [null, null, null];
-
 export class TimelineFold {
-  /** Index of the open window; windows below it are closed. */
-  private openIndex = 0;
-  private readonly openE2e: Histogram = createHistogram();
-  private readonly completed: number[] = [0];
-  private readonly errors: number[] = [0];
-  private readonly percentiles: Percentiles[] = [];
-  private lastEndMs: number | null = null;
+  private readonly folder: WindowFolder;
   /** Windows below this were handed out by closeUntil or finish (items also close windows). */
   private handedOut = 0;
+  /** Every window, once finish() has run; items after it are ignored. */
+  private final: TimelineWindow[] | null = null;
 
   /** `levelAt` maps an epoch ms to the load asked for then. */
   constructor(
-    private readonly originMs: number,
-    private readonly windowMs: number,
+    originMs: number,
+    windowMs: number,
     private readonly levelAt: (epochMs: number) => number,
   ) {
     if (!(windowMs > 0)) throw new RangeError(`windowMs must be > 0, got ${windowMs}`);
+    this.folder = new WindowFolder(windowMs);
+    this.folder.start(originMs);
   }
 
   add(result: ItemResult): void {
-    if (this.lastEndMs !== null) return;
-    const index = Math.max(0, Math.floor((result.tResponseMs - this.originMs) / this.windowMs));
-    if (index > this.openIndex) this.rollTo(index);
-    if (result.ok) {
-      this.completed[index] = (this.completed[index] ?? 0) + 1;
-      recordUs(this.openE2e, msToUs(result.tResponseMs - result.tArrivalMs));
-    } else {
-      this.errors[index] = (this.errors[index] ?? 0) + 1;
-    }
+    if (this.final === null) this.folder.add(result.tResponseMs, result.ok, msToUs(result.tResponseMs - result.tArrivalMs));
   }
 
   /** Closes every window that ended at or before `cutoffMs`; returns the closed ones not yet returned. */
   closeUntil(cutoffMs: number): TimelineWindow[] {
-    if (this.lastEndMs !== null) return [];
-    const lastEnded = Math.floor((cutoffMs - this.originMs) / this.windowMs);
-    if (lastEnded > this.openIndex) this.rollTo(lastEnded);
-    return this.handOut();
+    if (this.final !== null) return [];
+    this.folder.closeUntil(cutoffMs);
+    const fresh = this.folder.closed(this.handedOut).map(this.withLevel);
+    this.handedOut += fresh.length;
+    return fresh;
   }
 
   /** Closes the rest; the last window ends at `endMs` (it may be short). Returns those not yet returned. */
   finish(endMs: number): TimelineWindow[] {
-    if (this.lastEndMs !== null) return [];
-    const lastIndex = Math.max(0, Math.ceil((endMs - this.originMs) / this.windowMs) - 1);
-    if (lastIndex > this.openIndex) this.rollTo(lastIndex);
-    this.percentiles[this.openIndex] = percentilesOf(this.openE2e);
-    this.openIndex++;
-    this.lastEndMs = Math.max(endMs, this.originMs);
-    return this.handOut();
-  }
-
-  /** Every closed window, counts as they stand now. */
-  windows(): TimelineWindow[] {
-    return this.windowsIn(0, this.openIndex);
-  }
-
-  private handOut(): TimelineWindow[] {
-    const fresh = this.windowsIn(this.handedOut, this.openIndex);
-    this.handedOut = this.openIndex;
+    if (this.final !== null) return [];
+    this.folder.extendTo(endMs);
+    this.final = this.folder.stats(endMs).map(this.withLevel);
+    const fresh = this.final.slice(this.handedOut);
+    this.handedOut = this.final.length;
     return fresh;
   }
 
-  private windowsIn(from: number, to: number): TimelineWindow[] {
-    const out: TimelineWindow[] = [];
-    for (let index = from; index < to; index++) {
-      const startMs = this.originMs + index * this.windowMs;
-      const fullEndMs = startMs + this.windowMs;
-      const endMs = this.lastEndMs !== null && index === to - 1 && to === this.openIndex ? Math.max(startMs, Math.min(fullEndMs, this.lastEndMs)) : fullEndMs;
-      const [p50Ms, p95Ms, p99Ms] = this.percentiles[index] ?? NO_PERCENTILES;
-      out.push({
-        startMs,
-        endMs,
-        level: this.levelAt((startMs + endMs) / 2),
-        completed: this.completed[index] ?? 0,
-        errors: this.errors[index] ?? 0,
-        p50Ms,
-        p95Ms,
-        p99Ms,
-      });
-    }
-    return out;
+  /** Every closed window (after finish, every window), counts as they stand now. */
+  windows(): TimelineWindow[] {
+    return this.final ?? this.folder.closed().map(this.withLevel);
   }
 
-  private rollTo(index: number): void {
-    this.percentiles[this.openIndex] = percentilesOf(this.openE2e);
-    this.openE2e.reset();
-    // Windows in which nothing responded stay as zeros: a stall is worth seeing.
-    for (let i = this.openIndex + 1; i <= index; i++) {
-      this.completed[i] = 0;
-      this.errors[i] = 0;
-      this.percentiles[i] = NO_PERCENTILES;
-    }
-    this.openIndex = index;
-  }
+  private readonly withLevel = (w: WindowStat): TimelineWindow => ({
+    startMs: w.startMs,
+    endMs: w.endMs,
+    level: this.levelAt((w.startMs + w.endMs) / 2),
+    completed: w.completed,
+    errors: w.errors,
+    p50Ms: w.e2eP50Ms ?? null,
+    p95Ms: w.e2eP95Ms,
+    p99Ms: w.e2eP99Ms ?? null,
+  });
 }
 
 /** The timeline window as the live `window` event carries it. */
@@ -122,9 +79,4 @@ export function windowStatOf(window: TimelineWindow): WindowStat {
     e2eP95Ms: window.p95Ms,
     e2eP99Ms: window.p99Ms,
   };
-}
-
-function percentilesOf(histogram: Histogram): Percentiles {
-  const p95Ms = percentileMs(histogram, 95);
-  return p95Ms === null ? NO_PERCENTILES : [percentileMs(histogram, 50), p95Ms, percentileMs(histogram, 99)];
 }

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { WindowFolder } from '../../src/metrics/windows.js';
+
+describe('WindowFolder closing on time', () => {
+  it('closeUntil closes windows nothing responded in, and closed(from) returns only the newer ones', () => {
+    const folder = new WindowFolder(100);
+    folder.start(1000);
+    folder.add(1050, true, 20_000);
+    folder.closeUntil(1350); // windows 0..2 ended by 1300: closed; window 3 open
+    expect(folder.closedCount).toBe(3);
+    expect(folder.closed().map((w) => [w.startMs, w.completed, w.e2eP95Ms === null ? null : Math.round(w.e2eP95Ms)])).toEqual([
+      [1000, 1, 20],
+      [1100, 0, null],
+      [1200, 0, null],
+    ]);
+    expect(folder.closed(2).map((w) => w.startMs)).toEqual([1200]);
+    folder.closeUntil(1320); // earlier cutoff: nothing moves back
+    expect(folder.closedCount).toBe(3);
+  });
+
+  it('extendTo reaches the window holding the end, so stats(end) ends there even when it is empty', () => {
+    const folder = new WindowFolder(100);
+    folder.start(0);
+    folder.add(10, false, 0);
+    folder.extendTo(250);
+    expect(folder.stats(250).map((w) => [w.startMs, w.endMs, w.errors])).toEqual([
+      [0, 100, 1],
+      [100, 200, 0],
+      [200, 250, 0],
+    ]);
+    folder.extendTo(200); // on a boundary: the window ending there is the last
+    expect(folder.stats(250)).toHaveLength(3);
+  });
+});
