@@ -4,9 +4,10 @@
  * lies wholly on the worse side of 0 (the change is beyond the noise).
  */
 import { decodeHistogram } from '../metrics/histogram.js';
-import type { RunReport, StepReport } from '../report/types.js';
-import type { Stage } from '../targets/target.js';
-import type { BatchMode } from '../workload/types.js';
+import type { RunReport } from '../core/report/run.js';
+import type { StepReport } from '../core/report/step.js';
+import type { Stage } from '../core/stage.js';
+import type { BatchMode } from '../core/workload.js';
 import {
   cumulativeCounts,
   MIN_WINDOWS,

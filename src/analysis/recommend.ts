@@ -3,9 +3,9 @@
  * (ties -> the smaller batch size), with a one-sentence reason that carries the numbers.
  */
 import { formatMs, formatPct, formatRate, formatRatio } from '../format.js';
-import type { BudgetCheck, Recommendation } from '../report/types.js';
-import type { Stage } from '../targets/target.js';
-import type { Budget } from '../workload/types.js';
+import type { BudgetCheck, Recommendation } from '../core/report/verdicts.js';
+import type { Stage } from '../core/stage.js';
+import type { Budget } from '../core/workload.js';
 import { checkBudget, failedChecks, passesAll, type BudgetSubject } from './budget.js';
 import { DEFAULT_KNEE_GAIN, findKnee } from './scaling.js';
 

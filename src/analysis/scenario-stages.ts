@@ -3,8 +3,9 @@
  * them: what every scenario verdict starts from.
  */
 import { decodeHistogram, mergeEncoded, percentileMs } from '../metrics/histogram.js';
-import type { ScenarioFacts, StepReport, TimelineWindow } from '../report/types.js';
-import type { ScenarioStageSpec } from '../workload/types.js';
+import type { ScenarioFacts, TimelineWindow } from '../core/report/scenario.js';
+import type { StepReport } from '../core/report/step.js';
+import type { ScenarioStageSpec } from '../core/workload.js';
 
 /** A stage with the level it starts from and its span, in epoch ms. */
 export interface PlacedStage {

@@ -3,11 +3,12 @@
  * below it, and whether it degraded gracefully past the break or collapsed.
  */
 import { formatMs, formatPct, formatRate } from '../format.js';
-import type { ScenarioFacts, StepReport } from '../report/types.js';
-import type { Budget } from '../workload/types.js';
+import type { ScenarioFacts } from '../core/report/scenario.js';
+import type { StepReport } from '../core/report/step.js';
+import type { Budget } from '../core/workload.js';
 import { checkBudget, passesAll } from './budget.js';
 import { isHold, placeStages, stepOfStage } from './scenario-stages.js';
-import type { StressLevel, StressVerdict } from './scenario-verdict.js';
+import type { StressLevel, StressVerdict } from '../core/report/scenario-verdict.js';
 
 /**
  * Graceful past the break: each level keeps at least 80 % of the best level's throughput (the

@@ -15,12 +15,12 @@
  * --seconds (large batches on a slow backend), and never fewer than 5.
  */
 import { parseArgs } from 'node:util';
-import { epochNowMs } from '../metrics/clock.js';
+import { epochNowMs } from '../core/clock.js';
 import type { ModelSpec } from '../models/types.js';
 import { createInProcessTarget, type InProcessTarget } from '../targets/inprocess/target.js';
 import { BUILTIN_CORPUS_PATH } from '../workload/defaults.js';
 import { loadCorpus } from '../workload/corpus.js';
-import type { BackendChoice } from '../workload/types.js';
+import type { BackendChoice } from '../core/workload.js';
 
 const { values } = parseArgs({
   options: {

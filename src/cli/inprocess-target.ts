@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
 import type { ModelSpec } from '../models/types.js';
-import type { ModelRef, ModelSize } from '../workload/types.js';
+import type { ModelRef, ModelSize } from '../core/workload.js';
 
 export type BuiltinModelName = 'intent-classifier' | 'prompt-generator';
 

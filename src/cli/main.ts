@@ -6,21 +6,13 @@
 import { Command, CommanderError } from 'commander';
 import { ExitCode, PipebenchError, toError } from '../errors.js';
 import type { CliIo } from './io.js';
+import type { CommandContext, CommandRegistrar } from './context.js';
 import { registerCompareCommand } from './compare.js';
 import { registerGpuCommands } from './gpu.js';
 import { registerReportCommand } from './report.js';
 import { registerRunCommand } from './run.js';
 import { registerServeCommand } from './serve.js';
 import { packageVersion } from '../package-root.js';
-
-export interface CommandContext {
-  readonly io: CliIo;
-  readonly signal: AbortSignal;
-  /** Set by the command's action. */
-  exitCode: number;
-}
-
-export type CommandRegistrar = (program: Command, context: CommandContext) => void;
 
 const COMMANDS: readonly CommandRegistrar[] = [registerRunCommand, registerServeCommand, registerCompareCommand, registerReportCommand, registerGpuCommands];
 

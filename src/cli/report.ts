@@ -8,12 +8,12 @@ import type { Command } from 'commander';
 import { reanalyze, type Reanalysis } from '../analysis/reanalyze.js';
 import { InputError, toError } from '../errors.js';
 import { outcomeLines } from './run-summary.js';
-import { REPORT_SCHEMA_VERSION, type RunReport } from '../report/types.js';
+import { REPORT_SCHEMA_VERSION, type RunReport } from '../core/report/run.js';
 import { REPORT_FILES, REPORT_FORMATS, ReportWriter, type ReportFormat } from '../report/writer.js';
 import { readInputFile } from '../workload/yaml-file.js';
 import { loadBudgetsFile } from '../workload/budgets-file.js';
 import { exitCodeForRun } from './exit-code.js';
-import type { CommandContext } from './main.js';
+import type { CommandContext } from './context.js';
 
 export { REPORT_FORMATS, type ReportFormat };
 

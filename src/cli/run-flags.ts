@@ -2,13 +2,13 @@
  * `pipebench run`'s flags as typed overrides: each flag parsed and checked here, so a bad value
  * names its flag; the workload modules apply them.
  */
-import { STAGES, type Stage } from '../targets/target.js';
+import { STAGES, type Stage } from '../core/stage.js';
 import { InputError } from '../errors.js';
 import type { WorkloadOverrides } from '../workload/overrides.js';
 import { MAX_REPEAT, MAX_STABILITY_WINDOWS, type SignoffOverrides } from '../workload/signoff.js';
 import { parseScaleFlag, parseScheduleFlag, SCENARIO_FLAGS, type ScenarioOverrides } from '../workload/scenario-overrides.js';
 import type { TargetOverrides } from '../workload/target-overrides.js';
-import { PROTOCOL_NAMES, type ArrivalProcess, type BackendChoice } from '../workload/types.js';
+import { PROTOCOL_NAMES, type ArrivalProcess, type BackendChoice } from '../core/workload.js';
 import { parseChoiceFlag, parseDurationFlag, parseIntFlag, parseIntListFlag, parseNumberListFlag, parseRatioFlag } from './flags.js';
 
 const ARRIVAL_PROCESSES = ['constant', 'poisson'] as const satisfies readonly ArrivalProcess[];

@@ -3,9 +3,9 @@
  * any percentile the samples cannot support and any unstable step (a scenario: its verdict
  * sentence instead), warnings, files.
  */
-import { honestySummary } from '../report/markdown-honesty.js';
-import { recommendationSentences } from '../report/markdown-tradeoff.js';
-import type { RunReport } from '../report/types.js';
+import { honestySummary } from '../report/markdown/honesty.js';
+import { recommendationSentences } from '../report/markdown/tradeoff.js';
+import type { RunReport } from '../core/report/run.js';
 
 export function renderRunSummary(report: RunReport, files: readonly string[]): string {
   const status = report.partial ? `partial (interrupted by ${report.interruptedBy ?? 'an error'})` : 'complete';

@@ -4,7 +4,7 @@
  * is requests in flight (closed loop) or requests per second (open loop). Pure: offsets are ms from
  * the scenario's start.
  */
-import type { ScenarioStageSpec } from '../workload/types.js';
+import type { ScenarioStageSpec } from '../core/workload.js';
 
 export class LoadProfile {
   readonly totalMs: number;

@@ -5,8 +5,9 @@
  * while nothing completes; when the level drops, sends in flight finish and are not replaced.
  * Every send is recorded (warm-up is the caller's business) and stamped with its issue time.
  */
-import type { Clock } from '../metrics/clock.js';
-import type { Stage, StaticBatchTarget, Target } from '../targets/target.js';
+import type { Clock } from '../core/clock.js';
+import type { StaticBatchTarget, Target } from '../targets/target.js';
+import type { Stage } from '../core/stage.js';
 import type { LoadProfile } from './profile.js';
 import { sendContinuations, type ResultSink, type SendContinuations, type TextFeed } from './step-phases.js';
 

@@ -3,9 +3,11 @@
  * the stop reasons, the hard limit, abort handling and the drain grace, and the prebuilt
  * continuations that record a send's results. The drivers only decide when to send.
  */
-import type { Clock } from '../metrics/clock.js';
-import type { ItemResult, Stage, StaticBatchTarget, Target } from '../targets/target.js';
-import type { PhaseLength } from '../workload/types.js';
+import type { Clock } from '../core/clock.js';
+import type { StaticBatchTarget, Target } from '../targets/target.js';
+import type { ItemResult } from '../core/item-result.js';
+import type { Stage } from '../core/stage.js';
+import type { PhaseLength } from '../core/workload.js';
 
 export interface ResultSink {
   record(result: ItemResult): void;

@@ -15,10 +15,10 @@
  * - server/overhead (HTTP): the server-reported time, and inference - server clamped at 0 (a
  *   server's clock can disagree with ours by a little; overhead is never negative).
  */
-import type { ItemResult } from '../targets/target.js';
-import { epochNowMs, msToUs, type Clock } from './clock.js';
+import type { ItemResult } from '../core/item-result.js';
+import { epochNowMs, msToUs, type Clock } from '../core/clock.js';
 import { createHistogram, encodeHistogram, percentileMs, recordUs, summarize, type Histogram } from './histogram.js';
-import { LATENCY_PHASES, type LatencyPhase, type LatencySummary, type StepMeasurement, type WindowStat } from './types.js';
+import { LATENCY_PHASES, type LatencyPhase, type LatencySummary, type StepMeasurement, type WindowStat } from '../core/measurement.js';
 import { WindowFolder } from './windows.js';
 
 export interface StepRecorderOptions {

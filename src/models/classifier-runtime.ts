@@ -1,6 +1,7 @@
 /** A ClassifierRuntime over any layers or graph model fed from a tokenizer (built-in or a user's). */
 import type * as tfTypes from '@tensorflow/tfjs';
-import type { ClassifierRuntime, ClassifyOutput, ModelInfo } from './types.js';
+import type { ClassifierRuntime, ClassifyOutput } from './types.js';
+import type { ModelInfo } from '../core/model-info.js';
 import type { ClassifyManifest } from './manifest.js';
 import type { EncodedBatch, PromptTokenizer } from './tokenizers.js';
 

@@ -13,7 +13,8 @@ import { fsLoadHandler } from './fs-io.js';
 import { generatorRuntime } from './generator-runtime.js';
 import { readManifest, type Manifest } from './manifest.js';
 import { loadTokenizer, loadVocab } from './tokenizers.js';
-import type { ModelInfo, ModelRuntime, ModelSpec } from './types.js';
+import type { ModelRuntime, ModelSpec } from './types.js';
+import type { ModelInfo } from '../core/model-info.js';
 
 type TF = typeof tfTypes;
 

@@ -4,12 +4,14 @@
  * complete is <skipped> with the reason. Alert findings, when any, form an "alerts" suite: fired
  * is a failure, not evaluated is skipped. Pure: returns the document as a string.
  */
-import type { AlertFinding } from '../analysis/alerts.js';
+import type { AlertFinding } from '../core/report/verdicts.js';
 import { checkBudget } from '../analysis/budget.js';
-import type { StageBudgets } from '../analysis/stage-budgets.js';
-import { STAGES } from '../targets/target.js';
-import type { Budget } from '../workload/types.js';
-import type { BudgetCheck, RunReport, StepReport } from './types.js';
+import type { StageBudgets } from '../workload/stage-budgets.js';
+import { STAGES } from '../core/stage.js';
+import type { Budget } from '../core/workload.js';
+import type { RunReport } from '../core/report/run.js';
+import type { StepReport } from '../core/report/step.js';
+import type { BudgetCheck } from '../core/report/verdicts.js';
 
 type Outcome = { readonly kind: 'passed' } | { readonly kind: 'failed'; readonly message: string } | { readonly kind: 'skipped'; readonly message: string };
 

@@ -11,8 +11,8 @@ import { InputError, toError } from '../errors.js';
 import { renderStepsCsv } from './csv.js';
 import { renderJson } from './json.js';
 import { renderJunit } from './junit.js';
-import { renderMarkdown } from './markdown.js';
-import type { RunReport } from './types.js';
+import { renderMarkdown } from './markdown/index.js';
+import type { RunReport } from '../core/report/run.js';
 
 export const REPORT_FORMATS = ['json', 'md', 'junit', 'csv', 'html'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];

@@ -6,10 +6,10 @@
 import { createArrivals } from '../load/arrivals.js';
 import { runClosedLoop, type ResultSink, type TextFeed } from '../load/closed-loop.js';
 import { lateShare, runOpenLoop } from '../load/open-loop.js';
-import type { Clock } from '../metrics/clock.js';
-import type { OpenLoopReport } from '../report/types.js';
+import type { Clock } from '../core/clock.js';
+import type { OpenLoopReport } from '../core/report/step.js';
 import { supportsStaticBatches, type StaticBatchTarget, type Target } from '../targets/target.js';
-import type { Step } from '../workload/types.js';
+import type { Step } from '../core/workload.js';
 
 export interface DriveOptions {
   readonly target: Target;

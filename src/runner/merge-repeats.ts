@@ -5,8 +5,8 @@
  * repeats' measured time) is less than their difference: the gaps between repeats were not measured.
  */
 import { decodeHistogram, mergeEncoded, summarize } from '../metrics/histogram.js';
-import { LATENCY_PHASES, type LatencyPhase, type LatencySummary, type StepMeasurement } from '../metrics/types.js';
-import type { RepeatReport, StabilityReport } from '../report/types.js';
+import { LATENCY_PHASES, type LatencyPhase, type LatencySummary, type StepMeasurement } from '../core/measurement.js';
+import type { RepeatReport, StabilityReport } from '../core/report/step.js';
 
 export function mergeMeasurements(repeats: readonly StepMeasurement[]): StepMeasurement {
   const first = repeats[0];

@@ -3,20 +3,19 @@
  * Outputs are rewritten after every step, so an interrupted or crashed run keeps what it measured.
  */
 import { join } from 'node:path';
-import { uniformStageBudgets } from '../analysis/stage-budgets.js';
-import { epochNowMs, type Clock } from '../metrics/clock.js';
-import { buildRunReport, buildStepReport } from '../report/build.js';
-import type { EnvironmentReport, RunReport, ScenarioFacts, SearchReport, StepReport, TargetReport } from '../report/types.js';
+import { uniformStageBudgets } from '../workload/stage-budgets.js';
+import { epochNowMs, type Clock } from '../core/clock.js';
+import { buildRunReport, buildStepReport } from '../analysis/analyze-run.js';
+import type { RunReport, SearchReport } from '../core/report/run.js';
+import type { ScenarioFacts } from '../core/report/scenario.js';
+import type { StepReport } from '../core/report/step.js';
+import type { EnvironmentReport, TargetReport } from '../core/report/environment.js';
 import { ReportWriter } from '../report/writer.js';
-import type { Target } from '../targets/target.js';
-import type { BackendReport } from '../report/types.js';
-import type { ModelInfo } from '../models/types.js';
-import type { TfMemory } from '../telemetry/types.js';
 import { loadCorpus, TextSource } from '../workload/corpus.js';
 import { peakInFlight, planSteps } from '../workload/plan.js';
 import type { BudgetsFile } from '../workload/budgets-file.js';
 import { signoffOf } from '../workload/signoff.js';
-import type { Budget, Step, Workload } from '../workload/types.js';
+import type { Budget, Step, Workload } from '../core/workload.js';
 import { toError } from '../errors.js';
 import { startGpuTelemetry, type GpuTelemetryMode, type GpuTelemetrySession } from '../telemetry/gpu-telemetry.js';
 import { startHarnessHealth } from '../telemetry/harness-health.js';
@@ -24,21 +23,11 @@ import { startHostSampler } from '../telemetry/host-sampler.js';
 import type { RunListener } from './events.js';
 import { mergeMeasurements, mergeStability, repeatSpread } from './merge-repeats.js';
 import { warningsToCarry, type ResumeState } from './resume.js';
-import { runScenario, type ScenarioOutcome } from './run-scenario.js';
+import { runScenario } from './run-scenario.js';
 import { liveScenarioFacts, resumedTimeline, scenarioFactsBase } from './scenario-facts.js';
 import { runSearch } from './run-search.js';
 import { measureStep, type StepContext, type StepRun } from './run-step.js';
-
-export interface RunnerTarget extends Target {
-  readonly backend: BackendReport | null;
-  readonly models: readonly ModelInfo[];
-  /** HTTP targets with connections: "auto": size the pools for the plan's peak in-flight count. */
-  setConnections?(connections: number): Promise<void>;
-  /** HTTP targets: the first (redacted) detail seen per error class, for the run's warnings. */
-  readonly errorDetails?: ReadonlyMap<string, string>;
-  /** In-process targets: tf.memory() summed over the model instances (null when they do not answer). */
-  tfMemory?(): Promise<TfMemory | null>;
-}
+import type { RunnerTarget, ScenarioOutcome } from './types.js';
 
 export interface RunOptions {
   readonly workload: Workload;

@@ -12,27 +12,19 @@ import { LATE_SEND_WARN_SHARE, runOpenLoop } from '../load/open-loop.js';
 import { profileArrivals } from '../load/profile-arrivals.js';
 import { LoadProfile } from '../load/profile.js';
 import { runRampedClosedLoop } from '../load/ramped-closed-loop.js';
-import type { OpenLoopReport, TimelineWindow } from '../report/types.js';
-import type { ComputeAppsResult } from '../telemetry/types.js';
-import type { Budget, ScenarioSpec, Step } from '../workload/types.js';
+import type { TimelineWindow } from '../core/report/scenario.js';
+import type { OpenLoopReport } from '../core/report/step.js';
+import type { ComputeAppsResult } from '../core/report/telemetry.js';
+import type { Budget, ScenarioSpec, Step } from '../core/workload.js';
 import { batchSender, driveStep } from './drive-step.js';
 import type { StepContext, StepRun } from './run-step.js';
+import type { ScenarioOutcome } from './types.js';
 import { StageLedger, type StageLedgerEntry } from './scenario-stages.js';
 import { TimelineFold, windowStatOf } from './scenario-timeline.js';
 
 export interface ScenarioCallbacks {
   /** Stage `step` is over (its time passed and every send it made came back or was abandoned). */
   stageDone(step: Step, run: StepRun): Promise<void>;
-}
-
-export interface ScenarioOutcome {
-  /** Epoch ms when the first stage (of this run) began, after warm-up. */
-  readonly startedAtMs: number;
-  /** Stages of `steps` that ran to their end. */
-  readonly stagesRun: number;
-  /** 'breaking point found: ...' (stress) | 'interrupted by SIGINT' | ...; null when every stage ran. */
-  readonly stoppedEarly: string | null;
-  readonly timeline: readonly TimelineWindow[];
 }
 
 /** How often the drive closes timeline windows, finishes stages and ticks. */

@@ -3,20 +3,20 @@
  * is on) keep measuring past the planned length until the windows settle or the allowance is spent.
  * Returns plain facts; the caller merges repeats and builds the report step.
  */
-import type { Clock } from '../metrics/clock.js';
+import type { Clock } from '../core/clock.js';
 import { StepRecorder } from '../metrics/recorder.js';
-import type { StepMeasurement, WindowStat } from '../metrics/types.js';
+import type { StepMeasurement, WindowStat } from '../core/measurement.js';
 import { LATE_SEND_WARN_SHARE } from '../load/open-loop.js';
-import type { OpenLoopReport, StabilityReport } from '../report/types.js';
-import type { GpuStepReport, HostSample } from '../telemetry/types.js';
+import type { OpenLoopReport, StabilityReport } from '../core/report/step.js';
+import type { GpuStepReport, HostSample } from '../core/report/telemetry.js';
 import type { GpuTelemetrySession } from '../telemetry/gpu-telemetry.js';
 import { InputError } from '../errors.js';
 import type { TextSource } from '../workload/corpus.js';
 import type { StabilitySettings } from '../workload/signoff.js';
-import type { Step } from '../workload/types.js';
+import type { Step } from '../core/workload.js';
 import { batchSender, driveStep } from './drive-step.js';
 import type { RunListener } from './events.js';
-import type { RunnerTarget } from './run-benchmark.js';
+import type { RunnerTarget } from './types.js';
 import { StabilityWatch } from './stability-watch.js';
 
 export interface StepRun {

@@ -6,10 +6,12 @@
  */
 import type { ResultSink } from '../load/step-phases.js';
 import type { LoadProfile } from '../load/profile.js';
-import type { Clock } from '../metrics/clock.js';
+import type { Clock } from '../core/clock.js';
 import { StepRecorder } from '../metrics/recorder.js';
-import { supportsStaticBatches, type ItemResult, type Stage, type StaticBatchTarget, type Target } from '../targets/target.js';
-import type { Step } from '../workload/types.js';
+import { supportsStaticBatches, type StaticBatchTarget, type Target } from '../targets/target.js';
+import { type ItemResult } from '../core/item-result.js';
+import { type Stage } from '../core/stage.js';
+import type { Step } from '../core/workload.js';
 
 /** What one stage saw; the recorder holds its items. */
 export interface StageLedgerEntry {

@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { TargetUnavailableError, toError } from '../errors.js';
-import { epochNowMs } from '../metrics/clock.js';
+import { epochNowMs } from '../core/clock.js';
 import type { InProcessTarget } from '../targets/inprocess/target.js';
 import type { BatchingConfig } from '../targets/target.js';
 import { HttpError } from './http-error.js';

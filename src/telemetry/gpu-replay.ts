@@ -4,7 +4,7 @@
  * timestamp is re-based onto the run's clock, so per-step attribution works unchanged.
  */
 import { readFile } from 'node:fs/promises';
-import { epochNowMs, type Clock } from '../metrics/clock.js';
+import { epochNowMs, type Clock } from '../core/clock.js';
 import { InputError } from '../errors.js';
 import { parseStamp } from './gpu-csv.js';
 import { SampleIngest } from './sample-ingest.js';

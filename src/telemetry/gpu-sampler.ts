@@ -7,13 +7,14 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { epochNowMs, type Clock } from '../metrics/clock.js';
+import { epochNowMs, type Clock } from '../core/clock.js';
 import { terminateChild, trackChild } from './child-registry.js';
 import { DEFAULT_GPU_QUERY_FIELDS, selectSupportedFields } from './gpu-fields.js';
 import { readProcessCpuMs } from './harness-health.js';
 import { describeFailure, lastMeaningfulLine, runCommand } from './run-command.js';
 import { SampleIngest } from './sample-ingest.js';
-import type { FieldSelection, GpuSample, Sampler, SamplerResult, TelemetryStatus, TimeZoneRule } from './types.js';
+import type { GpuSample, Sampler, SamplerResult, TimeZoneRule } from './types.js';
+import type { FieldSelection, TelemetryStatus } from '../core/report/telemetry.js';
 
 export interface NvidiaSmiSamplerOptions {
   readonly intervalMs?: number;

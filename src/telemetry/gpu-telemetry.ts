@@ -10,7 +10,8 @@ import { buildGpuTimeline } from './gpu-timeline.js';
 import { gpuStepNotes } from './gpu-notes.js';
 import { startReplaySampler } from './gpu-replay.js';
 import { startNvidiaSmiSampler } from './gpu-sampler.js';
-import type { ComputeAppsResult, GpuInventoryResult, GpuSample, GpuStepReport, GpuTelemetryReport, GpuWindowOptions, Sampler, SamplerResult, TimeZoneRule } from './types.js';
+import type { GpuInventoryResult, GpuSample, GpuWindowOptions, Sampler, SamplerResult, TimeZoneRule } from './types.js';
+import type { ComputeAppsResult, GpuStepReport, GpuTelemetryReport } from '../core/report/telemetry.js';
 
 export type GpuTelemetryMode =
   | { readonly kind: 'off' }

@@ -3,7 +3,8 @@
  * time the parsing. One object per sampler; no allocation beyond the sample itself.
  */
 import { GpuCsvParser, type GpuCsvParserOptions } from './gpu-csv.js';
-import type { GpuSample, LineCounts } from './types.js';
+import type { GpuSample } from './types.js';
+import type { LineCounts } from '../core/report/telemetry.js';
 
 export class SampleIngest {
   readonly samples: GpuSample[] = [];

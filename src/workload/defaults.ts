@@ -1,8 +1,8 @@
 /** What a workload gets for every field its YAML leaves out (workloads/README.md lists the same). */
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../package-root.js';
-import type { Stage } from '../targets/target.js';
-import type { BackendChoice, BatchMode, Budget, ModelSize, PhaseLength, ProtocolName } from './types.js';
+import type { Stage } from '../core/stage.js';
+import type { BackendChoice, BatchMode, Budget, ModelSize, PhaseLength, ProtocolName } from '../core/workload.js';
 
 
 /** The prompt corpus shipped with pipebench, used when a workload names none. */

@@ -8,7 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { resolveWorkload } from './resolve.js';
 import { WorkloadYamlSchema } from './schema.js';
-import type { Workload } from './types.js';
+import type { Workload } from '../core/workload.js';
 import { describeFsError, parseYamlWith, readInputFile } from './yaml-file.js';
 
 export { formatFieldPath } from './yaml-file.js';

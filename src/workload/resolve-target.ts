@@ -1,8 +1,8 @@
 /** `target:` and `load:` as written -> their resolved specs, defaults filled in. Pure. */
-import type { Stage } from '../targets/target.js';
+import type { Stage } from '../core/stage.js';
 import { HTTP_DEFAULTS } from './defaults.js';
 import type { LoadYaml, TargetYaml } from './target-schema.js';
-import type { AuthSpec, HeaderValue, HttpTargetSpec, LoadSpec, ProtocolName, ProtocolOptions } from './types.js';
+import type { AuthSpec, HeaderValue, HttpTargetSpec, LoadSpec, ProtocolName, ProtocolOptions } from '../core/workload.js';
 
 export function resolveHttpTarget(yaml: TargetYaml): HttpTargetSpec {
   const protocol = yaml.protocol ?? HTTP_DEFAULTS.protocol;

@@ -1,13 +1,13 @@
 /** The YAML form -> a Workload: defaults filled in, paths made absolute. Pure: touches no files. */
 import { basename, extname, resolve } from 'node:path';
-import type { Stage } from '../targets/target.js';
+import type { Stage } from '../core/stage.js';
 import { BUILTIN_CORPUS_PATH, DEFAULT_BATCH_SIZES, DEFAULTS, defaultMaxDurationMs, HTTP_DEFAULTS } from './defaults.js';
 import { resolveHttpTarget, resolveLoad } from './resolve-target.js';
 import { isModelPath, type StageYaml, type WorkloadYaml } from './schema.js';
 import { withScenario, type ScenarioAsWritten } from './scenario-overrides.js';
 import { isOpenLoad, SCENARIO_DEFAULTS, type ScenarioYaml } from './scenario-schema.js';
 import { DEFAULT_SIGNOFF, DEFAULT_STABILITY, withSignoff, type SignoffSettings, type SignoffWorkload } from './signoff.js';
-import type { LoadSpec, ModelRef, PhaseLength, StageSpec, TargetSpec, Workload } from './types.js';
+import type { LoadSpec, ModelRef, PhaseLength, StageSpec, TargetSpec, Workload } from '../core/workload.js';
 
 const ALL_STAGES: readonly StageYaml[] = (Object.keys(DEFAULT_BATCH_SIZES) as Stage[]).map((stage) => ({ stage }));
 

@@ -23,7 +23,7 @@ import {
   type SchedulePreset,
   type StageSpec,
   type Workload,
-} from './types.js';
+} from '../core/workload.js';
 
 /** A scenario as its file wrote it (units converted, defaults applied), before any scaling. */
 export interface ScenarioAsWritten extends Omit<ScenarioSpec, 'timeScale' | 'loadScale'> {

@@ -5,7 +5,7 @@
  * `signoffOf` reads them back, with the defaults for a Workload built without them.
  */
 import { InputError } from '../errors.js';
-import type { Workload } from './types.js';
+import type { Workload } from '../core/workload.js';
 
 export interface StabilitySettings {
   /** The last N closed windows that must agree. */

@@ -8,8 +8,8 @@ import { HTTP_DEFAULTS } from './defaults.js';
 import { resolveHttpTarget } from './resolve-target.js';
 import { LIMITS } from './schema.js';
 import { TARGET_LIMITS, TargetYamlSchema } from './target-schema.js';
-import type { ArrivalProcess, HttpTargetSpec, LoadSpec, ProtocolName, StageSpec, Workload } from './types.js';
-import { PROTOCOL_NAMES } from './types.js';
+import type { ArrivalProcess, HttpTargetSpec, LoadSpec, ProtocolName, StageSpec, Workload } from '../core/workload.js';
+import { PROTOCOL_NAMES } from '../core/workload.js';
 
 export interface TargetOverrides {
   /** Base URL of an HTTP target; replaces the file's URL, or turns an in-process workload into HTTP. */

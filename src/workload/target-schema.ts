@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 
-import { PROTOCOL_NAMES } from './types.js';
+import { PROTOCOL_NAMES } from '../core/workload.js';
 import { choice, durationMs, expected, intBetween, scalar, strictObject, text } from './schema-kit.js';
 import { describeValue, parseBytes } from './units.js';
 

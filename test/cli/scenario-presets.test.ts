@@ -9,8 +9,9 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunReport, ScenarioReport } from '../../src/report/types.js';
-import type { ScenarioKind } from '../../src/workload/types.js';
+import type { RunReport } from '../../src/core/report/run.js';
+import type { ScenarioReport } from '../../src/core/report/scenario.js';
+import type { ScenarioKind } from '../../src/core/workload.js';
 import { runCli, startServe, type ServeProcess } from './cli-process.js';
 import { readReport, STACK_LINE, timelineLevels, validateReport } from './scenario-assertions.js';
 

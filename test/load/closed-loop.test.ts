@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { runClosedLoop, type ClosedLoopOptions, type ResultSink } from '../../src/load/closed-loop.js';
-import { epochNowMs } from '../../src/metrics/clock.js';
-import type { BatchingConfig, ItemResult, Stage, StaticBatchTarget } from '../../src/targets/target.js';
+import { epochNowMs } from '../../src/core/clock.js';
+import type { BatchingConfig, StaticBatchTarget } from '../../src/targets/target.js';
+import type { ItemResult } from '../../src/core/item-result.js';
+import type { Stage } from '../../src/core/stage.js';
 
 /** A target that answers every item after a fixed delay and tracks how many are in flight. */
 class DelayTarget implements StaticBatchTarget {

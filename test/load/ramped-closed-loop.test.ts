@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { LoadProfile } from '../../src/load/profile.js';
 import { runRampedClosedLoop, type RampedClosedLoopOptions } from '../../src/load/ramped-closed-loop.js';
 import type { ResultSink } from '../../src/load/step-phases.js';
-import { epochNowMs } from '../../src/metrics/clock.js';
-import type { BatchingConfig, ItemResult, Stage, StaticBatchTarget } from '../../src/targets/target.js';
+import { epochNowMs } from '../../src/core/clock.js';
+import type { BatchingConfig, StaticBatchTarget } from '../../src/targets/target.js';
+import type { ItemResult } from '../../src/core/item-result.js';
+import type { Stage } from '../../src/core/stage.js';
 
 /** Answers each send after a fixed delay (or never, when hang is set) and counts what is in flight. */
 class DelayTarget implements StaticBatchTarget {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeHistogram } from '../../src/metrics/histogram.js';
 import { StepRecorder } from '../../src/metrics/recorder.js';
-import type { ItemResult } from '../../src/targets/target.js';
+import type { ItemResult } from '../../src/core/item-result.js';
 
 const T0 = 1_700_000_000_000;
 const fixedClock = (): number => T0 - 500;

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateRule } from '../../src/analysis/alerts.js';
-import type { StageBudgets } from '../../src/analysis/stage-budgets.js';
+import type { StageBudgets } from '../../src/workload/stage-budgets.js';
 import { renderJunit, xml } from '../../src/report/junit.js';
-import type { RunReport } from '../../src/report/types.js';
-import { parseAlertRule, type AlertRule } from '../../src/workload/budgets-schema.js';
+import type { RunReport } from '../../src/core/report/run.js';
+import { parseAlertRule } from '../../src/workload/budgets-schema.js';
+import { type AlertRule } from '../../src/core/alert-rule.js';
 import { syntheticReport } from './synthetic-run.js';
 import { childrenNamed, parseXml, type XmlElement } from './xml-tree.js';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
-import { renderMarkdown } from '../../src/report/markdown.js';
+import { renderMarkdown } from '../../src/report/markdown/index.js';
 import { REPORT_FILES, REPORT_FORMATS, ReportWriter } from '../../src/report/writer.js';
 import { parseCsv } from './csv-reader.js';
 import { syntheticReport } from './synthetic-run.js';

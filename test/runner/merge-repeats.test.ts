@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { StepRecorder } from '../../src/metrics/recorder.js';
-import type { StepMeasurement } from '../../src/metrics/types.js';
+import type { StepMeasurement } from '../../src/core/measurement.js';
 import { mergeMeasurements, mergeStability, repeatSpread } from '../../src/runner/merge-repeats.js';
 import { runBenchmark } from '../../src/runner/run-benchmark.js';
-import type { ItemResult } from '../../src/targets/target.js';
+import type { ItemResult } from '../../src/core/item-result.js';
 import { parseWorkload } from '../../src/workload/load.js';
 import { delayTarget, environment } from './fake-targets.js';
 

@@ -2,13 +2,14 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EnvironmentReport, RunReport } from '../../src/report/types.js';
+import type { RunReport } from '../../src/core/report/run.js';
+import type { EnvironmentReport } from '../../src/core/report/environment.js';
 import { runBenchmark } from '../../src/runner/run-benchmark.js';
 import type { RunEvent } from '../../src/runner/events.js';
 import { createHttpTarget, type HttpTarget } from '../../src/targets/http/target.js';
 import { createInProcessTarget } from '../../src/targets/inprocess/target.js';
 import { parseWorkload } from '../../src/workload/load.js';
-import type { Workload } from '../../src/workload/types.js';
+import type { Workload } from '../../src/core/workload.js';
 import { startFaultServer, type FaultServer } from '../fixtures/http/fault-server.js';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'workloads');

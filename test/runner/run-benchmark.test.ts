@@ -2,10 +2,12 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { epochNowMs } from '../../src/metrics/clock.js';
-import type { EnvironmentReport, RunReport } from '../../src/report/types.js';
-import { runBenchmark, type RunnerTarget } from '../../src/runner/run-benchmark.js';
-import type { ItemResult } from '../../src/targets/target.js';
+import { epochNowMs } from '../../src/core/clock.js';
+import type { RunReport } from '../../src/core/report/run.js';
+import type { EnvironmentReport } from '../../src/core/report/environment.js';
+import { runBenchmark } from '../../src/runner/run-benchmark.js';
+import { type RunnerTarget } from '../../src/runner/types.js';
+import type { ItemResult } from '../../src/core/item-result.js';
 import { parseWorkload } from '../../src/workload/load.js';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'workloads');

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { epochNowMs } from '../../src/metrics/clock.js';
+import { epochNowMs } from '../../src/core/clock.js';
 import type { RunEvent } from '../../src/runner/events.js';
-import type { RunnerTarget } from '../../src/runner/run-benchmark.js';
+import type { RunnerTarget } from '../../src/runner/types.js';
 import { runScenario } from '../../src/runner/run-scenario.js';
 import type { StepContext, StepRun } from '../../src/runner/run-step.js';
-import type { ItemResult } from '../../src/targets/target.js';
+import type { ItemResult } from '../../src/core/item-result.js';
 import { parseCorpus, TextSource } from '../../src/workload/corpus.js';
-import type { Budget, PhaseLength, ScenarioSpec, ScenarioStageSpec, Step } from '../../src/workload/types.js';
+import type { Budget, PhaseLength, ScenarioSpec, ScenarioStageSpec, Step } from '../../src/core/workload.js';
 
 /**
  * Answers each item after serviceMs; beyond `capacity` in flight it answers at once with a 503

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { epochNowMs } from '../../src/metrics/clock.js';
+import { epochNowMs } from '../../src/core/clock.js';
 import { INTENTS } from '../../src/models/taxonomy.js';
 import { complexityOf } from '../../src/targets/inprocess/infer-output.js';
 import { createInProcessTarget, type InProcessTarget } from '../../src/targets/inprocess/target.js';

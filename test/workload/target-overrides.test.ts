@@ -3,7 +3,7 @@ import { InputError } from '../../src/errors.js';
 import { parseWorkload } from '../../src/workload/load.js';
 import { applyOverrides, type WorkloadOverrides } from '../../src/workload/overrides.js';
 import { planSteps } from '../../src/workload/plan.js';
-import type { Workload } from '../../src/workload/types.js';
+import type { Workload } from '../../src/core/workload.js';
 
 const inProcess = parseWorkload('name: local\nstages:\n  - { stage: classify, batchSizes: [1, 8] }\n  - { stage: generate, batchSizes: [1] }', 'local.yaml', '/');
 const http = parseWorkload(

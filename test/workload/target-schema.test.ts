@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { parseWorkload } from '../../src/workload/load.js';
 import { planSteps } from '../../src/workload/plan.js';
-import type { HttpTargetSpec, Workload } from '../../src/workload/types.js';
+import type { HttpTargetSpec, Workload } from '../../src/core/workload.js';
 
 function parse(yaml: string): Workload {
   return parseWorkload(yaml, 'workloads/http.yaml', '/base');

@@ -3,7 +3,7 @@
  * a RunReport; compare.html from a CompareResult. Async because Vega renders SVG asynchronously.
  */
 import type { CompareResult } from '../../analysis/compare.js';
-import type { RunReport } from '../types.js';
+import type { RunReport } from '../../core/report/run.js';
 import { compareHeader, compareSections } from './compare-page.js';
 import { escapeHtml } from './escape.js';
 import { renderPage, type PageSection } from './page.js';

@@ -4,7 +4,7 @@
  * in the background at 80 % of the token's lifetime, so sends never wait for a login.
  */
 import { InputError, TargetUnavailableError } from '../../errors.js';
-import type { AuthSpec } from '../../workload/types.js';
+import type { AuthSpec } from '../../core/workload.js';
 import { describeFailure, oneShot } from './one-shot.js';
 import type { SecretRedactor } from './redact.js';
 

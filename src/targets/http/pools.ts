@@ -4,7 +4,7 @@
  * still size them after the target is open.
  */
 import { Pool } from 'undici';
-import type { TimeoutsSpec } from '../../workload/types.js';
+import type { TimeoutsSpec } from '../../core/workload.js';
 
 export interface PoolSettings {
   /** Connections per origin; null = not known yet (connections: "auto" before setConnections). */

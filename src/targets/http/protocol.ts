@@ -6,8 +6,8 @@
  * Hot path rules: `request` runs once per send and should be a few string concatenations;
  * `decoder` is fed body chunks as they arrive (streaming protocols stamp tokens there).
  */
-import type { Stage } from '../target.js';
-import type { ProtocolName, ProtocolOptions } from '../../workload/types.js';
+import type { Stage } from '../../core/stage.js';
+import type { ProtocolName, ProtocolOptions } from '../../core/workload.js';
 import type { HttpErrorClass } from './error-class.js';
 
 /** The request for one send; the target adds auth and user headers and resolves the path. */

@@ -4,7 +4,7 @@
  * environment, and any authorization-like header, are registered as secrets.
  */
 import { InputError } from '../../errors.js';
-import type { HeaderValue } from '../../workload/types.js';
+import type { HeaderValue } from '../../core/workload.js';
 import type { SecretRedactor } from './redact.js';
 
 /** Header names whose values are credentials even when written literally in the workload. */

@@ -7,7 +7,7 @@
  * connection takes the request, not when it is queued in the pool.
  */
 import type { Dispatcher } from 'undici';
-import { epochNowMs } from '../../metrics/clock.js';
+import { epochNowMs } from '../../core/clock.js';
 import { classifyError, classifyStatus } from './classify-error.js';
 import type { HttpErrorClass } from './error-class.js';
 import type { DecodedOk, ResponseDecoder } from './protocol.js';

@@ -11,9 +11,11 @@
  * in-flight count (an explicit connection count ignores it).
  */
 import { InputError, toError } from '../../errors.js';
-import { epochNowMs } from '../../metrics/clock.js';
-import type { HttpTargetSpec, ProtocolName } from '../../workload/types.js';
-import { STAGES, type BatchingConfig, type ItemResult, type Stage, type StaticBatchTarget, type TargetInfo } from '../target.js';
+import { epochNowMs } from '../../core/clock.js';
+import type { HttpTargetSpec, ProtocolName } from '../../core/workload.js';
+import { type BatchingConfig, type StaticBatchTarget, type TargetInfo } from '../target.js';
+import { type ItemResult } from '../../core/item-result.js';
+import { STAGES, type Stage } from '../../core/stage.js';
 import { openAuth, type AuthSession } from './auth.js';
 import { isRetriable } from './classify-error.js';
 import type { HttpErrorClass } from './error-class.js';

@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type * as TfModule from '@tensorflow/tfjs';
 import { TargetUnavailableError, toError } from '../../errors.js';
-import type { BackendChoice } from '../../workload/types.js';
+import type { BackendChoice } from '../../core/workload.js';
 import type { SelectedBackend } from './protocol.js';
 
 export type Tf = typeof TfModule;

@@ -4,13 +4,16 @@
  * inference never runs on it, so the load driver's clock is never held up by a batch.
  */
 import { TargetUnavailableError } from '../../errors.js';
-import { epochNowMs } from '../../metrics/clock.js';
-import type { ClassifyOutput, GenerateOutput, ModelInfo, ModelSpec } from '../../models/types.js';
+import { epochNowMs } from '../../core/clock.js';
+import type { ClassifyOutput, GenerateOutput, ModelSpec } from '../../models/types.js';
+import type { ModelInfo } from '../../core/model-info.js';
 import { chooseTechniques } from '../../models/techniques.js';
-import type { BackendReport } from '../../report/types.js';
-import type { TfMemory } from '../../telemetry/types.js';
-import type { BackendChoice } from '../../workload/types.js';
-import type { BatchingConfig, ItemResult, Stage, StaticBatchTarget, TargetInfo } from '../target.js';
+import type { BackendReport } from '../../core/report/environment.js';
+import type { TfMemory } from '../../core/report/telemetry.js';
+import type { BackendChoice } from '../../core/workload.js';
+import type { BatchingConfig, StaticBatchTarget, TargetInfo } from '../target.js';
+import type { ItemResult } from '../../core/item-result.js';
+import type { Stage } from '../../core/stage.js';
 import { bareIntent } from './bare-intent.js';
 import { DynamicBatcher, type BatcherTimers } from './batcher.js';
 import { resolveIsolation, type IsolationChoice } from './channel.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TargetUnavailableError } from '../../../src/errors.js';
-import { epochNowMs } from '../../../src/metrics/clock.js';
+import { epochNowMs } from '../../../src/core/clock.js';
 import { createHttpTarget, type HttpTarget } from '../../../src/targets/http/target.js';
 import { startFaultServer, type FaultServer } from '../../fixtures/http/fault-server.js';
 import { closedAfterEach, templateSpec } from './spec.js';

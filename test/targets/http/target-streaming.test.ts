@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { epochNowMs } from '../../../src/metrics/clock.js';
-import type { RunnerTarget } from '../../../src/runner/run-benchmark.js';
+import { epochNowMs } from '../../../src/core/clock.js';
+import type { RunnerTarget } from '../../../src/runner/types.js';
 import type { HttpTarget } from '../../../src/targets/http/target.js';
 import type { FaultServer } from '../../fixtures/http/fault-server.js';
 import { closedAfterEach, templateSpec } from './spec.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { epochNowMs } from '../../../src/metrics/clock.js';
+import { epochNowMs } from '../../../src/core/clock.js';
 import type { HttpTarget } from '../../../src/targets/http/target.js';
-import type { ItemResult } from '../../../src/targets/target.js';
+import type { ItemResult } from '../../../src/core/item-result.js';
 import type { FaultServer } from '../../fixtures/http/fault-server.js';
 import { closedAfterEach, BATCH_OPTIONS, templateSpec } from './spec.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { epochNowMs } from '../../../src/metrics/clock.js';
+import { epochNowMs } from '../../../src/core/clock.js';
 import { createInProcessTarget, type InProcessTarget } from '../../../src/targets/inprocess/target.js';
 
 // Two real wasm worker threads with the built-in small classifier (from dist/, built by the global

@@ -3,8 +3,8 @@
  * classify through the intent classifier (single or batch route) or TorchServe, generate through
  * the prompt generator (single or batch route), pipeline through the gateway's /api/v1/enhance.
  */
-import type { Stage } from '../../target.js';
-import type { ProtocolOptions } from '../../../workload/types.js';
+import type { Stage } from '../../../core/stage.js';
+import type { ProtocolOptions } from '../../../core/workload.js';
 import type { Protocol, ProtocolConfig, ProtocolFactory, ProtocolRequest, ResponseDecoder } from '../protocol.js';
 import {
   BufferedJsonDecoder,

@@ -3,8 +3,8 @@
  * 1000 prompts per request, /v1/chat/completions one. With `stream: true` the answer is SSE and the
  * decoder stamps tokens as chunks arrive; otherwise it is one JSON body.
  */
-import type { Stage } from '../../target.js';
-import type { ProtocolOptions } from '../../../workload/types.js';
+import type { Stage } from '../../../core/stage.js';
+import type { ProtocolOptions } from '../../../core/workload.js';
 import type { Decoded, DecodedError, Protocol, ProtocolConfig, ProtocolFactory, ProtocolRequest, ResponseDecoder } from '../protocol.js';
 import {
   BufferedJsonDecoder,

@@ -3,7 +3,7 @@
  * template with {{text}} (one JSON string) or {{texts}} (a JSON array); the response must hold a
  * value at `outputPath`, and may report its own processing time at `serverTime.path`.
  */
-import type { ProtocolOptions } from '../../../workload/types.js';
+import type { ProtocolOptions } from '../../../core/workload.js';
 import type { Decoded, Protocol, ProtocolFactory, ProtocolRequest, ResponseDecoder } from '../protocol.js';
 
 type TemplateOptions = Extract<ProtocolOptions, { protocol: 'template' }>;

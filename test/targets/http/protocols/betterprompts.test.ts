@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { betterpromptsProtocol } from '../../../../src/targets/http/protocols/betterprompts.js';
-import type { ProtocolOptions } from '../../../../src/workload/types.js';
+import type { ProtocolOptions } from '../../../../src/core/workload.js';
 import { decodePieces, decodeWhole, piecesOf } from './chunks.js';
 
 type Options = Extract<ProtocolOptions, { protocol: 'betterprompts' }>;

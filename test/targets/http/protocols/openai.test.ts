@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { openaiProtocol } from '../../../../src/targets/http/protocols/openai.js';
-import type { ProtocolOptions } from '../../../../src/workload/types.js';
+import type { ProtocolOptions } from '../../../../src/core/workload.js';
 import { decodePieces, decodeWhole, piecesOf, randomPieces } from './chunks.js';
 
 type Options = Extract<ProtocolOptions, { protocol: 'openai' }>;

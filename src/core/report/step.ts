@@ -1,0 +1,90 @@
+/** report.json `steps[]`: one measured step with what analysis judged of it. */
+import type { StepMeasurement } from '../measurement.js';
+import type { Stage } from '../stage.js';
+import type { ArrivalProcess, StepProfile } from '../workload.js';
+import type { GpuStepReport } from './telemetry.js';
+import type { BudgetCheck } from './verdicts.js';
+
+/** An open-loop step: the rate asked for against what the driver managed to send. */
+export interface OpenLoopReport {
+  readonly process: ArrivalProcess;
+  readonly targetRatePerSec: number;
+  /** Measured sends / the span from the first to the last measured send. */
+  readonly achievedRatePerSec: number;
+  readonly maxInFlight: number | null;
+  /** Measured sends issued (each carries batchSize items). */
+  readonly sends: number;
+  /** Sends issued more than lateThresholdMs after their scheduled time (timer lag or the in-flight cap). */
+  readonly lateSends: number;
+  readonly lateShare: number; // 0..1
+  readonly lateThresholdMs: number;
+  readonly maxLateMs: number;
+}
+
+/** Whether a step's measurement settled (the last N windows' p95 and throughput agree). */
+export interface StabilityReport {
+  readonly kind: 'stable' | 'unstable' | 'not-judged';
+  readonly reason: string;
+  readonly p95Spread: number | null;
+  readonly throughputSpread: number | null;
+  /** How much the step ran past its planned measurement to settle (0 when it did not extend). */
+  readonly extendedMs: number;
+}
+
+/** A percentile with its distribution-free confidence interval and whether n can support it. */
+export interface PercentileEstimate {
+  readonly valueMs: number;
+  readonly lowMs: number | null;
+  readonly highMs: number | null;
+  /** Independent samples behind it (items / mean batch size) against MLPerf's minimum for it. */
+  readonly samples: number;
+  readonly minSamples: number;
+  readonly supported: boolean;
+}
+
+/** Per step, the e2e percentiles with their honesty attached; null when nothing was measured. */
+export interface E2eConfidenceReport {
+  readonly confidence: number; // e.g. 0.95
+  readonly p50: PercentileEstimate;
+  readonly p95: PercentileEstimate;
+  readonly p99: PercentileEstimate;
+}
+
+/** --repeat N: the same step measured N times (histograms merged into the step), and the spread. */
+export interface RepeatReport {
+  readonly itemsPerSec: readonly number[];
+  readonly p95Ms: readonly (number | null)[];
+  /** Absent in reports written before compare used them for run-to-run noise. */
+  readonly p50Ms?: readonly (number | null)[];
+  readonly p99Ms?: readonly (number | null)[];
+}
+
+export interface StepReport extends StepMeasurement {
+  readonly index: number;
+  readonly stage: Stage;
+  readonly mode: 'dynamic' | 'static';
+  readonly batchSize: number;
+  /** Closed loop: items in flight; null for open-loop steps. */
+  readonly concurrency: number | null;
+  /** Open-loop steps only; null for closed-loop steps. */
+  readonly openLoop: OpenLoopReport | null;
+  readonly maxQueueDelayMs: number;
+  readonly maxNewTokens: number | null;
+  /** T(b) / T(smallest b of this stage); null when that step has no throughput. */
+  readonly speedup: number | null;
+  /** speedup / (b / smallest b): 1.0 = perfect scaling. */
+  readonly efficiency: number | null;
+  readonly withinBudget: boolean;
+  readonly budgetChecks: BudgetCheck;
+  /** False when the step ended early (interrupted) or measured nothing. */
+  readonly complete: boolean;
+  /** What the GPU(s) did during the step's measured window; null when telemetry was off. */
+  readonly gpu: GpuStepReport | null;
+  /** null when stability was not checked for this step. */
+  readonly stability: StabilityReport | null;
+  readonly e2eConfidence: E2eConfidenceReport | null;
+  /** null unless the run repeated its sweep. */
+  readonly repeats: RepeatReport | null;
+  /** Scenario steps only: the load stage this step measured (items are assigned by send time). */
+  readonly profile?: StepProfile;
+}

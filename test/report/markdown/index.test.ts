@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { renderMarkdown } from '../../../src/report/markdown/index.js';
+import { renderTable } from '../../../src/report/markdown/table.js';
+import { syntheticReport } from '../synthetic-run.js';
+
+const rowsOf = (md: string, section: string): string[] => {
+  const body = md.split(`## ${section}\n`)[1]?.split('\n## ')[0]?.split('\n### ')[0] ?? '';
+  return body.split('\n').filter((line) => line.startsWith('| '));
+};
+
+describe('renderMarkdown', () => {
+  const md = renderMarkdown(syntheticReport());
+
+  it('has the title, run id, environment, backend with what was skipped, models and budget', () => {
+    expect(md.startsWith('# pipebench run 2026-01-01T00-00-00Z-synthetic\n')).toBe(true);
+    expect(md).toContain('- Run id: `2026-01-01T00-00-00Z-synthetic`');
+    expect(md).toContain('- Node v20.19.0 on linux/x64, host bench-host');
+    expect(md).toContain('- CPU: Test CPU (2 cores, 1 physical, 2.5 GHz), memory 8.0 GiB');
+    expect(md).toContain('- Backend: wasm (@tensorflow/tfjs-backend-wasm 4.22.0), threads 1, SIMD yes, GPU no, 1 instance (worker)');
+    expect(md).toContain('  - skipped tensorflow: @tensorflow/tfjs-node is not installed');
+    expect(md).toContain('| intent-classifier | classify | small | 1,400,000 | 64 | layers | 1 |');
+    expect(md).toContain('p95 e2e ≤ 3 s, p99 e2e ≤ 5 s, error rate ≤ 1 %');
+    expect(md).not.toContain('Partial results');
+  });
+
+  it('classify table: one row per step with latencies, throughput, scaling and the budget verdict', () => {
+    const rows = rowsOf(md, 'classify');
+    expect(rows[0]).toBe(
+      '| batch | p50 e2e | p95 e2e | p99 e2e | queue p95 | inference p95 | items/s | speedup | efficiency | within budget |',
+    );
+    expect(rows).toHaveLength(2 + 4);
+    // 100..400 single-item samples: enough for a p95 (90), not for a p99 (459); 4200 are.
+    expect(rows[2]).toBe('| 1 | 5 ms | 5 ms | 5 ms† | 1.3 ms | 3.8 ms | 100 | 1.00 | 1.00 | ✓ |');
+    expect(rows[4]).toBe('| 4 | 8 ms | 8 ms | 8 ms† | 2 ms | 6 ms | 400 | 4.00 | 1.00 | ✓ |');
+    expect(rows[5]).toBe('| 8 | 4 s | 4 s | 4 s | 1 s | 3 s | 420 | 4.20 | 0.53 | ✗ p95 |');
+    expect(md).toContain("† step 0 (batch 1): 100 samples; MLPerf's early-stopping rule needs 459 for a p99.");
+    expect(md).toContain('**Recommendation:** batch 4 is the largest within budget (400 items/s at p95 8 ms): 8 breaks p95 3 s (4 s).');
+  });
+
+  it('generate table adds TTFT, ITL and tokens/s, and marks failing and incomplete steps', () => {
+    const rows = rowsOf(md, 'generate');
+    expect(rows[0]).toContain('| TTFT p95 | ITL p50 | tokens/s |');
+    expect(rows[2]).toBe('| 1 | 500 ms | 500 ms† | 500 ms† | 125 ms | 375 ms | 50 ms | 7 ms | 640 | 10 | 1.00 | 1.00 | ✓ |');
+    expect(md).toContain("† step 6 (batch 4): 3 samples; MLPerf's early-stopping rule needs 7 for a p50, 90 for a p95 and 459 for a p99.");
+    expect(rows[3]).toMatch(/^\| 2 \| .* \| ✗ errors \|$/);
+    expect(rows[4]).toMatch(/^\| 4 \| .* \| ✓ \(incomplete\) \|$/);
+    expect(md).toContain('**Recommendation:** batch 1 is the largest within budget');
+    expect(md).not.toContain('## pipeline');
+  });
+
+  it('lists warnings and shows a banner for a partial run', () => {
+    expect(md).toContain('## Warnings\n\n- the sampler could not start: nvidia-smi not found\n');
+    const partial = renderMarkdown(syntheticReport({ partial: true }));
+    expect(partial).toContain('> **Partial results:** the run interrupted by SIGINT');
+  });
+});
+
+describe('renderTable', () => {
+  it('aligns right where asked and escapes pipes', () => {
+    const table = renderTable(
+      [
+        { header: 'name', cell: (r: { name: string; n: number }) => r.name },
+        { header: 'n', align: 'right', cell: (r) => String(r.n) },
+      ],
+      [{ name: 'a|b', n: 3 }],
+    );
+    expect(table).toBe('| name | n |\n| --- | ---: |\n| a\\|b | 3 |');
+  });
+});
