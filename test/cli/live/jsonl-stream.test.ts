@@ -10,7 +10,7 @@ import type { RunReport } from '../../../src/core/report/run.js';
 import type { ScenarioReport } from '../../../src/core/report/scenario.js';
 import { HOLD, SPIKE, spikeRunEvents, T0 } from './live-events.js';
 
-const DIST_STREAM = join(import.meta.dirname, '..', '..', '..', 'dist', 'report', 'live', 'jsonl-stream.js');
+const DIST_STREAM = join(import.meta.dirname, '..', '..', '..', 'dist', 'cli', 'live', 'jsonl-stream.js');
 
 function tempPath(name: string): string {
   return join(mkdtempSync(join(tmpdir(), 'pipebench-jsonl-')), name);
