@@ -4,7 +4,8 @@
  */
 import { formatMs, formatPct } from '../format.js';
 import type { ScenarioFacts, TimelineWindow } from '../core/report/scenario.js';
-import { isHold, offsetMs, placeStages, windowsErrorRate, windowsWithin, type PlacedStage } from './scenario-stages.js';
+import { offsetMs, windowsErrorRate, windowsWithin } from './scenario-windows.js';
+import { isHold, placeStages, type PlacedStage } from '../load/placed-stages.js';
 import type { SpikeVerdict } from '../core/report/scenario-verdict.js';
 
 /** Back within 10 % of the pre-spike p95 (the guide's definition of recovered). */

@@ -6,7 +6,8 @@ import { formatMs, formatPct } from '../format.js';
 import type { ScenarioFacts, TimelineWindow } from '../core/report/scenario.js';
 import type { StepReport } from '../core/report/step.js';
 import type { Budget } from '../core/workload.js';
-import { mergeSteps, offsetMs, placeStages, stepOfStage, topHolds, windowErrorRate, windowsOfStages } from './scenario-stages.js';
+import { mergeSteps, offsetMs, stepOfStage, topHolds, windowErrorRate, windowsOfStages } from './scenario-windows.js';
+import { placeStages } from '../load/placed-stages.js';
 import type { SteadyVerdict } from '../core/report/scenario-verdict.js';
 
 /**

@@ -7,7 +7,8 @@ import type { ScenarioFacts } from '../core/report/scenario.js';
 import type { StepReport } from '../core/report/step.js';
 import type { Budget } from '../core/workload.js';
 import { checkBudget, passesAll } from './budget.js';
-import { isHold, placeStages, stepOfStage } from './scenario-stages.js';
+import { stepOfStage } from './scenario-windows.js';
+import { isHold, placeStages } from '../load/placed-stages.js';
 import type { StressLevel, StressVerdict } from '../core/report/scenario-verdict.js';
 
 /**
@@ -42,6 +43,11 @@ export function stressLevels(facts: ScenarioFacts, steps: readonly StepReport[],
     });
 }
 
+/** The breaking point: the first held level, in run order, that broke the budget; -1 when none did. */
+export function breakingPoint(levels: readonly { readonly withinBudget: boolean }[]): number {
+  return levels.findIndex((level) => !level.withinBudget);
+}
+
 export function breakingReason(level: StressLevel, budget: Budget): string {
   if (level.p95Ms === null) return 'nothing completed';
   const reasons = [
@@ -67,7 +73,7 @@ export function gracefulDegradation(levels: readonly StressLevel[], breakingInde
 
 export function judgeStress(facts: ScenarioFacts, steps: readonly StepReport[], budget: Budget): StressVerdict {
   const levels = stressLevels(facts, steps, budget);
-  const breakingIndex = levels.findIndex((level) => !level.withinBudget);
+  const breakingIndex = breakingPoint(levels);
   const breaking = levels[breakingIndex];
   const sustainable = (breaking === undefined ? levels : levels.slice(0, breakingIndex)).filter((level) => level.withinBudget);
   const maxSustainable = sustainable.reduce<StressLevel | null>((best, level) => (best === null || level.level > best.level ? level : best), null);

@@ -5,10 +5,11 @@
  */
 import { createArrivals } from '../load/arrivals.js';
 import { runClosedLoop, type ResultSink, type TextFeed } from '../load/closed-loop.js';
-import { lateShare, runOpenLoop } from '../load/open-loop.js';
+import { runOpenLoop } from '../load/open-loop.js';
+import { openLoopReport } from '../load/send-stats.js';
 import type { Clock } from '../core/clock.js';
 import type { OpenLoopReport } from '../core/report/step.js';
-import { supportsStaticBatches, type StaticBatchTarget, type Target } from '../targets/target.js';
+import { batchUnitOf, supportsStaticBatches, type StaticBatchTarget, type Target } from '../targets/target.js';
 import type { Step } from '../core/workload.js';
 
 export interface DriveOptions {
@@ -60,31 +61,21 @@ export async function driveStep(step: Step, options: DriveOptions): Promise<Driv
     ratePerSec,
     maxInFlight,
   });
-  const { sends } = outcome;
   return {
     endedBy: outcome.endedBy,
     abandoned: outcome.abandoned,
     extendedMs: outcome.extendedMs,
-    openLoop: {
-      process,
-      targetRatePerSec: ratePerSec,
-      achievedRatePerSec: sends.achievedRatePerSec,
-      maxInFlight,
-      sends: sends.sends,
-      lateSends: sends.lateSends,
-      lateShare: lateShare(sends),
-      lateThresholdMs: sends.lateThresholdMs,
-      maxLateMs: sends.maxLateMs,
-    },
+    openLoop: openLoopReport(step.arrivals, outcome.sends),
   };
 }
+
 
 /**
  * Whole batches per send: in process only in static mode (dynamic items meet in the batcher);
  * over HTTP whenever a request carries more than one text (client-side batching).
  */
 export function batchSender(step: Step, target: Target): StaticBatchTarget | null {
-  const wanted = step.mode === 'static' || (target.info.kind === 'http' && step.batchSize > 1);
+  const wanted = step.mode === 'static' || (batchUnitOf(target) === 'request' && step.batchSize > 1);
   return wanted && supportsStaticBatches(target) ? target : null;
 }
 
@@ -94,6 +85,6 @@ export function batchSender(step: Step, target: Target): StaticBatchTarget | nul
  */
 export function closedLoopSends(step: Step, target: Target): number {
   const level = step.concurrency ?? 1;
-  if (target.info.kind === 'http' || step.mode !== 'static') return level;
+  if (batchUnitOf(target) === 'request' || step.mode !== 'static') return level;
   return Math.max(1, Math.floor(level / step.batchSize));
 }

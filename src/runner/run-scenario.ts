@@ -6,9 +6,9 @@
  * timeline of windows. Stress scenarios stop a set number of hold stages past the first one that
  * breaks the budget; an abort (SIGINT/SIGTERM) ends the stage under way as partial.
  */
-import { checkBudget, failedChecks, passesAll } from '../analysis/budget.js';
 import { InputError } from '../errors.js';
-import { LATE_SEND_WARN_SHARE, runOpenLoop } from '../load/open-loop.js';
+import { runOpenLoop } from '../load/open-loop.js';
+import { LATE_SEND_WARN_SHARE, openLoopReport, sendStatsOf } from '../load/send-stats.js';
 import { profileArrivals } from '../load/profile-arrivals.js';
 import { LoadProfile } from '../load/profile.js';
 import { runRampedClosedLoop } from '../load/ramped-closed-loop.js';
@@ -16,11 +16,14 @@ import type { TimelineWindow } from '../core/report/scenario.js';
 import type { OpenLoopReport } from '../core/report/step.js';
 import type { ComputeAppsResult } from '../core/report/telemetry.js';
 import type { Budget, ScenarioSpec, Step } from '../core/workload.js';
-import { batchSender, driveStep } from './drive-step.js';
+import { batchUnitOf } from '../targets/target.js';
+import { batchSender } from './drive-step.js';
 import type { StepContext, StepRun } from './run-step.js';
 import type { ScenarioOutcome } from './types.js';
-import { StageLedger, type StageLedgerEntry } from './scenario-stages.js';
+import { StageLedger, type StageLedgerEntry } from './stage-ledger.js';
 import { TimelineFold, windowStatOf } from './scenario-timeline.js';
+import { StressWatch } from './stress-watch.js';
+import { warmUp } from './scenario-warm-up.js';
 
 export interface ScenarioCallbacks {
   /** Stage `step` is over (its time passed and every send it made came back or was abandoned). */
@@ -65,39 +68,13 @@ export async function runScenario(
   }
 }
 
-/** Warm-up (steps[0].warmup) at the first non-zero level from the start offset on; nothing recorded. */
-async function warmUp(first: Step, profile: LoadProfile, startOffsetMs: number, context: StepContext, signal: AbortSignal): Promise<void> {
-  const { requests, durationMs } = first.warmup;
-  if (!((requests ?? 0) > 0 || (durationMs ?? 0) > 0)) return;
-  const startIndex = profile.stageIndexAt(startOffsetMs);
-  const level = profile.levelAt(startOffsetMs) || (profile.stages.slice(startIndex).find((stage) => stage.target > 0)?.target ?? 0);
-  if (level <= 0) return;
-  const warm: Step = {
-    ...first,
-    concurrency: first.arrivals === null ? Math.max(1, Math.floor(level)) : null,
-    arrivals: first.arrivals === null ? null : { ...first.arrivals, ratePerSec: level },
-    measure: { requests: 0, maxDurationMs: first.measure.maxDurationMs },
-  };
-  await driveStep(warm, {
-    target: context.target,
-    texts: context.texts,
-    sink: { record: () => undefined },
-    clock: context.clock,
-    seed: context.seed,
-    signal,
-    ...(context.drainGraceMs !== undefined && { drainGraceMs: context.drainGraceMs }),
-  });
-}
-
 class ScenarioDrive {
   private ledger!: StageLedger;
   private timeline!: TimelineFold;
   private startMs = 0;
   /** When sending stopped early (abort or stress stop); null while the profile runs. */
   private stoppedAtMs: number | null = null;
-  private stressStop: string | null = null;
-  private firstBreak: { readonly entry: StageLedgerEntry; readonly failed: string } | null = null;
-  private holdsSinceBreak = 0;
+  private readonly stress: StressWatch;
   /** Next stage (index into the ledger) to hand to stageDone; stages finish in order. */
   private nextToFinish = 0;
   private stagesRun = 0;
@@ -116,10 +93,12 @@ class ScenarioDrive {
     private readonly profile: LoadProfile,
     private readonly steps: readonly Step[],
     private readonly context: StepContext,
-    private readonly budget: Budget,
+    budget: Budget,
     private readonly callbacks: ScenarioCallbacks,
     private readonly stop: AbortController,
-  ) {}
+  ) {
+    this.stress = new StressWatch(scenario.stopAfterBreak, profile, budget);
+  }
 
   async run(startOffsetMs: number): Promise<ScenarioOutcome> {
     const { context, profile, stop } = this;
@@ -164,7 +143,7 @@ class ScenarioDrive {
         ...(staticBatch && { staticBatch }),
       };
       if (first.arrivals === null) {
-        const perSend = staticBatch && context.target.info.kind !== 'http' ? first.batchSize : 1;
+        const perSend = staticBatch && batchUnitOf(context.target) === 'model-call' ? first.batchSize : 1;
         await runRampedClosedLoop({ ...common, profile, startOffsetMs, sendsForLevel: (level) => Math.floor(level / perSend) });
       } else {
         const remainingMs = Math.max(0, profile.totalMs - startOffsetMs);
@@ -195,7 +174,7 @@ class ScenarioDrive {
     return {
       startedAtMs: this.startMs,
       stagesRun: this.stagesRun,
-      stoppedEarly: this.stressStop ?? (stop.signal.aborted ? interruptText(reason) : null),
+      stoppedEarly: this.stress.stoppedEarly ?? (stop.signal.aborted ? interruptText(reason) : null),
       timeline: this.timeline.windows(),
     };
   }
@@ -259,7 +238,7 @@ class ScenarioDrive {
           `(max ${openLoop.maxLateMs.toFixed(1)} ms); the driver could not keep the rate; latency still counts from the schedule`,
       );
     }
-    if (ranToEnd) this.judgeStress(entry, measurement);
+    if (ranToEnd && this.stress.judge(entry, measurement, entry === this.ledger.entries.at(-1))) this.stop.abort('breaking point');
     const gpuWindow = { items: measurement.completed, ...(measurement.latencyMs.queue && { queueMsMean: measurement.latencyMs.queue.mean }) };
     const stageEndMs = Math.min(entry.endMs, this.stoppedAtMs ?? entry.endMs);
     const atStart = this.processesAtStart;
@@ -279,48 +258,11 @@ class ScenarioDrive {
     });
   }
 
-  /** Stress: after each hold stage, judge it; stop `stopAfterBreak` holds past the first failure. */
-  private judgeStress(entry: StageLedgerEntry, measurement: Parameters<typeof checkBudget>[0]): void {
-    const { stopAfterBreak } = this.scenario;
-    // A hold at 0 asks for nothing: it cannot break (the verdict's levels skip it too).
-    const heldLevel = entry.step.profile?.toLevel ?? 0;
-    if (stopAfterBreak === null || this.stressStop !== null || !this.profile.isHold(entry.stageIndex) || heldLevel <= 0) return;
-    if (this.firstBreak === null) {
-      const check = checkBudget(measurement, this.budget);
-      if (passesAll(check)) return;
-      this.firstBreak = { entry, failed: failedChecks(check).join(', ') };
-    } else {
-      this.holdsSinceBreak++;
-    }
-    if (this.holdsSinceBreak < stopAfterBreak) return;
-    // Breaking at the last stage ends nothing early.
-    if (entry === this.ledger.entries.at(-1)) return;
-    const broke = this.firstBreak.entry;
-    const level = broke.step.profile?.toLevel ?? 0;
-    const unit = broke.step.arrivals === null ? 'in flight' : 'req/s';
-    this.stressStop =
-      `breaking point found: stage ${broke.stageIndex} "${broke.step.profile?.name ?? ''}" at ${level} ${unit} failed ${this.firstBreak.failed}; ` +
-      `stopped after ${this.holdsSinceBreak} more hold stage${this.holdsSinceBreak === 1 ? '' : 's'}`;
-    this.stop.abort('breaking point');
-  }
-
   private openLoopReport(entry: StageLedgerEntry): OpenLoopReport | null {
     const arrivals = entry.step.arrivals;
-    if (arrivals === null) return null;
-    const { sends, lateSends, maxLateMs, firstSendAtMs, lastSendAtMs } = entry;
-    const spanMs = firstSendAtMs !== null && lastSendAtMs !== null ? lastSendAtMs - firstSendAtMs : 0;
-    return {
-      process: arrivals.process,
-      targetRatePerSec: arrivals.ratePerSec,
-      achievedRatePerSec: sends >= 2 && spanMs > 0 ? (sends - 1) / (spanMs / 1000) : 0,
-      maxInFlight: arrivals.maxInFlight,
-      sends,
-      lateSends,
-      lateShare: sends === 0 ? 0 : lateSends / sends,
-      lateThresholdMs: LATE_THRESHOLD_MS,
-      maxLateMs,
-    };
+    return arrivals === null ? null : openLoopReport(arrivals, sendStatsOf(entry, LATE_THRESHOLD_MS));
   }
+
 }
 
 function interruptText(reason: unknown): string {

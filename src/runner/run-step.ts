@@ -6,7 +6,7 @@
 import type { Clock } from '../core/clock.js';
 import { StepRecorder } from '../metrics/recorder.js';
 import type { StepMeasurement, WindowStat } from '../core/measurement.js';
-import { LATE_SEND_WARN_SHARE } from '../load/open-loop.js';
+import { LATE_SEND_WARN_SHARE } from '../load/send-stats.js';
 import type { OpenLoopReport, StabilityReport } from '../core/report/step.js';
 import type { GpuStepReport, HostSample } from '../core/report/telemetry.js';
 import type { GpuTelemetrySession } from '../telemetry/gpu-telemetry.js';

@@ -21,8 +21,18 @@ export interface TargetInfo {
   readonly protocol?: string;
 }
 
+/**
+ * What one batch of b is for a target. 'request': one request carries b texts (client-side
+ * batching whenever b > 1; closed-loop concurrency counts requests; the protocol's per-request
+ * limit is known when a step is configured). 'model-call': b items run as one model call (only
+ * static mode sends whole batches; closed-loop concurrency counts items).
+ */
+export type BatchUnit = 'request' | 'model-call';
+
 export interface Target {
   readonly info: TargetInfo;
+  /** Absent: 'model-call'. */
+  readonly batchUnit?: BatchUnit;
   /** Apply the batching settings for the next step (called between steps, with nothing in flight). */
   configure(stage: Stage, config: BatchingConfig): Promise<void>;
   /** Send one item; resolves when its response is back. Never rejects for a model fault: returns ok=false. */
@@ -37,4 +47,8 @@ export interface StaticBatchTarget extends Target {
 
 export function supportsStaticBatches(target: Target): target is StaticBatchTarget {
   return typeof (target as Partial<StaticBatchTarget>).submitBatch === 'function';
+}
+
+export function batchUnitOf(target: Target): BatchUnit {
+  return target.batchUnit ?? 'model-call';
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { constantArrivals, poissonArrivals } from '../../src/load/arrivals.js';
-import { lateShare, runOpenLoop, type OpenLoopOptions } from '../../src/load/open-loop.js';
+import { runOpenLoop, type OpenLoopOptions } from '../../src/load/open-loop.js';
+import { lateShare } from '../../src/load/send-stats.js';
 import type { ResultSink } from '../../src/load/closed-loop.js';
 import { epochNowMs } from '../../src/core/clock.js';
 import type { BatchingConfig, StaticBatchTarget } from '../../src/targets/target.js';

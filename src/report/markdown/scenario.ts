@@ -2,7 +2,8 @@
  * report.md's scenario part: the verdict sentence, the load stages as run, the kind's own numbers
  * (recovery, drift and leaks, stress levels) and, for short runs, the timeline window by window.
  */
-import { placeStages, stepOfStage, windowErrorRate, type PlacedStage } from '../../analysis/scenario-stages.js';
+import { stepOfStage, windowErrorRate } from '../../analysis/scenario-windows.js';
+import { placeStages, type PlacedStage } from '../../load/placed-stages.js';
 import type { DriftFit, ScenarioVerdict, SoakVerdict, SpikeVerdict, SteadyVerdict, StressLevel, StressVerdict } from '../../core/report/scenario-verdict.js';
 import { formatBytes, formatMs, formatPct, formatRate } from '../../format.js';
 import { renderTable, type Column } from './table.js';

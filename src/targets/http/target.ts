@@ -58,6 +58,8 @@ export async function createHttpTarget(spec: HttpTargetSpec, options: HttpTarget
 
 export class HttpTarget implements StaticBatchTarget {
   readonly info: TargetInfo;
+  /** A batch of b is one request carrying b texts. */
+  readonly batchUnit = 'request';
   readonly backend = null;
   readonly models: readonly [] = [];
   private readonly pools: OriginPools;

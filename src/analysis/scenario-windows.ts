@@ -1,38 +1,11 @@
 /**
- * The scenario's load stages placed on the timeline, and the windows and steps that belong to
- * them: what every scenario verdict starts from.
+ * The windows and steps that belong to a scenario's placed stages (load/placed-stages.ts): what
+ * every scenario verdict starts from.
  */
 import { decodeHistogram, mergeEncoded, percentileMs } from '../metrics/histogram.js';
 import type { ScenarioFacts, TimelineWindow } from '../core/report/scenario.js';
 import type { StepReport } from '../core/report/step.js';
-import type { ScenarioStageSpec } from '../core/workload.js';
-
-/** A stage with the level it starts from and its span, in epoch ms. */
-export interface PlacedStage {
-  readonly index: number;
-  readonly name: string;
-  readonly fromLevel: number;
-  readonly toLevel: number;
-  readonly startMs: number;
-  readonly endMs: number;
-}
-
-/** Stages back to back from the scenario's start; each starts at the previous target (0 first). */
-export function placeStages(stages: readonly ScenarioStageSpec[], startedAtMs: number): PlacedStage[] {
-  const placed: PlacedStage[] = [];
-  let fromLevel = 0;
-  let startMs = startedAtMs;
-  stages.forEach((stage, index) => {
-    placed.push({ index, name: stage.name, fromLevel, toLevel: stage.target, startMs, endMs: startMs + stage.durationMs });
-    fromLevel = stage.target;
-    startMs += stage.durationMs;
-  });
-  return placed;
-}
-
-export function isHold(stage: PlacedStage): boolean {
-  return stage.fromLevel === stage.toLevel && stage.toLevel > 0;
-}
+import { isHold, type PlacedStage } from '../load/placed-stages.js';
 
 /** The holds at the scenario's highest level: where steady and soak are judged. */
 export function topHolds(stages: readonly PlacedStage[]): PlacedStage[] {

@@ -133,6 +133,7 @@ export class StageLedger implements ResultSink {
     };
     const counting: Target = {
       info: target.info,
+      ...(target.batchUnit && { batchUnit: target.batchUnit }),
       configure: (stage, config) => target.configure(stage, config),
       submit: (stage: Stage, text: string, tArrivalMs: number) => {
         count(1, tArrivalMs);

@@ -1,0 +1,15 @@
+/** One report step from a step's measurements so far (one per repeat): merged exactly, spread kept. */
+import { buildStepReport } from '../analysis/analyze-run.js';
+import type { StepReport } from '../core/report/step.js';
+import type { Budget, Step } from '../core/workload.js';
+import { mergeMeasurements, mergeStability, repeatSpread } from './merge-repeats.js';
+import type { StepRun } from './run-step.js';
+
+export function repeatedStepReport(step: Step, runs: readonly StepRun[], budget: Budget, repeated: boolean): StepReport {
+  const measurements = runs.map((run) => run.measurement);
+  const last = runs[runs.length - 1];
+  return buildStepReport(step, mergeMeasurements(measurements), budget, runs.every((run) => run.complete), last?.gpu ?? null, last?.openLoop ?? null, {
+    stability: mergeStability(runs.map((run) => run.stability)),
+    repeats: repeated ? repeatSpread(measurements) : null,
+  });
+}
