@@ -2,20 +2,18 @@
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { STAGES } from '../core/stage.js';
-import { createInProcessTarget } from '../targets/inprocess/target.js';
-import { createHttpTarget } from '../targets/http/target.js';
 import { collectEnvironment } from '../telemetry/environment.js';
 import type { GpuTelemetryMode } from '../telemetry/gpu-telemetry.js';
 import { loadWorkload } from '../workload/load.js';
 import { applyOverrides } from '../workload/overrides.js';
 import { loadBudgetsFile } from '../workload/budgets-file.js';
 import { applySignoffOverrides, signoffOf } from '../workload/signoff.js';
-import { PROTOCOL_NAMES, SCENARIO_KINDS, SCHEDULE_PRESETS, type Workload } from '../core/workload.js';
+import { PROTOCOL_NAMES, SCENARIO_KINDS, SCHEDULE_PRESETS } from '../core/workload.js';
 import { applyScenarioOverrides, parseScenarioFlag, scenarioPresetPath, SCENARIO_FLAG } from '../workload/scenario-overrides.js';
 import { InputError } from '../errors.js';
 import { loadResumeState, RESUME_FLAG } from '../runner/resume.js';
 import { defaultOutDir, defaultRunId, runBenchmark } from '../runner/run-benchmark.js';
-import { type RunnerTarget } from '../runner/types.js';
+import { openWorkloadTarget } from '../runner/open-target.js';
 import type { RunListener } from '../runner/events.js';
 import { describeFinding } from '../analysis/alerts.js';
 import { SECTION_OF_STAGE } from '../workload/stage-budgets.js';
@@ -26,7 +24,6 @@ import { parsePrometheusAddress, startLiveExporter } from './live/prometheus-exp
 import { PACKAGE_ROOT } from '../package-root.js';
 import { exitCodeForRun } from './exit-code.js';
 import { parseDurationFlag } from './flags.js';
-import { modelCacheDir, modelSpec } from './inprocess-target.js';
 import type { CommandContext } from './context.js';
 import { progressListener } from './progress.js';
 import { BACKENDS, overridesFromFlags, refuseSweepFlags, scenarioOverridesFromFlags, signoffOverridesFromFlags, type RunFlags } from './run-flags.js';
@@ -117,7 +114,7 @@ Examples:
           outDir,
           runId,
           environment: await collectEnvironment(),
-          openTarget: (w) => (w.target.kind === 'http' ? createHttpTarget(w.target, { env: { ...context.io.env } }) : openInProcessTarget(w, context)),
+          openTarget: (w) => openWorkloadTarget(w, context.io.env),
           signal: context.signal,
           onEvent: (event) => {
             progress(event);
@@ -195,20 +192,4 @@ function gpuTelemetryMode(flags: RunFlags, context: CommandContext): GpuTelemetr
   const intervalMs = parseDurationFlag('--gpu-interval', flags.gpuInterval ?? '100ms');
   if (intervalMs < 10) throw new InputError('--gpu-interval', `expected at least 10ms, got "${flags.gpuInterval}"`);
   return { kind: 'nvidia-smi', intervalMs: Math.round(intervalMs), env: { ...context.io.env } };
-}
-
-async function openInProcessTarget(workload: Workload, context: CommandContext): Promise<RunnerTarget> {
-  const needs = new Set(workload.stages.map((s) => s.stage));
-  const cacheDir = modelCacheDir(context.io.env);
-  const where = `${workload.source}: models`;
-  const classify = needs.has('classify') || needs.has('pipeline');
-  const generate = needs.has('generate') || needs.has('pipeline');
-  return createInProcessTarget({
-    backend: workload.engine.backend,
-    instances: workload.engine.instances,
-    models: {
-      ...(classify && { classify: modelSpec(workload.models.classifier, 'intent-classifier', workload.models.size, cacheDir, where) }),
-      ...(generate && { generate: modelSpec(workload.models.generator, 'prompt-generator', workload.models.size, cacheDir, where) }),
-    },
-  });
 }

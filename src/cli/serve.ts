@@ -10,7 +10,7 @@ import { startServer } from '../serve/server.js';
 import { createInProcessTarget } from '../targets/inprocess/target.js';
 import type { BackendChoice, ModelRef, ModelSize } from '../core/workload.js';
 import { parseChoiceFlag, parseDurationFlag, parseIntFlag } from './flags.js';
-import { modelCacheDir, modelSpec } from './inprocess-target.js';
+import { modelCacheDir, modelSpec } from '../targets/inprocess/model-specs.js';
 import type { CommandContext } from './context.js';
 
 const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const satisfies readonly BackendChoice[];

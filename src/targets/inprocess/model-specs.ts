@@ -1,9 +1,9 @@
-/** How the CLI names model folders and built-ins for the in-process target (run and serve). */
+/** How a workload names model folders and built-ins for the in-process target (run, serve and the library). */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { InputError } from '../errors.js';
-import type { ModelSpec } from '../models/types.js';
-import type { ModelRef, ModelSize } from '../core/workload.js';
+import { InputError } from '../../errors.js';
+import type { ModelSpec } from '../../models/types.js';
+import type { ModelRef, ModelSize } from '../../core/workload.js';
 
 export type BuiltinModelName = 'intent-classifier' | 'prompt-generator';
 
