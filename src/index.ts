@@ -18,7 +18,8 @@ export type { GpuTelemetryMode } from './telemetry/gpu-telemetry.js';
 // Reports: load, re-judge, compare, map to an exit code
 export { loadReport } from './report/read-report.js';
 export { reanalyze, type Reanalysis } from './analysis/reanalyze.js';
-export { compareRuns, DEFAULT_COMPARE_OPTIONS, type CompareOptions, type CompareResult } from './analysis/compare.js';
+export { compareRuns } from './analysis/compare.js';
+export { DEFAULT_COMPARE_OPTIONS, type CompareOptions, type CompareResult } from './analysis/compare-model.js';
 export { exitCodeForRun } from './cli/exit-code.js';
 export { ExitCode, PipebenchError, InputError, TargetUnavailableError, InternalError } from './errors.js';
 

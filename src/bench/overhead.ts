@@ -17,7 +17,8 @@
 import { parseArgs } from 'node:util';
 import { epochNowMs } from '../core/clock.js';
 import type { ModelSpec } from '../models/types.js';
-import { createInProcessTarget, type InProcessTarget } from '../targets/inprocess/target.js';
+import { type InProcessTarget } from '../targets/inprocess/target.js';
+import { createInProcessTarget } from '../targets/inprocess/create-target.js';
 import { BUILTIN_CORPUS_PATH } from '../workload/defaults.js';
 import { loadCorpus } from '../workload/corpus.js';
 import type { BackendChoice } from '../core/workload.js';

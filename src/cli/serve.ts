@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../errors.js';
 import { startServer } from '../serve/server.js';
-import { createInProcessTarget } from '../targets/inprocess/target.js';
+import { createInProcessTarget } from '../targets/inprocess/create-target.js';
 import type { BackendChoice, ModelRef, ModelSize } from '../core/workload.js';
 import { parseChoiceFlag, parseDurationFlag, parseIntFlag } from './flags.js';
 import { modelCacheDir, modelSpec } from '../targets/inprocess/model-specs.js';

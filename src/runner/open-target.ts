@@ -2,7 +2,7 @@
 import type { Workload } from '../core/workload.js';
 import { createHttpTarget } from '../targets/http/target.js';
 import { modelCacheDir, modelSpec } from '../targets/inprocess/model-specs.js';
-import { createInProcessTarget } from '../targets/inprocess/target.js';
+import { createInProcessTarget } from '../targets/inprocess/create-target.js';
 import type { RunnerTarget } from './types.js';
 
 /** `env`: where HTTP header values named by variable, and the model cache folder, are looked up. */

@@ -7,7 +7,7 @@ import type { EnvironmentReport } from '../../src/core/report/environment.js';
 import { runBenchmark } from '../../src/runner/run-benchmark.js';
 import type { RunEvent } from '../../src/runner/events.js';
 import { createHttpTarget, type HttpTarget } from '../../src/targets/http/target.js';
-import { createInProcessTarget } from '../../src/targets/inprocess/target.js';
+import { createInProcessTarget } from '../../src/targets/inprocess/create-target.js';
 import { parseWorkload } from '../../src/workload/load.js';
 import type { Workload } from '../../src/core/workload.js';
 import { startFaultServer, type FaultServer } from '../fixtures/http/fault-server.js';

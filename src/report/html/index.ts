@@ -2,7 +2,7 @@
  * report.html: one self-contained file (inline SVG charts, inline CSS, no script, no network) from
  * a RunReport; compare.html from a CompareResult. Async because Vega renders SVG asynchronously.
  */
-import type { CompareResult } from '../../analysis/compare.js';
+import type { CompareResult } from '../../analysis/compare-model.js';
 import type { RunReport } from '../../core/report/run.js';
 import { compareHeader, compareSections } from './compare-page.js';
 import { escapeHtml } from './escape.js';

@@ -1,5 +1,6 @@
 /** `pipebench compare --markdown`: ready to paste as a pull-request comment. Regressions first. */
-import { formatThresholdPct, type CompareResult } from '../../analysis/compare.js';
+import { formatThresholdPct } from '../../analysis/compare.js';
+import { type CompareResult } from '../../analysis/compare-model.js';
 import { renderTable, type Column } from './table.js';
 import { methodLine, metricRows, unpairedLines, verdictLine, type CompareSources, type MetricRow } from '../compare-text.js';
 

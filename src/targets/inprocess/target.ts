@@ -16,8 +16,9 @@ import type { ItemResult } from '../../core/item-result.js';
 import type { Stage } from '../../core/stage.js';
 import { bareIntent } from './bare-intent.js';
 import { DynamicBatcher, type BatcherTimers } from './batcher.js';
-import { resolveIsolation, type IsolationChoice } from './channel.js';
+import type { IsolationChoice } from './channel.js';
 import { InstanceHost, type InstanceMemory } from './instance-host.js';
+import { liveTfMemory } from './tf-memory.js';
 import { inferOutcome, type InferOptions, type InferOutcome } from './infer-output.js';
 import { addStageTimes, classifyResult, failedResult, generateResult, newPendingItem, StreamSink, type PendingItem } from './pending-item.js';
 import type { DoneMessage, FailedMessage, RunMessage, TokensMessage } from './protocol.js';
@@ -47,28 +48,6 @@ export interface InstanceLoss {
   readonly reason: string;
   /** Items of the batch it was running, returned as errorClass 'worker_exit'. */
   readonly itemsLost: number;
-}
-
-export async function createInProcessTarget(options: InProcessOptions): Promise<InProcessTarget> {
-  if (!Number.isInteger(options.instances) || options.instances < 1) {
-    throw new RangeError(`instances must be a positive integer, got ${options.instances}`);
-  }
-  const isolation = resolveIsolation(options.backend, options.isolation ?? 'auto');
-  const target = new InProcessTarget(options);
-  const started = await Promise.allSettled(
-    Array.from({ length: options.instances }, (_, index) =>
-      InstanceHost.start({ index, isolation, backend: options.backend, models: options.models, events: target }),
-    ),
-  );
-  const hosts = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value.host] : []));
-  const failure = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-  const first = started[0];
-  if (failure || first?.status !== 'fulfilled') {
-    await Promise.all(hosts.map((h) => h.kill()));
-    throw failure?.reason ?? new TargetUnavailableError('no model instance started');
-  }
-  target.attach(hosts, { ...first.value.backend, instances: options.instances, isolation }, first.value.modelInfos);
-  return target;
 }
 
 export class InProcessTarget implements StaticBatchTarget {
@@ -200,27 +179,9 @@ export class InProcessTarget implements StaticBatchTarget {
     return Promise.all(this.hosts.filter((h) => h.isAlive).map((h) => h.memory()));
   }
 
-  /**
-   * tf.memory() summed over the live instances (RunnerTarget, the soak's leak verdict). Null when
-   * none is alive or any of them does not answer within `timeoutMs` (a long batch holds the
-   * answer back): a sum over some instances would look like tensors freed, or leaked.
-   */
+  /** tf.memory() summed over the live instances (TfMemoryProbe: the soak's leak verdict); see liveTfMemory. */
   async tfMemory(timeoutMs = 1000): Promise<TfMemory | null> {
-    const live = this.hosts.filter((h) => h.isAlive);
-    if (this.closed || live.length === 0) return null;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<null>((resolve) => {
-      timer = setTimeout(() => resolve(null), timeoutMs);
-    });
-    const all = Promise.all(live.map((h) => h.memory())).then(
-      (memories) => memories.reduce((sum, m) => ({ numTensors: sum.numTensors + m.numTensors, numBytes: sum.numBytes + m.numBytes }), { numTensors: 0, numBytes: 0 }),
-      () => null,
-    );
-    try {
-      return await Promise.race([all, late]);
-    } finally {
-      clearTimeout(timer);
-    }
+    return this.closed ? null : liveTfMemory(this.hosts, timeoutMs);
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TargetUnavailableError } from '../../../src/errors.js';
 import { epochNowMs } from '../../../src/core/clock.js';
-import { createInProcessTarget, type InProcessTarget } from '../../../src/targets/inprocess/target.js';
+import { type InProcessTarget } from '../../../src/targets/inprocess/target.js';
+import { createInProcessTarget } from '../../../src/targets/inprocess/create-target.js';
 import type { ItemResult } from '../../../src/core/item-result.js';
 
 // A real worker thread running the built-in small classifier on wasm (from dist/, built by the

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { epochNowMs } from '../../../src/core/clock.js';
-import { createInProcessTarget } from '../../../src/targets/inprocess/target.js';
+import { createInProcessTarget } from '../../../src/targets/inprocess/create-target.js';
 
 const classifier = { kind: 'builtin', name: 'intent-classifier', size: 'small', cacheDir: '/tmp/pipebench-test-cache' } as const;
 const texts = (n: number): string[] => Array.from({ length: n }, (_, i) => `item ${i}: summarise this long report about quarterly sales figures`);

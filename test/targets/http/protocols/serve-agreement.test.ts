@@ -10,7 +10,8 @@ import type { Protocol } from '../../../../src/targets/http/protocol.js';
 import { betterpromptsProtocol } from '../../../../src/targets/http/protocols/betterprompts.js';
 import { kserveV2Protocol } from '../../../../src/targets/http/protocols/kserve-v2.js';
 import { openaiProtocol } from '../../../../src/targets/http/protocols/openai.js';
-import { createInProcessTarget, type InProcessTarget } from '../../../../src/targets/inprocess/target.js';
+import { type InProcessTarget } from '../../../../src/targets/inprocess/target.js';
+import { createInProcessTarget } from '../../../../src/targets/inprocess/create-target.js';
 import type { Stage } from '../../../../src/core/stage.js';
 
 let target: InProcessTarget;
