@@ -176,6 +176,10 @@ export interface Workload {
    * `stages` (batch sizes x load levels). Optional so a Workload built without one stays valid.
    */
   readonly scenario?: ScenarioSpec;
+  /** How the run earns its numbers (stability windows, repeats, search); absent: the defaults (workload/signoff.ts). */
+  readonly signoff?: SignoffSettings;
+  /** Scenario workloads: the scenario as its file wrote it, before --time-scale and --load-scale. */
+  readonly scenarioAsWritten?: ScenarioAsWritten;
 }
 
 export type ScenarioKind = 'steady' | 'spike' | 'soak' | 'stress';
@@ -254,4 +258,32 @@ export interface Step {
    * (open) above then holds the stage's peak level, max(from, to), for labels and sizing.
    */
   readonly profile?: StepProfile;
+}
+export interface StabilitySettings {
+  /** The last N closed windows that must agree. */
+  readonly windows: number;
+  /** Largest allowed max / min - 1 of their p95 and of their throughput (0..1). */
+  readonly tolerance: number;
+  /**
+   * How long a step may measure past its planned length to settle; null = as long as the planned
+   * measurement (its duration, or for a count the time the count took). measure.maxDuration bounds it.
+   */
+  readonly maxExtendMs: number | null;
+}
+
+export interface SignoffSettings {
+  /** null = steps are not judged for stability (`stability: false`, --no-stability). */
+  readonly stability: StabilitySettings | null;
+  /** Times the whole sweep runs; each step's repeats merge into one report step. */
+  readonly repeat: number;
+  /** Per stage, search for the largest batch size (open loop: rate) within budget instead of sweeping. */
+  readonly search: boolean;
+}
+/** A scenario as its file wrote it (units converted, defaults applied), before any scaling. */
+export interface ScenarioAsWritten extends Omit<ScenarioSpec, 'timeScale' | 'loadScale'> {
+  /** Targets are requests per second (open loop) or requests in flight (closed). */
+  readonly axis: 'concurrency' | 'rate';
+  /** The file's own scales: what a workload without scenario flags runs at. */
+  readonly timeScale: number;
+  readonly loadScale: number;
 }

@@ -19,7 +19,8 @@ import { startHostSampler, type HostSampler } from '../telemetry/host-sampler.js
 import type { BudgetsFile } from '../workload/budgets-file.js';
 import { loadCorpus, TextSource } from '../workload/corpus.js';
 import { peakInFlight, planSteps } from '../workload/plan.js';
-import { signoffOf, type SignoffSettings } from '../workload/signoff.js';
+import { signoffOf } from '../workload/signoff.js';
+import { type SignoffSettings } from '../core/workload.js';
 import { uniformStageBudgets } from '../workload/stage-budgets.js';
 import type { RunListener } from './events.js';
 import { runModeFor } from './modes/index.js';

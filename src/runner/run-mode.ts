@@ -8,7 +8,7 @@ import type { ScenarioFacts } from '../core/report/scenario.js';
 import type { StepReport } from '../core/report/step.js';
 import type { Step, Workload } from '../core/workload.js';
 import type { StageBudgets } from '../workload/stage-budgets.js';
-import type { SignoffSettings } from '../workload/signoff.js';
+import type { SignoffSettings } from '../core/workload.js';
 import type { ResumeState } from './resume.js';
 import type { StepContext } from './run-step.js';
 

@@ -12,7 +12,7 @@ import type { GpuStepReport, HostSample } from '../core/report/telemetry.js';
 import type { GpuTelemetrySession } from '../telemetry/gpu-telemetry.js';
 import { InputError } from '../errors.js';
 import type { TextSource } from '../workload/corpus.js';
-import type { StabilitySettings } from '../workload/signoff.js';
+import type { StabilitySettings } from '../core/workload.js';
 import type { Step } from '../core/workload.js';
 import { batchSender, driveStep } from './drive-step.js';
 import type { RunListener } from './events.js';

@@ -7,7 +7,7 @@
 import { judgeStability, type StabilityVerdict } from '../analysis/stability.js';
 import type { WindowStat } from '../core/measurement.js';
 import type { StabilityReport } from '../core/report/step.js';
-import type { StabilitySettings } from '../workload/signoff.js';
+import type { StabilitySettings } from '../core/workload.js';
 import type { PhaseLength } from '../core/workload.js';
 
 /** What the watch reads of the recorder. */

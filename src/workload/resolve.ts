@@ -4,9 +4,11 @@ import type { Stage } from '../core/stage.js';
 import { BUILTIN_CORPUS_PATH, DEFAULT_BATCH_SIZES, DEFAULTS, defaultMaxDurationMs, HTTP_DEFAULTS } from './defaults.js';
 import { resolveHttpTarget, resolveLoad } from './resolve-target.js';
 import { isModelPath, type StageYaml, type WorkloadYaml } from './schema.js';
-import { withScenario, type ScenarioAsWritten } from './scenario-overrides.js';
+import { withScenario } from './scenario-overrides.js';
+import { type ScenarioAsWritten } from '../core/workload.js';
 import { isOpenLoad, SCENARIO_DEFAULTS, type ScenarioYaml } from './scenario-schema.js';
-import { DEFAULT_SIGNOFF, DEFAULT_STABILITY, withSignoff, type SignoffSettings, type SignoffWorkload } from './signoff.js';
+import { DEFAULT_SIGNOFF, DEFAULT_STABILITY, withSignoff, type SignoffWorkload } from './signoff.js';
+import { type SignoffSettings } from '../core/workload.js';
 import type { LoadSpec, ModelRef, PhaseLength, StageSpec, TargetSpec, Workload } from '../core/workload.js';
 
 const ALL_STAGES: readonly StageYaml[] = (Object.keys(DEFAULT_BATCH_SIZES) as Stage[]).map((stage) => ({ stage }));

@@ -17,6 +17,7 @@ import {
   SCHEDULE_PRESETS,
   type ArrivalProcess,
   type LoadSpec,
+  type ScenarioAsWritten,
   type ScenarioKind,
   type ScenarioSpec,
   type ScenarioStageSpec,
@@ -24,15 +25,6 @@ import {
   type StageSpec,
   type Workload,
 } from '../core/workload.js';
-
-/** A scenario as its file wrote it (units converted, defaults applied), before any scaling. */
-export interface ScenarioAsWritten extends Omit<ScenarioSpec, 'timeScale' | 'loadScale'> {
-  /** Targets are requests per second (open loop) or requests in flight (closed). */
-  readonly axis: 'concurrency' | 'rate';
-  /** The file's own scales: what a workload without scenario flags runs at. */
-  readonly timeScale: number;
-  readonly loadScale: number;
-}
 
 export type ScenarioWorkload = Workload & { readonly scenario: ScenarioSpec; readonly scenarioAsWritten: ScenarioAsWritten };
 
@@ -132,7 +124,7 @@ export function scenarioStageSpec(spec: ScenarioSpec, closed: boolean, kept?: Pi
 
 /** The scenario as written: carried by resolved workloads; else recovered from the scaled spec (durations exact, rounded targets approximate). */
 export function scenarioAsWrittenOf(workload: Workload & { readonly scenario: ScenarioSpec }): ScenarioAsWritten {
-  const carried = (workload as Partial<ScenarioWorkload>).scenarioAsWritten;
+  const carried = workload.scenarioAsWritten;
   if (carried !== undefined) return carried;
   const spec = workload.scenario;
   const open = workload.load.kind === 'open';

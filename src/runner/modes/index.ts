@@ -1,6 +1,6 @@
 /** Which RunMode measures a workload's plan: its scenario, else --search, else the sweep. */
 import type { Workload } from '../../core/workload.js';
-import type { SignoffSettings } from '../../workload/signoff.js';
+import type { SignoffSettings } from '../../core/workload.js';
 import type { RunMode } from '../run-mode.js';
 import { scenarioMode } from './scenario.js';
 import { searchMode } from './search.js';
