@@ -68,6 +68,24 @@ export async function runScenario(
   }
 }
 
+/** Handing stages to stageDone: in order, one report at a time; the first failure stops the drive. */
+interface FinishState {
+  /** Next stage (index into the ledger) to hand over. */
+  next: number;
+  /** Stages that ran to their end. */
+  ran: number;
+  queue: Promise<void>;
+  error: { readonly error: unknown } | null;
+  /** GPU processes when the stage being reported began (the previous stage's end). */
+  processesAtStart: ComputeAppsResult | null;
+}
+
+/** What the heartbeat has ticked and announced. */
+interface BeatState {
+  lastTickMs: number;
+  announcedStage: number;
+}
+
 class ScenarioDrive {
   private ledger!: StageLedger;
   private timeline!: TimelineFold;
@@ -75,15 +93,9 @@ class ScenarioDrive {
   /** When sending stopped early (abort or stress stop); null while the profile runs. */
   private stoppedAtMs: number | null = null;
   private readonly stress: StressWatch;
-  /** Next stage (index into the ledger) to hand to stageDone; stages finish in order. */
-  private nextToFinish = 0;
-  private stagesRun = 0;
-  private finishing: Promise<void> = Promise.resolve();
-  private callbackError: { readonly error: unknown } | null = null;
-  private processesAtStart: ComputeAppsResult | null = null;
-  private lastTickMs = 0;
   private lastResponseMs = 0;
-  private announcedStage = -1;
+  private readonly finish: FinishState = { next: 0, ran: 0, queue: Promise.resolve(), error: null, processesAtStart: null };
+  private readonly beats: BeatState = { lastTickMs: 0, announcedStage: -1 };
   private readonly onStop = (): void => {
     this.stoppedAtMs ??= this.context.clock();
   };
@@ -104,7 +116,7 @@ class ScenarioDrive {
     const { context, profile, stop } = this;
     const { clock } = context;
     const first = this.steps[0] as Step;
-    this.processesAtStart = (await context.telemetry?.processes()) ?? null;
+    this.finish.processesAtStart = (await context.telemetry?.processes()) ?? null;
     this.startMs = clock();
     const endMs = this.startMs + Math.max(0, profile.totalMs - startOffsetMs);
     this.timeline = new TimelineFold(this.startMs, this.scenario.windowMs, (epochMs) => profile.levelAt(startOffsetMs + (epochMs - this.startMs)));
@@ -123,7 +135,7 @@ class ScenarioDrive {
       onStageDrained: () => this.finishReady(clock(), false),
     });
     stop.signal.addEventListener('abort', this.onStop, { once: true });
-    this.lastTickMs = this.startMs;
+    this.beats.lastTickMs = this.startMs;
     this.announceStage(this.startMs);
     const heartbeat = setInterval(() => this.beat(), HEARTBEAT_MS);
     heartbeat.unref();
@@ -167,13 +179,13 @@ class ScenarioDrive {
     const doneAtMs = clock();
     this.finishReady(doneAtMs, true);
     this.ledger.close();
-    await this.finishing;
-    if (this.callbackError) throw this.callbackError.error;
+    await this.finish.queue;
+    if (this.finish.error) throw this.finish.error.error;
     this.emitWindows(this.timeline.finish(Math.max(this.stoppedAtMs ?? Math.min(doneAtMs, endMs), this.lastResponseMs)));
     const reason = stop.signal.reason;
     return {
       startedAtMs: this.startMs,
-      stagesRun: this.stagesRun,
+      stagesRun: this.finish.ran,
       stoppedEarly: this.stress.stoppedEarly ?? (stop.signal.aborted ? interruptText(reason) : null),
       timeline: this.timeline.windows(),
     };
@@ -184,8 +196,8 @@ class ScenarioDrive {
     this.announceStage(now);
     this.emitWindows(this.timeline.closeUntil(now - WINDOW_CLOSE_SLACK_MS));
     this.finishReady(now, false);
-    if (now - this.lastTickMs >= (this.context.tickMs ?? 1000)) {
-      this.lastTickMs = now;
+    if (now - this.beats.lastTickMs >= (this.context.tickMs ?? 1000)) {
+      this.beats.lastTickMs = now;
       const entry = this.ledger.entryAt(now);
       if (entry) this.context.emit({ kind: 'tick', step: entry.step, elapsedMs: now - entry.startMs, ...entry.recorder.live() });
     }
@@ -194,8 +206,8 @@ class ScenarioDrive {
   /** A step-start event when the drive enters a new stage (progress and the live view follow it). */
   private announceStage(now: number): void {
     const entry = this.ledger.entryAt(now);
-    if (entry === undefined || entry.stageIndex <= this.announcedStage) return;
-    this.announcedStage = entry.stageIndex;
+    if (entry === undefined || entry.stageIndex <= this.beats.announcedStage) return;
+    this.beats.announcedStage = entry.stageIndex;
     this.context.emit({ kind: 'step-start', step: entry.step, of: this.scenario.stages.length, repeat: null });
   }
 
@@ -214,15 +226,15 @@ class ScenarioDrive {
    */
   private finishReady(now: number, final: boolean): void {
     const { entries } = this.ledger;
-    while (this.nextToFinish < entries.length) {
-      const entry = entries[this.nextToFinish] as StageLedgerEntry;
+    while (this.finish.next < entries.length) {
+      const entry = entries[this.finish.next] as StageLedgerEntry;
       const sendingEndedMs = this.stoppedAtMs ?? Number.POSITIVE_INFINITY;
       const timePassed = entry.endMs <= Math.min(now, sendingEndedMs);
       const allBack = entry.recordedItems >= entry.sentItems && (this.ledger.issuedPast(entry.endMs) || sendingEndedMs <= now);
       if (!final && !(timePassed && allBack)) return;
       if (final && entry.startMs >= Math.min(now, sendingEndedMs) && entry.sentItems === 0) return;
-      this.nextToFinish++;
-      if (timePassed) this.stagesRun++;
+      this.finish.next++;
+      if (timePassed) this.finish.ran++;
       this.finishStage(entry, timePassed && allBack);
     }
   }
@@ -241,18 +253,18 @@ class ScenarioDrive {
     if (ranToEnd && this.stress.judge(entry, measurement, entry === this.ledger.entries.at(-1))) this.stop.abort('breaking point');
     const gpuWindow = { items: measurement.completed, ...(measurement.latencyMs.queue && { queueMsMean: measurement.latencyMs.queue.mean }) };
     const stageEndMs = Math.min(entry.endMs, this.stoppedAtMs ?? entry.endMs);
-    const atStart = this.processesAtStart;
-    this.finishing = this.finishing.then(async () => {
-      if (this.callbackError) return;
+    const atStart = this.finish.processesAtStart;
+    this.finish.queue = this.finish.queue.then(async () => {
+      if (this.finish.error) return;
       try {
         const { telemetry } = this.context;
         const atEnd = (await telemetry?.processes()) ?? null;
-        this.processesAtStart = atEnd;
+        this.finish.processesAtStart = atEnd;
         const gpu = telemetry?.stepReport(entry.startMs, Math.max(entry.startMs, stageEndMs), gpuWindow, { atStart, atEnd }) ?? null;
         await this.callbacks.stageDone(entry.step, { measurement, complete, gpu, openLoop, stability: null });
       } catch (error) {
         // A stage that cannot be reported stops the drive; the error reaches the caller.
-        this.callbackError = { error };
+        this.finish.error = { error };
         this.stop.abort('stage report failed');
       }
     });
