@@ -7,14 +7,17 @@ import { readFile } from 'node:fs/promises';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { InputError } from '../errors.js';
+import { decodeUtf8 } from '../utf8-text.js';
 
-/** The file's text; `what` names it in the error ("the workload file"). */
+/** The file's text, which must be UTF-8; `what` names it in the error ("the workload file"). */
 export async function readInputFile(path: string, what: string): Promise<string> {
+  let bytes: Buffer;
   try {
-    return await readFile(path, 'utf8');
+    bytes = await readFile(path);
   } catch (error) {
     throw new InputError(path, `cannot read ${what} (${describeFsError(error)})`, { cause: error });
   }
+  return decodeUtf8(bytes, path);
 }
 
 /** YAML text checked against `schema`; `source` names the file in errors, `what` an empty-issue fallback. */
