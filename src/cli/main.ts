@@ -30,6 +30,7 @@ export async function main(argv: readonly string[], io: CliIo, signal: AbortSign
     .name('pipebench')
     .description('Benchmark an ML inference pipeline (classify -> choose techniques -> generate) across batch sizes.')
     .version(packageVersion(), '-V, --version')
+    .option('--verbose', "on an error, also print its context (a YAML code frame; an internal error's stack)")
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({
@@ -49,21 +50,26 @@ Exit codes:
     await program.parseAsync([...argv], { from: 'user' });
     return context.exitCode;
   } catch (error) {
-    return reportFailure(error, io);
+    const verbose = program.opts<{ verbose?: boolean }>().verbose === true || Boolean(io.env['PIPEBENCH_DEBUG']);
+    return reportFailure(error, io, verbose);
   }
 }
 
-function reportFailure(error: unknown, io: CliIo): number {
+/** One line on stderr; with --verbose, the error's context below it. */
+function reportFailure(error: unknown, io: CliIo, verbose: boolean): number {
   if (error instanceof CommanderError) {
     // Help and version end with exitCode 0; usage errors were already printed by commander.
     return error.exitCode === 0 ? ExitCode.ok : ExitCode.badInput;
   }
   if (error instanceof PipebenchError) {
-    io.stderr.write(`pipebench: ${error.message}\n`);
+    const [head = '', ...rest] = error.message.split('\n');
+    io.stderr.write(`pipebench: ${head}\n`);
+    const context = [...rest, ...(error.detail === undefined ? [] : [error.detail])].join('\n').replace(/^\n+|\s+$/g, '');
+    if (verbose && context !== '') io.stderr.write(`${context}\n`);
     return error.exitCode;
   }
   const err = toError(error);
-  io.stderr.write(`pipebench: internal error: ${err.message}\n`);
-  if (io.env['PIPEBENCH_DEBUG']) io.stderr.write(`${err.stack ?? ''}\n`);
+  io.stderr.write(`pipebench: internal error: ${err.message.split('\n', 1)[0] ?? ''}\n`);
+  if (verbose) io.stderr.write(`${err.stack ?? ''}\n`);
   return ExitCode.internal;
 }

@@ -4,7 +4,7 @@
  */
 import { formatMs, formatPct, formatRate } from '../format.js';
 import type { LatencyPhase } from '../metrics/types.js';
-import { renderTable, type Column } from './markdown-table.js';
+import { markdownText, renderTable, type Column } from './markdown-table.js';
 import type { RunReport, StepReport } from './types.js';
 
 function latency(step: StepReport, phase: LatencyPhase, stat: 'p50' | 'p95'): string {
@@ -92,6 +92,6 @@ export function errorsSection(steps: readonly StepReport[]): string {
 /** "- Target: HTTP betterprompts http://127.0.0.1:8301" or "- Target: in process". */
 export function targetLine(report: RunReport): string {
   const { target } = report;
-  if (target.kind === 'inprocess') return `- Target: in process (${target.description})`;
-  return `- Target: HTTP, protocol ${target.protocol ?? '-'}, ${target.url ?? '-'}`;
+  if (target.kind === 'inprocess') return `- Target: in process (${markdownText(target.description)})`;
+  return `- Target: HTTP, protocol ${target.protocol ?? '-'}, ${markdownText(target.url ?? '-')}`;
 }

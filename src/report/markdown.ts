@@ -8,7 +8,7 @@ import { gpuTelemetrySection, stageGpuSection } from './markdown-gpu.js';
 import { batchCell, e2eCell, honestyFootnotes } from './markdown-honesty.js';
 import { errorsSection, loadColumns, openLoopSection, serverColumns, targetLine } from './markdown-load.js';
 import { repeatColumns, searchSection } from './markdown-search.js';
-import { renderTable, type Column } from './markdown-table.js';
+import { markdownText, renderTable, type Column } from './markdown-table.js';
 import { tradeoffSection } from './markdown-tradeoff.js';
 import { renderHostSection } from './markdown-host.js';
 import { renderScenarioSection } from './markdown-scenario.js';
@@ -41,7 +41,7 @@ function header(report: RunReport): string {
   lines.push(
     `- Run id: \`${report.runId}\``,
     `- Started ${report.startedAt}, finished ${report.finishedAt}`,
-    `- Workload: ${report.workload.name} (${report.workload.source})`,
+    `- Workload: ${markdownText(report.workload.name)} (${markdownText(report.workload.source)})`,
     targetLine(report),
     `- Budget met: ${report.budgetMet ? 'yes' : 'no'}`,
   );
@@ -73,7 +73,7 @@ function environmentSection(env: EnvironmentReport, backend: BackendReport | nul
       `${backend.instances} ${backend.instances === 1 ? 'instance' : 'instances'} (${backend.isolation})`,
     ];
     lines.push(`- Backend: ${backend.name} (${backend.package} ${backend.version}), ${flags.join(', ')}`);
-    for (const skipped of backend.skipped) lines.push(`  - skipped ${skipped.backend}: ${skipped.reason}`);
+    for (const skipped of backend.skipped) lines.push(`  - skipped ${skipped.backend}: ${markdownText(skipped.reason)}`);
   }
   return lines.join('\n');
 }
@@ -163,5 +163,5 @@ function stageSection(report: RunReport, stage: Stage): string {
 
 function warningsSection(warnings: readonly string[]): string {
   if (warnings.length === 0) return '';
-  return `## Warnings\n\n${warnings.map((warning) => `- ${warning}`).join('\n')}`;
+  return `## Warnings\n\n${warnings.map((warning) => `- ${markdownText(warning)}`).join('\n')}`;
 }

@@ -34,7 +34,7 @@ export interface RunnerTarget extends Target {
   readonly models: readonly ModelInfo[];
   /** HTTP targets with connections: "auto": size the pools for the plan's peak in-flight count. */
   setConnections?(connections: number): Promise<void>;
-  /** HTTP targets: the first (redacted) detail seen per error class, for the run's warnings. */
+  /** The first detail seen per error class (HTTP: redacted), for the run's warnings. */
   readonly errorDetails?: ReadonlyMap<string, string>;
   /** In-process targets: tf.memory() summed over the model instances (null when they do not answer). */
   tfMemory?(): Promise<TfMemory | null>;

@@ -195,4 +195,25 @@ describe('target and load errors: one InputError naming the field and what was e
     expect(`${error.where} ${error.message}`).not.toContain('s3cret');
     expect(error.message).not.toContain('alice');
   });
+
+  it('a login URL with credentials names auth.login.url and where the credentials go, not "got a mapping"', () => {
+    const error = parseError('target: { url: "http://127.0.0.1:8301", auth: { login: { url: "http://alice:s3cret@127.0.0.1:8301/login", usernameEnv: U, passwordEnv: P } } }');
+    expect(error.where).toBe('workloads/http.yaml: target.auth.login.url');
+    expect(error.message).toContain('expected a URL without credentials (put the username and password in the environment variables that usernameEnv and passwordEnv name)');
+    expect(error.message).not.toContain('got a mapping');
+    expect(`${error.where} ${error.message}`).not.toMatch(/s3cret|alice/);
+  });
+
+  it('a health URL with credentials is refused without repeating them', () => {
+    const error = parseError('target: { url: "http://127.0.0.1:8301", health: "http://alice:s3cret@127.0.0.1:8301/health" }');
+    expect(error.where).toBe('workloads/http.yaml: target.health');
+    expect(error.message).toContain('expected a URL without credentials (use target.auth or target.headers');
+    expect(`${error.where} ${error.message}`).not.toMatch(/s3cret|alice/);
+  });
+
+  it('an auth block of neither shape still says which shapes there are', () => {
+    const error = parseError('target: { url: "http://127.0.0.1:8301", auth: { token: x } }');
+    expect(error.where).toBe('workloads/http.yaml: target.auth');
+    expect(error.message).toContain('expected { bearerTokenEnv: NAME } or { login: { url, usernameEnv, passwordEnv } }, got a mapping');
+  });
 });

@@ -46,8 +46,11 @@ class TextCollector implements ResponseDecoder {
   }
 }
 
-/** "connection refused", "timeout", "HTTP 503: ..." — the way messages name a failed one-shot request. */
+/**
+ * "connection refused", "timeout", "HTTP 503: ...", or for any other client failure what the client
+ * hit ("ENOTFOUND: getaddrinfo ENOTFOUND host", a TLS error): the way messages name a failed one-shot request.
+ */
 export function describeFailure(outcome: Extract<SendOutcome, { ok: false }>): string {
-  if (outcome.statusCode !== null) return outcome.detail;
+  if (outcome.statusCode !== null || outcome.errorClass === 'client_error') return outcome.detail;
   return outcome.errorClass.replace(/_/g, ' ');
 }

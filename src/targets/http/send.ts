@@ -8,7 +8,7 @@
  */
 import type { Dispatcher } from 'undici';
 import { epochNowMs } from '../../metrics/clock.js';
-import { classifyError, classifyStatus } from './classify-error.js';
+import { classifyError, classifyStatus, describeClientError } from './classify-error.js';
 import type { HttpErrorClass } from './error-class.js';
 import type { DecodedOk, ResponseDecoder } from './protocol.js';
 
@@ -140,9 +140,7 @@ class SendHandler implements Dispatcher.DispatchHandler {
       this.fail('body_too_large', tResponseMs, error.message);
       return;
     }
-    const errorClass = classifyError(error);
-    const code = (error as { code?: unknown }).code;
-    this.fail(errorClass, tResponseMs, typeof code === 'string' ? `${code}: ${error.message}` : error.message);
+    this.fail(classifyError(error), tResponseMs, describeClientError(error));
   }
 
   private fail(errorClass: HttpErrorClass, tResponseMs: number, detail: string): void {

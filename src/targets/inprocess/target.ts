@@ -76,6 +76,8 @@ export class InProcessTarget implements StaticBatchTarget {
   private readonly batcher: DynamicBatcher<Lane, PendingItem>;
   private readonly inFlight: (InFlightBatch | undefined)[];
   private readonly lost: InstanceLoss[] = [];
+  /** The first detail per error class (the instance's error message, the exit reason). */
+  private readonly details = new Map<string, string>();
   private maxNewTokens = 16;
   private nextBatchId = 1;
   private closed = false;
@@ -112,6 +114,11 @@ export class InProcessTarget implements StaticBatchTarget {
 
   get models(): readonly ModelInfo[] {
     return this.modelInfos;
+  }
+
+  /** The first detail line seen per error class: what the run's warnings quote (as for HTTP targets). */
+  get errorDetails(): ReadonlyMap<string, string> {
+    return this.details;
   }
 
   /** Instances that exited while the target was open, and why. */
@@ -237,6 +244,7 @@ export class InProcessTarget implements StaticBatchTarget {
     this.batcher.release(slot);
     const { items } = batch;
     if (message.kind === 'failed') {
+      this.noteDetail(message.errorClass, message.message);
       this.failAll(items, message.errorClass, items.length, tResponseMs);
       return;
     }
@@ -276,6 +284,7 @@ export class InProcessTarget implements StaticBatchTarget {
       return;
     }
     this.lost.push({ index: slot, reason, itemsLost: batch?.items.length ?? 0 });
+    this.noteDetail('worker_exit', `instance ${slot}: ${reason}`);
     if (batch) this.failAll(batch.items, 'worker_exit', batch.items.length);
     if (this.batcher.liveSlots === 0) this.failAll(this.batcher.drain(), 'worker_exit', 0);
   }
@@ -326,6 +335,10 @@ export class InProcessTarget implements StaticBatchTarget {
     if (stage !== 'generate') return newPendingItem(stage, text, tArrivalMs, inStaticBatch, '', []);
     const intent = bareIntent(text);
     return newPendingItem(stage, text, tArrivalMs, inStaticBatch, intent, chooseTechniques(intent));
+  }
+
+  private noteDetail(errorClass: string, detail: string): void {
+    if (!this.details.has(errorClass)) this.details.set(errorClass, detail.split('\n', 1)[0] ?? '');
   }
 
   private failAll(items: readonly PendingItem[], errorClass: string, batchSize: number, tResponseMs: number = epochNowMs()): void {

@@ -18,6 +18,26 @@ describe('health preflight', () => {
     expect((error as Error).message).toBe(`target ${closed.url} is not reachable: connection refused (health check GET /api/v1/health)`);
   });
 
+  it('an unresolvable host says ENOTFOUND and the host, not "client error"', async () => {
+    const url = 'http://pipebench-no-such-host.invalid:8080';
+    const error = await createHttpTarget(templateSpec(url, { health: '/api/v1/health' })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TargetUnavailableError);
+    const message = (error as Error).message;
+    // .invalid never resolves (RFC 6761); a resolver that cannot be reached says EAI_AGAIN instead.
+    expect(message).toMatch(/^target http:\/\/pipebench-no-such-host\.invalid:8080 is not reachable: (ENOTFOUND|EAI_AGAIN): getaddrinfo \1 pipebench-no-such-host\.invalid \(health check GET \/api\/v1\/health\)$/);
+  });
+
+  it('https:// to a plain-HTTP port shows the TLS error and the likely fix', async () => {
+    server = await open.server([{ kind: 'json', body: '{}' }]);
+    const httpsUrl = server.url.replace(/^http:/, 'https:');
+    const error = await createHttpTarget(templateSpec(httpsUrl, { health: '/health' })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TargetUnavailableError);
+    // Node 20's OpenSSL 3 says "wrong version number"; other builds may name the bad record otherwise.
+    const message = (error as Error).message;
+    expect(message.startsWith(`target ${httpsUrl} is not reachable: ERR_SSL_`)).toBe(true);
+    expect(message).toMatch(/: [a-z ]+ \(an https:\/\/ URL to a port that speaks plain HTTP\? use http:\/\/\) \(health check GET \/health\)$/);
+  });
+
   it('fails on a non-2xx health answer and passes on a 2xx one', async () => {
     server = await open.server([{ kind: 'status', status: 503, body: 'warming up' }, { kind: 'json', body: '{"status": "healthy"}' }]);
     await expect(createHttpTarget(templateSpec(server.url, { health: '/health' }))).rejects.toThrow(
