@@ -12,6 +12,7 @@ import { registerReportCommand } from './report.js';
 import { registerRunCommand } from './run.js';
 import { registerServeCommand } from './serve.js';
 import { packageVersion } from '../package-root.js';
+import { maskUrlCredentials } from '../url-credentials.js';
 
 export interface CommandContext {
   readonly io: CliIo;
@@ -58,12 +59,13 @@ function reportFailure(error: unknown, io: CliIo): number {
     // Help and version end with exitCode 0; usage errors were already printed by commander.
     return error.exitCode === 0 ? ExitCode.ok : ExitCode.badInput;
   }
+  // Every message may quote a URL a user typed; user:password never reaches stderr, whoever built the message.
   if (error instanceof PipebenchError) {
-    io.stderr.write(`pipebench: ${error.message}\n`);
+    io.stderr.write(`pipebench: ${maskUrlCredentials(error.message)}\n`);
     return error.exitCode;
   }
   const err = toError(error);
-  io.stderr.write(`pipebench: internal error: ${err.message}\n`);
-  if (io.env['PIPEBENCH_DEBUG']) io.stderr.write(`${err.stack ?? ''}\n`);
+  io.stderr.write(`pipebench: internal error: ${maskUrlCredentials(err.message)}\n`);
+  if (io.env['PIPEBENCH_DEBUG']) io.stderr.write(`${maskUrlCredentials(err.stack ?? '')}\n`);
   return ExitCode.internal;
 }

@@ -19,7 +19,7 @@ export const TARGET_LIMITS = {
   maxResponseBytes: 2 ** 40,
 } as const;
 
-/** http(s) only, no credentials (they would land in reports), no query or fragment. */
+/** http(s) only, no credentials (they would land in reports), no query or fragment; messages never repeat user:password or a query. */
 function checkServiceUrl(raw: string): string | { readonly problem: string } {
   let url: URL;
   try {
@@ -35,7 +35,8 @@ function checkServiceUrl(raw: string): string | { readonly problem: string } {
     // The message must not repeat the credentials it refuses.
     return { problem: `expected a URL without credentials (use target.auth or target.headers with { env: NAME }), got credentials in ${shown}` };
   }
-  if (url.search !== '' || url.hash !== '') return { problem: `expected a URL without query or fragment, got ${describeValue(raw)}` };
+  // A query often carries a key (?api_key=...): name the URL without it.
+  if (url.search !== '' || url.hash !== '') return { problem: `expected a URL without query or fragment (put keys in target.headers), got one in ${shown}` };
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 
@@ -46,15 +47,16 @@ const serviceUrl = z.string({ error: expected('an http:// or https:// URL') }).t
   return z.NEVER;
 });
 
-/** A path on the target ("/api/v1/health") or a full http(s) URL. */
-const pathOrUrl = (what: string) =>
-  text(`${what}: a path starting with "/" or an http(s) URL`).transform((raw, ctx) => {
-    if (raw.startsWith('/')) return raw;
-    const checked = checkServiceUrl(raw);
-    if (typeof checked === 'string') return checked;
-    ctx.issues.push({ code: 'custom', message: checked.problem, input: '<url>' });
-    return z.NEVER;
-  });
+/** A path on the target ("/api/v1/health") or a full http(s) URL, checked like target.url. */
+function checkPathOrUrl(raw: string, ctx: z.RefinementCtx): string {
+  if (raw.startsWith('/')) return raw;
+  const checked = checkServiceUrl(raw);
+  if (typeof checked === 'string') return checked;
+  ctx.issues.push({ code: 'custom', message: checked.problem, input: '<url>' });
+  return z.NEVER;
+}
+
+const pathOrUrl = (what: string) => text(`${what}: a path starting with "/" or an http(s) URL`).transform(checkPathOrUrl);
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const envName = text('an environment variable name such as API_KEY').regex(ENV_NAME, {
@@ -144,7 +146,11 @@ export const TargetYamlSchema = strictObject({
   maxResponseBytes: bytes.optional(),
   headers: headers.optional(),
   auth: auth.optional(),
-  health: z.union([z.literal(false), pathOrUrl('the health check')], { error: expected('a path such as /api/v1/health, an http(s) URL, or false') }).optional(),
+  // Checked after the union: a URL refused for its credentials gets that reason, not the union's generic one.
+  health: z
+    .union([z.literal(false), text('a path such as /api/v1/health, an http(s) URL, or false')], { error: expected('a path such as /api/v1/health, an http(s) URL, or false') })
+    .transform((raw, ctx) => (raw === false ? false : checkPathOrUrl(raw, ctx)))
+    .optional(),
   betterprompts: betterprompts.optional(),
   kserve: kserve.optional(),
   openai: openai.optional(),
