@@ -12,6 +12,7 @@ import { registerReportCommand } from './report.js';
 import { registerRunCommand } from './run.js';
 import { registerServeCommand } from './serve.js';
 import { packageVersion } from '../package-root.js';
+import { maskUrlCredentials } from '../url-credentials.js';
 
 export interface CommandContext {
   readonly io: CliIo;
@@ -61,15 +62,16 @@ function reportFailure(error: unknown, io: CliIo, verbose: boolean): number {
     // Help and version end with exitCode 0; usage errors were already printed by commander.
     return error.exitCode === 0 ? ExitCode.ok : ExitCode.badInput;
   }
+  // Every message may quote a URL a user typed; user:password never reaches stderr, whoever built the message.
   if (error instanceof PipebenchError) {
     const [head = '', ...rest] = error.message.split('\n');
-    io.stderr.write(`pipebench: ${head}\n`);
+    io.stderr.write(`pipebench: ${maskUrlCredentials(head)}\n`);
     const context = [...rest, ...(error.detail === undefined ? [] : [error.detail])].join('\n').replace(/^\n+|\s+$/g, '');
-    if (verbose && context !== '') io.stderr.write(`${context}\n`);
+    if (verbose && context !== '') io.stderr.write(`${maskUrlCredentials(context)}\n`);
     return error.exitCode;
   }
   const err = toError(error);
-  io.stderr.write(`pipebench: internal error: ${err.message.split('\n', 1)[0] ?? ''}\n`);
-  if (verbose) io.stderr.write(`${err.stack ?? ''}\n`);
+  io.stderr.write(`pipebench: internal error: ${maskUrlCredentials(err.message.split('\n', 1)[0] ?? '')}\n`);
+  if (verbose) io.stderr.write(`${maskUrlCredentials(err.stack ?? '')}\n`);
   return ExitCode.internal;
 }

@@ -25,7 +25,7 @@ const CREDENTIALS_GO = {
   login: 'put the username and password in the environment variables that usernameEnv and passwordEnv name',
 } as const;
 
-/** http(s) only, no credentials (they would land in reports), no query or fragment. */
+/** http(s) only, no credentials (they would land in reports), no query or fragment; messages never repeat user:password or a query. */
 function checkServiceUrl(raw: string, credentialsGo: string): string | { readonly problem: string } {
   let url: URL;
   try {
@@ -41,7 +41,8 @@ function checkServiceUrl(raw: string, credentialsGo: string): string | { readonl
     // The message must not repeat the credentials it refuses.
     return { problem: `expected a URL without credentials (${credentialsGo}), got credentials in ${shown}` };
   }
-  if (url.search !== '' || url.hash !== '') return { problem: `expected a URL without query or fragment, got ${describeValue(raw)}` };
+  // A query often carries a key (?api_key=...): name the URL without it.
+  if (url.search !== '' || url.hash !== '') return { problem: `expected a URL without query or fragment (put keys in target.headers), got one in ${shown}` };
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 
@@ -61,15 +62,17 @@ const serviceUrl = z.string({ error: expected('an http:// or https:// URL') }).t
   return z.NEVER;
 });
 
-/** A path on the target ("/api/v1/health") or a full http(s) URL. */
+/** A path on the target ("/api/v1/health") or a full http(s) URL, checked like target.url. */
+function checkPathOrUrl(raw: string, ctx: z.RefinementCtx, credentialsGo: string): string {
+  if (raw.startsWith('/')) return raw;
+  const checked = checkServiceUrl(raw, credentialsGo);
+  if (typeof checked === 'string') return checked;
+  ctx.issues.push(urlIssue(checked));
+  return z.NEVER;
+}
+
 const pathOrUrl = (what: string, credentialsGo: string) =>
-  text(`${what}: a path starting with "/" or an http(s) URL`).transform((raw, ctx) => {
-    if (raw.startsWith('/')) return raw;
-    const checked = checkServiceUrl(raw, credentialsGo);
-    if (typeof checked === 'string') return checked;
-    ctx.issues.push(urlIssue(checked));
-    return z.NEVER;
-  });
+  text(`${what}: a path starting with "/" or an http(s) URL`).transform((raw, ctx) => checkPathOrUrl(raw, ctx, credentialsGo));
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const envName = text('an environment variable name such as API_KEY').regex(ENV_NAME, {
@@ -159,7 +162,11 @@ export const TargetYamlSchema = strictObject({
   maxResponseBytes: bytes.optional(),
   headers: headers.optional(),
   auth: auth.optional(),
-  health: z.union([z.literal(false), pathOrUrl('the health check', CREDENTIALS_GO.service)], { error: expected('a path such as /api/v1/health, an http(s) URL, or false') }).optional(),
+  // Checked after the union: a URL refused for its credentials gets that reason, not the union's generic one.
+  health: z
+    .union([z.literal(false), text('a path such as /api/v1/health, an http(s) URL, or false')], { error: expected('a path such as /api/v1/health, an http(s) URL, or false') })
+    .transform((raw, ctx) => (raw === false ? false : checkPathOrUrl(raw, ctx, CREDENTIALS_GO.service)))
+    .optional(),
   betterprompts: betterprompts.optional(),
   kserve: kserve.optional(),
   openai: openai.optional(),
