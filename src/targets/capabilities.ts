@@ -24,7 +24,7 @@ export function probesTfMemory(target: Target): target is Target & TfMemoryProbe
   return typeof (target as Partial<TfMemoryProbe>).tfMemory === 'function';
 }
 
-/** HTTP targets: the first (redacted) detail seen per error class, for the run's warnings. */
+/** The first detail seen per error class (HTTP: redacted), for the run's warnings. */
 export interface ErrorDetails {
   readonly errorDetails: ReadonlyMap<string, string>;
 }

@@ -195,4 +195,43 @@ describe('target and load errors: one InputError naming the field and what was e
     expect(`${error.where} ${error.message}`).not.toContain('s3cret');
     expect(error.message).not.toContain('alice');
   });
+
+  it('a login URL with credentials names auth.login.url and where the credentials go, not "got a mapping"', () => {
+    const error = parseError('target: { url: "http://127.0.0.1:8301", auth: { login: { url: "http://alice:s3cret@127.0.0.1:8301/login", usernameEnv: U, passwordEnv: P } } }');
+    expect(error.where).toBe('workloads/http.yaml: target.auth.login.url');
+    expect(error.message).toContain('expected a URL without credentials (put the username and password in the environment variables that usernameEnv and passwordEnv name)');
+    expect(error.message).not.toContain('got a mapping');
+    expect(`${error.where} ${error.message}`).not.toMatch(/s3cret|alice/);
+  });
+
+  it('a health URL with credentials is refused without repeating them', () => {
+    const error = parseError('target: { url: "http://127.0.0.1:8301", health: "http://alice:s3cret@127.0.0.1:8301/health" }');
+    expect(error.where).toBe('workloads/http.yaml: target.health');
+    expect(error.message).toContain('expected a URL without credentials (use target.auth or target.headers');
+    expect(`${error.where} ${error.message}`).not.toMatch(/s3cret|alice/);
+  });
+
+  it('an auth block of neither shape still says which shapes there are', () => {
+    const error = parseError('target: { url: "http://127.0.0.1:8301", auth: { token: x } }');
+    expect(error.where).toBe('workloads/http.yaml: target.auth');
+    expect(error.message).toContain('expected { bearerTokenEnv: NAME } or { login: { url, usernameEnv, passwordEnv } }, got a mapping');
+  });
+
+  // Each URL that fails to parse or is refused, in every field that takes one: the message masks user:password (and a query).
+  it.each([
+    ['target.url', 'a port out of range', 'url: "http://alice:s3cret@127.0.0.1:99999"', 'got "http://***@127.0.0.1:99999"'],
+    ['target.url', 'an unclosed IPv6 bracket', 'url: "http://alice:s3cret@[::1"', 'got "http://***@[::1"'],
+    ['target.url', 'a scheme typo', 'url: "http//alice:s3cret@127.0.0.1"', 'got "***@127.0.0.1"'],
+    ['target.url', 'a key in the query', 'url: "http://127.0.0.1:8301/x?api_key=s3cret"', 'got one in http://127.0.0.1:8301/x'],
+    ['target.url', 'a key in the query of a bad URL', 'url: "http://127.0.0.1:99999/x?api_key=s3cret"', 'got "http://127.0.0.1:99999/x?***"'],
+    ['target.health', 'credentials', 'url: http://127.0.0.1:1\n  health: "http://alice:s3cret@127.0.0.1:18080/h"', 'expected a URL without credentials'],
+    ['target.health', 'a port out of range', 'url: http://127.0.0.1:1\n  health: "http://alice:s3cret@127.0.0.1:99999/h"', 'got "http://***@127.0.0.1:99999/h"'],
+    ['target.endpoints.classify', 'an unclosed bracket', 'url: http://127.0.0.1:1\n  endpoints: { classify: "http://alice:s3cret@[::1" }', 'got "http://***@[::1"'],
+    ['target.auth.login.url', 'credentials in the login URL', 'url: http://127.0.0.1:1\n  auth: { login: { url: "http://alice:s3cret@h/login", usernameEnv: U, passwordEnv: P } }', 'expected a URL without credentials'],
+  ])('%s with %s: never repeats the secret', (where, _case, yaml, fragment) => {
+    const error = parseError(`target:\n  ${yaml}`);
+    expect(`${error.where} ${error.message}`).not.toMatch(/s3cret|alice/);
+    expect(error.where).toBe(`workloads/http.yaml: ${where}`);
+    expect(error.message).toContain(fragment);
+  });
 });

@@ -1,7 +1,7 @@
 /** `pipebench compare --markdown`: ready to paste as a pull-request comment. Regressions first. */
 import { formatThresholdPct } from '../../analysis/compare.js';
-import { type CompareResult } from '../../analysis/compare-model.js';
-import { renderTable, type Column } from './table.js';
+import type { CompareResult } from '../../analysis/compare-model.js';
+import { markdownText, renderTable, type Column } from './table.js';
 import { methodLine, metricRows, unpairedLines, verdictLine, type CompareSources, type MetricRow } from '../compare-text.js';
 
 const code = (text: string): string => `\`${text.replace(/`/g, "'")}\``;
@@ -26,7 +26,7 @@ export function renderCompareMarkdown(result: CompareResult, sources: CompareSou
   const sections = [
     `## pipebench compare: **${result.verdict}**\n\n${verdictLine(result)}.`,
     `Baseline run ${code(result.runs.baseline)} (${code(sources.baseline)}) against candidate run ${code(result.runs.candidate)} (${code(sources.candidate)}).`,
-    result.warnings.map((w) => `> **Warning:** ${w}`).join('\n>\n'),
+    result.warnings.map((w) => `> **Warning:** ${markdownText(w)}`).join('\n>\n'),
     regressions.length === 0
       ? '### Regressions\n\nNone: no metric is past its threshold and beyond the noise.'
       : `### Regressions\n\n${result.reasons.map((r) => `- ${r}`).join('\n')}\n\n${renderTable(table, regressions)}`,

@@ -8,13 +8,13 @@ import { gpuTelemetrySection, stageGpuSection } from './gpu.js';
 import { batchCell, e2eCell, honestyFootnotes } from './honesty.js';
 import { errorsSection, loadColumns, openLoopSection, serverColumns, targetLine } from './load.js';
 import { repeatColumns, searchSection } from './search.js';
-import { renderTable, type Column } from './table.js';
+import { markdownText, renderTable, type Column } from './table.js';
 import { tradeoffSection } from './tradeoff.js';
 import { renderHostSection } from './host.js';
 import { renderScenarioSection } from './scenario.js';
+import type { BackendReport, EnvironmentReport } from '../../core/report/environment.js';
 import type { RunReport } from '../../core/report/run.js';
 import type { StepReport } from '../../core/report/step.js';
-import type { BackendReport, EnvironmentReport } from '../../core/report/environment.js';
 
 export function renderMarkdown(report: RunReport): string {
   const sections = [
@@ -43,7 +43,7 @@ function header(report: RunReport): string {
   lines.push(
     `- Run id: \`${report.runId}\``,
     `- Started ${report.startedAt}, finished ${report.finishedAt}`,
-    `- Workload: ${report.workload.name} (${report.workload.source})`,
+    `- Workload: ${markdownText(report.workload.name)} (${markdownText(report.workload.source)})`,
     targetLine(report),
     `- Budget met: ${report.budgetMet ? 'yes' : 'no'}`,
   );
@@ -75,7 +75,7 @@ function environmentSection(env: EnvironmentReport, backend: BackendReport | nul
       `${backend.instances} ${backend.instances === 1 ? 'instance' : 'instances'} (${backend.isolation})`,
     ];
     lines.push(`- Backend: ${backend.name} (${backend.package} ${backend.version}), ${flags.join(', ')}`);
-    for (const skipped of backend.skipped) lines.push(`  - skipped ${skipped.backend}: ${skipped.reason}`);
+    for (const skipped of backend.skipped) lines.push(`  - skipped ${skipped.backend}: ${markdownText(skipped.reason)}`);
   }
   return lines.join('\n');
 }
@@ -165,5 +165,5 @@ function stageSection(report: RunReport, stage: Stage): string {
 
 function warningsSection(warnings: readonly string[]): string {
   if (warnings.length === 0) return '';
-  return `## Warnings\n\n${warnings.map((warning) => `- ${warning}`).join('\n')}`;
+  return `## Warnings\n\n${warnings.map((warning) => `- ${markdownText(warning)}`).join('\n')}`;
 }

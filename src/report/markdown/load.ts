@@ -4,7 +4,7 @@
  */
 import { formatMs, formatPct, formatRate } from '../../format.js';
 import type { LatencyPhase } from '../../core/measurement.js';
-import { renderTable, type Column } from './table.js';
+import { markdownText, renderTable, type Column } from './table.js';
 import type { RunReport } from '../../core/report/run.js';
 import type { StepReport } from '../../core/report/step.js';
 
@@ -93,6 +93,6 @@ export function errorsSection(steps: readonly StepReport[]): string {
 /** "- Target: HTTP betterprompts http://127.0.0.1:8301" or "- Target: in process". */
 export function targetLine(report: RunReport): string {
   const { target } = report;
-  if (target.kind === 'inprocess') return `- Target: in process (${target.description})`;
-  return `- Target: HTTP, protocol ${target.protocol ?? '-'}, ${target.url ?? '-'}`;
+  if (target.kind === 'inprocess') return `- Target: in process (${markdownText(target.description)})`;
+  return `- Target: HTTP, protocol ${target.protocol ?? '-'}, ${markdownText(target.url ?? '-')}`;
 }

@@ -43,6 +43,8 @@ export async function openAuth(
   const username = readEnv(env, spec.usernameEnv, 'target.auth.usernameEnv');
   const password = readEnv(env, spec.passwordEnv, 'target.auth.passwordEnv');
   redactor.add(password);
+  // What Basic auth would send (and a server may echo): base64 of user:password.
+  redactor.add(`${username}:${password}`);
   const loginUrl = new URL(spec.url, baseUrl);
   // A relative login path inherits user:password from the base URL; they must not reach messages.
   if (loginUrl.password !== '') redactor.add(decodeURIComponent(loginUrl.password));
@@ -94,7 +96,7 @@ class LoginAuth implements AuthSession {
       { method: 'POST', headers: ['content-type', 'application/json'], body: this.body },
       LOGIN_TIMEOUT_MS,
     );
-    if (!outcome.ok) throw this.failure(describeFailure(outcome));
+    if (!outcome.ok) throw this.failure(describeFailure(outcome, this.redactor));
     const { token, expiresInS } = this.readToken(text);
     this.redactor.add(token);
     this.authorization = `Bearer ${token}`;

@@ -23,7 +23,7 @@ export async function checkHealth(
   const shown = url.origin === new URL(baseUrl).origin ? `${url.pathname}${url.search}` : url.href;
   const { outcome } = await oneShot(url, { method: 'GET', headers, body: null }, timeoutMs);
   if (outcome.ok) return;
-  const reason = redactor.redact(describeFailure(outcome));
+  const reason = describeFailure(outcome, redactor);
   const verb = outcome.statusCode === null ? 'is not reachable' : 'is not healthy';
   throw new TargetUnavailableError(`target ${baseUrl} ${verb}: ${reason} (health check GET ${shown})`);
 }

@@ -4,6 +4,7 @@
  */
 import { Client } from 'undici';
 import type { Decoded, ResponseDecoder } from './protocol.js';
+import type { SecretRedactor } from './redact.js';
 import { send, type SendOutcome } from './send.js';
 
 /** Bodies of health and login responses are small; anything larger is not what we asked for. */
@@ -46,8 +47,12 @@ class TextCollector implements ResponseDecoder {
   }
 }
 
-/** "connection refused", "timeout", "HTTP 503: ..." — the way messages name a failed one-shot request. */
-export function describeFailure(outcome: Extract<SendOutcome, { ok: false }>): string {
-  if (outcome.statusCode !== null) return outcome.detail;
+/**
+ * "connection refused", "timeout", "HTTP 503: ..." (redacted, then shortened), or for any other client
+ * failure what the client hit ("ENOTFOUND: getaddrinfo ENOTFOUND host", a TLS error): the way messages
+ * name a failed one-shot request.
+ */
+export function describeFailure(outcome: Extract<SendOutcome, { ok: false }>, redactor: SecretRedactor): string {
+  if (outcome.statusCode !== null || outcome.errorClass === 'client_error') return redactor.excerpt(outcome.detail, outcome.detailTruncated);
   return outcome.errorClass.replace(/_/g, ' ');
 }

@@ -39,7 +39,10 @@ export interface DecodedOk {
 export interface DecodedError {
   readonly ok: false;
   readonly errorClass: Extract<HttpErrorClass, 'malformed_body' | 'protocol_mismatch' | 'stream_truncated'>;
-  /** One line for warnings; never contains request headers. */
+  /**
+   * What went wrong, quoting server text whole where it helps (never cut: a cut secret would no
+   * longer match); the target redacts it, then shortens it to one line (SecretRedactor.excerpt).
+   */
   readonly detail: string;
 }
 

@@ -8,7 +8,7 @@
  */
 import type { Dispatcher } from 'undici';
 import { epochNowMs } from '../../core/clock.js';
-import { classifyError, classifyStatus } from './classify-error.js';
+import { classifyError, classifyStatus, describeClientError } from './classify-error.js';
 import type { HttpErrorClass } from './error-class.js';
 import type { DecodedOk, ResponseDecoder } from './protocol.js';
 
@@ -38,12 +38,21 @@ export type SendOutcome =
       readonly statusCode: number | null;
       /** Retry-After in ms when the response carried one. */
       readonly retryAfterMs: number | null;
-      /** One line (status and a body snippet, or the client error); not yet redacted. */
+      /**
+       * The status and the body as received, or the client error: raw server text, not yet
+       * redacted nor shortened (SecretRedactor.excerpt does both, in that order).
+       */
       readonly detail: string;
+      /** The body at the end of `detail` was cut at ERROR_BODY_KEEP_BYTES. */
+      readonly detailTruncated: boolean;
     };
 
-/** Kept of a non-2xx body for the detail line. */
-const ERROR_SNIPPET_BYTES = 200;
+/**
+ * Kept of a non-2xx body for the detail line: far more than the 200 characters a message quotes,
+ * so the redactor sees a secret whole before the excerpt is cut (a token cut first would no longer
+ * match), yet little to decode per failed request.
+ */
+export const ERROR_BODY_KEEP_BYTES = 16 * 1024;
 
 class BodyTooLargeError extends Error {}
 
@@ -80,7 +89,9 @@ class SendHandler implements Dispatcher.DispatchHandler {
   private errorClass: HttpErrorClass | null = null;
   private retryAfterMs: number | null = null;
   private receivedBytes = 0;
-  private errorBody = '';
+  private readonly errorBody: Buffer[] = [];
+  private errorBodyBytes = 0;
+  private errorBodyTruncated = false;
   private done = false;
   private abort: ((error?: Error) => void) | null = null;
 
@@ -105,8 +116,14 @@ class SendHandler implements Dispatcher.DispatchHandler {
 
   onData(chunk: Buffer): boolean {
     if (this.errorClass !== null) {
-      // A non-2xx body is discarded; only its start is kept for the detail line.
-      if (this.errorBody.length < ERROR_SNIPPET_BYTES) this.errorBody += chunk.toString('utf8', 0, ERROR_SNIPPET_BYTES);
+      // A non-2xx body is discarded; only its start is kept (as bytes: a chunk may end inside a character).
+      const room = ERROR_BODY_KEEP_BYTES - this.errorBodyBytes;
+      if (chunk.length > room) this.errorBodyTruncated = true;
+      if (room > 0) {
+        const kept = chunk.length > room ? chunk.subarray(0, room) : chunk;
+        this.errorBody.push(kept);
+        this.errorBodyBytes += kept.length;
+      }
       return true;
     }
     this.receivedBytes += chunk.length;
@@ -123,7 +140,8 @@ class SendHandler implements Dispatcher.DispatchHandler {
     const tResponseMs = epochNowMs();
     const tWriteMs = this.tWriteMs ?? tResponseMs;
     if (this.errorClass !== null) {
-      this.fail(this.errorClass, tResponseMs, `HTTP ${this.statusCode}${bodySnippet(this.errorBody)}`);
+      const body = (this.errorBody.length === 1 ? (this.errorBody[0] as Buffer) : Buffer.concat(this.errorBody)).toString('utf8');
+      this.fail(this.errorClass, tResponseMs, body.trim() === '' ? `HTTP ${this.statusCode}` : `HTTP ${this.statusCode}: ${body}`, this.errorBodyTruncated);
       return;
     }
     const decoded = this.decoder === null ? ({ ok: true, serverMs: null } as const) : this.decoder.finish(tResponseMs);
@@ -140,12 +158,10 @@ class SendHandler implements Dispatcher.DispatchHandler {
       this.fail('body_too_large', tResponseMs, error.message);
       return;
     }
-    const errorClass = classifyError(error);
-    const code = (error as { code?: unknown }).code;
-    this.fail(errorClass, tResponseMs, typeof code === 'string' ? `${code}: ${error.message}` : error.message);
+    this.fail(classifyError(error), tResponseMs, describeClientError(error));
   }
 
-  private fail(errorClass: HttpErrorClass, tResponseMs: number, detail: string): void {
+  private fail(errorClass: HttpErrorClass, tResponseMs: number, detail: string, detailTruncated = false): void {
     this.settle({
       ok: false,
       errorClass,
@@ -154,6 +170,7 @@ class SendHandler implements Dispatcher.DispatchHandler {
       statusCode: this.statusCode === 0 ? null : this.statusCode,
       retryAfterMs: this.retryAfterMs,
       detail,
+      detailTruncated,
     });
   }
 
@@ -180,9 +197,4 @@ export function parseRetryAfterMs(value: string | string[] | undefined): number 
   if (/^\s*\d+(\.\d+)?\s*$/.test(text)) return Number(text) * 1000;
   const atMs = Date.parse(text); // a wall-clock date: compare with wall-clock now
   return Number.isNaN(atMs) ? null : Math.max(0, atMs - Date.now());
-}
-
-function bodySnippet(body: string): string {
-  const oneLine = body.replace(/\s+/g, ' ').trim().slice(0, ERROR_SNIPPET_BYTES);
-  return oneLine === '' ? '' : `: ${oneLine}`;
 }

@@ -66,7 +66,8 @@ export class HttpTarget implements StaticBatchTarget {
   private readonly routes: Readonly<Record<Stage, StageRoute>>;
   private readonly configs: Record<Stage, ProtocolConfig>;
   private headers: readonly string[];
-  private readonly details = new Map<HttpErrorClass, string>();
+  /** The first failure per class as it came (raw); redacted only when asked for, off the hot path. */
+  private readonly firstFailures = new Map<HttpErrorClass, { readonly detail: string; readonly truncated: boolean }>();
   private readonly retryWaits = new Set<() => void>();
   private closed = false;
 
@@ -107,9 +108,12 @@ export class HttpTarget implements StaticBatchTarget {
     return this.pools.connections;
   }
 
-  /** The first detail line seen per error class, redacted: what a warning can quote. */
+  /**
+   * The first detail line seen per error class, redacted, then shortened: what a warning can quote.
+   * Built when asked for (after the steps), so redaction never runs inside a measured step.
+   */
   get errorDetails(): ReadonlyMap<HttpErrorClass, string> {
-    return this.details;
+    return new Map([...this.firstFailures].map(([errorClass, { detail, truncated }]) => [errorClass, this.redactor.excerpt(detail, truncated)]));
   }
 
   /** The auth session's login count and last renewal failure (login auth only). */
@@ -208,7 +212,7 @@ export class HttpTarget implements StaticBatchTarget {
     const queueMs = tWriteMs - tArrivalMs;
     const inferenceMs = tResponseMs - tWriteMs;
     if (!outcome.ok) {
-      if (!this.details.has(outcome.errorClass)) this.details.set(outcome.errorClass, this.redactor.redact(outcome.detail));
+      if (!this.firstFailures.has(outcome.errorClass)) this.firstFailures.set(outcome.errorClass, { detail: outcome.detail, truncated: outcome.detailTruncated });
       return { ok: false, errorClass: outcome.errorClass, tArrivalMs, tResponseMs, queueMs, inferenceMs, batchSize };
     }
     const { decoded } = outcome;
@@ -234,7 +238,7 @@ function withExtraHeaders(base: readonly string[], extra: Readonly<Record<string
 
 function clientFailure(detail: string): SendOutcome {
   const tResponseMs = epochNowMs();
-  return { ok: false, errorClass: 'client_error', tWriteMs: null, tResponseMs, statusCode: null, retryAfterMs: null, detail };
+  return { ok: false, errorClass: 'client_error', tWriteMs: null, tResponseMs, statusCode: null, retryAfterMs: null, detail, detailTruncated: false };
 }
 
 /** The URL as reports may show it: user and password removed, otherwise as written. */

@@ -2,7 +2,8 @@
 import { TargetUnavailableError } from '../../errors.js';
 import { resolveIsolation } from './channel.js';
 import { InstanceHost } from './instance-host.js';
-import { InProcessTarget, type InProcessOptions } from './target.js';
+import { InProcessTarget } from './target.js';
+import { type InProcessOptions } from './target-options.js';
 
 export async function createInProcessTarget(options: InProcessOptions): Promise<InProcessTarget> {
   if (!Number.isInteger(options.instances) || options.instances < 1) {

@@ -5,35 +5,22 @@
  */
 import { TargetUnavailableError } from '../../errors.js';
 import { epochNowMs } from '../../core/clock.js';
-import type { ClassifyOutput, GenerateOutput, ModelSpec } from '../../models/types.js';
+import type { ClassifyOutput, GenerateOutput } from '../../models/types.js';
 import type { ModelInfo } from '../../core/model-info.js';
 import { chooseTechniques } from '../../models/techniques.js';
 import type { BackendReport } from '../../core/report/environment.js';
 import type { TfMemory } from '../../core/report/telemetry.js';
-import type { BackendChoice } from '../../core/workload.js';
 import type { BatchingConfig, StaticBatchTarget, TargetInfo } from '../target.js';
 import type { ItemResult } from '../../core/item-result.js';
 import type { Stage } from '../../core/stage.js';
 import { bareIntent } from './bare-intent.js';
-import { DynamicBatcher, type BatcherTimers } from './batcher.js';
-import type { IsolationChoice } from './channel.js';
+import { DynamicBatcher } from './batcher.js';
 import { InstanceHost, type InstanceMemory } from './instance-host.js';
 import { liveTfMemory } from './tf-memory.js';
+import type { InProcessOptions, InstanceLoss } from './target-options.js';
 import { inferOutcome, type InferOptions, type InferOutcome } from './infer-output.js';
 import { addStageTimes, classifyResult, failedResult, generateResult, newPendingItem, StreamSink, type PendingItem } from './pending-item.js';
 import type { DoneMessage, FailedMessage, RunMessage, TokensMessage } from './protocol.js';
-
-export interface InProcessOptions {
-  readonly backend: BackendChoice;
-  readonly instances: number;
-  /** 'auto' (default): child processes for the native tfjs-node backends, worker threads otherwise. */
-  readonly isolation?: IsolationChoice;
-  readonly models: { readonly classify?: ModelSpec; readonly generate?: ModelSpec };
-  /** How long close() lets an instance exit by itself before killing it. */
-  readonly closeGraceMs?: number;
-  /** The batcher's clock and timers (tests). */
-  readonly timers?: BatcherTimers;
-}
 
 type Lane = 'classify' | 'generate';
 
@@ -41,13 +28,6 @@ interface InFlightBatch {
   readonly id: number;
   readonly lane: Lane;
   readonly items: PendingItem[];
-}
-
-export interface InstanceLoss {
-  readonly index: number;
-  readonly reason: string;
-  /** Items of the batch it was running, returned as errorClass 'worker_exit'. */
-  readonly itemsLost: number;
 }
 
 export class InProcessTarget implements StaticBatchTarget {
@@ -58,6 +38,8 @@ export class InProcessTarget implements StaticBatchTarget {
   private readonly batcher: DynamicBatcher<Lane, PendingItem>;
   private readonly inFlight: (InFlightBatch | undefined)[];
   private readonly lost: InstanceLoss[] = [];
+  /** The first detail per error class (the instance's error message, the exit reason). */
+  private readonly details = new Map<string, string>();
   private maxNewTokens = 16;
   private nextBatchId = 1;
   private closed = false;
@@ -94,6 +76,11 @@ export class InProcessTarget implements StaticBatchTarget {
 
   get models(): readonly ModelInfo[] {
     return this.modelInfos;
+  }
+
+  /** The first detail line seen per error class: what the run's warnings quote (as for HTTP targets). */
+  get errorDetails(): ReadonlyMap<string, string> {
+    return this.details;
   }
 
   /** Instances that exited while the target was open, and why. */
@@ -201,6 +188,7 @@ export class InProcessTarget implements StaticBatchTarget {
     this.batcher.release(slot);
     const { items } = batch;
     if (message.kind === 'failed') {
+      this.noteDetail(message.errorClass, message.message);
       this.failAll(items, message.errorClass, items.length, tResponseMs);
       return;
     }
@@ -240,6 +228,7 @@ export class InProcessTarget implements StaticBatchTarget {
       return;
     }
     this.lost.push({ index: slot, reason, itemsLost: batch?.items.length ?? 0 });
+    this.noteDetail('worker_exit', `instance ${slot}: ${reason}`);
     if (batch) this.failAll(batch.items, 'worker_exit', batch.items.length);
     if (this.batcher.liveSlots === 0) this.failAll(this.batcher.drain(), 'worker_exit', 0);
   }
@@ -290,6 +279,10 @@ export class InProcessTarget implements StaticBatchTarget {
     if (stage !== 'generate') return newPendingItem(stage, text, tArrivalMs, inStaticBatch, '', []);
     const intent = bareIntent(text);
     return newPendingItem(stage, text, tArrivalMs, inStaticBatch, intent, chooseTechniques(intent));
+  }
+
+  private noteDetail(errorClass: string, detail: string): void {
+    if (!this.details.has(errorClass)) this.details.set(errorClass, detail.split('\n', 1)[0] ?? '');
   }
 
   private failAll(items: readonly PendingItem[], errorClass: string, batchSize: number, tResponseMs: number = epochNowMs()): void {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { renderMarkdown } from '../../../src/report/markdown/index.js';
 import { renderTable } from '../../../src/report/markdown/table.js';
-import { syntheticReport } from '../synthetic-run.js';
+import { buildRunReport } from '../../../src/analysis/analyze-run.js';
+import { syntheticParts, syntheticReport } from '../synthetic-run.js';
 
 const rowsOf = (md: string, section: string): string[] => {
   const body = md.split(`## ${section}\n`)[1]?.split('\n## ')[0]?.split('\n### ')[0] ?? '';
@@ -55,6 +56,28 @@ describe('renderMarkdown', () => {
   });
 });
 
+describe('names and messages from a run are text in report.md, never markup', () => {
+  const parts = syntheticParts();
+  const hostile = '<script>alert(1)</script> | x & y';
+  const report = buildRunReport({
+    ...parts,
+    workload: { ...parts.workload, name: hostile },
+    models: parts.models.map((model) => ({ ...model, name: `<img src=x onerror=alert(1)>|${model.name}` })),
+    warnings: ['first http_5xx error: HTTP 502: <html><body>Bad | Gateway</body></html>'],
+  });
+  const md = renderMarkdown(report);
+
+  it('escapes HTML and | in the workload name, every model table cell and the warnings', () => {
+    expect(md).not.toMatch(/<script|<img|<html|<body/);
+    expect(md).toContain('- Workload: &lt;script&gt;alert(1)&lt;/script&gt; \\| x &amp; y (');
+    const modelRow = rowsOf(md, 'Models')[2] ?? '';
+    expect(modelRow.startsWith('| &lt;img src=x onerror=alert(1)&gt;\\|intent-classifier | classify |')).toBe(true);
+    // The escaped pipe keeps the row at its 7 columns.
+    expect(modelRow.split(/(?<!\\)\|/).length - 2).toBe(7);
+    expect(md).toContain('- first http_5xx error: HTTP 502: &lt;html&gt;&lt;body&gt;Bad \\| Gateway&lt;/body&gt;&lt;/html&gt;');
+  });
+});
+
 describe('renderTable', () => {
   it('aligns right where asked and escapes pipes', () => {
     const table = renderTable(
@@ -65,5 +88,10 @@ describe('renderTable', () => {
       [{ name: 'a|b', n: 3 }],
     );
     expect(table).toBe('| name | n |\n| --- | ---: |\n| a\\|b | 3 |');
+  });
+
+  it('escapes HTML special characters and folds newlines in every cell', () => {
+    const table = renderTable([{ header: 'name', cell: (r: { name: string }) => r.name }], [{ name: '<b>"a" & \'b\'</b>\nnext' }]);
+    expect(table.split('\n')[2]).toBe('| &lt;b&gt;&quot;a&quot; &amp; &#39;b&#39;&lt;/b&gt; next |');
   });
 });

@@ -197,7 +197,8 @@ class OpenaiStreamDecoder implements ResponseDecoder {
       // The server gave up after the status line went out: the stream ends short of its answer.
       const message = valueAt(event, ERROR_MESSAGE) ?? error;
       const text = typeof message === 'string' ? message : JSON.stringify(message);
-      this.failure = { ok: false, errorClass: 'stream_truncated', detail: oneLine(`event ${this.events}: server error mid-stream: ${text}`) };
+      // The server's text whole: the target redacts it before it shortens it.
+      this.failure = { ok: false, errorClass: 'stream_truncated', detail: `event ${this.events}: server error mid-stream: ${text}` };
       return;
     }
     const usageTokens = readUsageTokens(event);
