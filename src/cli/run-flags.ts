@@ -45,6 +45,8 @@ export interface RunFlags {
   readonly timeout?: string;
   /** false with --no-unique-texts. */
   readonly uniqueTexts?: boolean;
+  /** --health PATH, or false with --no-health. */
+  readonly health?: string | false;
   readonly stabilityWindows?: string;
   readonly stabilityTolerance?: string;
   readonly maxExtend?: string;
@@ -136,5 +138,6 @@ function targetOverridesFromFlags(flags: RunFlags): TargetOverrides {
     ...(flags.connections !== undefined && { connections: parseIntFlag('--connections', flags.connections) }),
     ...(flags.timeout !== undefined && { timeoutMs: parseDurationFlag('--timeout', flags.timeout) }),
     ...(flags.uniqueTexts === false && { uniqueTexts: false }),
+    ...(flags.health !== undefined && { health: flags.health }),
   };
 }

@@ -4,6 +4,7 @@
  */
 import { formatMs, formatPct, formatRate } from '../format.js';
 import type { LatencyPhase } from '../metrics/types.js';
+import { describeHealth } from '../targets/target.js';
 import { renderTable, type Column } from './markdown-table.js';
 import type { RunReport, StepReport } from './types.js';
 
@@ -93,5 +94,7 @@ export function errorsSection(steps: readonly StepReport[]): string {
 export function targetLine(report: RunReport): string {
   const { target } = report;
   if (target.kind === 'inprocess') return `- Target: in process (${target.description})`;
-  return `- Target: HTTP, protocol ${target.protocol ?? '-'}, ${target.url ?? '-'}`;
+  const line = `- Target: HTTP, protocol ${target.protocol ?? '-'}, ${target.url ?? '-'}`;
+  if (target.health === undefined) return line;
+  return `${line}; health check ${target.health === null ? 'skipped' : describeHealth(target.health)}`;
 }

@@ -5,7 +5,7 @@
 import type { StepMeasurement } from '../metrics/types.js';
 import type { ModelInfo } from '../models/types.js';
 import type { GpuStepReport, GpuTelemetryReport, HarnessHealthReport, HostReport } from '../telemetry/types.js';
-import type { Stage } from '../targets/target.js';
+import type { HealthAnswer, Stage } from '../targets/target.js';
 import type { ArrivalProcess, Budget, ScenarioKind, ScenarioStageSpec, StepProfile, Workload } from '../workload/types.js';
 import type { ScenarioVerdict } from '../analysis/scenario-verdict.js';
 import type { StageTradeoff } from '../analysis/tradeoff.js';
@@ -66,6 +66,11 @@ export interface TargetReport {
   readonly description: string;
   readonly url: string | null;
   readonly protocol: string | null;
+  /**
+   * HTTP only: the health route that answered the preflight, and those tried before it that are not
+   * there; null when the check was skipped. Absent for in-process targets (and in older reports).
+   */
+  readonly health?: HealthAnswer | null;
 }
 
 /** Whether a step's measurement settled (the last N windows' p95 and throughput agree). */

@@ -8,7 +8,7 @@ import { epochNowMs, type Clock } from '../metrics/clock.js';
 import { buildRunReport, buildStepReport } from '../report/build.js';
 import type { EnvironmentReport, RunReport, ScenarioFacts, SearchReport, StepReport, TargetReport } from '../report/types.js';
 import { ReportWriter } from '../report/writer.js';
-import type { Target } from '../targets/target.js';
+import { describeHealth, type Target } from '../targets/target.js';
 import type { BackendReport } from '../report/types.js';
 import type { ModelInfo } from '../models/types.js';
 import type { TfMemory } from '../telemetry/types.js';
@@ -140,6 +140,7 @@ export async function runBenchmark(options: RunOptions): Promise<RunResult> {
     await target.setConnections?.(peakInFlight(steps));
     if (target.info.kind === 'http') await checkBatchSizes(steps, target);
     emit({ kind: 'run-start', runId: options.runId, outDir: options.outDir, steps, backend: target.backend?.name ?? target.info.description, repeat: signoff.repeat, search: signoff.search });
+    if (target.info.health) emit({ kind: 'note', message: `health check: ${describeHealth(target.info.health)}` });
     const context: StepContext = {
       target,
       texts,
@@ -280,7 +281,8 @@ async function checkBatchSizes(steps: readonly Step[], target: RunnerTarget): Pr
 
 function targetReport(target: RunnerTarget): TargetReport {
   const { info } = target;
-  return { kind: info.kind, description: info.description, url: info.url ?? null, protocol: info.protocol ?? null };
+  const report: TargetReport = { kind: info.kind, description: info.description, url: info.url ?? null, protocol: info.protocol ?? null };
+  return info.kind === 'http' ? { ...report, health: info.health ?? null } : report;
 }
 
 function interruptReason(signal: AbortSignal | undefined): 'SIGINT' | 'SIGTERM' | null {

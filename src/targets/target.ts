@@ -48,6 +48,22 @@ export interface TargetInfo {
   /** HTTP only: the base URL (never with credentials) and the protocol spoken. */
   readonly url?: string;
   readonly protocol?: string;
+  /** HTTP only: the health route that answered the preflight (null: the check was skipped). */
+  readonly health?: HealthAnswer | null;
+}
+
+/** Which health route answered an HTTP target's preflight, as report.json and the progress line show it. */
+export interface HealthAnswer {
+  /** The route as shown: a path on the target, or the full URL when it is on another origin. */
+  readonly route: string;
+  /** Routes tried before it that are not there, e.g. "/api/v1/health: HTTP 404". */
+  readonly passedOver: readonly string[];
+}
+
+/** "GET /health/ answered (not there: /api/v1/health: HTTP 404, /health: HTTP 307)". */
+export function describeHealth(health: HealthAnswer): string {
+  const passed = health.passedOver.length === 0 ? '' : ` (not there: ${health.passedOver.join(', ')})`;
+  return `GET ${health.route} answered${passed}`;
 }
 
 export interface Target {

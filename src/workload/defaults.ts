@@ -49,12 +49,17 @@ export const HTTP_DEFAULTS = {
   batchSizes: [1] as readonly number[],
   /** The BetterPrompts services cache on the exact text: repeated texts would measure the cache. */
   uniqueTexts: true,
-  healthPath: {
-    betterprompts: '/api/v1/health',
-    'kserve-v2': '/v2/health/ready',
-    openai: '/v1/models',
-    template: null,
-  } satisfies Record<ProtocolName, string | null>,
+  /**
+   * Health routes tried in turn when the workload names none: the protocol's own first, then the
+   * usual ones (the BetterPrompts prompt generator serves only /health/; TorchServe /ping). A
+   * template target (any JSON API) gets none.
+   */
+  healthRoutes: {
+    betterprompts: ['/api/v1/health', '/health', '/health/', '/v2/health/ready', '/ping'],
+    'kserve-v2': ['/v2/health/ready', '/health', '/health/', '/api/v1/health', '/ping'],
+    openai: ['/v1/models', '/health', '/health/', '/api/v1/health', '/v2/health/ready', '/ping'],
+    template: [],
+  } satisfies Record<ProtocolName, readonly string[]>,
   stageModels: { classify: 'intent-classifier', generate: 'prompt-generator', pipeline: 'enhance' } satisfies Record<Stage, string>,
   betterprompts: {
     torchserveModel: 'intent_classifier',

@@ -46,11 +46,14 @@ const serviceUrl = z.string({ error: expected('an http:// or https:// URL') }).t
   return z.NEVER;
 });
 
-/** A path on the target ("/api/v1/health") or a full http(s) URL. */
+/** A path on the target ("/api/v1/health") as written, or a full http(s) URL checked like target.url. */
+export function checkPathOrUrl(raw: string): string | { readonly problem: string } {
+  return raw.startsWith('/') ? raw : checkServiceUrl(raw);
+}
+
 const pathOrUrl = (what: string) =>
   text(`${what}: a path starting with "/" or an http(s) URL`).transform((raw, ctx) => {
-    if (raw.startsWith('/')) return raw;
-    const checked = checkServiceUrl(raw);
+    const checked = checkPathOrUrl(raw);
     if (typeof checked === 'string') return checked;
     ctx.issues.push({ code: 'custom', message: checked.problem, input: '<url>' });
     return z.NEVER;

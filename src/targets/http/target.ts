@@ -13,7 +13,7 @@
 import { InputError, toError } from '../../errors.js';
 import { epochNowMs } from '../../metrics/clock.js';
 import type { HttpTargetSpec, ProtocolName } from '../../workload/types.js';
-import { STAGES, type BatchingConfig, type ItemResult, type Stage, type StaticBatchTarget, type TargetInfo } from '../target.js';
+import { STAGES, type BatchingConfig, type HealthAnswer, type ItemResult, type Stage, type StaticBatchTarget, type TargetInfo } from '../target.js';
 import { openAuth, type AuthSession } from './auth.js';
 import { isRetriable } from './classify-error.js';
 import type { HttpErrorClass } from './error-class.js';
@@ -49,9 +49,9 @@ export async function createHttpTarget(spec: HttpTargetSpec, options: HttpTarget
   const userHeaders = resolveUserHeaders(spec.headers, env, redactor);
   const protocol = options.protocol ?? createProtocol(spec.options);
   const shownUrl = withoutCredentials(spec.url);
-  if (spec.health !== null) await checkHealth(shownUrl, spec.health, buildRequestHeaders(userHeaders, null), redactor);
+  const health = spec.health.routes.length === 0 ? null : await checkHealth(shownUrl, spec.health.routes, buildRequestHeaders(userHeaders, null), redactor);
   const auth = await openAuth(spec.auth, spec.url, env, redactor);
-  return new HttpTarget(spec, protocol, auth, userHeaders, redactor, shownUrl);
+  return new HttpTarget(spec, protocol, auth, userHeaders, redactor, shownUrl, health);
 }
 
 export class HttpTarget implements StaticBatchTarget {
@@ -73,8 +73,10 @@ export class HttpTarget implements StaticBatchTarget {
     private readonly userHeaders: readonly string[],
     private readonly redactor: SecretRedactor,
     shownUrl: string,
+    /** Which health route answered the preflight; null when it was skipped. */
+    health: HealthAnswer | null = null,
   ) {
-    this.info = { kind: 'http', description: `HTTP ${protocol.name} ${shownUrl}`, url: shownUrl, protocol: protocol.name };
+    this.info = { kind: 'http', description: `HTTP ${protocol.name} ${shownUrl}`, url: shownUrl, protocol: protocol.name, health };
     this.pools = new OriginPools({
       connections: spec.connections === 'auto' ? null : spec.connections,
       pipelining: spec.pipelining,

@@ -10,20 +10,20 @@ let target: HttpTarget | undefined;
 const open = closedAfterEach();
 
 describe('health preflight', () => {
-  it('fails with one clear line when nothing listens', async () => {
+  it('fails at the first route with one clear line when nothing listens (the rest are not tried)', async () => {
     const closed = await startFaultServer({ kind: 'echo' });
     await closed.close();
-    const error = await createHttpTarget(templateSpec(closed.url, { health: '/api/v1/health' })).catch((e: unknown) => e);
+    const error = await createHttpTarget(templateSpec(closed.url, { health: { routes: ['/api/v1/health', '/health'], auto: true } })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TargetUnavailableError);
     expect((error as Error).message).toBe(`target ${closed.url} is not reachable: connection refused (health check GET /api/v1/health)`);
   });
 
   it('fails on a non-2xx health answer and passes on a 2xx one', async () => {
     server = await open.server([{ kind: 'status', status: 503, body: 'warming up' }, { kind: 'json', body: '{"status": "healthy"}' }]);
-    await expect(createHttpTarget(templateSpec(server.url, { health: '/health' }))).rejects.toThrow(
+    await expect(createHttpTarget(templateSpec(server.url, { health: { routes: ['/health'], auto: false } }))).rejects.toThrow(
       `target ${server.url} is not healthy: HTTP 503: warming up (health check GET /health)`,
     );
-    target = await open.target(templateSpec(server.url, { health: `${server.url}/health` }));
+    target = await open.target(templateSpec(server.url, { health: { routes: [`${server.url}/health`], auto: false } }));
     expect(server.received.map((r) => `${r.method} ${r.url}`)).toEqual(['GET /health', 'GET /health']);
   });
 });
@@ -48,7 +48,7 @@ describe('secrets never reach results or messages', () => {
     server = await open.server((request, res) => {
       res.writeHead(500).end(`boom ${String(request.headers['x-api-key'])}`);
     });
-    const spec = templateSpec(server.url, { health: '/h', headers: { 'x-api-key': { env: 'KEY' } } });
+    const spec = templateSpec(server.url, { health: { routes: ['/h'], auto: false }, headers: { 'x-api-key': { env: 'KEY' } } });
     const error = await createHttpTarget(spec, { env: { KEY: 'key-99bb' } }).catch((e: unknown) => e);
     expect((error as Error).message).toContain('boom <redacted>');
     expect((error as Error).message).not.toContain('key-99bb');
