@@ -140,6 +140,13 @@ function stageColumns(steps: readonly StepReport[], stage: Stage): Column<StepRe
   return columns;
 }
 
+/** "16 new tokens"; over HTTP a generating stage with no length set sends none. */
+function lengthSetting(report: RunReport, stage: Stage, first: StepReport | undefined): string | null {
+  if (first === undefined || stage === 'classify') return null;
+  if (first.maxNewTokens !== null) return `${first.maxNewTokens} new tokens`;
+  return report.target.kind === 'http' ? "no max_tokens sent (the server's default length)" : null;
+}
+
 function stageSection(report: RunReport, stage: Stage): string {
   const steps = report.steps.filter((step) => step.stage === stage);
   if (steps.length === 0) return '';
@@ -147,7 +154,7 @@ function stageSection(report: RunReport, stage: Stage): string {
   const settings = [
     `${[...new Set(steps.map((s) => s.mode))].join(' and ')} batching`,
     first ? `max queue delay ${formatMs(first.maxQueueDelayMs)}` : null,
-    first && first.maxNewTokens !== null ? `${first.maxNewTokens} new tokens` : null,
+    lengthSetting(report, stage, first),
   ].filter((part) => part !== null);
   const lines = [`## ${stage}`, '', `${settings.join(', ')}; speedup and efficiency against the smallest batch size.`, ''];
   lines.push(renderTable(stageColumns(steps, stage), steps));

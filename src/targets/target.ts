@@ -38,8 +38,11 @@ export interface ItemResult {
 export interface BatchingConfig {
   readonly maxBatchSize: number;
   readonly maxQueueDelayMs: number;
-  /** Generation length for generate and pipeline steps. */
-  readonly maxNewTokens: number;
+  /**
+   * Generation length for generate and pipeline steps. null (HTTP targets only): the user set none,
+   * so requests carry no length and the server's own default applies.
+   */
+  readonly maxNewTokens: number | null;
 }
 
 export interface TargetInfo {

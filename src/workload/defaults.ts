@@ -31,6 +31,11 @@ export const DEFAULTS = {
   maxNewTokens: 16,
 } as const;
 
+/** A stage's generation length when the workload sets none: in process the models need one; HTTP sends none (null). */
+export function defaultMaxNewTokens(http: boolean): number | null {
+  return http ? null : DEFAULTS.maxNewTokens;
+}
+
 /**
  * The hard limit on one step's measurement when the file sets none: three times the duration (at
  * least 30 s), or 120 s for a count-only measurement. It stops a step whose target stalls.

@@ -34,7 +34,11 @@ export interface StageSpec {
    */
   readonly concurrency: 'auto' | readonly number[];
   readonly maxQueueDelayMs: number;
-  readonly maxNewTokens: number;
+  /**
+   * Tokens generated per item. null (HTTP targets only) = not set in the workload or by a flag: the
+   * request carries no max_tokens and the server's own default length applies.
+   */
+  readonly maxNewTokens: number | null;
 }
 
 export interface Budget {
@@ -258,7 +262,8 @@ export interface Step {
   /** Open loop only; null for closed-loop steps. */
   readonly arrivals: StepArrivals | null;
   readonly maxQueueDelayMs: number;
-  readonly maxNewTokens: number;
+  /** See StageSpec.maxNewTokens (null: HTTP, not set). */
+  readonly maxNewTokens: number | null;
   readonly warmup: PhaseLength;
   readonly measure: PhaseLength & { readonly maxDurationMs: number };
   /**

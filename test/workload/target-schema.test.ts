@@ -104,6 +104,13 @@ stages: [{ stage: generate, batchSizes: [1], concurrency: [1, 4] }]`),
     expect(httpTarget(parse(`${URL_LINE}  health: /custom/\nstages: [{ stage: classify }]`)).health).toEqual({ routes: ['/custom/'], auto: false });
   });
 
+  it('HTTP generation sends no length unless the file sets one; in process the models get 16', () => {
+    const http = parse(`${URL_LINE}stages: [{ stage: generate }, { stage: pipeline, maxNewTokens: 48 }]`);
+    expect(http.stages.map((s) => s.maxNewTokens)).toEqual([null, 48]);
+    expect(planSteps(http).map((s) => s.maxNewTokens)).toEqual([null, 48]);
+    expect(parse('stages: [{ stage: generate }]').stages[0]?.maxNewTokens).toBe(16);
+  });
+
   it('per-protocol defaults: kserve-v2 and template', () => {
     const kserve = httpTarget(parse(`${URL_LINE}  protocol: kserve-v2\n  auth: { bearerTokenEnv: BP_TOKEN }\nstages: [{ stage: classify }]`));
     expect(kserve.health).toEqual({ routes: ['/v2/health/ready', '/health', '/health/', '/api/v1/health', '/ping'], auto: true });

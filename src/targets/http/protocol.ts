@@ -54,8 +54,11 @@ export interface ResponseDecoder {
 }
 
 export interface ProtocolConfig {
-  /** Generation length for generate and pipeline stages (maps to max_tokens and the like). */
-  readonly maxNewTokens: number;
+  /**
+   * Generation length (maps to max_tokens and the like); null = the user set none, so the request
+   * carries no such field and the server's own default applies.
+   */
+  readonly maxNewTokens: number | null;
 }
 
 export interface Protocol {

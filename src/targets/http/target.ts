@@ -33,8 +33,6 @@ export interface HttpTargetOptions {
 
 /** Longest wait a Retry-After may impose on one retry. */
 export const RETRY_AFTER_CAP_MS = 10_000;
-/** Generation length until configure() says otherwise. */
-const DEFAULT_MAX_NEW_TOKENS = 64;
 
 interface StageRoute {
   readonly origin: string;
@@ -86,7 +84,8 @@ export class HttpTarget implements StaticBatchTarget {
     const configs = {} as Record<Stage, ProtocolConfig>;
     for (const stage of STAGES) {
       routes[stage] = routeFor(spec.endpoints[stage] ?? spec.url);
-      configs[stage] = { maxNewTokens: DEFAULT_MAX_NEW_TOKENS };
+      // No length until configure() gives one: the server's default applies.
+      configs[stage] = { maxNewTokens: null };
     }
     this.routes = routes;
     this.configs = configs;

@@ -95,11 +95,15 @@ export const betterpromptsProtocol: ProtocolFactory<'betterprompts'> = (options:
     `,"intent":${JSON.stringify(options.generate.intent)}` +
     `,"complexity":${JSON.stringify(options.generate.complexity)}` +
     `,"techniques":${JSON.stringify(options.generate.techniques)}` +
-    `,"target_model":${JSON.stringify(options.generate.targetModel)}` +
-    `,"max_tokens":`;
+    `,"target_model":${JSON.stringify(options.generate.targetModel)}`;
 
+  /**
+   * max_tokens only when the user set a length: the prompt generator cuts the enhanced prompt to
+   * about 4 x max_tokens characters, so a default sent here would measure a shortened answer.
+   */
   function generateRequestBody(text: string, config: ProtocolConfig): string {
-    return `{"text":${JSON.stringify(text)}${generateMiddle}${config.maxNewTokens}}`;
+    const maxTokens = config.maxNewTokens === null ? '' : `,"max_tokens":${config.maxNewTokens}`;
+    return `{"text":${JSON.stringify(text)}${generateMiddle}${maxTokens}}`;
   }
 
   const maxItems = {

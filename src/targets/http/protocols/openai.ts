@@ -69,13 +69,13 @@ const STREAM_HEADERS: Readonly<Record<string, string>> = { accept: 'text/event-s
 export const openaiProtocol: ProtocolFactory<'openai'> = (options: OpenaiOptions): Protocol => {
   const api = apis[options.api];
   const chat = options.api === 'chat';
-  // Each stage's body up to the text, and the end after max_tokens, serialised once.
+  // Each stage's body up to the text, and the end after it, serialised once.
   const openers = {
     classify: opener(options.models.classify, chat),
     generate: opener(options.models.generate, chat),
     pipeline: opener(options.models.pipeline, chat),
   } satisfies Record<Stage, string>;
-  const afterText = chat ? '}],"max_tokens":' : ',"max_tokens":';
+  const afterText = chat ? '}]' : '';
   const closer = `,"stream":${options.stream}}`;
   const headers = options.stream ? STREAM_HEADERS : undefined;
 
@@ -86,7 +86,9 @@ export const openaiProtocol: ProtocolFactory<'openai'> = (options: OpenaiOptions
     },
     request(stage: Stage, texts: readonly string[], config: ProtocolConfig): ProtocolRequest {
       const prompt = texts.length === 1 ? JSON.stringify(texts[0]) : JSON.stringify(texts);
-      const body = `${openers[stage]}${prompt}${afterText}${config.maxNewTokens}${closer}`;
+      // max_tokens only when the user set a length: otherwise the server's own default applies.
+      const maxTokens = config.maxNewTokens === null ? '' : `,"max_tokens":${config.maxNewTokens}`;
+      const body = `${openers[stage]}${prompt}${afterText}${maxTokens}${closer}`;
       return headers === undefined ? { method: 'POST', path: api.path, body } : { method: 'POST', path: api.path, body, headers };
     },
     decoder(_stage: Stage, items: number): ResponseDecoder {

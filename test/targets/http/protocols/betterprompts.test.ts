@@ -72,6 +72,13 @@ describe('betterprompts requests', () => {
     expect(JSON.parse(batch.body)).toEqual({ prompts: ['a', 'b', 'c'].map((text) => ({ ...expectedPrompt(text), max_tokens: 8 })) });
   });
 
+  it('generate without a set length sends no max_tokens (the generator cuts its answer to ~4 x max_tokens characters)', () => {
+    const single = JSON.parse(intents.request('generate', ['why'], { maxNewTokens: null }).body) as Record<string, unknown>;
+    expect(single).toEqual({ text: 'why', intent: 'reasoning', complexity: 'moderate', techniques: ['chain_of_thought', 'few_shot'], target_model: 'gpt-4' });
+    const batch = JSON.parse(intents.request('generate', ['a', 'b'], { maxNewTokens: null }).body) as { prompts: Record<string, unknown>[] };
+    expect(batch.prompts.map((prompt) => 'max_tokens' in prompt)).toEqual([false, false]);
+  });
+
   it('pipeline posts the text to the gateway', () => {
     expect(intents.request('pipeline', ['x'], config)).toEqual({ method: 'POST', path: '/api/v1/enhance', body: '{"text":"x"}' });
   });

@@ -32,6 +32,11 @@ describe('openai requests', () => {
     expect(JSON.parse(many.body)).toEqual({ model: 'prompt-generator', prompt: ['a', 'b'], max_tokens: 4, stream: false });
   });
 
+  it('no max_tokens unless a length is set: the server answers at its own length', () => {
+    expect(completions.request('generate', ['a'], { maxNewTokens: null }).body).toBe('{"model":"prompt-generator","prompt":"a","stream":false}');
+    expect(JSON.parse(chatStream.request('generate', ['a'], { maxNewTokens: null }).body)).toEqual({ model: 'prompt-generator', messages: [{ role: 'user', content: 'a' }], stream: true });
+  });
+
   it('chat: one user message; streaming asks for an event stream', () => {
     const request = chatStream.request('pipeline', ['ünïcode'], config);
     expect(request.path).toBe('/v1/chat/completions');
