@@ -1,6 +1,7 @@
 /**
- * report.md's parts for HTTP targets and open-loop load: the load-level column, server time and
- * overhead columns, the open-loop table (rate asked vs sent, late sends) and errors by class.
+ * report.md's parts for HTTP targets and load: the load-level column, server time and overhead
+ * columns, the length of the text received, the open-loop table (rate asked vs sent, late sends) and
+ * errors by class.
  */
 import { formatMs, formatPct, formatRate } from '../format.js';
 import type { LatencyPhase } from '../metrics/types.js';
@@ -39,6 +40,16 @@ export function serverColumns(steps: readonly StepReport[]): Column<StepReport>[
     { header: 'server p95', align: 'right', cell: (s) => latency(s, 'server', 'p95') },
     { header: 'overhead p50', align: 'right', cell: (s) => latency(s, 'overhead', 'p50') },
     { header: 'overhead p95', align: 'right', cell: (s) => latency(s, 'overhead', 'p95') },
+  ];
+}
+
+/** The generated text each item received, when any step of the stage reported its length. */
+export function outputTextColumns(steps: readonly StepReport[]): Column<StepReport>[] {
+  if (!steps.some((step) => step.outputText !== undefined)) return [];
+  const chars = (value: number | undefined): string => (value === undefined ? '-' : String(Math.round(value)));
+  return [
+    { header: 'text chars mean', align: 'right', cell: (s) => chars(s.outputText?.meanChars) },
+    { header: 'text chars p50', align: 'right', cell: (s) => chars(s.outputText?.p50Chars) },
   ];
 }
 
@@ -90,7 +101,7 @@ export function errorsSection(steps: readonly StepReport[]): string {
   return ['**Errors by class:**', '', renderTable(ERROR_COLUMNS, failing)].join('\n');
 }
 
-/** "- Target: HTTP betterprompts http://127.0.0.1:8301" or "- Target: in process". */
+/** "- Target: HTTP, protocol betterprompts, http://127.0.0.1:8301; health check GET /health answered" or "- Target: in process". */
 export function targetLine(report: RunReport): string {
   const { target } = report;
   if (target.kind === 'inprocess') return `- Target: in process (${target.description})`;

@@ -36,6 +36,8 @@ export interface RunnerTarget extends Target {
   setConnections?(connections: number): Promise<void>;
   /** HTTP targets: the first (redacted) detail seen per error class, for the run's warnings. */
   readonly errorDetails?: ReadonlyMap<string, string>;
+  /** HTTP targets: each protocol notice (an answer accepted despite a deviation) and how many responses had it. */
+  readonly notices?: ReadonlyMap<string, number>;
   /** In-process targets: tf.memory() summed over the model instances (null when they do not answer). */
   tfMemory?(): Promise<TfMemory | null>;
 }
@@ -228,6 +230,8 @@ export async function runBenchmark(options: RunOptions): Promise<RunResult> {
   }
   // What a failure class meant, once per class: "http_5xx: 503 Service Unavailable" says more than a count.
   for (const [errorClass, detail] of target.errorDetails ?? []) warnings.push(`first ${errorClass} error: ${detail}`);
+  // Answers accepted despite a protocol deviation: once per run, with how many responses had it.
+  for (const [notice, responses] of target.notices ?? []) warnings.push(`${notice} (${responses} ${responses === 1 ? 'response' : 'responses'})`);
   // Each clean-up runs even when another fails, so no worker or nvidia-smi outlives the run. Host
   // metrics stop first: their last tf.memory() reading needs the model instances still up.
   const hostReport = await settle(() => hostSampler.stop(), 'stopping host metrics', warnings);

@@ -27,6 +27,8 @@ export interface ItemResult {
   /** Generation only: mean time between successive tokens. */
   readonly itlMs?: number;
   readonly outputTokens?: number;
+  /** HTTP only: characters of generated text received for this item, when the protocol can tell. */
+  readonly outputChars?: number;
   /**
    * HTTP only: the processing time the server itself reported (e.g. BetterPrompts'
    * `processing_time_ms`), so e2e - queue - server = network + serialisation overhead.

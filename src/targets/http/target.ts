@@ -61,6 +61,7 @@ export class HttpTarget implements StaticBatchTarget {
   private readonly configs: Record<Stage, ProtocolConfig>;
   private headers: readonly string[];
   private readonly details = new Map<HttpErrorClass, string>();
+  private readonly noticeCounts = new Map<string, number>();
   private readonly retryWaits = new Set<() => void>();
   private closed = false;
 
@@ -107,6 +108,11 @@ export class HttpTarget implements StaticBatchTarget {
   /** The first detail line seen per error class, redacted: what a warning can quote. */
   get errorDetails(): ReadonlyMap<HttpErrorClass, string> {
     return this.details;
+  }
+
+  /** Each protocol notice seen (answers accepted despite a deviation), with how many responses carried it. */
+  get notices(): ReadonlyMap<string, number> {
+    return this.noticeCounts;
   }
 
   /** The auth session's login count and last renewal failure (login auth only). */
@@ -214,6 +220,8 @@ export class HttpTarget implements StaticBatchTarget {
     if (decoded.firstTokenAtMs !== undefined) result.ttftMs = decoded.firstTokenAtMs - outcome.tWriteMs; // from the attempt that answered
     if (decoded.itlMs !== undefined) result.itlMs = decoded.itlMs;
     if (decoded.outputTokens !== undefined) result.outputTokens = decoded.outputTokens;
+    if (decoded.outputChars !== undefined) result.outputChars = decoded.outputChars;
+    if (decoded.notice !== undefined) this.noticeCounts.set(decoded.notice, (this.noticeCounts.get(decoded.notice) ?? 0) + 1);
     return result;
   }
 }
