@@ -98,8 +98,9 @@ Examples:
     .action(async (workloadPath: string | undefined, flags: RunFlags) => {
       const base = await loadWorkload(workloadFile(workloadPath, flags, context));
       if (base.scenario !== undefined) refuseSweepFlags(flags, base.name);
+      const builtinHttp = workloadPath === undefined && flags.scenario === undefined && flags.target !== undefined;
       const workload = applyScenarioOverrides(
-        applySignoffOverrides(applyOverrides(base, overridesFromFlags(flags)), signoffOverridesFromFlags(flags)),
+        applySignoffOverrides(applyOverrides(base, overridesFromFlags(flags, builtinHttp)), signoffOverridesFromFlags(flags)),
         scenarioOverridesFromFlags(flags),
       );
       const budgets = flags.budgets === undefined ? undefined : await loadBudgetsFile(resolve(context.io.cwd, flags.budgets));

@@ -66,6 +66,16 @@ export const HTTP_DEFAULTS = {
     template: [],
   } satisfies Record<ProtocolName, readonly string[]>,
   stageModels: { classify: 'intent-classifier', generate: 'prompt-generator', pipeline: 'enhance' } satisfies Record<Stage, string>,
+  /**
+   * The stages run when a workload lists none (and by `run --target URL` with no file): an
+   * OpenAI-compatible server is a text generator, so only generate; the others serve every stage.
+   */
+  stages: {
+    betterprompts: ['classify', 'generate', 'pipeline'],
+    'kserve-v2': ['classify', 'generate', 'pipeline'],
+    openai: ['generate'],
+    template: ['classify', 'generate', 'pipeline'],
+  } satisfies Record<ProtocolName, readonly Stage[]>,
   betterprompts: {
     torchserveModel: 'intent_classifier',
     generate: { intent: 'question_answering', complexity: 'moderate', techniques: ['chain_of_thought'], targetModel: 'gpt-4' },

@@ -34,7 +34,7 @@ export function resolveWorkload(yaml: WorkloadYaml, source: string, baseDir: str
     },
     target,
     load: resolveLoad(yaml.load),
-    stages: (yaml.stages ?? ALL_STAGES).map((stage) => stageSpec(stage, http)),
+    stages: (yaml.stages ?? (http ? HTTP_DEFAULTS.stages[target.protocol].map((stage) => ({ stage })) : ALL_STAGES)).map((stage) => stageSpec(stage, http)),
     warmup: yaml.warmup ? phase(yaml.warmup.requests, yaml.warmup.duration) : DEFAULTS.warmup,
     measure: yaml.measure
       ? {

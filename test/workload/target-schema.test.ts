@@ -111,6 +111,12 @@ stages: [{ stage: generate, batchSizes: [1], concurrency: [1, 4] }]`),
     expect(parse('stages: [{ stage: generate }]').stages[0]?.maxNewTokens).toBe(16);
   });
 
+  it('the stages a file leaves out follow the protocol: openai generate only, the others all three', () => {
+    expect(parse(`${URL_LINE}  protocol: openai`).stages.map((s) => s.stage)).toEqual(['generate']);
+    expect(parse(`${URL_LINE}  protocol: kserve-v2`).stages.map((s) => s.stage)).toEqual(['classify', 'generate', 'pipeline']);
+    expect(parse(`${URL_LINE}  protocol: openai\nstages: [{ stage: classify }]`).stages.map((s) => s.stage)).toEqual(['classify']);
+  });
+
   it('per-protocol defaults: kserve-v2 and template', () => {
     const kserve = httpTarget(parse(`${URL_LINE}  protocol: kserve-v2\n  auth: { bearerTokenEnv: BP_TOKEN }\nstages: [{ stage: classify }]`));
     expect(kserve.health).toEqual({ routes: ['/v2/health/ready', '/health', '/health/', '/api/v1/health', '/ping'], auto: true });
