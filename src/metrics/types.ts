@@ -63,3 +63,8 @@ export interface StepMeasurement {
   /** Present only when items reported the length of the text they received (see OutputTextSummary). */
   readonly outputText?: OutputTextSummary;
 }
+
+/** Items a measurement recorded, answered or failed: what a step's `measured` counts. */
+export function measuredItems(measurement: Pick<StepMeasurement, 'completed' | 'errors'>): number {
+  return measurement.completed + measurement.errors.total;
+}

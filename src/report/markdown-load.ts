@@ -1,7 +1,7 @@
 /**
  * report.md's parts for HTTP targets and load: the load-level column, server time and overhead
- * columns, the length of the text received, the open-loop table (rate asked vs sent, late sends) and
- * errors by class.
+ * columns, the length of the text received, a measured-vs-requested column for steps the hard limit
+ * cut short, the open-loop table (rate asked vs sent, late sends) and errors by class.
  */
 import { formatMs, formatPct, formatRate } from '../format.js';
 import type { LatencyPhase } from '../metrics/types.js';
@@ -51,6 +51,22 @@ export function outputTextColumns(steps: readonly StepReport[]): Column<StepRepo
     { header: 'text chars mean', align: 'right', cell: (s) => chars(s.outputText?.meanChars) },
     { header: 'text chars p50', align: 'right', cell: (s) => chars(s.outputText?.p50Chars) },
   ];
+}
+
+/** The hard limit (maxDuration) ended it before the items it was asked to measure. */
+export function cutShort(step: StepReport): boolean {
+  return step.endedBy === 'maxDuration' && step.requested != null && step.measured !== undefined && step.measured < step.requested;
+}
+
+/** "77 of 100": measured against requested, shown for a stage where the hard limit cut a step short. */
+export function measuredColumns(steps: readonly StepReport[]): Column<StepReport>[] {
+  if (!steps.some(cutShort)) return [];
+  const cell = (s: StepReport): string => {
+    const measured = String(s.measured ?? '-');
+    const of = s.requested == null ? measured : `${measured} of ${s.requested}`;
+    return cutShort(s) ? `${of} (hard limit)` : of;
+  };
+  return [{ header: 'measured', align: 'right', cell }];
 }
 
 const OPEN_LOOP_COLUMNS: Column<StepReport>[] = [

@@ -6,7 +6,7 @@ import { formatBytes, formatFactor, formatMs, formatRate } from '../format.js';
 import { alertsSection, budgetSection } from './markdown-budgets.js';
 import { gpuTelemetrySection, stageGpuSection } from './markdown-gpu.js';
 import { batchCell, e2eCell, honestyFootnotes } from './markdown-honesty.js';
-import { errorsSection, loadColumns, openLoopSection, outputTextColumns, serverColumns, targetLine } from './markdown-load.js';
+import { errorsSection, loadColumns, measuredColumns, openLoopSection, outputTextColumns, serverColumns, targetLine } from './markdown-load.js';
 import { repeatColumns, searchSection } from './markdown-search.js';
 import { renderTable, type Column } from './markdown-table.js';
 import { tradeoffSection } from './markdown-tradeoff.js';
@@ -130,7 +130,7 @@ function stageColumns(steps: readonly StepReport[], stage: Stage): Column<StepRe
       },
     );
   }
-  columns.push(...outputTextColumns(steps));
+  columns.push(...outputTextColumns(steps), ...measuredColumns(steps));
   columns.push(
     { header: 'items/s', align: 'right', cell: (s) => formatRate(s.throughput.itemsPerSec) },
     { header: 'speedup', align: 'right', cell: (s) => formatFactor(s.speedup) },
