@@ -48,6 +48,8 @@ export function registerRunCommand(program: Command, context: CommandContext): v
     .option('--connections <n>', 'HTTP: connections per origin (default: the peak in-flight count)')
     .option('--timeout <d>', 'HTTP: headers and body timeout, e.g. 30s')
     .option('--no-unique-texts', 'let prompt texts repeat (HTTP services that cache on the text then measure their cache)')
+    .option('--health <path>', 'HTTP: the one health route to GET before the first step (default: the usual routes in turn)')
+    .option('--no-health', 'HTTP: no health check before the first step')
     .option('--backend <name>', `TF.js backend: ${BACKENDS.join(' | ')}`)
     .option('--instances <n>', 'model instances (worker threads or processes)')
     .option('--requests <n>', 'measured items per step')
@@ -96,8 +98,9 @@ Examples:
     .action(async (workloadPath: string | undefined, flags: RunFlags) => {
       const base = await loadWorkload(workloadFile(workloadPath, flags, context));
       if (base.scenario !== undefined) refuseSweepFlags(flags, base.name);
+      const builtinHttp = workloadPath === undefined && flags.scenario === undefined && flags.target !== undefined;
       const workload = applyScenarioOverrides(
-        applySignoffOverrides(applyOverrides(base, overridesFromFlags(flags)), signoffOverridesFromFlags(flags)),
+        applySignoffOverrides(applyOverrides(base, overridesFromFlags(flags, builtinHttp)), signoffOverridesFromFlags(flags)),
         scenarioOverridesFromFlags(flags),
       );
       const budgets = flags.budgets === undefined ? undefined : await loadBudgetsFile(resolve(context.io.cwd, flags.budgets));

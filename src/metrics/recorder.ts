@@ -14,11 +14,13 @@
  * - meanBatchSize = mean over ok items of the size of the model call each ran in (0 with none).
  * - server/overhead (HTTP): the server-reported time, and inference - server clamped at 0 (a
  *   server's clock can disagree with ours by a little; overhead is never negative).
+ * - outputText (HTTP): characters of generated text per ok item, when the protocol reported them.
  */
 import type { ItemResult } from '../targets/target.js';
 import { epochNowMs, msToUs, type Clock } from './clock.js';
 import { createHistogram, encodeHistogram, percentileMs, recordUs, summarize, type Histogram } from './histogram.js';
 import { LATENCY_PHASES, type LatencyPhase, type LatencySummary, type StepMeasurement, type WindowStat } from './types.js';
+import { recordChars, summarizeTextLengths } from './text-length.js';
 import { WindowFolder } from './windows.js';
 
 export interface StepRecorderOptions {
@@ -50,6 +52,7 @@ export class StepRecorder {
   private readonly errorsByClass = new Map<string, number>();
   private outputTokens = 0;
   private sawOutputTokens = false;
+  private outputChars: Histogram | null = null;
   private batchSizeSum = 0;
   private firstArrivalMs = Number.POSITIVE_INFINITY;
   private lastResponseMs = Number.NEGATIVE_INFINITY;
@@ -89,6 +92,7 @@ export class StepRecorder {
       this.outputTokens += result.outputTokens;
       this.sawOutputTokens = true;
     }
+    if (result.outputChars !== undefined) recordChars((this.outputChars ??= createHistogram()), result.outputChars);
   }
 
   /** Cheap enough for a 1 Hz progress tick: one percentile walk over the e2e histogram. */
@@ -126,6 +130,7 @@ export class StepRecorder {
       latencyMs[phase] = summary;
       histograms[phase] = encodeHistogram(histogram);
     }
+    const outputText = this.outputChars === null ? undefined : summarizeTextLengths(this.outputChars);
     return {
       startedAtMs,
       endedAtMs,
@@ -144,6 +149,7 @@ export class StepRecorder {
       latencyMs,
       histograms,
       windows: this.windows.stats(endedAtMs),
+      ...(outputText !== undefined && { outputText }),
     };
   }
 

@@ -11,7 +11,7 @@ import { judgeScenario } from '../analysis/scenario.js';
 import { analyzeScaling } from '../analysis/scaling.js';
 import { uniformStageBudgets, type StageBudgets } from '../analysis/stage-budgets.js';
 import { stageTradeoff, type StageTradeoff } from '../analysis/tradeoff.js';
-import type { StepMeasurement } from '../metrics/types.js';
+import { measuredItems, type StepMeasurement } from '../metrics/types.js';
 import type { GpuStepReport, GpuTelemetryReport, HarnessHealthReport, HostReport } from '../telemetry/types.js';
 import { STAGES } from '../targets/target.js';
 import type { AlertRule } from '../workload/budgets-schema.js';
@@ -19,6 +19,7 @@ import type { Budget, Step, Workload } from '../workload/types.js';
 import { redactWorkload } from './redact-workload.js';
 import {
   REPORT_SCHEMA_VERSION,
+  type MeasureEndReason,
   type OpenLoopReport,
   type Recommendation,
   type RepeatReport,
@@ -34,6 +35,10 @@ import {
 export interface StepReportOptions {
   readonly stability?: StabilityReport | null;
   readonly repeats?: RepeatReport | null;
+  /** Default: the step's measure.requests (null without one). */
+  readonly requested?: number | null;
+  /** Absent: not known (the field is left out). */
+  readonly endedBy?: MeasureEndReason;
 }
 
 /**
@@ -66,6 +71,9 @@ export function buildStepReport(
     withinBudget: passesAll(budgetChecks),
     budgetChecks,
     complete: complete && measurement.completed > 0,
+    requested: options.requested === undefined ? (step.measure.requests ?? null) : options.requested,
+    measured: measuredItems(measurement),
+    ...(options.endedBy !== undefined && { endedBy: options.endedBy }),
     gpu,
     stability: options.stability ?? null,
     e2eConfidence: e2eConfidence(measurement),

@@ -6,7 +6,7 @@ import { formatBytes, formatFactor, formatMs, formatRate } from '../format.js';
 import { alertsSection, budgetSection } from './markdown-budgets.js';
 import { gpuTelemetrySection, stageGpuSection } from './markdown-gpu.js';
 import { batchCell, e2eCell, honestyFootnotes } from './markdown-honesty.js';
-import { errorsSection, loadColumns, openLoopSection, serverColumns, targetLine } from './markdown-load.js';
+import { errorsSection, loadColumns, measuredColumns, openLoopSection, outputTextColumns, serverColumns, targetLine } from './markdown-load.js';
 import { repeatColumns, searchSection } from './markdown-search.js';
 import { markdownText, renderTable, type Column } from './markdown-table.js';
 import { tradeoffSection } from './markdown-tradeoff.js';
@@ -130,6 +130,7 @@ function stageColumns(steps: readonly StepReport[], stage: Stage): Column<StepRe
       },
     );
   }
+  columns.push(...outputTextColumns(steps), ...measuredColumns(steps));
   columns.push(
     { header: 'items/s', align: 'right', cell: (s) => formatRate(s.throughput.itemsPerSec) },
     { header: 'speedup', align: 'right', cell: (s) => formatFactor(s.speedup) },
@@ -140,6 +141,13 @@ function stageColumns(steps: readonly StepReport[], stage: Stage): Column<StepRe
   return columns;
 }
 
+/** "16 new tokens"; over HTTP a generating stage with no length set sends none. */
+function lengthSetting(report: RunReport, stage: Stage, first: StepReport | undefined): string | null {
+  if (first === undefined || stage === 'classify') return null;
+  if (first.maxNewTokens !== null) return `${first.maxNewTokens} new tokens`;
+  return report.target.kind === 'http' ? "no max_tokens sent (the server's default length)" : null;
+}
+
 function stageSection(report: RunReport, stage: Stage): string {
   const steps = report.steps.filter((step) => step.stage === stage);
   if (steps.length === 0) return '';
@@ -147,7 +155,7 @@ function stageSection(report: RunReport, stage: Stage): string {
   const settings = [
     `${[...new Set(steps.map((s) => s.mode))].join(' and ')} batching`,
     first ? `max queue delay ${formatMs(first.maxQueueDelayMs)}` : null,
-    first && first.maxNewTokens !== null ? `${first.maxNewTokens} new tokens` : null,
+    lengthSetting(report, stage, first),
   ].filter((part) => part !== null);
   const lines = [`## ${stage}`, '', `${settings.join(', ')}; speedup and efficiency against the smallest batch size.`, ''];
   lines.push(renderTable(stageColumns(steps, stage), steps));

@@ -5,7 +5,7 @@
 import type { StepMeasurement } from '../metrics/types.js';
 import type { ModelInfo } from '../models/types.js';
 import type { GpuStepReport, GpuTelemetryReport, HarnessHealthReport, HostReport } from '../telemetry/types.js';
-import type { Stage } from '../targets/target.js';
+import type { HealthAnswer, Stage } from '../targets/target.js';
 import type { ArrivalProcess, Budget, ScenarioKind, ScenarioStageSpec, StepProfile, Workload } from '../workload/types.js';
 import type { ScenarioVerdict } from '../analysis/scenario-verdict.js';
 import type { StageTradeoff } from '../analysis/tradeoff.js';
@@ -66,6 +66,11 @@ export interface TargetReport {
   readonly description: string;
   readonly url: string | null;
   readonly protocol: string | null;
+  /**
+   * HTTP only: the health route that answered the preflight, and those tried before it that are not
+   * there; null when the check was skipped. Absent for in-process targets (and in older reports).
+   */
+  readonly health?: HealthAnswer | null;
 }
 
 /** Whether a step's measurement settled (the last N windows' p95 and throughput agree). */
@@ -120,6 +125,12 @@ export interface SearchReport {
   readonly tried: readonly { readonly value: number; readonly withinBudget: boolean }[];
 }
 
+/**
+ * requests / duration: the planned length (with both, the first reached); maxDuration: the hard
+ * limit, which wins over both; aborted: interrupted (scenario stages: stopped before their end).
+ */
+export type MeasureEndReason = 'requests' | 'duration' | 'maxDuration' | 'aborted';
+
 export interface StepReport extends StepMeasurement {
   readonly index: number;
   readonly stage: Stage;
@@ -137,8 +148,20 @@ export interface StepReport extends StepMeasurement {
   readonly efficiency: number | null;
   readonly withinBudget: boolean;
   readonly budgetChecks: BudgetCheck;
-  /** False when the step ended early (interrupted) or measured nothing. */
+  /**
+   * False when the step ended early (interrupted) or measured nothing. A step its hard limit
+   * (maxDuration) stopped before `requested` is complete, with measured < requested and a warning.
+   */
   readonly complete: boolean;
+  /**
+   * Items the plan asked the step to measure (measure.requests, times the repeats); null when it
+   * measures by time only. Absent in reports written before these counts were kept.
+   */
+  readonly requested?: number | null;
+  /** Items it measured, answered or failed. */
+  readonly measured?: number;
+  /** What ended the measurement (repeats: an interrupt or the hard limit in any of them, else the last one's reason). */
+  readonly endedBy?: MeasureEndReason;
   /** What the GPU(s) did during the step's measured window; null when telemetry was off. */
   readonly gpu: GpuStepReport | null;
   /** null when stability was not checked for this step. */

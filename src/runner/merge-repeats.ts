@@ -5,6 +5,7 @@
  * repeats' measured time) is less than their difference: the gaps between repeats were not measured.
  */
 import { decodeHistogram, mergeEncoded, summarize } from '../metrics/histogram.js';
+import { mergeTextLengths } from '../metrics/text-length.js';
 import { LATENCY_PHASES, type LatencyPhase, type LatencySummary, type StepMeasurement } from '../metrics/types.js';
 import type { RepeatReport, StabilityReport } from '../report/types.js';
 
@@ -31,6 +32,7 @@ export function mergeMeasurements(repeats: readonly StepMeasurement[]): StepMeas
     histograms[phase] = merged;
     latencyMs[phase] = summary;
   }
+  const outputText = mergeTextLengths(repeats.map((m) => m.outputText));
   return {
     startedAtMs: Math.min(...repeats.map((m) => m.startedAtMs)),
     endedAtMs: Math.max(...repeats.map((m) => m.endedAtMs)),
@@ -46,6 +48,7 @@ export function mergeMeasurements(repeats: readonly StepMeasurement[]): StepMeas
     latencyMs,
     histograms,
     windows: repeats.flatMap((m) => m.windows),
+    ...(outputText !== undefined && { outputText }),
   };
 }
 

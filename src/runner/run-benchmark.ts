@@ -8,7 +8,7 @@ import { epochNowMs, type Clock } from '../metrics/clock.js';
 import { buildRunReport, buildStepReport } from '../report/build.js';
 import type { EnvironmentReport, RunReport, ScenarioFacts, SearchReport, StepReport, TargetReport } from '../report/types.js';
 import { ReportWriter } from '../report/writer.js';
-import type { Target } from '../targets/target.js';
+import { describeHealth, type Target } from '../targets/target.js';
 import type { BackendReport } from '../report/types.js';
 import type { ModelInfo } from '../models/types.js';
 import type { TfMemory } from '../telemetry/types.js';
@@ -36,6 +36,8 @@ export interface RunnerTarget extends Target {
   setConnections?(connections: number): Promise<void>;
   /** The first detail seen per error class (HTTP: redacted), for the run's warnings. */
   readonly errorDetails?: ReadonlyMap<string, string>;
+  /** HTTP targets: each protocol notice (an answer accepted despite a deviation) and how many responses had it. */
+  readonly notices?: ReadonlyMap<string, number>;
   /** In-process targets: tf.memory() summed over the model instances (null when they do not answer). */
   tfMemory?(): Promise<TfMemory | null>;
 }
@@ -140,6 +142,7 @@ export async function runBenchmark(options: RunOptions): Promise<RunResult> {
     await target.setConnections?.(peakInFlight(steps));
     if (target.info.kind === 'http') await checkBatchSizes(steps, target);
     emit({ kind: 'run-start', runId: options.runId, outDir: options.outDir, steps, backend: target.backend?.name ?? target.info.description, repeat: signoff.repeat, search: signoff.search });
+    if (target.info.health) emit({ kind: 'note', message: `health check: ${describeHealth(target.info.health)}` });
     const context: StepContext = {
       target,
       texts,
@@ -227,6 +230,8 @@ export async function runBenchmark(options: RunOptions): Promise<RunResult> {
   }
   // What a failure class meant, once per class: "http_5xx: 503 Service Unavailable" says more than a count.
   for (const [errorClass, detail] of target.errorDetails ?? []) warnings.push(`first ${errorClass} error: ${detail}`);
+  // Answers accepted despite a protocol deviation: once per run, with how many responses had it.
+  for (const [notice, responses] of target.notices ?? []) warnings.push(`${notice} (${responses} ${responses === 1 ? 'response' : 'responses'})`);
   // Each clean-up runs even when another fails, so no worker or nvidia-smi outlives the run. Host
   // metrics stop first: their last tf.memory() reading needs the model instances still up.
   const hostReport = await settle(() => hostSampler.stop(), 'stopping host metrics', warnings);
@@ -250,9 +255,13 @@ export async function runBenchmark(options: RunOptions): Promise<RunResult> {
 function repeatedStepReport(step: Step, runs: readonly StepRun[], budget: Budget, repeated: boolean): StepReport {
   const measurements = runs.map((run) => run.measurement);
   const last = runs[runs.length - 1];
+  const cut = runs.find((run) => run.endedBy === 'aborted' || run.endedBy === 'maxDuration');
+  const endedBy = (cut ?? last)?.endedBy;
   return buildStepReport(step, mergeMeasurements(measurements), budget, runs.every((run) => run.complete), last?.gpu ?? null, last?.openLoop ?? null, {
     stability: mergeStability(runs.map((run) => run.stability)),
     repeats: repeated ? repeatSpread(measurements) : null,
+    requested: step.measure.requests === undefined ? null : step.measure.requests * runs.length,
+    ...(endedBy !== undefined && { endedBy }),
   });
 }
 
@@ -280,7 +289,8 @@ async function checkBatchSizes(steps: readonly Step[], target: RunnerTarget): Pr
 
 function targetReport(target: RunnerTarget): TargetReport {
   const { info } = target;
-  return { kind: info.kind, description: info.description, url: info.url ?? null, protocol: info.protocol ?? null };
+  const report: TargetReport = { kind: info.kind, description: info.description, url: info.url ?? null, protocol: info.protocol ?? null };
+  return info.kind === 'http' ? { ...report, health: info.health ?? null } : report;
 }
 
 function interruptReason(signal: AbortSignal | undefined): 'SIGINT' | 'SIGTERM' | null {

@@ -278,7 +278,9 @@ class ScenarioDrive {
         const atEnd = (await telemetry?.processes()) ?? null;
         this.processesAtStart = atEnd;
         const gpu = telemetry?.stepReport(entry.startMs, Math.max(entry.startMs, stageEndMs), gpuWindow, { atStart, atEnd }) ?? null;
-        await this.callbacks.stageDone(entry.step, { measurement, complete, gpu, openLoop, stability: null });
+        // A stage is timed: it runs its duration, or is stopped before its end (interrupt, stress stop).
+        const endedBy = ranToEnd ? 'duration' : 'aborted';
+        await this.callbacks.stageDone(entry.step, { measurement, complete, endedBy, gpu, openLoop, stability: null });
       } catch (error) {
         // A stage that cannot be reported stops the drive; the error reaches the caller.
         this.callbackError = { error };

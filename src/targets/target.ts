@@ -27,6 +27,8 @@ export interface ItemResult {
   /** Generation only: mean time between successive tokens. */
   readonly itlMs?: number;
   readonly outputTokens?: number;
+  /** HTTP only: characters of generated text received for this item, when the protocol can tell. */
+  readonly outputChars?: number;
   /**
    * HTTP only: the processing time the server itself reported (e.g. BetterPrompts'
    * `processing_time_ms`), so e2e - queue - server = network + serialisation overhead.
@@ -38,8 +40,11 @@ export interface ItemResult {
 export interface BatchingConfig {
   readonly maxBatchSize: number;
   readonly maxQueueDelayMs: number;
-  /** Generation length for generate and pipeline steps. */
-  readonly maxNewTokens: number;
+  /**
+   * Generation length for generate and pipeline steps. null (HTTP targets only): the user set none,
+   * so requests carry no length and the server's own default applies.
+   */
+  readonly maxNewTokens: number | null;
 }
 
 export interface TargetInfo {
@@ -48,6 +53,22 @@ export interface TargetInfo {
   /** HTTP only: the base URL (never with credentials) and the protocol spoken. */
   readonly url?: string;
   readonly protocol?: string;
+  /** HTTP only: the health route that answered the preflight (null: the check was skipped). */
+  readonly health?: HealthAnswer | null;
+}
+
+/** Which health route answered an HTTP target's preflight, as report.json and the progress line show it. */
+export interface HealthAnswer {
+  /** The route as shown: a path on the target, or the full URL when it is on another origin. */
+  readonly route: string;
+  /** Routes tried before it that are not there, e.g. "/api/v1/health: HTTP 404". */
+  readonly passedOver: readonly string[];
+}
+
+/** "GET /health/ answered (not there: /api/v1/health: HTTP 404, /health: HTTP 307)". */
+export function describeHealth(health: HealthAnswer): string {
+  const passed = health.passedOver.length === 0 ? '' : ` (not there: ${health.passedOver.join(', ')})`;
+  return `GET ${health.route} answered${passed}`;
 }
 
 export interface Target {

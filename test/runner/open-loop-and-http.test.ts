@@ -98,7 +98,7 @@ stages: [{ stage: classify, concurrency: [1, 3] }]`);
     ]);
     expect(report.steps[0]!.latencyMs.server?.p50).toBe(2);
     expect(report.steps[0]!.latencyMs.overhead?.p50).toBeGreaterThan(2);
-    expect(report.target).toEqual({ kind: 'http', description: `HTTP template ${server.url}`, url: server.url, protocol: 'template' });
+    expect(report.target).toEqual({ kind: 'http', description: `HTTP template ${server.url}`, url: server.url, protocol: 'template', health: null });
     expect(report.backend).toBeNull();
   });
 

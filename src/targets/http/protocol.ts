@@ -34,6 +34,14 @@ export interface DecodedOk {
   readonly itlMs?: number;
   /** Generated tokens per item, when the protocol can tell. */
   readonly outputTokens?: number;
+  /** Characters of generated text received per item (mean over the request's texts), when the protocol can tell. */
+  readonly outputChars?: number;
+  /**
+   * Set when the answer was accepted despite a deviation from the protocol worth one warning per run
+   * (e.g. a stream that ended with [DONE] but no finish_reason). A fixed sentence, never per-item detail:
+   * the target counts responses per notice.
+   */
+  readonly notice?: string;
 }
 
 export interface DecodedError {
@@ -57,8 +65,11 @@ export interface ResponseDecoder {
 }
 
 export interface ProtocolConfig {
-  /** Generation length for generate and pipeline stages (maps to max_tokens and the like). */
-  readonly maxNewTokens: number;
+  /**
+   * Generation length (maps to max_tokens and the like); null = the user set none, so the request
+   * carries no such field and the server's own default applies.
+   */
+  readonly maxNewTokens: number | null;
 }
 
 export interface Protocol {

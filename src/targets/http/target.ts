@@ -13,7 +13,7 @@
 import { InputError, toError } from '../../errors.js';
 import { epochNowMs } from '../../metrics/clock.js';
 import type { HttpTargetSpec, ProtocolName } from '../../workload/types.js';
-import { STAGES, type BatchingConfig, type ItemResult, type Stage, type StaticBatchTarget, type TargetInfo } from '../target.js';
+import { STAGES, type BatchingConfig, type HealthAnswer, type ItemResult, type Stage, type StaticBatchTarget, type TargetInfo } from '../target.js';
 import { openAuth, type AuthSession } from './auth.js';
 import { isRetriable } from './classify-error.js';
 import type { HttpErrorClass } from './error-class.js';
@@ -33,8 +33,6 @@ export interface HttpTargetOptions {
 
 /** Longest wait a Retry-After may impose on one retry. */
 export const RETRY_AFTER_CAP_MS = 10_000;
-/** Generation length until configure() says otherwise. */
-const DEFAULT_MAX_NEW_TOKENS = 64;
 
 interface StageRoute {
   readonly origin: string;
@@ -49,9 +47,9 @@ export async function createHttpTarget(spec: HttpTargetSpec, options: HttpTarget
   const userHeaders = resolveUserHeaders(spec.headers, env, redactor);
   const protocol = options.protocol ?? createProtocol(spec.options);
   const shownUrl = withoutCredentials(spec.url);
-  if (spec.health !== null) await checkHealth(shownUrl, spec.health, buildRequestHeaders(userHeaders, null), redactor);
+  const health = spec.health.routes.length === 0 ? null : await checkHealth(shownUrl, spec.health.routes, buildRequestHeaders(userHeaders, null), redactor);
   const auth = await openAuth(spec.auth, spec.url, env, redactor);
-  return new HttpTarget(spec, protocol, auth, userHeaders, redactor, shownUrl);
+  return new HttpTarget(spec, protocol, auth, userHeaders, redactor, shownUrl, health);
 }
 
 export class HttpTarget implements StaticBatchTarget {
@@ -64,6 +62,7 @@ export class HttpTarget implements StaticBatchTarget {
   private headers: readonly string[];
   /** The first failure per class as it came (raw); redacted only when asked for, off the hot path. */
   private readonly firstFailures = new Map<HttpErrorClass, { readonly detail: string; readonly truncated: boolean }>();
+  private readonly noticeCounts = new Map<string, number>();
   private readonly retryWaits = new Set<() => void>();
   private closed = false;
 
@@ -74,8 +73,10 @@ export class HttpTarget implements StaticBatchTarget {
     private readonly userHeaders: readonly string[],
     private readonly redactor: SecretRedactor,
     shownUrl: string,
+    /** Which health route answered the preflight; null when it was skipped. */
+    health: HealthAnswer | null = null,
   ) {
-    this.info = { kind: 'http', description: `HTTP ${protocol.name} ${shownUrl}`, url: shownUrl, protocol: protocol.name };
+    this.info = { kind: 'http', description: `HTTP ${protocol.name} ${shownUrl}`, url: shownUrl, protocol: protocol.name, health };
     this.pools = new OriginPools({
       connections: spec.connections === 'auto' ? null : spec.connections,
       pipelining: spec.pipelining,
@@ -85,7 +86,8 @@ export class HttpTarget implements StaticBatchTarget {
     const configs = {} as Record<Stage, ProtocolConfig>;
     for (const stage of STAGES) {
       routes[stage] = routeFor(spec.endpoints[stage] ?? spec.url);
-      configs[stage] = { maxNewTokens: DEFAULT_MAX_NEW_TOKENS };
+      // No length until configure() gives one: the server's default applies.
+      configs[stage] = { maxNewTokens: null };
     }
     this.routes = routes;
     this.configs = configs;
@@ -110,6 +112,11 @@ export class HttpTarget implements StaticBatchTarget {
    */
   get errorDetails(): ReadonlyMap<HttpErrorClass, string> {
     return new Map([...this.firstFailures].map(([errorClass, { detail, truncated }]) => [errorClass, this.redactor.excerpt(detail, truncated)]));
+  }
+
+  /** Each protocol notice seen (answers accepted despite a deviation), with how many responses carried it. */
+  get notices(): ReadonlyMap<string, number> {
+    return this.noticeCounts;
   }
 
   /** The auth session's login count and last renewal failure (login auth only). */
@@ -217,6 +224,8 @@ export class HttpTarget implements StaticBatchTarget {
     if (decoded.firstTokenAtMs !== undefined) result.ttftMs = decoded.firstTokenAtMs - outcome.tWriteMs; // from the attempt that answered
     if (decoded.itlMs !== undefined) result.itlMs = decoded.itlMs;
     if (decoded.outputTokens !== undefined) result.outputTokens = decoded.outputTokens;
+    if (decoded.outputChars !== undefined) result.outputChars = decoded.outputChars;
+    if (decoded.notice !== undefined) this.noticeCounts.set(decoded.notice, (this.noticeCounts.get(decoded.notice) ?? 0) + 1);
     return result;
   }
 }
