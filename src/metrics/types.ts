@@ -45,3 +45,8 @@ export interface StepMeasurement {
   readonly histograms: Readonly<Partial<Record<LatencyPhase, string>>>;
   readonly windows: readonly WindowStat[];
 }
+
+/** Items that ended in the measured phase, ok or failed: a step that recorded any was measured. */
+export function itemsRecorded(measurement: Pick<StepMeasurement, 'completed' | 'errors'>): number {
+  return measurement.completed + measurement.errors.total;
+}

@@ -5,7 +5,7 @@
  */
 import type { Clock } from '../metrics/clock.js';
 import { StepRecorder } from '../metrics/recorder.js';
-import type { StepMeasurement, WindowStat } from '../metrics/types.js';
+import { itemsRecorded, type StepMeasurement, type WindowStat } from '../metrics/types.js';
 import { LATE_SEND_WARN_SHARE } from '../load/open-loop.js';
 import type { OpenLoopReport, StabilityReport } from '../report/types.js';
 import type { GpuStepReport, HostSample } from '../telemetry/types.js';
@@ -21,7 +21,10 @@ import { StabilityWatch } from './stability-watch.js';
 
 export interface StepRun {
   readonly measurement: StepMeasurement;
-  /** False when interrupted, requests were abandoned, or nothing completed. */
+  /**
+   * False when interrupted, requests were abandoned, or nothing was recorded. A step whose every
+   * item failed ran to its end: it is complete, and its error rate is what it measured.
+   */
   readonly complete: boolean;
   readonly gpu: GpuStepReport | null;
   readonly openLoop: OpenLoopReport | null;
@@ -87,7 +90,7 @@ export async function measureStep(step: Step, context: StepContext): Promise<Ste
     windowEvents(recorder);
     const measurement = recorder.finish();
     windowEvents.last(measurement.windows);
-    const complete = outcome.endedBy !== 'aborted' && outcome.abandoned === 0 && measurement.completed > 0;
+    const complete = outcome.endedBy !== 'aborted' && outcome.abandoned === 0 && itemsRecorded(measurement) > 0;
     const gpu =
       telemetry?.stepReport(
         measurement.startedAtMs,
