@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readReplayTrace } from '../../src/telemetry/gpu-replay.js';
 import { startGpuTelemetry } from '../../src/telemetry/gpu-telemetry.js';
 import { FAKE_BIN_DIR, H100_TRACE, isAlive } from './fixtures.js';
 
@@ -43,7 +44,7 @@ describe('startGpuTelemetry', () => {
 
   it('replay: samples on the run clock, no inventory, no process view', async () => {
     const started = now();
-    const telemetry = await startGpuTelemetry({ mode: { kind: 'replay', tracePath: H100_TRACE, speed: 20 }, timeZone: { kind: 'offset', offsetMinutes: 0 } });
+    const telemetry = await startGpuTelemetry({ mode: { kind: 'replay', trace: await readReplayTrace(H100_TRACE), speed: 20 }, timeZone: { kind: 'offset', offsetMinutes: 0 } });
     await sleep(200);
     const step = telemetry.stepReport(started, now(), {});
     expect(step.gpus[0]!.samples).toBeGreaterThan(10);
