@@ -46,6 +46,25 @@ describe('startReplaySampler', () => {
     expect(gpu!.powerW!.max).toBeGreaterThan(680);
   });
 
+  it('names a column no sample had a value for (partial), not one that read [N/A] only now and then', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pipebench-replay-'));
+    const path = join(dir, 'trace.csv');
+    writeFileSync(
+      path,
+      [
+        'timestamp, index, uuid, name, utilization.gpu [%], power.draw [W]',
+        '2026/11/26 18:48:38.000, 0, GPU-1, NVIDIA H100, 10, [N/A]',
+        '2026/11/26 18:48:38.010, 0, GPU-1, NVIDIA H100, [N/A], [N/A]',
+        '2026/11/26 18:48:38.020, 0, GPU-1, NVIDIA H100, 30, [Not Supported]',
+      ].join('\n') + '\n',
+    );
+    const sampler = startReplaySampler(await readReplayTrace(path), { speed: 100, timeZone: UTC });
+    for (let i = 0; i < 100 && sampler.samples().length < 3; i++) await sleep(5);
+    const result = await sampler.stop();
+    expect(result.status).toBe('partial');
+    expect(result.reason).toMatch(/; no value in any of 3 samples \(nvidia-smi printed \[N\/A\] or the like\) for power\.draw$/);
+  });
+
   it('refuses a missing trace or one without timestamps, naming the flag', async () => {
     await expect(readReplayTrace('/no/such/trace.csv')).rejects.toThrow(InputError);
     const dir = mkdtempSync(join(tmpdir(), 'pipebench-replay-'));

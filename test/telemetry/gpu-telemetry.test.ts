@@ -33,6 +33,24 @@ describe('startGpuTelemetry', () => {
     expect(await telemetry.finish()).toBe(outcome);
   });
 
+  it('a GPU listed (index, uuid, name) with [N/A] for every reading: partial, one warning naming the fields', async () => {
+    const stepStart = now();
+    const telemetry = await startGpuTelemetry({ mode: { kind: 'nvidia-smi', intervalMs: 20, env: env('all-na') } });
+    // A few samples, however long a loaded machine takes to print them.
+    for (let i = 0; i < 500 && telemetry.sampler!.samples().length < 4; i++) await sleep(20);
+    const step = telemetry.stepReport(stepStart, now(), { items: 10 });
+    expect(step.gpus[0]).toMatchObject({ gpuIndex: 0, name: 'NVIDIA H100 80GB HBM3', utilPct: null, powerW: null, energyJ: null });
+    const outcome = await telemetry.finish();
+    const samples = outcome.report.samples;
+    expect(samples).toBeGreaterThanOrEqual(4);
+    expect(outcome.report.status).toBe('partial');
+    expect(outcome.warning).toBe(
+      `GPU telemetry partial: no value in any of ${samples} samples (nvidia-smi printed [N/A] or the like) for pstate, utilization.gpu, ` +
+        'utilization.memory, memory.used, memory.total, power.draw, power.limit, temperature.gpu, clocks.current.sm, clocks.current.memory, ' +
+        'clocks_event_reasons.active',
+    );
+  });
+
   it('no GPU: the run goes on with one warning', async () => {
     const telemetry = await startGpuTelemetry({ mode: { kind: 'nvidia-smi', env: env('missing') } });
     expect(await telemetry.processes()).toBeNull();
