@@ -2,8 +2,9 @@
  * junit.xml for CI: one <testsuite> per stage, one <testcase> per budget check (p95, p99, error
  * rate) per step, failures carrying the numbers ("p95 412.3 ms > 300 ms"). A step that did not
  * complete (interrupted, or recorded no item) is <skipped> with the reason; a step whose every
- * item failed did complete, and fails its checks (error rate 100 %, no latency measured). Alert findings, when any, form an "alerts" suite: fired
- * is a failure, not evaluated is skipped. Pure: returns the document as a string.
+ * item failed did complete, and fails its checks (error rate 100 %, no latency measured). Alert
+ * findings, when any, form an "alerts" suite: fired is a failure, not evaluated is skipped.
+ * Pure: returns the document as a string.
  */
 import type { AlertFinding } from '../analysis/alerts.js';
 import { checkBudget } from '../analysis/budget.js';
