@@ -68,3 +68,4 @@ export interface StepMeasurement {
 export function measuredItems(measurement: Pick<StepMeasurement, 'completed' | 'errors'>): number {
   return measurement.completed + measurement.errors.total;
 }
+

@@ -43,8 +43,9 @@ export interface StepReportOptions {
 
 /**
  * One step's report. Speedup and efficiency need the stage's other steps, so they are null here
- * and filled by `buildRunReport`. A step that measured nothing is never complete. The e2e
- * percentiles' confidence comes from the measurement's e2e histogram.
+ * and filled by `buildRunReport`. A step that recorded no item is never complete; one whose every
+ * item failed is (it ran, and measured an error rate). The e2e percentiles' confidence comes from
+ * the measurement's e2e histogram.
  */
 export function buildStepReport(
   step: Step,
@@ -70,7 +71,7 @@ export function buildStepReport(
     efficiency: null,
     withinBudget: passesAll(budgetChecks),
     budgetChecks,
-    complete: complete && measurement.completed > 0,
+    complete: complete && measuredItems(measurement) > 0,
     requested: options.requested === undefined ? (step.measure.requests ?? null) : options.requested,
     measured: measuredItems(measurement),
     ...(options.endedBy !== undefined && { endedBy: options.endedBy }),
@@ -248,7 +249,7 @@ function withScaling(steps: readonly StepReport[], workload: Workload): StepRepo
 /** A scenario stage can run its whole time and complete nothing (a short ramp from 0, a fall below the load in flight). */
 function incompleteReason(step: StepReport): string {
   if (!step.profile) return 'did not complete; it is kept in the report but left out of the recommendation';
-  return step.completed === 0 ? 'completed no items' : 'ended before its time was up';
+  return measuredItems(step) === 0 ? 'recorded no items' : 'ended before its time was up';
 }
 
 function stepWarnings(steps: readonly StepReport[]): string[] {

@@ -42,11 +42,20 @@ function header(report: RunReport): string {
     `- Run id: \`${report.runId}\``,
     `- Started ${report.startedAt}, finished ${report.finishedAt}`,
     `- Workload: ${markdownText(report.workload.name)} (${markdownText(report.workload.source)})`,
+    `- Run: ${runStatus(report)}`,
     targetLine(report),
     `- Budget met: ${report.budgetMet ? 'yes' : 'no'}`,
   );
   if (report.resumedFrom) lines.push(`- Resumed: kept ${report.resumedFrom.stepsKept} completed steps of run \`${report.resumedFrom.runId}\`, measured the rest`);
   return lines.join('\n');
+}
+
+/**
+ * "complete" when every planned step ran (steps whose every item failed included: they were
+ * measured), else what cut it short. The words stdout and report.md share.
+ */
+export function runStatus(report: Pick<RunReport, 'partial' | 'interruptedBy'>): string {
+  return report.partial ? `partial (interrupted by ${report.interruptedBy ?? 'an error'})` : 'complete';
 }
 
 function environmentSection(env: EnvironmentReport, backend: BackendReport | null): string {
@@ -101,7 +110,9 @@ function budgetCell(step: StepReport): string {
   const verdict = step.withinBudget
     ? '✓'
     : step.latencyMs.e2e === undefined
-      ? '✗ no samples'
+      ? step.errors.total > 0
+        ? '✗ errors (no item succeeded)'
+        : '✗ no samples'
       : `✗ ${failedChecks(step.budgetChecks).map((name) => (name === 'errorRate' ? 'errors' : name)).join(', ')}`;
   return step.complete ? verdict : `${verdict} (incomplete)`;
 }

@@ -149,7 +149,8 @@ export interface StepReport extends StepMeasurement {
   readonly withinBudget: boolean;
   readonly budgetChecks: BudgetCheck;
   /**
-   * False when the step ended early (interrupted) or measured nothing. A step its hard limit
+   * False when the step ended early (interrupted, requests abandoned) or recorded no item. A step
+   * whose every item failed is complete: it measured an error rate of 1. A step its hard limit
    * (maxDuration) stopped before `requested` is complete, with measured < requested and a warning.
    */
   readonly complete: boolean;
@@ -231,7 +232,12 @@ export interface RunReport {
   readonly runId: string;
   readonly startedAt: string; // ISO 8601
   readonly finishedAt: string;
+  /**
+   * True when the run did not measure its whole plan: a signal or an internal failure stopped it,
+   * or a step ended incomplete. A run whose every request failed is complete.
+   */
   readonly partial: boolean;
+  /** The signal that stopped a partial run; null when a failure did (or the run is complete). */
   readonly interruptedBy: 'SIGINT' | 'SIGTERM' | null;
   readonly environment: EnvironmentReport;
   readonly target: TargetReport;

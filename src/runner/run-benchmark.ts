@@ -12,8 +12,8 @@ import { describeHealth, type Target } from '../targets/target.js';
 import type { BackendReport } from '../report/types.js';
 import type { ModelInfo } from '../models/types.js';
 import type { TfMemory } from '../telemetry/types.js';
-import { loadCorpus, TextSource } from '../workload/corpus.js';
-import { peakInFlight, planSteps } from '../workload/plan.js';
+import { TextSource } from '../workload/corpus.js';
+import { peakInFlight } from '../workload/plan.js';
 import type { BudgetsFile } from '../workload/budgets-file.js';
 import { signoffOf } from '../workload/signoff.js';
 import type { Budget, Step, Workload } from '../workload/types.js';
@@ -26,6 +26,7 @@ import { mergeMeasurements, mergeStability, repeatSpread } from './merge-repeats
 import { warningsToCarry, type ResumeState } from './resume.js';
 import { runScenario, type ScenarioOutcome } from './run-scenario.js';
 import { liveScenarioFacts, resumedTimeline, scenarioFactsBase } from './scenario-facts.js';
+import { checkRunInputs, type RunInputs } from './run-inputs.js';
 import { runSearch } from './run-search.js';
 import { measureStep, type StepContext, type StepRun } from './run-step.js';
 
@@ -47,7 +48,7 @@ export interface RunOptions {
   readonly outDir: string;
   readonly runId: string;
   readonly environment: EnvironmentReport;
-  /** Opens the target; called once, after the workload and corpus are known to be valid. */
+  /** Opens the target; called once, after every input is known to be valid (checkRunInputs). */
   readonly openTarget: (workload: Workload) => Promise<RunnerTarget>;
   readonly signal?: AbortSignal;
   readonly onEvent?: RunListener;
@@ -61,6 +62,8 @@ export interface RunOptions {
   readonly budgets?: BudgetsFile;
   /** --resume: the interrupted run's completed steps are kept; the plan continues after them. */
   readonly resume?: ResumeState;
+  /** The workload's plan and corpus from checkRunInputs (the CLI checks before it opens anything); default: checked here first. */
+  readonly inputs?: RunInputs;
 }
 
 export interface RunResult {
@@ -73,9 +76,8 @@ export async function runBenchmark(options: RunOptions): Promise<RunResult> {
   const clock = options.clock ?? epochNowMs;
   const emit: RunListener = options.onEvent ?? (() => undefined);
   const signoff = signoffOf(workload);
-  const steps = planSteps(workload);
+  const { steps, corpus } = options.inputs ?? (await checkRunInputs(workload, options.outDir));
   const stageBudgets = budgets?.stages ?? uniformStageBudgets(workload.budget);
-  const corpus = await loadCorpus(workload.corpus.path);
   const texts = new TextSource(corpus, { seed: workload.seed, uniqueTexts: workload.corpus.uniqueTexts });
   const writer = new ReportWriter(options.outDir);
   const resume = options.resume;
@@ -137,10 +139,11 @@ export async function runBenchmark(options: RunOptions): Promise<RunResult> {
   let allMeasured = false;
   let scenarioFacts: ScenarioFacts | null = null;
   let failure: { readonly error: unknown } | undefined;
+  let started = false;
   try {
     telemetry = await startGpuTelemetry({ mode: options.gpuTelemetry ?? { kind: 'off' } });
     await target.setConnections?.(peakInFlight(steps));
-    if (target.info.kind === 'http') await checkBatchSizes(steps, target);
+    started = true;
     emit({ kind: 'run-start', runId: options.runId, outDir: options.outDir, steps, backend: target.backend?.name ?? target.info.description, repeat: signoff.repeat, search: signoff.search });
     if (target.info.health) emit({ kind: 'note', message: `health check: ${describeHealth(target.info.health)}` });
     const context: StepContext = {
@@ -241,6 +244,9 @@ export async function runBenchmark(options: RunOptions): Promise<RunResult> {
     warnings.push(gpu.warning);
     emit({ kind: 'warning', message: gpu.warning });
   }
+  // Failed before its first step: nothing was measured, so nothing is written (a resumed run's
+  // outputs stay as they were).
+  if (failure && !started) throw failure.error;
   const finished = { gpuTelemetry: gpu?.report ?? null, harnessHealth: health.stop(gpu?.samplerResult ?? null), host: hostReport ?? null };
   // A scenario is whole when its drive ended on its own (a stress run may stop past its breaking
   // point, and a stage may complete nothing by design); a sweep when every step completed.
@@ -277,13 +283,6 @@ async function settle<T>(work: () => Promise<T>, what: string, warnings: string[
   } catch (error) {
     warnings.push(`${what} failed: ${toError(error).message}`);
     return undefined;
-  }
-}
-
-/** An HTTP protocol's per-request limits are known up front: refuse a bad batch size before step 1, not at step 7. */
-async function checkBatchSizes(steps: readonly Step[], target: RunnerTarget): Promise<void> {
-  for (const step of steps) {
-    await target.configure(step.stage, { maxBatchSize: step.batchSize, maxQueueDelayMs: step.maxQueueDelayMs, maxNewTokens: step.maxNewTokens });
   }
 }
 

@@ -12,6 +12,7 @@ import { LATE_SEND_WARN_SHARE, runOpenLoop } from '../load/open-loop.js';
 import { profileArrivals } from '../load/profile-arrivals.js';
 import { LoadProfile } from '../load/profile.js';
 import { runRampedClosedLoop } from '../load/ramped-closed-loop.js';
+import { measuredItems } from '../metrics/types.js';
 import type { OpenLoopReport, TimelineWindow } from '../report/types.js';
 import type { ComputeAppsResult } from '../telemetry/types.js';
 import type { Budget, ScenarioSpec, Step } from '../workload/types.js';
@@ -259,7 +260,8 @@ class ScenarioDrive {
   private finishStage(entry: StageLedgerEntry, ranToEnd: boolean): void {
     const measurement = entry.recorder.finish();
     const askedForNothing = Math.max(this.profile.fromLevel(entry.stageIndex), entry.step.profile?.toLevel ?? 0) === 0;
-    const complete = ranToEnd && (measurement.completed > 0 || askedForNothing);
+    // As a sweep step: a stage whose every item failed ran to its end and measured its error rate.
+    const complete = ranToEnd && (measuredItems(measurement) > 0 || askedForNothing);
     const openLoop = this.openLoopReport(entry);
     if (openLoop !== null && openLoop.lateShare > LATE_SEND_WARN_SHARE) {
       this.context.warn(

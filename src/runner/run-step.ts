@@ -24,8 +24,9 @@ import { StabilityWatch } from './stability-watch.js';
 export interface StepRun {
   readonly measurement: StepMeasurement;
   /**
-   * False when interrupted, requests were abandoned, or nothing completed. A step the hard limit
-   * (maxDuration) stopped short of its count is complete: what it measured is sound, only fewer.
+   * False when interrupted, requests were abandoned, or nothing was recorded. A step whose every
+   * item failed ran to its end: it is complete, and its error rate is what it measured. A step the
+   * hard limit (maxDuration) stopped short of its count is complete too: what it measured is sound, only fewer.
    */
   readonly complete: boolean;
   /** What ended the measurement: its planned count or duration, the hard limit, or an interrupt. */
@@ -94,7 +95,7 @@ export async function measureStep(step: Step, context: StepContext): Promise<Ste
     windowEvents(recorder);
     const measurement = recorder.finish();
     windowEvents.last(measurement.windows);
-    const complete = outcome.endedBy !== 'aborted' && outcome.abandoned === 0 && measurement.completed > 0;
+    const complete = outcome.endedBy !== 'aborted' && outcome.abandoned === 0 && measuredItems(measurement) > 0;
     const gpu =
       telemetry?.stepReport(
         measurement.startedAtMs,

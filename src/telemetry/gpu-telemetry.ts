@@ -8,14 +8,15 @@ import { summarizeGpuWindow } from './gpu-aggregate.js';
 import { readGpuInventory } from './gpu-inventory.js';
 import { buildGpuTimeline } from './gpu-timeline.js';
 import { gpuStepNotes } from './gpu-notes.js';
-import { startReplaySampler } from './gpu-replay.js';
+import { startReplaySampler, type ReplayTrace } from './gpu-replay.js';
 import { startNvidiaSmiSampler } from './gpu-sampler.js';
 import type { ComputeAppsResult, GpuInventoryResult, GpuSample, GpuStepReport, GpuTelemetryReport, GpuWindowOptions, Sampler, SamplerResult, TimeZoneRule } from './types.js';
 
 export type GpuTelemetryMode =
   | { readonly kind: 'off' }
   | { readonly kind: 'nvidia-smi'; readonly intervalMs?: number; readonly command?: string; readonly env?: NodeJS.ProcessEnv }
-  | { readonly kind: 'replay'; readonly tracePath: string; readonly speed?: number };
+  /** The trace is read (and checked) by readReplayTrace before the run starts. */
+  | { readonly kind: 'replay'; readonly trace: ReplayTrace; readonly speed?: number };
 
 export interface GpuTelemetryOptions {
   readonly mode: GpuTelemetryMode;
@@ -44,14 +45,14 @@ export interface GpuTelemetrySession {
   finish(): Promise<GpuTelemetryOutcome>;
 }
 
-/** Never throws for a GPU problem; a replay trace that cannot be read is an InputError. */
+/** Never throws for a GPU problem (a replay trace was checked when it was read). */
 export async function startGpuTelemetry(options: GpuTelemetryOptions): Promise<GpuTelemetrySession> {
   const { mode } = options;
   const timeZone = options.timeZone ?? { kind: 'local' };
   if (mode.kind === 'off') return session(null, { kind: 'unavailable', reason: 'GPU telemetry was turned off' }, null, options);
   if (mode.kind === 'replay') {
-    const sampler = await startReplaySampler(mode.tracePath, { speed: mode.speed, timeZone });
-    return session(sampler, { kind: 'unavailable', reason: `replaying ${mode.tracePath}: no live inventory` }, null, options);
+    const sampler = startReplaySampler(mode.trace, { speed: mode.speed, timeZone });
+    return session(sampler, { kind: 'unavailable', reason: `replaying ${mode.trace.path}: no live inventory` }, null, options);
   }
   const inventory = await readGpuInventory({ command: mode.command, env: mode.env });
   const sampler = await startNvidiaSmiSampler({ intervalMs: mode.intervalMs, command: mode.command, env: mode.env, timeZone });

@@ -22,6 +22,7 @@ describe('renderMarkdown', () => {
     expect(md).toContain('| intent-classifier | classify | small | 1,400,000 | 64 | layers | 1 |');
     expect(md).toContain('p95 e2e ≤ 3 s, p99 e2e ≤ 5 s, error rate ≤ 1 %');
     expect(md).not.toContain('Partial results');
+    expect(md).toContain('- Run: complete\n');
   });
 
   it('classify table: one row per step with latencies, throughput, scaling and the budget verdict', () => {
@@ -53,6 +54,7 @@ describe('renderMarkdown', () => {
     expect(md).toContain('## Warnings\n\n- the sampler could not start: nvidia-smi not found\n');
     const partial = renderMarkdown(syntheticReport({ partial: true }));
     expect(partial).toContain('> **Partial results:** the run interrupted by SIGINT');
+    expect(partial).toContain('- Run: partial (interrupted by SIGINT)\n');
   });
 });
 

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readReplayTrace } from '../../src/telemetry/gpu-replay.js';
 import { startGpuTelemetry } from '../../src/telemetry/gpu-telemetry.js';
 import { FAKE_BIN_DIR, H100_TRACE, isAlive } from './fixtures.js';
 
@@ -32,6 +33,24 @@ describe('startGpuTelemetry', () => {
     expect(await telemetry.finish()).toBe(outcome);
   });
 
+  it('a GPU listed (index, uuid, name) with [N/A] for every reading: partial, one warning naming the fields', async () => {
+    const stepStart = now();
+    const telemetry = await startGpuTelemetry({ mode: { kind: 'nvidia-smi', intervalMs: 20, env: env('all-na') } });
+    // A few samples, however long a loaded machine takes to print them.
+    for (let i = 0; i < 500 && telemetry.sampler!.samples().length < 4; i++) await sleep(20);
+    const step = telemetry.stepReport(stepStart, now(), { items: 10 });
+    expect(step.gpus[0]).toMatchObject({ gpuIndex: 0, name: 'NVIDIA H100 80GB HBM3', utilPct: null, powerW: null, energyJ: null });
+    const outcome = await telemetry.finish();
+    const samples = outcome.report.samples;
+    expect(samples).toBeGreaterThanOrEqual(4);
+    expect(outcome.report.status).toBe('partial');
+    expect(outcome.warning).toBe(
+      `GPU telemetry partial: no value in any of ${samples} samples (nvidia-smi printed [N/A] or the like) for pstate, utilization.gpu, ` +
+        'utilization.memory, memory.used, memory.total, power.draw, power.limit, temperature.gpu, clocks.current.sm, clocks.current.memory, ' +
+        'clocks_event_reasons.active',
+    );
+  });
+
   it('no GPU: the run goes on with one warning', async () => {
     const telemetry = await startGpuTelemetry({ mode: { kind: 'nvidia-smi', env: env('missing') } });
     expect(await telemetry.processes()).toBeNull();
@@ -43,7 +62,7 @@ describe('startGpuTelemetry', () => {
 
   it('replay: samples on the run clock, no inventory, no process view', async () => {
     const started = now();
-    const telemetry = await startGpuTelemetry({ mode: { kind: 'replay', tracePath: H100_TRACE, speed: 20 }, timeZone: { kind: 'offset', offsetMinutes: 0 } });
+    const telemetry = await startGpuTelemetry({ mode: { kind: 'replay', trace: await readReplayTrace(H100_TRACE), speed: 20 }, timeZone: { kind: 'offset', offsetMinutes: 0 } });
     await sleep(200);
     const step = telemetry.stepReport(started, now(), {});
     expect(step.gpus[0]!.samples).toBeGreaterThan(10);

@@ -14,12 +14,12 @@ import { InputError, toError } from '../../errors.js';
 import { epochNowMs } from '../../metrics/clock.js';
 import type { HttpTargetSpec, ProtocolName } from '../../workload/types.js';
 import { STAGES, type BatchingConfig, type HealthAnswer, type ItemResult, type Stage, type StaticBatchTarget, type TargetInfo } from '../target.js';
-import { openAuth, type AuthSession } from './auth.js';
+import { openAuth, readAuthCredentials, type AuthSession } from './auth.js';
 import { isRetriable } from './classify-error.js';
 import type { HttpErrorClass } from './error-class.js';
 import { checkHealth } from './health.js';
 import { OriginPools } from './pools.js';
-import type { Protocol, ProtocolConfig, ProtocolRequest } from './protocol.js';
+import { checkBatchSize, type Protocol, type ProtocolConfig, type ProtocolRequest } from './protocol.js';
 import { createProtocol } from './protocols/index.js';
 import { SecretRedactor } from './redact.js';
 import { buildRequestHeaders, resolveUserHeaders } from './request-headers.js';
@@ -44,11 +44,14 @@ interface StageRoute {
 export async function createHttpTarget(spec: HttpTargetSpec, options: HttpTargetOptions = {}): Promise<HttpTarget> {
   const env = options.env ?? process.env;
   const redactor = new SecretRedactor();
+  // Everything read from the environment first: a missing variable is the user's to fix, and must
+  // not hide behind a target that is down.
   const userHeaders = resolveUserHeaders(spec.headers, env, redactor);
+  const credentials = readAuthCredentials(spec.auth, env, redactor);
   const protocol = options.protocol ?? createProtocol(spec.options);
   const shownUrl = withoutCredentials(spec.url);
   const health = spec.health.routes.length === 0 ? null : await checkHealth(shownUrl, spec.health.routes, buildRequestHeaders(userHeaders, null), redactor);
-  const auth = await openAuth(spec.auth, spec.url, env, redactor);
+  const auth = await openAuth(credentials, spec.url, redactor);
   return new HttpTarget(spec, protocol, auth, userHeaders, redactor, shownUrl, health);
 }
 
@@ -134,13 +137,7 @@ export class HttpTarget implements StaticBatchTarget {
   }
 
   async configure(stage: Stage, config: BatchingConfig): Promise<void> {
-    const limit = this.protocol.maxItemsPerRequest(stage);
-    if (config.maxBatchSize > limit) {
-      throw new InputError(
-        `stages[${stage}].batchSizes`,
-        `batch size ${config.maxBatchSize} is more than the ${this.protocol.name} protocol can send in one ${stage} request (at most ${limit})`,
-      );
-    }
+    checkBatchSize(this.protocol, stage, config.maxBatchSize);
     this.configs[stage] = { maxNewTokens: config.maxNewTokens };
   }
 
