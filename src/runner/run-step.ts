@@ -85,6 +85,10 @@ export async function measureStep(step: Step, context: StepContext): Promise<Ste
       ...(watch && { shouldStop: watch.shouldStop }),
     });
     windowEvents(recorder);
+    if (outcome.abandoned > 0) {
+      recorder.abandon(outcome.abandoned);
+      context.warn(abandonedWarning(`step ${step.index} (${step.stage} batch ${step.batchSize})`, outcome.abandoned, outcome.endedBy === 'aborted'));
+    }
     const measurement = recorder.finish();
     windowEvents.last(measurement.windows);
     const complete = outcome.endedBy !== 'aborted' && outcome.abandoned === 0 && measurement.completed > 0;
@@ -107,6 +111,12 @@ export async function measureStep(step: Step, context: StepContext): Promise<Ste
   } finally {
     clearInterval(ticker);
   }
+}
+
+/** One line for the run's warnings: what was abandoned, and that it is in no other count. */
+export function abandonedWarning(what: string, items: number, interrupted: boolean): string {
+  const when = interrupted ? 'the run was interrupted' : 'sending stopped';
+  return `${what}: ${items} item${items === 1 ? '' : 's'} still in flight after the drain that followed when ${when}: abandoned (counted as abandoned, not as completed or errors)`;
 }
 
 /** The load a step asks for: requests (or items) in flight, or requests per second. */

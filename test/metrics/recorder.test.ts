@@ -142,6 +142,19 @@ describe('StepRecorder windows', () => {
     expect(windows.map((w) => w.completed)).toEqual([1, 1]);
   });
 
+  it('abandoned items are counted apart from completed and errors', () => {
+    const recorder = new StepRecorder({ clock: fixedClock });
+    recorder.record(item(0, 10));
+    recorder.record(item(5, 10));
+    recorder.record(item(10, 10, { ok: false, errorClass: 'connection_reset' }));
+    recorder.abandon(3);
+    recorder.abandon(1);
+    const m = recorder.finish();
+    expect(m).toMatchObject({ completed: 2, abandoned: 4, errors: { total: 1, byClass: { connection_reset: 1 } } });
+    expect(m.errors.rate).toBeCloseTo(1 / 3, 12);
+    expect(new StepRecorder({ clock: fixedClock }).finish()).toMatchObject({ abandoned: 0 });
+  });
+
   it('live() reports counts and the running p95', () => {
     const recorder = new StepRecorder({ clock: fixedClock });
     expect(recorder.live()).toEqual({ completed: 0, errors: 0, p95Ms: null });
