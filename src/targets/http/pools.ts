@@ -37,7 +37,8 @@ export class OriginPools {
         connections: this.connections,
         pipelining,
         connectTimeout: timeouts.connectMs,
-        // undici checks these two on a ~0.5 s tick: a timeout fires up to ~1 s after its value.
+        // undici checks these two on a ~0.5 s tick, and its body timeout is only the gap between
+        // chunks; send.ts enforces both deadlines itself (deadlines.ts), these are a backstop.
         headersTimeout: timeouts.headersMs,
         bodyTimeout: timeouts.bodyMs,
         // Keep sockets across steps; a benchmark's gaps between requests are short.

@@ -1,7 +1,8 @@
 /**
  * One request on an undici pool through `dispatch()` and a lean handler (no streams, no promise
  * chains per chunk): stamps t_write when the request leaves undici's queue for a socket, feeds a
- * 2xx body to the protocol's decoder, enforces the body size limit and maps failures to classes.
+ * 2xx body to the protocol's decoder, enforces the body size limit and the request's deadlines,
+ * and maps failures to classes.
  *
  * undici 7 calls `onConnect` from the client's write path (client-h1 `writeH1`), i.e. when a
  * connection takes the request, not when it is queued in the pool.
@@ -9,6 +10,7 @@
 import type { Dispatcher } from 'undici';
 import { epochNowMs } from '../../metrics/clock.js';
 import { classifyError, classifyStatus } from './classify-error.js';
+import type { DeadlineSweep, Expirable } from './deadlines.js';
 import type { HttpErrorClass } from './error-class.js';
 import type { DecodedOk, ResponseDecoder } from './protocol.js';
 
@@ -18,6 +20,17 @@ export interface SendRequest {
   /** Flat [name, value, name, value, ...] as undici takes them. */
   readonly headers: readonly string[];
   readonly body: string | null;
+}
+
+/** What bounds one request; built once per target, not per request. */
+export interface SendLimits {
+  readonly maxResponseBytes: number;
+  /** The response headers must arrive within this of the request being written. */
+  readonly headersMs: number;
+  /** The whole body must arrive within this of its headers (not only each gap between chunks). */
+  readonly bodyMs: number;
+  /** Expires requests past their deadline (one timer for every request in flight). */
+  readonly deadlines: DeadlineSweep;
 }
 
 export type SendOutcome =
@@ -46,16 +59,12 @@ export type SendOutcome =
 const ERROR_SNIPPET_BYTES = 200;
 
 class BodyTooLargeError extends Error {}
+class DeadlineExceededError extends Error {}
 
 /** Sends one request; never rejects. `decoder` is null for requests whose body is only checked for size. */
-export function send(
-  dispatcher: Dispatcher,
-  request: SendRequest,
-  decoder: ResponseDecoder | null,
-  maxResponseBytes: number,
-): Promise<SendOutcome> {
+export function send(dispatcher: Dispatcher, request: SendRequest, decoder: ResponseDecoder | null, limits: SendLimits): Promise<SendOutcome> {
   return new Promise((resolve) => {
-    const handler = new SendHandler(decoder, maxResponseBytes, resolve);
+    const handler = new SendHandler(decoder, limits, resolve);
     try {
       dispatcher.dispatch(
         { path: request.path, method: request.method, headers: request.headers as string[], body: request.body },
@@ -74,7 +83,9 @@ export function send(
  * more than the rest of our per-request work, so the handler speaks the native interface and reads
  * the one header it needs (Retry-After) from the raw list, and only on a non-2xx answer.
  */
-class SendHandler implements Dispatcher.DispatchHandler {
+class SendHandler implements Dispatcher.DispatchHandler, Expirable {
+  /** Epoch ms by which the headers (then the whole body) must have arrived; Infinity until written. */
+  deadlineMs = Number.POSITIVE_INFINITY;
   private tWriteMs: number | null = null;
   private statusCode = 0;
   private errorClass: HttpErrorClass | null = null;
@@ -86,7 +97,7 @@ class SendHandler implements Dispatcher.DispatchHandler {
 
   constructor(
     private readonly decoder: ResponseDecoder | null,
-    private readonly maxResponseBytes: number,
+    private readonly limits: SendLimits,
     private readonly resolve: (outcome: SendOutcome) => void,
   ) {}
 
@@ -94,9 +105,12 @@ class SendHandler implements Dispatcher.DispatchHandler {
     // Fires when a connection takes the request; again if undici re-sends it from a failed pipeline: the last write counts.
     this.tWriteMs = epochNowMs();
     this.abort = abort;
+    this.deadlineMs = this.tWriteMs + this.limits.headersMs;
+    this.limits.deadlines.track(this);
   }
 
   onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
+    this.deadlineMs = epochNowMs() + this.limits.bodyMs;
     this.statusCode = statusCode;
     this.errorClass = classifyStatus(statusCode);
     if (this.errorClass !== null) this.retryAfterMs = parseRetryAfterMs(rawHeader(rawHeaders, 'retry-after'));
@@ -110,9 +124,9 @@ class SendHandler implements Dispatcher.DispatchHandler {
       return true;
     }
     this.receivedBytes += chunk.length;
-    if (this.receivedBytes > this.maxResponseBytes) {
+    if (this.receivedBytes > this.limits.maxResponseBytes) {
       this.errorClass = 'body_too_large';
-      this.abort?.(new BodyTooLargeError(`response body exceeds ${this.maxResponseBytes} bytes`));
+      this.abort?.(new BodyTooLargeError(`response body exceeds ${this.limits.maxResponseBytes} bytes`));
       return false;
     }
     this.decoder?.onData(chunk, epochNowMs());
@@ -140,9 +154,23 @@ class SendHandler implements Dispatcher.DispatchHandler {
       this.fail('body_too_large', tResponseMs, error.message);
       return;
     }
+    if (error instanceof DeadlineExceededError) {
+      this.fail('timeout', tResponseMs, error.message);
+      return;
+    }
     const errorClass = classifyError(error);
     const code = (error as { code?: unknown }).code;
     this.fail(errorClass, tResponseMs, typeof code === 'string' ? `${code}: ${error.message}` : error.message);
+  }
+
+  /** Past its deadline (the sweep calls this once): abort, which fails the request as a timeout. */
+  expire(): void {
+    if (this.done) return;
+    const message =
+      this.statusCode === 0
+        ? `no response headers within ${this.limits.headersMs} ms of sending the request`
+        : `response body not complete within ${this.limits.bodyMs} ms of its headers`;
+    this.abort?.(new DeadlineExceededError(message));
   }
 
   private fail(errorClass: HttpErrorClass, tResponseMs: number, detail: string): void {
@@ -160,6 +188,7 @@ class SendHandler implements Dispatcher.DispatchHandler {
   private settle(outcome: SendOutcome): void {
     if (this.done) return;
     this.done = true;
+    this.limits.deadlines.untrack(this);
     this.resolve(outcome);
   }
 }

@@ -16,6 +16,7 @@ import type { HttpTargetSpec, ProtocolName } from '../../workload/types.js';
 import { STAGES, type BatchingConfig, type ItemResult, type Stage, type StaticBatchTarget, type TargetInfo } from '../target.js';
 import { openAuth, type AuthSession } from './auth.js';
 import { isRetriable } from './classify-error.js';
+import { DeadlineSweep, sweepIntervalMs } from './deadlines.js';
 import type { HttpErrorClass } from './error-class.js';
 import { checkHealth } from './health.js';
 import { OriginPools } from './pools.js';
@@ -23,7 +24,7 @@ import type { Protocol, ProtocolConfig, ProtocolRequest } from './protocol.js';
 import { createProtocol } from './protocols/index.js';
 import { SecretRedactor } from './redact.js';
 import { buildRequestHeaders, resolveUserHeaders } from './request-headers.js';
-import { send, type SendOutcome } from './send.js';
+import { send, type SendLimits, type SendOutcome } from './send.js';
 
 export interface HttpTargetOptions {
   readonly env?: NodeJS.ProcessEnv;
@@ -59,6 +60,7 @@ export class HttpTarget implements StaticBatchTarget {
   readonly backend = null;
   readonly models: readonly [] = [];
   private readonly pools: OriginPools;
+  private readonly limits: SendLimits;
   private readonly routes: Readonly<Record<Stage, StageRoute>>;
   private readonly configs: Record<Stage, ProtocolConfig>;
   private headers: readonly string[];
@@ -80,6 +82,8 @@ export class HttpTarget implements StaticBatchTarget {
       pipelining: spec.pipelining,
       timeouts: spec.timeouts,
     });
+    const { headersMs, bodyMs } = spec.timeouts;
+    this.limits = { maxResponseBytes: spec.maxResponseBytes, headersMs, bodyMs, deadlines: new DeadlineSweep(sweepIntervalMs(spec.timeouts)) };
     const routes = {} as Record<Stage, StageRoute>;
     const configs = {} as Record<Stage, ProtocolConfig>;
     for (const stage of STAGES) {
@@ -150,6 +154,7 @@ export class HttpTarget implements StaticBatchTarget {
     this.auth.close();
     for (const wake of this.retryWaits) wake();
     this.retryWaits.clear();
+    this.limits.deadlines.close();
     await this.pools.close();
   }
 
@@ -169,12 +174,7 @@ export class HttpTarget implements StaticBatchTarget {
       const headers = built.headers === undefined ? this.headers : withExtraHeaders(this.headers, built.headers);
       const outcome = this.closed
         ? clientFailure('target closed')
-        : await send(
-            this.pools.get(route.origin),
-            { method: built.method, path, headers, body: built.body },
-            this.protocol.decoder(stage, texts.length),
-            this.spec.maxResponseBytes,
-          );
+        : await send(this.pools.get(route.origin), { method: built.method, path, headers, body: built.body }, this.protocol.decoder(stage, texts.length), this.limits);
       firstWriteMs ??= outcome.tWriteMs;
       if (outcome.ok || attempt >= this.spec.retries || this.closed || !isRetriable(outcome.errorClass, outcome.statusCode)) {
         return { outcome, firstWriteMs };
