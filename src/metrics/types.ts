@@ -37,6 +37,11 @@ export interface StepMeasurement {
   readonly completed: number; // ok items
   readonly errors: { readonly total: number; readonly rate: number; readonly byClass: Readonly<Record<string, number>> };
   /**
+   * Requests sent again (HTTP: the workload's retries and keep-alive resends); not errors. Always
+   * recorded now; absent in reports written before it was.
+   */
+  readonly retries?: number;
+  /**
    * Items sent that never came back before the step ended (the drain after an interruption or the
    * hard limit ran out): neither completed nor errors. Always recorded now; absent before.
    */

@@ -1,6 +1,7 @@
 /**
  * Issue 12 at run level, against real node:http servers on 127.0.0.1 driven by runBenchmark: a
- * body that trickles in is cut at the timeout (the run's length stays bounded).
+ * body that trickles in is cut at the timeout (the run's length stays bounded), and a server that
+ * closes each connection after answering, without `Connection: close`, costs resends, not errors.
  */
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -72,5 +73,41 @@ stages: [{ stage: classify, concurrency: [${CONCURRENCY}] }]`,
     expect(step.measuredMs).toBeGreaterThanOrEqual(rounds * TIMEOUT_MS);
     expect(step.measuredMs).toBeLessThan(rounds * 2 * TIMEOUT_MS);
     expect(report.warnings).toContain(`first timeout error: response body not complete within ${TIMEOUT_MS} ms of its headers`);
+  }, 60_000);
+});
+
+describe('a server that closes each connection after answering, without Connection: close', () => {
+  it('at 8 in flight: no errors; the requests a closing connection took are sent again and counted as retries', async () => {
+    // One answer per connection: the connection closes 30 ms after it (keep-alive said, not
+    // kept), and a request the client wrote on it in between is never answered: the keep-alive race.
+    const answered = new WeakSet<object>();
+    let dropped = 0;
+    const server = await open.server((_request, res) => {
+      const socket = res.socket!;
+      if (answered.has(socket)) {
+        dropped += 1;
+        return;
+      }
+      answered.add(socket);
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"out": "ok"}');
+      setTimeout(() => socket.destroy(), 30);
+    });
+    const report = await run(
+      workloadOf(
+        server.url,
+        `  connections: 8
+warmup: { requests: 0 }
+measure: { duration: 2s }
+stability: false
+stages: [{ stage: classify, concurrency: [8] }]`,
+      ),
+    );
+    const step = report.steps[0]!;
+    expect(step.errors).toEqual({ total: 0, rate: 0, byClass: {} });
+    expect(step.completed).toBeGreaterThan(8);
+    // Every request the server dropped was sent again; at most once per item (retries: 0).
+    expect(dropped).toBeGreaterThan(0);
+    expect(step.retries).toBeGreaterThanOrEqual(dropped);
+    expect(step.retries).toBeLessThanOrEqual(step.completed);
   }, 60_000);
 });

@@ -51,11 +51,11 @@ describe('mergeMeasurements', () => {
     expect(merged.latencyMs.e2e!.p95).not.toBe(b.latencyMs.e2e!.p95);
   });
 
-  it('abandoned items add up; a report written before they were counted adds as 0', () => {
-    const a = { ...measure(0, [5, 6], 0), abandoned: 1 };
-    const b = { ...measure(1000, [7], 0), abandoned: 2 };
-    const { abandoned: _a, ...older } = measure(2000, [8], 0);
-    expect(mergeMeasurements([a, b, older])).toMatchObject({ abandoned: 3 });
+  it('retries and abandoned items add up; a report written before they were counted adds as 0', () => {
+    const a = { ...measure(0, [5, 6], 0), retries: 2, abandoned: 1 };
+    const b = { ...measure(1000, [7], 0), retries: 3, abandoned: 0 };
+    const { retries: _r, abandoned: _a, ...older } = measure(2000, [8], 0);
+    expect(mergeMeasurements([a, b, older])).toMatchObject({ retries: 5, abandoned: 1 });
   });
 
   it('one measurement is itself; none is an error', () => {

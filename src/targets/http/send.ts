@@ -7,12 +7,14 @@
  * undici 7 calls `onConnect` from the client's write path (client-h1 `writeH1`), i.e. when a
  * connection takes the request, not when it is queued in the pool.
  */
+import type { Socket } from 'node:net';
 import type { Dispatcher } from 'undici';
 import { epochNowMs } from '../../metrics/clock.js';
 import { classifyError, classifyStatus } from './classify-error.js';
 import type { DeadlineSweep, Expirable } from './deadlines.js';
 import type { HttpErrorClass } from './error-class.js';
 import type { DecodedOk, ResponseDecoder } from './protocol.js';
+import type { ConnectionTaker, TrackedClient } from './tracked-client.js';
 
 export interface SendRequest {
   readonly method: 'GET' | 'POST' | 'PUT';
@@ -53,6 +55,12 @@ export type SendOutcome =
       readonly retryAfterMs: number | null;
       /** One line (status and a body snippet, or the client error); not yet redacted. */
       readonly detail: string;
+      /**
+       * Set when the request was written on a reused keep-alive connection and the connection
+       * closed before a single response byte came back (the server closed it as we wrote): the
+       * client it was on, whose next request goes out on a fresh connection. null otherwise.
+       */
+      readonly resendOn: Dispatcher | null;
     };
 
 /** Kept of a non-2xx body for the detail line. */
@@ -83,7 +91,7 @@ export function send(dispatcher: Dispatcher, request: SendRequest, decoder: Resp
  * more than the rest of our per-request work, so the handler speaks the native interface and reads
  * the one header it needs (Retry-After) from the raw list, and only on a non-2xx answer.
  */
-class SendHandler implements Dispatcher.DispatchHandler, Expirable {
+class SendHandler implements Dispatcher.DispatchHandler, Expirable, ConnectionTaker {
   /** Epoch ms by which the headers (then the whole body) must have arrived; Infinity until written. */
   deadlineMs = Number.POSITIVE_INFINITY;
   private tWriteMs: number | null = null;
@@ -94,6 +102,12 @@ class SendHandler implements Dispatcher.DispatchHandler, Expirable {
   private errorBody = '';
   private done = false;
   private abort: ((error?: Error) => void) | null = null;
+  /** The pool connection that took the request (null on a plain Client, e.g. one-shot requests). */
+  private client: TrackedClient | null = null;
+  private socket: Socket | null = null;
+  /** Whether the connection had carried a request before this one, and what it had read by then. */
+  private reused = false;
+  private bytesReadAtWrite = 0;
 
   constructor(
     private readonly decoder: ResponseDecoder | null,
@@ -101,12 +115,22 @@ class SendHandler implements Dispatcher.DispatchHandler, Expirable {
     private readonly resolve: (outcome: SendOutcome) => void,
   ) {}
 
+  takenBy(client: TrackedClient): void {
+    this.client = client;
+  }
+
   onConnect(abort: (error?: Error) => void): void {
     // Fires when a connection takes the request; again if undici re-sends it from a failed pipeline: the last write counts.
     this.tWriteMs = epochNowMs();
     this.abort = abort;
     this.deadlineMs = this.tWriteMs + this.limits.headersMs;
     this.limits.deadlines.track(this);
+    const client = this.client;
+    if (client === null) return;
+    const { connection } = client;
+    this.socket = connection.socket;
+    this.reused = connection.writes++ > 0;
+    if (this.reused && this.socket !== null) this.bytesReadAtWrite = this.socket.bytesRead;
   }
 
   onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
@@ -160,7 +184,8 @@ class SendHandler implements Dispatcher.DispatchHandler, Expirable {
     }
     const errorClass = classifyError(error);
     const code = (error as { code?: unknown }).code;
-    this.fail(errorClass, tResponseMs, typeof code === 'string' ? `${code}: ${error.message}` : error.message);
+    const resendOn = errorClass === 'connection_reset' && this.closedBeforeAnswering() ? this.client : null;
+    this.fail(errorClass, tResponseMs, typeof code === 'string' ? `${code}: ${error.message}` : error.message, resendOn);
   }
 
   /** Past its deadline (the sweep calls this once): abort, which fails the request as a timeout. */
@@ -173,7 +198,16 @@ class SendHandler implements Dispatcher.DispatchHandler, Expirable {
     this.abort?.(new DeadlineExceededError(message));
   }
 
-  private fail(errorClass: HttpErrorClass, tResponseMs: number, detail: string): void {
+  /**
+   * The keep-alive race: written on a connection that had carried a request before, and not one
+   * byte read since (no status line, not even part of one). With pipelining, a request written
+   * while an earlier answer was still arriving does not qualify: its bytes cannot be told apart.
+   */
+  private closedBeforeAnswering(): boolean {
+    return this.reused && this.statusCode === 0 && this.socket !== null && this.socket.bytesRead === this.bytesReadAtWrite;
+  }
+
+  private fail(errorClass: HttpErrorClass, tResponseMs: number, detail: string, resendOn: Dispatcher | null = null): void {
     this.settle({
       ok: false,
       errorClass,
@@ -182,6 +216,7 @@ class SendHandler implements Dispatcher.DispatchHandler, Expirable {
       statusCode: this.statusCode === 0 ? null : this.statusCode,
       retryAfterMs: this.retryAfterMs,
       detail,
+      resendOn,
     });
   }
 
