@@ -52,6 +52,16 @@ export interface StepMeasurement {
   readonly measuredMs: number;
   readonly completed: number; // ok items
   readonly errors: { readonly total: number; readonly rate: number; readonly byClass: Readonly<Record<string, number>> };
+  /**
+   * Requests sent again (HTTP: the workload's retries and keep-alive resends); not errors. Always
+   * recorded now; absent in reports written before it was.
+   */
+  readonly retries?: number;
+  /**
+   * Items sent that never came back before the step ended (the drain after an interruption or the
+   * hard limit ran out): neither completed nor errors. Always recorded now; absent before.
+   */
+  readonly abandoned?: number;
   readonly throughput: { readonly itemsPerSec: number; readonly outputTokensPerSec: number | null };
   /** Mean size of the model calls the measured items ran in. */
   readonly meanBatchSize: number;

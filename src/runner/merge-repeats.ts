@@ -43,6 +43,8 @@ export function mergeMeasurements(repeats: readonly StepMeasurement[]): StepMeas
       rate: completed + errorTotal > 0 ? errorTotal / (completed + errorTotal) : 0,
       byClass: Object.fromEntries(Object.entries(byClass).sort(([a], [b]) => a.localeCompare(b))),
     },
+    retries: sum(repeats, (m) => m.retries ?? 0),
+    abandoned: sum(repeats, (m) => m.abandoned ?? 0),
     throughput: { itemsPerSec: perSec(completed), outputTokensPerSec: generating ? perSec(outputTokens) : null },
     meanBatchSize: completed > 0 ? sum(repeats, (m) => m.meanBatchSize * m.completed) / completed : 0,
     latencyMs,

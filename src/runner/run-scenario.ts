@@ -17,7 +17,7 @@ import type { OpenLoopReport, TimelineWindow } from '../report/types.js';
 import type { ComputeAppsResult } from '../telemetry/types.js';
 import type { Budget, ScenarioSpec, Step } from '../workload/types.js';
 import { batchSender, driveStep } from './drive-step.js';
-import type { StepContext, StepRun } from './run-step.js';
+import { abandonedWarning, type StepContext, type StepRun } from './run-step.js';
 import { StageLedger, type StageLedgerEntry } from './scenario-stages.js';
 import { TimelineFold, windowStatOf } from './scenario-timeline.js';
 
@@ -258,6 +258,13 @@ class ScenarioDrive {
   }
 
   private finishStage(entry: StageLedgerEntry, ranToEnd: boolean): void {
+    // Only the drive's end finishes a stage with sends still out: the drain gave up on them.
+    const abandoned = entry.sentItems - entry.recordedItems;
+    if (abandoned > 0) {
+      entry.recorder.abandon(abandoned);
+      const what = `scenario stage ${entry.stageIndex} "${entry.step.profile?.name ?? ''}"`;
+      this.context.warn(abandonedWarning(what, abandoned, this.context.signal?.aborted === true));
+    }
     const measurement = entry.recorder.finish();
     const askedForNothing = Math.max(this.profile.fromLevel(entry.stageIndex), entry.step.profile?.toLevel ?? 0) === 0;
     // As a sweep step: a stage whose every item failed ran to its end and measured its error rate.

@@ -93,6 +93,10 @@ export async function measureStep(step: Step, context: StepContext): Promise<Ste
       ...(watch && { shouldStop: watch.shouldStop }),
     });
     windowEvents(recorder);
+    if (outcome.abandoned > 0) {
+      recorder.abandon(outcome.abandoned);
+      context.warn(abandonedWarning(`step ${step.index} (${step.stage} batch ${step.batchSize})`, outcome.abandoned, outcome.endedBy === 'aborted'));
+    }
     const measurement = recorder.finish();
     windowEvents.last(measurement.windows);
     const complete = outcome.endedBy !== 'aborted' && outcome.abandoned === 0 && measuredItems(measurement) > 0;
@@ -133,6 +137,12 @@ export function cutShortWarning(step: Step, endedBy: EndReason, measurement: Ste
     `its hard limit measure.maxDuration (${formatMs(step.measure.maxDurationMs)}) ended it first; ` +
     'raise measure.maxDuration in the workload, or give a --duration longer than it as well (the hard limit then becomes 3 x that duration, at least 30 s)'
   );
+}
+
+/** One line for the run's warnings: what was abandoned, and that it is in no other count. */
+export function abandonedWarning(what: string, items: number, interrupted: boolean): string {
+  const when = interrupted ? 'the run was interrupted' : 'sending stopped';
+  return `${what}: ${items} item${items === 1 ? '' : 's'} still in flight after the drain that followed when ${when}: abandoned (counted as abandoned, not as completed or errors)`;
 }
 
 /** The load a step asks for: requests (or items) in flight, or requests per second. */

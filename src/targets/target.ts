@@ -34,6 +34,12 @@ export interface ItemResult {
    * `processing_time_ms`), so e2e - queue - server = network + serialisation overhead.
    */
   readonly serverMs?: number;
+  /**
+   * HTTP only, absent when 0: how many times this item's request was sent again (the workload's
+   * retries, and the one resend after a keep-alive connection closed under it). A batch request
+   * counts once, on its first item.
+   */
+  readonly retries?: number;
 }
 
 /** How the target groups items into model calls for one step. */

@@ -14,7 +14,14 @@ import type { ComputeAppsResult, GpuInventoryResult, GpuSample, GpuStepReport, G
 
 export type GpuTelemetryMode =
   | { readonly kind: 'off' }
-  | { readonly kind: 'nvidia-smi'; readonly intervalMs?: number; readonly command?: string; readonly env?: NodeJS.ProcessEnv }
+  | {
+      readonly kind: 'nvidia-smi';
+      readonly intervalMs?: number;
+      readonly command?: string;
+      readonly env?: NodeJS.ProcessEnv;
+      /** How long each start-up probe (-q -x, --help-query-gpu) may take; they run side by side. Default 5 s. */
+      readonly probeTimeoutMs?: number;
+    }
   /** The trace is read (and checked) by readReplayTrace before the run starts. */
   | { readonly kind: 'replay'; readonly trace: ReplayTrace; readonly speed?: number };
 
@@ -54,8 +61,12 @@ export async function startGpuTelemetry(options: GpuTelemetryOptions): Promise<G
     const sampler = startReplaySampler(mode.trace, { speed: mode.speed, timeZone });
     return session(sampler, { kind: 'unavailable', reason: `replaying ${mode.trace.path}: no live inventory` }, null, options);
   }
-  const inventory = await readGpuInventory({ command: mode.command, env: mode.env });
-  const sampler = await startNvidiaSmiSampler({ intervalMs: mode.intervalMs, command: mode.command, env: mode.env, timeZone });
+  // Side by side: an nvidia-smi that hangs costs one probe timeout, not one per probe.
+  const { command, env, probeTimeoutMs } = mode;
+  const [inventory, sampler] = await Promise.all([
+    readGpuInventory({ command, env, ...(probeTimeoutMs !== undefined && { timeoutMs: probeTimeoutMs }) }),
+    startNvidiaSmiSampler({ intervalMs: mode.intervalMs, command, env, timeZone, ...(probeTimeoutMs !== undefined && { helpTimeoutMs: probeTimeoutMs }) }),
+  ]);
   return session(sampler, inventory, mode, options);
 }
 

@@ -126,9 +126,9 @@ export type ProtocolOptions =
 
 export interface TimeoutsSpec {
   readonly connectMs: number;
-  /** Until the response headers arrive. */
+  /** From the request being written until the response headers arrive. */
   readonly headersMs: number;
-  /** Longest silence between body chunks. */
+  /** The whole body, from the headers to its last byte (not only the silence between two chunks). */
   readonly bodyMs: number;
 }
 

@@ -161,6 +161,19 @@ describe('StepRecorder windows', () => {
     expect(windows.map((w) => w.completed)).toEqual([1, 1]);
   });
 
+  it('retries add up over ok and failed items; abandoned items are counted apart from completed and errors', () => {
+    const recorder = new StepRecorder({ clock: fixedClock });
+    recorder.record(item(0, 10));
+    recorder.record(item(5, 10, { retries: 1 }));
+    recorder.record(item(10, 10, { ok: false, errorClass: 'connection_reset', retries: 2 }));
+    recorder.abandon(3);
+    recorder.abandon(1);
+    const m = recorder.finish();
+    expect(m).toMatchObject({ completed: 2, retries: 3, abandoned: 4, errors: { total: 1, byClass: { connection_reset: 1 } } });
+    expect(m.errors.rate).toBeCloseTo(1 / 3, 12);
+    expect(new StepRecorder({ clock: fixedClock }).finish()).toMatchObject({ retries: 0, abandoned: 0 });
+  });
+
   it('live() reports counts and the running p95', () => {
     const recorder = new StepRecorder({ clock: fixedClock });
     expect(recorder.live()).toEqual({ completed: 0, errors: 0, p95Ms: null });

@@ -65,6 +65,13 @@ describe('mergeMeasurements', () => {
     expect(mergeMeasurements([none, none])).not.toHaveProperty('outputText');
   });
 
+  it('retries and abandoned items add up; a report written before they were counted adds as 0', () => {
+    const a = { ...measure(0, [5, 6], 0), retries: 2, abandoned: 1 };
+    const b = { ...measure(1000, [7], 0), retries: 3, abandoned: 0 };
+    const { retries: _r, abandoned: _a, ...older } = measure(2000, [8], 0);
+    expect(mergeMeasurements([a, b, older])).toMatchObject({ retries: 5, abandoned: 1 });
+  });
+
   it('one measurement is itself; none is an error', () => {
     const a = measure(0, [5, 6, 7], 0);
     expect(mergeMeasurements([a])).toBe(a);

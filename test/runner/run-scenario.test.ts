@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ABORT_DRAIN_GRACE_MS } from '../../src/load/step-phases.js';
 import { epochNowMs } from '../../src/metrics/clock.js';
 import type { RunEvent } from '../../src/runner/events.js';
 import type { RunnerTarget } from '../../src/runner/run-benchmark.js';
@@ -273,4 +274,28 @@ describe('runScenario', () => {
     expect(skipped).toMatchObject({ stagesRun: 0, stoppedEarly: 'interrupted by SIGTERM', timeline: [] });
     expect(none.done).toEqual([]);
   });
+
+  it('an abort with sends stuck at the target: the drain ends within ABORT_DRAIN_GRACE_MS, the stuck items counted as abandoned', async () => {
+    const scenario = scenarioOf([
+      { name: 'ramp-up', durationMs: 0, target: 5 },
+      { name: 'hold', durationMs: 10_000, target: 5 },
+    ]);
+    const { target } = serviceTarget(8_000); // answers long after the test is over
+    const { done, callbacks } = collect();
+    const warnings: string[] = [];
+    const controller = new AbortController();
+    const context = contextOf(target, [], { signal: controller.signal, drainGraceMs: 10_000, warn: (message) => warnings.push(message) });
+    const running = runScenario(scenario, stepsOf(scenario), context, lenient, callbacks);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const abortedAt = epochNowMs();
+    controller.abort('SIGTERM');
+    await running;
+    expect(epochNowMs() - abortedAt).toBeLessThan(ABORT_DRAIN_GRACE_MS * 2);
+    const hold = done.find((d) => d.step.profile?.name === 'hold')!;
+    expect(hold.run.complete).toBe(false);
+    expect(hold.run.measurement).toMatchObject({ completed: 0, abandoned: 5, errors: { total: 0 } });
+    expect(warnings).toEqual([
+      'scenario stage 1 "hold": 5 items still in flight after the drain that followed when the run was interrupted: abandoned (counted as abandoned, not as completed or errors)',
+    ]);
+  }, 15_000);
 });

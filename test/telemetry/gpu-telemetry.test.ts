@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readReplayTrace } from '../../src/telemetry/gpu-replay.js';
+import { readGpuInventory } from '../../src/telemetry/gpu-inventory.js';
 import { startGpuTelemetry } from '../../src/telemetry/gpu-telemetry.js';
 import { FAKE_BIN_DIR, H100_TRACE, isAlive } from './fixtures.js';
 
@@ -59,6 +60,23 @@ describe('startGpuTelemetry', () => {
     expect(outcome.warning).toBe('GPU telemetry absent: nvidia-smi not found on PATH');
     expect(outcome.report).toMatchObject({ status: 'absent', inventory: null, inventoryReason: 'nvidia-smi not found on PATH', samples: 0 });
   });
+
+  it('an nvidia-smi that hangs on every call: one bounded wait for both start-up probes, not one after the other', async () => {
+    const PROBE_MS = 1500;
+    // What one probe costs alone when it hangs: its timeout, the kill and the reaping.
+    let startedAt = now();
+    expect((await readGpuInventory({ env: env('hang-always'), timeoutMs: PROBE_MS })).kind).toBe('unavailable');
+    const oneProbeMs = now() - startedAt;
+    startedAt = now();
+    const telemetry = await startGpuTelemetry({ mode: { kind: 'nvidia-smi', env: env('hang-always'), probeTimeoutMs: PROBE_MS } });
+    const startMs = now() - startedAt;
+    // One probe after the other would take at least oneProbeMs + PROBE_MS.
+    expect(startMs).toBeLessThan(oneProbeMs + PROBE_MS / 2);
+    const reason = 'nvidia-smi did not answer within 1.5 s (killed)';
+    const outcome = await telemetry.finish();
+    expect(outcome.warning).toBe(`GPU telemetry absent: ${reason}`);
+    expect(outcome.report).toMatchObject({ status: 'absent', inventory: null, inventoryReason: reason });
+  }, 15_000);
 
   it('replay: samples on the run clock, no inventory, no process view', async () => {
     const started = now();
