@@ -67,13 +67,16 @@ export function checkPathOrUrl(raw: string, credentialsGo: string = CREDENTIALS_
   return raw.startsWith('/') ? raw : checkServiceUrl(raw, credentialsGo);
 }
 
+/** checkPathOrUrl inside a schema: the value, or its problem as this field's issue. */
+function pathOrUrlValue(raw: string, ctx: z.RefinementCtx, credentialsGo: string): string {
+  const checked = checkPathOrUrl(raw, credentialsGo);
+  if (typeof checked === 'string') return checked;
+  ctx.issues.push(urlIssue(checked));
+  return z.NEVER;
+}
+
 const pathOrUrl = (what: string, credentialsGo: string) =>
-  text(`${what}: a path starting with "/" or an http(s) URL`).transform((raw, ctx) => {
-    const checked = checkPathOrUrl(raw, credentialsGo);
-    if (typeof checked === 'string') return checked;
-    ctx.issues.push(urlIssue(checked));
-    return z.NEVER;
-  });
+  text(`${what}: a path starting with "/" or an http(s) URL`).transform((raw, ctx) => pathOrUrlValue(raw, ctx, credentialsGo));
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const envName = text('an environment variable name such as API_KEY').regex(ENV_NAME, {
@@ -166,13 +169,7 @@ export const TargetYamlSchema = strictObject({
   // Checked after the union: a URL refused for its credentials gets that reason, not the union's generic one.
   health: z
     .union([z.literal(false), text('a path such as /api/v1/health, an http(s) URL, or false')], { error: expected('a path such as /api/v1/health, an http(s) URL, or false') })
-    .transform((raw, ctx) => {
-      if (raw === false) return false;
-      const checked = checkPathOrUrl(raw);
-      if (typeof checked === 'string') return checked;
-      ctx.issues.push(urlIssue(checked));
-      return z.NEVER;
-    })
+    .transform((raw, ctx) => (raw === false ? false : pathOrUrlValue(raw, ctx, CREDENTIALS_GO.service)))
     .optional(),
   betterprompts: betterprompts.optional(),
   kserve: kserve.optional(),
