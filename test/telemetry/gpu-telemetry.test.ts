@@ -16,6 +16,8 @@ describe('startGpuTelemetry', () => {
     const atStart = await telemetry.processes();
     const stepStart = now();
     await sleep(250);
+    // A few samples in the step, however long a loaded machine takes to print them.
+    for (let i = 0; i < 500 && telemetry.sampler!.samples().filter((x) => x.tMs >= stepStart).length < 4; i++) await sleep(20);
     const stepEnd = now();
     const atEnd = await telemetry.processes();
     // The fake prints the recording's old stamps: the sampler moves them onto the run's clock.
