@@ -157,7 +157,9 @@ describe('runScenario', () => {
     const [ramp, hold] = done.map((d) => d.run);
     // Expected sends: 0.5 * 200 * 0.5 s = 50 on the ramp (the 50th due exactly at the boundary), 100 in the hold.
     const rampSends = ramp!.openLoop!.sends;
-    expect([49, 50]).toContain(rampSends);
+    // A send due just before the boundary that a loaded machine issues after it is the hold's, and late there.
+    expect(rampSends).toBeLessThanOrEqual(50);
+    expect(rampSends).toBeGreaterThanOrEqual(49 - hold!.openLoop!.lateSends);
     expect(rampSends + hold!.openLoop!.sends).toBeGreaterThanOrEqual(149);
     expect(rampSends + hold!.openLoop!.sends).toBeLessThanOrEqual(150);
     expect(ramp!.measurement.completed).toBe(rampSends);
