@@ -12,7 +12,7 @@ import { analyzeScaling } from './scaling.js';
 import { uniformStageBudgets, type StageBudgets } from '../workload/stage-budgets.js';
 import { stageTradeoff } from './tradeoff.js';
 import { type StageTradeoff } from '../core/report/verdicts.js';
-import type { StepMeasurement } from '../core/measurement.js';
+import { measuredItems, type StepMeasurement } from '../core/measurement.js';
 import type { GpuStepReport, GpuTelemetryReport, HarnessHealthReport, HostReport } from '../core/report/telemetry.js';
 import { STAGES } from '../core/stage.js';
 import type { AlertRule } from '../core/alert-rule.js';
@@ -20,19 +20,30 @@ import type { Budget, Step, Workload } from '../core/workload.js';
 import { redactWorkload } from './redact-workload.js';
 import { REPORT_SCHEMA_VERSION, type RunReport, type SearchReport } from '../core/report/run.js';
 import { type ScenarioFacts, type ScenarioReport } from '../core/report/scenario.js';
-import { type OpenLoopReport, type RepeatReport, type StabilityReport, type StepReport } from '../core/report/step.js';
+import {
+  type MeasureEndReason,
+  type OpenLoopReport,
+  type RepeatReport,
+  type StabilityReport,
+  type StepReport,
+} from '../core/report/step.js';
 import { type Recommendation } from '../core/report/verdicts.js';
 
 /** What the runner knows of a step beyond its measurement; absent = not checked / not repeated. */
 export interface StepReportOptions {
   readonly stability?: StabilityReport | null;
   readonly repeats?: RepeatReport | null;
+  /** Default: the step's measure.requests (null without one). */
+  readonly requested?: number | null;
+  /** Absent: not known (the field is left out). */
+  readonly endedBy?: MeasureEndReason;
 }
 
 /**
  * One step's report. Speedup and efficiency need the stage's other steps, so they are null here
- * and filled by `buildRunReport`. A step that measured nothing is never complete. The e2e
- * percentiles' confidence comes from the measurement's e2e histogram.
+ * and filled by `buildRunReport`. A step that recorded no item is never complete; one whose every
+ * item failed is (it ran, and measured an error rate). The e2e percentiles' confidence comes from
+ * the measurement's e2e histogram.
  */
 export function buildStepReport(
   step: Step,
@@ -58,7 +69,10 @@ export function buildStepReport(
     efficiency: null,
     withinBudget: passesAll(budgetChecks),
     budgetChecks,
-    complete: complete && measurement.completed > 0,
+    complete: complete && measuredItems(measurement) > 0,
+    requested: options.requested === undefined ? (step.measure.requests ?? null) : options.requested,
+    measured: measuredItems(measurement),
+    ...(options.endedBy !== undefined && { endedBy: options.endedBy }),
     gpu,
     stability: options.stability ?? null,
     e2eConfidence: e2eConfidence(measurement),
@@ -233,7 +247,7 @@ function withScaling(steps: readonly StepReport[], workload: Workload): StepRepo
 /** A scenario stage can run its whole time and complete nothing (a short ramp from 0, a fall below the load in flight). */
 function incompleteReason(step: StepReport): string {
   if (!step.profile) return 'did not complete; it is kept in the report but left out of the recommendation';
-  return step.completed === 0 ? 'completed no items' : 'ended before its time was up';
+  return measuredItems(step) === 0 ? 'recorded no items' : 'ended before its time was up';
 }
 
 function stepWarnings(steps: readonly StepReport[]): string[] {

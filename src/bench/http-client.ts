@@ -48,7 +48,7 @@ export function benchTargetSpec(port: number, connections: number): HttpTargetSp
     maxResponseBytes: 1 << 20,
     headers: {},
     auth: null,
-    health: null,
+    health: { routes: [], auto: false },
     options: { protocol: 'template', method: 'POST', body: '{"text": {{text}}}', outputPath: 'output', serverTime: null },
   };
 }

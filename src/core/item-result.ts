@@ -20,9 +20,17 @@ export interface ItemResult {
   /** Generation only: mean time between successive tokens. */
   readonly itlMs?: number;
   readonly outputTokens?: number;
+  /** HTTP only: characters of generated text received for this item, when the protocol can tell. */
+  readonly outputChars?: number;
   /**
    * HTTP only: the processing time the server itself reported (e.g. BetterPrompts'
    * `processing_time_ms`), so e2e - queue - server = network + serialisation overhead.
    */
   readonly serverMs?: number;
+  /**
+   * HTTP only, absent when 0: how many times this item's request was sent again (the workload's
+   * retries, and the one resend after a keep-alive connection closed under it). A batch request
+   * counts once, on its first item.
+   */
+  readonly retries?: number;
 }

@@ -30,12 +30,38 @@ export interface WindowStat {
   readonly e2eP99Ms?: number | null;
 }
 
+/**
+ * Characters of generated text the measured ok items received (HTTP protocols that can tell:
+ * betterprompts generate and pipeline, openai). Lengths are per item; a request of several texts
+ * gives each of them the request's mean.
+ */
+export interface OutputTextSummary {
+  readonly items: number;
+  readonly meanChars: number;
+  readonly p50Chars: number;
+  readonly p95Chars: number;
+  readonly minChars: number;
+  readonly maxChars: number;
+  /** HDR histogram of the per-item lengths (characters), compressed base64: repeats merge exactly. */
+  readonly histogram: string;
+}
+
 export interface StepMeasurement {
   readonly startedAtMs: number; // epoch ms, first measured arrival
   readonly endedAtMs: number; // epoch ms, last measured response
   readonly measuredMs: number;
   readonly completed: number; // ok items
   readonly errors: { readonly total: number; readonly rate: number; readonly byClass: Readonly<Record<string, number>> };
+  /**
+   * Requests sent again (HTTP: the workload's retries and keep-alive resends); not errors. Always
+   * recorded now; absent in reports written before it was.
+   */
+  readonly retries?: number;
+  /**
+   * Items sent that never came back before the step ended (the drain after an interruption or the
+   * hard limit ran out): neither completed nor errors. Always recorded now; absent before.
+   */
+  readonly abandoned?: number;
   readonly throughput: { readonly itemsPerSec: number; readonly outputTokensPerSec: number | null };
   /** Mean size of the model calls the measured items ran in. */
   readonly meanBatchSize: number;
@@ -44,4 +70,12 @@ export interface StepMeasurement {
   /** HDR histograms (integer microseconds), compressed base64: merge and re-analyse later. */
   readonly histograms: Readonly<Partial<Record<LatencyPhase, string>>>;
   readonly windows: readonly WindowStat[];
+  /** Present only when items reported the length of the text they received (see OutputTextSummary). */
+  readonly outputText?: OutputTextSummary;
 }
+
+/** Items a measurement recorded, answered or failed: what a step's `measured` counts. */
+export function measuredItems(measurement: Pick<StepMeasurement, 'completed' | 'errors'>): number {
+  return measurement.completed + measurement.errors.total;
+}
+

@@ -34,7 +34,11 @@ export interface StageSpec {
    */
   readonly concurrency: 'auto' | readonly number[];
   readonly maxQueueDelayMs: number;
-  readonly maxNewTokens: number;
+  /**
+   * Tokens generated per item. null (HTTP targets only) = not set in the workload or by a flag: the
+   * request carries no max_tokens and the server's own default length applies.
+   */
+  readonly maxNewTokens: number | null;
 }
 
 export interface Budget {
@@ -122,10 +126,22 @@ export type ProtocolOptions =
 
 export interface TimeoutsSpec {
   readonly connectMs: number;
-  /** Until the response headers arrive. */
+  /** From the request being written until the response headers arrive. */
   readonly headersMs: number;
-  /** Longest silence between body chunks. */
+  /** The whole body, from the headers to its last byte (not only the silence between two chunks). */
   readonly bodyMs: number;
+}
+
+/**
+ * The health preflight: routes tried in turn before the first step; the first to answer 2xx passes.
+ * A route that is not there (404, 405, 501, a redirect) passes to the next; any other failure stops
+ * the run. No routes: no check (`health: false`, --no-health, or the template protocol's default).
+ */
+export interface HealthSpec {
+  /** Paths on the target ("/health") or full http(s) URLs. */
+  readonly routes: readonly string[];
+  /** true: the protocol's default list, derived again when --protocol changes it; false: the workload or --health chose. */
+  readonly auto: boolean;
 }
 
 export interface HttpTargetSpec {
@@ -148,8 +164,8 @@ export interface HttpTargetSpec {
   readonly maxResponseBytes: number;
   readonly headers: Readonly<Record<string, HeaderValue>>;
   readonly auth: AuthSpec | null;
-  /** Preflight GET (a path or a full URL) before the first step; null = none. */
-  readonly health: string | null;
+  /** Preflight GETs before the first step. */
+  readonly health: HealthSpec;
   readonly options: ProtocolOptions;
 }
 
@@ -250,7 +266,8 @@ export interface Step {
   /** Open loop only; null for closed-loop steps. */
   readonly arrivals: StepArrivals | null;
   readonly maxQueueDelayMs: number;
-  readonly maxNewTokens: number;
+  /** See StageSpec.maxNewTokens (null: HTTP, not set). */
+  readonly maxNewTokens: number | null;
   readonly warmup: PhaseLength;
   readonly measure: PhaseLength & { readonly maxDurationMs: number };
   /**

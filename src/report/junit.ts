@@ -1,8 +1,10 @@
 /**
  * junit.xml for CI: one <testsuite> per stage, one <testcase> per budget check (p95, p99, error
  * rate) per step, failures carrying the numbers ("p95 412.3 ms > 300 ms"). A step that did not
- * complete is <skipped> with the reason. Alert findings, when any, form an "alerts" suite: fired
- * is a failure, not evaluated is skipped. Pure: returns the document as a string.
+ * complete (interrupted, or recorded no item) is <skipped> with the reason; a step whose every
+ * item failed did complete, and fails its checks (error rate 100 %, no latency measured). Alert
+ * findings, when any, form an "alerts" suite: fired is a failure, not evaluated is skipped.
+ * Pure: returns the document as a string.
  */
 import type { AlertFinding } from '../core/report/verdicts.js';
 import { checkBudget } from '../analysis/budget.js';
@@ -27,7 +29,7 @@ interface Suite {
   readonly cases: readonly TestCase[];
 }
 
-const INCOMPLETE = 'step did not complete (interrupted, or measured no successful item); not judged';
+const INCOMPLETE = 'step did not complete (interrupted, or recorded no item); not judged';
 
 /** Judged by the report's own stage budgets and alert findings unless others are given. */
 export function renderJunit(report: RunReport, stageBudgets: StageBudgets = report.stageBudgets, alerts: readonly AlertFinding[] = report.alerts): string {

@@ -27,6 +27,7 @@ export interface DriveOptions {
 
 export interface DriveOutcome {
   readonly endedBy: 'requests' | 'duration' | 'maxDuration' | 'aborted';
+  /** Items still in flight when the drain ran out (a static batch's items count one by one). */
   readonly abandoned: number;
   /** How long measurement ran past its planned length (shouldStop asked for more). */
   readonly extendedMs: number;
@@ -37,6 +38,7 @@ export interface DriveOutcome {
 export async function driveStep(step: Step, options: DriveOptions): Promise<DriveOutcome> {
   const { target, texts, sink, clock, signal, drainGraceMs, shouldStop } = options;
   const batches = batchSender(step, target);
+  const itemsPerSend = batches === null ? 1 : step.batchSize;
   const common = {
     target,
     stage: step.stage,
@@ -52,7 +54,7 @@ export async function driveStep(step: Step, options: DriveOptions): Promise<Driv
   };
   if (step.arrivals === null) {
     const outcome = await runClosedLoop({ ...common, concurrency: closedLoopSends(step, target) });
-    return { endedBy: outcome.endedBy, abandoned: outcome.abandoned, extendedMs: outcome.extendedMs, openLoop: null };
+    return { endedBy: outcome.endedBy, abandoned: outcome.abandoned * itemsPerSend, extendedMs: outcome.extendedMs, openLoop: null };
   }
   const { process, ratePerSec, maxInFlight } = step.arrivals;
   const outcome = await runOpenLoop({
@@ -63,7 +65,7 @@ export async function driveStep(step: Step, options: DriveOptions): Promise<Driv
   });
   return {
     endedBy: outcome.endedBy,
-    abandoned: outcome.abandoned,
+    abandoned: outcome.abandoned * itemsPerSend,
     extendedMs: outcome.extendedMs,
     openLoop: openLoopReport(step.arrivals, outcome.sends),
   };

@@ -6,25 +6,25 @@
 import { join } from 'node:path';
 import { buildRunReport } from '../analysis/analyze-run.js';
 import { epochNowMs, type Clock } from '../core/clock.js';
-import type { EnvironmentReport, TargetReport } from '../core/report/environment.js';
+import { describeHealth, type EnvironmentReport, type TargetReport } from '../core/report/environment.js';
 import type { RunReport } from '../core/report/run.js';
 import type { StepReport } from '../core/report/step.js';
 import type { Step, Workload } from '../core/workload.js';
 import { toError } from '../errors.js';
-import { probesTfMemory, reportsErrorDetails, sizesPools } from '../targets/capabilities.js';
-import { batchUnitOf } from '../targets/target.js';
+import { probesTfMemory, reportsErrorDetails, reportsNotices, sizesPools } from '../targets/capabilities.js';
 import { startGpuTelemetry, type GpuTelemetryMode, type GpuTelemetrySession } from '../telemetry/gpu-telemetry.js';
 import { startHarnessHealth, type HarnessHealthMonitor } from '../telemetry/harness-health.js';
 import { startHostSampler, type HostSampler } from '../telemetry/host-sampler.js';
 import type { BudgetsFile } from '../workload/budgets-file.js';
-import { loadCorpus, TextSource } from '../workload/corpus.js';
-import { peakInFlight, planSteps } from '../workload/plan.js';
+import { TextSource } from '../workload/corpus.js';
+import { peakInFlight } from '../workload/plan.js';
 import { signoffOf } from '../workload/signoff.js';
 import { type SignoffSettings } from '../core/workload.js';
 import { uniformStageBudgets } from '../workload/stage-budgets.js';
 import type { RunListener } from './events.js';
 import { runModeFor } from './modes/index.js';
 import { warningsToCarry, type ResumeState } from './resume.js';
+import { checkRunInputs, type RunInputs } from './run-inputs.js';
 import type { RunRecord } from './run-mode.js';
 import { RunOutputs } from './run-outputs.js';
 import type { StepContext } from './run-step.js';
@@ -35,7 +35,7 @@ export interface RunOptions {
   readonly outDir: string;
   readonly runId: string;
   readonly environment: EnvironmentReport;
-  /** Opens the target; called once, after the workload and corpus are known to be valid. */
+  /** Opens the target; called once, after every input is known to be valid (checkRunInputs). */
   readonly openTarget: (workload: Workload) => Promise<RunnerTarget>;
   readonly signal?: AbortSignal;
   readonly onEvent?: RunListener;
@@ -49,6 +49,8 @@ export interface RunOptions {
   readonly budgets?: BudgetsFile;
   /** --resume: the interrupted run's completed steps are kept; the plan continues after them. */
   readonly resume?: ResumeState;
+  /** The workload's plan and corpus from checkRunInputs (the CLI checks before it opens anything); default: checked here first. */
+  readonly inputs?: RunInputs;
 }
 
 export interface RunResult {
@@ -61,9 +63,8 @@ export async function runBenchmark(options: RunOptions): Promise<RunResult> {
   const clock = options.clock ?? epochNowMs;
   const emit: RunListener = options.onEvent ?? (() => undefined);
   const signoff = signoffOf(workload);
-  const steps = planSteps(workload);
+  const { steps, corpus } = options.inputs ?? (await checkRunInputs(workload, options.outDir));
   const stageBudgets = budgets?.stages ?? uniformStageBudgets(workload.budget);
-  const corpus = await loadCorpus(workload.corpus.path);
   const texts = new TextSource(corpus, { seed: workload.seed, uniqueTexts: workload.corpus.uniqueTexts });
   const startedAt = resume?.previous.startedAt ?? new Date().toISOString();
   // A resumed run keeps the steps already measured, and what was said about them.
@@ -102,11 +103,13 @@ export async function runBenchmark(options: RunOptions): Promise<RunResult> {
     });
   let allMeasured = false;
   let failure: { readonly error: unknown } | undefined;
+  let started = false;
   try {
     telemetry = await startGpuTelemetry({ mode: options.gpuTelemetry ?? { kind: 'off' } });
     if (sizesPools(target)) await target.setConnections(peakInFlight(steps));
-    if (batchUnitOf(target) === 'request') await checkBatchSizes(steps, target);
+    started = true;
     emit({ kind: 'run-start', runId: options.runId, outDir: options.outDir, steps, backend: target.backend?.name ?? target.info.description, repeat: signoff.repeat, search: signoff.search });
+    if (target.info.health) emit({ kind: 'note', message: `health check: ${describeHealth(target.info.health)}` });
     const context = stepContext(options, { target, texts, clock, telemetry, hostSampler, signoff, emit, warn });
     const finishStep = async (step: Step, report: StepReport, partial: boolean, jsonOnly = false): Promise<void> => {
       emit({ kind: 'step-end', step, report });
@@ -124,7 +127,12 @@ export async function runBenchmark(options: RunOptions): Promise<RunResult> {
   }
   // What a failure class meant, once per class: "http_5xx: 503 Service Unavailable" says more than a count.
   if (reportsErrorDetails(target)) for (const [errorClass, detail] of target.errorDetails) warnings.push(`first ${errorClass} error: ${detail}`);
+  // Answers accepted despite a protocol deviation: once per run, with how many responses had it.
+  if (reportsNotices(target)) for (const [notice, responses] of target.notices) warnings.push(`${notice} (${responses} ${responses === 1 ? 'response' : 'responses'})`);
   const finished = await cleanUp(target, hostSampler, telemetry, health, warnings, emit);
+  // Failed before its first step: nothing was measured, so nothing is written (a resumed run's
+  // outputs stay as they were).
+  if (failure && !started) throw failure.error;
   const partial = failure !== undefined || !allMeasured || (mode.incompleteStepIsPartial && record.steps.some((s) => !s.complete));
   const final = await outputs.write(() => snapshot(partial, finished));
   if (failure) throw failure.error;
@@ -193,16 +201,10 @@ async function settle<T>(work: () => Promise<T>, what: string, warnings: string[
   }
 }
 
-/** An HTTP protocol's per-request limits are known up front: refuse a bad batch size before step 1, not at step 7. */
-async function checkBatchSizes(steps: readonly Step[], target: RunnerTarget): Promise<void> {
-  for (const step of steps) {
-    await target.configure(step.stage, { maxBatchSize: step.batchSize, maxQueueDelayMs: step.maxQueueDelayMs, maxNewTokens: step.maxNewTokens });
-  }
-}
-
 function targetReport(target: RunnerTarget): TargetReport {
   const { info } = target;
-  return { kind: info.kind, description: info.description, url: info.url ?? null, protocol: info.protocol ?? null };
+  const report: TargetReport = { kind: info.kind, description: info.description, url: info.url ?? null, protocol: info.protocol ?? null };
+  return info.kind === 'http' ? { ...report, health: info.health ?? null } : report;
 }
 
 function interruptReason(signal: AbortSignal | undefined): 'SIGINT' | 'SIGTERM' | null {

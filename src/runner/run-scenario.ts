@@ -12,13 +12,14 @@ import { LATE_SEND_WARN_SHARE, openLoopReport, sendStatsOf } from '../load/send-
 import { profileArrivals } from '../load/profile-arrivals.js';
 import { LoadProfile } from '../load/profile.js';
 import { runRampedClosedLoop } from '../load/ramped-closed-loop.js';
+import { measuredItems } from '../core/measurement.js';
 import type { TimelineWindow } from '../core/report/scenario.js';
 import type { OpenLoopReport } from '../core/report/step.js';
 import type { ComputeAppsResult } from '../core/report/telemetry.js';
 import type { Budget, ScenarioSpec, Step } from '../core/workload.js';
 import { batchUnitOf } from '../targets/target.js';
 import { batchSender } from './drive-step.js';
-import type { StepContext, StepRun } from './run-step.js';
+import { abandonedWarning, type StepContext, type StepRun } from './run-step.js';
 import type { ScenarioOutcome } from './types.js';
 import { StageLedger, type StageLedgerEntry } from './stage-ledger.js';
 import { TimelineFold, windowStatOf } from './scenario-timeline.js';
@@ -240,9 +241,17 @@ class ScenarioDrive {
   }
 
   private finishStage(entry: StageLedgerEntry, ranToEnd: boolean): void {
+    // Only the drive's end finishes a stage with sends still out: the drain gave up on them.
+    const abandoned = entry.sentItems - entry.recordedItems;
+    if (abandoned > 0) {
+      entry.recorder.abandon(abandoned);
+      const what = `scenario stage ${entry.stageIndex} "${entry.step.profile?.name ?? ''}"`;
+      this.context.warn(abandonedWarning(what, abandoned, this.context.signal?.aborted === true));
+    }
     const measurement = entry.recorder.finish();
     const askedForNothing = Math.max(this.profile.fromLevel(entry.stageIndex), entry.step.profile?.toLevel ?? 0) === 0;
-    const complete = ranToEnd && (measurement.completed > 0 || askedForNothing);
+    // As a sweep step: a stage whose every item failed ran to its end and measured its error rate.
+    const complete = ranToEnd && (measuredItems(measurement) > 0 || askedForNothing);
     const openLoop = this.openLoopReport(entry);
     if (openLoop !== null && openLoop.lateShare > LATE_SEND_WARN_SHARE) {
       this.context.warn(
@@ -261,7 +270,9 @@ class ScenarioDrive {
         const atEnd = (await telemetry?.processes()) ?? null;
         this.finish.processesAtStart = atEnd;
         const gpu = telemetry?.stepReport(entry.startMs, Math.max(entry.startMs, stageEndMs), gpuWindow, { atStart, atEnd }) ?? null;
-        await this.callbacks.stageDone(entry.step, { measurement, complete, gpu, openLoop, stability: null });
+        // A stage is timed: it runs its duration, or is stopped before its end (interrupt, stress stop).
+        const endedBy = ranToEnd ? 'duration' : 'aborted';
+        await this.callbacks.stageDone(entry.step, { measurement, complete, endedBy, gpu, openLoop, stability: null });
       } catch (error) {
         // A stage that cannot be reported stops the drive; the error reaches the caller.
         this.finish.error = { error };

@@ -8,8 +8,12 @@ import type { StepRun } from './run-step.js';
 export function repeatedStepReport(step: Step, runs: readonly StepRun[], budget: Budget, repeated: boolean): StepReport {
   const measurements = runs.map((run) => run.measurement);
   const last = runs[runs.length - 1];
+  const cut = runs.find((run) => run.endedBy === 'aborted' || run.endedBy === 'maxDuration');
+  const endedBy = (cut ?? last)?.endedBy;
   return buildStepReport(step, mergeMeasurements(measurements), budget, runs.every((run) => run.complete), last?.gpu ?? null, last?.openLoop ?? null, {
     stability: mergeStability(runs.map((run) => run.stability)),
     repeats: repeated ? repeatSpread(measurements) : null,
+    requested: step.measure.requests === undefined ? null : step.measure.requests * runs.length,
+    ...(endedBy !== undefined && { endedBy }),
   });
 }

@@ -24,8 +24,8 @@ export const DRAIN_TIMEOUT_MS = 10_000;
 
 export interface ServerOptions {
   readonly target: InProcessTarget;
-  /** Applied to both lanes (classify and generate) before listening. */
-  readonly batching: BatchingConfig;
+  /** Applied to both lanes (classify and generate) before listening; the generation length is always set (max_tokens can only cap it). */
+  readonly batching: BatchingConfig & { readonly maxNewTokens: number };
   readonly host?: string;
   /** 0: any free port. */
   readonly port: number;

@@ -32,3 +32,12 @@ export interface ErrorDetails {
 export function reportsErrorDetails(target: Target): target is Target & ErrorDetails {
   return (target as Partial<ErrorDetails>).errorDetails instanceof Map;
 }
+
+/** HTTP targets: each protocol notice (an answer accepted despite a deviation) and how many responses had it. */
+export interface ProtocolNotices {
+  readonly notices: ReadonlyMap<string, number>;
+}
+
+export function reportsNotices(target: Target): target is Target & ProtocolNotices {
+  return (target as Partial<ProtocolNotices>).notices instanceof Map;
+}

@@ -4,13 +4,17 @@
  */
 import type { ItemResult } from '../core/item-result.js';
 import type { Stage } from '../core/stage.js';
+import type { HealthAnswer } from '../core/report/environment.js';
 
 /** How the target groups items into model calls for one step. */
 export interface BatchingConfig {
   readonly maxBatchSize: number;
   readonly maxQueueDelayMs: number;
-  /** Generation length for generate and pipeline steps. */
-  readonly maxNewTokens: number;
+  /**
+   * Generation length for generate and pipeline steps. null (HTTP targets only): the user set none,
+   * so requests carry no length and the server's own default applies.
+   */
+  readonly maxNewTokens: number | null;
 }
 
 export interface TargetInfo {
@@ -19,6 +23,8 @@ export interface TargetInfo {
   /** HTTP only: the base URL (never with credentials) and the protocol spoken. */
   readonly url?: string;
   readonly protocol?: string;
+  /** HTTP only: the health route that answered the preflight (null: the check was skipped). */
+  readonly health?: HealthAnswer | null;
 }
 
 /**

@@ -190,7 +190,9 @@ class NvidiaSmiStream implements Sampler {
     if (this.pid !== null) await this.exitedPromise;
     this.resolveReady(this.ingest.samples.length > 0);
     const counts = this.ingest.counts();
-    const reason = this.failure ?? this.ingest.garbageNote() ?? (counts.samples === 0 ? `${this.command} printed no sample before the run ended` : null);
+    const reason = this.ingest.withUnreported(
+      this.failure ?? this.ingest.garbageNote() ?? (counts.samples === 0 ? `${this.command} printed no sample before the run ended` : null),
+    );
     const status: TelemetryStatus = reason === null ? 'ok' : counts.samples > 0 ? 'partial' : 'absent';
     return {
       source: 'nvidia-smi', status, reason, samples: this.ingest.samples, fields: this.selection, intervalMs: this.intervalMs,

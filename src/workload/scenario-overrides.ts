@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
 import { PACKAGE_ROOT } from '../package-root.js';
-import { DEFAULTS } from './defaults.js';
+import { DEFAULTS, defaultMaxNewTokens } from './defaults.js';
 import { MAX_SCALE, MIN_WINDOW_MS, scaleLevel, withoutFloatNoise } from './scenario-schema.js';
 import { LIMITS } from './schema.js';
 import { TARGET_LIMITS } from './target-schema.js';
@@ -111,14 +111,19 @@ export function scenarioLoad(spec: ScenarioSpec, open: { readonly arrivals: Arri
  * Workload.stages for a scenario: its one stage at its batch size, dynamic batching, the levels it
  * reaches as concurrency (closed loop). Keeps `tokens` settings given (flags may have changed them).
  */
-export function scenarioStageSpec(spec: ScenarioSpec, closed: boolean, kept?: Pick<StageSpec, 'maxQueueDelayMs' | 'maxNewTokens'>): StageSpec {
+export function scenarioStageSpec(
+  spec: ScenarioSpec,
+  closed: boolean,
+  kept: Pick<StageSpec, 'maxQueueDelayMs' | 'maxNewTokens'> | undefined,
+  http: boolean,
+): StageSpec {
   return {
     stage: spec.stage,
     mode: 'dynamic',
     batchSizes: [spec.batchSize],
     concurrency: closed ? scenarioLevels(spec) : 'auto',
     maxQueueDelayMs: kept?.maxQueueDelayMs ?? DEFAULTS.maxQueueDelayMs,
-    maxNewTokens: kept?.maxNewTokens ?? DEFAULTS.maxNewTokens,
+    maxNewTokens: kept === undefined ? defaultMaxNewTokens(http) : kept.maxNewTokens,
   };
 }
 
@@ -152,7 +157,7 @@ export function withScenario(workload: Workload, written: ScenarioAsWritten, sca
     scenario,
     scenarioAsWritten: written,
     load: scenarioLoad(scenario, open),
-    stages: [scenarioStageSpec(scenario, open === null, kept)],
+    stages: [scenarioStageSpec(scenario, open === null, kept, workload.target.kind === 'http')],
   };
 }
 

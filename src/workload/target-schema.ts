@@ -62,17 +62,21 @@ const serviceUrl = z.string({ error: expected('an http:// or https:// URL') }).t
   return z.NEVER;
 });
 
-/** A path on the target ("/api/v1/health") or a full http(s) URL, checked like target.url. */
-function checkPathOrUrl(raw: string, ctx: z.RefinementCtx, credentialsGo: string): string {
-  if (raw.startsWith('/')) return raw;
-  const checked = checkServiceUrl(raw, credentialsGo);
+/** A path on the target ("/api/v1/health") as written, or a full http(s) URL checked like target.url. */
+export function checkPathOrUrl(raw: string, credentialsGo: string = CREDENTIALS_GO.service): string | { readonly problem: string } {
+  return raw.startsWith('/') ? raw : checkServiceUrl(raw, credentialsGo);
+}
+
+/** checkPathOrUrl inside a schema: the value, or its problem as this field's issue. */
+function pathOrUrlValue(raw: string, ctx: z.RefinementCtx, credentialsGo: string): string {
+  const checked = checkPathOrUrl(raw, credentialsGo);
   if (typeof checked === 'string') return checked;
   ctx.issues.push(urlIssue(checked));
   return z.NEVER;
 }
 
 const pathOrUrl = (what: string, credentialsGo: string) =>
-  text(`${what}: a path starting with "/" or an http(s) URL`).transform((raw, ctx) => checkPathOrUrl(raw, ctx, credentialsGo));
+  text(`${what}: a path starting with "/" or an http(s) URL`).transform((raw, ctx) => pathOrUrlValue(raw, ctx, credentialsGo));
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const envName = text('an environment variable name such as API_KEY').regex(ENV_NAME, {
@@ -165,7 +169,7 @@ export const TargetYamlSchema = strictObject({
   // Checked after the union: a URL refused for its credentials gets that reason, not the union's generic one.
   health: z
     .union([z.literal(false), text('a path such as /api/v1/health, an http(s) URL, or false')], { error: expected('a path such as /api/v1/health, an http(s) URL, or false') })
-    .transform((raw, ctx) => (raw === false ? false : checkPathOrUrl(raw, ctx, CREDENTIALS_GO.service)))
+    .transform((raw, ctx) => (raw === false ? false : pathOrUrlValue(raw, ctx, CREDENTIALS_GO.service)))
     .optional(),
   betterprompts: betterprompts.optional(),
   kserve: kserve.optional(),

@@ -104,6 +104,24 @@ describe('buildStepReport', () => {
     expect(step.latencyMs).toEqual({});
     expect(step.throughput.itemsPerSec).toBe(0);
   });
+
+  it('a step whose every item failed ran to its end: complete, error rate 1, outside the budget', () => {
+    const recorder = new StepRecorder({ clock: () => 0 });
+    for (let i = 0; i < 10; i++) recorder.record({ ok: false, errorClass: 'http_5xx', tArrivalMs: i, tResponseMs: i + 2, queueMs: 0, inferenceMs: 2, batchSize: 1 });
+    const step = buildStepReport(
+      { index: 0, stage: 'classify', mode: 'dynamic', batchSize: 1, concurrency: 1, arrivals: null, maxQueueDelayMs: 0, maxNewTokens: 64, warmup: {}, measure: { requests: 10, maxDurationMs: 1000 } },
+      recorder.finish(),
+      budget,
+      true,
+    );
+    expect(step.complete).toBe(true);
+    expect(step.errors).toEqual({ total: 10, rate: 1, byClass: { http_5xx: 10 } });
+    expect(step.budgetChecks).toEqual({ p95: false, p99: false, errorRate: false });
+    const run = buildRunReport({ ...baseParts(), steps: [step] });
+    expect(run.budgetMet).toBe(false);
+    expect(run.recommendation[0]?.reason).toBe('no batch size met the budget: no item succeeded (error rate 100 % at batch 1; budget 1 %)');
+    expect(run.warnings).toEqual(['step 0 (classify batch 1) had 10 failed items (http_5xx 10)']);
+  });
 });
 
 function baseParts() {

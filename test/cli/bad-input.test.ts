@@ -137,8 +137,8 @@ describe('model manifests are checked against the model when it loads', () => {
     expect(result.code).toBe(0);
     const md = readFileSync(join(out, 'report.md'), 'utf8');
     expect(md).not.toContain('<script>');
-    expect(md).toContain('- Workload: &lt;script&gt;alert(2)&lt;/script&gt; \\| pipes (');
-    expect(md).toMatch(/^\| &lt;script&gt;alert\(1\)&lt;\/script&gt;\\\|sentiment \| classify \| custom \|/m);
+    expect(md).toContain('- Workload: &lt;script>alert(2)&lt;/script> \\| pipes (');
+    expect(md).toMatch(/^\| &lt;script>alert\(1\)&lt;\/script>\\\|sentiment \| classify \| custom \|/m);
   });
 });
 

@@ -35,7 +35,13 @@ describe('pipebench run --target against pipebench serve', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const report = await reportOf(outDir);
-    expect(report.target).toEqual({ kind: 'http', description: `HTTP betterprompts ${baseUrl}`, url: baseUrl, protocol: 'betterprompts' });
+    expect(report.target).toEqual({
+      kind: 'http',
+      description: `HTTP betterprompts ${baseUrl}`,
+      url: baseUrl,
+      protocol: 'betterprompts',
+      health: { route: '/api/v1/health', passedOver: [] },
+    });
     expect(report.workload.name).toBe('http');
     expect(report.steps.map((s) => [s.stage, s.concurrency])).toEqual([
       ['classify', 1],

@@ -114,6 +114,19 @@ describe('renderJunit', () => {
     expect(xml('ok \u{1F600} \uD800 \uDC00')).toBe('ok \u{1F600} \uFFFD \uFFFD');
   });
 
+  it('a complete step whose every item failed fails its checks with the numbers: never skipped, never green', () => {
+    const [first] = report.steps;
+    const failed = { ...first!, complete: true, completed: 0, latencyMs: {}, errors: { total: 12, rate: 1, byClass: { http_5xx: 12 } } };
+    const doc = parseXml(renderJunit({ ...report, steps: [failed] }, budgets));
+    expect([doc.attrs['tests'], doc.attrs['failures'], doc.attrs['skipped']]).toEqual(['3', '3', '0']);
+    const cases = childrenNamed(childrenNamed(doc, 'testsuite')[0]!, 'testcase');
+    expect(cases.map((c) => childrenNamed(c, 'failure')[0]?.attrs['message'])).toEqual([
+      'p95 not measured (no successful item)',
+      'p99 not measured (no successful item)',
+      'error rate 100 % > 1 % (12 failed items)',
+    ]);
+  });
+
   it('renders an empty run as an empty, valid document', () => {
     const doc = parseXml(renderJunit({ ...report, steps: [] }, budgets));
     expect([doc.attrs['tests'], doc.attrs['failures'], doc.children.length]).toEqual(['0', '0', 0]);

@@ -82,4 +82,15 @@ describe('ReportWriter', () => {
     expect(error).toBeInstanceOf(InputError);
     expect((error as InputError).where).toBe(join(blocker, 'out'));
   });
+
+  it('checkWritable refuses a folder that cannot be made before anything is written, and makes nothing', async () => {
+    const blocker = join(root, 'file');
+    await writeFile(blocker, 'not a folder');
+    const under = join(blocker, 'deeper', 'out');
+    await expect(new ReportWriter(under).checkWritable()).rejects.toThrow(`${under}: cannot create the report folder: ${blocker} is not a folder`);
+    const fresh = join(root, 'a', 'b', 'out');
+    await new ReportWriter(fresh).checkWritable();
+    await new ReportWriter(root).checkWritable();
+    expect(await readdir(root)).toEqual(['file']); // neither a nor a/b/out was made
+  });
 });

@@ -51,6 +51,27 @@ describe('mergeMeasurements', () => {
     expect(merged.latencyMs.e2e!.p95).not.toBe(b.latencyMs.e2e!.p95);
   });
 
+  it('output text lengths merge exactly; a repeat without any keeps the others', () => {
+    const lengths = (t0: number, chars: readonly number[]): StepMeasurement => {
+      const recorder = new StepRecorder({ clock: () => t0 });
+      chars.forEach((c, i) => recorder.record({ ...item(t0 + i, 5), outputChars: c }));
+      return recorder.finish();
+    };
+    const a = lengths(0, [10, 20, 30]);
+    const b = lengths(1000, [40, 50]);
+    expect(mergeMeasurements([a, b]).outputText).toMatchObject({ items: 5, meanChars: 30, p50Chars: 30, minChars: 10, maxChars: 50 });
+    const none = measure(2000, [5, 5], 0);
+    expect(mergeMeasurements([none, a]).outputText).toEqual(a.outputText);
+    expect(mergeMeasurements([none, none])).not.toHaveProperty('outputText');
+  });
+
+  it('retries and abandoned items add up; a report written before they were counted adds as 0', () => {
+    const a = { ...measure(0, [5, 6], 0), retries: 2, abandoned: 1 };
+    const b = { ...measure(1000, [7], 0), retries: 3, abandoned: 0 };
+    const { retries: _r, abandoned: _a, ...older } = measure(2000, [8], 0);
+    expect(mergeMeasurements([a, b, older])).toMatchObject({ retries: 5, abandoned: 1 });
+  });
+
   it('one measurement is itself; none is an error', () => {
     const a = measure(0, [5, 6, 7], 0);
     expect(mergeMeasurements([a])).toBe(a);

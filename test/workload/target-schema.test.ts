@@ -34,7 +34,7 @@ describe('target defaults', () => {
     expect(workload.stages[0]?.batchSizes).toEqual([1, 2, 4, 8, 16, 32]);
   });
 
-  it('a bare URL: betterprompts with its health path, every default filled, unique texts, batch [1]', () => {
+  it('a bare URL: betterprompts with the usual health routes, every default filled, unique texts, batch [1]', () => {
     const workload = parse(`${URL_LINE}stages: [{ stage: classify }, { stage: pipeline }]`);
     expect(workload.target).toEqual({
       kind: 'http',
@@ -48,7 +48,8 @@ describe('target defaults', () => {
       maxResponseBytes: 16 * 1024 * 1024,
       headers: {},
       auth: null,
-      health: '/api/v1/health',
+      // Its own route first, then the usual ones: the prompt generator has only /health/, TorchServe /ping.
+      health: { routes: ['/api/v1/health', '/health', '/health/', '/v2/health/ready', '/ping'], auto: true },
       options: {
         protocol: 'betterprompts',
         classifyApi: 'intents',
@@ -94,14 +95,31 @@ stages: [{ stage: generate, batchSizes: [1], concurrency: [1, 4] }]`),
       maxResponseBytes: 1024 * 1024,
       headers: { 'X-Test-Mode': { value: 'true' }, 'X-Api-Key': { env: 'API_KEY' } },
       auth: { kind: 'login', url: '/api/v1/auth/login', usernameEnv: 'U', passwordEnv: 'P' },
-      health: null,
+      health: { routes: [], auto: false },
       options: { protocol: 'openai', models: { classify: 'intent-classifier', generate: 'tiny', pipeline: 'enhance' }, api: 'chat', stream: false },
     });
   });
 
+  it('a health route the file names is the only one tried', () => {
+    expect(httpTarget(parse(`${URL_LINE}  health: /custom/\nstages: [{ stage: classify }]`)).health).toEqual({ routes: ['/custom/'], auto: false });
+  });
+
+  it('HTTP generation sends no length unless the file sets one; in process the models get 16', () => {
+    const http = parse(`${URL_LINE}stages: [{ stage: generate }, { stage: pipeline, maxNewTokens: 48 }]`);
+    expect(http.stages.map((s) => s.maxNewTokens)).toEqual([null, 48]);
+    expect(planSteps(http).map((s) => s.maxNewTokens)).toEqual([null, 48]);
+    expect(parse('stages: [{ stage: generate }]').stages[0]?.maxNewTokens).toBe(16);
+  });
+
+  it('the stages a file leaves out follow the protocol: openai generate only, the others all three', () => {
+    expect(parse(`${URL_LINE}  protocol: openai`).stages.map((s) => s.stage)).toEqual(['generate']);
+    expect(parse(`${URL_LINE}  protocol: kserve-v2`).stages.map((s) => s.stage)).toEqual(['classify', 'generate', 'pipeline']);
+    expect(parse(`${URL_LINE}  protocol: openai\nstages: [{ stage: classify }]`).stages.map((s) => s.stage)).toEqual(['classify']);
+  });
+
   it('per-protocol defaults: kserve-v2 and template', () => {
     const kserve = httpTarget(parse(`${URL_LINE}  protocol: kserve-v2\n  auth: { bearerTokenEnv: BP_TOKEN }\nstages: [{ stage: classify }]`));
-    expect(kserve.health).toBe('/v2/health/ready');
+    expect(kserve.health).toEqual({ routes: ['/v2/health/ready', '/health', '/health/', '/api/v1/health', '/ping'], auto: true });
     expect(kserve.auth).toEqual({ kind: 'bearer-env', tokenEnv: 'BP_TOKEN' });
     expect(kserve.options).toEqual({
       protocol: 'kserve-v2',
@@ -112,7 +130,8 @@ stages: [{ stage: generate, batchSizes: [1], concurrency: [1, 4] }]`),
     const template = httpTarget(
       parse(`${URL_LINE}  protocol: template\n  template: { body: '{"inputs": {{texts}}}', output: outputs, serverTime: { path: timing.s, unit: s } }\nstages: [{ stage: classify }]`),
     );
-    expect(template.health).toBeNull();
+    // Any JSON API: its health route is unknown, so none is tried unless the file names one.
+    expect(template.health).toEqual({ routes: [], auto: true });
     expect(template.options).toEqual({ protocol: 'template', method: 'POST', body: '{"inputs": {{texts}}}', outputPath: 'outputs', serverTime: { path: 'timing.s', unit: 's' } });
   });
 });

@@ -31,4 +31,23 @@ export interface TargetReport {
   readonly description: string;
   readonly url: string | null;
   readonly protocol: string | null;
+  /**
+   * HTTP only: the health route that answered the preflight, and those tried before it that are not
+   * there; null when the check was skipped. Absent for in-process targets (and in older reports).
+   */
+  readonly health?: HealthAnswer | null;
+}
+
+/** Which health route answered an HTTP target's preflight, as report.json and the progress line show it. */
+export interface HealthAnswer {
+  /** The route as shown: a path on the target, or the full URL when it is on another origin. */
+  readonly route: string;
+  /** Routes tried before it that are not there, e.g. "/api/v1/health: HTTP 404". */
+  readonly passedOver: readonly string[];
+}
+
+/** "GET /health/ answered (not there: /api/v1/health: HTTP 404, /health: HTTP 307)". */
+export function describeHealth(health: HealthAnswer): string {
+  const passed = health.passedOver.length === 0 ? '' : ` (not there: ${health.passedOver.join(', ')})`;
+  return `GET ${health.route} answered${passed}`;
 }

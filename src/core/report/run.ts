@@ -33,7 +33,12 @@ export interface RunReport {
   readonly runId: string;
   readonly startedAt: string; // ISO 8601
   readonly finishedAt: string;
+  /**
+   * True when the run did not measure its whole plan: a signal or an internal failure stopped it,
+   * or a step ended incomplete. A run whose every request failed is complete.
+   */
   readonly partial: boolean;
+  /** The signal that stopped a partial run; null when a failure did (or the run is complete). */
   readonly interruptedBy: 'SIGINT' | 'SIGTERM' | null;
   readonly environment: EnvironmentReport;
   readonly target: TargetReport;

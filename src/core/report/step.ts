@@ -59,6 +59,12 @@ export interface RepeatReport {
   readonly p99Ms?: readonly (number | null)[];
 }
 
+/**
+ * requests / duration: the planned length (with both, the first reached); maxDuration: the hard
+ * limit, which wins over both; aborted: interrupted (scenario stages: stopped before their end).
+ */
+export type MeasureEndReason = 'requests' | 'duration' | 'maxDuration' | 'aborted';
+
 export interface StepReport extends StepMeasurement {
   readonly index: number;
   readonly stage: Stage;
@@ -76,8 +82,21 @@ export interface StepReport extends StepMeasurement {
   readonly efficiency: number | null;
   readonly withinBudget: boolean;
   readonly budgetChecks: BudgetCheck;
-  /** False when the step ended early (interrupted) or measured nothing. */
+  /**
+   * False when the step ended early (interrupted, requests abandoned) or recorded no item. A step
+   * whose every item failed is complete: it measured an error rate of 1. A step its hard limit
+   * (maxDuration) stopped before `requested` is complete, with measured < requested and a warning.
+   */
   readonly complete: boolean;
+  /**
+   * Items the plan asked the step to measure (measure.requests, times the repeats); null when it
+   * measures by time only. Absent in reports written before these counts were kept.
+   */
+  readonly requested?: number | null;
+  /** Items it measured, answered or failed. */
+  readonly measured?: number;
+  /** What ended the measurement (repeats: an interrupt or the hard limit in any of them, else the last one's reason). */
+  readonly endedBy?: MeasureEndReason;
   /** What the GPU(s) did during the step's measured window; null when telemetry was off. */
   readonly gpu: GpuStepReport | null;
   /** null when stability was not checked for this step. */

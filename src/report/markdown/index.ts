@@ -6,7 +6,7 @@ import { formatBytes, formatFactor, formatMs, formatRate } from '../../format.js
 import { alertsSection, budgetSection } from './budgets.js';
 import { gpuTelemetrySection, stageGpuSection } from './gpu.js';
 import { batchCell, e2eCell, honestyFootnotes } from './honesty.js';
-import { errorsSection, loadColumns, openLoopSection, serverColumns, targetLine } from './load.js';
+import { errorsSection, loadColumns, measuredColumns, openLoopSection, outputTextColumns, serverColumns, targetLine } from './load.js';
 import { repeatColumns, searchSection } from './search.js';
 import { markdownText, renderTable, type Column } from './table.js';
 import { tradeoffSection } from './tradeoff.js';
@@ -44,11 +44,20 @@ function header(report: RunReport): string {
     `- Run id: \`${report.runId}\``,
     `- Started ${report.startedAt}, finished ${report.finishedAt}`,
     `- Workload: ${markdownText(report.workload.name)} (${markdownText(report.workload.source)})`,
+    `- Run: ${runStatus(report)}`,
     targetLine(report),
     `- Budget met: ${report.budgetMet ? 'yes' : 'no'}`,
   );
   if (report.resumedFrom) lines.push(`- Resumed: kept ${report.resumedFrom.stepsKept} completed steps of run \`${report.resumedFrom.runId}\`, measured the rest`);
   return lines.join('\n');
+}
+
+/**
+ * "complete" when every planned step ran (steps whose every item failed included: they were
+ * measured), else what cut it short. The words stdout and report.md share.
+ */
+export function runStatus(report: Pick<RunReport, 'partial' | 'interruptedBy'>): string {
+  return report.partial ? `partial (interrupted by ${report.interruptedBy ?? 'an error'})` : 'complete';
 }
 
 function environmentSection(env: EnvironmentReport, backend: BackendReport | null): string {
@@ -103,7 +112,9 @@ function budgetCell(step: StepReport): string {
   const verdict = step.withinBudget
     ? '✓'
     : step.latencyMs.e2e === undefined
-      ? '✗ no samples'
+      ? step.errors.total > 0
+        ? '✗ errors (no item succeeded)'
+        : '✗ no samples'
       : `✗ ${failedChecks(step.budgetChecks).map((name) => (name === 'errorRate' ? 'errors' : name)).join(', ')}`;
   return step.complete ? verdict : `${verdict} (incomplete)`;
 }
@@ -132,6 +143,7 @@ function stageColumns(steps: readonly StepReport[], stage: Stage): Column<StepRe
       },
     );
   }
+  columns.push(...outputTextColumns(steps), ...measuredColumns(steps));
   columns.push(
     { header: 'items/s', align: 'right', cell: (s) => formatRate(s.throughput.itemsPerSec) },
     { header: 'speedup', align: 'right', cell: (s) => formatFactor(s.speedup) },
@@ -142,6 +154,13 @@ function stageColumns(steps: readonly StepReport[], stage: Stage): Column<StepRe
   return columns;
 }
 
+/** "16 new tokens"; over HTTP a generating stage with no length set sends none. */
+function lengthSetting(report: RunReport, stage: Stage, first: StepReport | undefined): string | null {
+  if (first === undefined || stage === 'classify') return null;
+  if (first.maxNewTokens !== null) return `${first.maxNewTokens} new tokens`;
+  return report.target.kind === 'http' ? "no max_tokens sent (the server's default length)" : null;
+}
+
 function stageSection(report: RunReport, stage: Stage): string {
   const steps = report.steps.filter((step) => step.stage === stage);
   if (steps.length === 0) return '';
@@ -149,7 +168,7 @@ function stageSection(report: RunReport, stage: Stage): string {
   const settings = [
     `${[...new Set(steps.map((s) => s.mode))].join(' and ')} batching`,
     first ? `max queue delay ${formatMs(first.maxQueueDelayMs)}` : null,
-    first && first.maxNewTokens !== null ? `${first.maxNewTokens} new tokens` : null,
+    lengthSetting(report, stage, first),
   ].filter((part) => part !== null);
   const lines = [`## ${stage}`, '', `${settings.join(', ')}; speedup and efficiency against the smallest batch size.`, ''];
   lines.push(renderTable(stageColumns(steps, stage), steps));

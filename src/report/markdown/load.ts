@@ -1,9 +1,11 @@
 /**
- * report.md's parts for HTTP targets and open-loop load: the load-level column, server time and
- * overhead columns, the open-loop table (rate asked vs sent, late sends) and errors by class.
+ * report.md's parts for HTTP targets and load: the load-level column, server time and overhead
+ * columns, the length of the text received, a measured-vs-requested column for steps the hard limit
+ * cut short, the open-loop table (rate asked vs sent, late sends) and errors by class.
  */
 import { formatMs, formatPct, formatRate } from '../../format.js';
 import type { LatencyPhase } from '../../core/measurement.js';
+import { describeHealth } from '../../core/report/environment.js';
 import { markdownText, renderTable, type Column } from './table.js';
 import type { RunReport } from '../../core/report/run.js';
 import type { StepReport } from '../../core/report/step.js';
@@ -40,6 +42,32 @@ export function serverColumns(steps: readonly StepReport[]): Column<StepReport>[
     { header: 'overhead p50', align: 'right', cell: (s) => latency(s, 'overhead', 'p50') },
     { header: 'overhead p95', align: 'right', cell: (s) => latency(s, 'overhead', 'p95') },
   ];
+}
+
+/** The generated text each item received, when any step of the stage reported its length. */
+export function outputTextColumns(steps: readonly StepReport[]): Column<StepReport>[] {
+  if (!steps.some((step) => step.outputText !== undefined)) return [];
+  const chars = (value: number | undefined): string => (value === undefined ? '-' : String(Math.round(value)));
+  return [
+    { header: 'text chars mean', align: 'right', cell: (s) => chars(s.outputText?.meanChars) },
+    { header: 'text chars p50', align: 'right', cell: (s) => chars(s.outputText?.p50Chars) },
+  ];
+}
+
+/** The hard limit (maxDuration) ended it before the items it was asked to measure. */
+export function cutShort(step: StepReport): boolean {
+  return step.endedBy === 'maxDuration' && step.requested != null && step.measured !== undefined && step.measured < step.requested;
+}
+
+/** "77 of 100": measured against requested, shown for a stage where the hard limit cut a step short. */
+export function measuredColumns(steps: readonly StepReport[]): Column<StepReport>[] {
+  if (!steps.some(cutShort)) return [];
+  const cell = (s: StepReport): string => {
+    const measured = String(s.measured ?? '-');
+    const of = s.requested == null ? measured : `${measured} of ${s.requested}`;
+    return cutShort(s) ? `${of} (hard limit)` : of;
+  };
+  return [{ header: 'measured', align: 'right', cell }];
 }
 
 const OPEN_LOOP_COLUMNS: Column<StepReport>[] = [
@@ -90,9 +118,11 @@ export function errorsSection(steps: readonly StepReport[]): string {
   return ['**Errors by class:**', '', renderTable(ERROR_COLUMNS, failing)].join('\n');
 }
 
-/** "- Target: HTTP betterprompts http://127.0.0.1:8301" or "- Target: in process". */
+/** "- Target: HTTP, protocol betterprompts, http://127.0.0.1:8301; health check GET /health answered" or "- Target: in process". */
 export function targetLine(report: RunReport): string {
   const { target } = report;
   if (target.kind === 'inprocess') return `- Target: in process (${markdownText(target.description)})`;
-  return `- Target: HTTP, protocol ${target.protocol ?? '-'}, ${markdownText(target.url ?? '-')}`;
+  const line = `- Target: HTTP, protocol ${target.protocol ?? '-'}, ${markdownText(target.url ?? '-')}`;
+  if (target.health === undefined) return line;
+  return `${line}; health check ${target.health === null ? 'skipped' : markdownText(describeHealth(target.health))}`;
 }

@@ -2,8 +2,6 @@
  * GitHub-flavoured Markdown tables: the one table renderer every Markdown output shares, and the
  * one escaping every cell (and every run-supplied string in the prose around them) goes through.
  */
-import { escapeHtml } from '../html/escape.js';
-
 export type Align = 'left' | 'right';
 
 export interface Column<Row> {
@@ -13,12 +11,13 @@ export interface Column<Row> {
 }
 
 /**
- * Text from a run (workload and model names, paths, server messages) made inert in Markdown: HTML
- * special characters as entities (a name such as "<script>" stays text), `|` escaped so it cannot
- * split a table row, newlines folded so it cannot end one.
+ * Text from a run (workload and model names, paths, server messages) made inert in Markdown: `&` and
+ * `<` as entities, since raw HTML and entities can only start with them (a name such as "<script>"
+ * stays text), `|` escaped so it cannot split a table row, newlines folded so it cannot end one. `>`
+ * and quotes stay as they are: inert without a `<`, and report.md is often read raw ("> 2 ms").
  */
 export function markdownText(text: string): string {
-  return escapeHtml(text).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 
 export function renderTable<Row>(columns: readonly Column<Row>[], rows: readonly Row[]): string {

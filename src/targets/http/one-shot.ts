@@ -3,6 +3,7 @@
  * connection, one timeout for connect, headers and body, and the body kept as text.
  */
 import { Client } from 'undici';
+import { DeadlineSweep, sweepIntervalMs } from './deadlines.js';
 import type { Decoded, ResponseDecoder } from './protocol.js';
 import type { SecretRedactor } from './redact.js';
 import { send, type SendOutcome } from './send.js';
@@ -23,10 +24,14 @@ export async function oneShot(
 ): Promise<OneShotResult> {
   const client = new Client(url.origin, { connectTimeout: timeoutMs, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
   const collector = new TextCollector();
+  const timeouts = { headersMs: timeoutMs, bodyMs: timeoutMs };
+  const deadlines = new DeadlineSweep(sweepIntervalMs(timeouts));
   try {
-    const outcome = await send(client, { ...request, path: `${url.pathname}${url.search}` }, collector, ONE_SHOT_MAX_BYTES);
+    const limits = { maxResponseBytes: ONE_SHOT_MAX_BYTES, ...timeouts, deadlines };
+    const outcome = await send(client, { ...request, path: `${url.pathname}${url.search}` }, collector, limits);
     return { outcome, text: outcome.ok ? collector.text() : '' };
   } finally {
+    deadlines.close();
     await client.destroy();
   }
 }

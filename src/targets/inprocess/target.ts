@@ -103,7 +103,8 @@ export class InProcessTarget implements StaticBatchTarget {
       if (!this.options.models[lane]) throw new TargetUnavailableError(`stage "${stage}" needs a ${lane} model; this target was opened without one`);
       this.batcher.configure(lane, { maxBatchSize: config.maxBatchSize, maxQueueDelayMs: config.maxQueueDelayMs });
     }
-    if (stage !== 'classify') this.maxNewTokens = config.maxNewTokens;
+    // null never comes from an in-process workload (it resolves a length); keep the current one.
+    if (stage !== 'classify') this.maxNewTokens = config.maxNewTokens ?? this.maxNewTokens;
   }
 
   submit(stage: Stage, text: string, tArrivalMs: number): Promise<ItemResult> {

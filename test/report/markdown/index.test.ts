@@ -22,6 +22,7 @@ describe('renderMarkdown', () => {
     expect(md).toContain('| intent-classifier | classify | small | 1,400,000 | 64 | layers | 1 |');
     expect(md).toContain('p95 e2e ≤ 3 s, p99 e2e ≤ 5 s, error rate ≤ 1 %');
     expect(md).not.toContain('Partial results');
+    expect(md).toContain('- Run: complete\n');
   });
 
   it('classify table: one row per step with latencies, throughput, scaling and the budget verdict', () => {
@@ -53,6 +54,7 @@ describe('renderMarkdown', () => {
     expect(md).toContain('## Warnings\n\n- the sampler could not start: nvidia-smi not found\n');
     const partial = renderMarkdown(syntheticReport({ partial: true }));
     expect(partial).toContain('> **Partial results:** the run interrupted by SIGINT');
+    expect(partial).toContain('- Run: partial (interrupted by SIGINT)\n');
   });
 });
 
@@ -69,12 +71,12 @@ describe('names and messages from a run are text in report.md, never markup', ()
 
   it('escapes HTML and | in the workload name, every model table cell and the warnings', () => {
     expect(md).not.toMatch(/<script|<img|<html|<body/);
-    expect(md).toContain('- Workload: &lt;script&gt;alert(1)&lt;/script&gt; \\| x &amp; y (');
+    expect(md).toContain('- Workload: &lt;script>alert(1)&lt;/script> \\| x &amp; y (');
     const modelRow = rowsOf(md, 'Models')[2] ?? '';
-    expect(modelRow.startsWith('| &lt;img src=x onerror=alert(1)&gt;\\|intent-classifier | classify |')).toBe(true);
+    expect(modelRow.startsWith('| &lt;img src=x onerror=alert(1)>\\|intent-classifier | classify |')).toBe(true);
     // The escaped pipe keeps the row at its 7 columns.
     expect(modelRow.split(/(?<!\\)\|/).length - 2).toBe(7);
-    expect(md).toContain('- first http_5xx error: HTTP 502: &lt;html&gt;&lt;body&gt;Bad \\| Gateway&lt;/body&gt;&lt;/html&gt;');
+    expect(md).toContain('- first http_5xx error: HTTP 502: &lt;html>&lt;body>Bad \\| Gateway&lt;/body>&lt;/html>');
   });
 });
 
@@ -90,8 +92,8 @@ describe('renderTable', () => {
     expect(table).toBe('| name | n |\n| --- | ---: |\n| a\\|b | 3 |');
   });
 
-  it('escapes HTML special characters and folds newlines in every cell', () => {
+  it('escapes what could start HTML (& and <) and folds newlines in every cell', () => {
     const table = renderTable([{ header: 'name', cell: (r: { name: string }) => r.name }], [{ name: '<b>"a" & \'b\'</b>\nnext' }]);
-    expect(table.split('\n')[2]).toBe('| &lt;b&gt;&quot;a&quot; &amp; &#39;b&#39;&lt;/b&gt; next |');
+    expect(table.split('\n')[2]).toBe('| &lt;b>"a" &amp; \'b\'&lt;/b> next |');
   });
 });

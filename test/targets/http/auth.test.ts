@@ -46,6 +46,17 @@ describe('HttpTarget auth', () => {
     expect((error as Error).message).toMatch(/BP_TOKEN/);
   });
 
+  it('a missing login variable wins over a target that is down: checked before the health check', async () => {
+    const down = await startFaultServer({ kind: 'echo' });
+    await down.close(); // nothing listens on its port now
+    const spec = templateSpec(down.url, { auth: LOGIN, health: { routes: ['/api/v1/health'], auto: false } });
+    const error = await createHttpTarget(spec, { env: { BP_USER: 'alice' } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message).toBe('target.auth.passwordEnv: environment variable BP_PASS is not set (or empty)');
+    // With the variables set, the same target is what fails.
+    await expect(createHttpTarget(spec, { env: ENV })).rejects.toThrow(TargetUnavailableError);
+  });
+
   it('sends workload headers, from values or the environment, and names a missing variable', async () => {
     server = await open.server({ kind: 'echo' });
     const headers = { 'X-Test-Mode': { value: 'true' }, 'x-api-key': { env: 'API_KEY' } };

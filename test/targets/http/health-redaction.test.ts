@@ -11,17 +11,17 @@ let target: HttpTarget | undefined;
 const open = closedAfterEach();
 
 describe('health preflight', () => {
-  it('fails with one clear line when nothing listens', async () => {
+  it('fails at the first route with one clear line when nothing listens (the rest are not tried)', async () => {
     const closed = await startFaultServer({ kind: 'echo' });
     await closed.close();
-    const error = await createHttpTarget(templateSpec(closed.url, { health: '/api/v1/health' })).catch((e: unknown) => e);
+    const error = await createHttpTarget(templateSpec(closed.url, { health: { routes: ['/api/v1/health', '/health'], auto: true } })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TargetUnavailableError);
     expect((error as Error).message).toBe(`target ${closed.url} is not reachable: connection refused (health check GET /api/v1/health)`);
   });
 
   it('an unresolvable host says ENOTFOUND and the host, not "client error"', async () => {
     const url = 'http://pipebench-no-such-host.invalid:8080';
-    const error = await createHttpTarget(templateSpec(url, { health: '/api/v1/health' })).catch((e: unknown) => e);
+    const error = await createHttpTarget(templateSpec(url, { health: { routes: ['/api/v1/health'], auto: false } })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TargetUnavailableError);
     const message = (error as Error).message;
     // .invalid never resolves (RFC 6761); a resolver that cannot be reached says EAI_AGAIN instead.
@@ -31,7 +31,7 @@ describe('health preflight', () => {
   it('https:// to a plain-HTTP port shows the TLS error and the likely fix', async () => {
     server = await open.server([{ kind: 'json', body: '{}' }]);
     const httpsUrl = server.url.replace(/^http:/, 'https:');
-    const error = await createHttpTarget(templateSpec(httpsUrl, { health: '/health' })).catch((e: unknown) => e);
+    const error = await createHttpTarget(templateSpec(httpsUrl, { health: { routes: ['/health'], auto: false } })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TargetUnavailableError);
     // Node 20's OpenSSL 3 says "wrong version number"; other builds may name the bad record otherwise.
     const message = (error as Error).message;
@@ -41,10 +41,10 @@ describe('health preflight', () => {
 
   it('fails on a non-2xx health answer and passes on a 2xx one', async () => {
     server = await open.server([{ kind: 'status', status: 503, body: 'warming up' }, { kind: 'json', body: '{"status": "healthy"}' }]);
-    await expect(createHttpTarget(templateSpec(server.url, { health: '/health' }))).rejects.toThrow(
+    await expect(createHttpTarget(templateSpec(server.url, { health: { routes: ['/health'], auto: false } }))).rejects.toThrow(
       `target ${server.url} is not healthy: HTTP 503: warming up (health check GET /health)`,
     );
-    target = await open.target(templateSpec(server.url, { health: `${server.url}/health` }));
+    target = await open.target(templateSpec(server.url, { health: { routes: [`${server.url}/health`], auto: false } }));
     expect(server.received.map((r) => `${r.method} ${r.url}`)).toEqual(['GET /health', 'GET /health']);
   });
 });
@@ -96,7 +96,7 @@ describe('secrets never reach results or messages', () => {
     server = await open.server((request, res) => {
       res.writeHead(500).end(`boom ${String(request.headers['x-api-key'])}`);
     });
-    const spec = templateSpec(server.url, { health: '/h', headers: { 'x-api-key': { env: 'KEY' } } });
+    const spec = templateSpec(server.url, { health: { routes: ['/h'], auto: false }, headers: { 'x-api-key': { env: 'KEY' } } });
     const error = await createHttpTarget(spec, { env: { KEY: 'key-99bb' } }).catch((e: unknown) => e);
     expect((error as Error).message).toContain('boom <redacted>');
     expect((error as Error).message).not.toContain('key-99bb');

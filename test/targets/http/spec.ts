@@ -42,7 +42,7 @@ export function templateSpec(url: string, overrides: Partial<HttpTargetSpec> = {
     maxResponseBytes: 64 * 1024,
     headers: {},
     auth: null,
-    health: null,
+    health: { routes: [], auto: false },
     options: { protocol: 'template', method: 'POST', body: '{"text": {{text}}}', outputPath: 'outputs', serverTime: null },
     ...overrides,
   };
