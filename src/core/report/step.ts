@@ -1,4 +1,6 @@
 /** report.json `steps[]`: one measured step with what analysis judged of it. */
+import type { Bottleneck } from './bottleneck.js';
+import type { ServerStepMetrics } from './server-metrics.js';
 import type { StepMeasurement } from '../measurement.js';
 import type { Stage } from '../stage.js';
 import type { ArrivalProcess, StepProfile } from '../workload.js';
@@ -106,4 +108,8 @@ export interface StepReport extends StepMeasurement {
   readonly repeats: RepeatReport | null;
   /** Scenario steps only: the load stage this step measured (items are assigned by send time). */
   readonly profile?: StepProfile;
+  /** What the server's own metrics said about the step; null when none were scraped. Absent in older reports. */
+  readonly serverMetrics?: ServerStepMetrics | null;
+  /** What limited the step, with its evidence. Absent in older reports. */
+  readonly bottleneck?: Bottleneck;
 }
