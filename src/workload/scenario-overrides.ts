@@ -12,19 +12,8 @@ import { DEFAULTS, defaultMaxNewTokens } from './defaults.js';
 import { MAX_SCALE, MIN_WINDOW_MS, scaleLevel, withoutFloatNoise } from './scenario-schema.js';
 import { LIMITS } from './schema.js';
 import { TARGET_LIMITS } from './target-schema.js';
-import {
-  SCENARIO_KINDS,
-  SCHEDULE_PRESETS,
-  type ArrivalProcess,
-  type LoadSpec,
-  type ScenarioAsWritten,
-  type ScenarioKind,
-  type ScenarioSpec,
-  type ScenarioStageSpec,
-  type SchedulePreset,
-  type StageSpec,
-  type Workload,
-} from '../core/workload.js';
+import { type ArrivalProcess, type LoadSpec, type StageSpec, type Workload } from '../core/workload.js';
+import { SCENARIO_KINDS, SCHEDULE_PRESETS, type ScenarioAsWritten, type ScenarioKind, type ScenarioSpec, type ScenarioStageSpec, type SchedulePreset } from '../core/scenario.js';
 
 export type ScenarioWorkload = Workload & { readonly scenario: ScenarioSpec; readonly scenarioAsWritten: ScenarioAsWritten };
 
