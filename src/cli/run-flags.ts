@@ -63,6 +63,9 @@ export interface RunFlags {
   readonly prometheusPort?: string;
   readonly resume?: boolean;
   readonly outJsonl?: string;
+  /** --server-metrics [url...]: true without URLs; false with --no-server-metrics. */
+  readonly serverMetrics?: string[] | boolean;
+  readonly serverMetricsInterval?: string;
 }
 
 /** Sweep flags: a scenario's load stages set its load, so these would be silently ignored there. */
@@ -146,5 +149,7 @@ function targetOverridesFromFlags(flags: RunFlags): TargetOverrides {
     ...(flags.timeout !== undefined && { timeoutMs: parseDurationFlag('--timeout', flags.timeout) }),
     ...(flags.uniqueTexts === false && { uniqueTexts: false }),
     ...(flags.health !== undefined && { health: flags.health }),
+    ...(flags.serverMetrics !== undefined && { serverMetrics: flags.serverMetrics }),
+    ...(flags.serverMetricsInterval !== undefined && { serverMetricsIntervalMs: parseDurationFlag('--server-metrics-interval', flags.serverMetricsInterval) }),
   };
 }

@@ -8,11 +8,13 @@ import { STAGES } from '../core/stage.js';
 import { collectEnvironment } from '../telemetry/environment.js';
 import { readReplayTrace } from '../telemetry/gpu-replay.js';
 import type { GpuTelemetryMode } from '../telemetry/gpu-telemetry.js';
+import type { ServerMetricsMode } from '../telemetry/server-metrics/session.js';
+import { SERVER_METRICS_DEFAULTS } from '../workload/server-metrics-spec.js';
 import { loadWorkload } from '../workload/load.js';
 import { applyOverrides } from '../workload/overrides.js';
 import { loadBudgetsFile } from '../workload/budgets-file.js';
 import { applySignoffOverrides, signoffOf } from '../workload/signoff.js';
-import { PROTOCOL_NAMES, SCENARIO_KINDS, SCHEDULE_PRESETS } from '../core/workload.js';
+import { PROTOCOL_NAMES, SCENARIO_KINDS, SCHEDULE_PRESETS, type Workload } from '../core/workload.js';
 import { applyScenarioOverrides, parseScenarioFlag, scenarioPresetPath, SCENARIO_FLAG } from '../workload/scenario-overrides.js';
 import { InputError } from '../errors.js';
 import { loadResumeState, RESUME_FLAG } from '../runner/resume.js';
@@ -53,6 +55,9 @@ export function registerRunCommand(program: Command, context: CommandContext): v
     .option('--no-unique-texts', 'let prompt texts repeat (HTTP services that cache on the text then measure their cache)')
     .option('--health <path>', 'HTTP: the one health route to GET before the first step (default: the usual routes in turn)')
     .option('--no-health', 'HTTP: no health check before the first step')
+    .option('--server-metrics [url...]', "HTTP: scrape these Prometheus metrics URLs during the run (Triton :8002, a DCGM exporter :9400); no URL: the target's own /metrics (the default)")
+    .option('--no-server-metrics', 'HTTP: scrape no server metrics')
+    .option('--server-metrics-interval <ms>', 'server metrics scrape interval (default 250ms)')
     .option('--backend <name>', `TF.js backend: ${BACKENDS.join(' | ')}`)
     .option('--instances <n>', 'model instances (worker threads or processes)')
     .option('--requests <n>', 'measured items per step')
@@ -132,6 +137,7 @@ Examples:
             for (const output of live) output.listener(event);
           },
           gpuTelemetry,
+          serverMetrics: serverMetricsMode(workload),
           inputs,
           ...(budgets && { budgets }),
           ...(resume && { resume }),
@@ -198,6 +204,14 @@ function breachLines(report: RunReport, budgetsFile: string | null): string {
 }
 
 /** Live nvidia-smi by default (absent, with one warning, where there is none); a trace replays (read and checked now). */
+/** What the run scrapes: the HTTP target's serverMetrics spec (on by default, the target's own /metrics). */
+function serverMetricsMode(workload: Workload): ServerMetricsMode {
+  const { target } = workload;
+  if (target.kind !== 'http') return { kind: 'off' };
+  const spec = target.serverMetrics ?? SERVER_METRICS_DEFAULTS;
+  return spec.enabled ? { kind: 'scrape', urls: spec.urls, auto: spec.urls.length === 0, intervalMs: spec.intervalMs } : { kind: 'off' };
+}
+
 async function gpuTelemetryMode(flags: RunFlags, context: CommandContext): Promise<GpuTelemetryMode> {
   if (flags.gpuTrace !== undefined) return { kind: 'replay', trace: await readReplayTrace(resolve(context.io.cwd, flags.gpuTrace)) };
   if (flags.gpu === false) return { kind: 'off' };

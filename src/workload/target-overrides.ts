@@ -6,6 +6,7 @@
 import { InputError } from '../errors.js';
 import { HTTP_DEFAULTS } from './defaults.js';
 import { resolveHttpTarget } from './resolve-target.js';
+import { applyServerMetricsOverrides } from './server-metrics-spec.js';
 import { LIMITS } from './schema.js';
 import { checkPathOrUrl, TARGET_LIMITS, TargetYamlSchema } from './target-schema.js';
 import type { ArrivalProcess, HttpTargetSpec, LoadSpec, ProtocolName, StageSpec, Workload } from '../core/workload.js';
@@ -28,6 +29,9 @@ export interface TargetOverrides {
   readonly uniqueTexts?: boolean;
   /** The one health route to check (a path or an http(s) URL), or false: no health check. */
   readonly health?: string | false;
+  /** Metrics URLs to scrape; true: the target's own /metrics; false: none. */
+  readonly serverMetrics?: readonly string[] | boolean;
+  readonly serverMetricsIntervalMs?: number;
 }
 
 export const TARGET_OVERRIDE_FLAGS = {
@@ -41,6 +45,8 @@ export const TARGET_OVERRIDE_FLAGS = {
   timeoutMs: '--timeout',
   uniqueTexts: '--no-unique-texts',
   health: '--health',
+  serverMetrics: '--server-metrics',
+  serverMetricsIntervalMs: '--server-metrics-interval',
 } as const satisfies Record<keyof TargetOverrides, string>;
 
 const F = TARGET_OVERRIDE_FLAGS;
@@ -58,8 +64,11 @@ export function applyTargetOverrides(workload: Workload, o: TargetOverrides): Wo
 function overrideTarget(workload: Workload, o: TargetOverrides): Workload['target'] {
   const current = workload.target;
   if (current.kind === 'inprocess' && o.targetUrl === undefined) {
-    for (const key of ['protocol', 'connections', 'timeoutMs', 'health'] as const) {
+    for (const key of ['protocol', 'connections', 'timeoutMs', 'health', 'serverMetricsIntervalMs'] as const) {
       if (o[key] !== undefined) throw new InputError(F[key], `expected an HTTP target (give --target <url> or a workload with target:), got workload "${workload.name}" which runs in process`);
+    }
+    if (o.serverMetrics !== undefined && o.serverMetrics !== false) {
+      throw new InputError(F.serverMetrics, `expected an HTTP target (give --target <url> or a workload with target:), got workload "${workload.name}" which runs in process`);
     }
     return current;
   }
@@ -75,6 +84,7 @@ function overrideTarget(workload: Workload, o: TargetOverrides): Workload['targe
     spec = { ...spec, timeouts: { ...spec.timeouts, headersMs: o.timeoutMs, bodyMs: o.timeoutMs } };
   }
   if (o.health !== undefined) spec = { ...spec, health: { routes: o.health === false ? [] : [checkedHealthRoute(o.health)], auto: false } };
+  if (o.serverMetrics !== undefined || o.serverMetricsIntervalMs !== undefined) spec = applyServerMetricsOverrides(spec, o);
   return spec;
 }
 

@@ -9,6 +9,22 @@ import type { HarnessHealthReport } from '../../core/report/telemetry.js';
 import { endpointStep, type ClientStepFacts } from './endpoint-step.js';
 import { EndpointScraper, SCRAPE_DEFAULTS, type ScrapeCost } from './scraper.js';
 
+/** What a run scrapes: off, or these URLs (none: the target's own /metrics when `auto`) every intervalMs. */
+export type ServerMetricsMode =
+  | { readonly kind: 'off' }
+  | { readonly kind: 'scrape'; readonly urls: readonly string[]; readonly auto: boolean; readonly intervalMs: number };
+
+/** `<origin>/metrics` of a target URL, or null when it is not an http(s) URL. */
+export function defaultMetricsUrl(targetUrl: string | null | undefined): string | null {
+  if (!targetUrl) return null;
+  try {
+    const url = new URL(targetUrl);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? `${url.origin}/metrics` : null;
+  } catch {
+    return null;
+  }
+}
+
 export interface ServerMetricsOptions {
   /** Metrics URLs to scrape (credentials allowed: sent as basic auth, masked wherever shown). */
   readonly urls: readonly string[];
