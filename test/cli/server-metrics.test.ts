@@ -1,0 +1,116 @@
+/**
+ * `pipebench run --server-metrics` against real servers on loopback: test servers with a real
+ * dynamic batcher whose /metrics (in Triton's, TorchServe's and vLLM's names) are computed from
+ * what they did, and `pipebench serve` with its own /metrics. Each step's server figures are
+ * checked against the server's own ledger for the step's window.
+ */
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { RunReport } from '../../src/core/report/run.js';
+import type { ServerEndpointStep } from '../../src/core/report/server-metrics.js';
+import { ledgerWindow, startBatchingServer, type BatchingServer, type MetricsDialect } from '../fixtures/server-metrics/batching-server.js';
+import { runCli, startServe } from './cli-process.js';
+
+let server: BatchingServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+async function reportOf(outDir: string): Promise<RunReport> {
+  return JSON.parse(await readFile(join(outDir, 'report.json'), 'utf8')) as RunReport;
+}
+
+/** |got / want - 1| */
+const off = (got: number | null | undefined, want: number): number => Math.abs((got ?? NaN) / want - 1);
+
+async function runAgainst(dialect: MetricsDialect, extra: readonly string[] = []): Promise<{ report: RunReport; endpoint: ServerEndpointStep; stderr: string; code: number | null }> {
+  server = await startBatchingServer({ dialect, maxBatchSize: 8, baseMs: 20, perItemMs: 1 });
+  const outDir = await mkdtemp(join(tmpdir(), `pipebench-scrape-${dialect}-`));
+  const result = await runCli([
+    'run', '--target', server.url, '--protocol', 'kserve-v2', '--stage', 'classify', '--concurrency', '16', '--duration', '3s',
+    '--warmup', '32', '--no-stability', '--out', outDir, '--no-gpu', '--quiet', '--server-metrics', `${server.url}/metrics`, ...extra,
+  ]);
+  const report = await reportOf(outDir);
+  const endpoint = report.steps[0]?.serverMetrics?.endpoints[0];
+  if (endpoint === undefined) throw new Error(`no server metrics in the report; stderr: ${result.stderr}`);
+  return { report, endpoint, stderr: result.stderr, code: result.code };
+}
+
+describe('pipebench run --server-metrics against a batching server', () => {
+  it('Triton names: batch size ~8 at 16 in flight, queue and compute within 15 % of the server\'s own accounting', async () => {
+    const { report, endpoint, code } = await runAgainst('triton');
+    expect(code).toBe(0);
+    const step = report.steps[0]!;
+    const truth = ledgerWindow(server!, step.startedAtMs, step.endedAtMs);
+    expect(endpoint.source).toBe('triton');
+    expect(endpoint.url).toBe(`${server!.url}/metrics`);
+    expect(endpoint.scrapes).toBeGreaterThanOrEqual(6); // 3 s at 250 ms, on a loaded machine
+    expect(truth.batchSize).toBeGreaterThan(6); // the batcher really formed ~8
+    expect(off(endpoint.batchSize?.mean, truth.batchSize)).toBeLessThan(0.15);
+    expect(off(endpoint.queueMs?.mean, truth.queueMs)).toBeLessThan(0.15);
+    expect(off(endpoint.computeMs?.mean, truth.computeMs)).toBeLessThan(0.15);
+    expect(off(endpoint.requests, truth.requests)).toBeLessThan(0.15);
+    expect(endpoint.shared).toBe(false);
+    expect(report.harnessHealth?.serverScraping).toMatchObject({ endpoints: 1, failures: 0 });
+    expect(report.harnessHealth?.serverScraping?.scrapes).toBeGreaterThan(endpoint.scrapes);
+  }, 90_000);
+
+  it('TorchServe names: queue and compute per request within 15 %', async () => {
+    const { report, endpoint } = await runAgainst('torchserve');
+    const step = report.steps[0]!;
+    const truth = ledgerWindow(server!, step.startedAtMs, step.endedAtMs);
+    expect(endpoint.source).toBe('torchserve');
+    expect(off(endpoint.queueMs?.mean, truth.queueMs)).toBeLessThan(0.15);
+    expect(off(endpoint.computeMs?.mean, truth.computeMs)).toBeLessThan(0.15);
+    expect(off(endpoint.requests, truth.requests)).toBeLessThan(0.15);
+  }, 90_000);
+
+  it('vLLM names: queue and compute from the histograms within 15 %, running requests as the batch', async () => {
+    const { report, endpoint } = await runAgainst('vllm');
+    const step = report.steps[0]!;
+    const truth = ledgerWindow(server!, step.startedAtMs, step.endedAtMs);
+    expect(endpoint.source).toBe('vllm');
+    expect(off(endpoint.queueMs?.mean, truth.queueMs)).toBeLessThan(0.15);
+    expect(off(endpoint.computeMs?.mean, truth.computeMs)).toBeLessThan(0.15);
+    // Percentiles from the buckets: the compute time sits in one bucket (20-30 ms or 30-40 ms).
+    expect(endpoint.computeMs?.p50).toBeGreaterThanOrEqual(20);
+    expect(endpoint.computeMs?.p50).toBeLessThanOrEqual(40);
+    // The gauge is read at each scrape: a scrape can land between two executions (0 running), so only near 8.
+    expect(endpoint.batchSize?.mean).toBeGreaterThan(4);
+    expect(endpoint.batchSize?.mean).toBeLessThanOrEqual(8);
+    expect(Object.keys(endpoint.raw)).toContain('vllm:num_requests_waiting{engine="0",model_name="m"}');
+  }, 90_000);
+});
+
+describe('pipebench run against pipebench serve, scraping its own /metrics', () => {
+  it('finds /metrics on the target by itself and reports the batcher\'s batch size, queue and compute', async () => {
+    const serve = await startServe(['--backend', 'wasm', '--max-batch-size', '8', '--max-queue-delay', '5ms']);
+    try {
+      const outDir = await mkdtemp(join(tmpdir(), 'pipebench-scrape-serve-'));
+      const result = await runCli([
+        'run', '--target', serve.url, '--stage', 'classify', '--concurrency', '8', '--duration', '2s', '--warmup', '8',
+        '--no-stability', '--out', outDir, '--no-gpu', '--quiet',
+      ]);
+      expect(result.code).toBe(0);
+      const report = await reportOf(outDir);
+      const step = report.steps[0]!;
+      const endpoint = step.serverMetrics?.endpoints[0];
+      expect(endpoint?.source).toBe('pipebench');
+      expect(endpoint?.url).toBe(`${serve.url}/metrics`);
+      expect(endpoint?.maxBatchSize).toBe(8);
+      // One text per request at 8 in flight: the batcher's calls hold between 1 and 8 items, and the client saw the same mean.
+      expect(endpoint?.batchSize?.mean).toBeGreaterThanOrEqual(1);
+      expect(endpoint?.batchSize?.mean).toBeLessThanOrEqual(8);
+      expect(off(endpoint?.requests, step.completed)).toBeLessThan(0.15);
+      expect(endpoint?.computeMs?.mean).toBeGreaterThan(0);
+      expect(endpoint?.queueMs?.mean).toBeGreaterThanOrEqual(0);
+      // The server's own time per request cannot exceed what the client measured on the wire.
+      expect((endpoint?.queueMs?.mean ?? 0) + (endpoint?.computeMs?.mean ?? 0)).toBeLessThan(step.latencyMs.inference!.mean * 1.15);
+    } finally {
+      await serve.stop();
+    }
+  }, 120_000);
+});
