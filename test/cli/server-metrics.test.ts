@@ -114,3 +114,62 @@ describe('pipebench run against pipebench serve, scraping its own /metrics', () 
     }
   }, 120_000);
 });
+
+describe('pipebench run with a metrics URL that hangs', () => {
+  it('measures the step as usual, warns once, and never shows the URL\'s credentials', async () => {
+    const { createServer } = await import('node:http');
+    const hang = createServer(() => undefined);
+    await new Promise<void>((resolve) => hang.listen(0, '127.0.0.1', resolve));
+    const port = (hang.address() as { port: number }).port;
+    server = await startBatchingServer({ dialect: 'triton', maxBatchSize: 8, baseMs: 20, perItemMs: 1 });
+    try {
+      const outDir = await mkdtemp(join(tmpdir(), 'pipebench-scrape-hang-'));
+      const result = await runCli([
+        'run', '--target', server.url, '--protocol', 'kserve-v2', '--stage', 'classify', '--concurrency', '16', '--duration', '2s',
+        '--warmup', '16', '--no-stability', '--out', outDir, '--no-gpu', '--server-metrics', `http://ops:hunter2-pw@127.0.0.1:${port}/metrics`,
+        '--server-metrics-interval', '100ms',
+      ]);
+      expect(result.code).toBe(0);
+      const text = await readFile(join(outDir, 'report.json'), 'utf8');
+      const report = JSON.parse(text) as RunReport;
+      const step = report.steps[0]!;
+      expect(step.complete).toBe(true);
+      expect(step.errors.total).toBe(0);
+      // The load ran as without scraping: 16 in flight through batches of ~8 every ~28 ms.
+      expect(step.throughput.itemsPerSec).toBeGreaterThan(100);
+      expect(step.serverMetrics).toBeNull();
+      const scrapeWarnings = report.warnings.filter((w) => w.includes('server metrics'));
+      expect(scrapeWarnings).toEqual([expect.stringMatching(new RegExp(`server metrics http://\\*\\*\\*@127\\.0\\.0\\.1:${port}/metrics: no answer within`))]);
+      for (const output of [text, result.stdout, result.stderr, await readFile(join(outDir, 'report.md'), 'utf8')]) expect(output).not.toContain('hunter2');
+      expect(report.harnessHealth?.serverScraping).toMatchObject({ scrapes: 0 });
+    } finally {
+      hang.closeAllConnections();
+      await new Promise((resolve) => hang.close(resolve));
+    }
+  }, 90_000);
+});
+
+describe('server-metrics input errors', () => {
+  it.each([
+    [['--server-metrics', 'ftp://127.0.0.1/metrics'], /^pipebench: --server-metrics: expected an http:\/\/ or https:\/\/ metrics URL, got a ftp: URL$/m],
+    [['--server-metrics', 'http://u:topsecret@[bad/metrics'], /^pipebench: --server-metrics: expected an http:\/\/ or https:\/\/ metrics URL .*, got "http:\/\/\*\*\*@\[bad\/metrics"$/m],
+    [['--server-metrics-interval', '1ms'], /^pipebench: --server-metrics-interval: expected a scrape interval from 10 ms to 60 s, got 1 ms$/m],
+  ])('%j: one line naming the flag, exit 2', async (flags, message) => {
+    const result = await runCli(['run', '--target', 'http://127.0.0.1:9', '--stage', 'classify', '--requests', '1', '--no-gpu', '--quiet', ...flags]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).not.toContain('topsecret');
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it('a bad target.serverMetrics in a workload names the field', async () => {
+    const { mkdtempSync, writeFileSync, cpSync } = await import('node:fs');
+    const dir = mkdtempSync(join(tmpdir(), 'pipebench-scrape-yaml-'));
+    cpSync(join(import.meta.dirname, '..', 'fixtures', 'workloads', 'prompts.jsonl'), join(dir, 'prompts.jsonl'));
+    const path = join(dir, 'w.yaml');
+    writeFileSync(path, ['corpus: { path: prompts.jsonl }', 'stages: [{ stage: classify }]', 'target:', '  url: http://127.0.0.1:9', '  serverMetrics: { urls: [http://127.0.0.1:8002/metrics], interval: 5ms }'].join('\n'));
+    const result = await runCli(['run', path, '--no-gpu', '--quiet']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/target\.serverMetrics.*interval.*expected a scrape interval from 10 ms to 60 s/);
+  });
+});
