@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { endpointStep } from '../../../src/telemetry/server-metrics/endpoint-step.js';
+import { endpointStep, type ClientStepFacts } from '../../../src/telemetry/server-metrics/endpoint-step.js';
 import { parseExposition } from '../../../src/telemetry/server-metrics/exposition.js';
 import { detectSource } from '../../../src/telemetry/server-metrics/known-servers.js';
 import { ScrapeStore } from '../../../src/telemetry/server-metrics/scrape-store.js';
@@ -22,7 +22,7 @@ function moved(text: string, changes: Record<string, number>): string {
     .join('\n');
 }
 
-function step(first: string, second: string, client = { requests: 10, items: 10, inferenceMsMean: 1000 }) {
+function step(first: string, second: string, client: ClientStepFacts = { requests: 10, items: 10, inferenceMsMean: 1000 }) {
   const store = new ScrapeStore();
   store.ingest(0, parseExposition(first));
   store.ingest(1000, parseExposition(second));
