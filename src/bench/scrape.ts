@@ -12,10 +12,10 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parseExposition } from '../telemetry/server-metrics/exposition.js';
+import { firstJsonLine, median } from './child-rounds.js';
 import type { RoundResult } from './http-client.js';
 
 const { values } = parseArgs({
@@ -30,16 +30,6 @@ const { values } = parseArgs({
 const rounds = Number(values.rounds);
 const here = (file: string): string => fileURLToPath(new URL(file, import.meta.url));
 
-function median(xs: readonly number[]): number {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-async function firstJsonLine<T>(child: ReturnType<typeof spawn>): Promise<T> {
-  for await (const line of createInterface({ input: child.stdout! })) return JSON.parse(line) as T;
-  throw new Error('the process ended without output');
-}
 
 async function round(args: readonly string[]): Promise<RoundResult> {
   const child = spawn(process.execPath, [here('./http-client.js'), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });

@@ -3,21 +3,14 @@
  * pipebench's phases: requests, batch size, queue and compute time per request, generation
  * timings and a remote GPU. Pure: a table of mappings over a StepView of one window's scrapes.
  */
-import type { ServerDistribution, ServerMetricsSource } from '../../core/report/server-metrics.js';
+import type { ServerDistribution, ServerEndpointStep, ServerMetricsSource } from '../../core/report/server-metrics.js';
 import { DCGM_GPU, TRITON_GPU, type RemoteGpuDialect } from './remote-gpu.js';
 import type { StepView } from './step-view.js';
 
-export interface MappedStep {
-  readonly requests: number | null;
-  readonly batchSize: ServerDistribution | null;
-  readonly maxBatchSize: number | null;
-  readonly queueMs: ServerDistribution | null;
-  readonly computeMs: ServerDistribution | null;
-  readonly ttftMs: ServerDistribution | null;
-  readonly itlMs: ServerDistribution | null;
-  /** How to read a remote GPU from these metrics; null when the server exposes none. */
+/** A server's phases in the step, and how to read its GPU (null when it exposes none). */
+export type MappedStep = Pick<ServerEndpointStep, 'requests' | 'batchSize' | 'maxBatchSize' | 'queueMs' | 'computeMs' | 'ttftMs' | 'itlMs'> & {
   readonly gpu: RemoteGpuDialect | null;
-}
+};
 
 const NOTHING: MappedStep = { requests: null, batchSize: null, maxBatchSize: null, queueMs: null, computeMs: null, ttftMs: null, itlMs: null, gpu: null };
 
