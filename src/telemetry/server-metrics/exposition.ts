@@ -73,11 +73,17 @@ export function parseExposition(text: string): ParsedExposition {
 }
 
 function readComment(line: string, types: Map<string, ExpositionType>): void {
-  // "# TYPE name type"; HELP, UNIT and free comments carry nothing the numbers need.
+  readTypeLine(line, types);
+}
+
+/** "# TYPE name type" into `types`; HELP, UNIT and free comments carry nothing the numbers need. */
+export function readTypeLine(line: string, types: Map<string, ExpositionType>): void {
   if (!line.startsWith('# TYPE ')) return;
-  const parts = line.slice(7).trim().split(/\s+/);
-  const [name, type] = parts;
-  if (name === undefined || type === undefined) return;
+  const nameEnd = line.indexOf(' ', 7);
+  if (nameEnd < 0) return;
+  const name = line.slice(7, nameEnd);
+  const type = line.slice(nameEnd + 1).trim();
+  if (name === '' || type === '') return;
   types.set(name, TYPE_NAMES[type.toLowerCase()] ?? 'untyped');
 }
 
@@ -171,6 +177,12 @@ function parseLabels(line: string, from: number, labels: Record<string, string>)
 /** A sample value: a Go-style float, +Inf, -Inf or NaN (any case); null otherwise. */
 export function parseValue(raw: string): number | null {
   if (raw === '') return null;
+  const first = raw.charCodeAt(0);
+  // The common case, a plain decimal: straight to Number() (no lower-casing per sample).
+  if (first >= 49 && first <= 57) {
+    const value = Number(raw);
+    return Number.isNaN(value) ? null : value;
+  }
   const lower = raw.toLowerCase();
   if (lower === '+inf' || lower === 'inf') return Infinity;
   if (lower === '-inf') return -Infinity;

@@ -7,7 +7,6 @@
 import { Pool } from 'undici';
 import { epochNowMs, type Clock } from '../../core/clock.js';
 import { maskUrlCredentials, maskUrlValue } from '../../url-credentials.js';
-import { parseExposition } from './exposition.js';
 import { ScrapeStore } from './scrape-store.js';
 
 export const SCRAPE_DEFAULTS = {
@@ -152,16 +151,15 @@ export class EndpointScraper {
     if (/^\s*</.test(text)) return { kind: 'fault', fault: 'html', detail: 'answered HTML (or XML), not Prometheus text' };
     const cpuStart = process.cpuUsage();
     const wallStart = performance.now();
-    const parsed = parseExposition(text);
-    if (parsed.samples.length === 0 && parsed.badLines > 0) {
-      return { kind: 'fault', fault: 'not-prometheus', detail: `answered text that is not Prometheus exposition (first line: ${JSON.stringify(parsed.firstBadLine)})` };
-    }
-    this.store.ingest(atMs, parsed);
+    const counts = this.store.ingestText(atMs, text);
     const cpu = process.cpuUsage(cpuStart);
     this.cost.parseMs += performance.now() - wallStart;
     this.cost.cpuMs += (cpu.user + cpu.system) / 1000;
+    if (counts.samples === 0 && counts.badLines > 0) {
+      return { kind: 'fault', fault: 'not-prometheus', detail: `answered text that is not Prometheus exposition (first line: ${JSON.stringify(counts.firstBadLine)})` };
+    }
     this.cost.scrapes += 1;
-    return { kind: 'ok', samples: parsed.samples.length };
+    return { kind: 'ok', samples: counts.samples };
   }
 }
 

@@ -115,3 +115,30 @@ describe('parseExposition, fuzzed', () => {
     }
   });
 });
+
+describe('ScrapeStore.ingestText (the scrape hot path)', () => {
+  it('stores what parseExposition reads, page after page, whether lines keep their order or not', async () => {
+    const { ScrapeStore } = await import('../../../src/telemetry/server-metrics/scrape-store.js');
+    const { readFileSync, readdirSync } = await import('node:fs');
+    const dir = new URL('../../fixtures/server-metrics/', import.meta.url);
+    const random = mulberry32(3);
+    for (const name of readdirSync(dir).filter((file) => file.endsWith('.prom'))) {
+      const page = readFileSync(new URL(name, dir), 'utf8');
+      const lines = page.split('\n');
+      // The same page, then its sample lines shuffled, then a line broken: three scrapes each way.
+      const shuffled = [...lines].sort(() => random() - 0.5).join('\n');
+      const broken = `${page}\nbroken{a="1" 2\n`;
+      const viaText = new ScrapeStore();
+      const viaParse = new ScrapeStore();
+      [page, shuffled, broken].forEach((text, i) => {
+        const counts = viaText.ingestText(i, text);
+        const parsed = parseExposition(text);
+        viaParse.ingest(i, parsed);
+        expect(counts.badLines, name).toBe(parsed.badLines);
+        expect(counts.samples, name).toBe(parsed.samples.length);
+      });
+      expect(viaText.series.map((s) => s.key), name).toEqual(viaParse.series.map((s) => s.key));
+      viaText.scrapes.forEach((row, i) => expect(Array.from(row.values), `${name} scrape ${i}`).toEqual(Array.from(viaParse.scrapes[i]!.values)));
+    }
+  });
+});
