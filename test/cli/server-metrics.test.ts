@@ -4,6 +4,7 @@
  * what they did, and `pipebench serve` with its own /metrics. Each step's server figures are
  * checked against the server's own ledger for the step's window.
  */
+import { appendFileSync } from 'node:fs';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { RunReport } from '../../src/core/report/run.js';
 import type { ServerEndpointStep } from '../../src/core/report/server-metrics.js';
 import { ledgerWindow, startBatchingServer, type BatchingServer, type MetricsDialect } from '../fixtures/server-metrics/batching-server.js';
-import { runCli, startServe } from './cli-process.js';
+import { FIXTURES, runCli, startServe } from './cli-process.js';
 
 let server: BatchingServer | undefined;
 afterEach(async () => {
@@ -25,6 +26,12 @@ async function reportOf(outDir: string): Promise<RunReport> {
 
 /** |got / want - 1| */
 const off = (got: number | null | undefined, want: number): number => Math.abs((got ?? NaN) / want - 1);
+
+/** With PIPEBENCH_AGREEMENT_OUT set, each comparison is appended there (the figures quoted in reviews). */
+function record(dialect: string, what: string, got: number | null | undefined, want: number): void {
+  const out = process.env.PIPEBENCH_AGREEMENT_OUT;
+  if (out) appendFileSync(out, `${dialect} | ${what} | ${got?.toFixed(3) ?? '-'} | ${want.toFixed(3)} | ${(off(got, want) * 100).toFixed(1)} %\n`);
+}
 
 async function runAgainst(dialect: MetricsDialect, extra: readonly string[] = []): Promise<{ report: RunReport; endpoint: ServerEndpointStep; stderr: string; code: number | null }> {
   server = await startBatchingServer({ dialect, maxBatchSize: 8, baseMs: 20, perItemMs: 1 });
@@ -48,6 +55,7 @@ describe('pipebench run --server-metrics against a batching server', () => {
     expect(endpoint.source).toBe('triton');
     expect(endpoint.url).toBe(`${server!.url}/metrics`);
     expect(endpoint.scrapes).toBeGreaterThanOrEqual(6); // 3 s at 250 ms, on a loaded machine
+    for (const [what, got, want] of [['batch size', endpoint.batchSize?.mean, truth.batchSize], ['queue ms', endpoint.queueMs?.mean, truth.queueMs], ['compute ms', endpoint.computeMs?.mean, truth.computeMs], ['requests', endpoint.requests, truth.requests]] as const) record('triton', what, got, want);
     expect(truth.batchSize).toBeGreaterThan(6); // the batcher really formed ~8
     expect(off(endpoint.batchSize?.mean, truth.batchSize)).toBeLessThan(0.15);
     expect(off(endpoint.queueMs?.mean, truth.queueMs)).toBeLessThan(0.15);
@@ -63,6 +71,7 @@ describe('pipebench run --server-metrics against a batching server', () => {
     const step = report.steps[0]!;
     const truth = ledgerWindow(server!, step.startedAtMs, step.endedAtMs);
     expect(endpoint.source).toBe('torchserve');
+    for (const [what, got, want] of [['queue ms', endpoint.queueMs?.mean, truth.queueMs], ['compute ms', endpoint.computeMs?.mean, truth.computeMs], ['requests', endpoint.requests, truth.requests]] as const) record('torchserve', what, got, want);
     expect(off(endpoint.queueMs?.mean, truth.queueMs)).toBeLessThan(0.15);
     expect(off(endpoint.computeMs?.mean, truth.computeMs)).toBeLessThan(0.15);
     expect(off(endpoint.requests, truth.requests)).toBeLessThan(0.15);
@@ -73,6 +82,7 @@ describe('pipebench run --server-metrics against a batching server', () => {
     const step = report.steps[0]!;
     const truth = ledgerWindow(server!, step.startedAtMs, step.endedAtMs);
     expect(endpoint.source).toBe('vllm');
+    for (const [what, got, want] of [['queue ms', endpoint.queueMs?.mean, truth.queueMs], ['compute ms', endpoint.computeMs?.mean, truth.computeMs], ['running (batch)', endpoint.batchSize?.mean, truth.batchSize]] as const) record('vllm', what, got, want);
     expect(off(endpoint.queueMs?.mean, truth.queueMs)).toBeLessThan(0.15);
     expect(off(endpoint.computeMs?.mean, truth.computeMs)).toBeLessThan(0.15);
     // Percentiles from the buckets: the compute time sits in one bucket (20-30 ms or 30-40 ms).
@@ -163,6 +173,12 @@ describe('server-metrics input errors', () => {
     expect(result.stderr).toMatch(message);
     expect(result.stderr).not.toContain('topsecret');
     expect(result.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it('--server-metrics URL on an in-process workload: it needs an HTTP target', async () => {
+    const result = await runCli(['run', join(FIXTURES, 'minimal.yaml'), '--no-gpu', '--quiet', '--server-metrics', 'http://127.0.0.1:9400/metrics']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^pipebench: --server-metrics: expected an HTTP target \(give --target <url> or a workload with target:\), got workload ".*" which runs in process$/m);
   });
 
   it('a bad target.serverMetrics in a workload names the field', async () => {

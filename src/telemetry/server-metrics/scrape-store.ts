@@ -206,7 +206,15 @@ export function seriesKey(name: string, labels: Readonly<Record<string, string>>
   const names = Object.keys(labels);
   if (names.length === 0) return name;
   names.sort();
-  return `${name}{${names.map((k) => `${k}="${labels[k]!.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"')}"`).join(',')}}`;
+  let key = `${name}{`;
+  for (let i = 0; i < names.length; i++) key += `${i === 0 ? '' : ','}${names[i]!}="${escapeLabelValue(labels[names[i]!]!)}"`;
+  return `${key}}`;
+}
+
+/** Backslash, newline and quote escaped; most values have none, and then no regex runs. */
+function escapeLabelValue(value: string): string {
+  if (!/[\\\n"]/.test(value)) return value;
+  return value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
 }
 
 function describeSeries(key: string, name: string, labels: Readonly<Record<string, string>>, types: ParsedExposition['types']): SeriesInfo {
