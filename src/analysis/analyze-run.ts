@@ -13,6 +13,7 @@ import { uniformStageBudgets, type StageBudgets } from '../workload/stage-budget
 import { stageTradeoff } from './tradeoff.js';
 import { type StageTradeoff } from '../core/report/verdicts.js';
 import { measuredItems, type StepMeasurement } from '../core/measurement.js';
+import type { ServerStepMetrics } from '../core/report/server-metrics.js';
 import type { GpuStepReport, GpuTelemetryReport, HarnessHealthReport, HostReport } from '../core/report/telemetry.js';
 import { STAGES } from '../core/stage.js';
 import type { AlertRule } from '../core/alert-rule.js';
@@ -37,6 +38,8 @@ export interface StepReportOptions {
   readonly requested?: number | null;
   /** Absent: not known (the field is left out). */
   readonly endedBy?: MeasureEndReason;
+  /** What the scraped servers said; absent: nothing was scraped (the field is left out). */
+  readonly serverMetrics?: ServerStepMetrics | null;
 }
 
 /**
@@ -78,6 +81,7 @@ export function buildStepReport(
     e2eConfidence: e2eConfidence(measurement),
     repeats: options.repeats ?? null,
     ...(step.profile && { profile: step.profile }),
+    ...(options.serverMetrics !== undefined && { serverMetrics: options.serverMetrics }),
   };
 }
 

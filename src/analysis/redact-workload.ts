@@ -4,6 +4,7 @@
  * variable names and URLs hold no credentials (the schema refuses them), so nothing else changes.
  */
 import type { Workload } from '../core/workload.js';
+import { maskUrlValue } from '../url-credentials.js';
 
 export const REDACTED = '<redacted>';
 
@@ -11,5 +12,7 @@ export function redactWorkload(workload: Workload): Workload {
   const { target } = workload;
   if (target.kind !== 'http') return workload;
   const headers = Object.fromEntries(Object.entries(target.headers).map(([name, value]) => [name, 'env' in value ? value : { value: REDACTED }]));
-  return { ...workload, target: { ...target, headers } };
+  // Metrics URLs may carry user:password (sent as basic auth): masked like every URL a message quotes.
+  const serverMetrics = target.serverMetrics && { ...target.serverMetrics, urls: target.serverMetrics.urls.map(maskUrlValue) };
+  return { ...workload, target: { ...target, headers, ...(serverMetrics && { serverMetrics }) } };
 }

@@ -20,14 +20,17 @@ import { BUILTIN_CORPUS_PATH } from '../workload/defaults.js';
 import { loadCorpus, TextSource } from '../workload/corpus.js';
 import type { HttpTargetSpec } from '../core/workload.js';
 import { rawRequestBytes, rawRound } from './raw-http-client.js';
+import { EndpointScraper, type ScrapeCost } from '../telemetry/server-metrics/scraper.js';
 
 export interface RoundResult {
-  readonly mode: 'pipebench' | 'autocannon' | 'raw';
+  readonly mode: 'pipebench' | 'pipebench+scrape' | 'autocannon' | 'raw';
   readonly requests: number;
   readonly requestsPerSec: number;
   readonly p50Us: number;
   /** The client process's CPU (user + system) over the measured part, per request. */
   readonly cpuUsPerRequest: number;
+  /** pipebench+scrape: what the scraper beside the load did and cost. */
+  readonly scrape?: ScrapeCost;
 }
 
 const HOST = '127.0.0.1';
@@ -111,13 +114,27 @@ async function rawLatencyRound(port: number, seconds: number): Promise<RoundResu
   return { mode: 'raw', requests, requestsPerSec: requests / seconds, p50Us: sorted[sorted.length >> 1] ?? 0, cpuUsPerRequest: (cpu.user + cpu.system) / (warmup.requests + requests) };
 }
 
-const [mode, portArg, secondsArg, connectionsArg] = process.argv.slice(2);
+/** The pipebench round with a server-metrics scraper beside it in the same process (bench:scrape). */
+async function scrapingRound(port: number, seconds: number, connections: number, metricsUrl: string, intervalMs: number): Promise<RoundResult> {
+  const scraper = new EndpointScraper(metricsUrl, { intervalMs, onFault: (message) => process.stderr.write(`${message}\n`) });
+  scraper.start();
+  try {
+    const result = await pipebenchRound(port, seconds, connections);
+    return { ...result, mode: 'pipebench+scrape', scrape: await scraper.stop() };
+  } finally {
+    await scraper.stop();
+  }
+}
+
+const [mode, portArg, secondsArg, connectionsArg, metricsUrl, intervalArg] = process.argv.slice(2);
 const port = Number(portArg);
 const seconds = Number(secondsArg);
 const connections = Number(connectionsArg ?? '1');
 const round =
   mode === 'pipebench'
     ? pipebenchRound(port, seconds, connections)
+    : mode === 'pipebench+scrape'
+      ? scrapingRound(port, seconds, connections, metricsUrl ?? '', Number(intervalArg ?? '250'))
     : mode === 'autocannon'
       ? autocannonRound(port, seconds, connections)
       : mode === 'raw'

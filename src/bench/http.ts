@@ -13,9 +13,9 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { firstJsonLine, median } from './child-rounds.js';
 import type { RoundResult } from './http-client.js';
 
 const { values } = parseArgs({
@@ -30,17 +30,6 @@ const seconds = Number(values.seconds);
 const connections = Number(values.connections);
 const here = (file: string): string => fileURLToPath(new URL(file, import.meta.url));
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-async function firstJsonLine<T>(child: ReturnType<typeof spawn>): Promise<T> {
-  const lines = createInterface({ input: child.stdout! });
-  for await (const line of lines) return JSON.parse(line) as T;
-  throw new Error('the process ended without output');
-}
 
 async function round(mode: RoundResult['mode'], port: number, roundConnections: number): Promise<RoundResult> {
   const child = spawn(process.execPath, [here('./http-client.js'), mode, String(port), String(seconds), String(roundConnections)], {

@@ -44,6 +44,8 @@ export const RUN_FLAGS = {
   timeoutMs: '--timeout',
   uniqueTexts: '--no-unique-texts',
   health: '--health',
+  serverMetrics: '--server-metrics',
+  serverMetricsIntervalMs: '--server-metrics-interval',
   stabilityWindows: '--stability-windows',
   stabilityTolerance: '--stability-tolerance',
   maxExtendMs: '--max-extend',
@@ -77,6 +79,12 @@ export function addRunPlanOptions(command: Command): Command {
     .option(F.uniqueTexts, 'let prompt texts repeat (HTTP services that cache on the text then measure their cache)')
     .option(`${F.health} <path>`, 'HTTP: the one health route to GET before the first step (default: the usual routes in turn)')
     .option('--no-health', 'HTTP: no health check before the first step')
+    .option(
+      `${F.serverMetrics} [url...]`,
+      "HTTP: scrape these Prometheus metrics URLs during the run (Triton :8002, a DCGM exporter :9400); no URL: the target's own /metrics (the default)",
+    )
+    .option('--no-server-metrics', 'HTTP: scrape no server metrics')
+    .option(`${F.serverMetricsIntervalMs} <ms>`, 'server metrics scrape interval (default 250ms)')
     .option(`${F.backend} <name>`, `TF.js backend: ${BACKENDS.join(' | ')}`)
     .option(`${F.instances} <n>`, 'model instances (worker threads or processes)')
     .option(`${F.requests} <n>`, 'measured items per step')
@@ -149,6 +157,9 @@ export interface RunFlags {
   readonly prometheusPort?: string;
   readonly resume?: boolean;
   readonly outJsonl?: string;
+  /** --server-metrics [url...]: true without URLs; false with --no-server-metrics. */
+  readonly serverMetrics?: string[] | boolean;
+  readonly serverMetricsInterval?: string;
 }
 
 /** Sweep flags: a scenario's load stages set its load, so these would be silently ignored there. */
@@ -237,5 +248,7 @@ function targetOverridesFromFlags(flags: RunFlags): TargetOverrides {
     ...(flags.timeout !== undefined && { timeoutMs: parseDurationFlag(F.timeoutMs, flags.timeout) }),
     ...(flags.uniqueTexts === false && { uniqueTexts: false }),
     ...(flags.health !== undefined && { health: flags.health }),
+    ...(flags.serverMetrics !== undefined && { serverMetrics: flags.serverMetrics }),
+    ...(flags.serverMetricsInterval !== undefined && { serverMetricsIntervalMs: parseDurationFlag(F.serverMetricsIntervalMs, flags.serverMetricsInterval) }),
   };
 }

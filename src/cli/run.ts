@@ -7,10 +7,13 @@ import type { Command } from 'commander';
 import { collectEnvironment } from '../telemetry/environment.js';
 import { readReplayTrace } from '../telemetry/gpu-replay.js';
 import type { GpuTelemetryMode } from '../telemetry/gpu-telemetry.js';
+import type { ServerMetricsMode } from '../telemetry/server-metrics/session.js';
+import { SERVER_METRICS_DEFAULTS } from '../workload/server-metrics-spec.js';
 import { loadWorkload } from '../workload/load.js';
 import { resolveRunPlan } from '../workload/run-plan.js';
 import { loadBudgetsFile } from '../workload/budgets-file.js';
 import { signoffOf } from '../workload/signoff.js';
+import type { Workload } from '../core/workload.js';
 import { parseScenarioFlag, scenarioPresetPath } from '../workload/scenario-overrides.js';
 import { InputError } from '../errors.js';
 import { loadResumeState } from '../runner/resume.js';
@@ -91,6 +94,7 @@ Examples:
             for (const output of live) output.listener(event);
           },
           gpuTelemetry,
+          serverMetrics: serverMetricsMode(workload),
           inputs,
           ...(budgets && { budgets }),
           ...(resume && { resume }),
@@ -154,6 +158,14 @@ function breachLines(report: RunReport, budgetsFile: string | null): string {
   }
   for (const finding of report.alerts) if (finding.kind === 'fired') lines.push(`  budget breached: ${describeFinding(finding)}`);
   return lines.map((line) => `${line}\n`).join('');
+}
+
+/** What the run scrapes: the HTTP target's serverMetrics spec (on by default, the target's own /metrics). */
+function serverMetricsMode(workload: Workload): ServerMetricsMode {
+  const { target } = workload;
+  if (target.kind !== 'http') return { kind: 'off' };
+  const spec = target.serverMetrics ?? SERVER_METRICS_DEFAULTS;
+  return spec.enabled ? { kind: 'scrape', urls: spec.urls, auto: spec.urls.length === 0, intervalMs: spec.intervalMs } : { kind: 'off' };
 }
 
 /** Live nvidia-smi by default (absent, with one warning, where there is none); a trace replays (read and checked now). */

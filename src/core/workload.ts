@@ -168,6 +168,16 @@ export interface HttpTargetSpec {
   /** Preflight GETs before the first step. */
   readonly health: HealthSpec;
   readonly options: ProtocolOptions;
+  /** The server's own Prometheus metrics scraped during the run; absent: on, the target's /metrics, every 250 ms. */
+  readonly serverMetrics?: ServerMetricsSpec;
+}
+
+/** Which metrics URLs a run scrapes beside an HTTP target (none given: the target's own /metrics, if it answers Prometheus text). */
+export interface ServerMetricsSpec {
+  readonly enabled: boolean;
+  /** May hold user:password (sent as basic auth; masked in reports and messages). */
+  readonly urls: readonly string[];
+  readonly intervalMs: number;
 }
 
 export type TargetSpec = { readonly kind: 'inprocess' } | HttpTargetSpec;

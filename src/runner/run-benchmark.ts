@@ -14,6 +14,7 @@ import { toError } from '../errors.js';
 import { probesTfMemory, reportsErrorDetails, reportsNotices, sizesPools } from '../targets/capabilities.js';
 import { startGpuTelemetry, type GpuTelemetryMode, type GpuTelemetrySession } from '../telemetry/gpu-telemetry.js';
 import { startHarnessHealth, type HarnessHealthMonitor } from '../telemetry/harness-health.js';
+import { defaultMetricsUrl, startServerMetrics, type ServerMetricsMode, type ServerMetricsSession } from '../telemetry/server-metrics/session.js';
 import { startHostSampler, type HostSampler } from '../telemetry/host-sampler.js';
 import type { BudgetsFile } from '../workload/budgets-file.js';
 import { TextSource } from '../workload/corpus.js';
@@ -45,6 +46,8 @@ export interface RunOptions {
   readonly tickMs?: number;
   /** GPU sampling beside the run: live nvidia-smi, a replayed trace, or off (default). */
   readonly gpuTelemetry?: GpuTelemetryMode;
+  /** Scraping the server's own Prometheus metrics (and a DCGM exporter) beside the run; default off. */
+  readonly serverMetrics?: ServerMetricsMode;
   /** A budgets file (--budgets): per-stage budgets for judging and searching, and alert rules. */
   readonly budgets?: BudgetsFile;
   /** --resume: the interrupted run's completed steps are kept; the plan continues after them. */
@@ -80,6 +83,7 @@ export async function runBenchmark(options: RunOptions): Promise<RunResult> {
   const hostSampler = startHostSampler({ clock, ...(probesTfMemory(target) && { tfMemory: () => target.tfMemory() }) });
   const outputs = new RunOutputs(options.outDir, warnings, warn);
   let telemetry: GpuTelemetrySession | null = null;
+  let serverMetrics: ServerMetricsSession | null = null;
   const snapshot = (partial: boolean, finished?: Pick<RunReport, 'gpuTelemetry' | 'harnessHealth' | 'host'>): RunReport =>
     buildRunReport({
       runId: options.runId,
@@ -106,11 +110,12 @@ export async function runBenchmark(options: RunOptions): Promise<RunResult> {
   let started = false;
   try {
     telemetry = await startGpuTelemetry({ mode: options.gpuTelemetry ?? { kind: 'off' } });
+    serverMetrics = await startScraping(options.serverMetrics, target, clock, warn, emit);
     if (sizesPools(target)) await target.setConnections(peakInFlight(steps));
     started = true;
     emit({ kind: 'run-start', runId: options.runId, outDir: options.outDir, steps, backend: target.backend?.name ?? target.info.description, repeat: signoff.repeat, search: signoff.search });
     if (target.info.health) emit({ kind: 'note', message: `health check: ${describeHealth(target.info.health)}` });
-    const context = stepContext(options, { target, texts, clock, telemetry, hostSampler, signoff, emit, warn });
+    const context = { ...stepContext(options, { target, texts, clock, telemetry, hostSampler, signoff, emit, warn }), serverMetrics };
     const finishStep = async (step: Step, report: StepReport, partial: boolean, jsonOnly = false): Promise<void> => {
       emit({ kind: 'step-end', step, report });
       for (const note of report.gpu?.notes ?? []) emit({ kind: 'note', message: `${step.stage} batch ${step.batchSize}: ${note}` });
@@ -129,7 +134,7 @@ export async function runBenchmark(options: RunOptions): Promise<RunResult> {
   if (reportsErrorDetails(target)) for (const [errorClass, detail] of target.errorDetails) warnings.push(`first ${errorClass} error: ${detail}`);
   // Answers accepted despite a protocol deviation: once per run, with how many responses had it.
   if (reportsNotices(target)) for (const [notice, responses] of target.notices) warnings.push(`${notice} (${responses} ${responses === 1 ? 'response' : 'responses'})`);
-  const finished = await cleanUp(target, hostSampler, telemetry, health, warnings, emit);
+  const finished = await cleanUp(target, hostSampler, telemetry, serverMetrics, health, warnings, emit);
   // Failed before its first step: nothing was measured, so nothing is written (a resumed run's
   // outputs stay as they were).
   if (failure && !started) throw failure.error;
@@ -177,6 +182,7 @@ async function cleanUp(
   target: RunnerTarget,
   hostSampler: HostSampler,
   telemetry: GpuTelemetrySession | null,
+  serverMetrics: ServerMetricsSession | null,
   health: HarnessHealthMonitor,
   warnings: string[],
   emit: RunListener,
@@ -188,7 +194,27 @@ async function cleanUp(
     warnings.push(gpu.warning);
     emit({ kind: 'warning', message: gpu.warning });
   }
-  return { gpuTelemetry: gpu?.report ?? null, harnessHealth: health.stop(gpu?.samplerResult ?? null), host: hostReport ?? null };
+  const scraping = await settle(async () => serverMetrics?.finish(), 'stopping server metrics', warnings);
+  return { gpuTelemetry: gpu?.report ?? null, harnessHealth: health.stop(gpu?.samplerResult ?? null, scraping ?? null), host: hostReport ?? null };
+}
+
+/** Scrapers up for the run: the URLs given, or the target's own /metrics when it answers Prometheus text. */
+async function startScraping(
+  mode: ServerMetricsMode | undefined,
+  target: RunnerTarget,
+  clock: Clock,
+  warn: (message: string) => void,
+  emit: RunListener,
+): Promise<ServerMetricsSession | null> {
+  if (mode === undefined || mode.kind === 'off') return null;
+  return startServerMetrics({
+    urls: mode.urls,
+    autoUrl: mode.auto ? defaultMetricsUrl(target.info.url) : null,
+    intervalMs: mode.intervalMs,
+    clock,
+    warn,
+    note: (message) => emit({ kind: 'note', message }),
+  });
 }
 
 /** Runs one clean-up step; a failure becomes a warning instead of skipping the ones after it. */

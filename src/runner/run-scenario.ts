@@ -17,6 +17,7 @@ import type { Budget, Step } from '../core/workload.js';
 import type { ScenarioSpec } from '../core/scenario.js';
 import { batchSender } from './drive-step.js';
 import { abandonedWarning, type StepContext, type StepRun } from './run-step.js';
+import { serverStepMetrics } from './server-step.js';
 import type { ScenarioOutcome } from './types.js';
 import { StageLedger, type StageLedgerEntry } from './stage-ledger.js';
 import { TimelineFold, windowStatOf } from './scenario-timeline.js';
@@ -238,9 +239,13 @@ class ScenarioDrive {
         const atEnd = (await telemetry?.processes()) ?? null;
         this.finish.processesAtStart = atEnd;
         const gpu = telemetry?.stepReport(entry.startMs, Math.max(entry.startMs, stageEndMs), gpuWindow, { atStart, atEnd }) ?? null;
+        const server = this.context.serverMetrics ?? null;
+        const what = `scenario stage ${entry.stageIndex} "${entry.step.profile?.name ?? ''}"`;
+        const window = { fromMs: entry.startMs, toMs: Math.max(entry.startMs, stageEndMs) };
+        const serverMetrics = await serverStepMetrics(server, entry.step, measurement, window, what, this.context.warn);
         // A stage is timed: it runs its duration, or is stopped before its end (interrupt, stress stop).
         const endedBy = ranToEnd ? 'duration' : 'aborted';
-        await this.callbacks.stageDone(entry.step, { measurement, complete, endedBy, gpu, openLoop, stability: null });
+        await this.callbacks.stageDone(entry.step, { measurement, complete, endedBy, gpu, ...(server && { serverMetrics }), openLoop, stability: null });
       } catch (error) {
         // A stage that cannot be reported stops the drive; the error reaches the caller.
         this.finish.error = { error };

@@ -12,6 +12,8 @@ import { formatMs } from '../format.js';
 import type { OpenLoopReport, StabilityReport } from '../core/report/step.js';
 import type { GpuStepReport, HostSample } from '../core/report/telemetry.js';
 import type { GpuTelemetrySession } from '../telemetry/gpu-telemetry.js';
+import type { ServerMetricsSession } from '../telemetry/server-metrics/session.js';
+import type { ServerStepMetrics } from '../core/report/server-metrics.js';
 import { InputError } from '../errors.js';
 import type { TextSource } from '../workload/corpus.js';
 import type { StabilitySettings } from '../core/workload.js';
@@ -20,6 +22,7 @@ import { batchSender, driveStep } from './drive-step.js';
 import type { RunListener } from './events.js';
 import type { RunnerTarget } from './types.js';
 import { StabilityWatch } from './stability-watch.js';
+import { serverStepMetrics } from './server-step.js';
 
 export interface StepRun {
   readonly measurement: StepMeasurement;
@@ -32,6 +35,8 @@ export interface StepRun {
   /** What ended the measurement: its planned count or duration, the hard limit, or an interrupt. */
   readonly endedBy: EndReason;
   readonly gpu: GpuStepReport | null;
+  /** What the scraped servers said about the step; absent or null without --server-metrics. */
+  readonly serverMetrics?: ServerStepMetrics | null;
   readonly openLoop: OpenLoopReport | null;
   /** null when stability is off. */
   readonly stability: StabilityReport | null;
@@ -50,6 +55,8 @@ export interface StepContext {
   readonly seed: number;
   readonly clock: Clock;
   readonly telemetry: GpuTelemetrySession | null;
+  /** The run's server-metrics scrapers; absent or null when nothing is scraped. */
+  readonly serverMetrics?: ServerMetricsSession | null;
   readonly stability: StabilitySettings | null;
   readonly signal?: AbortSignal;
   readonly drainGraceMs?: number;
@@ -107,6 +114,9 @@ export async function measureStep(step: Step, context: StepContext): Promise<Ste
         { items: measurement.completed, ...(measurement.latencyMs.queue && { queueMsMean: measurement.latencyMs.queue.mean }) },
         { atStart: processesAtStart, atEnd: (await telemetry.processes()) ?? null },
       ) ?? null;
+    const what = `step ${step.index} (${step.stage} batch ${step.batchSize})`;
+    const window = { fromMs: measurement.startedAtMs, toMs: measurement.endedAtMs };
+    const serverMetrics = await serverStepMetrics(context.serverMetrics ?? null, step, measurement, window, what, context.warn);
     const cutShort = cutShortWarning(step, outcome.endedBy, measurement);
     if (cutShort !== null) context.warn(cutShort);
     if (outcome.openLoop !== null && outcome.openLoop.lateShare > LATE_SEND_WARN_SHARE) {
@@ -117,7 +127,15 @@ export async function measureStep(step: Step, context: StepContext): Promise<Ste
           'the driver could not keep the rate; latency still counts from the schedule',
       );
     }
-    return { measurement, complete, endedBy: outcome.endedBy, gpu, openLoop: outcome.openLoop, stability: watch?.report(outcome.extendedMs) ?? null };
+    return {
+      measurement,
+      complete,
+      endedBy: outcome.endedBy,
+      gpu,
+      ...(context.serverMetrics && { serverMetrics }),
+      openLoop: outcome.openLoop,
+      stability: watch?.report(outcome.extendedMs) ?? null,
+    };
   } finally {
     clearInterval(ticker);
   }

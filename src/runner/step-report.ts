@@ -14,6 +14,7 @@ export function repeatedStepReport(step: Step, runs: readonly StepRun[], budget:
     stability: mergeStability(runs.map((run) => run.stability)),
     repeats: repeated ? repeatSpread(measurements) : null,
     requested: step.measure.requests === undefined ? null : step.measure.requests * runs.length,
+    ...(last?.serverMetrics !== undefined && { serverMetrics: last.serverMetrics }),
     ...(endedBy !== undefined && { endedBy }),
   });
 }

@@ -53,14 +53,14 @@ export class ModelService {
       const serverMs = epochNowMs() - startMs;
       const outputs: Extract<InferOutput, { kind: K }>[] = [];
       for (const { result, output } of outcomes) {
-        this.metrics.queue.observe(result.queueMs / 1000);
-        this.metrics.batchSize.observe(result.batchSize);
+        this.metrics.observeItem(result.queueMs, result.batchSize, result.inferenceMs);
         if (!result.ok || output?.kind !== stage) {
           const errorClass = result.errorClass ?? 'model_error';
           throw new HttpError(UNAVAILABLE_CLASSES.has(errorClass) ? 503 : 500, 'inference failed', errorClass);
         }
         outputs.push(output as Extract<InferOutput, { kind: K }>);
       }
+      this.metrics.modelRequests.inc();
       return { outputs, serverMs };
     } finally {
       this.admission.leave();

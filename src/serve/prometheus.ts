@@ -94,13 +94,33 @@ export class ServeMetrics {
   readonly duration = new Histogram('pipebench_serve_request_duration_seconds', 'Time from request to answer, by route.', SECONDS_BUCKETS);
   readonly queue = new Histogram('pipebench_serve_queue_seconds', 'Time items waited in the batcher before their model call.', SECONDS_BUCKETS);
   readonly batchSize = new Histogram('pipebench_serve_batch_size', 'Size of the model call each item ran in.', BATCH_BUCKETS);
+  /** Per item: its model call's time (the batch's, shared by its items). */
+  readonly compute = new Histogram('pipebench_serve_compute_seconds', 'Time of the model call each item ran in.', SECONDS_BUCKETS);
+  /** Model requests answered (an HTTP request of several texts counts once): what a client's request count meets. */
+  readonly modelRequests = new Counter('pipebench_serve_model_requests_total', 'Model requests answered successfully.');
+  /**
+   * Model calls, counted as 1/b by each of the b items of a call, so items / executions is the
+   * batcher's mean batch size per call (the per-item batch-size histogram weights big calls more).
+   */
+  readonly executions = new Counter('pipebench_serve_batch_executions_total', 'Model calls (batches) the items ran in.');
   private readonly inFlight: Gauge;
+  private readonly maxBatchSize: Gauge;
 
-  constructor(readInFlight: () => number) {
+  constructor(readInFlight: () => number, readMaxBatchSize: () => number = () => NaN) {
     this.inFlight = new Gauge('pipebench_serve_in_flight', 'Model requests being answered now.', readInFlight);
+    this.maxBatchSize = new Gauge('pipebench_serve_max_batch_size', 'The batcher\'s largest model call.', readMaxBatchSize);
+  }
+
+  /** One item's model call: its queue time, call size and call time. */
+  observeItem(queueMs: number, batchSize: number, inferenceMs: number): void {
+    this.queue.observe(queueMs / 1000);
+    this.batchSize.observe(batchSize);
+    this.compute.observe(inferenceMs / 1000);
+    if (batchSize > 0) this.executions.inc({}, 1 / batchSize);
   }
 
   render(): string {
-    return [this.requests, this.duration, this.queue, this.batchSize, this.inFlight].map((m) => m.render()).join('\n') + '\n';
+    const all = [this.requests, this.duration, this.queue, this.batchSize, this.compute, this.modelRequests, this.executions, this.inFlight, this.maxBatchSize];
+    return all.map((m) => m.render()).join('\n') + '\n';
   }
 }

@@ -48,7 +48,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   await options.target.configure('pipeline', options.batching);
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   // The gauge reads the service's admission, created just below (the closure runs only on scrape).
-  const metrics: ServeMetrics = new ServeMetrics((): number => service.admission.inFlight);
+  const metrics: ServeMetrics = new ServeMetrics((): number => service.admission.inFlight, () => options.batching.maxBatchSize);
   const service: ModelService = new ModelService(options.target, metrics, {
     maxNewTokens: options.batching.maxNewTokens,
     ...(options.maxInFlight !== undefined && { maxInFlight: options.maxInFlight }),

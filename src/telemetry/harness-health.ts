@@ -14,7 +14,7 @@ const USER_HZ = 100;
 
 export interface HarnessHealthMonitor {
   /** Stop measuring; `gpu` adds the sampler's parse and process cost. */
-  stop(gpu?: SamplerResult | null): HarnessHealthReport;
+  stop(gpu?: SamplerResult | null, serverScraping?: HarnessHealthReport['serverScraping']): HarnessHealthReport;
 }
 
 export interface HarnessHealthOptions {
@@ -32,7 +32,7 @@ export function startHarnessHealth(options: HarnessHealthOptions = {}): HarnessH
   const cpuAtStart = process.cpuUsage();
   let report: HarnessHealthReport | null = null;
   return {
-    stop(gpu = null) {
+    stop(gpu = null, serverScraping = null) {
       if (report !== null) return report;
       histogram.disable();
       const wallMs = clock() - startedAtMs;
@@ -44,6 +44,7 @@ export function startHarnessHealth(options: HarnessHealthOptions = {}): HarnessH
         cpuShare: wallMs > 0 ? (cpu.user + cpu.system) / 1000 / wallMs : 0,
         eventLoopDelay: summarizeEventLoopDelay(histogram, resolutionMs),
         gpuSampling: gpu === null ? null : gpuSamplingCost(gpu, wallMs),
+        serverScraping,
       };
       return report;
     },

@@ -26,6 +26,8 @@ export const OVERRIDE_FIELDS = [
   'timeoutMs',
   'uniqueTexts',
   'health',
+  'serverMetrics',
+  'serverMetricsIntervalMs',
   'stabilityWindows',
   'stabilityTolerance',
   'maxExtendMs',

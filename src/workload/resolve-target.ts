@@ -1,6 +1,7 @@
 /** `target:` and `load:` as written -> their resolved specs, defaults filled in. Pure. */
 import type { Stage } from '../core/stage.js';
 import { HTTP_DEFAULTS } from './defaults.js';
+import { resolveServerMetrics } from './server-metrics-spec.js';
 import type { LoadYaml, TargetYaml } from './target-schema.js';
 import type { AuthSpec, HeaderValue, HealthSpec, HttpTargetSpec, LoadSpec, ProtocolName, ProtocolOptions } from '../core/workload.js';
 
@@ -25,6 +26,7 @@ export function resolveHttpTarget(yaml: TargetYaml): HttpTargetSpec {
     auth: authSpec(yaml.auth),
     health,
     options: protocolOptions(protocol, yaml),
+    ...(yaml.serverMetrics !== undefined && { serverMetrics: resolveServerMetrics(yaml.serverMetrics) }),
   };
 }
 

@@ -8,6 +8,7 @@ import { InputError } from '../errors.js';
 import { FIELD_NAMES, type OverrideNames } from './override-names.js';
 import { HTTP_DEFAULTS } from './defaults.js';
 import { resolveHttpTarget } from './resolve-target.js';
+import { applyServerMetricsOverrides } from './server-metrics-spec.js';
 import { LIMITS } from './schema.js';
 import { checkPathOrUrl, TARGET_LIMITS, TargetYamlSchema } from './target-schema.js';
 import type { ArrivalProcess, HttpTargetSpec, LoadSpec, ProtocolName, StageSpec, Workload } from '../core/workload.js';
@@ -30,6 +31,9 @@ export interface TargetOverrides {
   readonly uniqueTexts?: boolean;
   /** The one health route to check (a path or an http(s) URL), or false: no health check. */
   readonly health?: string | false;
+  /** Metrics URLs to scrape; true: the target's own /metrics; false: none. */
+  readonly serverMetrics?: readonly string[] | boolean;
+  readonly serverMetricsIntervalMs?: number;
 }
 
 export function applyTargetOverrides(workload: Workload, o: TargetOverrides, names: OverrideNames = FIELD_NAMES): Workload {
@@ -45,8 +49,11 @@ export function applyTargetOverrides(workload: Workload, o: TargetOverrides, nam
 function overrideTarget(workload: Workload, o: TargetOverrides, names: OverrideNames): Workload['target'] {
   const current = workload.target;
   if (current.kind === 'inprocess' && o.targetUrl === undefined) {
-    for (const key of ['protocol', 'connections', 'timeoutMs', 'health'] as const) {
+    for (const key of ['protocol', 'connections', 'timeoutMs', 'health', 'serverMetricsIntervalMs'] as const) {
       if (o[key] !== undefined) throw new InputError(names[key], `expected an HTTP target (give ${names.targetUrl} <url> or a workload with target:), got workload "${workload.name}" which runs in process`);
+    }
+    if (o.serverMetrics !== undefined && o.serverMetrics !== false) {
+      throw new InputError(names.serverMetrics, `expected an HTTP target (give ${names.targetUrl} <url> or a workload with target:), got workload "${workload.name}" which runs in process`);
     }
     return current;
   }
@@ -62,6 +69,7 @@ function overrideTarget(workload: Workload, o: TargetOverrides, names: OverrideN
     spec = { ...spec, timeouts: { ...spec.timeouts, headersMs: o.timeoutMs, bodyMs: o.timeoutMs } };
   }
   if (o.health !== undefined) spec = { ...spec, health: { routes: o.health === false ? [] : [checkedHealthRoute(o.health, names.health)], auto: false } };
+  if (o.serverMetrics !== undefined || o.serverMetricsIntervalMs !== undefined) spec = applyServerMetricsOverrides(spec, o, names);
   return spec;
 }
 

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { PROTOCOL_NAMES } from '../core/workload.js';
 import { choice, durationMs, expected, intBetween, scalar, strictObject, text } from './schema-kit.js';
 import { describeValue, parseBytes } from './units.js';
+import { ServerMetricsYamlSchema } from './server-metrics-spec.js';
 
 export const TARGET_LIMITS = {
   maxConnections: 65_536,
@@ -171,6 +172,7 @@ export const TargetYamlSchema = strictObject({
     .union([z.literal(false), text('a path such as /api/v1/health, an http(s) URL, or false')], { error: expected('a path such as /api/v1/health, an http(s) URL, or false') })
     .transform((raw, ctx) => (raw === false ? false : pathOrUrlValue(raw, ctx, CREDENTIALS_GO.service)))
     .optional(),
+  serverMetrics: ServerMetricsYamlSchema.optional(),
   betterprompts: betterprompts.optional(),
   kserve: kserve.optional(),
   openai: openai.optional(),

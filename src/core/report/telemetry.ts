@@ -112,6 +112,20 @@ export interface HarnessHealthReport {
     /** samplerCpuMs / wall: nvidia-smi's share of one core. */
     readonly samplerCpuShare: number | null;
   } | null;
+  /** The server-metrics scrapers' cost; null (or absent, in older reports) when nothing was scraped. */
+  readonly serverScraping?: {
+    readonly endpoints: number;
+    /** Scrapes parsed, and scrapes that failed (status, HTML, too large, timeout, unreachable). */
+    readonly scrapes: number;
+    readonly failures: number;
+    readonly bytes: number;
+    /** Parsing and storing the pages on the harness's thread. */
+    readonly parseMs: number;
+    readonly cpuMs: number;
+    readonly cpuMsPerScrape: number | null;
+    /** cpuMs / wall: the scrapers' share of one core. */
+    readonly cpuShare: number | null;
+  } | null;
 }
 
 /** One point of a GPU's downsampled timeline (a real sample, or a bucket's extremes in time order). */

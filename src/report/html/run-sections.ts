@@ -13,6 +13,7 @@ import { escapeHtml } from './escape.js';
 import type { PageSection } from './page.js';
 import { renderSvg } from './render-svg.js';
 import { scenarioSection } from './scenario-chart.js';
+import { serverSection } from './server-section.js';
 import { gpuSpec, latencySpec, openLoopSpec, percentileCurveSpec, queueSpec, throughputSpec } from './specs.js';
 import type { TopLevelSpec } from 'vega-lite';
 
@@ -108,6 +109,7 @@ export async function runSections(report: RunReport): Promise<PageSection[]> {
     scenarioSection(report),
     ...sweepOnly,
     gpuSection(report),
+    serverSection(report),
     percentileSection(report),
     openLoopSection(report),
   ]);

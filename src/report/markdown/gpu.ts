@@ -5,7 +5,7 @@ import { renderTable, type Column } from './table.js';
 import type { RunReport } from '../../core/report/run.js';
 import type { StepReport } from '../../core/report/step.js';
 
-interface GpuRow {
+export interface GpuRow {
   readonly step: StepReport;
   readonly gpu: GpuWindowSummary;
 }
@@ -13,7 +13,8 @@ interface GpuRow {
 const fixed = (value: number | null | undefined, digits: number, unit = ''): string =>
   value === null || value === undefined ? '-' : `${value.toFixed(digits)}${unit}`;
 
-const GPU_COLUMNS: Column<GpuRow>[] = [
+/** One GPU in one step: the local nvidia-smi table and a remote GPU's (DCGM, Triton) share these columns. */
+export const GPU_COLUMNS: readonly Column<GpuRow>[] = [
   { header: 'batch', align: 'right', cell: (r) => String(r.step.batchSize) },
   { header: 'GPU', align: 'right', cell: (r) => String(r.gpu.gpuIndex) },
   { header: 'util mean / p95 / max', align: 'right', cell: (r) => (r.gpu.utilPct ? `${fixed(r.gpu.utilPct.mean, 0)} / ${fixed(r.gpu.utilPct.p95, 0)} / ${fixed(r.gpu.utilPct.max, 0)} %` : '-') },

@@ -5,6 +5,7 @@ import { STAGES, type Stage } from '../../core/stage.js';
 import { formatBytes, formatFactor, formatMs, formatRate } from '../../format.js';
 import { alertsSection, budgetSection } from './budgets.js';
 import { gpuTelemetrySection, stageGpuSection } from './gpu.js';
+import { serverScrapingSection, stageServerSection } from './server.js';
 import { batchCell, e2eCell, honestyFootnotes } from './honesty.js';
 import { errorsSection, loadColumns, measuredColumns, openLoopSection, outputTextColumns, serverColumns, targetLine } from './load.js';
 import { repeatColumns, searchSection } from './search.js';
@@ -26,9 +27,12 @@ export function renderMarkdown(report: RunReport): string {
     searchSection(report),
     renderScenarioSection(report),
     gpuTelemetrySection(report),
+    serverScrapingSection(report),
     renderHostSection(report),
     // A scenario's own section tables its load stages; the per-stage sweep tables would repeat them.
     ...(report.scenario ? [] : STAGES.map((stage) => stageSection(report, stage))),
+    // A scenario's stages have no per-stage section: their server figures get one of their own.
+    report.scenario ? scenarioServerSection(report) : '',
     warningsSection(report.warnings),
   ];
   return `${sections.filter((section) => section !== '').join('\n\n')}\n`;
@@ -177,9 +181,16 @@ function stageSection(report: RunReport, stage: Stage): string {
   for (const part of [openLoopSection(steps), errorsSection(steps)]) if (part !== '') lines.push('', part);
   const gpu = stageGpuSection(steps);
   if (gpu !== '') lines.push('', gpu);
+  const server = stageServerSection(steps);
+  if (server !== '') lines.push('', server);
   const tradeoff = tradeoffSection(report, stage);
   if (tradeoff !== '') lines.push('', tradeoff);
   return lines.join('\n');
+}
+
+function scenarioServerSection(report: RunReport): string {
+  const server = stageServerSection(report.steps);
+  return server === '' ? '' : `## Server\n\n${server}`;
 }
 
 function warningsSection(warnings: readonly string[]): string {
