@@ -105,7 +105,8 @@ export async function runBenchmark(options: RunOptions): Promise<RunResult> {
   let failure: { readonly error: unknown } | undefined;
   let started = false;
   try {
-    telemetry = await startGpuTelemetry({ mode: options.gpuTelemetry ?? { kind: 'off' } });
+    const placement = { target: targetReport(target), backend: target.backend, hostname: options.environment.hostname };
+    telemetry = await startGpuTelemetry({ mode: options.gpuTelemetry ?? { kind: 'off' }, placement });
     if (sizesPools(target)) await target.setConnections(peakInFlight(steps));
     started = true;
     emit({ kind: 'run-start', runId: options.runId, outDir: options.outDir, steps, backend: target.backend?.name ?? target.info.description, repeat: signoff.repeat, search: signoff.search });
