@@ -4,6 +4,7 @@ import type { LatencyPhase } from '../../core/measurement.js';
 import { STAGES, type Stage } from '../../core/stage.js';
 import { formatBytes, formatFactor, formatMs, formatRate } from '../../format.js';
 import { alertsSection, budgetSection } from './budgets.js';
+import { bottleneckSection } from './bottleneck.js';
 import { gpuTelemetrySection, stageGpuSection } from './gpu.js';
 import { batchCell, e2eCell, honestyFootnotes } from './honesty.js';
 import { errorsSection, loadColumns, measuredColumns, openLoopSection, outputTextColumns, serverColumns, targetLine } from './load.js';
@@ -174,7 +175,7 @@ function stageSection(report: RunReport, stage: Stage): string {
   lines.push(renderTable(stageColumns(steps, stage), steps));
   const footnotes = honestyFootnotes(steps);
   if (footnotes !== '') lines.push('', footnotes);
-  for (const part of [openLoopSection(steps), errorsSection(steps)]) if (part !== '') lines.push('', part);
+  for (const part of [bottleneckSection(steps), openLoopSection(steps), errorsSection(steps)]) if (part !== '') lines.push('', part);
   const gpu = stageGpuSection(steps);
   if (gpu !== '') lines.push('', gpu);
   const tradeoff = tradeoffSection(report, stage);
