@@ -175,6 +175,7 @@ function judgedScenario(facts: ScenarioFacts, steps: readonly StepReport[], budg
 function bottleneckContextOf(parts: RunReportParts): BottleneckContext {
   return {
     placement: { target: parts.target, backend: parts.backend, hostname: parts.environment.hostname },
+    instances: parts.target.kind === 'inprocess' ? (parts.backend?.instances ?? null) : null,
     host: parts.host ?? null,
     harnessHealth: parts.harnessHealth ?? null,
   };

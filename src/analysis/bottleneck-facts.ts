@@ -13,13 +13,15 @@ import { modelGpuUse, type ModelGpuUse, type ModelPlacement } from '../telemetry
 /** What the judge knows beyond the step: where the model runs, and the run's host and harness records. */
 export interface BottleneckContext {
   readonly placement: ModelPlacement;
+  /** In process: the model instances the backend ran (null over HTTP). */
+  readonly instances: number | null;
   readonly host: HostReport | null;
   readonly harnessHealth: HarnessHealthReport | null;
 }
 
 export type BottleneckSubject = Pick<
   StepReport,
-  'completed' | 'latencyMs' | 'meanBatchSize' | 'batchSize' | 'startedAtMs' | 'endedAtMs' | 'gpu' | 'serverMetrics'
+  'completed' | 'latencyMs' | 'meanBatchSize' | 'batchSize' | 'startedAtMs' | 'endedAtMs' | 'measuredMs' | 'gpu' | 'serverMetrics'
 >;
 
 export interface HarnessFacts {
@@ -66,6 +68,8 @@ export interface StepFacts {
   readonly gpus: readonly GpuFacts[];
   /** Local GPUs with samples that the model does not use, and why. */
   readonly unusedGpus: readonly { readonly gpuIndex: number; readonly use: ModelGpuUse }[];
+  /** In process: the share of the step the model instances spent in model calls; null over HTTP or unknown. */
+  readonly instanceBusyShare: number | null;
 }
 
 /** Null when the step has no e2e latency (no item completed). */
@@ -84,7 +88,16 @@ export function stepFacts(step: BottleneckSubject, context: BottleneckContext): 
     overhead: overheadFacts(step, server, inference),
     gpus: [...used, ...serverGpus(step)],
     unusedGpus: unused,
+    instanceBusyShare: instanceBusyShare(step, context, inference),
   };
+}
+
+/** Model calls (completed items / mean batch size) x their mean time, over the step's span and the instances. */
+function instanceBusyShare(step: BottleneckSubject, context: BottleneckContext, inference: LatencySummary | null): number | null {
+  const instances = context.instances;
+  if (context.placement.target.kind !== 'inprocess' || instances === null || inference === null) return null;
+  if (!(step.measuredMs > 0) || !(step.meanBatchSize > 0) || !(instances > 0)) return null;
+  return Math.min(1, ((step.completed / step.meanBatchSize) * inference.mean) / (step.measuredMs * instances));
 }
 
 /** A host sample at tMs covers the interval before it: it counts when that interval overlaps the step. */

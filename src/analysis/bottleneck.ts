@@ -23,10 +23,14 @@ export type { BottleneckContext, BottleneckSubject } from './bottleneck-facts.js
  * has no slack left to send on time and stamp responses as they land (undici peaked near one core here).
  */
 export const CLIENT_CPU_PCT = 85;
-/** Event-loop delay p99 at or above this stamps responses late by more than a loopback round trip many times over. */
+/** Event-loop delay p99 at or above this: sends and response stamps wait two of the monitor's 10 ms ticks or more. */
 export const CLIENT_LOOP_DELAY_MS = 20;
-/** ... and only when it is this share of the step's e2e p50 or more: 20 ms next to a 3 s generation changes nothing. */
-export const CLIENT_LOOP_DELAY_SHARE = 0.1;
+/**
+ * ... and a quarter of the step's e2e p50 or more: the harness's own lateness is then a large part of
+ * what a request is measured to take, and of the pace closed-loop sends go out at. 20 ms next to a
+ * 3 s generation (or a 200 ms request on a machine loaded by other work) does not limit the step.
+ */
+export const CLIENT_LOOP_DELAY_SHARE = 0.25;
 /**
  * A GPU counts as the limit when a kernel ran this share of the step or more: utilization.gpu read
  * 98-99 % at saturating batch sizes on an H100 and 7-26 % at small ones; sampling gaps between
@@ -37,6 +41,11 @@ export const GPU_BUSY_SHARE = 0.8;
 export const GPU_THROTTLED_SHARE = DEFAULT_GPU_NOTE_THRESHOLDS.throttledShare;
 /** Waiting in pipebench for half of e2e or more: the queue, not the work, is most of the latency. */
 export const CLIENT_QUEUE_SHARE = 0.5;
+/**
+ * In process, model instances in a model call this share of the step or more are the limit (as a
+ * busy GPU is): an event loop delayed beside them shares the CPU with them, it does not hold them back.
+ */
+export const INSTANCE_BUSY_SHARE = 0.8;
 /** Half of the client's inference time or more outside the server's own time: the wire dominates. */
 export const TRANSPORT_SHARE = 0.5;
 /**
@@ -67,7 +76,7 @@ export function judgeBottleneck(step: BottleneckSubject, context: BottleneckCont
 
 function clientLimit(facts: StepFacts): Bottleneck | null {
   const harness = facts.harness;
-  if (harness === null) return null;
+  if (harness === null || (facts.instanceBusyShare !== null && facts.instanceBusyShare >= INSTANCE_BUSY_SHARE)) return null;
   const over = harness.over === 'step' ? 'over the step' : 'over the whole run';
   const evidence: string[] = [];
   if (harness.cpuPct !== null && harness.cpuPct >= CLIENT_CPU_PCT) {
@@ -121,8 +130,14 @@ function clientQueue(step: BottleneckSubject, facts: StepFacts, http: boolean): 
   return judged('client-queue', [
     `items waited ${formatMs(facts.queue.mean)} of ${formatMs(facts.e2e.mean)} e2e (${formatPct(share)}) in pipebench for ${what} ` +
       `(${formatPct(CLIENT_QUEUE_SHARE)} or more is the client queue)`,
+    ...instanceSentence(facts),
     http ? 'more connections (target.connections) or fewer requests in flight would shorten it' : 'more instances (--instances) or a larger batch would shorten it',
   ]);
+}
+
+/** "model instances in a model call 97 % of the step" (in process, when known). */
+function instanceSentence(facts: StepFacts): string[] {
+  return facts.instanceBusyShare === null ? [] : [`model instances in a model call ${formatPct(facts.instanceBusyShare)} of the step`];
 }
 
 function serverTimeSentence(inferenceMs: number, server: ServerFacts): string {
@@ -193,7 +208,7 @@ function modelBound(step: BottleneckSubject, facts: StepFacts, context: Bottlene
   if (inference !== null) {
     evidence.push(`the model call took ${formatMs(inference.mean)} of ${formatMs(facts.e2e.mean)} e2e (${formatPct(inference.mean / facts.e2e.mean)})`);
   }
-  evidence.push(`batches of ${step.meanBatchSize.toFixed(1)} items (batch size ${step.batchSize})`);
+  evidence.push(...instanceSentence(facts), `batches of ${step.meanBatchSize.toFixed(1)} items (batch size ${step.batchSize})`);
   const backend = context.placement.backend;
   if (backend !== null) evidence.push(backend.gpu ? `backend ${backend.name} on the GPU` : `backend ${backend.name} on the CPU`);
   const gpu = busiestGpu(facts);

@@ -7,7 +7,9 @@ import {
   BATCH_FILL_LOW,
   CLIENT_CPU_PCT,
   CLIENT_LOOP_DELAY_MS,
+  CLIENT_LOOP_DELAY_SHARE,
   CLIENT_QUEUE_SHARE,
+  INSTANCE_BUSY_SHARE,
   DELAYED_ACK_BAND_MS,
   DELAYED_ACK_MS,
   GPU_BUSY_SHARE,
@@ -32,7 +34,7 @@ function summary(mean: number, more: Partial<LatencySummary> = {}): LatencySumma
 }
 
 function step(latencyMs: BottleneckSubject['latencyMs'], more: Partial<BottleneckSubject> = {}): BottleneckSubject {
-  return { completed: 100, latencyMs, meanBatchSize: 1, batchSize: 1, startedAtMs: T0, endedAtMs: T0 + 3000, gpu: null, ...more };
+  return { completed: 100, latencyMs, meanBatchSize: 1, batchSize: 1, startedAtMs: T0, endedAtMs: T0 + 3000, measuredMs: 3000, gpu: null, ...more };
 }
 
 function gpu(busyShare: number, more: Partial<GpuWindowSummary> = {}): GpuWindowSummary {
@@ -63,9 +65,11 @@ const host = (samples: HostSample[]): BottleneckContext['host'] => ({
   rssBytes: { start: 1, end: 1, peak: 1 }, heapUsedBytes: { start: 1, end: 1, peak: 1 }, tfMemory: { start: null, end: null }, netRxBytes: null, netTxBytes: null,
 });
 
-const wasm: BottleneckContext = { placement: { target: { kind: 'inprocess', url: null }, backend: { name: 'wasm', gpu: false } }, host: null, harnessHealth: null };
+const wasm: BottleneckContext = {
+  placement: { target: { kind: 'inprocess', url: null }, backend: { name: 'wasm', gpu: false } }, instances: 1, host: null, harnessHealth: null,
+};
 const tfGpu: BottleneckContext = { ...wasm, placement: { target: { kind: 'inprocess', url: null }, backend: { name: 'tensorflow', gpu: true } } };
-const remote: BottleneckContext = { placement: { target: { kind: 'http', url: 'http://gpu-node:8000' }, backend: null }, host: null, harnessHealth: null };
+const remote: BottleneckContext = { placement: { target: { kind: 'http', url: 'http://gpu-node:8000' }, backend: null }, instances: null, host: null, harnessHealth: null };
 const local: BottleneckContext = { ...remote, placement: { target: { kind: 'http', url: 'http://127.0.0.1:8000' }, backend: null } };
 
 /** An HTTP step: inference split into server time and the overhead around it. */
@@ -112,14 +116,26 @@ describe('judgeBottleneck: client', () => {
     expect(judgeBottleneck(step({ e2e: summary(10), inference: summary(9) }), { ...wasm, host: cpu(190) }).verdict).toBe('model-bound');
   });
 
-  it(`event-loop delay p99 of ${CLIENT_LOOP_DELAY_MS} ms that is 10 % of e2e or more; less of either is not`, () => {
-    const fast = step({ e2e: summary(100), inference: summary(99) });
-    const verdict = judgeBottleneck(fast, { ...wasm, host: loop(CLIENT_LOOP_DELAY_MS) });
+  it(`event-loop delay p99 of ${CLIENT_LOOP_DELAY_MS} ms that is ${CLIENT_LOOP_DELAY_SHARE * 100} % of e2e p50 or more; less of either is not`, () => {
+    const fast = step({ e2e: summary(CLIENT_LOOP_DELAY_MS / CLIENT_LOOP_DELAY_SHARE), inference: summary(79) });
+    const verdict = judgeBottleneck(fast, { ...remote, host: loop(CLIENT_LOOP_DELAY_MS) });
     expect(verdict.verdict).toBe('client');
-    expect(verdict.evidence[0]).toBe('event-loop delay p99 20 ms over the step against an e2e p50 of 100 ms (20 ms and 10 % of e2e or more: responses are stamped late)');
-    expect(judgeBottleneck(fast, { ...wasm, host: loop(CLIENT_LOOP_DELAY_MS - 0.5) }).verdict).toBe('model-bound');
-    // 25 ms beside a 300 ms e2e is 8 %: not what limits the step.
-    expect(judgeBottleneck(step({ e2e: summary(300), inference: summary(299) }), { ...wasm, host: loop(25) }).verdict).toBe('model-bound');
+    expect(verdict.evidence[0]).toBe('event-loop delay p99 20 ms over the step against an e2e p50 of 80 ms (20 ms and 25 % of e2e or more: responses are stamped late)');
+    expect(judgeBottleneck(fast, { ...remote, host: loop(CLIENT_LOOP_DELAY_MS - 0.5) }).verdict).toBe('unknown');
+    // 30 ms beside a 121 ms e2e is just under a quarter: not what limits the step.
+    expect(judgeBottleneck(step({ e2e: summary(121), inference: summary(120) }), { ...remote, host: loop(30) }).verdict).toBe('unknown');
+    expect(judgeBottleneck(step({ e2e: summary(120), inference: summary(119) }), { ...remote, host: loop(30) }).verdict).toBe('client');
+  });
+
+  it(`in process, instances in a model call ${INSTANCE_BUSY_SHARE * 100} % of the step are the limit, whatever the event loop's delay`, () => {
+    // 100 calls of 24 ms in 3 s on one instance: busy 80 %.
+    const busy = step({ e2e: summary(80), inference: summary(24) });
+    const verdict = judgeBottleneck(busy, { ...wasm, host: loop(50) });
+    expect(verdict.verdict).toBe('model-bound');
+    expect(verdict.evidence).toContain('model instances in a model call 80 % of the step');
+    expect(judgeBottleneck(step({ e2e: summary(80), inference: summary(23.7) }), { ...wasm, host: loop(50) }).verdict).toBe('client');
+    // Two instances halve the share.
+    expect(judgeBottleneck(busy, { ...wasm, instances: 2, host: loop(50) }).verdict).toBe('client');
   });
 
   it('only samples whose interval overlaps the step count; without any, the whole run\'s harness record', () => {
@@ -287,7 +303,13 @@ describe('judgeBottleneck: model-bound', () => {
     const verdict = judgeBottleneck(step({ e2e: summary(8), queue: summary(0.5), inference: summary(7.5) }, { meanBatchSize: 3.5, batchSize: 4 }), wasm);
     expect(verdict).toEqual({
       verdict: 'model-bound',
-      evidence: ['the model call took 7.5 ms of 8 ms e2e (94 %)', 'batches of 3.5 items (batch size 4)', 'backend wasm on the CPU'],
+      evidence: [
+        'the model call took 7.5 ms of 8 ms e2e (94 %)',
+        // 100 items in batches of 3.5: 28.6 calls of 7.5 ms in 3 s.
+        'model instances in a model call 7.1 % of the step',
+        'batches of 3.5 items (batch size 4)',
+        'backend wasm on the CPU',
+      ],
     });
   });
 });

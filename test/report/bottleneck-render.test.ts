@@ -18,14 +18,20 @@ describe('bottleneck in the outputs', () => {
 
   it('every step of a built report carries a verdict (the wasm synthetic run: model-bound with its numbers)', () => {
     expect(report.steps.map((step) => step.bottleneck?.verdict)).toEqual(Array(report.steps.length).fill('model-bound'));
-    expect(report.steps[0]!.bottleneck!.evidence).toEqual(['the model call took 3.8 ms of 5 ms e2e (75 %)', 'batches of 1.0 items (batch size 1)', 'backend wasm on the CPU']);
+    expect(report.steps[0]!.bottleneck!.evidence).toEqual([
+      'the model call took 3.8 ms of 5 ms e2e (75 %)',
+      // 100 single-item calls of 3.75 ms in the step's 1 s on one instance.
+      'model instances in a model call 38 % of the step',
+      'batches of 1.0 items (batch size 1)',
+      'backend wasm on the CPU',
+    ]);
   });
 
   it('report.md: a line per step under its stage table', () => {
     const md = renderMarkdown(report);
     const classify = md.split('## classify\n')[1]!.split('\n## ')[0]!;
     expect(classify).toContain(
-      'What limited each step:\n\n- batch 1 x2: **model-bound**: the model call took 3.8 ms of 5 ms e2e (75 %); batches of 1.0 items (batch size 1); backend wasm on the CPU\n',
+      'What limited each step:\n\n- batch 1 x2: **model-bound**: the model call took 3.8 ms of 5 ms e2e (75 %); model instances in a model call 38 % of the step; batches of 1.0 items (batch size 1); backend wasm on the CPU\n',
     );
     expect(classify.match(/^- batch \d+ x\d+: \*\*model-bound\*\*/gm)).toHaveLength(4);
   });
