@@ -3,14 +3,13 @@
  * 127.0.0.1 whose timing is known, and in-process wasm runs, with and without a replayed H100 trace.
  * Every verdict shows in report.json, report.md, report.html and steps.csv.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BottleneckVerdict } from '../../src/core/report/bottleneck.js';
 import type { RunReport } from '../../src/core/report/run.js';
+import { startFaultServer, type FaultServer } from '../fixtures/http/fault-server.js';
 import { parseCsv } from '../report/csv-reader.js';
 import { FIXTURES, runCli } from './cli-process.js';
 
@@ -20,28 +19,9 @@ const H100_TRACE = join(import.meta.dirname, '..', 'fixtures', 'gpu', 'h100-80gb
  * A BetterPrompts classify server that answers every request `delayMs` after it arrived and reports
  * `processingMs` as its own processing time (metadata.processing_time, seconds).
  */
-async function startDelayedServer(delayMs: number, processingMs: number): Promise<{ url: string; close: () => Promise<void> }> {
+function startDelayedServer(delayMs: number, processingMs: number): Promise<FaultServer> {
   const body = JSON.stringify({ intent: 'question_answering', confidence: 0.9, metadata: { processing_time: processingMs / 1000 } });
-  const server: Server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      setTimeout(() => {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(body);
-      }, delayMs);
-    });
-  });
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return startFaultServer({ kind: 'delay', ms: delayMs, body });
 }
 
 let closeServer: (() => Promise<void>) | undefined;
@@ -88,6 +68,25 @@ async function workloadFile(dir: string, yaml: string): Promise<string> {
   return path;
 }
 
+/** A classify step of batch 1 on one wasm instance at `inFlight`, through a workload file; GPU telemetry off unless `extra` replays a trace. */
+async function runWasm(name: string, inFlight: number, requests: number, extra: readonly string[]): Promise<Outputs> {
+  const dir = await mkdtemp(join(tmpdir(), `pipebench-bottleneck-${name}-`));
+  const workload = await workloadFile(
+    dir,
+    `name: ${name}
+warmup: { requests: 4 }
+measure: { requests: ${requests}, maxDuration: 20s }
+stages: [{ stage: classify, batchSizes: [1], concurrency: [${inFlight}] }]
+`,
+  );
+  const outDir = join(dir, 'out');
+  const gpu = extra.length === 0 ? ['--no-gpu'] : extra;
+  const result = await runCli(['run', workload, '--backend', 'wasm', ...gpu, '--out', outDir, '--quiet']);
+  expect(result.stderr).toBe('');
+  expect(result.code).toBe(0);
+  return outputsOf(outDir);
+}
+
 describe('bottleneck verdicts from the built CLI', () => {
   it('a server reporting 1 ms of processing that answers after 250 ms: transport', async () => {
     const server = await startDelayedServer(250, 1);
@@ -127,20 +126,8 @@ stages: [{ stage: classify, concurrency: [8] }]
   }, 60_000);
 
   it('in-process wasm, one item at a time: model-bound', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'pipebench-bottleneck-wasm-'));
-    const workload = await workloadFile(
-      dir,
-      `name: wasm-one
-warmup: { requests: 4 }
-measure: { requests: 24, maxDuration: 20s }
-stages: [{ stage: classify, batchSizes: [1], concurrency: [1] }]
-`,
-    );
-    const outDir = join(dir, 'out');
-    const result = await runCli(['run', workload, '--backend', 'wasm', '--out', outDir, '--no-gpu', '--quiet']);
-    expect(result.stderr).toBe('');
-    expect(result.code).toBe(0);
-    const evidence = expectVerdict(await outputsOf(outDir), 'model-bound');
+    const outputs = await runWasm('wasm-one', 1, 24, []);
+    const evidence = expectVerdict(outputs, 'model-bound');
     expect(evidence).toEqual([
       expect.stringMatching(/^the model call took [\d.]+ ms of [\d.]+ ms e2e \(\d+ %\)$/),
       expect.stringMatching(/^model instances in a model call [\d.]+ % of the step$/),
@@ -150,22 +137,9 @@ stages: [{ stage: classify, batchSizes: [1], concurrency: [1] }]
   }, 90_000);
 
   it('in-process wasm with a replayed H100 trace: the GPU is "not used by the model", never a GPU verdict nor the host-side note', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'pipebench-bottleneck-trace-'));
     // Four in flight on one wasm instance: items queue for it (> 5 ms), which beside the trace's idle GPU
     // is what the host-side note used to fire on.
-    const workload = await workloadFile(
-      dir,
-      `name: wasm-trace
-warmup: { requests: 4 }
-measure: { requests: 32, maxDuration: 20s }
-stages: [{ stage: classify, batchSizes: [1], concurrency: [4] }]
-`,
-    );
-    const outDir = join(dir, 'out');
-    const result = await runCli(['run', workload, '--backend', 'wasm', '--gpu-trace', H100_TRACE, '--out', outDir, '--quiet']);
-    expect(result.stderr).toBe('');
-    expect(result.code).toBe(0);
-    const outputs = await outputsOf(outDir);
+    const outputs = await runWasm('wasm-trace', 4, 32, ['--gpu-trace', H100_TRACE]);
     const step = outputs.report.steps[0]!;
     expect(step.gpu?.gpus[0]?.samples).toBeGreaterThan(0);
     expect(step.latencyMs.queue!.mean).toBeGreaterThan(5);
