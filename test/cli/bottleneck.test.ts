@@ -14,6 +14,8 @@ import { parseCsv } from '../report/csv-reader.js';
 import { FIXTURES, runCli } from './cli-process.js';
 
 const H100_TRACE = join(import.meta.dirname, '..', 'fixtures', 'gpu', 'h100-80gb-hbm3', 'trace-100ms.csv');
+/** A stand-in nvidia-smi on PATH that streams the real H100 trace (idle at its start) and lists one python3 process. */
+const FAKE_NVIDIA_SMI = { PATH: `${join(import.meta.dirname, '..', 'fixtures', 'bin', 'ok')}:${process.env['PATH'] ?? ''}` };
 
 /**
  * A BetterPrompts classify server that answers every request `delayMs` after it arrived and reports
@@ -101,6 +103,24 @@ describe('bottleneck verdicts from the built CLI', () => {
     const evidence = expectVerdict(outputs, 'transport');
     // The client measured the server's 250 ms; the server said 1 ms of it was its own.
     expect(evidence[0]).toMatch(/^requests took \d+ ms at the client, 1 ms of it in the server \(its own processing time\): \d+ ms \((9\d|100) %\) outside the server/);
+  }, 60_000);
+
+  it('a server on this host whose own time is the request while the (sampled) GPU idles: server-cpu', async () => {
+    const server = await startDelayedServer(100, 99);
+    closeServer = server.close;
+    const outDir = await mkdtemp(join(tmpdir(), 'pipebench-bottleneck-server-cpu-'));
+    const result = await runCli(
+      ['run', '--target', server.url, '--stage', 'classify', '--concurrency', '2', '--requests', '24', '--warmup', '2', '--out', outDir, '--quiet'],
+      FAKE_NVIDIA_SMI,
+    );
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const outputs = await outputsOf(outDir);
+    // nvidia-smi lists a process that is not ours: the server on this host may be it, so the GPU is evidence.
+    expect(outputs.report.steps[0]!.gpu!.processesAtStart).toMatchObject({ kind: 'ok', apps: [{ pid: 450, processName: 'python3', own: false }] });
+    const evidence = expectVerdict(outputs, 'server-cpu');
+    expect(evidence[0]).toMatch(/^requests took [\d.]+ ms at the client, 99 ms of it in the server \(its own processing time\): [\d.]+ % outside it \(under 50 %\)$/);
+    expect(evidence).toContain('GPU 0 ran a kernel only 0 % of the step (under 80 %)');
   }, 60_000);
 
   it('one connection with 8 requests in flight: client-queue', async () => {
