@@ -70,6 +70,16 @@ async function workloadFile(dir: string, yaml: string): Promise<string> {
   return path;
 }
 
+/** `run --target url`: one classify step at 2 in flight. */
+async function runClassify(url: string, requests: number, extra: readonly string[], env?: NodeJS.ProcessEnv): Promise<Outputs> {
+  const outDir = await mkdtemp(join(tmpdir(), 'pipebench-bottleneck-http-'));
+  const args = ['run', '--target', url, '--stage', 'classify', '--concurrency', '2', '--requests', String(requests), '--warmup', '2', ...extra];
+  const result = await runCli([...args, '--out', outDir, '--quiet'], env);
+  expect(result.stderr).toBe('');
+  expect(result.code).toBe(0);
+  return outputsOf(outDir);
+}
+
 /** A classify step of batch 1 on one wasm instance at `inFlight`, through a workload file; GPU telemetry off unless `extra` replays a trace. */
 async function runWasm(name: string, inFlight: number, requests: number, extra: readonly string[]): Promise<Outputs> {
   const dir = await mkdtemp(join(tmpdir(), `pipebench-bottleneck-${name}-`));
@@ -93,13 +103,7 @@ describe('bottleneck verdicts from the built CLI', () => {
   it('a server reporting 1 ms of processing that answers after 250 ms: transport', async () => {
     const server = await startDelayedServer(250, 1);
     closeServer = server.close;
-    const outDir = await mkdtemp(join(tmpdir(), 'pipebench-bottleneck-transport-'));
-    const result = await runCli([
-      'run', '--target', server.url, '--stage', 'classify', '--concurrency', '2', '--requests', '16', '--warmup', '2', '--out', outDir, '--no-gpu', '--quiet',
-    ]);
-    expect(result.stderr).toBe('');
-    expect(result.code).toBe(0);
-    const outputs = await outputsOf(outDir);
+    const outputs = await runClassify(server.url, 16, ['--no-gpu']);
     const evidence = expectVerdict(outputs, 'transport');
     // The client measured the server's 250 ms; the server said 1 ms of it was its own.
     expect(evidence[0]).toMatch(/^requests took \d+ ms at the client, 1 ms of it in the server \(its own processing time\): \d+ ms \((9\d|100) %\) outside the server/);
@@ -108,14 +112,7 @@ describe('bottleneck verdicts from the built CLI', () => {
   it('a server on this host whose own time is the request while the (sampled) GPU idles: server-cpu', async () => {
     const server = await startDelayedServer(100, 99);
     closeServer = server.close;
-    const outDir = await mkdtemp(join(tmpdir(), 'pipebench-bottleneck-server-cpu-'));
-    const result = await runCli(
-      ['run', '--target', server.url, '--stage', 'classify', '--concurrency', '2', '--requests', '24', '--warmup', '2', '--out', outDir, '--quiet'],
-      FAKE_NVIDIA_SMI,
-    );
-    expect(result.stderr).toBe('');
-    expect(result.code).toBe(0);
-    const outputs = await outputsOf(outDir);
+    const outputs = await runClassify(server.url, 24, [], FAKE_NVIDIA_SMI);
     // nvidia-smi lists a process that is not ours: the server on this host may be it, so the GPU is evidence.
     expect(outputs.report.steps[0]!.gpu!.processesAtStart).toMatchObject({ kind: 'ok', apps: [{ pid: 450, processName: 'python3', own: false }] });
     const evidence = expectVerdict(outputs, 'server-cpu');
