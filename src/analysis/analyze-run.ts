@@ -4,6 +4,7 @@
  * per stage. Pure: the caller supplies every fact and stamp.
  */
 import { evaluateAlerts } from './alerts.js';
+import { judgeBottleneck, type BottleneckContext } from './bottleneck.js';
 import { checkBudget, passesAll } from './budget.js';
 import { e2eConfidence } from './e2e-confidence.js';
 import { recommend } from './recommend.js';
@@ -120,7 +121,11 @@ export type RunReportParts = Pick<
 export function buildRunReport(parts: RunReportParts): RunReport {
   const budget = parts.budget ?? parts.workload.budget;
   const stageBudgets = parts.stageBudgets ?? uniformStageBudgets(budget);
-  const steps = withScaling(parts.steps.map((step) => rejudge(step, stageBudgets[step.stage])), parts.workload);
+  const bottleneckContext = bottleneckContextOf(parts);
+  const steps = withScaling(
+    parts.steps.map((step) => ({ ...rejudge(step, stageBudgets[step.stage]), bottleneck: judgeBottleneck(step, bottleneckContext) })),
+    parts.workload,
+  );
   // A scenario drives one batch size through load stages: no batch-size trade-off to recommend from;
   // its verdict is what the run passes or fails on.
   const scenario = parts.scenario ? judgedScenario(parts.scenario, steps, stageBudgets[parts.scenario.stage], parts) : null;
@@ -168,6 +173,16 @@ export function buildRunReport(parts: RunReportParts): RunReport {
 function judgedScenario(facts: ScenarioFacts, steps: readonly StepReport[], budget: Budget, parts: RunReportParts): ScenarioReport {
   const verdict = judgeScenario(facts, steps, budget, parts.host ?? null, parts.workload.scenario?.recoveryTargetMs);
   return { ...facts, verdict };
+}
+
+/** Where the model runs and what the harness cost: known only once the run's records are in (the last snapshot). */
+function bottleneckContextOf(parts: RunReportParts): BottleneckContext {
+  return {
+    placement: { target: parts.target, backend: parts.backend, hostname: parts.environment.hostname },
+    instances: parts.target.kind === 'inprocess' ? (parts.backend?.instances ?? null) : null,
+    host: parts.host ?? null,
+    harnessHealth: parts.harnessHealth ?? null,
+  };
 }
 
 function rejudge(step: StepReport, budget: Budget): StepReport {

@@ -18,6 +18,7 @@ import type { Budget } from '../core/workload.js';
 import { describeFinding, formatRuleDuration } from './alerts.js';
 import { type AlertFinding } from '../core/report/verdicts.js';
 import { e2eConfidence } from './e2e-confidence.js';
+import { modelGpuNotes } from '../telemetry/gpu-use.js';
 import { isUniform, uniformStageBudgets, type StageBudgets } from '../workload/stage-budgets.js';
 
 export interface Reanalysis {
@@ -57,7 +58,7 @@ function partsOf(report: RunReport): RunReportParts {
     backend: report.backend,
     models: report.models,
     workload: report.workload,
-    steps: report.steps.map(withHonesty),
+    steps: report.steps.map((step) => withHonesty(withGpuNotes(step, report))),
     warnings: report.warnings.filter((warning) => !OWN_WARNING_PREFIXES.some((prefix) => warning.startsWith(prefix))),
     search: report.search ?? [],
     gpuTelemetry: report.gpuTelemetry,
@@ -67,6 +68,16 @@ function partsOf(report: RunReport): RunReportParts {
     host: report.host ?? null,
     resumedFrom: report.resumedFrom ?? null,
   };
+}
+
+/**
+ * A saved step's GPU notes as today's telemetry writes them: a report written before notes knew
+ * where the model runs said a wasm run's idle GPU was held back by the host side.
+ */
+function withGpuNotes(step: StepReport, report: RunReport): StepReport {
+  if (step.gpu === null) return step;
+  const placement = { target: report.target, backend: report.backend, hostname: report.environment.hostname };
+  return { ...step, gpu: { ...step.gpu, notes: modelGpuNotes(step.gpu.gpus, placement, [step.gpu.processesAtStart, step.gpu.processesAtEnd]) } };
 }
 
 /**

@@ -109,7 +109,8 @@ export async function runBenchmark(options: RunOptions): Promise<RunResult> {
   let failure: { readonly error: unknown } | undefined;
   let started = false;
   try {
-    telemetry = await startGpuTelemetry({ mode: options.gpuTelemetry ?? { kind: 'off' } });
+    const placement = { target: targetReport(target), backend: target.backend, hostname: options.environment.hostname };
+    telemetry = await startGpuTelemetry({ mode: options.gpuTelemetry ?? { kind: 'off' }, placement });
     serverMetrics = await startScraping(options.serverMetrics, target, clock, warn, emit);
     if (sizesPools(target)) await target.setConnections(peakInFlight(steps));
     started = true;

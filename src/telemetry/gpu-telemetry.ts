@@ -7,7 +7,7 @@ import { queryComputeApps } from './compute-apps.js';
 import { summarizeGpuWindow } from './gpu-aggregate.js';
 import { readGpuInventory } from './gpu-inventory.js';
 import { buildGpuTimeline } from './gpu-timeline.js';
-import { gpuStepNotes } from './gpu-notes.js';
+import { modelGpuNotes, type ModelPlacement } from './gpu-use.js';
 import { startReplaySampler, type ReplayTrace } from './gpu-replay.js';
 import { startNvidiaSmiSampler } from './gpu-sampler.js';
 import type { GpuInventoryResult, GpuSample, GpuWindowOptions, Sampler, SamplerResult, TimeZoneRule } from './types.js';
@@ -31,6 +31,8 @@ export interface GpuTelemetryOptions {
   readonly timeZone?: TimeZoneRule;
   /** This run's processes for the per-process view (default: the harness). */
   readonly ownPids?: () => readonly number[];
+  /** Where the model runs: a GPU it does not use gets "not used by the model", not the host-side note. */
+  readonly placement?: ModelPlacement;
 }
 
 export interface GpuTelemetryOutcome {
@@ -87,7 +89,9 @@ function session(
     },
     stepReport(startMs, endMs, window, processes) {
       const gpus = sampler === null ? [] : summarizeGpuWindow(sampler.samples(), startMs, endMs, window);
-      return { gpus, processesAtStart: processes?.atStart ?? null, processesAtEnd: processes?.atEnd ?? null, notes: gpus.flatMap((gpu) => gpuStepNotes(gpu)) };
+      const atStart = processes?.atStart ?? null;
+      const atEnd = processes?.atEnd ?? null;
+      return { gpus, processesAtStart: atStart, processesAtEnd: atEnd, notes: modelGpuNotes(gpus, options.placement ?? null, [atStart, atEnd]) };
     },
     latestUtilPct() {
       return sampler === null ? null : latestUtilPct(sampler.samples());

@@ -115,6 +115,7 @@ export function startHostSampler(options: HostSamplerOptions = {}): HostSampler 
       rssBytes: memory.rss,
       heapUsedBytes: memory.heapUsed,
       eventLoopDelayP99Ms: loop?.p99Ms ?? null,
+      eventLoopDelayP50Ms: loop?.p50Ms ?? null,
       netRxBytesPerSec: rates?.net ? rates.net.rxBytesPerSec : null,
       netTxBytesPerSec: rates?.net ? rates.net.txBytesPerSec : null,
       tfMemory,

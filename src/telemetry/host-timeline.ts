@@ -16,6 +16,7 @@ const ORDER_BY = {
   rssBytes: (s) => s.rssBytes,
   heapUsedBytes: (s) => s.heapUsedBytes,
   eventLoopDelayP99Ms: (s) => s.eventLoopDelayP99Ms,
+  eventLoopDelayP50Ms: (s) => s.eventLoopDelayP50Ms ?? null,
   netRxBytesPerSec: (s) => s.netRxBytesPerSec,
   netTxBytesPerSec: (s) => s.netTxBytesPerSec,
   tfMemory: (s) => s.tfMemory?.numTensors ?? null,

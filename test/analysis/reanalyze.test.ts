@@ -5,6 +5,9 @@ import type { RunReport } from '../../src/core/report/run.js';
 import { reanalyze } from '../../src/analysis/reanalyze.js';
 import { parseBudgetsFile } from '../../src/workload/budgets-file.js';
 import { syntheticReport } from '../report/synthetic-run.js';
+import { summarizeGpuWindow } from '../../src/telemetry/gpu-aggregate.js';
+import { gpuStepNotes } from '../../src/telemetry/gpu-notes.js';
+import { parseH100Trace, utc } from '../telemetry/fixtures.js';
 
 /** The re-analysis's verdict as `pipebench report` turns it into an exit code. */
 function passes(report: RunReport): boolean {
@@ -101,5 +104,28 @@ describe('reanalyze', () => {
 
   it('a run with no steps never meets a budget', () => {
     expect(reanalyze({ ...report, steps: [] }, parseBudgetsFile(GUIDE, 'g.yaml')).report.budgetMet).toBe(false);
+  });
+});
+
+describe('reanalyze a report written before bottleneck verdicts and GPU placement', () => {
+  const trace = parseH100Trace();
+  // Batch 1 on the H100 with 40 ms of queue: what the old host-side note fired on for a wasm run.
+  const gpus = summarizeGpuWindow(trace, utc('2026-11-26T18:49:00.1'), utc('2026-11-26T18:49:02.0'), { queueMsMean: 40 });
+  const fresh = syntheticReport();
+  const old: RunReport = {
+    ...fresh,
+    steps: fresh.steps.map(({ bottleneck: _dropped, ...step }) => ({
+      ...step,
+      gpu: { gpus, processesAtStart: null, processesAtEnd: null, notes: gpuStepNotes(gpus[0]!) },
+    })),
+  };
+
+  it('the wasm run\'s GPU gets "not used by the model" instead of the host-side note, and every step a verdict', () => {
+    expect(old.steps[0]!.gpu!.notes[0]).toMatch(/holds the GPU back/);
+    const { report } = reanalyze(old, null);
+    for (const step of report.steps) {
+      expect(step.gpu!.notes).toEqual(['GPU 0: not used by the model (backend wasm)']);
+      expect(step.bottleneck?.verdict).toBe(fresh.steps[step.index]!.bottleneck!.verdict);
+    }
   });
 });

@@ -70,6 +70,15 @@ describe('pipebench run --server-metrics against a batching server', () => {
     expect(report.harnessHealth?.serverScraping?.scrapes).toBeGreaterThan(endpoint.scrapes);
   }, 90_000);
 
+  it("the step's bottleneck reads the server's own figures: at 48 in flight against a batcher of 8, requests queue in the server", async () => {
+    // 48 in flight over batches of at most 8 (20 ms + 1 ms per item): about five batches wait for
+    // each one computing, so the server's queue is most of its time.
+    const { report } = await runAgainst('triton', ['--concurrency', '48']);
+    const step = report.steps[0]!;
+    expect(step.bottleneck?.verdict).toBe('server-queue');
+    expect(step.bottleneck?.evidence.join(' ')).toMatch(/in the server requests queued [\d.]+ ms and computed [\d.]+ ms/);
+  }, 90_000);
+
   it('TorchServe names: queue and compute per request within 15 %', async () => {
     const { report, endpoint } = await runAgainst('torchserve');
     const step = report.steps[0]!;

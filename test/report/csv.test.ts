@@ -8,7 +8,7 @@ const HEADER = [
   'step', 'stage', 'mode', 'batch_size', 'concurrency', 'target_rate_per_sec', 'completed', 'items_per_sec',
   'e2e_p50_ms', 'e2e_p95_ms', 'e2e_p99_ms', 'e2e_p95_ci_low_ms', 'e2e_p95_ci_high_ms', 'e2e_samples',
   'e2e_p95_supported', 'e2e_p99_supported', 'stability', 'queue_p50_ms', 'inference_p50_ms', 'server_p50_ms',
-  'error_rate', 'errors_by_class', 'within_budget', 'complete',
+  'error_rate', 'errors_by_class', 'bottleneck', 'bottleneck_evidence', 'within_budget', 'complete',
 ];
 
 describe('renderStepsCsv', () => {
@@ -33,6 +33,8 @@ describe('renderStepsCsv', () => {
     expect([row[col('e2e_samples')], row[col('e2e_p95_supported')], row[col('e2e_p99_supported')]]).toEqual(['18', 'false', 'false']);
     expect(row[col('e2e_p95_ci_high_ms')]).toBe('');
     expect(row[col('stability')]).toBe('');
+    expect([row[col('bottleneck')], row[col('bottleneck_evidence')]]).toEqual([step.bottleneck!.verdict, step.bottleneck!.evidence.join('; ')]);
+    expect(row[col('bottleneck')]).toBe('model-bound');
     const batch8 = rows[4]!;
     expect([batch8[col('e2e_samples')], batch8[col('e2e_p95_supported')], batch8[col('e2e_p99_supported')]]).toEqual(['4200', 'true', 'true']);
     expect(Number(batch8[col('e2e_p95_ci_low_ms')])).toBeLessThanOrEqual(Number(batch8[col('e2e_p95_ms')]));

@@ -47,6 +47,8 @@ describe('schema/report.schema.json', () => {
       ['', (r) => void delete r.recommendation],
       ['/partial', (r) => void (r.partial = 'no')],
       ['/schemaVersion', (r) => void (r.schemaVersion = 2)],
+      ['/steps/0/bottleneck/verdict', (r) => void ((r.steps[0]?.bottleneck as { verdict: string }).verdict = 'slow')],
+      ['/steps/0/bottleneck/evidence/0', (r) => void ((r.steps[0]?.bottleneck as { evidence: unknown[] }).evidence = [42])],
     ];
     for (const [path, breakIt] of cases) {
       const report = reportJson();

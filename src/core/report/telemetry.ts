@@ -194,6 +194,8 @@ export interface HostSample {
   readonly heapUsedBytes: number;
   /** Event-loop delay p99 over the interval, beyond the monitor's resolution. */
   readonly eventLoopDelayP99Ms: number | null;
+  /** The same delay's median: a loop that is late at the median is saturated, not hit by one pause. Absent in older reports. */
+  readonly eventLoopDelayP50Ms?: number | null;
   /** All interfaces, loopback included (/proc/net/dev); null off Linux or on the first sample. */
   readonly netRxBytesPerSec: number | null;
   readonly netTxBytesPerSec: number | null;

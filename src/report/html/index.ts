@@ -5,6 +5,7 @@
 import type { CompareResult } from '../../analysis/compare-model.js';
 import type { RunReport } from '../../core/report/run.js';
 import { compareHeader, compareSections } from './compare-page.js';
+import { bottleneckSection } from './bottleneck.js';
 import { escapeHtml } from './escape.js';
 import { renderPage, type PageSection } from './page.js';
 import { runSections } from './run-sections.js';
@@ -52,11 +53,11 @@ function warningsSection(report: RunReport): PageSection | null {
 
 export async function renderHtml(report: RunReport): Promise<string> {
   const charts = await runSections(report);
-  const warnings = warningsSection(report);
+  const optional = (section: PageSection | null): PageSection[] => (section === null ? [] : [section]);
   return renderPage({
     title: `pipebench ${report.workload.name} ${report.runId}`,
     headerHtml: runHeader(report),
-    sections: [recommendationSection(report), ...charts, ...(warnings === null ? [] : [warnings])],
+    sections: [recommendationSection(report), ...optional(bottleneckSection(report)), ...charts, ...optional(warningsSection(report))],
   });
 }
 

@@ -4,6 +4,7 @@ import type { LatencyPhase } from '../../core/measurement.js';
 import { STAGES, type Stage } from '../../core/stage.js';
 import { formatBytes, formatFactor, formatMs, formatRate } from '../../format.js';
 import { alertsSection, budgetSection } from './budgets.js';
+import { bottleneckSection } from './bottleneck.js';
 import { gpuTelemetrySection, stageGpuSection } from './gpu.js';
 import { serverScrapingSection, stageServerSection } from './server.js';
 import { batchCell, e2eCell, honestyFootnotes } from './honesty.js';
@@ -178,7 +179,7 @@ function stageSection(report: RunReport, stage: Stage): string {
   lines.push(renderTable(stageColumns(steps, stage), steps));
   const footnotes = honestyFootnotes(steps);
   if (footnotes !== '') lines.push('', footnotes);
-  for (const part of [openLoopSection(steps), errorsSection(steps)]) if (part !== '') lines.push('', part);
+  for (const part of [bottleneckSection(steps), openLoopSection(steps), errorsSection(steps)]) if (part !== '') lines.push('', part);
   const gpu = stageGpuSection(steps);
   if (gpu !== '') lines.push('', gpu);
   const server = stageServerSection(steps);

@@ -6,6 +6,7 @@ import { stepOfStage, windowErrorRate } from '../../analysis/scenario-windows.js
 import { placeStages, type PlacedStage } from '../../load/placed-stages.js';
 import type { DriftFit, ScenarioVerdict, SoakVerdict, SpikeVerdict, SteadyVerdict, StressLevel, StressVerdict } from '../../core/report/scenario-verdict.js';
 import { formatBytes, formatMs, formatPct, formatRate } from '../../format.js';
+import { bottleneckSection } from './bottleneck.js';
 import { renderTable, type Column } from './table.js';
 import type { RunReport } from '../../core/report/run.js';
 import type { ScenarioReport, TimelineWindow } from '../../core/report/scenario.js';
@@ -135,6 +136,12 @@ function timelineSection(scenario: ScenarioReport): string {
 }
 
 /** '' for a sweep (no scenario). */
+/** The bottleneck lines under the stages table, with the blank line after them; none when no step has a verdict. */
+function scenarioBottlenecks(report: RunReport): string[] {
+  const section = bottleneckSection(report.steps);
+  return section === '' ? [] : [section, ''];
+}
+
 export function renderScenarioSection(report: RunReport): string {
   const scenario = report.scenario;
   if (scenario === null) return '';
@@ -153,6 +160,7 @@ export function renderScenarioSection(report: RunReport): string {
     '',
     stagesTable(report, scenario),
     '',
+    ...scenarioBottlenecks(report),
     kindNumbers(scenario),
     '',
     timelineSection(scenario),

@@ -26,6 +26,18 @@ const tableRows = (section: string, header: string): string[] => {
 };
 
 describe('renderScenarioSection', () => {
+  it('a bottleneck line per load stage under the stages table', () => {
+    const windows = timeline(Array.from({ length: 12 }, () => ({ p95Ms: 100, level: 100 })));
+    const report = reportOf(scenarioFacts('spike', SPIKE, windows), SPIKE);
+    const md = renderScenarioSection(report);
+    const lines = md.split('\n').filter((line) => line.startsWith('- load stage "'));
+    expect(lines.map((line) => /^- load stage "([^"]+)": \*\*([a-z-]+)\*\*/.exec(line)?.slice(1))).toEqual(
+      report.steps.map((step) => [step.profile!.name, step.bottleneck!.verdict]),
+    );
+    expect(lines).toHaveLength(SPIKE.length);
+    expect(md).toContain('What limited each step:');
+  });
+
   it('is empty for a sweep', () => {
     expect(renderScenarioSection(syntheticReport())).toBe('');
   });
