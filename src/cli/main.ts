@@ -11,6 +11,7 @@ import { registerGpuCommands } from './gpu.js';
 import { registerReportCommand } from './report.js';
 import { registerRunCommand } from './run.js';
 import { registerServeCommand } from './serve.js';
+import { registerSetupCommand } from './setup.js';
 import { packageVersion } from '../package-root.js';
 
 export interface CommandContext {
@@ -22,7 +23,7 @@ export interface CommandContext {
 
 export type CommandRegistrar = (program: Command, context: CommandContext) => void;
 
-const COMMANDS: readonly CommandRegistrar[] = [registerRunCommand, registerServeCommand, registerCompareCommand, registerReportCommand, registerGpuCommands];
+const COMMANDS: readonly CommandRegistrar[] = [registerRunCommand, registerServeCommand, registerCompareCommand, registerReportCommand, registerGpuCommands, registerSetupCommand];
 
 export async function main(argv: readonly string[], io: CliIo, signal: AbortSignal = new AbortController().signal): Promise<number> {
   const context: CommandContext = { io, signal, exitCode: ExitCode.ok };
