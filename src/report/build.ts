@@ -34,6 +34,7 @@ import {
 export interface StepReportOptions {
   readonly stability?: StabilityReport | null;
   readonly repeats?: RepeatReport | null;
+  readonly coldStartMs?: number | null;
 }
 
 /**
@@ -70,6 +71,7 @@ export function buildStepReport(
     stability: options.stability ?? null,
     e2eConfidence: e2eConfidence(measurement),
     repeats: options.repeats ?? null,
+    coldStartMs: options.coldStartMs ?? null,
     ...(step.profile && { profile: step.profile }),
   };
 }

@@ -253,6 +253,8 @@ function repeatedStepReport(step: Step, runs: readonly StepRun[], budget: Budget
   return buildStepReport(step, mergeMeasurements(measurements), budget, runs.every((run) => run.complete), last?.gpu ?? null, last?.openLoop ?? null, {
     stability: mergeStability(runs.map((run) => run.stability)),
     repeats: repeated ? repeatSpread(measurements) : null,
+    // The first pass's: later repeats call a shape the instances have already seen.
+    coldStartMs: runs[0]?.coldStartMs ?? null,
   });
 }
 

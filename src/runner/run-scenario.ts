@@ -278,7 +278,7 @@ class ScenarioDrive {
         const atEnd = (await telemetry?.processes()) ?? null;
         this.processesAtStart = atEnd;
         const gpu = telemetry?.stepReport(entry.startMs, Math.max(entry.startMs, stageEndMs), gpuWindow, { atStart, atEnd }) ?? null;
-        await this.callbacks.stageDone(entry.step, { measurement, complete, gpu, openLoop, stability: null });
+        await this.callbacks.stageDone(entry.step, { measurement, complete, gpu, openLoop, stability: null, coldStartMs: null });
       } catch (error) {
         // A stage that cannot be reported stops the drive; the error reaches the caller.
         this.callbackError = { error };

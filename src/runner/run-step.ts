@@ -18,6 +18,7 @@ import { batchSender, driveStep } from './drive-step.js';
 import type { RunListener } from './events.js';
 import type { RunnerTarget } from './run-benchmark.js';
 import { StabilityWatch } from './stability-watch.js';
+import { measureColdStart } from './cold-start.js';
 
 export interface StepRun {
   readonly measurement: StepMeasurement;
@@ -27,6 +28,8 @@ export interface StepRun {
   readonly openLoop: OpenLoopReport | null;
   /** null when stability is off. */
   readonly stability: StabilityReport | null;
+  /** The step's first model call, made before its load (in process only; see cold-start.ts). */
+  readonly coldStartMs: number | null;
 }
 
 /** The latest GPU and host readings, for the live `window` events. */
@@ -62,6 +65,7 @@ export async function measureStep(step: Step, context: StepContext): Promise<Ste
   if (step.mode === 'static' && batchSender(step, target) === null) {
     throw new InputError(`stages[${step.stage}].mode`, `static batching is not supported by ${target.info.description}`);
   }
+  const coldStartMs = context.signal?.aborted ? null : await measureColdStart(step, target, context.texts, clock);
   const processesAtStart = (await telemetry?.processes()) ?? null;
   const recorder = new StepRecorder({ clock });
   const watch = context.stability ? new StabilityWatch(recorder, context.stability, step.measure, clock) : null;
@@ -103,7 +107,7 @@ export async function measureStep(step: Step, context: StepContext): Promise<Ste
           'the driver could not keep the rate; latency still counts from the schedule',
       );
     }
-    return { measurement, complete, gpu, openLoop: outcome.openLoop, stability: watch?.report(outcome.extendedMs) ?? null };
+    return { measurement, complete, gpu, openLoop: outcome.openLoop, stability: watch?.report(outcome.extendedMs) ?? null, coldStartMs };
   } finally {
     clearInterval(ticker);
   }

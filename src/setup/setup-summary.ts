@@ -1,5 +1,5 @@
 /** The text `pipebench setup native` prints when it is done, or what --check found. Pure. */
-import { formatBytes, formatMs } from '../format.js';
+import { formatBytes, formatDevices, formatMs } from '../format.js';
 import type { NativeBackendInfo } from '../report/types.js';
 import type { NativeManifest } from '../targets/inprocess/native/manifest.js';
 import type { CheckOutcome } from './check-native.js';
@@ -46,5 +46,5 @@ function verificationLine(verification: Verification): string {
 function devicesText(native: NativeBackendInfo | undefined): string {
   const devices = native?.devices;
   if (!devices) return 'devices unknown (no probe)';
-  return `TensorFlow ${native.tensorflowVersion ?? '?'} sees ${devices.map((d) => d.name.replace(/^.*device:/, '')).join(', ')}`;
+  return `TensorFlow ${native.tensorflowVersion ?? '?'} sees ${formatDevices(devices)}`;
 }

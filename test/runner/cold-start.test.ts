@@ -1,0 +1,86 @@
+/**
+ * Each in-process step makes its first model call before its load: one batch of the step's size
+ * per instance, timed apart (steps[].coldStartMs) and never in the histograms. The target here
+ * pays 300 ms at the first call of each batch size per instance and 2 ms after, like a native
+ * backend building kernels for a new shape.
+ */
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { epochNowMs } from '../../src/metrics/clock.js';
+import type { RunReport } from '../../src/report/types.js';
+import { runBenchmark, type RunnerTarget } from '../../src/runner/run-benchmark.js';
+import type { ItemResult, StaticBatchTarget } from '../../src/targets/target.js';
+import { parseWorkload } from '../../src/workload/load.js';
+import { environment } from './fake-targets.js';
+
+const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'workloads');
+const COLD_MS = 300;
+const WARM_MS = 2;
+
+/** Two "instances" (slots); a batch goes to a free one, and each pays COLD_MS once per batch size. */
+function shapeTarget(): RunnerTarget & StaticBatchTarget & { calls: { slot: number; size: number }[] } {
+  const seen = [new Set<number>(), new Set<number>()];
+  const busy = [false, false];
+  const calls: { slot: number; size: number }[] = [];
+  const run = (size: number, tArrivalMs: number): Promise<ItemResult[]> => {
+    const slot = busy[0] ? 1 : 0;
+    busy[slot] = true;
+    const cold = !seen[slot]!.has(size);
+    seen[slot]!.add(size);
+    calls.push({ slot, size });
+    const tDispatchMs = epochNowMs();
+    return new Promise((resolve) =>
+      setTimeout(() => {
+        busy[slot] = false;
+        const t = epochNowMs();
+        resolve(Array.from({ length: size }, () => ({ ok: true, tArrivalMs, tResponseMs: t, queueMs: tDispatchMs - tArrivalMs, inferenceMs: t - tDispatchMs, batchSize: size })));
+      }, cold ? COLD_MS : WARM_MS),
+    );
+  };
+  return {
+    info: { kind: 'inprocess', description: 'shape target' },
+    backend: { name: 'test', package: 'test', version: '0', threads: 1, simd: false, gpu: false, skipped: [], instances: 2, isolation: 'process' },
+    models: [],
+    calls,
+    async configure() {},
+    submit: async (_stage, _text, tArrivalMs) => (await run(1, tArrivalMs))[0]!,
+    submitBatch: (_stage, texts, tArrivalMs) => run(texts.length, tArrivalMs),
+    async close() {},
+  };
+}
+
+describe('cold start per step', () => {
+  it('is the first call at the step batch size on every instance, kept out of the measured histograms', async () => {
+    const workload = parseWorkload(
+      `name: cold-start
+corpus: { path: prompts.jsonl }
+warmup: { requests: 0 }
+measure: { requests: 16 }
+stability: false
+stages:
+  - { stage: classify, mode: static, batchSizes: [1, 4], concurrency: 1 }
+`,
+      join(FIXTURES, 'cold-start.yaml'),
+      FIXTURES,
+    );
+    const target = shapeTarget();
+    const outDir = await mkdtemp(join(tmpdir(), 'pipebench-cold-'));
+    await runBenchmark({ workload, outDir, runId: 'cold', environment, openTarget: async () => target });
+    const report = JSON.parse(await readFile(join(outDir, 'report.json'), 'utf8')) as RunReport;
+    expect(report.steps.map((s) => s.batchSize)).toEqual([1, 4]);
+    for (const step of report.steps) {
+      expect(step.coldStartMs).toBeGreaterThanOrEqual(COLD_MS - 1);
+      expect(step.completed).toBe(16);
+      // Nothing measured paid the cold start, with no warm-up to hide it in.
+      expect(step.latencyMs.inference!.max).toBeLessThan(COLD_MS / 2);
+      expect(step.latencyMs.e2e!.max).toBeLessThan(COLD_MS / 2);
+    }
+    // Before each step's load: one batch of its size on each of the two instances, at once.
+    expect(target.calls.slice(0, 2)).toEqual([{ slot: 0, size: 1 }, { slot: 1, size: 1 }]);
+    const step2 = target.calls.findIndex((call) => call.size === 4);
+    expect(target.calls.slice(step2, step2 + 2)).toEqual([{ slot: 0, size: 4 }, { slot: 1, size: 4 }]);
+    expect(target.calls.filter((call) => call.size === 4)).toHaveLength(2 + 16 / 4);
+  });
+});
