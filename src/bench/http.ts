@@ -17,6 +17,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { RoundResult } from './http-client.js';
+import { median } from './median.js';
 
 const { values } = parseArgs({
   options: {
@@ -29,12 +30,6 @@ const rounds = Number(values.rounds);
 const seconds = Number(values.seconds);
 const connections = Number(values.connections);
 const here = (file: string): string => fileURLToPath(new URL(file, import.meta.url));
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 async function firstJsonLine<T>(child: ReturnType<typeof spawn>): Promise<T> {
   const lines = createInterface({ input: child.stdout! });
