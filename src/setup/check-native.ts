@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { toError } from '../errors.js';
 import { addonPath, installedPackageDir, NATIVE_PACKAGES, readManifest, type NativeManifest } from '../targets/inprocess/native/manifest.js';
+import { SetupError } from './setup-error.js';
 import { nativeBackendOf } from './setup-native.js';
 import { verifyNative, type Verification, type VerifyOptions } from './verify.js';
 
@@ -22,6 +23,7 @@ export async function checkNative(gpu: boolean, projectDir: string, options: Ver
   try {
     return { ready: true, packageDir, manifest: readManifest(packageDir), verification: await verifyNative(backend, options) };
   } catch (error) {
-    return { ready: false, problem: toError(error).message, fix: `run ${setupCommand} to rebuild it` };
+    if (error instanceof SetupError) return { ready: false, problem: error.problem, fix: error.fix };
+    return { ready: false, problem: toError(error).message, fix: `run ${setupCommand} again` };
   }
 }

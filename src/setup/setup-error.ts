@@ -10,9 +10,13 @@ export type SetupStep = (typeof SETUP_STEPS)[number];
 
 export class SetupError extends PipebenchError {
   readonly step: SetupStep;
+  readonly problem: string;
+  readonly fix: string;
   constructor(step: SetupStep, problem: string, fix: string, exitCode: ExitCode = ExitCode.internal) {
     super(`setup native: step "${step}" failed: ${problem}; ${fix}`, exitCode);
     this.step = step;
+    this.problem = problem;
+    this.fix = fix;
   }
 }
 
