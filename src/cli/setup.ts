@@ -42,15 +42,25 @@ export function registerSetupCommand(program: Command, context: CommandContext):
         return;
       }
       const started = performance.now();
-      const outcome = await setupNative({
-        gpu,
-        source: sourceChoice(flags, io.cwd),
-        allowNoGpu: flags.allowNoGpu === true,
-        projectDir: PACKAGE_ROOT,
-        cacheDir,
-        env,
-        onProgress: (step, message) => void io.stderr.write(`setup native [${step}] ${message}\n`),
-      });
+      const source = sourceChoice(flags, io.cwd);
+      let outcome;
+      try {
+        outcome = await setupNative({
+          gpu,
+          source,
+          allowNoGpu: flags.allowNoGpu === true,
+          projectDir: PACKAGE_ROOT,
+          cacheDir,
+          env,
+          onProgress: (step, message) => void io.stderr.write(`setup native [${step}] ${message}\n`),
+        });
+      } catch (error) {
+        // Ctrl-C reaches the step's own processes too (same process group): their failure is the interruption.
+        if (!context.signal.aborted) throw error;
+        io.stderr.write('pipebench: setup native: interrupted; run it again to finish (a partial build is redone)\n');
+        context.exitCode = ExitCode.interrupted;
+        return;
+      }
       io.stdout.write(renderSetupOutcome(outcome, performance.now() - started));
     });
 }

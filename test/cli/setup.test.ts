@@ -3,14 +3,16 @@
  * before anything is installed; where setup already ran, running it again rebuilds nothing and
  * --check proves the addon in a child process.
  */
-import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { addonPath } from '../../src/targets/inprocess/native/manifest.js';
 import { PYTHON_STATUS, tensorflowMembers, writeWheel } from '../setup/wheels.js';
 import { describeWhenReady, nativeStatus } from '../targets/inprocess/native/native-status.js';
-import { runCli } from './cli-process.js';
+import { BIN, runCli } from './cli-process.js';
+import { eventually } from './process-tags.js';
 
 const STACK_LINE = /^\s+at /m;
 const dir = mkdtempSync(join(tmpdir(), 'pipebench-setup-cli-'));
@@ -43,6 +45,24 @@ describe('pipebench setup native: flags and sources', () => {
     await expectBadInput(['setup', 'native', '--from-wheel', mac], /step "locate" failed: tensorflow-2\.21\.0-cp311-cp311-macosx_12_0_arm64\.whl is a wheel for another platform \(platform tag macosx_12_0_arm64 is not Linux\)/);
   });
 });
+
+it('Ctrl-C (SIGINT to the whole process group) stops it mid-step: exit 130, one line, no stack', async () => {
+  // A --from-python that takes its time: setup is still locating when the signal comes.
+  const bin = join(dir, 'slow-bin');
+  mkdirSync(bin, { recursive: true });
+  writeFileSync(join(bin, 'python-slow'), '#!/bin/sh\nsleep 30\n');
+  chmodSync(join(bin, 'python-slow'), 0o755);
+  const child = spawn(process.execPath, [BIN, 'setup', 'native', '--from-python', join(bin, 'python-slow')], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  await eventually(async () => stderr.includes('setup native [locate]'), 30_000);
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  process.kill(-child.pid!, 'SIGINT');
+  expect(await exited).toBe(130);
+  expect(stderr).not.toMatch(STACK_LINE);
+  expect(stderr.trim().split('\n').at(-1)).toBe('pipebench: setup native: interrupted; run it again to finish (a partial build is redone)');
+}, 60_000);
 
 describeWhenReady(PYTHON_STATUS, 'pipebench setup native --gpu with a CPU-only wheel', () => {
   it('is refused at step "locate": --gpu needs a CUDA build', async () => {
