@@ -13,7 +13,7 @@ import { expect, it } from 'vitest';
 import type { RunReport } from '../../src/report/types.js';
 import { installedPackageDir, readManifest } from '../../src/targets/inprocess/native/manifest.js';
 import { describeWhenReady, nativeStatus } from '../targets/inprocess/native/native-status.js';
-import { FIXTURES, runCli, startCli } from './cli-process.js';
+import { FIXTURES, runCli, startCli, stderrShows } from './cli-process.js';
 import { cliEnv, eventually, taggedProcesses } from './process-tags.js';
 
 const STACK_LINE = /^\s+at /m;
@@ -53,14 +53,7 @@ describeWhenReady(status, 'pipebench run on the native backend (built CLI)', () 
     const tag = randomUUID();
     const out = await mkdtemp(join(tmpdir(), 'pipebench-native-sigint-'));
     const { child, done } = startCli(['run', join(FIXTURES, 'cli-interrupt.yaml'), '--backend', 'tensorflow', '--instances', '2', '--out', out], cliEnv(tag));
-    await new Promise<void>((resolve, reject) => {
-      let seen = '';
-      child.stderr!.on('data', (chunk: Buffer) => {
-        seen += chunk.toString();
-        if (/\] classify batch 1 [^:]*: /.test(seen)) resolve();
-      });
-      child.once('exit', () => reject(new Error(`the run ended before step 1 did: ${seen}`)));
-    });
+    await stderrShows(child, /\] classify batch 1 [^:]*: /, 'step 1 did');
     const before = await taggedProcesses(tag);
     const instances = before.filter((p) => p.cmdline.includes('instance-main.js'));
     expect(instances, JSON.stringify(before)).toHaveLength(2);
