@@ -5,7 +5,7 @@
  */
 import { ExitCode, PipebenchError } from '../errors.js';
 
-export const SETUP_STEPS = ['locate', 'toolchain', 'package', 'libraries', 'build', 'verify'] as const;
+export const SETUP_STEPS = ['locate', 'package', 'toolchain', 'libraries', 'build', 'verify'] as const;
 export type SetupStep = (typeof SETUP_STEPS)[number];
 
 export class SetupError extends PipebenchError {

@@ -1,9 +1,9 @@
 /**
  * `pipebench setup native`: build @tensorflow/tfjs-node (or -gpu) from source against a modern
  * TensorFlow C library, then prove it in a child process. Steps, each failing with its own name:
- * locate (the library) -> toolchain -> package (the JS, from npm) -> libraries (copy, strip)
+ * locate (the library) -> package (the JS, from npm) -> toolchain -> libraries (copy, strip)
  * -> build (addon and probe) -> verify. Idempotent: when the package already holds an addon built
- * from the same source for this Node, only `verify` runs again.
+ * from the same source for this Node, only `verify` runs again (no compiler needed).
  */
 import { existsSync } from 'node:fs';
 import { InternalError } from '../errors.js';
@@ -59,10 +59,6 @@ export async function setupNative(options: SetupNativeOptions): Promise<SetupOut
   if (options.source.kind === 'python') source = await pythonSource(options.source.python, context);
   if (source !== null) warnings.push(...flavourWarnings(source, gpu));
 
-  progress('toolchain', "python3, make, g++, npm's node-gyp and Node's headers");
-  const toolchain = await findToolchain(env);
-  if (toolchain.nodeDir === null) warnings.push("Node's headers were not found locally: node-gyp downloaded them (set npm_config_nodedir to avoid it)");
-
   progress('package', `${NATIVE_PACKAGES[backend]} (its JavaScript, from the npm registry when missing)`);
   const pkg = await ensureNativePackage(NATIVE_PACKAGES[backend], options.projectDir, env);
 
@@ -80,6 +76,10 @@ export async function setupNative(options: SetupNativeOptions): Promise<SetupOut
     }
     if (source === null) throw new InternalError('setup native: no TensorFlow library source was located');
     try {
+      // Checked before the long copy, and only when there is something to build.
+      progress('toolchain', "python3, make, g++, npm's node-gyp and Node's headers");
+      const toolchain = await findToolchain(env);
+      if (toolchain.nodeDir === null) warnings.push("Node's headers were not found locally: node-gyp downloaded them (set npm_config_nodedir to avoid it)");
       progress('libraries', `copying TensorFlow ${source.build.version}'s C library and headers from ${source.description} into ${join(pkg.dir, 'deps')}, stripped`);
       const staged = await stageLibraries(source, pkg.dir, env);
       if (staged.warning !== null) warnings.push(staged.warning);

@@ -53,11 +53,10 @@ export interface SelectOptions {
  */
 async function importNative(backend: NativeBackend, options: SelectOptions): Promise<Record<string, unknown>> {
   const packageName = NATIVE_PACKAGES[backend];
+  const setup = `\`pipebench setup native${backend === 'tensorflow-gpu' ? ' --gpu' : ''}\``;
   const dir = installedPackageDir(packageName, options.packagesFrom);
-  if (dir === null) throw new Error(`${packageName} is not installed (an optional dependency: run \`pipebench setup native${backend === 'tensorflow-gpu' ? ' --gpu' : ''}\`)`);
-  if (!existsSync(addonPath(dir))) {
-    throw new Error(`${packageName} is installed but its native addon is not built (run \`pipebench setup native${backend === 'tensorflow-gpu' ? ' --gpu' : ''}\`)`);
-  }
+  if (dir === null) throw new Error(`${packageName} is not installed (an optional dependency: run ${setup})`);
+  if (!existsSync(addonPath(dir))) throw new Error(`${packageName} is installed but its native addon is not built (run ${setup})`);
   const main = createRequire(join(dir, 'package.json')).resolve(dir);
   return (await import(pathToFileURL(main).href)) as Record<string, unknown>;
 }
