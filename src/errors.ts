@@ -11,20 +11,28 @@ export const ExitCode = {
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
-/** Base class for failures we expect and can explain; cli prints `message` without a stack. */
+export interface PipebenchErrorOptions {
+  readonly cause?: unknown;
+  /** Context beyond the one-line message (a YAML code frame): cli prints it only with --verbose. */
+  readonly detail?: string;
+}
+
+/** Base class for failures we expect and can explain; cli prints `message` (one line) without a stack. */
 export class PipebenchError extends Error {
   readonly exitCode: ExitCode;
-  constructor(message: string, exitCode: ExitCode, options?: { cause?: unknown }) {
-    super(message, options);
+  readonly detail: string | undefined;
+  constructor(message: string, exitCode: ExitCode, options?: PipebenchErrorOptions) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.exitCode = exitCode;
+    this.detail = options?.detail;
   }
 }
 
 /** Bad flags, workloads, model folders, budgets: the user can fix it. `where` names the file/field/flag. */
 export class InputError extends PipebenchError {
   readonly where: string;
-  constructor(where: string, message: string, options?: { cause?: unknown }) {
+  constructor(where: string, message: string, options?: PipebenchErrorOptions) {
     super(`${where}: ${message}`, ExitCode.badInput, options);
     this.where = where;
   }

@@ -5,10 +5,11 @@
  * A step whose windows span less than `for` cannot show the rule holding that long: it is
  * "not evaluated", never a pass.
  */
-import type { WindowStat } from '../metrics/types.js';
-import type { Stage } from '../targets/target.js';
-import type { AlertOp, AlertRule } from '../workload/budgets-schema.js';
-import { alertWatches } from './stage-budgets.js';
+import type { WindowStat } from '../core/measurement.js';
+import type { Stage } from '../core/stage.js';
+import type { AlertOp, AlertRule } from '../core/alert-rule.js';
+import type { AlertFinding, FindingBase } from '../core/report/verdicts.js';
+import { alertWatches } from '../workload/stage-budgets.js';
 
 /** What alerts need of a step; a StepReport fits. */
 export interface AlertSubject {
@@ -17,28 +18,6 @@ export interface AlertSubject {
   readonly batchSize: number;
   readonly windows: readonly WindowStat[];
 }
-
-interface FindingBase {
-  readonly rule: AlertRule;
-  readonly stepIndex: number;
-  readonly stage: Stage;
-  readonly batchSize: number;
-}
-
-export type AlertFinding =
-  | (FindingBase & {
-      readonly kind: 'fired';
-      /** Epoch ms at which the condition had held for `for` the first time. */
-      readonly firedAtMs: number;
-      /** The same moment, counted from the step's first window. */
-      readonly firedAfterMs: number;
-      /** Time in windows belonging to runs that fired (those runs whole). */
-      readonly breachedMs: number;
-      /** The metric's worst value in a firing run (ms, ratio or items/s, as the rule's metric). */
-      readonly worstValue: number;
-    })
-  | (FindingBase & { readonly kind: 'quiet' })
-  | (FindingBase & { readonly kind: 'not-evaluated'; readonly reason: string });
 
 /** Windows closer than this count as adjacent (window edges are float ms). */
 const ADJACENT_MS = 1;

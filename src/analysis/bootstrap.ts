@@ -6,7 +6,7 @@
 import { JsHistogram, type Histogram } from 'hdr-histogram-js';
 import { mulberry32 } from '../random.js';
 import { minSamplesFor } from './percentile-confidence.js';
-import type { WindowStat } from '../metrics/types.js';
+import type { WindowStat } from '../core/measurement.js';
 
 /** A histogram as sorted distinct values with the running count up to and including each. */
 export interface CumulativeCounts {

@@ -1,6 +1,6 @@
 /** The latency/error budget applied to one step (DESIGN.md "best batch size under budget"). */
-import type { BudgetCheck } from '../report/types.js';
-import type { Budget } from '../workload/types.js';
+import type { BudgetCheck } from '../core/report/verdicts.js';
+import type { Budget } from '../core/workload.js';
 
 /** What a budget looks at; a StepMeasurement or StepReport fits. */
 export interface BudgetSubject {

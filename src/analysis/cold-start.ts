@@ -1,5 +1,5 @@
 /** When a step's cold start (its first model call, measured apart) is worth a reader's attention. */
-import type { StepReport } from '../report/types.js';
+import type { StepReport } from '../core/report/step.js';
 
 /** A first call this many times the step's p50 model time is flagged. */
 export const SLOW_COLD_START_FACTOR = 10;

@@ -3,8 +3,8 @@
  * it came from, nor a served model's URL), the same model shapes, the same backend and the same GPUs.
  */
 import { InputError } from '../errors.js';
-import type { RunReport } from '../report/types.js';
-import type { StageSpec, Workload } from '../workload/types.js';
+import type { RunReport } from '../core/report/run.js';
+import type { StageSpec, Workload } from '../core/workload.js';
 
 /** One field that differs; values are JSON text, ready to print. */
 export interface Difference {

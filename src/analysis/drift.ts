@@ -2,7 +2,7 @@
  * Drift of one quantity over a run, as the soak reports it: a Theil-Sen slope per hour, relative
  * to the fitted value at the start, and whether the change over the run is big enough to call.
  */
-import type { DriftDirection, DriftFit } from './scenario-verdict.js';
+import type { DriftDirection, DriftFit } from '../core/report/scenario-verdict.js';
 import { theilSen } from './theil-sen.js';
 
 export interface TimedValue {

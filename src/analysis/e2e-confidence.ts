@@ -4,8 +4,8 @@
  * (at 99 %, as loadgen applies it). Items that ran in one model call share its latency, so a step
  * of n items at mean batch size b carries n / b independent samples.
  */
-import type { LatencySummary } from '../metrics/types.js';
-import type { E2eConfidenceReport, PercentileEstimate } from '../report/types.js';
+import type { LatencySummary } from '../core/measurement.js';
+import type { E2eConfidenceReport, PercentileEstimate } from '../core/report/step.js';
 import { minSamplesFor, percentileCi } from './percentile-confidence.js';
 
 export const E2E_CONFIDENCE = 0.95;

@@ -2,18 +2,12 @@
  * For dynamic batching: how much of an item's end-to-end latency it spent waiting in the batcher's
  * queue. A high share says the batch size or max queue delay, not the model, sets the latency.
  */
-import type { LatencySummary } from '../metrics/types.js';
+import type { LatencySummary } from '../core/measurement.js';
+import type { QueueShare } from '../core/report/verdicts.js';
 
 /** A measured step as the queue share sees it; a StepMeasurement fits. */
 export interface QueueShareSubject {
   readonly latencyMs: { readonly e2e?: Pick<LatencySummary, 'mean' | 'p50'>; readonly queue?: Pick<LatencySummary, 'mean' | 'p50'> };
-}
-
-export interface QueueShare {
-  /** mean queue / mean e2e (0..1 for consistent data). */
-  readonly ofMean: number;
-  /** p50 queue / p50 e2e: the typical item, unmoved by a few long waits. */
-  readonly ofP50: number;
 }
 
 /** Null when the step recorded no queue or no e2e phase, or its e2e mean or p50 is 0. */

@@ -1,6 +1,6 @@
 /**
  * Re-analysis of a saved run (`pipebench report`): judge its steps again, under a budgets file's
- * per-stage budgets or under the run's own budget, through report/build.ts's buildRunReport (so
+ * per-stage budgets or under the run's own budget, through analyze-run.ts's buildRunReport (so
  * scaling, recommendations and budgetMet are computed exactly as a fresh run's), and evaluate the
  * file's alert rules over the steps' windows. Pure.
  *
@@ -8,14 +8,17 @@
  * run's `budget` field shows the pipeline stage's (the end-to-end target); a warning lists them all.
  * Without a budgets file the saved run's own stage budgets and alert findings stand.
  */
-import { buildRunReport, type RunReportParts } from '../report/build.js';
-import type { RunReport, ScenarioFacts, ScenarioReport, StepReport } from '../report/types.js';
-import { STAGES, type Stage } from '../targets/target.js';
+import { buildRunReport, type RunReportParts } from './analyze-run.js';
+import type { RunReport } from '../core/report/run.js';
+import type { ScenarioFacts, ScenarioReport } from '../core/report/scenario.js';
+import type { StepReport } from '../core/report/step.js';
+import { STAGES, type Stage } from '../core/stage.js';
 import type { BudgetsFile } from '../workload/budgets-file.js';
-import type { Budget } from '../workload/types.js';
-import { describeFinding, formatRuleDuration, type AlertFinding } from './alerts.js';
+import type { Budget } from '../core/workload.js';
+import { describeFinding, formatRuleDuration } from './alerts.js';
+import { type AlertFinding } from '../core/report/verdicts.js';
 import { e2eConfidence } from './e2e-confidence.js';
-import { isUniform, uniformStageBudgets, type StageBudgets } from './stage-budgets.js';
+import { isUniform, uniformStageBudgets, type StageBudgets } from '../workload/stage-budgets.js';
 
 export interface Reanalysis {
   readonly report: RunReport;

@@ -3,9 +3,9 @@
  * (ties -> the smaller batch size), with a one-sentence reason that carries the numbers.
  */
 import { formatMs, formatPct, formatRate, formatRatio } from '../format.js';
-import type { BudgetCheck, Recommendation } from '../report/types.js';
-import type { Stage } from '../targets/target.js';
-import type { Budget } from '../workload/types.js';
+import type { BudgetCheck, Recommendation } from '../core/report/verdicts.js';
+import type { Stage } from '../core/stage.js';
+import type { Budget } from '../core/workload.js';
 import { checkBudget, failedChecks, passesAll, type BudgetSubject } from './budget.js';
 import { DEFAULT_KNEE_GAIN, findKnee } from './scaling.js';
 
@@ -112,10 +112,19 @@ function bestReason(best: Candidate, steps: readonly Candidate[], budget: Budget
 
 function noneMetReason(steps: readonly Candidate[], budget: Budget): string {
   const measured = judge(steps, budget).filter(({ step }) => step.latencyMs.e2e !== undefined);
-  if (measured.length === 0) return 'no batch size met the budget: no step measured any items';
+  if (measured.length === 0) return `no batch size met the budget: ${nothingSucceeded(steps, budget)}`;
   const closest = measured.reduce((a, b) => ((b.step.latencyMs.e2e?.p95 ?? Infinity) < (a.step.latencyMs.e2e?.p95 ?? Infinity) ? b : a));
   const p95 = closest.step.latencyMs.e2e?.p95 ?? 0;
   const head = `no batch size met the budget: best p95 was ${formatMs(p95)} at batch ${closest.step.batchSize}`;
   if (!closest.check.p95) return `${head} (budget ${formatMs(budget.p95Ms)})`;
   return `${head}, but it ${breaches(closest.step, closest.check, budget)}`;
+}
+
+/** Why no step has a latency: every item failed (the error rate says so), or nothing was measured. */
+function nothingSucceeded(steps: readonly Candidate[], budget: Budget): string {
+  const failing = steps.filter((step) => step.errors.rate > 0);
+  if (failing.length === 0) return 'no step measured any items';
+  const sizes = [...new Set(failing.map((step) => step.batchSize))].sort((a, b) => a - b);
+  const rates = [...new Set(failing.map((step) => formatPct(step.errors.rate)))];
+  return `no item succeeded (error rate ${rates.join(', ')} at batch ${sizes.join(', ')}; budget ${formatPct(budget.maxErrorRate)})`;
 }

@@ -3,11 +3,12 @@
  * throughput as fitted slopes, and a leak verdict from the host's memory samples.
  */
 import { formatBytes, formatPct } from '../format.js';
-import type { ScenarioFacts, TimelineWindow } from '../report/types.js';
-import type { HostReport, HostSample } from '../telemetry/types.js';
+import type { ScenarioFacts, TimelineWindow } from '../core/report/scenario.js';
+import type { HostReport, HostSample } from '../core/report/telemetry.js';
 import { fitDrift, type TimedValue } from './drift.js';
-import { placeStages, topHolds, windowItemsPerSec, windowsOfStages } from './scenario-stages.js';
-import type { DriftFit, LeakVerdictKind, SoakVerdict } from './scenario-verdict.js';
+import { topHolds, windowItemsPerSec, windowsOfStages } from './scenario-windows.js';
+import { placeStages } from '../load/placed-stages.js';
+import type { DriftFit, LeakVerdictKind, SoakVerdict } from '../core/report/scenario-verdict.js';
 
 /** RSS or heap growing by more than this over the run (fitted) is worth a look. */
 export const MEMORY_GROWTH_LIMIT = 0.1;

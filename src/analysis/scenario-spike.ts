@@ -3,9 +3,10 @@
  * the stage profile; what latency and errors did during it, and how long p95 took to come back.
  */
 import { formatMs, formatPct } from '../format.js';
-import type { ScenarioFacts, TimelineWindow } from '../report/types.js';
-import { isHold, offsetMs, placeStages, windowsErrorRate, windowsWithin, type PlacedStage } from './scenario-stages.js';
-import type { SpikeVerdict } from './scenario-verdict.js';
+import type { ScenarioFacts, TimelineWindow } from '../core/report/scenario.js';
+import { offsetMs, windowsErrorRate, windowsWithin } from './scenario-windows.js';
+import { isHold, placeStages, type PlacedStage } from '../load/placed-stages.js';
+import type { SpikeVerdict } from '../core/report/scenario-verdict.js';
 
 /** Back within 10 % of the pre-spike p95 (the guide's definition of recovered). */
 export const RECOVERED_WITHIN = 1.1;

@@ -3,10 +3,12 @@
  * window of it, not only on average.
  */
 import { formatMs, formatPct } from '../format.js';
-import type { ScenarioFacts, StepReport, TimelineWindow } from '../report/types.js';
-import type { Budget } from '../workload/types.js';
-import { mergeSteps, offsetMs, placeStages, stepOfStage, topHolds, windowErrorRate, windowsOfStages } from './scenario-stages.js';
-import type { SteadyVerdict } from './scenario-verdict.js';
+import type { ScenarioFacts, TimelineWindow } from '../core/report/scenario.js';
+import type { StepReport } from '../core/report/step.js';
+import type { Budget } from '../core/workload.js';
+import { mergeSteps, offsetMs, stepOfStage, topHolds, windowErrorRate, windowsOfStages } from './scenario-windows.js';
+import { placeStages } from '../load/placed-stages.js';
+import type { SteadyVerdict } from '../core/report/scenario-verdict.js';
 
 /**
  * A window's p95 is judged only with at least 20 items in it: below 20 the 95th percentile is the

@@ -3,11 +3,13 @@
  * below it, and whether it degraded gracefully past the break or collapsed.
  */
 import { formatMs, formatPct, formatRate } from '../format.js';
-import type { ScenarioFacts, StepReport } from '../report/types.js';
-import type { Budget } from '../workload/types.js';
+import type { ScenarioFacts } from '../core/report/scenario.js';
+import type { StepReport } from '../core/report/step.js';
+import type { Budget } from '../core/workload.js';
 import { checkBudget, passesAll } from './budget.js';
-import { isHold, placeStages, stepOfStage } from './scenario-stages.js';
-import type { StressLevel, StressVerdict } from './scenario-verdict.js';
+import { stepOfStage } from './scenario-windows.js';
+import { isHold, placeStages } from '../load/placed-stages.js';
+import type { StressLevel, StressVerdict } from '../core/report/scenario-verdict.js';
 
 /**
  * Graceful past the break: each level keeps at least 80 % of the best level's throughput (the
@@ -41,6 +43,11 @@ export function stressLevels(facts: ScenarioFacts, steps: readonly StepReport[],
     });
 }
 
+/** The breaking point: the first held level, in run order, that broke the budget; -1 when none did. */
+export function breakingPoint(levels: readonly { readonly withinBudget: boolean }[]): number {
+  return levels.findIndex((level) => !level.withinBudget);
+}
+
 export function breakingReason(level: StressLevel, budget: Budget): string {
   if (level.p95Ms === null) return 'nothing completed';
   const reasons = [
@@ -66,7 +73,7 @@ export function gracefulDegradation(levels: readonly StressLevel[], breakingInde
 
 export function judgeStress(facts: ScenarioFacts, steps: readonly StepReport[], budget: Budget): StressVerdict {
   const levels = stressLevels(facts, steps, budget);
-  const breakingIndex = levels.findIndex((level) => !level.withinBudget);
+  const breakingIndex = breakingPoint(levels);
   const breaking = levels[breakingIndex];
   const sustainable = (breaking === undefined ? levels : levels.slice(0, breakingIndex)).filter((level) => level.withinBudget);
   const maxSustainable = sustainable.reduce<StressLevel | null>((best, level) => (best === null || level.level > best.level ? level : best), null);

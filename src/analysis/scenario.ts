@@ -1,12 +1,13 @@
 /** A scenario's verdict from what the runner measured: one judge per kind. */
-import type { HostReport } from '../telemetry/types.js';
-import type { ScenarioFacts, StepReport } from '../report/types.js';
-import type { Budget, ScenarioKind } from '../workload/types.js';
+import type { HostReport } from '../core/report/telemetry.js';
+import type { ScenarioFacts } from '../core/report/scenario.js';
+import type { StepReport } from '../core/report/step.js';
+import type { Budget, ScenarioKind } from '../core/workload.js';
 import { judgeSoak } from './scenario-soak.js';
 import { DEFAULT_RECOVERY_TARGET_MS, judgeSpike } from './scenario-spike.js';
 import { judgeSteady } from './scenario-steady.js';
 import { judgeStress } from './scenario-stress.js';
-import type { ScenarioVerdict } from './scenario-verdict.js';
+import type { ScenarioVerdict } from '../core/report/scenario-verdict.js';
 
 export { DEFAULT_RECOVERY_TARGET_MS } from './scenario-spike.js';
 

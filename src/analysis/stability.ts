@@ -3,7 +3,7 @@
  * a tolerance (spread = max / min - 1). The runner calls this between windows and extends the step
  * until it is stable or a limit is reached; an unstable step is reported as such, never passed.
  */
-import type { WindowStat } from '../metrics/types.js';
+import type { WindowStat } from '../core/measurement.js';
 
 export interface StabilityOptions {
   readonly lastN?: number;

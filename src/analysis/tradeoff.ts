@@ -4,17 +4,17 @@
  * the Pareto set of (p95, items/s), and one sentence that says which batch size and why.
  */
 import { formatPct, formatRate, formatMs } from '../format.js';
-import type { LatencySummary } from '../metrics/types.js';
-import type { Recommendation } from '../report/types.js';
-import type { Stage } from '../targets/target.js';
-import type { Budget } from '../workload/types.js';
+import type { LatencySummary } from '../core/measurement.js';
+import type { Recommendation, StageTradeoff, TradeoffPoint } from '../core/report/verdicts.js';
+import type { Stage } from '../core/stage.js';
+import type { Budget } from '../core/workload.js';
 import { withinBudget } from './budget.js';
 import { goodput, type GoodputSubject } from './goodput.js';
 import { kneedle } from './kneedle.js';
 import { paretoSet } from './pareto.js';
 import { independentSamples, minSamplesForQuantile } from './e2e-confidence.js';
 import { percentileCi } from './percentile-confidence.js';
-import { queueShare, type QueueShare } from './queue-share.js';
+import { queueShare } from './queue-share.js';
 import { recommend } from './recommend.js';
 import { analyzeScaling, DEFAULT_KNEE_GAIN } from './scaling.js';
 
@@ -33,44 +33,6 @@ export interface TradeoffStep extends GoodputSubject {
     readonly e2e?: Pick<LatencySummary, 'count' | 'mean' | 'p50' | 'p95' | 'p99'>;
     readonly queue?: Pick<LatencySummary, 'mean' | 'p50'>;
   };
-}
-
-export interface TradeoffPoint {
-  readonly batchSize: number;
-  readonly itemsPerSec: number;
-  readonly speedup: number | null;
-  readonly efficiency: number | null;
-  /** T(2b) / T(b) - 1 when 2b was measured. */
-  readonly gainPerDoubling: number | null;
-  readonly p95Ms: number | null;
-  /** 95 % order-statistic interval of the p95, from the e2e histogram; null without one. */
-  readonly p95CiMs: { readonly lowMs: number | null; readonly highMs: number | null } | null;
-  /** Whether the independent e2e samples support a p95 by MLPerf's early-stopping rule; null when unknown. */
-  readonly p95Supported: boolean | null;
-  /** Independent e2e samples (completed / mean batch size). */
-  readonly samples: number;
-  /** Items/s within the budget's p95 target; null without an e2e histogram. */
-  readonly goodputPerSec: number | null;
-  readonly queueShare: QueueShare | null;
-  readonly withinBudget: boolean;
-  readonly pareto: boolean;
-}
-
-export interface StageTradeoff {
-  readonly stage: Stage;
-  /** Which curve of the stage (batching mode, load level) when it has several; null when one. */
-  readonly label: string | null;
-  /** Complete steps of this stage, ascending batch size. */
-  readonly points: readonly TradeoffPoint[];
-  /** Smallest b from which every doubling gains less than `kneeGain`. */
-  readonly knee: number | null;
-  readonly kneeGain: number;
-  /** Where the log2 throughput curve bends most (Kneedle). */
-  readonly kneedle: number | null;
-  readonly recommendation: Recommendation;
-  /** Batch sizes of the Pareto set of (p95, items/s), ascending. */
-  readonly pareto: readonly number[];
-  readonly sentence: string;
 }
 
 export interface TradeoffOptions {

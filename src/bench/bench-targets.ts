@@ -5,8 +5,9 @@
  */
 import { toError } from '../errors.js';
 import type { ModelSpec } from '../models/types.js';
-import { createInProcessTarget, type InProcessTarget } from '../targets/inprocess/target.js';
-import type { BackendChoice } from '../workload/types.js';
+import type { BackendChoice } from '../core/workload.js';
+import { createInProcessTarget } from '../targets/inprocess/create-target.js';
+import type { InProcessTarget } from '../targets/inprocess/target.js';
 
 export const CLASSIFIER: ModelSpec = { kind: 'builtin', name: 'intent-classifier', size: 'small', cacheDir: '.cache' };
 const CHOICES = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const satisfies readonly BackendChoice[];

@@ -12,13 +12,13 @@
  * - raw: one socket, a prebuilt request, back to back (the latency floor; connections ignored).
  */
 import autocannon from 'autocannon';
-import { epochNowMs } from '../metrics/clock.js';
+import { epochNowMs } from '../core/clock.js';
 import { StepRecorder } from '../metrics/recorder.js';
 import { runClosedLoop } from '../load/closed-loop.js';
 import { createHttpTarget } from '../targets/http/target.js';
 import { BUILTIN_CORPUS_PATH } from '../workload/defaults.js';
 import { loadCorpus, TextSource } from '../workload/corpus.js';
-import type { HttpTargetSpec } from '../workload/types.js';
+import type { HttpTargetSpec } from '../core/workload.js';
 import { rawRequestBytes, rawRound } from './raw-http-client.js';
 
 export interface RoundResult {
@@ -48,7 +48,7 @@ export function benchTargetSpec(port: number, connections: number): HttpTargetSp
     maxResponseBytes: 1 << 20,
     headers: {},
     auth: null,
-    health: null,
+    health: { routes: [], auto: false },
     options: { protocol: 'template', method: 'POST', body: '{"text": {{text}}}', outputPath: 'output', serverTime: null },
   };
 }

@@ -16,7 +16,7 @@
  * start here (native TensorFlow before `pipebench setup native`) is listed with its reason.
  */
 import { parseArgs } from 'node:util';
-import { epochNowMs } from '../metrics/clock.js';
+import { epochNowMs } from '../core/clock.js';
 import type { InProcessTarget } from '../targets/inprocess/target.js';
 import { BUILTIN_CORPUS_PATH } from '../workload/defaults.js';
 import { loadCorpus } from '../workload/corpus.js';

@@ -3,14 +3,15 @@ import { writeFile, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { assertComparable, findDifferences } from '../analysis/comparable.js';
-import { COMPARE_METRICS, compareRuns, DEFAULT_COMPARE_OPTIONS, type CompareMetric, type CompareOptions } from '../analysis/compare.js';
+import { compareRuns } from '../analysis/compare.js';
+import { COMPARE_METRICS, DEFAULT_COMPARE_OPTIONS, type CompareMetric, type CompareOptions } from '../analysis/compare-model.js';
 import { ExitCode, InputError, toError } from '../errors.js';
-import { renderCompareMarkdown } from '../report/compare-markdown.js';
+import { renderCompareMarkdown } from '../report/markdown/compare.js';
 import { renderCompareHtml } from '../report/html/index.js';
 import { renderCompareText, type CompareSources } from '../report/compare-text.js';
-import { REPORT_SCHEMA_VERSION, type RunReport } from '../report/types.js';
+import { REPORT_SCHEMA_VERSION, type RunReport } from '../core/report/run.js';
 import { parseChoiceFlag, parseIntFlag, parseRatioFlag } from './flags.js';
-import type { CommandContext } from './main.js';
+import type { CommandContext } from './context.js';
 
 interface CompareFlags {
   readonly threshold: string;

@@ -11,7 +11,7 @@ import { renderGpuInventoryText, renderGpuWindowText } from '../telemetry/gpu-su
 import { parseGpuTrace, resolveTraceWindow } from '../telemetry/gpu-trace.js';
 import type { TimeZoneRule } from '../telemetry/types.js';
 import { parseDurationFlag } from './flags.js';
-import type { CommandContext } from './main.js';
+import type { CommandContext } from './context.js';
 
 const LOCAL: TimeZoneRule = { kind: 'local' };
 

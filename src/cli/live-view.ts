@@ -4,7 +4,7 @@
  * ANSI cursor work: move up over the last drawing, clear to the end of the screen, draw again.
  */
 import { formatBytes, formatMs, formatRate } from '../format.js';
-import { stepElapsedMs, stepLevel, type LiveState } from '../report/live/live-state.js';
+import { stepElapsedMs, stepLevel, type LiveState } from './live/live-state.js';
 import { durationText, stepLabel } from './step-label.js';
 
 export interface LiveViewOptions {

@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { ExitCode, PipebenchError, toError } from '../errors.js';
 import type { CliIo } from './io.js';
+import type { CommandContext, CommandRegistrar } from './context.js';
 import { registerCompareCommand } from './compare.js';
 import { registerGpuCommands } from './gpu.js';
 import { registerReportCommand } from './report.js';
@@ -13,15 +14,7 @@ import { registerRunCommand } from './run.js';
 import { registerServeCommand } from './serve.js';
 import { registerSetupCommand } from './setup.js';
 import { packageVersion } from '../package-root.js';
-
-export interface CommandContext {
-  readonly io: CliIo;
-  readonly signal: AbortSignal;
-  /** Set by the command's action. */
-  exitCode: number;
-}
-
-export type CommandRegistrar = (program: Command, context: CommandContext) => void;
+import { maskUrlCredentials } from '../url-credentials.js';
 
 const COMMANDS: readonly CommandRegistrar[] = [registerRunCommand, registerServeCommand, registerCompareCommand, registerReportCommand, registerGpuCommands, registerSetupCommand];
 
@@ -31,6 +24,7 @@ export async function main(argv: readonly string[], io: CliIo, signal: AbortSign
     .name('pipebench')
     .description('Benchmark an ML inference pipeline (classify -> choose techniques -> generate) across batch sizes.')
     .version(packageVersion(), '-V, --version')
+    .option('--verbose', "on an error, also print its context (a YAML code frame; an internal error's stack)")
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({
@@ -50,21 +44,27 @@ Exit codes:
     await program.parseAsync([...argv], { from: 'user' });
     return context.exitCode;
   } catch (error) {
-    return reportFailure(error, io);
+    const verbose = program.opts<{ verbose?: boolean }>().verbose === true || Boolean(io.env['PIPEBENCH_DEBUG']);
+    return reportFailure(error, io, verbose);
   }
 }
 
-function reportFailure(error: unknown, io: CliIo): number {
+/** One line on stderr; with --verbose, the error's context below it. */
+function reportFailure(error: unknown, io: CliIo, verbose: boolean): number {
   if (error instanceof CommanderError) {
     // Help and version end with exitCode 0; usage errors were already printed by commander.
     return error.exitCode === 0 ? ExitCode.ok : ExitCode.badInput;
   }
+  // Every message may quote a URL a user typed; user:password never reaches stderr, whoever built the message.
   if (error instanceof PipebenchError) {
-    io.stderr.write(`pipebench: ${error.message}\n`);
+    const [head = '', ...rest] = error.message.split('\n');
+    io.stderr.write(`pipebench: ${maskUrlCredentials(head)}\n`);
+    const context = [...rest, ...(error.detail === undefined ? [] : [error.detail])].join('\n').replace(/^\n+|\s+$/g, '');
+    if (verbose && context !== '') io.stderr.write(`${maskUrlCredentials(context)}\n`);
     return error.exitCode;
   }
   const err = toError(error);
-  io.stderr.write(`pipebench: internal error: ${err.message}\n`);
-  if (io.env['PIPEBENCH_DEBUG']) io.stderr.write(`${err.stack ?? ''}\n`);
+  io.stderr.write(`pipebench: internal error: ${maskUrlCredentials(err.message.split('\n', 1)[0] ?? '')}\n`);
+  if (verbose) io.stderr.write(`${maskUrlCredentials(err.stack ?? '')}\n`);
   return ExitCode.internal;
 }

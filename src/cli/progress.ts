@@ -4,9 +4,9 @@
  * logs). The runner only emits; this is the only place that formats progress.
  */
 import type { RunEvent, RunListener } from '../runner/events.js';
-import { epochNowMs, type Clock } from '../metrics/clock.js';
+import { epochNowMs, type Clock } from '../core/clock.js';
 import { formatMs, formatPct, formatRate } from '../format.js';
-import { initialLiveState, reduceLiveState } from '../report/live/live-state.js';
+import { initialLiveState, reduceLiveState } from './live/live-state.js';
 import type { CliIo } from './io.js';
 import { LiveScreen, renderLiveView } from './live-view.js';
 import { stepLabel } from './step-label.js';

@@ -6,14 +6,13 @@
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { reanalyze, type Reanalysis } from '../analysis/reanalyze.js';
-import { InputError, toError } from '../errors.js';
+import { InputError } from '../errors.js';
 import { outcomeLines } from './run-summary.js';
-import { REPORT_SCHEMA_VERSION, type RunReport } from '../report/types.js';
 import { REPORT_FILES, REPORT_FORMATS, ReportWriter, type ReportFormat } from '../report/writer.js';
-import { readInputFile } from '../workload/yaml-file.js';
+import { loadReport } from '../report/read-report.js';
 import { loadBudgetsFile } from '../workload/budgets-file.js';
 import { exitCodeForRun } from './exit-code.js';
-import type { CommandContext } from './main.js';
+import type { CommandContext } from './context.js';
 
 export { REPORT_FORMATS, type ReportFormat };
 
@@ -64,36 +63,6 @@ export function parseFormats(raw: string): ReportFormat[] {
   const wrong = names.find((name) => !known.includes(name));
   if (wrong !== undefined) throw new InputError('--formats', `expected a comma-separated list from ${REPORT_FORMATS.join(', ')}, got "${wrong === '' ? raw : wrong}"`);
   return REPORT_FORMATS.filter((format) => names.includes(format));
-}
-
-/** A saved report.json, checked enough to re-analyse: the schema version and the fields used here. */
-export async function loadReport(path: string): Promise<RunReport> {
-  const text = await readInputFile(path, 'the report');
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    throw new InputError(path, `expected a pipebench report.json, got text that is not JSON (${toError(error).message})`, { cause: error });
-  }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new InputError(path, 'expected a pipebench report.json (a JSON object), got something else');
-  const record = data as Record<string, unknown>;
-  if (record['schemaVersion'] !== REPORT_SCHEMA_VERSION) {
-    throw new InputError(path, `expected a report with schemaVersion ${REPORT_SCHEMA_VERSION}, got ${JSON.stringify(record['schemaVersion']) ?? 'none'}`);
-  }
-  for (const [field, ok] of [
-    ['runId', typeof record['runId'] === 'string'],
-    ['steps', Array.isArray(record['steps'])],
-    ['workload', isObject(record['workload'])],
-    ['budget', isObject(record['budget'])],
-    ['environment', isObject(record['environment'])],
-  ] as const) {
-    if (!ok) throw new InputError(`${path}: ${field}`, `expected the field a pipebench report.json has, got ${JSON.stringify(record[field]) ?? 'nothing'}`);
-  }
-  return data as RunReport;
-}
-
-function isObject(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function renderSummary(analysis: Reanalysis, budgetsSource: string | null, files: readonly string[]): string {

@@ -2,13 +2,14 @@
  * `pipebench run`'s flags as typed overrides: each flag parsed and checked here, so a bad value
  * names its flag; the workload modules apply them.
  */
-import { STAGES, type Stage } from '../targets/target.js';
+import { STAGES, type Stage } from '../core/stage.js';
 import { InputError } from '../errors.js';
 import type { WorkloadOverrides } from '../workload/overrides.js';
 import { MAX_REPEAT, MAX_STABILITY_WINDOWS, type SignoffOverrides } from '../workload/signoff.js';
 import { parseScaleFlag, parseScheduleFlag, SCENARIO_FLAGS, type ScenarioOverrides } from '../workload/scenario-overrides.js';
 import type { TargetOverrides } from '../workload/target-overrides.js';
-import { PROTOCOL_NAMES, type ArrivalProcess, type BackendChoice } from '../workload/types.js';
+import { HTTP_DEFAULTS } from '../workload/defaults.js';
+import { PROTOCOL_NAMES, type ArrivalProcess, type BackendChoice } from '../core/workload.js';
 import { parseChoiceFlag, parseDurationFlag, parseIntFlag, parseIntListFlag, parseNumberListFlag, parseRatioFlag } from './flags.js';
 
 const ARRIVAL_PROCESSES = ['constant', 'poisson'] as const satisfies readonly ArrivalProcess[];
@@ -45,6 +46,8 @@ export interface RunFlags {
   readonly timeout?: string;
   /** false with --no-unique-texts. */
   readonly uniqueTexts?: boolean;
+  /** --health PATH, or false with --no-health. */
+  readonly health?: string | false;
   readonly stabilityWindows?: string;
   readonly stabilityTolerance?: string;
   readonly maxExtend?: string;
@@ -91,14 +94,20 @@ export function scenarioOverridesFromFlags(flags: RunFlags): ScenarioOverrides {
   };
 }
 
-export function overridesFromFlags(flags: RunFlags): WorkloadOverrides {
+/**
+ * @param builtinHttp the run uses the built-in HTTP workload (--target with no file): its stages
+ *   follow --protocol (openai: generate only) unless --stage or --stages chose them.
+ */
+export function overridesFromFlags(flags: RunFlags, builtinHttp = false): WorkloadOverrides {
   if (flags.stage !== undefined && flags.stages !== undefined) throw new InputError('--stage', 'expected --stage or --stages, got both');
+  const target = targetOverridesFromFlags(flags);
   const stages =
     flags.stage !== undefined
       ? [parseChoiceFlag<Stage>('--stage', flags.stage.trim(), STAGES)]
-      : flags.stages?.split(',').map((s) => parseChoiceFlag<Stage>('--stages', s.trim(), STAGES));
+      : (flags.stages?.split(',').map((s) => parseChoiceFlag<Stage>('--stages', s.trim(), STAGES)) ??
+        (builtinHttp && target.protocol !== undefined ? HTTP_DEFAULTS.stages[target.protocol] : undefined));
   return {
-    ...targetOverridesFromFlags(flags),
+    ...target,
     ...(flags.batchSizes !== undefined && { batchSizes: parseIntListFlag('--batch-sizes', flags.batchSizes, 1, 4096) }),
     ...(stages && { stages }),
     ...(flags.backend !== undefined && { backend: parseChoiceFlag('--backend', flags.backend, BACKENDS) }),
@@ -136,5 +145,6 @@ function targetOverridesFromFlags(flags: RunFlags): TargetOverrides {
     ...(flags.connections !== undefined && { connections: parseIntFlag('--connections', flags.connections) }),
     ...(flags.timeout !== undefined && { timeoutMs: parseDurationFlag('--timeout', flags.timeout) }),
     ...(flags.uniqueTexts === false && { uniqueTexts: false }),
+    ...(flags.health !== undefined && { health: flags.health }),
   };
 }

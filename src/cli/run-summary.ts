@@ -3,14 +3,14 @@
  * any percentile the samples cannot support and any unstable step (a scenario: its verdict
  * sentence instead), warnings, files.
  */
-import { honestySummary } from '../report/markdown-honesty.js';
-import { recommendationSentences } from '../report/markdown-tradeoff.js';
-import type { RunReport } from '../report/types.js';
+import { honestySummary } from '../report/markdown/honesty.js';
+import { runStatus } from '../report/markdown/index.js';
+import { recommendationSentences } from '../report/markdown/tradeoff.js';
+import type { RunReport } from '../core/report/run.js';
 
 export function renderRunSummary(report: RunReport, files: readonly string[]): string {
-  const status = report.partial ? `partial (interrupted by ${report.interruptedBy ?? 'an error'})` : 'complete';
   const outcome = outcomeLines(report);
-  const lines = [`run ${report.runId}: ${status}; ${outcome.verdict}`, ...outcome.details.map((line) => `  ${line}`)];
+  const lines = [`run ${report.runId}: ${runStatus(report)}; ${outcome.verdict}`, ...outcome.details.map((line) => `  ${line}`)];
   for (const warning of report.warnings) lines.push(`  warning: ${warning}`);
   for (const file of files) lines.push(`  wrote ${file}`);
   return `${lines.join('\n')}\n`;

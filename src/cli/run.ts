@@ -1,32 +1,35 @@
-/** `pipebench run [workload]`: flags -> typed overrides -> runBenchmark -> exit code. */
+/**
+ * `pipebench run [workload]`: flags -> typed overrides -> every input checked -> runBenchmark ->
+ * exit code. Nothing is opened, loaded or written until every input has passed its check.
+ */
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { STAGES } from '../targets/target.js';
-import { createInProcessTarget } from '../targets/inprocess/target.js';
-import { createHttpTarget } from '../targets/http/target.js';
+import { STAGES } from '../core/stage.js';
 import { collectEnvironment } from '../telemetry/environment.js';
+import { readReplayTrace } from '../telemetry/gpu-replay.js';
 import type { GpuTelemetryMode } from '../telemetry/gpu-telemetry.js';
 import { loadWorkload } from '../workload/load.js';
 import { applyOverrides } from '../workload/overrides.js';
 import { loadBudgetsFile } from '../workload/budgets-file.js';
 import { applySignoffOverrides, signoffOf } from '../workload/signoff.js';
-import { PROTOCOL_NAMES, SCENARIO_KINDS, SCHEDULE_PRESETS, type Workload } from '../workload/types.js';
+import { PROTOCOL_NAMES, SCENARIO_KINDS, SCHEDULE_PRESETS } from '../core/workload.js';
 import { applyScenarioOverrides, parseScenarioFlag, scenarioPresetPath, SCENARIO_FLAG } from '../workload/scenario-overrides.js';
 import { InputError } from '../errors.js';
 import { loadResumeState, RESUME_FLAG } from '../runner/resume.js';
-import { defaultOutDir, defaultRunId, runBenchmark, type RunnerTarget } from '../runner/run-benchmark.js';
+import { defaultOutDir, defaultRunId, runBenchmark } from '../runner/run-benchmark.js';
+import { openWorkloadTarget } from '../runner/open-target.js';
+import { checkRunInputs } from '../runner/run-inputs.js';
 import type { RunListener } from '../runner/events.js';
 import { describeFinding } from '../analysis/alerts.js';
-import { SECTION_OF_STAGE } from '../analysis/stage-budgets.js';
+import { SECTION_OF_STAGE } from '../workload/stage-budgets.js';
 import { formatMs, formatPct } from '../format.js';
-import type { RunReport } from '../report/types.js';
-import { openJsonlStream } from '../report/live/jsonl-stream.js';
-import { parsePrometheusAddress, startLiveExporter } from '../report/live/prometheus-exporter.js';
+import type { RunReport } from '../core/report/run.js';
+import { openJsonlStream } from './live/jsonl-stream.js';
+import { parsePrometheusAddress, startLiveExporter } from './live/prometheus-exporter.js';
 import { PACKAGE_ROOT } from '../package-root.js';
 import { exitCodeForRun } from './exit-code.js';
 import { parseDurationFlag } from './flags.js';
-import { modelCacheDir, modelSpec } from './inprocess-target.js';
-import type { CommandContext } from './main.js';
+import type { CommandContext } from './context.js';
 import { progressListener } from './progress.js';
 import { BACKENDS, overridesFromFlags, refuseSweepFlags, scenarioOverridesFromFlags, signoffOverridesFromFlags, type RunFlags } from './run-flags.js';
 import { renderRunSummary } from './run-summary.js';
@@ -48,6 +51,8 @@ export function registerRunCommand(program: Command, context: CommandContext): v
     .option('--connections <n>', 'HTTP: connections per origin (default: the peak in-flight count)')
     .option('--timeout <d>', 'HTTP: headers and body timeout, e.g. 30s')
     .option('--no-unique-texts', 'let prompt texts repeat (HTTP services that cache on the text then measure their cache)')
+    .option('--health <path>', 'HTTP: the one health route to GET before the first step (default: the usual routes in turn)')
+    .option('--no-health', 'HTTP: no health check before the first step')
     .option('--backend <name>', `TF.js backend: ${BACKENDS.join(' | ')}`)
     .option('--instances <n>', 'model instances (worker threads or processes)')
     .option('--requests <n>', 'measured items per step')
@@ -96,11 +101,13 @@ Examples:
     .action(async (workloadPath: string | undefined, flags: RunFlags) => {
       const base = await loadWorkload(workloadFile(workloadPath, flags, context));
       if (base.scenario !== undefined) refuseSweepFlags(flags, base.name);
+      const builtinHttp = workloadPath === undefined && flags.scenario === undefined && flags.target !== undefined;
       const workload = applyScenarioOverrides(
-        applySignoffOverrides(applyOverrides(base, overridesFromFlags(flags)), signoffOverridesFromFlags(flags)),
+        applySignoffOverrides(applyOverrides(base, overridesFromFlags(flags, builtinHttp)), signoffOverridesFromFlags(flags)),
         scenarioOverridesFromFlags(flags),
       );
       const budgets = flags.budgets === undefined ? undefined : await loadBudgetsFile(resolve(context.io.cwd, flags.budgets));
+      const gpuTelemetry = await gpuTelemetryMode(flags, context);
       if (flags.resume === true && flags.out === undefined) throw new InputError(RESUME_FLAG, 'expected --out <dir>: the folder of the interrupted run to continue');
       const newRunId = flags.runId ?? defaultRunId(new Date(), workload.name);
       const outDir = flags.out ? resolve(context.io.cwd, flags.out) : defaultOutDir(context.io.cwd, newRunId);
@@ -108,6 +115,8 @@ Examples:
       const resume = flags.resume === true ? await loadResumeState(outDir, workload, { search: signoff.search, repeat: signoff.repeat }) : undefined;
       // A resumed run goes on under its first run id, in the same folder.
       const runId = resume?.previous.runId ?? newRunId;
+      const inputs = await checkRunInputs(workload, outDir);
+      // Every input passed: from here on the run opens, loads and writes.
       const progress = progressListener(context.io, { quiet: flags.quiet === true });
       const live = await openLiveOutputs(flags, workload.name, context);
       try {
@@ -116,13 +125,14 @@ Examples:
           outDir,
           runId,
           environment: await collectEnvironment(),
-          openTarget: (w) => (w.target.kind === 'http' ? createHttpTarget(w.target, { env: { ...context.io.env } }) : openInProcessTarget(w, context)),
+          openTarget: (w) => openWorkloadTarget(w, context.io.env),
           signal: context.signal,
           onEvent: (event) => {
             progress(event);
             for (const output of live) output.listener(event);
           },
-          gpuTelemetry: gpuTelemetryMode(flags, context),
+          gpuTelemetry,
+          inputs,
           ...(budgets && { budgets }),
           ...(resume && { resume }),
         });
@@ -187,27 +197,11 @@ function breachLines(report: RunReport, budgetsFile: string | null): string {
   return lines.map((line) => `${line}\n`).join('');
 }
 
-/** Live nvidia-smi by default (absent, with one warning, where there is none); a trace replays. */
-function gpuTelemetryMode(flags: RunFlags, context: CommandContext): GpuTelemetryMode {
-  if (flags.gpuTrace !== undefined) return { kind: 'replay', tracePath: resolve(context.io.cwd, flags.gpuTrace) };
+/** Live nvidia-smi by default (absent, with one warning, where there is none); a trace replays (read and checked now). */
+async function gpuTelemetryMode(flags: RunFlags, context: CommandContext): Promise<GpuTelemetryMode> {
+  if (flags.gpuTrace !== undefined) return { kind: 'replay', trace: await readReplayTrace(resolve(context.io.cwd, flags.gpuTrace)) };
   if (flags.gpu === false) return { kind: 'off' };
   const intervalMs = parseDurationFlag('--gpu-interval', flags.gpuInterval ?? '100ms');
   if (intervalMs < 10) throw new InputError('--gpu-interval', `expected at least 10ms, got "${flags.gpuInterval}"`);
   return { kind: 'nvidia-smi', intervalMs: Math.round(intervalMs), env: { ...context.io.env } };
-}
-
-async function openInProcessTarget(workload: Workload, context: CommandContext): Promise<RunnerTarget> {
-  const needs = new Set(workload.stages.map((s) => s.stage));
-  const cacheDir = modelCacheDir(context.io.env);
-  const where = `${workload.source}: models`;
-  const classify = needs.has('classify') || needs.has('pipeline');
-  const generate = needs.has('generate') || needs.has('pipeline');
-  return createInProcessTarget({
-    backend: workload.engine.backend,
-    instances: workload.engine.instances,
-    models: {
-      ...(classify && { classify: modelSpec(workload.models.classifier, 'intent-classifier', workload.models.size, cacheDir, where) }),
-      ...(generate && { generate: modelSpec(workload.models.generator, 'prompt-generator', workload.models.size, cacheDir, where) }),
-    },
-  });
 }

@@ -7,11 +7,11 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../errors.js';
 import { startServer } from '../serve/server.js';
-import { createInProcessTarget } from '../targets/inprocess/target.js';
-import type { BackendChoice, ModelRef, ModelSize } from '../workload/types.js';
+import { createInProcessTarget } from '../targets/inprocess/create-target.js';
+import type { BackendChoice, ModelRef, ModelSize } from '../core/workload.js';
 import { parseChoiceFlag, parseDurationFlag, parseIntFlag } from './flags.js';
-import { modelCacheDir, modelSpec } from './inprocess-target.js';
-import type { CommandContext } from './main.js';
+import { modelCacheDir, modelSpec } from '../targets/inprocess/model-specs.js';
+import type { CommandContext } from './context.js';
 
 const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const satisfies readonly BackendChoice[];
 const SIZES = ['small', 'base'] as const satisfies readonly ModelSize[];

@@ -7,8 +7,8 @@ import { checkNative } from '../setup/check-native.js';
 import type { SourceChoice } from '../setup/library-source.js';
 import { setupNative, TESTED_TENSORFLOW } from '../setup/setup-native.js';
 import { renderCheckOutcome, renderSetupOutcome } from '../setup/setup-summary.js';
-import { modelCacheDir } from './inprocess-target.js';
-import type { CommandContext } from './main.js';
+import { modelCacheDir } from '../targets/inprocess/model-specs.js';
+import type { CommandContext } from './context.js';
 
 interface NativeFlags {
   readonly gpu?: boolean;

@@ -1,5 +1,5 @@
 /** How a step is named in progress lines and the live view. */
-import type { Step } from '../workload/types.js';
+import type { Step } from '../core/workload.js';
 
 /**
  * Sweep steps: "classify batch 4", plus the load level: "x8 in flight" (closed) or "@ 20 req/s"

@@ -3,7 +3,7 @@
  * next send time. Pure and seeded, so a step's schedule is the same on every machine.
  */
 import { mulberry32 } from '../random.js';
-import type { ArrivalProcess } from '../workload/types.js';
+import type { ArrivalProcess } from '../core/workload.js';
 
 export interface ArrivalSchedule {
   /** The next send's offset in ms from the schedule's start; non-decreasing, the first is 0. */

@@ -5,6 +5,7 @@
  * schedule without a gap; a send issued more than lateThresholdMs after it was due is late.
  */
 import type { ArrivalSchedule } from './arrivals.js';
+import { sendStatsOf, type SendStats } from './send-stats.js';
 import { sendContinuations, StepPhases, type DriverOptions, type EndReason, type SendContinuations } from './step-phases.js';
 
 export interface OpenLoopOptions extends DriverOptions {
@@ -16,19 +17,6 @@ export interface OpenLoopOptions extends DriverOptions {
   readonly maxInFlight: number | null;
   /** A send issued more than this after its scheduled time is late. Default 2 ms (timers are ~1 ms). */
   readonly lateThresholdMs?: number;
-}
-
-/** Measured sends only. */
-export interface SendStats {
-  readonly sends: number;
-  readonly lateSends: number;
-  readonly lateThresholdMs: number;
-  readonly maxLateMs: number;
-  /** Actual send times (clock) of the first and last measured sends. */
-  readonly firstSendAtMs: number | null;
-  readonly lastSendAtMs: number | null;
-  /** (sends - 1) / (last - first) in seconds; 0 with fewer than 2 sends. */
-  readonly achievedRatePerSec: number;
 }
 
 export interface OpenLoopOutcome {
@@ -43,8 +31,6 @@ export interface OpenLoopOutcome {
 }
 
 const DEFAULT_LATE_THRESHOLD_MS = 2;
-/** Above this share of late sends the step's numbers understate the rate asked for: warn (perf_analyzer). */
-export const LATE_SEND_WARN_SHARE = 0.01;
 /** Sends in a row after which the loop lets the event loop run (responses, the hard limit, signals). */
 const YIELD_EVERY = 1024;
 
@@ -55,11 +41,6 @@ export function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopOutcome> 
     return Promise.reject(new RangeError(`maxInFlight must be null or an integer >= 1, got ${maxInFlight}`));
   }
   return new OpenLoop(options).run();
-}
-
-/** Late sends / measured sends (0 with no sends). */
-export function lateShare(stats: SendStats): number {
-  return stats.sends === 0 ? 0 : stats.lateSends / stats.sends;
 }
 
 class OpenLoop {
@@ -182,16 +163,8 @@ class OpenLoop {
   }
 
   private sendStats(): SendStats {
-    const { measuredSends: sends, firstSendAtMs, lastSendAtMs } = this;
-    const spanMs = firstSendAtMs !== null && lastSendAtMs !== null ? lastSendAtMs - firstSendAtMs : 0;
-    return {
-      sends,
-      lateSends: this.lateSends,
-      lateThresholdMs: this.lateThresholdMs,
-      maxLateMs: this.maxLateMs,
-      firstSendAtMs,
-      lastSendAtMs,
-      achievedRatePerSec: sends >= 2 && spanMs > 0 ? (sends - 1) / (spanMs / 1000) : 0,
-    };
+    const { measuredSends: sends, lateSends, maxLateMs, firstSendAtMs, lastSendAtMs } = this;
+    return sendStatsOf({ sends, lateSends, maxLateMs, firstSendAtMs, lastSendAtMs }, this.lateThresholdMs);
   }
+
 }

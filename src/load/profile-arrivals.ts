@@ -8,7 +8,7 @@
  * Stretches at level 0 hold no sends; next() returns Infinity once the profile is over.
  */
 import { mulberry32 } from '../random.js';
-import type { ArrivalProcess } from '../workload/types.js';
+import type { ArrivalProcess } from '../core/workload.js';
 import type { ArrivalSchedule } from './arrivals.js';
 import type { LoadProfile } from './profile.js';
 

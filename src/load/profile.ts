@@ -4,11 +4,14 @@
  * is requests in flight (closed loop) or requests per second (open loop). Pure: offsets are ms from
  * the scenario's start.
  */
-import type { ScenarioStageSpec } from '../workload/types.js';
+import { isHold, placeStages, type PlacedStage } from './placed-stages.js';
+import type { ScenarioStageSpec } from '../core/workload.js';
 
 export class LoadProfile {
   readonly totalMs: number;
   private readonly startsMs: readonly number[];
+  /** The stages placed from offset 0 (load/placed-stages.ts). */
+  private readonly placed: readonly PlacedStage[];
 
   constructor(readonly stages: readonly ScenarioStageSpec[]) {
     const startsMs: number[] = [];
@@ -25,6 +28,7 @@ export class LoadProfile {
     });
     this.startsMs = startsMs;
     this.totalMs = offsetMs;
+    this.placed = placeStages(stages, 0);
   }
 
   get stageCount(): number {
@@ -41,13 +45,12 @@ export class LoadProfile {
 
   /** The level a stage starts from: the previous stage's target, 0 for the first. */
   fromLevel(index: number): number {
-    this.checkedIndex(index);
-    return index === 0 ? 0 : (this.stages[index - 1] as ScenarioStageSpec).target;
+    return (this.placed[this.checkedIndex(index)] as PlacedStage).fromLevel;
   }
 
-  /** A hold keeps its level: it starts where it ends. */
+  /** See isHold in placed-stages.ts: a level held above 0. */
   isHold(index: number): boolean {
-    return this.fromLevel(index) === (this.stages[index] as ScenarioStageSpec).target;
+    return isHold(this.placed[this.checkedIndex(index)] as PlacedStage);
   }
 
   /** The load asked for `offsetMs` into the scenario; 0 before it starts and once it is over. */

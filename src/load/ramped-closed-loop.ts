@@ -5,10 +5,11 @@
  * while nothing completes; when the level drops, sends in flight finish and are not replaced.
  * Every send is recorded (warm-up is the caller's business) and stamped with its issue time.
  */
-import type { Clock } from '../metrics/clock.js';
-import type { Stage, StaticBatchTarget, Target } from '../targets/target.js';
+import type { Clock } from '../core/clock.js';
+import type { StaticBatchTarget, Target } from '../targets/target.js';
+import type { Stage } from '../core/stage.js';
 import type { LoadProfile } from './profile.js';
-import { sendContinuations, type ResultSink, type SendContinuations, type TextFeed } from './step-phases.js';
+import { abortDrainGraceMs, DrainGrace, sendContinuations, type ResultSink, type SendContinuations, type TextFeed } from './step-phases.js';
 
 export interface RampedClosedLoopOptions {
   readonly target: Target;
@@ -23,9 +24,9 @@ export interface RampedClosedLoopOptions {
   readonly sendsForLevel?: (level: number) => number;
   /** Static batching: each send is one submitBatch of exactly batchSize texts. */
   readonly staticBatch?: { readonly target: StaticBatchTarget; readonly batchSize: number };
-  /** Stops sending; what is in flight drains for drainGraceMs, then is abandoned. */
+  /** Stops sending; what is in flight drains for at most ABORT_DRAIN_GRACE_MS, then is abandoned. */
   readonly signal?: AbortSignal;
-  /** How long sends in flight may take to come back once sending stopped. Default 10 s. */
+  /** How long sends in flight may take to come back once the profile ended. Default 10 s. */
   readonly drainGraceMs?: number;
   /** How often the level is re-checked when nothing completes. Default 20 ms. */
   readonly controlMs?: number;
@@ -66,7 +67,10 @@ class RampedClosedLoop {
   private yieldQueued = false;
   private controlTimer: NodeJS.Timeout | undefined;
   private endTimer: NodeJS.Timeout | undefined;
-  private graceTimer: NodeJS.Timeout | undefined;
+  private readonly grace = new DrainGrace(() => {
+    this.abandoned = this.inFlight;
+    this.finish();
+  });
   private resolveDone: (() => void) | undefined;
   private readonly onControl = (): void => {
     this.completionsSinceYield = 0;
@@ -78,7 +82,11 @@ class RampedClosedLoop {
     this.topUp();
   };
   private readonly onEnd = (): void => this.stop('profile-end');
-  private readonly onAbort = (): void => this.stop('aborted');
+  private readonly onAbort = (): void => {
+    this.stop('aborted');
+    // Also when the profile had already ended: an abort cuts that drain short.
+    if (this.resolveDone !== undefined) this.grace.arm(abortDrainGraceMs(this.options.drainGraceMs));
+  };
 
   constructor(private readonly options: RampedClosedLoopOptions) {
     this.startOffsetMs = options.startOffsetMs ?? 0;
@@ -101,7 +109,7 @@ class RampedClosedLoop {
     }
     await done;
     signal?.removeEventListener('abort', this.onAbort);
-    clearTimeout(this.graceTimer);
+    this.grace.cancel();
     const { startMs: startedAtMs, endedBy, sends, abandoned } = this;
     return { startedAtMs, stoppedAtMs: this.stoppedAtMs ?? clock(), endedBy, sends, abandoned };
   }
@@ -156,14 +164,12 @@ class RampedClosedLoop {
       this.finish();
       return;
     }
-    this.graceTimer = setTimeout(() => {
-      this.abandoned = this.inFlight;
-      this.finish();
-    }, this.options.drainGraceMs ?? DEFAULT_DRAIN_GRACE_MS);
+    // An abort (onAbort) then moves this sooner.
+    this.grace.arm(this.options.drainGraceMs ?? DEFAULT_DRAIN_GRACE_MS);
   }
 
   private finish(): void {
-    clearTimeout(this.graceTimer);
+    this.grace.cancel();
     this.resolveDone?.();
     this.resolveDone = undefined;
   }

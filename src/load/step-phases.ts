@@ -3,9 +3,11 @@
  * the stop reasons, the hard limit, abort handling and the drain grace, and the prebuilt
  * continuations that record a send's results. The drivers only decide when to send.
  */
-import type { Clock } from '../metrics/clock.js';
-import type { ItemResult, Stage, StaticBatchTarget, Target } from '../targets/target.js';
-import type { PhaseLength } from '../workload/types.js';
+import type { Clock } from '../core/clock.js';
+import type { StaticBatchTarget, Target } from '../targets/target.js';
+import type { ItemResult } from '../core/item-result.js';
+import type { Stage } from '../core/stage.js';
+import type { PhaseLength } from '../core/workload.js';
 
 export interface ResultSink {
   record(result: ItemResult): void;
@@ -25,7 +27,10 @@ export interface DriverOptions {
   readonly measure: PhaseLength & { readonly maxDurationMs: number };
   readonly sink: ResultSink;
   readonly clock: Clock;
-  /** Aborting stops sending; requests in flight still finish and are recorded. */
+  /**
+   * Aborting stops sending; requests in flight still finish and are recorded if they come back
+   * within ABORT_DRAIN_GRACE_MS (or drainGraceMs when shorter), else they are abandoned.
+   */
   readonly signal?: AbortSignal;
   /** Static batching: each send is one submitBatch of exactly batchSize texts. */
   readonly staticBatch?: { readonly target: StaticBatchTarget; readonly batchSize: number };
@@ -62,6 +67,11 @@ export interface StepPhasesOptions {
 }
 
 const DEFAULT_DRAIN_GRACE_MS = 10_000;
+/**
+ * The longest drain after an abort (SIGINT/SIGTERM, a stress run's stop): whoever interrupts a run
+ * wants its partial report now, not after a stalled target's requests time out.
+ */
+export const ABORT_DRAIN_GRACE_MS = 2000;
 /** What a rejected send is recorded as; targets should not reject, but the interface allows it. */
 export const TARGET_ERROR = 'target_error';
 
@@ -77,10 +87,13 @@ export class StepPhases {
   private plannedEndMs: number | null = null;
   private stoppedAtMs: number | null = null;
   private resolveDone: (() => void) | undefined;
-  private graceTimer: NodeJS.Timeout | undefined;
+  private readonly grace = new DrainGrace(() => {
+    this.sendsAbandoned = this.inFlight;
+    this.finish();
+  });
   private readonly onAbort = (): void => {
     this.stop('aborted');
-    this.armDrainGrace();
+    this.armDrainGrace(abortDrainGraceMs(this.options.drainGraceMs));
   };
 
   constructor(private readonly options: StepPhasesOptions) {}
@@ -103,7 +116,7 @@ export class StepPhases {
     if (signal?.aborted) this.stop('aborted');
     return done.then(() => {
       clearTimeout(limit);
-      clearTimeout(this.graceTimer);
+      this.grace.cancel();
       signal?.removeEventListener('abort', this.onAbort);
     });
   }
@@ -202,17 +215,35 @@ export class StepPhases {
     this.phaseStartMs = atMs;
   }
 
-  private armDrainGrace(): void {
-    if (this.graceTimer !== undefined || this.resolveDone === undefined) return;
-    this.graceTimer = setTimeout(() => {
-      this.sendsAbandoned = this.inFlight;
-      this.finish();
-    }, this.options.drainGraceMs ?? DEFAULT_DRAIN_GRACE_MS);
+  private armDrainGrace(graceMs = this.options.drainGraceMs ?? DEFAULT_DRAIN_GRACE_MS): void {
+    if (this.resolveDone !== undefined) this.grace.arm(graceMs);
   }
 
   private finish(): void {
     this.resolveDone?.();
     this.resolveDone = undefined;
+  }
+}
+
+/** How long a drain may last: armed when sending stops, moved earlier (never later) by an abort. */
+export class DrainGrace {
+  private timer: NodeJS.Timeout | undefined;
+  /** performance.now() at which the armed grace runs out. */
+  private endsAt = Number.POSITIVE_INFINITY;
+
+  constructor(private readonly onExpired: () => void) {}
+
+  /** Ends the drain `graceMs` from now, unless the grace already armed ends sooner. */
+  arm(graceMs: number): void {
+    const endsAt = performance.now() + graceMs;
+    if (endsAt >= this.endsAt) return;
+    clearTimeout(this.timer);
+    this.endsAt = endsAt;
+    this.timer = setTimeout(this.onExpired, graceMs);
+  }
+
+  cancel(): void {
+    clearTimeout(this.timer);
   }
 }
 
@@ -243,6 +274,11 @@ export function sendContinuations(sink: ResultSink, clock: Clock, itemsPerSend: 
       returned();
     },
   };
+}
+
+/** The drain grace after an abort: ABORT_DRAIN_GRACE_MS, or the configured grace when it is shorter. */
+export function abortDrainGraceMs(drainGraceMs: number | undefined): number {
+  return Math.min(drainGraceMs ?? DEFAULT_DRAIN_GRACE_MS, ABORT_DRAIN_GRACE_MS);
 }
 
 function hasLength(phase: PhaseLength): boolean {

@@ -3,7 +3,7 @@
  * JS mode: no async wasm init, and every histogram here can be added to every other.
  */
 import { build, decodeFromCompressedBase64, encodeIntoCompressedBase64, type Histogram } from 'hdr-histogram-js';
-import type { LatencySummary } from './types.js';
+import type { LatencySummary } from '../core/measurement.js';
 
 export type { Histogram } from 'hdr-histogram-js';
 

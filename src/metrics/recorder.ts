@@ -11,14 +11,18 @@
  * - itemsPerSec = completed / measured seconds (0 when measuredMs is 0); outputTokensPerSec the
  *   same for output tokens, null when no item reported any (not a generation step).
  * - errors.rate = errors / (completed + errors), 0 with nothing recorded.
+ * - retries = the items' resends summed (ok or not); abandoned = items the driver gave up waiting
+ *   for (abandon()), counted apart: neither completed nor errors, their outcome is unknown.
  * - meanBatchSize = mean over ok items of the size of the model call each ran in (0 with none).
  * - server/overhead (HTTP): the server-reported time, and inference - server clamped at 0 (a
  *   server's clock can disagree with ours by a little; overhead is never negative).
+ * - outputText (HTTP): characters of generated text per ok item, when the protocol reported them.
  */
-import type { ItemResult } from '../targets/target.js';
-import { epochNowMs, msToUs, type Clock } from './clock.js';
+import type { ItemResult } from '../core/item-result.js';
+import { epochNowMs, msToUs, type Clock } from '../core/clock.js';
 import { createHistogram, encodeHistogram, percentileMs, recordUs, summarize, type Histogram } from './histogram.js';
-import { LATENCY_PHASES, type LatencyPhase, type LatencySummary, type StepMeasurement, type WindowStat } from './types.js';
+import { LATENCY_PHASES, type LatencyPhase, type LatencySummary, type StepMeasurement, type WindowStat } from '../core/measurement.js';
+import { recordChars, summarizeTextLengths } from './text-length.js';
 import { WindowFolder } from './windows.js';
 
 export interface StepRecorderOptions {
@@ -48,8 +52,11 @@ export class StepRecorder {
   private completed = 0;
   private errorTotal = 0;
   private readonly errorsByClass = new Map<string, number>();
+  private retries = 0;
+  private abandoned = 0;
   private outputTokens = 0;
   private sawOutputTokens = false;
+  private outputChars: Histogram | null = null;
   private batchSizeSum = 0;
   private firstArrivalMs = Number.POSITIVE_INFINITY;
   private lastResponseMs = Number.NEGATIVE_INFINITY;
@@ -68,6 +75,7 @@ export class StepRecorder {
     if (result.tResponseMs > this.lastResponseMs) this.lastResponseMs = result.tResponseMs;
     const e2eUs = msToUs(result.tResponseMs - result.tArrivalMs);
     this.windows.add(result.tResponseMs, result.ok, e2eUs);
+    if (result.retries !== undefined) this.retries += result.retries;
     if (!result.ok) {
       const errorClass = result.errorClass ?? UNKNOWN_ERROR_CLASS;
       this.errorsByClass.set(errorClass, (this.errorsByClass.get(errorClass) ?? 0) + 1);
@@ -89,6 +97,12 @@ export class StepRecorder {
       this.outputTokens += result.outputTokens;
       this.sawOutputTokens = true;
     }
+    if (result.outputChars !== undefined) recordChars((this.outputChars ??= createHistogram()), result.outputChars);
+  }
+
+  /** Items sent that will not be recorded: the step ended while they were still in flight. */
+  abandon(items: number): void {
+    this.abandoned += items;
   }
 
   /** Cheap enough for a 1 Hz progress tick: one percentile walk over the e2e histogram. */
@@ -126,6 +140,7 @@ export class StepRecorder {
       latencyMs[phase] = summary;
       histograms[phase] = encodeHistogram(histogram);
     }
+    const outputText = this.outputChars === null ? undefined : summarizeTextLengths(this.outputChars);
     return {
       startedAtMs,
       endedAtMs,
@@ -136,6 +151,8 @@ export class StepRecorder {
         rate: recorded ? this.errorTotal / (this.completed + this.errorTotal) : 0,
         byClass: Object.fromEntries([...this.errorsByClass].sort(([a], [b]) => a.localeCompare(b))),
       },
+      retries: this.retries,
+      abandoned: this.abandoned,
       throughput: {
         itemsPerSec: perSec(this.completed),
         outputTokensPerSec: this.sawOutputTokens ? perSec(this.outputTokens) : null,
@@ -144,6 +161,7 @@ export class StepRecorder {
       latencyMs,
       histograms,
       windows: this.windows.stats(endedAtMs),
+      ...(outputText !== undefined && { outputText }),
     };
   }
 

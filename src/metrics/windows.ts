@@ -4,7 +4,7 @@
  * per item; closed windows live in parallel arrays of numbers.
  */
 import { createHistogram, percentileMs, recordUs, type Histogram } from './histogram.js';
-import type { WindowStat } from './types.js';
+import type { WindowStat } from '../core/measurement.js';
 
 export class WindowFolder {
   private originMs = Number.NaN;

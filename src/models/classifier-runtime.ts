@@ -1,6 +1,7 @@
 /** A ClassifierRuntime over any layers or graph model fed from a tokenizer (built-in or a user's). */
 import type * as tfTypes from '@tensorflow/tfjs';
-import type { ClassifierRuntime, ClassifyOutput, ModelInfo } from './types.js';
+import type { ClassifierRuntime, ClassifyOutput } from './types.js';
+import type { ModelInfo } from '../core/model-info.js';
 import type { ClassifyManifest } from './manifest.js';
 import type { EncodedBatch, PromptTokenizer } from './tokenizers.js';
 
@@ -18,14 +19,11 @@ const FEED_DATA = {
   token_type_ids: (b: EncodedBatch) => b.tokenTypeIds,
 } as const satisfies Record<ClassifyManifest['inputs'][number]['feed'], (b: EncodedBatch) => Int32Array>;
 
-export function classifierRuntime(
-  tf: TF,
-  model: ClassifierModel,
-  tokenizer: PromptTokenizer,
-  io: ClassifierIO,
-  info: ModelInfo,
-): ClassifierRuntime {
-  const predict = (batch: EncodedBatch): tfTypes.Tensor => {
+/** The model call: an encoded batch in, class probabilities [batch, classes] out (inside the caller's tidy). */
+export type ScoreBatch = (batch: EncodedBatch) => tfTypes.Tensor;
+
+export function scoreBatch(tf: TF, model: ClassifierModel, io: Pick<ClassifierIO, 'inputs' | 'output'>): ScoreBatch {
+  return (batch) => {
     const tensors = io.inputs.map((input) =>
       tf.tensor2d(FEED_DATA[input.feed](batch), [batch.batch, batch.length], 'int32').asType(input.dtype),
     );
@@ -40,6 +38,17 @@ export function classifierRuntime(
     const scores = tf.reshape(first, [batch.batch, -1]);
     return io.output.kind === 'logits' ? tf.softmax(scores) : scores;
   };
+}
+
+/** `io.inputs` in the order a layers model takes them (classifier-signature.ts checks and orders them). */
+export function classifierRuntime(
+  tf: TF,
+  model: ClassifierModel,
+  tokenizer: PromptTokenizer,
+  io: ClassifierIO,
+  info: ModelInfo,
+): ClassifierRuntime {
+  const predict = scoreBatch(tf, model, io);
 
   return {
     task: 'classify',

@@ -6,6 +6,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { io } from '@tensorflow/tfjs';
 import { InputError } from '../errors.js';
+import { decodeUtf8 } from '../utf8-text.js';
 
 const WEIGHTS_FILE = 'weights.bin';
 
@@ -53,12 +54,13 @@ export function fsSaveHandler(dir: string, modelFile = 'model.json'): io.IOHandl
 }
 
 function readJson(path: string): unknown {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch (err) {
     throw new InputError(path, `cannot read file (${(err as Error).message})`, { cause: err });
   }
+  const text = decodeUtf8(bytes, path);
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {

@@ -6,7 +6,8 @@
  */
 import type * as tfTypes from '@tensorflow/tfjs';
 import { INTENTS } from './taxonomy.js';
-import type { GenerateInput, GenerateOptions, GenerateOutput, GeneratorRuntime, ModelInfo } from './types.js';
+import type { GenerateInput, GenerateOptions, GenerateOutput, GeneratorRuntime } from './types.js';
+import type { ModelInfo } from '../core/model-info.js';
 import { GEN_LAYERS, techniqueVector } from './generator-arch.js';
 import { CLS_ID, type WordVocab } from './vocab.js';
 

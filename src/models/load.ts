@@ -8,12 +8,14 @@ import type * as tfTypes from '@tensorflow/tfjs';
 import { InputError, PipebenchError } from '../errors.js';
 import './layers.js';
 import { loadBaseModel } from './base/load-base.js';
-import { classifierRuntime } from './classifier-runtime.js';
+import { classifierRuntime, scoreBatch, type ClassifierModel } from './classifier-runtime.js';
+import { checkInputNames, checkLabelCount } from './classifier-signature.js';
 import { fsLoadHandler } from './fs-io.js';
 import { generatorRuntime } from './generator-runtime.js';
-import { readManifest, type Manifest } from './manifest.js';
+import { MANIFEST_FILE, readManifest, type Manifest } from './manifest.js';
 import { loadTokenizer, loadVocab } from './tokenizers.js';
-import type { ModelInfo, ModelRuntime, ModelSpec } from './types.js';
+import type { ModelRuntime, ModelSpec } from './types.js';
+import type { ModelInfo } from '../core/model-info.js';
 
 type TF = typeof tfTypes;
 
@@ -71,13 +73,20 @@ export async function loadModelDir(tf: TF, dir: string): Promise<ModelRuntime> {
     return generatorRuntime(tf, model, inputVocab, outputVocab, infoOf(manifest, dir, model.countParams()));
   }
   const tokenizer = loadTokenizer(dir, manifest.tokenizer);
-  if (manifest.format === 'layers') {
-    const model = await loadLayers(tf, dir, manifest.modelFile);
-    const info = infoOf(manifest, dir, model.countParams());
-    return classifierRuntime(tf, { kind: 'layers', model }, tokenizer, manifest, info);
+  const model: ClassifierModel =
+    manifest.format === 'layers'
+      ? { kind: 'layers', model: await loadLayers(tf, dir, manifest.modelFile) }
+      : { kind: 'graph', model: await loadGraph(tf, dir, manifest.modelFile) };
+  try {
+    const manifestPath = join(dir, MANIFEST_FILE);
+    const io = { ...manifest, inputs: checkInputNames(manifestPath, model, manifest.inputs) };
+    checkLabelCount(tf, manifestPath, scoreBatch(tf, model, io), tokenizer, io);
+    const parameters = model.kind === 'layers' ? model.model.countParams() : graphParameters(model.model);
+    return classifierRuntime(tf, model, tokenizer, io, infoOf(manifest, dir, parameters));
+  } catch (error) {
+    model.model.dispose();
+    throw error;
   }
-  const model = await loadGraph(tf, dir, manifest.modelFile);
-  return classifierRuntime(tf, { kind: 'graph', model }, tokenizer, manifest, infoOf(manifest, dir, graphParameters(model)));
 }
 
 export async function loadModel(tf: TF, spec: ModelSpec): Promise<ModelRuntime> {

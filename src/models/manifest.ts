@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { InputError } from '../errors.js';
+import { formatFieldPath } from '../field-path.js';
 import { readJsonFile } from './fs-io.js';
 
 const tokenizerSchema = z.discriminatedUnion('kind', [
@@ -52,6 +53,14 @@ export type TokenizerRef = z.infer<typeof tokenizerSchema>;
 
 export const MANIFEST_FILE = 'manifest.json';
 
+/** What each task needs beyond the common fields, for the message when `task` names the wrong one. */
+const TASK_NEEDS = {
+  classify: 'labels, inputs and output',
+  generate: 'format "layers", architecture "gru-seq2seq" and outputVocabFile',
+} as const satisfies Record<Manifest['task'], string>;
+
+const TASK_SCHEMAS = { classify: classifySchema, generate: generateSchema } as const satisfies Record<Manifest['task'], z.ZodType>;
+
 export function parseManifest(path: string, value: unknown): Manifest {
   const task = (value as { task?: unknown } | null)?.task;
   if (typeof value === 'object' && value !== null && task !== 'classify' && task !== 'generate') {
@@ -59,9 +68,16 @@ export function parseManifest(path: string, value: unknown): Manifest {
   }
   const result = manifestSchema.safeParse(value);
   if (!result.success) {
+    // A manifest that is right for the other task has the wrong `task`, not a wrong `format`.
+    const other = task === 'classify' ? 'generate' : 'classify';
+    if ((task === 'classify' || task === 'generate') && TASK_SCHEMAS[other].safeParse({ ...(value as object), task: other }).success) {
+      throw new InputError(
+        `${path}: task`,
+        `expected "${other}" (the other fields describe a ${other} model; a ${task} model needs ${TASK_NEEDS[task]}), got "${task}"`,
+      );
+    }
     const issue = result.error.issues[0]!;
-    const field = issue.path.length > 0 ? issue.path.join('.') : '(root)';
-    throw new InputError(`${path}: ${field}`, issue.message);
+    throw new InputError(`${path}: ${formatFieldPath(issue.path)}`, issue.message);
   }
   return result.data;
 }

@@ -2,9 +2,8 @@
  * What the engine needs from a model, whatever its format (built-in, a user's layers/graph model,
  * a generated `base` shape). Runtimes are created inside the worker that owns the TF.js backend.
  */
+import type { ModelInfo } from '../core/model-info.js';
 import type { Technique } from './taxonomy.js';
-
-export type ModelTask = 'classify' | 'generate';
 
 export interface ClassifyOutput {
   readonly label: string;
@@ -29,18 +28,6 @@ export interface GenerateOptions {
    * engine can stamp time to first token and inter-token latency without knowing the model.
    */
   readonly onStep?: (step: number) => void;
-}
-
-/** Plain-data description of a loaded model, recorded in report.json. */
-export interface ModelInfo {
-  readonly name: string;
-  readonly task: ModelTask;
-  readonly version: string;
-  readonly format: 'layers' | 'graph' | 'saved-model';
-  readonly size: string; // "small", "base", or "custom"
-  readonly parameters: number;
-  readonly maxSequenceLength: number;
-  readonly dir: string;
 }
 
 export interface ClassifierRuntime {

@@ -1,5 +1,6 @@
 /** `pipebench compare` in the terminal; also the cell text the Markdown renderer shares. */
-import { formatSignedPct, formatThresholdPct, type CompareResult, type MetricComparison, type MetricStatus, type StepPair } from '../analysis/compare.js';
+import { formatSignedPct, formatThresholdPct } from '../analysis/compare.js';
+import { type CompareResult, type MetricComparison, type MetricStatus, type StepPair } from '../analysis/compare-model.js';
 import { formatMs, formatRate } from '../format.js';
 
 /** Paths (or any names) the runs were read from, shown next to their run ids. */

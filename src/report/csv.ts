@@ -4,8 +4,9 @@
  * units the header names; an unknown value is an empty field. e2e_samples are independent samples
  * (items / mean batch size); *_supported says whether MLPerf's early-stopping rule allows that percentile.
  */
-import type { LatencyPhase } from '../metrics/types.js';
-import type { RunReport, StepReport } from './types.js';
+import type { LatencyPhase } from '../core/measurement.js';
+import type { RunReport } from '../core/report/run.js';
+import type { StepReport } from '../core/report/step.js';
 
 type Cell = string | number | boolean | null;
 

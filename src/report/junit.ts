@@ -1,15 +1,19 @@
 /**
  * junit.xml for CI: one <testsuite> per stage, one <testcase> per budget check (p95, p99, error
  * rate) per step, failures carrying the numbers ("p95 412.3 ms > 300 ms"). A step that did not
- * complete is <skipped> with the reason. Alert findings, when any, form an "alerts" suite: fired
- * is a failure, not evaluated is skipped. Pure: returns the document as a string.
+ * complete (interrupted, or recorded no item) is <skipped> with the reason; a step whose every
+ * item failed did complete, and fails its checks (error rate 100 %, no latency measured). Alert
+ * findings, when any, form an "alerts" suite: fired is a failure, not evaluated is skipped.
+ * Pure: returns the document as a string.
  */
-import type { AlertFinding } from '../analysis/alerts.js';
+import type { AlertFinding } from '../core/report/verdicts.js';
 import { checkBudget } from '../analysis/budget.js';
-import type { StageBudgets } from '../analysis/stage-budgets.js';
-import { STAGES } from '../targets/target.js';
-import type { Budget } from '../workload/types.js';
-import type { BudgetCheck, RunReport, StepReport } from './types.js';
+import type { StageBudgets } from '../workload/stage-budgets.js';
+import { STAGES } from '../core/stage.js';
+import type { Budget } from '../core/workload.js';
+import type { RunReport } from '../core/report/run.js';
+import type { StepReport } from '../core/report/step.js';
+import type { BudgetCheck } from '../core/report/verdicts.js';
 
 type Outcome = { readonly kind: 'passed' } | { readonly kind: 'failed'; readonly message: string } | { readonly kind: 'skipped'; readonly message: string };
 
@@ -25,7 +29,7 @@ interface Suite {
   readonly cases: readonly TestCase[];
 }
 
-const INCOMPLETE = 'step did not complete (interrupted, or measured no successful item); not judged';
+const INCOMPLETE = 'step did not complete (interrupted, or recorded no item); not judged';
 
 /** Judged by the report's own stage budgets and alert findings unless others are given. */
 export function renderJunit(report: RunReport, stageBudgets: StageBudgets = report.stageBudgets, alerts: readonly AlertFinding[] = report.alerts): string {

@@ -5,14 +5,15 @@
  * any other output that cannot be rendered or written becomes a line in `failures`, so a broken
  * chart can never stop a run or lose the source of truth.
  */
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { constants } from 'node:fs';
+import { access, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { InputError, toError } from '../errors.js';
 import { renderStepsCsv } from './csv.js';
 import { renderJson } from './json.js';
 import { renderJunit } from './junit.js';
-import { renderMarkdown } from './markdown.js';
-import type { RunReport } from './types.js';
+import { renderMarkdown } from './markdown/index.js';
+import type { RunReport } from '../core/report/run.js';
 
 export const REPORT_FORMATS = ['json', 'md', 'junit', 'csv', 'html'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -60,6 +61,32 @@ export class ReportWriter {
   ) {
     const asked = options.formats ?? REPORT_FORMATS;
     this.formats = REPORT_FORMATS.filter((format) => asked.includes(format));
+  }
+
+  /**
+   * Whether the report folder can be made (or is there) and written to, without making it: a run
+   * whose report could not be saved is refused before it starts, and a refused run leaves nothing.
+   */
+  async checkWritable(): Promise<void> {
+    const refuse = (why: string): InputError => new InputError(this.outDir, `cannot create the report folder: ${why}`);
+    for (let dir = resolve(this.outDir); ; dir = dirname(dir)) {
+      let folder: boolean;
+      try {
+        folder = (await stat(dir)).isDirectory();
+      } catch (error) {
+        // Not there yet (or under a file): the first ancestor that exists decides.
+        const code = (error as NodeJS.ErrnoException).code;
+        if ((code === 'ENOENT' || code === 'ENOTDIR') && dirname(dir) !== dir) continue;
+        throw refuse(toError(error).message);
+      }
+      if (!folder) throw refuse(`${dir} is not a folder`);
+      try {
+        await access(dir, constants.W_OK);
+      } catch {
+        throw refuse(`${dir} is not writable`);
+      }
+      return;
+    }
   }
 
   /** Writes every chosen output; returns the paths written, in REPORT_FORMATS order. */

@@ -5,15 +5,16 @@
  * step's size on every model instance at once (each instance pays for a new shape itself). The
  * slowest of those calls is the step's cold start; they are never in the measured histograms.
  */
-import type { Clock } from '../metrics/clock.js';
+import type { Clock } from '../core/clock.js';
+import type { Step } from '../core/workload.js';
 import type { TextFeed } from '../load/closed-loop.js';
-import { supportsStaticBatches } from '../targets/target.js';
-import type { Step } from '../workload/types.js';
-import type { RunnerTarget } from './run-benchmark.js';
+import { batchUnitOf, supportsStaticBatches } from '../targets/target.js';
+import type { RunnerTarget } from './types.js';
 
 /** Model time of the step's first call (ms), the slowest instance's; null over HTTP or when every call failed. */
 export async function measureColdStart(step: Step, target: RunnerTarget, texts: TextFeed, clock: Clock): Promise<number | null> {
-  if (target.info.kind !== 'inprocess' || !supportsStaticBatches(target)) return null;
+  // A batch that is one model call (in process); over HTTP a batch is a request, and the server's cold start is its own.
+  if (batchUnitOf(target) !== 'model-call' || !supportsStaticBatches(target)) return null;
   const instances = target.backend?.instances ?? 1;
   const calls = Array.from({ length: instances }, () => {
     const batch = Array.from({ length: step.batchSize }, () => texts.next());

@@ -5,11 +5,12 @@
  */
 import { createArrivals } from '../load/arrivals.js';
 import { runClosedLoop, type ResultSink, type TextFeed } from '../load/closed-loop.js';
-import { lateShare, runOpenLoop } from '../load/open-loop.js';
-import type { Clock } from '../metrics/clock.js';
-import type { OpenLoopReport } from '../report/types.js';
-import { supportsStaticBatches, type StaticBatchTarget, type Target } from '../targets/target.js';
-import type { Step } from '../workload/types.js';
+import { runOpenLoop } from '../load/open-loop.js';
+import { openLoopReport } from '../load/send-stats.js';
+import type { Clock } from '../core/clock.js';
+import type { OpenLoopReport } from '../core/report/step.js';
+import { batchUnitOf, supportsStaticBatches, type StaticBatchTarget, type Target } from '../targets/target.js';
+import type { Step } from '../core/workload.js';
 
 export interface DriveOptions {
   readonly target: Target;
@@ -26,6 +27,7 @@ export interface DriveOptions {
 
 export interface DriveOutcome {
   readonly endedBy: 'requests' | 'duration' | 'maxDuration' | 'aborted';
+  /** Items still in flight when the drain ran out (a static batch's items count one by one). */
   readonly abandoned: number;
   /** How long measurement ran past its planned length (shouldStop asked for more). */
   readonly extendedMs: number;
@@ -36,6 +38,7 @@ export interface DriveOutcome {
 export async function driveStep(step: Step, options: DriveOptions): Promise<DriveOutcome> {
   const { target, texts, sink, clock, signal, drainGraceMs, shouldStop } = options;
   const batches = batchSender(step, target);
+  const itemsPerSend = batches === null ? 1 : step.batchSize;
   const common = {
     target,
     stage: step.stage,
@@ -51,7 +54,7 @@ export async function driveStep(step: Step, options: DriveOptions): Promise<Driv
   };
   if (step.arrivals === null) {
     const outcome = await runClosedLoop({ ...common, concurrency: closedLoopSends(step, target) });
-    return { endedBy: outcome.endedBy, abandoned: outcome.abandoned, extendedMs: outcome.extendedMs, openLoop: null };
+    return { endedBy: outcome.endedBy, abandoned: outcome.abandoned * itemsPerSend, extendedMs: outcome.extendedMs, openLoop: null };
   }
   const { process, ratePerSec, maxInFlight } = step.arrivals;
   const outcome = await runOpenLoop({
@@ -60,31 +63,21 @@ export async function driveStep(step: Step, options: DriveOptions): Promise<Driv
     ratePerSec,
     maxInFlight,
   });
-  const { sends } = outcome;
   return {
     endedBy: outcome.endedBy,
-    abandoned: outcome.abandoned,
+    abandoned: outcome.abandoned * itemsPerSend,
     extendedMs: outcome.extendedMs,
-    openLoop: {
-      process,
-      targetRatePerSec: ratePerSec,
-      achievedRatePerSec: sends.achievedRatePerSec,
-      maxInFlight,
-      sends: sends.sends,
-      lateSends: sends.lateSends,
-      lateShare: lateShare(sends),
-      lateThresholdMs: sends.lateThresholdMs,
-      maxLateMs: sends.maxLateMs,
-    },
+    openLoop: openLoopReport(step.arrivals, outcome.sends),
   };
 }
+
 
 /**
  * Whole batches per send: in process only in static mode (dynamic items meet in the batcher);
  * over HTTP whenever a request carries more than one text (client-side batching).
  */
 export function batchSender(step: Step, target: Target): StaticBatchTarget | null {
-  const wanted = step.mode === 'static' || (target.info.kind === 'http' && step.batchSize > 1);
+  const wanted = step.mode === 'static' || (batchUnitOf(target) === 'request' && step.batchSize > 1);
   return wanted && supportsStaticBatches(target) ? target : null;
 }
 
@@ -94,6 +87,6 @@ export function batchSender(step: Step, target: Target): StaticBatchTarget | nul
  */
 export function closedLoopSends(step: Step, target: Target): number {
   const level = step.concurrency ?? 1;
-  if (target.info.kind === 'http' || step.mode !== 'static') return level;
+  if (batchUnitOf(target) === 'request' || step.mode !== 'static') return level;
   return Math.max(1, Math.floor(level / step.batchSize));
 }

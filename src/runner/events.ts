@@ -1,8 +1,9 @@
 /** What a run tells its listeners (the CLI's progress display); the runner never prints. */
-import type { RunReport, StepReport } from '../report/types.js';
-import type { WindowStat } from '../metrics/types.js';
-import type { HostSample } from '../telemetry/types.js';
-import type { Step } from '../workload/types.js';
+import type { RunReport } from '../core/report/run.js';
+import type { StepReport } from '../core/report/step.js';
+import type { WindowStat } from '../core/measurement.js';
+import type { HostSample } from '../core/report/telemetry.js';
+import type { Step } from '../core/workload.js';
 
 export type RunEvent =
   | {

@@ -5,8 +5,9 @@
  * repeats' measured time) is less than their difference: the gaps between repeats were not measured.
  */
 import { decodeHistogram, mergeEncoded, summarize } from '../metrics/histogram.js';
-import { LATENCY_PHASES, type LatencyPhase, type LatencySummary, type StepMeasurement } from '../metrics/types.js';
-import type { RepeatReport, StabilityReport } from '../report/types.js';
+import { mergeTextLengths } from '../metrics/text-length.js';
+import { LATENCY_PHASES, type LatencyPhase, type LatencySummary, type StepMeasurement } from '../core/measurement.js';
+import type { RepeatReport, StabilityReport } from '../core/report/step.js';
 
 export function mergeMeasurements(repeats: readonly StepMeasurement[]): StepMeasurement {
   const first = repeats[0];
@@ -31,6 +32,7 @@ export function mergeMeasurements(repeats: readonly StepMeasurement[]): StepMeas
     histograms[phase] = merged;
     latencyMs[phase] = summary;
   }
+  const outputText = mergeTextLengths(repeats.map((m) => m.outputText));
   return {
     startedAtMs: Math.min(...repeats.map((m) => m.startedAtMs)),
     endedAtMs: Math.max(...repeats.map((m) => m.endedAtMs)),
@@ -41,11 +43,14 @@ export function mergeMeasurements(repeats: readonly StepMeasurement[]): StepMeas
       rate: completed + errorTotal > 0 ? errorTotal / (completed + errorTotal) : 0,
       byClass: Object.fromEntries(Object.entries(byClass).sort(([a], [b]) => a.localeCompare(b))),
     },
+    retries: sum(repeats, (m) => m.retries ?? 0),
+    abandoned: sum(repeats, (m) => m.abandoned ?? 0),
     throughput: { itemsPerSec: perSec(completed), outputTokensPerSec: generating ? perSec(outputTokens) : null },
     meanBatchSize: completed > 0 ? sum(repeats, (m) => m.meanBatchSize * m.completed) / completed : 0,
     latencyMs,
     histograms,
     windows: repeats.flatMap((m) => m.windows),
+    ...(outputText !== undefined && { outputText }),
   };
 }
 

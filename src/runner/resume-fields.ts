@@ -6,7 +6,7 @@
  */
 import { canonicalJson } from '../analysis/comparable.js';
 import { planSteps } from '../workload/plan.js';
-import type { ScenarioSpec, StageSpec, Step, Workload } from '../workload/types.js';
+import type { ScenarioSpec, StageSpec, Step, Workload } from '../core/workload.js';
 
 /** The first field that differs; values are JSON text, ready to print. */
 export interface ResumeDifference {

@@ -8,11 +8,12 @@
  */
 import { join } from 'node:path';
 import { InputError, toError } from '../errors.js';
-import { REPORT_SCHEMA_VERSION, type RunReport, type StepReport } from '../report/types.js';
+import { REPORT_SCHEMA_VERSION, type RunReport } from '../core/report/run.js';
+import { type StepReport } from '../core/report/step.js';
 import { REPORT_JSON } from '../report/writer.js';
 import { readInputFile } from '../workload/yaml-file.js';
 import { planSteps } from '../workload/plan.js';
-import type { Workload } from '../workload/types.js';
+import type { Workload } from '../core/workload.js';
 import { firstResumeDifference } from './resume-fields.js';
 
 export interface ResumeState {

@@ -6,33 +6,29 @@
  * timeline of windows. Stress scenarios stop a set number of hold stages past the first one that
  * breaks the budget; an abort (SIGINT/SIGTERM) ends the stage under way as partial.
  */
-import { checkBudget, failedChecks, passesAll } from '../analysis/budget.js';
 import { InputError } from '../errors.js';
-import { LATE_SEND_WARN_SHARE, runOpenLoop } from '../load/open-loop.js';
+import { runOpenLoop } from '../load/open-loop.js';
+import { LATE_SEND_WARN_SHARE, openLoopReport, sendStatsOf } from '../load/send-stats.js';
 import { profileArrivals } from '../load/profile-arrivals.js';
 import { LoadProfile } from '../load/profile.js';
 import { runRampedClosedLoop } from '../load/ramped-closed-loop.js';
-import type { OpenLoopReport, TimelineWindow } from '../report/types.js';
-import type { ComputeAppsResult } from '../telemetry/types.js';
-import type { Budget, ScenarioSpec, Step } from '../workload/types.js';
-import { batchSender, driveStep } from './drive-step.js';
-import type { StepContext, StepRun } from './run-step.js';
-import { StageLedger, type StageLedgerEntry } from './scenario-stages.js';
+import { measuredItems } from '../core/measurement.js';
+import type { TimelineWindow } from '../core/report/scenario.js';
+import type { OpenLoopReport } from '../core/report/step.js';
+import type { ComputeAppsResult } from '../core/report/telemetry.js';
+import type { Budget, ScenarioSpec, Step } from '../core/workload.js';
+import { batchUnitOf } from '../targets/target.js';
+import { batchSender } from './drive-step.js';
+import { abandonedWarning, type StepContext, type StepRun } from './run-step.js';
+import type { ScenarioOutcome } from './types.js';
+import { StageLedger, type StageLedgerEntry } from './stage-ledger.js';
 import { TimelineFold, windowStatOf } from './scenario-timeline.js';
+import { StressWatch } from './stress-watch.js';
+import { warmUp } from './scenario-warm-up.js';
 
 export interface ScenarioCallbacks {
   /** Stage `step` is over (its time passed and every send it made came back or was abandoned). */
   stageDone(step: Step, run: StepRun): Promise<void>;
-}
-
-export interface ScenarioOutcome {
-  /** Epoch ms when the first stage (of this run) began, after warm-up. */
-  readonly startedAtMs: number;
-  /** Stages of `steps` that ran to their end. */
-  readonly stagesRun: number;
-  /** 'breaking point found: ...' (stress) | 'interrupted by SIGINT' | ...; null when every stage ran. */
-  readonly stoppedEarly: string | null;
-  readonly timeline: readonly TimelineWindow[];
 }
 
 /** How often the drive closes timeline windows, finishes stages and ticks. */
@@ -73,28 +69,22 @@ export async function runScenario(
   }
 }
 
-/** Warm-up (steps[0].warmup) at the first non-zero level from the start offset on; nothing recorded. */
-async function warmUp(first: Step, profile: LoadProfile, startOffsetMs: number, context: StepContext, signal: AbortSignal): Promise<void> {
-  const { requests, durationMs } = first.warmup;
-  if (!((requests ?? 0) > 0 || (durationMs ?? 0) > 0)) return;
-  const startIndex = profile.stageIndexAt(startOffsetMs);
-  const level = profile.levelAt(startOffsetMs) || (profile.stages.slice(startIndex).find((stage) => stage.target > 0)?.target ?? 0);
-  if (level <= 0) return;
-  const warm: Step = {
-    ...first,
-    concurrency: first.arrivals === null ? Math.max(1, Math.floor(level)) : null,
-    arrivals: first.arrivals === null ? null : { ...first.arrivals, ratePerSec: level },
-    measure: { requests: 0, maxDurationMs: first.measure.maxDurationMs },
-  };
-  await driveStep(warm, {
-    target: context.target,
-    texts: context.texts,
-    sink: { record: () => undefined },
-    clock: context.clock,
-    seed: context.seed,
-    signal,
-    ...(context.drainGraceMs !== undefined && { drainGraceMs: context.drainGraceMs }),
-  });
+/** Handing stages to stageDone: in order, one report at a time; the first failure stops the drive. */
+interface FinishState {
+  /** Next stage (index into the ledger) to hand over. */
+  next: number;
+  /** Stages that ran to their end. */
+  ran: number;
+  queue: Promise<void>;
+  error: { readonly error: unknown } | null;
+  /** GPU processes when the stage being reported began (the previous stage's end). */
+  processesAtStart: ComputeAppsResult | null;
+}
+
+/** What the heartbeat has ticked and announced. */
+interface BeatState {
+  lastTickMs: number;
+  announcedStage: number;
 }
 
 class ScenarioDrive {
@@ -103,18 +93,10 @@ class ScenarioDrive {
   private startMs = 0;
   /** When sending stopped early (abort or stress stop); null while the profile runs. */
   private stoppedAtMs: number | null = null;
-  private stressStop: string | null = null;
-  private firstBreak: { readonly entry: StageLedgerEntry; readonly failed: string } | null = null;
-  private holdsSinceBreak = 0;
-  /** Next stage (index into the ledger) to hand to stageDone; stages finish in order. */
-  private nextToFinish = 0;
-  private stagesRun = 0;
-  private finishing: Promise<void> = Promise.resolve();
-  private callbackError: { readonly error: unknown } | null = null;
-  private processesAtStart: ComputeAppsResult | null = null;
-  private lastTickMs = 0;
+  private readonly stress: StressWatch;
   private lastResponseMs = 0;
-  private announcedStage = -1;
+  private readonly finish: FinishState = { next: 0, ran: 0, queue: Promise.resolve(), error: null, processesAtStart: null };
+  private readonly beats: BeatState = { lastTickMs: 0, announcedStage: -1 };
   private readonly onStop = (): void => {
     this.stoppedAtMs ??= this.context.clock();
   };
@@ -124,16 +106,18 @@ class ScenarioDrive {
     private readonly profile: LoadProfile,
     private readonly steps: readonly Step[],
     private readonly context: StepContext,
-    private readonly budget: Budget,
+    budget: Budget,
     private readonly callbacks: ScenarioCallbacks,
     private readonly stop: AbortController,
-  ) {}
+  ) {
+    this.stress = new StressWatch(scenario.stopAfterBreak, profile, budget);
+  }
 
   async run(startOffsetMs: number): Promise<ScenarioOutcome> {
     const { context, profile, stop } = this;
     const { clock } = context;
     const first = this.steps[0] as Step;
-    this.processesAtStart = (await context.telemetry?.processes()) ?? null;
+    this.finish.processesAtStart = (await context.telemetry?.processes()) ?? null;
     this.startMs = clock();
     const endMs = this.startMs + Math.max(0, profile.totalMs - startOffsetMs);
     this.timeline = new TimelineFold(this.startMs, this.scenario.windowMs, (epochMs) => profile.levelAt(startOffsetMs + (epochMs - this.startMs)));
@@ -152,7 +136,7 @@ class ScenarioDrive {
       onStageDrained: () => this.finishReady(clock(), false),
     });
     stop.signal.addEventListener('abort', this.onStop, { once: true });
-    this.lastTickMs = this.startMs;
+    this.beats.lastTickMs = this.startMs;
     this.announceStage(this.startMs);
     const heartbeat = setInterval(() => this.beat(), HEARTBEAT_MS);
     heartbeat.unref();
@@ -172,7 +156,7 @@ class ScenarioDrive {
         ...(staticBatch && { staticBatch }),
       };
       if (first.arrivals === null) {
-        const perSend = staticBatch && context.target.info.kind !== 'http' ? first.batchSize : 1;
+        const perSend = staticBatch && batchUnitOf(context.target) === 'model-call' ? first.batchSize : 1;
         await runRampedClosedLoop({ ...common, profile, startOffsetMs, sendsForLevel: (level) => Math.floor(level / perSend) });
       } else {
         const remainingMs = Math.max(0, profile.totalMs - startOffsetMs);
@@ -196,14 +180,14 @@ class ScenarioDrive {
     const doneAtMs = clock();
     this.finishReady(doneAtMs, true);
     this.ledger.close();
-    await this.finishing;
-    if (this.callbackError) throw this.callbackError.error;
+    await this.finish.queue;
+    if (this.finish.error) throw this.finish.error.error;
     this.emitWindows(this.timeline.finish(Math.max(this.stoppedAtMs ?? Math.min(doneAtMs, endMs), this.lastResponseMs)));
     const reason = stop.signal.reason;
     return {
       startedAtMs: this.startMs,
-      stagesRun: this.stagesRun,
-      stoppedEarly: this.stressStop ?? (stop.signal.aborted ? interruptText(reason) : null),
+      stagesRun: this.finish.ran,
+      stoppedEarly: this.stress.stoppedEarly ?? (stop.signal.aborted ? interruptText(reason) : null),
       timeline: this.timeline.windows(),
     };
   }
@@ -213,8 +197,8 @@ class ScenarioDrive {
     this.announceStage(now);
     this.emitWindows(this.timeline.closeUntil(now - WINDOW_CLOSE_SLACK_MS));
     this.finishReady(now, false);
-    if (now - this.lastTickMs >= (this.context.tickMs ?? 1000)) {
-      this.lastTickMs = now;
+    if (now - this.beats.lastTickMs >= (this.context.tickMs ?? 1000)) {
+      this.beats.lastTickMs = now;
       const entry = this.ledger.entryAt(now);
       if (entry) this.context.emit({ kind: 'tick', step: entry.step, elapsedMs: now - entry.startMs, ...entry.recorder.live() });
     }
@@ -223,8 +207,8 @@ class ScenarioDrive {
   /** A step-start event when the drive enters a new stage (progress and the live view follow it). */
   private announceStage(now: number): void {
     const entry = this.ledger.entryAt(now);
-    if (entry === undefined || entry.stageIndex <= this.announcedStage) return;
-    this.announcedStage = entry.stageIndex;
+    if (entry === undefined || entry.stageIndex <= this.beats.announcedStage) return;
+    this.beats.announcedStage = entry.stageIndex;
     this.context.emit({ kind: 'step-start', step: entry.step, of: this.scenario.stages.length, repeat: null });
   }
 
@@ -243,23 +227,31 @@ class ScenarioDrive {
    */
   private finishReady(now: number, final: boolean): void {
     const { entries } = this.ledger;
-    while (this.nextToFinish < entries.length) {
-      const entry = entries[this.nextToFinish] as StageLedgerEntry;
+    while (this.finish.next < entries.length) {
+      const entry = entries[this.finish.next] as StageLedgerEntry;
       const sendingEndedMs = this.stoppedAtMs ?? Number.POSITIVE_INFINITY;
       const timePassed = entry.endMs <= Math.min(now, sendingEndedMs);
       const allBack = entry.recordedItems >= entry.sentItems && (this.ledger.issuedPast(entry.endMs) || sendingEndedMs <= now);
       if (!final && !(timePassed && allBack)) return;
       if (final && entry.startMs >= Math.min(now, sendingEndedMs) && entry.sentItems === 0) return;
-      this.nextToFinish++;
-      if (timePassed) this.stagesRun++;
+      this.finish.next++;
+      if (timePassed) this.finish.ran++;
       this.finishStage(entry, timePassed && allBack);
     }
   }
 
   private finishStage(entry: StageLedgerEntry, ranToEnd: boolean): void {
+    // Only the drive's end finishes a stage with sends still out: the drain gave up on them.
+    const abandoned = entry.sentItems - entry.recordedItems;
+    if (abandoned > 0) {
+      entry.recorder.abandon(abandoned);
+      const what = `scenario stage ${entry.stageIndex} "${entry.step.profile?.name ?? ''}"`;
+      this.context.warn(abandonedWarning(what, abandoned, this.context.signal?.aborted === true));
+    }
     const measurement = entry.recorder.finish();
     const askedForNothing = Math.max(this.profile.fromLevel(entry.stageIndex), entry.step.profile?.toLevel ?? 0) === 0;
-    const complete = ranToEnd && (measurement.completed > 0 || askedForNothing);
+    // As a sweep step: a stage whose every item failed ran to its end and measured its error rate.
+    const complete = ranToEnd && (measuredItems(measurement) > 0 || askedForNothing);
     const openLoop = this.openLoopReport(entry);
     if (openLoop !== null && openLoop.lateShare > LATE_SEND_WARN_SHARE) {
       this.context.warn(
@@ -267,68 +259,33 @@ class ScenarioDrive {
           `(max ${openLoop.maxLateMs.toFixed(1)} ms); the driver could not keep the rate; latency still counts from the schedule`,
       );
     }
-    if (ranToEnd) this.judgeStress(entry, measurement);
+    if (ranToEnd && this.stress.judge(entry, measurement, entry === this.ledger.entries.at(-1))) this.stop.abort('breaking point');
     const gpuWindow = { items: measurement.completed, ...(measurement.latencyMs.queue && { queueMsMean: measurement.latencyMs.queue.mean }) };
     const stageEndMs = Math.min(entry.endMs, this.stoppedAtMs ?? entry.endMs);
-    const atStart = this.processesAtStart;
-    this.finishing = this.finishing.then(async () => {
-      if (this.callbackError) return;
+    const atStart = this.finish.processesAtStart;
+    this.finish.queue = this.finish.queue.then(async () => {
+      if (this.finish.error) return;
       try {
         const { telemetry } = this.context;
         const atEnd = (await telemetry?.processes()) ?? null;
-        this.processesAtStart = atEnd;
+        this.finish.processesAtStart = atEnd;
         const gpu = telemetry?.stepReport(entry.startMs, Math.max(entry.startMs, stageEndMs), gpuWindow, { atStart, atEnd }) ?? null;
-        await this.callbacks.stageDone(entry.step, { measurement, complete, gpu, openLoop, stability: null, coldStartMs: null });
+        // A stage is timed: it runs its duration, or is stopped before its end (interrupt, stress stop).
+        const endedBy = ranToEnd ? 'duration' : 'aborted';
+        await this.callbacks.stageDone(entry.step, { measurement, complete, endedBy, gpu, openLoop, stability: null, coldStartMs: null });
       } catch (error) {
         // A stage that cannot be reported stops the drive; the error reaches the caller.
-        this.callbackError = { error };
+        this.finish.error = { error };
         this.stop.abort('stage report failed');
       }
     });
   }
 
-  /** Stress: after each hold stage, judge it; stop `stopAfterBreak` holds past the first failure. */
-  private judgeStress(entry: StageLedgerEntry, measurement: Parameters<typeof checkBudget>[0]): void {
-    const { stopAfterBreak } = this.scenario;
-    // A hold at 0 asks for nothing: it cannot break (the verdict's levels skip it too).
-    const heldLevel = entry.step.profile?.toLevel ?? 0;
-    if (stopAfterBreak === null || this.stressStop !== null || !this.profile.isHold(entry.stageIndex) || heldLevel <= 0) return;
-    if (this.firstBreak === null) {
-      const check = checkBudget(measurement, this.budget);
-      if (passesAll(check)) return;
-      this.firstBreak = { entry, failed: failedChecks(check).join(', ') };
-    } else {
-      this.holdsSinceBreak++;
-    }
-    if (this.holdsSinceBreak < stopAfterBreak) return;
-    // Breaking at the last stage ends nothing early.
-    if (entry === this.ledger.entries.at(-1)) return;
-    const broke = this.firstBreak.entry;
-    const level = broke.step.profile?.toLevel ?? 0;
-    const unit = broke.step.arrivals === null ? 'in flight' : 'req/s';
-    this.stressStop =
-      `breaking point found: stage ${broke.stageIndex} "${broke.step.profile?.name ?? ''}" at ${level} ${unit} failed ${this.firstBreak.failed}; ` +
-      `stopped after ${this.holdsSinceBreak} more hold stage${this.holdsSinceBreak === 1 ? '' : 's'}`;
-    this.stop.abort('breaking point');
-  }
-
   private openLoopReport(entry: StageLedgerEntry): OpenLoopReport | null {
     const arrivals = entry.step.arrivals;
-    if (arrivals === null) return null;
-    const { sends, lateSends, maxLateMs, firstSendAtMs, lastSendAtMs } = entry;
-    const spanMs = firstSendAtMs !== null && lastSendAtMs !== null ? lastSendAtMs - firstSendAtMs : 0;
-    return {
-      process: arrivals.process,
-      targetRatePerSec: arrivals.ratePerSec,
-      achievedRatePerSec: sends >= 2 && spanMs > 0 ? (sends - 1) / (spanMs / 1000) : 0,
-      maxInFlight: arrivals.maxInFlight,
-      sends,
-      lateSends,
-      lateShare: sends === 0 ? 0 : lateSends / sends,
-      lateThresholdMs: LATE_THRESHOLD_MS,
-      maxLateMs,
-    };
+    return arrivals === null ? null : openLoopReport(arrivals, sendStatsOf(entry, LATE_THRESHOLD_MS));
   }
+
 }
 
 function interruptText(reason: unknown): string {

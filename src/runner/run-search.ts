@@ -3,8 +3,10 @@
  * stage and batch size, the highest request rate), measuring only the steps the search asks for.
  * Each SearchReport counts what it cost against the full sweep of the same stage.
  */
-import type { SearchReport, StepReport } from '../report/types.js';
-import type { Step, Workload } from '../workload/types.js';
+import { measuredItems } from '../core/measurement.js';
+import type { SearchReport } from '../core/report/run.js';
+import type { StepReport } from '../core/report/step.js';
+import type { Step, Workload } from '../core/workload.js';
 import { searchListed, searchRange, type SearchOutcome } from './search.js';
 
 export interface SearchHooks {
@@ -61,7 +63,7 @@ function searchReport(
   measured: readonly StepReport[],
   fullSweepSteps: number,
 ): SearchReport {
-  const itemsMeasured = measured.reduce((total, step) => total + step.completed + step.errors.total, 0);
+  const itemsMeasured = measured.reduce((total, step) => total + measuredItems(step), 0);
   const stepsRun = measured.length;
   return {
     stage,

@@ -3,27 +3,35 @@
  * is on) keep measuring past the planned length until the windows settle or the allowance is spent.
  * Returns plain facts; the caller merges repeats and builds the report step.
  */
-import type { Clock } from '../metrics/clock.js';
+import type { Clock } from '../core/clock.js';
 import { StepRecorder } from '../metrics/recorder.js';
-import type { StepMeasurement, WindowStat } from '../metrics/types.js';
-import { LATE_SEND_WARN_SHARE } from '../load/open-loop.js';
-import type { OpenLoopReport, StabilityReport } from '../report/types.js';
-import type { GpuStepReport, HostSample } from '../telemetry/types.js';
+import { measuredItems, type StepMeasurement, type WindowStat } from '../core/measurement.js';
+import { LATE_SEND_WARN_SHARE } from '../load/send-stats.js';
+import type { EndReason } from '../load/step-phases.js';
+import { formatMs } from '../format.js';
+import type { OpenLoopReport, StabilityReport } from '../core/report/step.js';
+import type { GpuStepReport, HostSample } from '../core/report/telemetry.js';
 import type { GpuTelemetrySession } from '../telemetry/gpu-telemetry.js';
 import { InputError } from '../errors.js';
 import type { TextSource } from '../workload/corpus.js';
-import type { StabilitySettings } from '../workload/signoff.js';
-import type { Step } from '../workload/types.js';
+import type { StabilitySettings } from '../core/workload.js';
+import type { Step } from '../core/workload.js';
 import { batchSender, driveStep } from './drive-step.js';
 import type { RunListener } from './events.js';
-import type { RunnerTarget } from './run-benchmark.js';
+import type { RunnerTarget } from './types.js';
 import { StabilityWatch } from './stability-watch.js';
 import { measureColdStart } from './cold-start.js';
 
 export interface StepRun {
   readonly measurement: StepMeasurement;
-  /** False when interrupted, requests were abandoned, or nothing completed. */
+  /**
+   * False when interrupted, requests were abandoned, or nothing was recorded. A step whose every
+   * item failed ran to its end: it is complete, and its error rate is what it measured. A step the
+   * hard limit (maxDuration) stopped short of its count is complete too: what it measured is sound, only fewer.
+   */
   readonly complete: boolean;
+  /** What ended the measurement: its planned count or duration, the hard limit, or an interrupt. */
+  readonly endedBy: EndReason;
   readonly gpu: GpuStepReport | null;
   readonly openLoop: OpenLoopReport | null;
   /** null when stability is off. */
@@ -89,9 +97,13 @@ export async function measureStep(step: Step, context: StepContext): Promise<Ste
       ...(watch && { shouldStop: watch.shouldStop }),
     });
     windowEvents(recorder);
+    if (outcome.abandoned > 0) {
+      recorder.abandon(outcome.abandoned);
+      context.warn(abandonedWarning(`step ${step.index} (${step.stage} batch ${step.batchSize})`, outcome.abandoned, outcome.endedBy === 'aborted'));
+    }
     const measurement = recorder.finish();
     windowEvents.last(measurement.windows);
-    const complete = outcome.endedBy !== 'aborted' && outcome.abandoned === 0 && measurement.completed > 0;
+    const complete = outcome.endedBy !== 'aborted' && outcome.abandoned === 0 && measuredItems(measurement) > 0;
     const gpu =
       telemetry?.stepReport(
         measurement.startedAtMs,
@@ -99,6 +111,8 @@ export async function measureStep(step: Step, context: StepContext): Promise<Ste
         { items: measurement.completed, ...(measurement.latencyMs.queue && { queueMsMean: measurement.latencyMs.queue.mean }) },
         { atStart: processesAtStart, atEnd: (await telemetry.processes()) ?? null },
       ) ?? null;
+    const cutShort = cutShortWarning(step, outcome.endedBy, measurement);
+    if (cutShort !== null) context.warn(cutShort);
     if (outcome.openLoop !== null && outcome.openLoop.lateShare > LATE_SEND_WARN_SHARE) {
       const late = outcome.openLoop;
       context.warn(
@@ -107,10 +121,32 @@ export async function measureStep(step: Step, context: StepContext): Promise<Ste
           'the driver could not keep the rate; latency still counts from the schedule',
       );
     }
-    return { measurement, complete, gpu, openLoop: outcome.openLoop, stability: watch?.report(outcome.extendedMs) ?? null, coldStartMs };
+    return { measurement, complete, endedBy: outcome.endedBy, gpu, openLoop: outcome.openLoop, stability: watch?.report(outcome.extendedMs) ?? null, coldStartMs };
   } finally {
     clearInterval(ticker);
   }
+}
+
+/**
+ * The hard limit (maxDuration) ended a step before it measured the items asked for: one line that
+ * says how many, and how to give the step the time it needs. null when the plan's own length ended it.
+ */
+export function cutShortWarning(step: Step, endedBy: EndReason, measurement: StepMeasurement): string | null {
+  const requested = step.measure.requests;
+  const measured = measuredItems(measurement);
+  if (endedBy !== 'maxDuration' || requested === undefined || measured >= requested) return null;
+  const level = step.arrivals !== null ? ` at ${step.arrivals.ratePerSec} req/s` : step.concurrency !== null ? ` at ${step.concurrency} in flight` : '';
+  return (
+    `step ${step.index} (${step.stage} batch ${step.batchSize}${level}): measured ${measured} of the ${requested} items requested: ` +
+    `its hard limit measure.maxDuration (${formatMs(step.measure.maxDurationMs)}) ended it first; ` +
+    'raise measure.maxDuration in the workload, or give a --duration longer than it as well (the hard limit then becomes 3 x that duration, at least 30 s)'
+  );
+}
+
+/** One line for the run's warnings: what was abandoned, and that it is in no other count. */
+export function abandonedWarning(what: string, items: number, interrupted: boolean): string {
+  const when = interrupted ? 'the run was interrupted' : 'sending stopped';
+  return `${what}: ${items} item${items === 1 ? '' : 's'} still in flight after the drain that followed when ${when}: abandoned (counted as abandoned, not as completed or errors)`;
 }
 
 /** The load a step asks for: requests (or items) in flight, or requests per second. */

@@ -2,10 +2,11 @@
  * A scenario run's facts for report.json (the verdict is judged from them): while the drive runs,
  * when it ends, and after --resume, where the timeline is put back into scenario time.
  */
-import { epochNowMs } from '../metrics/clock.js';
-import type { ScenarioFacts, StepReport } from '../report/types.js';
-import type { ScenarioSpec, Step } from '../workload/types.js';
-import type { ScenarioOutcome } from './run-scenario.js';
+import { epochNowMs } from '../core/clock.js';
+import type { ScenarioFacts } from '../core/report/scenario.js';
+import type { StepReport } from '../core/report/step.js';
+import type { ScenarioSpec, Step } from '../core/workload.js';
+import type { ScenarioOutcome } from './types.js';
 
 /**
  * A resumed scenario's timeline in scenario time: the interrupted run's windows up to the stage it

@@ -4,11 +4,11 @@
  * windows on time (closeUntil), not only when a later item arrives, so the live view sees a
  * stalled target as empty windows while it stalls.
  */
-import { msToUs } from '../metrics/clock.js';
-import type { WindowStat } from '../metrics/types.js';
+import { msToUs } from '../core/clock.js';
+import type { WindowStat } from '../core/measurement.js';
 import { WindowFolder } from '../metrics/windows.js';
-import type { TimelineWindow } from '../report/types.js';
-import type { ItemResult } from '../targets/target.js';
+import type { TimelineWindow } from '../core/report/scenario.js';
+import type { ItemResult } from '../core/item-result.js';
 
 export class TimelineFold {
   private readonly folder: WindowFolder;

@@ -5,10 +5,10 @@
  * unstable, never passed as if it had settled.
  */
 import { judgeStability, type StabilityVerdict } from '../analysis/stability.js';
-import type { WindowStat } from '../metrics/types.js';
-import type { StabilityReport } from '../report/types.js';
-import type { StabilitySettings } from '../workload/signoff.js';
-import type { PhaseLength } from '../workload/types.js';
+import type { WindowStat } from '../core/measurement.js';
+import type { StabilityReport } from '../core/report/step.js';
+import type { StabilitySettings } from '../core/workload.js';
+import type { PhaseLength } from '../core/workload.js';
 
 /** What the watch reads of the recorder. */
 export interface ClosedWindowSource {

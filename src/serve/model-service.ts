@@ -3,11 +3,11 @@
  * target's infer(), metrics per item, and a failed item turned into an HTTP error.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { epochNowMs } from '../metrics/clock.js';
-import type { ModelInfo, ModelTask } from '../models/types.js';
+import { epochNowMs } from '../core/clock.js';
+import type { ModelInfo, ModelTask } from '../core/model-info.js';
 import type { InferOptions, InferOutput } from '../targets/inprocess/infer-output.js';
 import type { InProcessTarget } from '../targets/inprocess/target.js';
-import type { Stage } from '../targets/target.js';
+import type { Stage } from '../core/stage.js';
 import { Admission } from './admission.js';
 import { HttpError } from './http-error.js';
 import type { ServeMetrics } from './prometheus.js';

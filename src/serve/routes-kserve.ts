@@ -3,7 +3,7 @@
  * the answer carries parameters.inference_time_ms (the server's time), which the client reads.
  */
 import type { InferOutput } from '../targets/inprocess/infer-output.js';
-import type { Stage } from '../targets/target.js';
+import type { Stage } from '../core/stage.js';
 import { HttpError } from './http-error.js';
 import { sendJson } from './http-io.js';
 import type { Route } from './route.js';

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import type { Stage } from '../targets/target.js';
+import type { Stage } from '../core/stage.js';
 import { HttpError } from './http-error.js';
 import { sendJson } from './http-io.js';
 import type { ModelService } from './model-service.js';

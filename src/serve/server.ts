@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { TargetUnavailableError, toError } from '../errors.js';
-import { epochNowMs } from '../metrics/clock.js';
+import { epochNowMs } from '../core/clock.js';
 import type { InProcessTarget } from '../targets/inprocess/target.js';
 import type { BatchingConfig } from '../targets/target.js';
 import { HttpError } from './http-error.js';
@@ -24,8 +24,8 @@ export const DRAIN_TIMEOUT_MS = 10_000;
 
 export interface ServerOptions {
   readonly target: InProcessTarget;
-  /** Applied to both lanes (classify and generate) before listening. */
-  readonly batching: BatchingConfig;
+  /** Applied to both lanes (classify and generate) before listening; the generation length is always set (max_tokens can only cap it). */
+  readonly batching: BatchingConfig & { readonly maxNewTokens: number };
   readonly host?: string;
   /** 0: any free port. */
   readonly port: number;

@@ -1,6 +1,6 @@
 /** The text `pipebench setup native` prints when it is done, or what --check found. Pure. */
 import { formatBytes, formatDevices, formatMs } from '../format.js';
-import type { NativeBackendInfo } from '../report/types.js';
+import type { NativeBackendInfo } from '../core/report/environment.js';
 import type { NativeManifest } from '../targets/inprocess/native/manifest.js';
 import type { CheckOutcome } from './check-native.js';
 import type { SetupOutcome } from './setup-native.js';

@@ -4,9 +4,9 @@
  * classifies a batch with the built-in intent classifier. For --gpu, TensorFlow must see a GPU.
  */
 import { toError } from '../errors.js';
-import type { BackendReport } from '../report/types.js';
+import type { BackendReport } from '../core/report/environment.js';
 import { NATIVE_PACKAGES, type NativeBackend } from '../targets/inprocess/native/manifest.js';
-import { createInProcessTarget } from '../targets/inprocess/target.js';
+import { createInProcessTarget } from '../targets/inprocess/create-target.js';
 import { SetupError } from './setup-error.js';
 
 export interface Verification {

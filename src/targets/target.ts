@@ -2,44 +2,19 @@
  * The one seam between the load driver and whatever answers requests (in-process TF.js models
  * behind a batcher, or an HTTP service). The driver, recorder and reports never know which.
  */
-export type Stage = 'classify' | 'generate' | 'pipeline';
-export const STAGES = ['classify', 'generate', 'pipeline'] as const satisfies readonly Stage[];
-
-/**
- * Outcome of one item (one prompt). Durations in ms; stamps on the shared epoch clock (metrics/clock).
- * For HTTP targets: queue = t_write - t_arrival (waiting for a connection, or a late open-loop
- * send), inference = t_response - t_write (the request on the wire and in the server).
- */
-export interface ItemResult {
-  readonly ok: boolean;
-  /** Set when !ok: a short stable class such as "model_error", "worker_exit", "timeout". */
-  readonly errorClass?: string;
-  readonly tArrivalMs: number;
-  readonly tResponseMs: number;
-  /** t_dispatch - t_enqueue, summed over stages for the pipeline. */
-  readonly queueMs: number;
-  /** t_done - t_dispatch (the batch's time, shared by its items), summed over stages for the pipeline. */
-  readonly inferenceMs: number;
-  /** Size of the model call this item ran in (for the pipeline: the generate call). */
-  readonly batchSize: number;
-  /** Generation only: first token on the host - t_dispatch. */
-  readonly ttftMs?: number;
-  /** Generation only: mean time between successive tokens. */
-  readonly itlMs?: number;
-  readonly outputTokens?: number;
-  /**
-   * HTTP only: the processing time the server itself reported (e.g. BetterPrompts'
-   * `processing_time_ms`), so e2e - queue - server = network + serialisation overhead.
-   */
-  readonly serverMs?: number;
-}
+import type { ItemResult } from '../core/item-result.js';
+import type { Stage } from '../core/stage.js';
+import type { HealthAnswer } from '../core/report/environment.js';
 
 /** How the target groups items into model calls for one step. */
 export interface BatchingConfig {
   readonly maxBatchSize: number;
   readonly maxQueueDelayMs: number;
-  /** Generation length for generate and pipeline steps. */
-  readonly maxNewTokens: number;
+  /**
+   * Generation length for generate and pipeline steps. null (HTTP targets only): the user set none,
+   * so requests carry no length and the server's own default applies.
+   */
+  readonly maxNewTokens: number | null;
 }
 
 export interface TargetInfo {
@@ -48,10 +23,22 @@ export interface TargetInfo {
   /** HTTP only: the base URL (never with credentials) and the protocol spoken. */
   readonly url?: string;
   readonly protocol?: string;
+  /** HTTP only: the health route that answered the preflight (null: the check was skipped). */
+  readonly health?: HealthAnswer | null;
 }
+
+/**
+ * What one batch of b is for a target. 'request': one request carries b texts (client-side
+ * batching whenever b > 1; closed-loop concurrency counts requests; the protocol's per-request
+ * limit is known when a step is configured). 'model-call': b items run as one model call (only
+ * static mode sends whole batches; closed-loop concurrency counts items).
+ */
+export type BatchUnit = 'request' | 'model-call';
 
 export interface Target {
   readonly info: TargetInfo;
+  /** Absent: 'model-call'. */
+  readonly batchUnit?: BatchUnit;
   /** Apply the batching settings for the next step (called between steps, with nothing in flight). */
   configure(stage: Stage, config: BatchingConfig): Promise<void>;
   /** Send one item; resolves when its response is back. Never rejects for a model fault: returns ok=false. */
@@ -66,4 +53,8 @@ export interface StaticBatchTarget extends Target {
 
 export function supportsStaticBatches(target: Target): target is StaticBatchTarget {
   return typeof (target as Partial<StaticBatchTarget>).submitBatch === 'function';
+}
+
+export function batchUnitOf(target: Target): BatchUnit {
+  return target.batchUnit ?? 'model-call';
 }

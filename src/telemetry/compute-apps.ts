@@ -3,9 +3,9 @@
  * footprint next to anything else on the GPU. In a container with its own pid namespace the pids
  * nvidia-smi prints are the host's, so `own` may be false for our processes there.
  */
-import { epochNowMs, type Clock } from '../metrics/clock.js';
+import { epochNowMs, type Clock } from '../core/clock.js';
 import { describeFailure, runCommand } from './run-command.js';
-import type { ComputeApp, ComputeAppsResult } from './types.js';
+import type { ComputeApp, ComputeAppsResult } from '../core/report/telemetry.js';
 
 export const COMPUTE_APPS_ARGS = ['--query-compute-apps=pid,process_name,used_memory', '--format=csv,noheader,nounits'] as const;
 

@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { hostname } from 'node:os';
 import si from 'systeminformation';
 import { PACKAGE_ROOT, packageVersion } from '../package-root.js';
-import type { EnvironmentReport } from '../report/types.js';
+import type { EnvironmentReport } from '../core/report/environment.js';
 
 const GIT_TIMEOUT_MS = 2000;
 

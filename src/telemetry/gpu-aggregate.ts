@@ -3,7 +3,8 @@
  * `gpu summarize` prints for a window of a recorded trace). Pure.
  */
 import { decodeThrottleReasons, LOAD_THROTTLE_MASK } from './throttle.js';
-import type { GpuSample, GpuWindowOptions, GpuWindowSummary } from './types.js';
+import type { GpuSample, GpuWindowOptions } from './types.js';
+import type { GpuWindowSummary } from '../core/report/telemetry.js';
 
 export interface StepWindow extends GpuWindowOptions {
   readonly startMs: number;

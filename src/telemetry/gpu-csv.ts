@@ -43,6 +43,11 @@ export class GpuCsvParser {
     this.timeZone = options.timeZone ?? { kind: 'local' };
   }
 
+  /** The columns now in use (the query's, or the last header's) that the parser reads, by name. */
+  knownColumns(): readonly { readonly name: string; readonly key: GpuColumnKey }[] {
+    return this.columns.flatMap((column) => (column.spec === undefined ? [] : [{ name: column.name, key: column.spec.key }]));
+  }
+
   /** `receivedAtMs` stamps the sample when the query has no timestamp column. */
   parseLine(rawLine: string, receivedAtMs = 0): GpuCsvLine {
     const line = rawLine.trim();

@@ -3,7 +3,8 @@
  * carries the canonical name, e.g. `clocks.current.sm` for `clocks.sm`), and the check against
  * `nvidia-smi --help-query-gpu` so an older or newer driver is never asked for a field it lacks.
  */
-import type { FieldSelection, GpuSample } from './types.js';
+import type { GpuSample } from './types.js';
+import type { FieldSelection } from '../core/report/telemetry.js';
 
 /** The GpuSample property a column fills; `throttleBit` columns are Active/Not Active per reason. */
 export type GpuColumnKey = Exclude<keyof GpuSample, 'tMs' | 'gpuIndex'> | 'timestamp' | 'index' | 'throttleBit';

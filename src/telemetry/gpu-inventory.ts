@@ -1,6 +1,7 @@
 /** GPU inventory at start: `nvidia-smi -q -x` read into driver, CUDA and per-GPU facts. */
 import { describeFailure, runCommand } from './run-command.js';
-import type { GpuInventory, GpuInventoryGpu, GpuInventoryResult } from './types.js';
+import type { GpuInventoryResult } from './types.js';
+import type { GpuInventory, GpuInventoryGpu } from '../core/report/telemetry.js';
 import { childAt, parseXml, textAt, type XmlElement } from './xml-tree.js';
 
 const BYTES_PER_UNIT: Readonly<Record<string, number>> = { KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 };

@@ -2,7 +2,7 @@
  * Plain-language notes on a step's GPU summary, for report.md: a GPU left idle while items queue
  * (the host side is the bottleneck), and clocks held down by a power or thermal limit. Pure.
  */
-import type { GpuWindowSummary } from './types.js';
+import type { GpuWindowSummary } from '../core/report/telemetry.js';
 
 export interface GpuNoteThresholds {
   /** busyShare below this counts as low utilisation (default 0.5). */

@@ -4,9 +4,10 @@
  * timestamp is re-based onto the run's clock, so per-step attribution works unchanged.
  */
 import { readFile } from 'node:fs/promises';
-import { epochNowMs, type Clock } from '../metrics/clock.js';
+import { epochNowMs, type Clock } from '../core/clock.js';
 import { InputError } from '../errors.js';
 import { parseStamp } from './gpu-csv.js';
+import { parseGpuTrace } from './gpu-trace.js';
 import { SampleIngest } from './sample-ingest.js';
 import type { GpuSample, Sampler, SamplerResult, TimeZoneRule } from './types.js';
 
@@ -21,27 +22,50 @@ export interface ReplaySamplerOptions {
   readonly where?: string;
 }
 
+const LOCAL: TimeZoneRule = { kind: 'local' };
+
 interface TimedLine {
   readonly line: string;
   /** ms after the trace's first stamp. */
   readonly offsetMs: number;
 }
 
-/** Throws InputError when the trace cannot be read or has no timestamps to pace it by. */
-export async function startReplaySampler(tracePath: string, options: ReplaySamplerOptions = {}): Promise<Sampler> {
-  const where = options.where ?? '--gpu-trace';
-  const speed = options.speed ?? 1;
-  if (!(speed > 0)) throw new InputError(where, `replay speed must be above 0, got ${speed}`);
+/** A recorded trace, read and checked before the run starts (a bad --gpu-trace must not cost a model load). */
+export interface ReplayTrace {
+  readonly path: string;
+  readonly text: string;
+}
+
+/** Throws InputError naming `where` when the trace cannot be read, has no timestamps to pace it by, or no sample. */
+export async function readReplayTrace(tracePath: string, where = '--gpu-trace'): Promise<ReplayTrace> {
   let text: string;
   try {
     text = await readFile(tracePath, 'utf8');
   } catch (error) {
     throw new InputError(where, `cannot read GPU trace ${tracePath}: ${(error as Error).message}`, { cause: error });
   }
+  // Which zone the stamps are read in moves them, but never makes one appear or vanish.
+  if (paceLines(text, LOCAL) === null) throw noStamps(where, tracePath);
+  const parsed = parseGpuTrace(text, LOCAL);
+  if (parsed.samples.length === 0) {
+    const first = parsed.firstGarbage === null ? '' : `; first unreadable line: ${parsed.firstGarbage}`;
+    throw new InputError(where, `${tracePath} holds no nvidia-smi sample to replay${first}`);
+  }
+  return { path: tracePath, text };
+}
+
+export function startReplaySampler(trace: ReplayTrace, options: ReplaySamplerOptions = {}): Sampler {
+  const where = options.where ?? '--gpu-trace';
+  const speed = options.speed ?? 1;
+  if (!(speed > 0)) throw new InputError(where, `replay speed must be above 0, got ${speed}`);
   const timeZone = options.timeZone ?? { kind: 'local' };
-  const timed = paceLines(text, timeZone);
-  if (timed === null) throw new InputError(where, `${tracePath} has no timestamp column to replay by (record with --query-gpu=timestamp,...)`);
+  const timed = paceLines(trace.text, timeZone);
+  if (timed === null) throw noStamps(where, trace.path);
   return new ReplaySampler(timed.lines, timed.firstStampMs, speed, timeZone, options);
+}
+
+function noStamps(where: string, tracePath: string): InputError {
+  return new InputError(where, `${tracePath} has no timestamp column to replay by (record with --query-gpu=timestamp,...)`);
 }
 
 /** Every line with the offset of the last stamp seen (header and odd lines ride with their neighbours). */
@@ -119,7 +143,7 @@ class ReplaySampler implements Sampler {
       this.timer = null;
       const counts = this.ingest.counts();
       const ended = this.endedAtMs === null ? null : `the replayed trace ended ${((this.endedAtMs - this.startedAtMs) / 1000).toFixed(1)} s into the run`;
-      const reason = counts.samples === 0 ? 'the replayed trace held no GPU sample' : ended ?? this.ingest.garbageNote();
+      const reason = counts.samples === 0 ? 'the replayed trace held no GPU sample' : this.ingest.withUnreported(ended ?? this.ingest.garbageNote());
       this.result = {
         source: 'replay',
         status: counts.samples === 0 ? 'absent' : reason === null ? 'ok' : 'partial',

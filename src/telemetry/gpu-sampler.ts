@@ -7,13 +7,14 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { epochNowMs, type Clock } from '../metrics/clock.js';
+import { epochNowMs, type Clock } from '../core/clock.js';
 import { terminateChild, trackChild } from './child-registry.js';
 import { DEFAULT_GPU_QUERY_FIELDS, selectSupportedFields } from './gpu-fields.js';
 import { readProcessCpuMs } from './harness-health.js';
 import { describeFailure, lastMeaningfulLine, runCommand } from './run-command.js';
 import { SampleIngest } from './sample-ingest.js';
-import type { FieldSelection, GpuSample, Sampler, SamplerResult, TelemetryStatus, TimeZoneRule } from './types.js';
+import type { GpuSample, Sampler, SamplerResult, TimeZoneRule } from './types.js';
+import type { FieldSelection, TelemetryStatus } from '../core/report/telemetry.js';
 
 export interface NvidiaSmiSamplerOptions {
   readonly intervalMs?: number;
@@ -189,7 +190,9 @@ class NvidiaSmiStream implements Sampler {
     if (this.pid !== null) await this.exitedPromise;
     this.resolveReady(this.ingest.samples.length > 0);
     const counts = this.ingest.counts();
-    const reason = this.failure ?? this.ingest.garbageNote() ?? (counts.samples === 0 ? `${this.command} printed no sample before the run ended` : null);
+    const reason = this.ingest.withUnreported(
+      this.failure ?? this.ingest.garbageNote() ?? (counts.samples === 0 ? `${this.command} printed no sample before the run ended` : null),
+    );
     const status: TelemetryStatus = reason === null ? 'ok' : counts.samples > 0 ? 'partial' : 'absent';
     return {
       source: 'nvidia-smi', status, reason, samples: this.ingest.samples, fields: this.selection, intervalMs: this.intervalMs,

@@ -1,6 +1,7 @@
 /** Human text for `pipebench gpu info` and `pipebench gpu summarize`. Pure: returns strings. */
 import { gpuStepNotes } from './gpu-notes.js';
-import type { GpuInventoryResult, GpuWindowSummary, TimeZoneRule } from './types.js';
+import type { GpuInventoryResult, TimeZoneRule } from './types.js';
+import type { GpuWindowSummary } from '../core/report/telemetry.js';
 
 const GiB = 1024 ** 3;
 

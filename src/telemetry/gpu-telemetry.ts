@@ -8,14 +8,23 @@ import { summarizeGpuWindow } from './gpu-aggregate.js';
 import { readGpuInventory } from './gpu-inventory.js';
 import { buildGpuTimeline } from './gpu-timeline.js';
 import { gpuStepNotes } from './gpu-notes.js';
-import { startReplaySampler } from './gpu-replay.js';
+import { startReplaySampler, type ReplayTrace } from './gpu-replay.js';
 import { startNvidiaSmiSampler } from './gpu-sampler.js';
-import type { ComputeAppsResult, GpuInventoryResult, GpuSample, GpuStepReport, GpuTelemetryReport, GpuWindowOptions, Sampler, SamplerResult, TimeZoneRule } from './types.js';
+import type { GpuInventoryResult, GpuSample, GpuWindowOptions, Sampler, SamplerResult, TimeZoneRule } from './types.js';
+import type { ComputeAppsResult, GpuStepReport, GpuTelemetryReport } from '../core/report/telemetry.js';
 
 export type GpuTelemetryMode =
   | { readonly kind: 'off' }
-  | { readonly kind: 'nvidia-smi'; readonly intervalMs?: number; readonly command?: string; readonly env?: NodeJS.ProcessEnv }
-  | { readonly kind: 'replay'; readonly tracePath: string; readonly speed?: number };
+  | {
+      readonly kind: 'nvidia-smi';
+      readonly intervalMs?: number;
+      readonly command?: string;
+      readonly env?: NodeJS.ProcessEnv;
+      /** How long each start-up probe (-q -x, --help-query-gpu) may take; they run side by side. Default 5 s. */
+      readonly probeTimeoutMs?: number;
+    }
+  /** The trace is read (and checked) by readReplayTrace before the run starts. */
+  | { readonly kind: 'replay'; readonly trace: ReplayTrace; readonly speed?: number };
 
 export interface GpuTelemetryOptions {
   readonly mode: GpuTelemetryMode;
@@ -44,17 +53,21 @@ export interface GpuTelemetrySession {
   finish(): Promise<GpuTelemetryOutcome>;
 }
 
-/** Never throws for a GPU problem; a replay trace that cannot be read is an InputError. */
+/** Never throws for a GPU problem (a replay trace was checked when it was read). */
 export async function startGpuTelemetry(options: GpuTelemetryOptions): Promise<GpuTelemetrySession> {
   const { mode } = options;
   const timeZone = options.timeZone ?? { kind: 'local' };
   if (mode.kind === 'off') return session(null, { kind: 'unavailable', reason: 'GPU telemetry was turned off' }, null, options);
   if (mode.kind === 'replay') {
-    const sampler = await startReplaySampler(mode.tracePath, { speed: mode.speed, timeZone });
-    return session(sampler, { kind: 'unavailable', reason: `replaying ${mode.tracePath}: no live inventory` }, null, options);
+    const sampler = startReplaySampler(mode.trace, { speed: mode.speed, timeZone });
+    return session(sampler, { kind: 'unavailable', reason: `replaying ${mode.trace.path}: no live inventory` }, null, options);
   }
-  const inventory = await readGpuInventory({ command: mode.command, env: mode.env });
-  const sampler = await startNvidiaSmiSampler({ intervalMs: mode.intervalMs, command: mode.command, env: mode.env, timeZone });
+  // Side by side: an nvidia-smi that hangs costs one probe timeout, not one per probe.
+  const { command, env, probeTimeoutMs } = mode;
+  const [inventory, sampler] = await Promise.all([
+    readGpuInventory({ command, env, ...(probeTimeoutMs !== undefined && { timeoutMs: probeTimeoutMs }) }),
+    startNvidiaSmiSampler({ intervalMs: mode.intervalMs, command, env, timeZone, ...(probeTimeoutMs !== undefined && { helpTimeoutMs: probeTimeoutMs }) }),
+  ]);
   return session(sampler, inventory, mode, options);
 }
 

@@ -3,7 +3,8 @@
  * order (downsample-extremes.ts), so a one-sample power spike or clock drop survives.
  */
 import { downsampleExtremes } from './downsample-extremes.js';
-import type { GpuSample, GpuTimeline, GpuTimelinePoint, GpuTimelineSeries } from './types.js';
+import type { GpuSample } from './types.js';
+import type { GpuTimeline, GpuTimelinePoint, GpuTimelineSeries } from '../core/report/telemetry.js';
 
 export const DEFAULT_TIMELINE_POINTS = 1000;
 

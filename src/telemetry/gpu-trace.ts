@@ -4,7 +4,8 @@
  */
 import { InputError } from '../errors.js';
 import { GpuCsvParser, parseStamp } from './gpu-csv.js';
-import type { GpuSample, LineCounts, TimeZoneRule } from './types.js';
+import type { GpuSample, TimeZoneRule } from './types.js';
+import type { LineCounts } from '../core/report/telemetry.js';
 
 export interface ParsedTrace {
   readonly samples: readonly GpuSample[];

@@ -5,8 +5,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
-import { epochNowMs, type Clock } from '../metrics/clock.js';
-import type { EventLoopDelaySummary, HarnessHealthReport, SamplerResult } from './types.js';
+import { epochNowMs, type Clock } from '../core/clock.js';
+import type { SamplerResult } from './types.js';
+import type { EventLoopDelaySummary, HarnessHealthReport } from '../core/report/telemetry.js';
 
 /** Clock ticks per second in /proc/<pid>/stat: 100 on every mainstream Linux build (USER_HZ). */
 const USER_HZ = 100;

@@ -5,12 +5,12 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { InternalError } from '../errors.js';
-import { epochNowMs, type Clock } from '../metrics/clock.js';
+import { epochNowMs, type Clock } from '../core/clock.js';
 import { summarizeEventLoopDelay } from './harness-health.js';
 import { DEFAULT_HOST_POINTS, downsampleHostSamples } from './host-timeline.js';
 import { cpuBusyPct, readCpuTimes, type CpuTimes } from './proc-cpu.js';
 import { netBytesBetween, readNetCounters, type NetCounters } from './proc-net.js';
-import type { HostReport, HostSample, TfMemory } from './types.js';
+import type { HostReport, HostSample, TfMemory } from '../core/report/telemetry.js';
 
 export interface HostSampler {
   /** The newest sample (live view); null before the first. */

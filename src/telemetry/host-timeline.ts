@@ -3,7 +3,7 @@
  * (downsample-extremes.ts), so an RSS spike or a CPU stall survives.
  */
 import { downsampleExtremes } from './downsample-extremes.js';
-import type { HostSample } from './types.js';
+import type { HostSample } from '../core/report/telemetry.js';
 
 export const DEFAULT_HOST_POINTS = 2000;
 

@@ -9,14 +9,15 @@
  *     - p95(ml_pipeline_time) > 3500ms for 10m
  *
  * Stages: ml_pipeline budgets the pipeline stage, api_response_time the classify and generate
- * stages (analysis/stage-budgets.ts); a missing section falls back to the other, both missing is an
+ * stages (stage-budgets.ts); a missing section falls back to the other, both missing is an
  * error. Defaults: degradation_threshold 10 %, error_rate max 1 %, alert_threshold = max.
  * budgets-schema.ts has the alert-rule grammar. Errors name "<file>: <field path>".
  */
-import { mapStages, SECTION_OF_STAGE, stageBudgetsFromSections, type StageBudgets } from '../analysis/stage-budgets.js';
+import { mapStages, SECTION_OF_STAGE, stageBudgetsFromSections, type StageBudgets } from './stage-budgets.js';
 import { InputError } from '../errors.js';
-import type { Stage } from '../targets/target.js';
-import { BudgetsYamlSchema, type AlertRule } from './budgets-schema.js';
+import type { Stage } from '../core/stage.js';
+import { BudgetsYamlSchema } from './budgets-schema.js';
+import { type AlertRule } from '../core/alert-rule.js';
 import { parseYamlWith, readInputFile } from './yaml-file.js';
 
 export const DEFAULT_DEGRADATION_THRESHOLD = 0.1;

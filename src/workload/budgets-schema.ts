@@ -11,29 +11,9 @@
  * steps); op: > >= < <=. Only p95: the measurement windows record p95 and nothing else.
  */
 import { z } from 'zod';
+import { ALERT_METRICS, type AlertOp, type AlertRule } from '../core/alert-rule.js';
 import { expected, scalar, strictObject } from './schema-kit.js';
 import { describeValue, parseDurationMs, parseRatio } from './units.js';
-
-export const ALERT_OPS = ['>=', '<=', '>', '<'] as const;
-export type AlertOp = (typeof ALERT_OPS)[number];
-
-export const LATENCY_ALERT_METRICS = ['ml_pipeline_time', 'api_response_time'] as const;
-export type LatencyAlertMetric = (typeof LATENCY_ALERT_METRICS)[number];
-export const ALERT_METRICS = [...LATENCY_ALERT_METRICS, 'error_rate', 'throughput'] as const;
-export type AlertMetric = (typeof ALERT_METRICS)[number];
-
-interface AlertRuleBase {
-  /** The rule as written, for findings and messages. */
-  readonly text: string;
-  readonly op: AlertOp;
-  /** How long the condition must hold over consecutive windows before the rule fires. */
-  readonly forMs: number;
-}
-
-export type AlertRule =
-  | (AlertRuleBase & { readonly metric: LatencyAlertMetric; readonly percentile: 'p95'; readonly thresholdMs: number })
-  | (AlertRuleBase & { readonly metric: 'error_rate'; readonly thresholdRatio: number })
-  | (AlertRuleBase & { readonly metric: 'throughput'; readonly thresholdPerSec: number });
 
 export const ALERT_RULE_SYNTAX =
   'a rule "p95(<ml_pipeline_time|api_response_time>) <op> <duration> for <duration>", "error_rate <op> <ratio> for <duration>" or "throughput <op> <items/s> for <duration>" with <op> one of > >= < <=, e.g. "p95(ml_pipeline_time) > 3500ms for 10m"';

@@ -2,11 +2,11 @@
  * The prompt corpus (JSONL, one {"text", "intent"?, "split"?} per line) and the seeded feed of
  * texts the load driver draws from.
  */
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { InputError } from '../errors.js';
 import { mulberry32, shuffled } from '../random.js';
 import { describeValue } from './units.js';
+import { readInputFile } from './yaml-file.js';
 
 export interface CorpusEntry {
   readonly text: string;
@@ -28,15 +28,9 @@ const CorpusLineSchema = z.object({
   split: z.enum(['train', 'test'], { error: (i) => `expected "split" to be "train" or "test", got ${describeValue(i.input)}` }).optional(),
 });
 
+/** Reads a UTF-8 JSONL corpus; a byte that is not UTF-8 is an InputError at "<path>:<line>". */
 export async function loadCorpus(path: string): Promise<Corpus> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(path, `cannot read the prompt corpus (${code === 'ENOENT' ? 'not found' : (code ?? String(error))})`, { cause: error });
-  }
-  return parseCorpus(text, path);
+  return parseCorpus(await readInputFile(path, 'the prompt corpus'), path);
 }
 
 /** Parses JSONL text; blank lines are skipped; a bad line is an InputError at "<path>:<line>". */

@@ -1,8 +1,8 @@
 /** What a workload gets for every field its YAML leaves out (workloads/README.md lists the same). */
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../package-root.js';
-import type { Stage } from '../targets/target.js';
-import type { BackendChoice, BatchMode, Budget, ModelSize, PhaseLength, ProtocolName } from './types.js';
+import type { Stage } from '../core/stage.js';
+import type { BackendChoice, BatchMode, Budget, ModelSize, PhaseLength, ProtocolName } from '../core/workload.js';
 
 
 /** The prompt corpus shipped with pipebench, used when a workload names none. */
@@ -31,6 +31,11 @@ export const DEFAULTS = {
   maxNewTokens: 16,
 } as const;
 
+/** A stage's generation length when the workload sets none: in process the models need one; HTTP sends none (null). */
+export function defaultMaxNewTokens(http: boolean): number | null {
+  return http ? null : DEFAULTS.maxNewTokens;
+}
+
 /**
  * The hard limit on one step's measurement when the file sets none: three times the duration (at
  * least 30 s), or 120 s for a count-only measurement. It stops a step whose target stalls.
@@ -49,13 +54,28 @@ export const HTTP_DEFAULTS = {
   batchSizes: [1] as readonly number[],
   /** The BetterPrompts services cache on the exact text: repeated texts would measure the cache. */
   uniqueTexts: true,
-  healthPath: {
-    betterprompts: '/api/v1/health',
-    'kserve-v2': '/v2/health/ready',
-    openai: '/v1/models',
-    template: null,
-  } satisfies Record<ProtocolName, string | null>,
+  /**
+   * Health routes tried in turn when the workload names none: the protocol's own first, then the
+   * usual ones (the BetterPrompts prompt generator serves only /health/; TorchServe /ping). A
+   * template target (any JSON API) gets none.
+   */
+  healthRoutes: {
+    betterprompts: ['/api/v1/health', '/health', '/health/', '/v2/health/ready', '/ping'],
+    'kserve-v2': ['/v2/health/ready', '/health', '/health/', '/api/v1/health', '/ping'],
+    openai: ['/v1/models', '/health', '/health/', '/api/v1/health', '/v2/health/ready', '/ping'],
+    template: [],
+  } satisfies Record<ProtocolName, readonly string[]>,
   stageModels: { classify: 'intent-classifier', generate: 'prompt-generator', pipeline: 'enhance' } satisfies Record<Stage, string>,
+  /**
+   * The stages run when a workload lists none (and by `run --target URL` with no file): an
+   * OpenAI-compatible server is a text generator, so only generate; the others serve every stage.
+   */
+  stages: {
+    betterprompts: ['classify', 'generate', 'pipeline'],
+    'kserve-v2': ['classify', 'generate', 'pipeline'],
+    openai: ['generate'],
+    template: ['classify', 'generate', 'pipeline'],
+  } satisfies Record<ProtocolName, readonly Stage[]>,
   betterprompts: {
     torchserveModel: 'intent_classifier',
     generate: { intent: 'question_answering', complexity: 'moderate', techniques: ['chain_of_thought'], targetModel: 'gpt-4' },

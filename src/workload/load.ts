@@ -8,10 +8,10 @@ import { dirname, join, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { resolveWorkload } from './resolve.js';
 import { WorkloadYamlSchema } from './schema.js';
-import type { Workload } from './types.js';
+import type { Workload } from '../core/workload.js';
 import { describeFsError, parseYamlWith, readInputFile } from './yaml-file.js';
 
-export { formatFieldPath } from './yaml-file.js';
+export { formatFieldPath } from '../field-path.js';
 
 /** Reads, validates and resolves a workload file; also checks that its corpus and model folders exist. */
 export async function loadWorkload(path: string): Promise<Workload> {

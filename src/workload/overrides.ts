@@ -3,11 +3,11 @@
  * here too, so any caller gets the same rules, and errors name the flag.
  */
 import { InputError } from '../errors.js';
-import type { Stage } from '../targets/target.js';
+import type { Stage } from '../core/stage.js';
 import { defaultMaxDurationMs } from './defaults.js';
 import { BACKENDS, LIMITS } from './schema.js';
 import { applyTargetOverrides, TARGET_OVERRIDE_FLAGS, type TargetOverrides } from './target-overrides.js';
-import type { BackendChoice, Workload } from './types.js';
+import type { BackendChoice, Workload } from '../core/workload.js';
 
 export interface WorkloadOverrides extends TargetOverrides {
   /** Replaces every stage's batch sizes. */

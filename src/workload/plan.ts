@@ -3,8 +3,8 @@
  * order, each batch size at every load level (closed: concurrency levels; open: rates) ascending.
  * A scenario workload instead plans one step per scenario load stage, in order.
  */
-import { DEFAULTS } from './defaults.js';
-import type { ScenarioSpec, StageSpec, Step, Workload } from './types.js';
+import { DEFAULTS, defaultMaxNewTokens } from './defaults.js';
+import type { ScenarioSpec, StageSpec, Step, Workload } from '../core/workload.js';
 
 /** A scenario step may run this long past its stage's duration while its last requests drain. */
 export const SCENARIO_STEP_GRACE_MS = 30_000;
@@ -62,7 +62,7 @@ function planScenarioSteps(workload: Workload, scenario: ScenarioSpec): Step[] {
       concurrency: load.kind === 'open' ? null : peak,
       arrivals: load.kind === 'open' ? { process: load.arrivals, ratePerSec: peak, maxInFlight: load.maxInFlight } : null,
       maxQueueDelayMs: spec?.maxQueueDelayMs ?? DEFAULTS.maxQueueDelayMs,
-      maxNewTokens: spec?.maxNewTokens ?? DEFAULTS.maxNewTokens,
+      maxNewTokens: spec === undefined ? defaultMaxNewTokens(workload.target.kind === 'http') : spec.maxNewTokens,
       warmup: workload.warmup,
       measure: { durationMs: stage.durationMs, maxDurationMs: stage.durationMs + SCENARIO_STEP_GRACE_MS },
       profile,

@@ -1,12 +1,12 @@
 /** `target:` and `load:` as written -> their resolved specs, defaults filled in. Pure. */
-import type { Stage } from '../targets/target.js';
+import type { Stage } from '../core/stage.js';
 import { HTTP_DEFAULTS } from './defaults.js';
 import type { LoadYaml, TargetYaml } from './target-schema.js';
-import type { AuthSpec, HeaderValue, HttpTargetSpec, LoadSpec, ProtocolName, ProtocolOptions } from './types.js';
+import type { AuthSpec, HeaderValue, HealthSpec, HttpTargetSpec, LoadSpec, ProtocolName, ProtocolOptions } from '../core/workload.js';
 
 export function resolveHttpTarget(yaml: TargetYaml): HttpTargetSpec {
   const protocol = yaml.protocol ?? HTTP_DEFAULTS.protocol;
-  const health = yaml.health === false ? null : (yaml.health ?? HTTP_DEFAULTS.healthPath[protocol]);
+  const health = yaml.health === undefined ? defaultHealth(protocol) : { routes: yaml.health === false ? [] : [yaml.health], auto: false };
   return {
     kind: 'http',
     url: yaml.url,
@@ -26,6 +26,11 @@ export function resolveHttpTarget(yaml: TargetYaml): HttpTargetSpec {
     health,
     options: protocolOptions(protocol, yaml),
   };
+}
+
+/** The protocol's health routes, tried in turn (see HealthSpec). */
+export function defaultHealth(protocol: ProtocolName): HealthSpec {
+  return { routes: HTTP_DEFAULTS.healthRoutes[protocol], auto: true };
 }
 
 /** A target's protocol and per-protocol block when only the protocol changed (the --protocol flag). */

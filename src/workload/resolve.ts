@@ -1,13 +1,15 @@
 /** The YAML form -> a Workload: defaults filled in, paths made absolute. Pure: touches no files. */
 import { basename, extname, resolve } from 'node:path';
-import type { Stage } from '../targets/target.js';
-import { BUILTIN_CORPUS_PATH, DEFAULT_BATCH_SIZES, DEFAULTS, defaultMaxDurationMs, HTTP_DEFAULTS } from './defaults.js';
+import type { Stage } from '../core/stage.js';
+import { BUILTIN_CORPUS_PATH, DEFAULT_BATCH_SIZES, DEFAULTS, defaultMaxDurationMs, defaultMaxNewTokens, HTTP_DEFAULTS } from './defaults.js';
 import { resolveHttpTarget, resolveLoad } from './resolve-target.js';
 import { isModelPath, type StageYaml, type WorkloadYaml } from './schema.js';
-import { withScenario, type ScenarioAsWritten } from './scenario-overrides.js';
+import { withScenario } from './scenario-overrides.js';
+import { type ScenarioAsWritten } from '../core/workload.js';
 import { isOpenLoad, SCENARIO_DEFAULTS, type ScenarioYaml } from './scenario-schema.js';
-import { DEFAULT_SIGNOFF, DEFAULT_STABILITY, withSignoff, type SignoffSettings, type SignoffWorkload } from './signoff.js';
-import type { LoadSpec, ModelRef, PhaseLength, StageSpec, TargetSpec, Workload } from './types.js';
+import { DEFAULT_SIGNOFF, DEFAULT_STABILITY, withSignoff, type SignoffWorkload } from './signoff.js';
+import { type SignoffSettings } from '../core/workload.js';
+import type { LoadSpec, ModelRef, PhaseLength, StageSpec, TargetSpec, Workload } from '../core/workload.js';
 
 const ALL_STAGES: readonly StageYaml[] = (Object.keys(DEFAULT_BATCH_SIZES) as Stage[]).map((stage) => ({ stage }));
 
@@ -34,7 +36,7 @@ export function resolveWorkload(yaml: WorkloadYaml, source: string, baseDir: str
     },
     target,
     load: resolveLoad(yaml.load),
-    stages: (yaml.stages ?? ALL_STAGES).map((stage) => stageSpec(stage, http)),
+    stages: (yaml.stages ?? (http ? HTTP_DEFAULTS.stages[target.protocol].map((stage) => ({ stage })) : ALL_STAGES)).map((stage) => stageSpec(stage, http)),
     warmup: yaml.warmup ? phase(yaml.warmup.requests, yaml.warmup.duration) : DEFAULTS.warmup,
     measure: yaml.measure
       ? {
@@ -94,7 +96,7 @@ function stageSpec(stage: StageYaml, http: boolean): StageSpec {
     batchSizes: stage.batchSizes ?? (http ? HTTP_DEFAULTS.batchSizes : DEFAULT_BATCH_SIZES[stage.stage]),
     concurrency: stage.concurrency ?? DEFAULTS.concurrency,
     maxQueueDelayMs: stage.maxQueueDelay ?? DEFAULTS.maxQueueDelayMs,
-    maxNewTokens: stage.maxNewTokens ?? DEFAULTS.maxNewTokens,
+    maxNewTokens: stage.maxNewTokens ?? defaultMaxNewTokens(http),
   };
 }
 

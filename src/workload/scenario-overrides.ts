@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
 import { PACKAGE_ROOT } from '../package-root.js';
-import { DEFAULTS } from './defaults.js';
+import { DEFAULTS, defaultMaxNewTokens } from './defaults.js';
 import { MAX_SCALE, MIN_WINDOW_MS, scaleLevel, withoutFloatNoise } from './scenario-schema.js';
 import { LIMITS } from './schema.js';
 import { TARGET_LIMITS } from './target-schema.js';
@@ -17,22 +17,14 @@ import {
   SCHEDULE_PRESETS,
   type ArrivalProcess,
   type LoadSpec,
+  type ScenarioAsWritten,
   type ScenarioKind,
   type ScenarioSpec,
   type ScenarioStageSpec,
   type SchedulePreset,
   type StageSpec,
   type Workload,
-} from './types.js';
-
-/** A scenario as its file wrote it (units converted, defaults applied), before any scaling. */
-export interface ScenarioAsWritten extends Omit<ScenarioSpec, 'timeScale' | 'loadScale'> {
-  /** Targets are requests per second (open loop) or requests in flight (closed). */
-  readonly axis: 'concurrency' | 'rate';
-  /** The file's own scales: what a workload without scenario flags runs at. */
-  readonly timeScale: number;
-  readonly loadScale: number;
-}
+} from '../core/workload.js';
 
 export type ScenarioWorkload = Workload & { readonly scenario: ScenarioSpec; readonly scenarioAsWritten: ScenarioAsWritten };
 
@@ -119,20 +111,25 @@ export function scenarioLoad(spec: ScenarioSpec, open: { readonly arrivals: Arri
  * Workload.stages for a scenario: its one stage at its batch size, dynamic batching, the levels it
  * reaches as concurrency (closed loop). Keeps `tokens` settings given (flags may have changed them).
  */
-export function scenarioStageSpec(spec: ScenarioSpec, closed: boolean, kept?: Pick<StageSpec, 'maxQueueDelayMs' | 'maxNewTokens'>): StageSpec {
+export function scenarioStageSpec(
+  spec: ScenarioSpec,
+  closed: boolean,
+  kept: Pick<StageSpec, 'maxQueueDelayMs' | 'maxNewTokens'> | undefined,
+  http: boolean,
+): StageSpec {
   return {
     stage: spec.stage,
     mode: 'dynamic',
     batchSizes: [spec.batchSize],
     concurrency: closed ? scenarioLevels(spec) : 'auto',
     maxQueueDelayMs: kept?.maxQueueDelayMs ?? DEFAULTS.maxQueueDelayMs,
-    maxNewTokens: kept?.maxNewTokens ?? DEFAULTS.maxNewTokens,
+    maxNewTokens: kept === undefined ? defaultMaxNewTokens(http) : kept.maxNewTokens,
   };
 }
 
 /** The scenario as written: carried by resolved workloads; else recovered from the scaled spec (durations exact, rounded targets approximate). */
 export function scenarioAsWrittenOf(workload: Workload & { readonly scenario: ScenarioSpec }): ScenarioAsWritten {
-  const carried = (workload as Partial<ScenarioWorkload>).scenarioAsWritten;
+  const carried = workload.scenarioAsWritten;
   if (carried !== undefined) return carried;
   const spec = workload.scenario;
   const open = workload.load.kind === 'open';
@@ -160,7 +157,7 @@ export function withScenario(workload: Workload, written: ScenarioAsWritten, sca
     scenario,
     scenarioAsWritten: written,
     load: scenarioLoad(scenario, open),
-    stages: [scenarioStageSpec(scenario, open === null, kept)],
+    stages: [scenarioStageSpec(scenario, open === null, kept, workload.target.kind === 'http')],
   };
 }
 

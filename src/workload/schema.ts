@@ -5,8 +5,8 @@
  * Defaults are not applied here (resolve.ts does that), so the parsed form says what the file said.
  */
 import { z } from 'zod';
-import { STAGES } from '../targets/target.js';
-import type { BackendChoice, BatchMode, ModelSize } from './types.js';
+import { STAGES } from '../core/stage.js';
+import type { BackendChoice, BatchMode, ModelSize } from '../core/workload.js';
 import { LoadYamlSchema, TargetYamlSchema } from './target-schema.js';
 import { MAX_REPEAT, MAX_STABILITY_WINDOWS } from './signoff.js';
 import { choice, durationMs, expected, intBetween, ratio, strictObject, text } from './schema-kit.js';

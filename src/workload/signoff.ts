@@ -1,32 +1,11 @@
 /**
  * How a run earns its numbers (issue 5): stability windows per step, repeats of the whole sweep,
- * and an adaptive search instead of the full sweep. The contract type Workload has no room for
- * them, so a resolved workload carries them beside its fields as `signoff` (echoed in report.json);
- * `signoffOf` reads them back, with the defaults for a Workload built without them.
+ * and an adaptive search instead of the full sweep. A resolved workload carries them as its
+ * `signoff` field (echoed in report.json); `signoffOf` gives the defaults for a Workload built
+ * without them.
  */
 import { InputError } from '../errors.js';
-import type { Workload } from './types.js';
-
-export interface StabilitySettings {
-  /** The last N closed windows that must agree. */
-  readonly windows: number;
-  /** Largest allowed max / min - 1 of their p95 and of their throughput (0..1). */
-  readonly tolerance: number;
-  /**
-   * How long a step may measure past its planned length to settle; null = as long as the planned
-   * measurement (its duration, or for a count the time the count took). measure.maxDuration bounds it.
-   */
-  readonly maxExtendMs: number | null;
-}
-
-export interface SignoffSettings {
-  /** null = steps are not judged for stability (`stability: false`, --no-stability). */
-  readonly stability: StabilitySettings | null;
-  /** Times the whole sweep runs; each step's repeats merge into one report step. */
-  readonly repeat: number;
-  /** Per stage, search for the largest batch size (open loop: rate) within budget instead of sweeping. */
-  readonly search: boolean;
-}
+import type { SignoffSettings, StabilitySettings, Workload } from '../core/workload.js';
 
 export type SignoffWorkload = Workload & { readonly signoff: SignoffSettings };
 
@@ -36,8 +15,7 @@ export const MAX_REPEAT = 100;
 export const MAX_STABILITY_WINDOWS = 100;
 
 export function signoffOf(workload: Workload): SignoffSettings {
-  const carried = (workload as Partial<SignoffWorkload>).signoff;
-  return carried ?? DEFAULT_SIGNOFF;
+  return workload.signoff ?? DEFAULT_SIGNOFF;
 }
 
 export function withSignoff(workload: Workload, signoff: SignoffSettings): SignoffWorkload {

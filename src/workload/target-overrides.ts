@@ -1,15 +1,15 @@
 /**
  * The k6-like quick flags over a workload's target and load: --target, --protocol, --concurrency,
- * --rate, --arrivals, --max-in-flight, --connections, --timeout, --no-unique-texts. Each error
- * names its flag. Flags win over the file.
+ * --rate, --arrivals, --max-in-flight, --connections, --timeout, --no-unique-texts, --health and
+ * --no-health. Each error names its flag. Flags win over the file.
  */
 import { InputError } from '../errors.js';
 import { HTTP_DEFAULTS } from './defaults.js';
 import { resolveHttpTarget } from './resolve-target.js';
 import { LIMITS } from './schema.js';
-import { TARGET_LIMITS, TargetYamlSchema } from './target-schema.js';
-import type { ArrivalProcess, HttpTargetSpec, LoadSpec, ProtocolName, StageSpec, Workload } from './types.js';
-import { PROTOCOL_NAMES } from './types.js';
+import { checkPathOrUrl, TARGET_LIMITS, TargetYamlSchema } from './target-schema.js';
+import type { ArrivalProcess, HttpTargetSpec, LoadSpec, ProtocolName, StageSpec, Workload } from '../core/workload.js';
+import { PROTOCOL_NAMES } from '../core/workload.js';
 
 export interface TargetOverrides {
   /** Base URL of an HTTP target; replaces the file's URL, or turns an in-process workload into HTTP. */
@@ -26,6 +26,8 @@ export interface TargetOverrides {
   readonly timeoutMs?: number;
   /** false = texts may repeat (measures a service's cache). */
   readonly uniqueTexts?: boolean;
+  /** The one health route to check (a path or an http(s) URL), or false: no health check. */
+  readonly health?: string | false;
 }
 
 export const TARGET_OVERRIDE_FLAGS = {
@@ -38,6 +40,7 @@ export const TARGET_OVERRIDE_FLAGS = {
   connections: '--connections',
   timeoutMs: '--timeout',
   uniqueTexts: '--no-unique-texts',
+  health: '--health',
 } as const satisfies Record<keyof TargetOverrides, string>;
 
 const F = TARGET_OVERRIDE_FLAGS;
@@ -55,7 +58,7 @@ export function applyTargetOverrides(workload: Workload, o: TargetOverrides): Wo
 function overrideTarget(workload: Workload, o: TargetOverrides): Workload['target'] {
   const current = workload.target;
   if (current.kind === 'inprocess' && o.targetUrl === undefined) {
-    for (const key of ['protocol', 'connections', 'timeoutMs'] as const) {
+    for (const key of ['protocol', 'connections', 'timeoutMs', 'health'] as const) {
       if (o[key] !== undefined) throw new InputError(F[key], `expected an HTTP target (give --target <url> or a workload with target:), got workload "${workload.name}" which runs in process`);
     }
     return current;
@@ -71,7 +74,15 @@ function overrideTarget(workload: Workload, o: TargetOverrides): Workload['targe
     if (!(Number.isFinite(o.timeoutMs) && o.timeoutMs > 0)) throw new InputError(F.timeoutMs, `expected a positive duration, got ${o.timeoutMs} ms`);
     spec = { ...spec, timeouts: { ...spec.timeouts, headersMs: o.timeoutMs, bodyMs: o.timeoutMs } };
   }
+  if (o.health !== undefined) spec = { ...spec, health: { routes: o.health === false ? [] : [checkedHealthRoute(o.health)], auto: false } };
   return spec;
+}
+
+/** --health PATH, checked by the workload's own rule for target.health. */
+function checkedHealthRoute(route: string): string {
+  const checked = checkPathOrUrl(route);
+  if (typeof checked === 'string') return checked;
+  throw new InputError(F.health, `expected a path starting with "/" or an http(s) URL: ${checked.problem}`);
 }
 
 /** A target from the flags alone: the URL checked by the workload's own rules. */
@@ -91,7 +102,7 @@ function checkedUrl(url: string): string {
 
 /**
  * Another protocol: its own options with defaults (the file's block was for the old one), and its
- * default health path unless the file chose its own.
+ * default health routes unless the file chose its own.
  */
 function withProtocol(spec: HttpTargetSpec, protocol: ProtocolName): HttpTargetSpec {
   if (!(PROTOCOL_NAMES as readonly string[]).includes(protocol)) {
@@ -101,8 +112,7 @@ function withProtocol(spec: HttpTargetSpec, protocol: ProtocolName): HttpTargetS
     throw new InputError(F.protocol, 'expected betterprompts, kserve-v2 or openai: the template protocol needs a target.template block (body, output) in a workload file');
   }
   const fresh = resolveHttpTarget({ url: spec.url, protocol });
-  const chosenHealth = spec.health !== HTTP_DEFAULTS.healthPath[spec.protocol];
-  return { ...spec, protocol, options: fresh.options, health: chosenHealth ? spec.health : fresh.health };
+  return { ...spec, protocol, options: fresh.options, health: spec.health.auto ? fresh.health : spec.health };
 }
 
 function overrideLoad(load: LoadSpec, o: TargetOverrides): LoadSpec {

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 
-import { PROTOCOL_NAMES } from './types.js';
+import { PROTOCOL_NAMES } from '../core/workload.js';
 import { choice, durationMs, expected, intBetween, scalar, strictObject, text } from './schema-kit.js';
 import { describeValue, parseBytes } from './units.js';
 
@@ -19,8 +19,14 @@ export const TARGET_LIMITS = {
   maxResponseBytes: 2 ** 40,
 } as const;
 
-/** http(s) only, no credentials (they would land in reports), no query or fragment. */
-function checkServiceUrl(raw: string): string | { readonly problem: string } {
+/** Where each URL field's credentials belong instead, for the message that refuses them in the URL. */
+const CREDENTIALS_GO = {
+  service: 'use target.auth or target.headers with { env: NAME }',
+  login: 'put the username and password in the environment variables that usernameEnv and passwordEnv name',
+} as const;
+
+/** http(s) only, no credentials (they would land in reports), no query or fragment; messages never repeat user:password or a query. */
+function checkServiceUrl(raw: string, credentialsGo: string): string | { readonly problem: string } {
   let url: URL;
   try {
     url = new URL(raw);
@@ -33,28 +39,44 @@ function checkServiceUrl(raw: string): string | { readonly problem: string } {
   }
   if (url.username !== '' || url.password !== '') {
     // The message must not repeat the credentials it refuses.
-    return { problem: `expected a URL without credentials (use target.auth or target.headers with { env: NAME }), got credentials in ${shown}` };
+    return { problem: `expected a URL without credentials (${credentialsGo}), got credentials in ${shown}` };
   }
-  if (url.search !== '' || url.hash !== '') return { problem: `expected a URL without query or fragment, got ${describeValue(raw)}` };
+  // A query often carries a key (?api_key=...): name the URL without it.
+  if (url.search !== '' || url.hash !== '') return { problem: `expected a URL without query or fragment (put keys in target.headers), got one in ${shown}` };
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 
+/**
+ * The URL check as a schema issue. `continue: true` marks it as a near miss: inside a union (auth,
+ * health) zod then reports this branch's own message and field instead of "expected A or B, got
+ * <the URL>", which would name the branch wrongly and repeat the credentials.
+ */
+function urlIssue(checked: { readonly problem: string }): z.core.$ZodRawIssue {
+  return { code: 'custom', message: checked.problem, input: '<url>', continue: true };
+}
+
 const serviceUrl = z.string({ error: expected('an http:// or https:// URL') }).transform((raw, ctx) => {
-  const checked = checkServiceUrl(raw);
+  const checked = checkServiceUrl(raw, CREDENTIALS_GO.service);
   if (typeof checked === 'string') return checked;
-  ctx.issues.push({ code: 'custom', message: checked.problem, input: '<url>' });
+  ctx.issues.push(urlIssue(checked));
   return z.NEVER;
 });
 
-/** A path on the target ("/api/v1/health") or a full http(s) URL. */
-const pathOrUrl = (what: string) =>
-  text(`${what}: a path starting with "/" or an http(s) URL`).transform((raw, ctx) => {
-    if (raw.startsWith('/')) return raw;
-    const checked = checkServiceUrl(raw);
-    if (typeof checked === 'string') return checked;
-    ctx.issues.push({ code: 'custom', message: checked.problem, input: '<url>' });
-    return z.NEVER;
-  });
+/** A path on the target ("/api/v1/health") as written, or a full http(s) URL checked like target.url. */
+export function checkPathOrUrl(raw: string, credentialsGo: string = CREDENTIALS_GO.service): string | { readonly problem: string } {
+  return raw.startsWith('/') ? raw : checkServiceUrl(raw, credentialsGo);
+}
+
+/** checkPathOrUrl inside a schema: the value, or its problem as this field's issue. */
+function pathOrUrlValue(raw: string, ctx: z.RefinementCtx, credentialsGo: string): string {
+  const checked = checkPathOrUrl(raw, credentialsGo);
+  if (typeof checked === 'string') return checked;
+  ctx.issues.push(urlIssue(checked));
+  return z.NEVER;
+}
+
+const pathOrUrl = (what: string, credentialsGo: string) =>
+  text(`${what}: a path starting with "/" or an http(s) URL`).transform((raw, ctx) => pathOrUrlValue(raw, ctx, credentialsGo));
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const envName = text('an environment variable name such as API_KEY').regex(ENV_NAME, {
@@ -76,7 +98,7 @@ const headers = z
 const auth = z.union(
   [
     strictObject({ bearerTokenEnv: envName }),
-    strictObject({ login: strictObject({ url: pathOrUrl('the login endpoint'), usernameEnv: envName, passwordEnv: envName }) }),
+    strictObject({ login: strictObject({ url: pathOrUrl('the login endpoint', CREDENTIALS_GO.login), usernameEnv: envName, passwordEnv: envName }) }),
   ],
   { error: expected('{ bearerTokenEnv: NAME } or { login: { url, usernameEnv, passwordEnv } }') },
 );
@@ -144,7 +166,11 @@ export const TargetYamlSchema = strictObject({
   maxResponseBytes: bytes.optional(),
   headers: headers.optional(),
   auth: auth.optional(),
-  health: z.union([z.literal(false), pathOrUrl('the health check')], { error: expected('a path such as /api/v1/health, an http(s) URL, or false') }).optional(),
+  // Checked after the union: a URL refused for its credentials gets that reason, not the union's generic one.
+  health: z
+    .union([z.literal(false), text('a path such as /api/v1/health, an http(s) URL, or false')], { error: expected('a path such as /api/v1/health, an http(s) URL, or false') })
+    .transform((raw, ctx) => (raw === false ? false : pathOrUrlValue(raw, ctx, CREDENTIALS_GO.service)))
+    .optional(),
   betterprompts: betterprompts.optional(),
   kserve: kserve.optional(),
   openai: openai.optional(),

@@ -2,6 +2,7 @@
  * Units as written in workloads: durations ("500ms", "10s", "1.5m", "1h", or a bare number of ms)
  * and ratios ("1%" or 0.01). Internally durations are float ms and ratios 0..1.
  */
+import { maskUrlCredentials, maskUrlValue } from '../url-credentials.js';
 
 const DURATION_UNITS_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const satisfies Record<string, number>;
 type DurationUnit = keyof typeof DURATION_UNITS_MS;
@@ -30,13 +31,19 @@ export function parseRatio(value: unknown): number | undefined {
   return percent ? number / 100 : number;
 }
 
-/** How a value found in a workload is quoted in messages: `"8"`, `0`, `a list`, `a mapping`. */
+/**
+ * How a value found in a workload is quoted in messages: `"8"`, `0`, `a list`, `a mapping`. URL
+ * credentials are masked before the value is cut, so a cut cannot leave half a password showing.
+ */
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null (an empty value)';
-  if (Array.isArray(value)) return `a list (${JSON.stringify(value).slice(0, 40)})`;
+  if (Array.isArray(value)) return `a list (${maskUrlCredentials(JSON.stringify(value)).slice(0, 40)})`;
   if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+  if (typeof value === 'string') {
+    const shown = maskUrlValue(value);
+    return JSON.stringify(shown.length > 60 ? `${shown.slice(0, 57)}...` : shown);
+  }
   return String(value);
 }
 

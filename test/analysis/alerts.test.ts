@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { describeFinding, evaluateAlerts, evaluateRule, type AlertSubject } from '../../src/analysis/alerts.js';
-import type { WindowStat } from '../../src/metrics/types.js';
-import { parseAlertRule, type AlertRule } from '../../src/workload/budgets-schema.js';
+import type { WindowStat } from '../../src/core/measurement.js';
+import { parseAlertRule } from '../../src/workload/budgets-schema.js';
+import { type AlertRule } from '../../src/core/alert-rule.js';
 
 const T0 = 1_750_000_000_000;
 

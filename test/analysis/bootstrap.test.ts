@@ -14,7 +14,7 @@ import {
   type PercentileSample,
 } from '../../src/analysis/bootstrap.js';
 import { createHistogram, recordUs } from '../../src/metrics/histogram.js';
-import type { WindowStat } from '../../src/metrics/types.js';
+import type { WindowStat } from '../../src/core/measurement.js';
 import { mulberry32 } from '../../src/random.js';
 import { latencySamplesMs, scaled } from './compare-fixtures.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { coldStartFactor, isSlowColdStart } from '../../src/analysis/cold-start.js';
-import type { LatencySummary } from '../../src/metrics/types.js';
+import type { LatencySummary } from '../../src/core/measurement.js';
 
 const inference = (p50: number): LatencySummary => ({ count: 10, mean: p50, p50, p90: p50, p95: p50, p99: p50, max: p50, min: p50 });
 

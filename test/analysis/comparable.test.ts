@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { assertComparable, canonicalJson, findDifferences } from '../../src/analysis/comparable.js';
 import { InputError } from '../../src/errors.js';
-import type { RunReport } from '../../src/report/types.js';
-import type { GpuTelemetryReport } from '../../src/telemetry/types.js';
+import type { RunReport } from '../../src/core/report/run.js';
+import type { GpuTelemetryReport } from '../../src/core/report/telemetry.js';
 import { syntheticReport } from '../report/synthetic-run.js';
 
 const base = syntheticReport();

@@ -1,9 +1,10 @@
 /** Steps and runs with known latency samples and windows, on top of the synthetic report. */
 import { createHistogram, encodeHistogram, recordUs, summarize } from '../../src/metrics/histogram.js';
-import type { WindowStat } from '../../src/metrics/types.js';
+import type { WindowStat } from '../../src/core/measurement.js';
 import { mulberry32 } from '../../src/random.js';
-import type { RepeatReport, RunReport, StepReport } from '../../src/report/types.js';
-import type { Stage } from '../../src/targets/target.js';
+import type { RunReport } from '../../src/core/report/run.js';
+import type { RepeatReport, StepReport } from '../../src/core/report/step.js';
+import type { Stage } from '../../src/core/stage.js';
 import { syntheticReport } from '../report/synthetic-run.js';
 
 /** `n` latencies around `medianMs`, log-normally spread by `sigma` (0 = all equal), seeded. */

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { compareRuns, DEFAULT_COMPARE_OPTIONS, higherRatePValue, UNREPEATED_WARNING, type MetricComparison, type StepPair } from '../../src/analysis/compare.js';
-import type { RepeatReport } from '../../src/report/types.js';
+import { compareRuns, UNREPEATED_WARNING } from '../../src/analysis/compare.js';
+import { higherRatePValue } from '../../src/analysis/compare-metrics.js';
+import { DEFAULT_COMPARE_OPTIONS, type MetricComparison, type StepPair } from '../../src/analysis/compare-model.js';
+import type { RepeatReport } from '../../src/core/report/step.js';
 import { latencySamplesMs, makeRun, scaled, type StepSpec } from './compare-fixtures.js';
 
 const classify = latencySamplesMs(600, 20, 0.25, 1);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { exitCodeForRun } from '../../src/cli/exit-code.js';
 import { ExitCode } from '../../src/errors.js';
-import type { RunReport } from '../../src/report/types.js';
+import type { RunReport } from '../../src/core/report/run.js';
 import { reanalyze } from '../../src/analysis/reanalyze.js';
 import { parseBudgetsFile } from '../../src/workload/budgets-file.js';
 import { syntheticReport } from '../report/synthetic-run.js';

@@ -82,6 +82,13 @@ describe('recommend on synthetic steps', () => {
     expect(recommend('classify', [empty], loose).batchSize).toBeNull();
   });
 
+  it('steps whose every item failed: the reason is the error rate, not "measured nothing"', () => {
+    const failed = (batchSize: number): Candidate => ({ batchSize, throughput: { itemsPerSec: 0 }, latencyMs: {}, errors: { rate: 1 } });
+    const rec = recommend('classify', [failed(4), failed(1)], loose);
+    expect(rec.batchSize).toBeNull();
+    expect(rec.reason).toBe('no batch size met the budget: no item succeeded (error rate 100 % at batch 1, 4; budget 1 %)');
+  });
+
   it('seconds-scale latencies read in seconds', () => {
     const rec = recommend('generate', [candidate(1, 2, 4100, 4500), candidate(2, 3, 5200, 6000)], loose);
     expect(rec.reason).toBe('no batch size met the budget: best p95 was 4.1 s at batch 1 (budget 3 s)');

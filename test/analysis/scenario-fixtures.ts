@@ -3,10 +3,11 @@
  * and counts a test chooses, and scenario steps recorded through the real recorder.
  */
 import { StepRecorder } from '../../src/metrics/recorder.js';
-import { buildStepReport } from '../../src/report/build.js';
-import type { ScenarioFacts, StepReport, TimelineWindow } from '../../src/report/types.js';
-import type { HostReport, HostSample, TfMemory } from '../../src/telemetry/types.js';
-import type { Budget, ScenarioKind, ScenarioStageSpec, StepProfile } from '../../src/workload/types.js';
+import { buildStepReport } from '../../src/analysis/analyze-run.js';
+import type { ScenarioFacts, TimelineWindow } from '../../src/core/report/scenario.js';
+import type { StepReport } from '../../src/core/report/step.js';
+import type { HostReport, HostSample, TfMemory } from '../../src/core/report/telemetry.js';
+import type { Budget, ScenarioKind, ScenarioStageSpec, StepProfile } from '../../src/core/workload.js';
 
 export const T0 = 1_750_000_000_000;
 export const WINDOW_MS = 1000;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { findSpike, judgeSpike } from '../../src/analysis/scenario-spike.js';
-import { placeStages } from '../../src/analysis/scenario-stages.js';
+import { placeStages } from '../../src/load/placed-stages.js';
 import { scenarioFacts, T0, timeline, type StageRow, type WindowValues } from './scenario-fixtures.js';
 
 // 0-5 s ramp, 5-15 s hold at 100, 15-17 s rise, 17-20 s at 500, 20-22 s fall, 22-32 s back at 100.

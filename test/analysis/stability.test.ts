@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { judgeStability } from '../../src/analysis/stability.js';
-import type { WindowStat } from '../../src/metrics/types.js';
+import type { WindowStat } from '../../src/core/measurement.js';
 
 /** One-second windows back to back, each with `completed` items and its p95. */
 function windows(specs: readonly (readonly [number, number | null])[]): WindowStat[] {

@@ -12,7 +12,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RunReport } from '../../src/report/types.js';
+import type { RunReport } from '../../src/core/report/run.js';
 import { runCli, startServe, type ServeProcess } from './cli-process.js';
 
 const BASE_DELAY_MS = 400;

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cumulativeCounts } from '../../src/analysis/bootstrap.js';
 import { createHistogram, decodeHistogram, encodeHistogram, summarize } from '../../src/metrics/histogram.js';
-import type { LatencyPhase, LatencySummary } from '../../src/metrics/types.js';
-import type { RunReport, StepReport } from '../../src/report/types.js';
+import type { LatencyPhase, LatencySummary } from '../../src/core/measurement.js';
+import type { RunReport } from '../../src/core/report/run.js';
+import type { StepReport } from '../../src/core/report/step.js';
 import { mulberry32 } from '../../src/random.js';
 import { FIXTURES, runCli } from './cli-process.js';
 

@@ -3,7 +3,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { RunReport } from '../../src/report/types.js';
+import type { RunReport } from '../../src/core/report/run.js';
 import { FIXTURES, runCli } from './cli-process.js';
 
 const GPU_FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'gpu', 'h100-80gb-hbm3');

@@ -6,7 +6,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunReport } from '../../src/report/types.js';
+import type { RunReport } from '../../src/core/report/run.js';
 import { runCli, startServe, type ServeProcess } from './cli-process.js';
 
 let serve: ServeProcess | undefined;
@@ -35,7 +35,13 @@ describe('pipebench run --target against pipebench serve', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const report = await reportOf(outDir);
-    expect(report.target).toEqual({ kind: 'http', description: `HTTP betterprompts ${baseUrl}`, url: baseUrl, protocol: 'betterprompts' });
+    expect(report.target).toEqual({
+      kind: 'http',
+      description: `HTTP betterprompts ${baseUrl}`,
+      url: baseUrl,
+      protocol: 'betterprompts',
+      health: { route: '/api/v1/health', passedOver: [] },
+    });
     expect(report.workload.name).toBe('http');
     expect(report.steps.map((s) => [s.stage, s.concurrency])).toEqual([
       ['classify', 1],

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { RunReport } from '../../src/report/types.js';
+import type { RunReport } from '../../src/core/report/run.js';
 import { FIXTURES, runCli, startCli, stderrShows, type CliResult } from './cli-process.js';
 import { cliEnv, eventually, taggedProcesses } from './process-tags.js';
 

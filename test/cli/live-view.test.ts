@@ -4,8 +4,8 @@ import type { CliIo } from '../../src/cli/io.js';
 import { LiveScreen, renderLiveView } from '../../src/cli/live-view.js';
 import { progressListener } from '../../src/cli/progress.js';
 import { durationText, stepLabel } from '../../src/cli/step-label.js';
-import { initialLiveState, reduceLiveState, type LiveState } from '../../src/report/live/live-state.js';
-import { HOLD, SPIKE, spikeRunEvents, T0, type TimedEvent } from '../report/live/live-events.js';
+import { initialLiveState, reduceLiveState, type LiveState } from '../../src/cli/live/live-state.js';
+import { HOLD, SPIKE, spikeRunEvents, T0, type TimedEvent } from './live/live-events.js';
 
 /** Fold the events up to (not including) the first that `stop` picks. */
 function stateUntil(events: readonly TimedEvent[], stop: (e: TimedEvent, i: number) => boolean): LiveState {

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { expect, it } from 'vitest';
-import type { RunReport } from '../../src/report/types.js';
+import type { RunReport } from '../../src/core/report/run.js';
 import { installedPackageDir, readManifest } from '../../src/targets/inprocess/native/manifest.js';
 import { describeWhenReady, nativeStatus } from '../targets/inprocess/native/native-status.js';
 import { FIXTURES, runCli, startCli, stderrShows } from './cli-process.js';

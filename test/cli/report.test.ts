@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { RunReport } from '../../src/report/types.js';
+import type { RunReport } from '../../src/core/report/run.js';
 import { syntheticReport } from '../report/synthetic-run.js';
 import { parseXml } from '../report/xml-tree.js';
 import { FIXTURES, runCli } from './cli-process.js';

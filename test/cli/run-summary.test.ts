@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderRunSummary } from '../../src/cli/run-summary.js';
-import { buildRunReport } from '../../src/report/build.js';
+import { buildRunReport } from '../../src/analysis/analyze-run.js';
 import { syntheticParts, syntheticReport } from '../report/synthetic-run.js';
 
 describe('renderRunSummary', () => {

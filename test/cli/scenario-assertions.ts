@@ -2,8 +2,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import type { RunReport, ScenarioReport } from '../../src/report/types.js';
-import type { ScenarioStageSpec } from '../../src/workload/types.js';
+import type { RunReport } from '../../src/core/report/run.js';
+import type { ScenarioReport } from '../../src/core/report/scenario.js';
+import type { ScenarioStageSpec } from '../../src/core/workload.js';
 
 const schema = JSON.parse(await readFile(join(import.meta.dirname, '..', '..', 'schema', 'report.schema.json'), 'utf8')) as object;
 export const validateReport = new Ajv2020({ allErrors: true, strict: false }).compile(schema);

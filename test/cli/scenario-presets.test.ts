@@ -9,8 +9,9 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunReport, ScenarioReport } from '../../src/report/types.js';
-import type { ScenarioKind } from '../../src/workload/types.js';
+import type { RunReport } from '../../src/core/report/run.js';
+import type { ScenarioReport } from '../../src/core/report/scenario.js';
+import type { ScenarioKind } from '../../src/core/workload.js';
 import { runCli, startServe, type ServeProcess } from './cli-process.js';
 import { readReport, STACK_LINE, timelineLevels, validateReport } from './scenario-assertions.js';
 
@@ -42,10 +43,16 @@ const VERDICT_CHECKS = {
     expect(v.spikeWorstP95Ms).toBeGreaterThan(0);
     expect(v.spikeEndAtMs).toBeGreaterThan(v.spikeStartAtMs);
     expect(v.recoveryTargetMs).toBeCloseTo(30_000 * s.timeScale, 6);
-    // Closed loop: the queue goes when the load does, so p95 comes back within the recovery hold.
-    expect(v.recoveryMs).not.toBeNull();
+    // Closed loop: the queue goes when the load does, so p95 comes back within the recovery hold on
+    // a quiet machine. On one loaded by other processes, the seconds-long hold after the spike may
+    // stay noisier than the 10 % band around the pre-spike p95: the verdict must then say so and fail.
+    if (v.recoveryMs === null) {
+      expect(v.summary).toContain('p95 never came back within 10 % of its pre-spike');
+      expect(v.passed).toBe(false);
+      return;
+    }
     expect(v.recoveryMs).toBeGreaterThanOrEqual(0);
-    expect(v.passed).toBe(v.recoveryMs! <= v.recoveryTargetMs);
+    expect(v.passed).toBe(v.recoveryMs <= v.recoveryTargetMs);
   },
   soak: (s, inProcess) => {
     const v = narrow(s, 'soak');

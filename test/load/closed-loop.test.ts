@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { runClosedLoop, type ClosedLoopOptions, type ResultSink } from '../../src/load/closed-loop.js';
-import { epochNowMs } from '../../src/metrics/clock.js';
-import type { BatchingConfig, ItemResult, Stage, StaticBatchTarget } from '../../src/targets/target.js';
+import { ABORT_DRAIN_GRACE_MS } from '../../src/load/step-phases.js';
+import { epochNowMs } from '../../src/core/clock.js';
+import type { BatchingConfig, StaticBatchTarget } from '../../src/targets/target.js';
+import type { ItemResult } from '../../src/core/item-result.js';
+import type { Stage } from '../../src/core/stage.js';
 
 /** A target that answers every item after a fixed delay and tracks how many are in flight. */
 class DelayTarget implements StaticBatchTarget {
@@ -150,6 +153,40 @@ describe('runClosedLoop', () => {
     expect(outcome.abandoned).toBe(2);
     expect(sink.results).toHaveLength(5);
   });
+
+  it('an abort with requests stuck at the target ends within ABORT_DRAIN_GRACE_MS, not the 10 s drain grace; the stuck ones are abandoned', async () => {
+    const stalled = new StallAfter(new DelayTarget(1), 5);
+    const sink = new ListSink();
+    const controller = new AbortController();
+    let abortedAtMs = 0;
+    setTimeout(() => {
+      abortedAtMs = performance.now();
+      controller.abort('SIGTERM');
+    }, 100);
+    const outcome = await drive(stalled as unknown as DelayTarget, sink, { concurrency: 3, measure: { requests: 1000, ...measureLimit }, signal: controller.signal });
+    const drainMs = performance.now() - abortedAtMs;
+    expect(outcome).toMatchObject({ endedBy: 'aborted', abandoned: 3 });
+    expect(sink.results).toHaveLength(5);
+    // Timers do not fire early; the default grace (10 s) is five times longer than the bound.
+    expect(drainMs).toBeGreaterThanOrEqual(ABORT_DRAIN_GRACE_MS - 1);
+    expect(drainMs).toBeLessThan(ABORT_DRAIN_GRACE_MS * 2);
+  }, 15_000);
+
+  it('an abort during the drain after the hard limit cuts that drain short', async () => {
+    const stalled = new StallAfter(new DelayTarget(1), 4);
+    const controller = new AbortController();
+    const startedAtMs = performance.now();
+    // The hard limit (100 ms) arms the 10 s drain grace; the abort comes 200 ms into it.
+    setTimeout(() => controller.abort('SIGINT'), 300);
+    const outcome = await drive(stalled as unknown as DelayTarget, new ListSink(), {
+      concurrency: 2,
+      measure: { requests: 1000, maxDurationMs: 100 },
+      drainGraceMs: 10_000,
+      signal: controller.signal,
+    });
+    expect(outcome).toMatchObject({ endedBy: 'maxDuration', abandoned: 2 });
+    expect(performance.now() - startedAtMs).toBeLessThan(300 + ABORT_DRAIN_GRACE_MS * 2);
+  }, 15_000);
 
   it('a rejected send is recorded as a target_error and the loop goes on', async () => {
     const target = new DelayTarget(1);

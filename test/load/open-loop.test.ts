@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { constantArrivals, poissonArrivals } from '../../src/load/arrivals.js';
-import { lateShare, runOpenLoop, type OpenLoopOptions } from '../../src/load/open-loop.js';
+import { runOpenLoop, type OpenLoopOptions } from '../../src/load/open-loop.js';
+import { lateShare } from '../../src/load/send-stats.js';
 import type { ResultSink } from '../../src/load/closed-loop.js';
-import { epochNowMs } from '../../src/metrics/clock.js';
-import type { BatchingConfig, ItemResult, Stage, StaticBatchTarget } from '../../src/targets/target.js';
+import { epochNowMs } from '../../src/core/clock.js';
+import type { BatchingConfig, StaticBatchTarget } from '../../src/targets/target.js';
+import type { ItemResult } from '../../src/core/item-result.js';
+import type { Stage } from '../../src/core/stage.js';
 
 /**
  * A target with one server that answers in order: each send takes `serviceMs` once the previous

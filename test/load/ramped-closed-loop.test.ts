@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { LoadProfile } from '../../src/load/profile.js';
 import { runRampedClosedLoop, type RampedClosedLoopOptions } from '../../src/load/ramped-closed-loop.js';
-import type { ResultSink } from '../../src/load/step-phases.js';
-import { epochNowMs } from '../../src/metrics/clock.js';
-import type { BatchingConfig, ItemResult, Stage, StaticBatchTarget } from '../../src/targets/target.js';
+import { ABORT_DRAIN_GRACE_MS, type ResultSink } from '../../src/load/step-phases.js';
+import { epochNowMs } from '../../src/core/clock.js';
+import type { BatchingConfig, StaticBatchTarget } from '../../src/targets/target.js';
+import type { ItemResult } from '../../src/core/item-result.js';
+import type { Stage } from '../../src/core/stage.js';
 
 /** Answers each send after a fixed delay (or never, when hang is set) and counts what is in flight. */
 class DelayTarget implements StaticBatchTarget {
@@ -105,6 +107,22 @@ describe('runRampedClosedLoop', () => {
     expect(outcome.endedBy).toBe('aborted');
     expect(outcome.abandoned).toBe(10);
   });
+
+  it('an abort with sends stuck at the target ends within ABORT_DRAIN_GRACE_MS, whatever the drain grace', async () => {
+    const target = new DelayTarget(1);
+    target.hang = true;
+    const profile = new LoadProfile([{ name: 'hold', durationMs: 0, target: 4 }, { name: 'h', durationMs: 60_000, target: 4 }]);
+    const controller = new AbortController();
+    const { done } = drive(target, profile, { signal: controller.signal, drainGraceMs: 10_000 });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const abortedAtMs = performance.now();
+    controller.abort('SIGTERM');
+    const outcome = await done;
+    const drainMs = performance.now() - abortedAtMs;
+    expect(outcome).toMatchObject({ endedBy: 'aborted', abandoned: 4 });
+    expect(drainMs).toBeGreaterThanOrEqual(ABORT_DRAIN_GRACE_MS - 1);
+    expect(drainMs).toBeLessThan(ABORT_DRAIN_GRACE_MS * 2);
+  }, 15_000);
 
   it('static batches: keeps whole batches in flight by the level in items', async () => {
     const target = new DelayTarget(20);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeHistogram } from '../../src/metrics/histogram.js';
 import { StepRecorder } from '../../src/metrics/recorder.js';
-import type { ItemResult } from '../../src/targets/target.js';
+import type { ItemResult } from '../../src/core/item-result.js';
 
 const T0 = 1_700_000_000_000;
 const fixedClock = (): number => T0 - 500;
@@ -109,6 +109,25 @@ describe('StepRecorder.finish', () => {
   });
 });
 
+describe('StepRecorder output text', () => {
+  it('absent when no item reported a length (in process, classify)', () => {
+    const recorder = new StepRecorder({ clock: fixedClock });
+    recorder.record(item(0, 10));
+    expect(recorder.finish()).not.toHaveProperty('outputText');
+  });
+
+  it('per-item characters of ok items: mean, p50, p95, min and max (an empty answer counts as 0)', () => {
+    const recorder = new StepRecorder({ clock: fixedClock });
+    const lengths = [0, 64, 64, 64, 300, 1000];
+    lengths.forEach((chars, i) => recorder.record(item(i, 10, { outputChars: chars })));
+    recorder.record({ ...item(9, 10), ok: false, errorClass: 'timeout', outputChars: 5000 });
+    const text = recorder.finish().outputText;
+    expect(text).toMatchObject({ items: 6, p50Chars: 64, minChars: 0, maxChars: 1000, p95Chars: 1000 });
+    expect(text?.meanChars).toBeCloseTo(lengths.reduce((a, b) => a + b) / 6, 6);
+    expect(decodeHistogram(text?.histogram ?? '').totalCount).toBe(6);
+  });
+});
+
 describe('StepRecorder windows', () => {
   it('slices by response time, keeps empty windows, and ends the last at the last response', () => {
     const recorder = new StepRecorder({ windowMs: 100, clock: fixedClock });
@@ -140,6 +159,19 @@ describe('StepRecorder windows', () => {
     recorder.record(item(10, 50)); // responds at 60: window 0, already closed
     const windows = recorder.finish().windows;
     expect(windows.map((w) => w.completed)).toEqual([1, 1]);
+  });
+
+  it('retries add up over ok and failed items; abandoned items are counted apart from completed and errors', () => {
+    const recorder = new StepRecorder({ clock: fixedClock });
+    recorder.record(item(0, 10));
+    recorder.record(item(5, 10, { retries: 1 }));
+    recorder.record(item(10, 10, { ok: false, errorClass: 'connection_reset', retries: 2 }));
+    recorder.abandon(3);
+    recorder.abandon(1);
+    const m = recorder.finish();
+    expect(m).toMatchObject({ completed: 2, retries: 3, abandoned: 4, errors: { total: 1, byClass: { connection_reset: 1 } } });
+    expect(m.errors.rate).toBeCloseTo(1 / 3, 12);
+    expect(new StepRecorder({ clock: fixedClock }).finish()).toMatchObject({ retries: 0, abandoned: 0 });
   });
 
   it('live() reports counts and the running p95', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { compareRuns, DEFAULT_COMPARE_OPTIONS } from '../../src/analysis/compare.js';
-import { renderCompareMarkdown } from '../../src/report/compare-markdown.js';
+import { compareRuns } from '../../src/analysis/compare.js';
+import { DEFAULT_COMPARE_OPTIONS } from '../../src/analysis/compare-model.js';
+import { renderCompareMarkdown } from '../../src/report/markdown/compare.js';
 import { renderCompareText } from '../../src/report/compare-text.js';
 import { latencySamplesMs, makeRun, scaled, type StepSpec } from '../analysis/compare-fixtures.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { csvField, renderStepsCsv } from '../../src/report/csv.js';
-import type { StepReport } from '../../src/report/types.js';
+import type { StepReport } from '../../src/core/report/step.js';
 import { parseCsv } from './csv-reader.js';
 import { syntheticReport } from './synthetic-run.js';
 

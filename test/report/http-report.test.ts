@@ -3,14 +3,15 @@ import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { StepRecorder } from '../../src/metrics/recorder.js';
-import type { StepMeasurement } from '../../src/metrics/types.js';
-import { buildRunReport, buildStepReport } from '../../src/report/build.js';
+import type { StepMeasurement } from '../../src/core/measurement.js';
+import { buildRunReport, buildStepReport } from '../../src/analysis/analyze-run.js';
 import { renderJson } from '../../src/report/json.js';
-import { renderMarkdown } from '../../src/report/markdown.js';
-import type { OpenLoopReport, RunReport } from '../../src/report/types.js';
+import { renderMarkdown } from '../../src/report/markdown/index.js';
+import type { RunReport } from '../../src/core/report/run.js';
+import type { OpenLoopReport } from '../../src/core/report/step.js';
 import { parseWorkload } from '../../src/workload/load.js';
 import { planSteps } from '../../src/workload/plan.js';
-import type { Step, Workload } from '../../src/workload/types.js';
+import type { Step, Workload } from '../../src/core/workload.js';
 import { environment } from './synthetic-run.js';
 
 const SECRET = 'sk-live-0123456789abcdef';
@@ -164,6 +165,65 @@ describe('report.md for HTTP targets', () => {
     expect(text).not.toContain('Open loop');
     expect(text).not.toContain('Errors by class');
     expect(text).not.toContain('in flight');
+  });
+});
+
+describe('an HTTP generate run: health route, text received, a step the hard limit cut short', () => {
+  const closed = workloadOf('measure: { requests: 100, maxDuration: 1s }\nstages: [{ stage: generate, concurrency: [1, 4] }]');
+  /** `count` ok items spread over a second, each with `chars` characters of text received. */
+  const withText = (count: number, chars: number): StepMeasurement => {
+    const recorder = new StepRecorder({ clock: () => T0 });
+    for (let i = 0; i < count; i++) {
+      const tArrivalMs = T0 + (i * 1000) / count;
+      recorder.record({ ok: true, tArrivalMs, tResponseMs: tArrivalMs + 90, queueMs: 1, inferenceMs: 89, batchSize: 1, outputChars: chars });
+    }
+    return recorder.finish();
+  };
+  const report = buildRunReport({
+    ...openReport,
+    target: { ...openReport.target, health: { route: '/health/', passedOver: ['/api/v1/health: HTTP 404', '/health: HTTP 307'] } },
+    workload: closed,
+    steps: planSteps(closed).map((step) =>
+      step.concurrency === 1
+        ? buildStepReport(step, withText(9, 300), closed.budget, true, null, null, { endedBy: 'maxDuration' })
+        : buildStepReport(step, withText(100, 64), closed.budget, true, null, null, { endedBy: 'requests' }),
+    ),
+  });
+  const md = renderMarkdown(report);
+  const section = md.split('## generate\n')[1]?.split('\n## ')[0] ?? '';
+
+  it('report.json validates with the new fields: requested, measured, endedBy, outputText, target.health', () => {
+    const parsed = JSON.parse(renderJson(report)) as { steps: Record<string, unknown>[]; target: Record<string, unknown> };
+    expect(validate(parsed) ? [] : validate.errors).toEqual([]);
+    expect(parsed.steps.map((step) => [step['requested'], step['measured'], step['endedBy']])).toEqual([
+      [100, 9, 'maxDuration'],
+      [100, 100, 'requests'],
+    ]);
+    expect(parsed.steps[1]?.['outputText']).toMatchObject({ items: 100, meanChars: 64, p50Chars: 64 });
+    expect(parsed.steps[0]?.['maxNewTokens']).toBeNull();
+    parsed.steps[0]!['endedBy'] = 'timeout';
+    (parsed.steps[1]!['outputText'] as Record<string, unknown>)['meanChars'] = '64';
+    parsed.target['health'] = { passedOver: [] };
+    expect(validate(parsed)).toBe(false);
+    expect((validate.errors ?? []).map((e) => e.instancePath)).toEqual(
+      expect.arrayContaining(['/steps/0/endedBy', '/steps/1/outputText/meanChars', '/target/health']),
+    );
+  });
+
+  it('report.md: which health route answered, no max_tokens sent, text length columns, measured of requested', () => {
+    expect(md).toContain('- Target: HTTP, protocol betterprompts, http://127.0.0.1:8301; health check GET /health/ answered (not there: /api/v1/health: HTTP 404, /health: HTTP 307)');
+    expect(section).toContain("no max_tokens sent (the server's default length)");
+    const header = section.split('\n').find((line) => line.startsWith('| batch')) ?? '';
+    expect(header).toContain('| text chars mean | text chars p50 | measured |');
+    expect(section).toContain('| 300 | 300 | 9 of 100 (hard limit) |');
+    expect(section).toContain('| 64 | 64 | 100 of 100 |');
+  });
+
+  it('no step cut short, no measured column; a skipped health check says so', () => {
+    const whole = buildRunReport({ ...report, target: { ...report.target, health: null }, steps: report.steps.slice(1) });
+    const text = renderMarkdown(whole);
+    expect(text).not.toContain('| measured |');
+    expect(text).toContain('; health check skipped');
   });
 });
 

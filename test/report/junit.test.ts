@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateRule } from '../../src/analysis/alerts.js';
-import type { StageBudgets } from '../../src/analysis/stage-budgets.js';
+import type { StageBudgets } from '../../src/workload/stage-budgets.js';
 import { renderJunit, xml } from '../../src/report/junit.js';
-import type { RunReport } from '../../src/report/types.js';
-import { parseAlertRule, type AlertRule } from '../../src/workload/budgets-schema.js';
+import type { RunReport } from '../../src/core/report/run.js';
+import { parseAlertRule } from '../../src/workload/budgets-schema.js';
+import { type AlertRule } from '../../src/core/alert-rule.js';
 import { syntheticReport } from './synthetic-run.js';
 import { childrenNamed, parseXml, type XmlElement } from './xml-tree.js';
 
@@ -111,6 +112,19 @@ describe('renderJunit', () => {
 
   it('xml() replaces lone surrogates and keeps pairs', () => {
     expect(xml('ok \u{1F600} \uD800 \uDC00')).toBe('ok \u{1F600} \uFFFD \uFFFD');
+  });
+
+  it('a complete step whose every item failed fails its checks with the numbers: never skipped, never green', () => {
+    const [first] = report.steps;
+    const failed = { ...first!, complete: true, completed: 0, latencyMs: {}, errors: { total: 12, rate: 1, byClass: { http_5xx: 12 } } };
+    const doc = parseXml(renderJunit({ ...report, steps: [failed] }, budgets));
+    expect([doc.attrs['tests'], doc.attrs['failures'], doc.attrs['skipped']]).toEqual(['3', '3', '0']);
+    const cases = childrenNamed(childrenNamed(doc, 'testsuite')[0]!, 'testcase');
+    expect(cases.map((c) => childrenNamed(c, 'failure')[0]?.attrs['message'])).toEqual([
+      'p95 not measured (no successful item)',
+      'p99 not measured (no successful item)',
+      'error rate 100 % > 1 % (12 failed items)',
+    ]);
   });
 
   it('renders an empty run as an empty, valid document', () => {

@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
-import { buildRunReport } from '../../src/report/build.js';
+import { buildRunReport } from '../../src/analysis/analyze-run.js';
 import { renderJson } from '../../src/report/json.js';
-import { parseAlertRule, type AlertRule } from '../../src/workload/budgets-schema.js';
+import { parseAlertRule } from '../../src/workload/budgets-schema.js';
+import { type AlertRule } from '../../src/core/alert-rule.js';
 import { syntheticParts, syntheticReport } from './synthetic-run.js';
 
 const schemaPath = fileURLToPath(new URL('../../schema/report.schema.json', import.meta.url));

@@ -4,11 +4,14 @@
  * failing step and an incomplete one.
  */
 import { StepRecorder } from '../../src/metrics/recorder.js';
-import type { StepMeasurement } from '../../src/metrics/types.js';
-import { buildRunReport, buildStepReport, type RunReportParts } from '../../src/report/build.js';
-import type { EnvironmentReport, RunReport, StepReport } from '../../src/report/types.js';
-import type { ItemResult, Stage } from '../../src/targets/target.js';
-import type { Step, Workload } from '../../src/workload/types.js';
+import type { StepMeasurement } from '../../src/core/measurement.js';
+import { buildRunReport, buildStepReport, type RunReportParts } from '../../src/analysis/analyze-run.js';
+import type { RunReport } from '../../src/core/report/run.js';
+import type { StepReport } from '../../src/core/report/step.js';
+import type { EnvironmentReport } from '../../src/core/report/environment.js';
+import type { ItemResult } from '../../src/core/item-result.js';
+import type { Stage } from '../../src/core/stage.js';
+import type { Step, Workload } from '../../src/core/workload.js';
 
 const T0 = 1_750_000_000_000;
 

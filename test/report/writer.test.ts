@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
-import { renderMarkdown } from '../../src/report/markdown.js';
+import { renderMarkdown } from '../../src/report/markdown/index.js';
 import { REPORT_FILES, REPORT_FORMATS, ReportWriter } from '../../src/report/writer.js';
 import { parseCsv } from './csv-reader.js';
 import { syntheticReport } from './synthetic-run.js';
@@ -81,5 +81,16 @@ describe('ReportWriter', () => {
     const error = await new ReportWriter(join(blocker, 'out')).write(syntheticReport()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputError);
     expect((error as InputError).where).toBe(join(blocker, 'out'));
+  });
+
+  it('checkWritable refuses a folder that cannot be made before anything is written, and makes nothing', async () => {
+    const blocker = join(root, 'file');
+    await writeFile(blocker, 'not a folder');
+    const under = join(blocker, 'deeper', 'out');
+    await expect(new ReportWriter(under).checkWritable()).rejects.toThrow(`${under}: cannot create the report folder: ${blocker} is not a folder`);
+    const fresh = join(root, 'a', 'b', 'out');
+    await new ReportWriter(fresh).checkWritable();
+    await new ReportWriter(root).checkWritable();
+    expect(await readdir(root)).toEqual(['file']); // neither a nor a/b/out was made
   });
 });

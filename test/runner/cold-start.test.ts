@@ -8,10 +8,12 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { epochNowMs } from '../../src/metrics/clock.js';
-import type { RunReport } from '../../src/report/types.js';
-import { runBenchmark, type RunnerTarget } from '../../src/runner/run-benchmark.js';
-import type { ItemResult, StaticBatchTarget } from '../../src/targets/target.js';
+import { epochNowMs } from '../../src/core/clock.js';
+import type { RunReport } from '../../src/core/report/run.js';
+import type { ItemResult } from '../../src/core/item-result.js';
+import { runBenchmark } from '../../src/runner/run-benchmark.js';
+import type { RunnerTarget } from '../../src/runner/types.js';
+import type { StaticBatchTarget } from '../../src/targets/target.js';
 import { parseWorkload } from '../../src/workload/load.js';
 import { environment } from './fake-targets.js';
 

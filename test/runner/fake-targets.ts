@@ -1,8 +1,9 @@
 /** Tiny targets over the public Target interface, with latencies the tests choose. */
-import { epochNowMs } from '../../src/metrics/clock.js';
-import type { EnvironmentReport } from '../../src/report/types.js';
-import type { RunnerTarget } from '../../src/runner/run-benchmark.js';
-import type { ItemResult, Stage } from '../../src/targets/target.js';
+import { epochNowMs } from '../../src/core/clock.js';
+import type { EnvironmentReport } from '../../src/core/report/environment.js';
+import type { RunnerTarget } from '../../src/runner/types.js';
+import type { ItemResult } from '../../src/core/item-result.js';
+import type { Stage } from '../../src/core/stage.js';
 
 export const environment: EnvironmentReport = {
   node: process.version, platform: 'linux', arch: 'x64', hostname: 'test',

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { StepRecorder } from '../../src/metrics/recorder.js';
-import type { StepMeasurement } from '../../src/metrics/types.js';
+import type { StepMeasurement } from '../../src/core/measurement.js';
 import { mergeMeasurements, mergeStability, repeatSpread } from '../../src/runner/merge-repeats.js';
 import { runBenchmark } from '../../src/runner/run-benchmark.js';
-import type { ItemResult } from '../../src/targets/target.js';
+import type { ItemResult } from '../../src/core/item-result.js';
 import { parseWorkload } from '../../src/workload/load.js';
 import { delayTarget, environment } from './fake-targets.js';
 
@@ -49,6 +49,27 @@ describe('mergeMeasurements', () => {
     // The merged p95 lies in the second repeat's range: neither repeat's own p95.
     expect(merged.latencyMs.e2e!.p95).not.toBe(a.latencyMs.e2e!.p95);
     expect(merged.latencyMs.e2e!.p95).not.toBe(b.latencyMs.e2e!.p95);
+  });
+
+  it('output text lengths merge exactly; a repeat without any keeps the others', () => {
+    const lengths = (t0: number, chars: readonly number[]): StepMeasurement => {
+      const recorder = new StepRecorder({ clock: () => t0 });
+      chars.forEach((c, i) => recorder.record({ ...item(t0 + i, 5), outputChars: c }));
+      return recorder.finish();
+    };
+    const a = lengths(0, [10, 20, 30]);
+    const b = lengths(1000, [40, 50]);
+    expect(mergeMeasurements([a, b]).outputText).toMatchObject({ items: 5, meanChars: 30, p50Chars: 30, minChars: 10, maxChars: 50 });
+    const none = measure(2000, [5, 5], 0);
+    expect(mergeMeasurements([none, a]).outputText).toEqual(a.outputText);
+    expect(mergeMeasurements([none, none])).not.toHaveProperty('outputText');
+  });
+
+  it('retries and abandoned items add up; a report written before they were counted adds as 0', () => {
+    const a = { ...measure(0, [5, 6], 0), retries: 2, abandoned: 1 };
+    const b = { ...measure(1000, [7], 0), retries: 3, abandoned: 0 };
+    const { retries: _r, abandoned: _a, ...older } = measure(2000, [8], 0);
+    expect(mergeMeasurements([a, b, older])).toMatchObject({ retries: 5, abandoned: 1 });
   });
 
   it('one measurement is itself; none is an error', () => {

@@ -1,14 +1,15 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EnvironmentReport, RunReport } from '../../src/report/types.js';
+import type { RunReport } from '../../src/core/report/run.js';
+import type { EnvironmentReport } from '../../src/core/report/environment.js';
 import { runBenchmark } from '../../src/runner/run-benchmark.js';
 import type { RunEvent } from '../../src/runner/events.js';
 import { createHttpTarget, type HttpTarget } from '../../src/targets/http/target.js';
-import { createInProcessTarget } from '../../src/targets/inprocess/target.js';
+import { createInProcessTarget } from '../../src/targets/inprocess/create-target.js';
 import { parseWorkload } from '../../src/workload/load.js';
-import type { Workload } from '../../src/workload/types.js';
+import type { Workload } from '../../src/core/workload.js';
 import { startFaultServer, type FaultServer } from '../fixtures/http/fault-server.js';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'workloads');
@@ -98,7 +99,7 @@ stages: [{ stage: classify, concurrency: [1, 3] }]`);
     ]);
     expect(report.steps[0]!.latencyMs.server?.p50).toBe(2);
     expect(report.steps[0]!.latencyMs.overhead?.p50).toBeGreaterThan(2);
-    expect(report.target).toEqual({ kind: 'http', description: `HTTP template ${server.url}`, url: server.url, protocol: 'template' });
+    expect(report.target).toEqual({ kind: 'http', description: `HTTP template ${server.url}`, url: server.url, protocol: 'template', health: null });
     expect(report.backend).toBeNull();
   });
 
@@ -127,7 +128,7 @@ stages: [{ stage: classify, batchSizes: [2] }]`);
     const step = report.steps[0]!;
     expect(step.errors).toEqual({ total: 12, rate: 1, byClass: { http_5xx: 12 } });
     expect(step.completed).toBe(0);
-    expect(step.complete).toBe(false);
+    expect(step.complete).toBe(true); // every item failed, yet the step ran to its end
     expect(step.openLoop?.sends).toBe(6); // 12 items, 2 texts per request
     expect(server.received).toHaveLength(6);
     expect(report.warnings.some((w) => w.includes('12 failed items (http_5xx 12)'))).toBe(true);
@@ -135,7 +136,7 @@ stages: [{ stage: classify, batchSizes: [2] }]`);
     expect(events.some((e) => e.kind === 'run-end')).toBe(true);
   });
 
-  it('a batch size the protocol cannot send is refused before the first step', async () => {
+  it('a batch size the protocol cannot send is refused before the target is opened, and nothing is written', async () => {
     server = await startFaultServer({ kind: 'json', body: '{"out": "x"}' });
     const workload = workloadOf(`name: http-bad-batch
 target:
@@ -144,10 +145,12 @@ target:
   template: { body: '{"text": {{text}}}', output: out }
 stages: [{ stage: classify, batchSizes: [1, 4] }]`);
     const outDir = await mkdtemp(join(tmpdir(), 'pipebench-http-batch-'));
+    let opened = false;
     await expect(
-      runBenchmark({ workload, outDir, runId: 'bad', environment, openTarget: openHttp }),
-    ).rejects.toThrow('batch size 4');
+      runBenchmark({ workload, outDir, runId: 'bad', environment, openTarget: (w) => ((opened = true), openHttp(w)) }),
+    ).rejects.toThrow('stages[classify].batchSizes: batch size 4 is more than the template protocol can send in one classify request (at most 1)');
+    expect(opened).toBe(false);
     expect(server.received).toHaveLength(0);
-    expect((await readReport(outDir)).steps).toEqual([]);
+    expect(await readdir(outDir)).toEqual([]);
   });
 });

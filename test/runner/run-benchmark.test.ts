@@ -1,11 +1,14 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { epochNowMs } from '../../src/metrics/clock.js';
-import type { EnvironmentReport, RunReport } from '../../src/report/types.js';
-import { runBenchmark, type RunnerTarget } from '../../src/runner/run-benchmark.js';
-import type { ItemResult } from '../../src/targets/target.js';
+import { epochNowMs } from '../../src/core/clock.js';
+import type { RunReport } from '../../src/core/report/run.js';
+import type { EnvironmentReport } from '../../src/core/report/environment.js';
+import { runBenchmark } from '../../src/runner/run-benchmark.js';
+import { type RunnerTarget } from '../../src/runner/types.js';
+import type { PoolSizing } from '../../src/targets/capabilities.js';
+import type { ItemResult } from '../../src/core/item-result.js';
 import { parseWorkload } from '../../src/workload/load.js';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'workloads');
@@ -69,5 +72,26 @@ describe('runBenchmark', () => {
     expect(report.harnessHealth).not.toBeNull();
     expect(report.warnings).toContain('run stopped early: every model instance has exited');
     expect(report.warnings).toContain('closing the target failed: close failed too');
+  });
+
+  it('a failure before the first step writes nothing (the run never started) and still closes the target', async () => {
+    const outDir = await mkdtemp(join(tmpdir(), 'pipebench-runner-'));
+    let closed = false;
+    const target: RunnerTarget & PoolSizing = {
+      info: { kind: 'http', description: 'test target' },
+      backend: null,
+      models: [],
+      async setConnections() {
+        throw new Error('cannot size the pools');
+      },
+      async configure() {},
+      submit: () => Promise.reject(new Error('never sent')),
+      async close() {
+        closed = true;
+      },
+    };
+    await expect(runBenchmark({ workload, outDir, runId: 'r2', environment, openTarget: async () => target })).rejects.toThrow('cannot size the pools');
+    expect(closed).toBe(true);
+    expect(await readdir(outDir)).toEqual([]);
   });
 });

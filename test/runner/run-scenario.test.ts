@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { epochNowMs } from '../../src/metrics/clock.js';
+import { ABORT_DRAIN_GRACE_MS } from '../../src/load/step-phases.js';
+import { epochNowMs } from '../../src/core/clock.js';
 import type { RunEvent } from '../../src/runner/events.js';
-import type { RunnerTarget } from '../../src/runner/run-benchmark.js';
+import type { RunnerTarget } from '../../src/runner/types.js';
 import { runScenario } from '../../src/runner/run-scenario.js';
 import type { StepContext, StepRun } from '../../src/runner/run-step.js';
-import type { ItemResult } from '../../src/targets/target.js';
+import type { ItemResult } from '../../src/core/item-result.js';
 import { parseCorpus, TextSource } from '../../src/workload/corpus.js';
-import type { Budget, PhaseLength, ScenarioSpec, ScenarioStageSpec, Step } from '../../src/workload/types.js';
+import type { Budget, PhaseLength, ScenarioSpec, ScenarioStageSpec, Step } from '../../src/core/workload.js';
 
 /**
  * Answers each item after serviceMs; beyond `capacity` in flight it answers at once with a 503
@@ -156,7 +157,9 @@ describe('runScenario', () => {
     const [ramp, hold] = done.map((d) => d.run);
     // Expected sends: 0.5 * 200 * 0.5 s = 50 on the ramp (the 50th due exactly at the boundary), 100 in the hold.
     const rampSends = ramp!.openLoop!.sends;
-    expect([49, 50]).toContain(rampSends);
+    // A send due just before the boundary that a loaded machine issues after it is the hold's, and late there.
+    expect(rampSends).toBeLessThanOrEqual(50);
+    expect(rampSends).toBeGreaterThanOrEqual(49 - hold!.openLoop!.lateSends);
     expect(rampSends + hold!.openLoop!.sends).toBeGreaterThanOrEqual(149);
     expect(rampSends + hold!.openLoop!.sends).toBeLessThanOrEqual(150);
     expect(ramp!.measurement.completed).toBe(rampSends);
@@ -273,4 +276,28 @@ describe('runScenario', () => {
     expect(skipped).toMatchObject({ stagesRun: 0, stoppedEarly: 'interrupted by SIGTERM', timeline: [] });
     expect(none.done).toEqual([]);
   });
+
+  it('an abort with sends stuck at the target: the drain ends within ABORT_DRAIN_GRACE_MS, the stuck items counted as abandoned', async () => {
+    const scenario = scenarioOf([
+      { name: 'ramp-up', durationMs: 0, target: 5 },
+      { name: 'hold', durationMs: 10_000, target: 5 },
+    ]);
+    const { target } = serviceTarget(8_000); // answers long after the test is over
+    const { done, callbacks } = collect();
+    const warnings: string[] = [];
+    const controller = new AbortController();
+    const context = contextOf(target, [], { signal: controller.signal, drainGraceMs: 10_000, warn: (message) => warnings.push(message) });
+    const running = runScenario(scenario, stepsOf(scenario), context, lenient, callbacks);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const abortedAt = epochNowMs();
+    controller.abort('SIGTERM');
+    await running;
+    expect(epochNowMs() - abortedAt).toBeLessThan(ABORT_DRAIN_GRACE_MS * 2);
+    const hold = done.find((d) => d.step.profile?.name === 'hold')!;
+    expect(hold.run.complete).toBe(false);
+    expect(hold.run.measurement).toMatchObject({ completed: 0, abandoned: 5, errors: { total: 0 } });
+    expect(warnings).toEqual([
+      'scenario stage 1 "hold": 5 items still in flight after the drain that followed when the run was interrupted: abandoned (counted as abandoned, not as completed or errors)',
+    ]);
+  }, 15_000);
 });

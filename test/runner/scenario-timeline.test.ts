@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TimelineFold, windowStatOf } from '../../src/runner/scenario-timeline.js';
-import type { ItemResult } from '../../src/targets/target.js';
+import type { ItemResult } from '../../src/core/item-result.js';
 
 const item = (tArrivalMs: number, tResponseMs: number, ok = true): ItemResult => ({ ok, tArrivalMs, tResponseMs, queueMs: 0, inferenceMs: 0, batchSize: 1 });
 

@@ -2,7 +2,8 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runBenchmark, type RunnerTarget } from '../../src/runner/run-benchmark.js';
+import { runBenchmark } from '../../src/runner/run-benchmark.js';
+import { type RunnerTarget } from '../../src/runner/types.js';
 import { parseWorkload } from '../../src/workload/load.js';
 import { delayTarget, environment } from './fake-targets.js';
 

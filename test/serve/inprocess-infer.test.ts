@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { epochNowMs } from '../../src/metrics/clock.js';
+import { epochNowMs } from '../../src/core/clock.js';
 import { INTENTS } from '../../src/models/taxonomy.js';
 import { complexityOf } from '../../src/targets/inprocess/infer-output.js';
-import { createInProcessTarget, type InProcessTarget } from '../../src/targets/inprocess/target.js';
+import { type InProcessTarget } from '../../src/targets/inprocess/target.js';
+import { createInProcessTarget } from '../../src/targets/inprocess/create-target.js';
 
 // InProcessTarget.infer(): the answers and the streaming that serve is built on (one wasm worker).
 let target: InProcessTarget;

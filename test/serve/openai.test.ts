@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INTENTS } from '../../src/models/taxonomy.js';
 import { startServer, type RunningServer } from '../../src/serve/server.js';
-import { createInProcessTarget, type InProcessTarget } from '../../src/targets/inprocess/target.js';
+import { type InProcessTarget } from '../../src/targets/inprocess/target.js';
+import { createInProcessTarget } from '../../src/targets/inprocess/create-target.js';
 
 let target: InProcessTarget;
 let server: RunningServer;

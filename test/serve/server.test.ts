@@ -2,7 +2,8 @@ import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INTENTS } from '../../src/models/taxonomy.js';
 import { startServer, type RunningServer } from '../../src/serve/server.js';
-import { createInProcessTarget, type InProcessTarget } from '../../src/targets/inprocess/target.js';
+import { type InProcessTarget } from '../../src/targets/inprocess/target.js';
+import { createInProcessTarget } from '../../src/targets/inprocess/create-target.js';
 
 // One real wasm worker with the built-in small models behind a real server on 127.0.0.1:0.
 let target: InProcessTarget;

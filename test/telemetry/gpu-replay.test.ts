@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { summarizeGpuWindow } from '../../src/telemetry/gpu-aggregate.js';
-import { startReplaySampler } from '../../src/telemetry/gpu-replay.js';
+import { readReplayTrace, startReplaySampler } from '../../src/telemetry/gpu-replay.js';
 import { H100_TRACE, utc } from './fixtures.js';
 
 const UTC = { kind: 'offset', offsetMinutes: 0 } as const;
@@ -14,7 +14,7 @@ const traceStartMs = utc('2026-11-26T18:48:38.682');
 describe('startReplaySampler', () => {
   it('feeds the trace at its pace, re-based onto now', async () => {
     const before = performance.timeOrigin + performance.now();
-    const sampler = await startReplaySampler(H100_TRACE, { speed: 50, timeZone: UTC });
+    const sampler = startReplaySampler(await readReplayTrace(H100_TRACE), { speed: 50, timeZone: UTC });
     expect(await sampler.ready).toBe(true);
     await sleep(200);
     const soFar = sampler.samples().length;
@@ -32,7 +32,7 @@ describe('startReplaySampler', () => {
 
   it('replays the whole ramp; the classifier window aggregates as in the recording', async () => {
     const speed = 100;
-    const sampler = await startReplaySampler(H100_TRACE, { speed, timeZone: UTC });
+    const sampler = startReplaySampler(await readReplayTrace(H100_TRACE), { speed, timeZone: UTC });
     const startedAtMs = sampler.samples()[0]!.tMs;
     await sleep(800);
     const result = await sampler.stop();
@@ -46,11 +46,33 @@ describe('startReplaySampler', () => {
     expect(gpu!.powerW!.max).toBeGreaterThan(680);
   });
 
+  it('names a column no sample had a value for (partial), not one that read [N/A] only now and then', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pipebench-replay-'));
+    const path = join(dir, 'trace.csv');
+    writeFileSync(
+      path,
+      [
+        'timestamp, index, uuid, name, utilization.gpu [%], power.draw [W]',
+        '2026/11/26 18:48:38.000, 0, GPU-1, NVIDIA H100, 10, [N/A]',
+        '2026/11/26 18:48:38.010, 0, GPU-1, NVIDIA H100, [N/A], [N/A]',
+        '2026/11/26 18:48:38.020, 0, GPU-1, NVIDIA H100, 30, [Not Supported]',
+      ].join('\n') + '\n',
+    );
+    const sampler = startReplaySampler(await readReplayTrace(path), { speed: 100, timeZone: UTC });
+    for (let i = 0; i < 100 && sampler.samples().length < 3; i++) await sleep(5);
+    const result = await sampler.stop();
+    expect(result.status).toBe('partial');
+    expect(result.reason).toMatch(/; no value in any of 3 samples \(nvidia-smi printed \[N\/A\] or the like\) for power\.draw$/);
+  });
+
   it('refuses a missing trace or one without timestamps, naming the flag', async () => {
-    await expect(startReplaySampler('/no/such/trace.csv')).rejects.toThrow(InputError);
+    await expect(readReplayTrace('/no/such/trace.csv')).rejects.toThrow(InputError);
     const dir = mkdtempSync(join(tmpdir(), 'pipebench-replay-'));
     const noStamps = join(dir, 'trace.csv');
     writeFileSync(noStamps, 'index, utilization.gpu [%]\n0, 5\n0, 7\n');
-    await expect(startReplaySampler(noStamps)).rejects.toThrow(/--gpu-trace: .* no timestamp column/);
+    await expect(readReplayTrace(noStamps)).rejects.toThrow(/--gpu-trace: .* no timestamp column/);
+    const noSamples = join(dir, 'garbage.csv');
+    writeFileSync(noSamples, '2026/11/26 18:48:38.682, this is not, a trace\n2026/11/26 18:48:38.782, nor this\n');
+    await expect(readReplayTrace(noSamples)).rejects.toThrow(`--gpu-trace: ${noSamples} holds no nvidia-smi sample to replay; first unreadable line: `);
   });
 });

@@ -117,7 +117,14 @@ describe('startNvidiaSmiSampler when nvidia-smi misbehaves', () => {
   });
 
   it('a GPU falls off the bus: partial, with the driver message', async () => {
-    const { result } = await runScenario('gpu-lost', 600, { FAKE_NVSMI_LINES: '4' });
+    // The fake prints 4 samples, then the driver's message at once. On a loaded machine 4 lines may
+    // take far longer than 600 ms: wait for them, then as long again for the message that follows.
+    const sampler = await startNvidiaSmiSampler({ ...fast, env: envWith('gpu-lost', { FAKE_NVSMI_LINES: '4' }) });
+    const startedMs = performance.now();
+    for (let i = 0; i < 1000 && sampler.samples().length < 4; i++) await sleep(10);
+    await sleep(Math.max(300, performance.now() - startedMs));
+    const result = await sampler.stop();
+    expect(liveChildPids()).toEqual([]);
     expect(result.status).toBe('partial');
     expect(result.samples).toHaveLength(4);
     expect(result.reason).toMatch(/^nvidia-smi reported: Unable to determine the device handle .*GPU is lost/);

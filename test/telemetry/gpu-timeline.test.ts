@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildGpuTimeline, downsample } from '../../src/telemetry/gpu-timeline.js';
-import type { GpuSample, GpuTimelinePoint } from '../../src/telemetry/types.js';
+import type { GpuSample } from '../../src/telemetry/types.js';
+import type { GpuTimelinePoint } from '../../src/core/report/telemetry.js';
 import { parseH100Trace } from './fixtures.js';
 
 function sample(tMs: number, gpuIndex: number, utilPct: number | null, powerW: number | null = 100): GpuSample {

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createServer, connect, type AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { startHostSampler, type HostSampler } from '../../src/telemetry/host-sampler.js';
-import type { HostSample, TfMemory } from '../../src/telemetry/types.js';
+import type { HostSample, TfMemory } from '../../src/core/report/telemetry.js';
 
 const INTERVAL_MS = 50;
 const MiB = 1024 * 1024;

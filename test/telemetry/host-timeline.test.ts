@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { downsampleHostSamples } from '../../src/telemetry/host-timeline.js';
-import type { HostSample } from '../../src/telemetry/types.js';
+import type { HostSample } from '../../src/core/report/telemetry.js';
 
 const sample = (i: number, over: Partial<HostSample> = {}): HostSample => ({
   tMs: 1000 * i,

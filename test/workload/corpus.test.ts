@@ -1,3 +1,5 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
@@ -38,6 +40,16 @@ describe('loadCorpus', () => {
     expect(error).toBeInstanceOf(InputError);
     expect((error as InputError).where).toBe(`${file}:3`);
     expect((error as InputError).message).toContain('expected "split" to be "train" or "test", got "validation"');
+  });
+
+  it('a byte that is not UTF-8 is an InputError at file:line, where it was read as U+FFFD before', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pb-corpus-'));
+    const file = join(dir, 'latin1.jsonl');
+    await writeFile(file, Buffer.concat([Buffer.from('{"text":"one"}\n{"text":"two"}\n{"text":"caf'), Buffer.from([0xff]), Buffer.from('"}\n')]));
+    const error: unknown = await loadCorpus(file).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).where).toBe(`${file}:3`);
+    expect((error as InputError).message).toContain('expected UTF-8 text, got byte 0xFF');
   });
 
   it('a missing file names the file', async () => {

@@ -78,11 +78,30 @@ describe('a bad workload is one InputError naming file and field', () => {
 });
 
 describe('file-level failures', () => {
-  it('malformed YAML names the line and column', async () => {
+  it('malformed YAML names the line and column in one line; the code frame is kept apart for --verbose', async () => {
     const file = join(FIXTURES, 'malformed.yaml');
     const error = await loadError(file);
-    expect(error.where).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+$`));
-    expect(error.message).toMatch(/invalid YAML: .*at line \d+, column \d+/s);
+    expect(error.where).toBe(`${file}:4:3`);
+    expect(error.message).toBe(`${file}:4:3: invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]`);
+    expect(error.detail).toBe('  - { stage: classify, batchSizes: [1, 2\n  - { stage: generate }\n  ^');
+  });
+
+  it('an alias bomb is bad input naming the file, not an internal error', () => {
+    const levels = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 8; i++) {
+      const name = String.fromCharCode(97 + i);
+      const previous = String.fromCharCode(96 + i);
+      levels.push(`${name}: &${name} [${Array.from({ length: 10 }, () => `*${previous}`).join(', ')}]`);
+    }
+    const error = parseError(levels.join('\n'));
+    expect(error.exitCode).toBe(ExitCode.badInput);
+    expect(error.where).toBe('workloads/bad.yaml');
+    expect(error.message).toContain('invalid YAML: its aliases (*name) expand past the limit of 100');
+  });
+
+  it('a few aliases, as a hand-written workload uses them, still load', () => {
+    const workload = parseWorkload('stages:\n  - { stage: classify, batchSizes: &sizes [1, 2] }\n  - { stage: generate, batchSizes: *sizes }\n', 'w.yaml', '/base');
+    expect(workload.stages.map((stage) => stage.batchSizes)).toEqual([[1, 2], [1, 2]]);
   });
 
   it('duplicate YAML keys are a syntax error at the second key', () => {

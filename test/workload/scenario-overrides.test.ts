@@ -11,7 +11,7 @@ import {
   writtenTotalMs,
   type ScenarioOverrides,
 } from '../../src/workload/scenario-overrides.js';
-import type { Workload } from '../../src/workload/types.js';
+import type { Workload } from '../../src/core/workload.js';
 
 // 10 minutes as written, at the file's own time scale 0.5: 5 minutes as loaded.
 const SPIKE = `

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { parseWorkload } from '../../src/workload/load.js';
 import { planSteps } from '../../src/workload/plan.js';
-import type { HttpTargetSpec, Workload } from '../../src/workload/types.js';
+import type { HttpTargetSpec, Workload } from '../../src/core/workload.js';
 
 function parse(yaml: string): Workload {
   return parseWorkload(yaml, 'workloads/http.yaml', '/base');
@@ -34,7 +34,7 @@ describe('target defaults', () => {
     expect(workload.stages[0]?.batchSizes).toEqual([1, 2, 4, 8, 16, 32]);
   });
 
-  it('a bare URL: betterprompts with its health path, every default filled, unique texts, batch [1]', () => {
+  it('a bare URL: betterprompts with the usual health routes, every default filled, unique texts, batch [1]', () => {
     const workload = parse(`${URL_LINE}stages: [{ stage: classify }, { stage: pipeline }]`);
     expect(workload.target).toEqual({
       kind: 'http',
@@ -48,7 +48,8 @@ describe('target defaults', () => {
       maxResponseBytes: 16 * 1024 * 1024,
       headers: {},
       auth: null,
-      health: '/api/v1/health',
+      // Its own route first, then the usual ones: the prompt generator has only /health/, TorchServe /ping.
+      health: { routes: ['/api/v1/health', '/health', '/health/', '/v2/health/ready', '/ping'], auto: true },
       options: {
         protocol: 'betterprompts',
         classifyApi: 'intents',
@@ -94,14 +95,31 @@ stages: [{ stage: generate, batchSizes: [1], concurrency: [1, 4] }]`),
       maxResponseBytes: 1024 * 1024,
       headers: { 'X-Test-Mode': { value: 'true' }, 'X-Api-Key': { env: 'API_KEY' } },
       auth: { kind: 'login', url: '/api/v1/auth/login', usernameEnv: 'U', passwordEnv: 'P' },
-      health: null,
+      health: { routes: [], auto: false },
       options: { protocol: 'openai', models: { classify: 'intent-classifier', generate: 'tiny', pipeline: 'enhance' }, api: 'chat', stream: false },
     });
   });
 
+  it('a health route the file names is the only one tried', () => {
+    expect(httpTarget(parse(`${URL_LINE}  health: /custom/\nstages: [{ stage: classify }]`)).health).toEqual({ routes: ['/custom/'], auto: false });
+  });
+
+  it('HTTP generation sends no length unless the file sets one; in process the models get 16', () => {
+    const http = parse(`${URL_LINE}stages: [{ stage: generate }, { stage: pipeline, maxNewTokens: 48 }]`);
+    expect(http.stages.map((s) => s.maxNewTokens)).toEqual([null, 48]);
+    expect(planSteps(http).map((s) => s.maxNewTokens)).toEqual([null, 48]);
+    expect(parse('stages: [{ stage: generate }]').stages[0]?.maxNewTokens).toBe(16);
+  });
+
+  it('the stages a file leaves out follow the protocol: openai generate only, the others all three', () => {
+    expect(parse(`${URL_LINE}  protocol: openai`).stages.map((s) => s.stage)).toEqual(['generate']);
+    expect(parse(`${URL_LINE}  protocol: kserve-v2`).stages.map((s) => s.stage)).toEqual(['classify', 'generate', 'pipeline']);
+    expect(parse(`${URL_LINE}  protocol: openai\nstages: [{ stage: classify }]`).stages.map((s) => s.stage)).toEqual(['classify']);
+  });
+
   it('per-protocol defaults: kserve-v2 and template', () => {
     const kserve = httpTarget(parse(`${URL_LINE}  protocol: kserve-v2\n  auth: { bearerTokenEnv: BP_TOKEN }\nstages: [{ stage: classify }]`));
-    expect(kserve.health).toBe('/v2/health/ready');
+    expect(kserve.health).toEqual({ routes: ['/v2/health/ready', '/health', '/health/', '/api/v1/health', '/ping'], auto: true });
     expect(kserve.auth).toEqual({ kind: 'bearer-env', tokenEnv: 'BP_TOKEN' });
     expect(kserve.options).toEqual({
       protocol: 'kserve-v2',
@@ -112,7 +130,8 @@ stages: [{ stage: generate, batchSizes: [1], concurrency: [1, 4] }]`),
     const template = httpTarget(
       parse(`${URL_LINE}  protocol: template\n  template: { body: '{"inputs": {{texts}}}', output: outputs, serverTime: { path: timing.s, unit: s } }\nstages: [{ stage: classify }]`),
     );
-    expect(template.health).toBeNull();
+    // Any JSON API: its health route is unknown, so none is tried unless the file names one.
+    expect(template.health).toEqual({ routes: [], auto: true });
     expect(template.options).toEqual({ protocol: 'template', method: 'POST', body: '{"inputs": {{texts}}}', outputPath: 'outputs', serverTime: { path: 'timing.s', unit: 's' } });
   });
 });
@@ -194,5 +213,44 @@ describe('target and load errors: one InputError naming the field and what was e
     expect(error.message).toContain('expected a URL without credentials (use target.auth or target.headers');
     expect(`${error.where} ${error.message}`).not.toContain('s3cret');
     expect(error.message).not.toContain('alice');
+  });
+
+  it('a login URL with credentials names auth.login.url and where the credentials go, not "got a mapping"', () => {
+    const error = parseError('target: { url: "http://127.0.0.1:8301", auth: { login: { url: "http://alice:s3cret@127.0.0.1:8301/login", usernameEnv: U, passwordEnv: P } } }');
+    expect(error.where).toBe('workloads/http.yaml: target.auth.login.url');
+    expect(error.message).toContain('expected a URL without credentials (put the username and password in the environment variables that usernameEnv and passwordEnv name)');
+    expect(error.message).not.toContain('got a mapping');
+    expect(`${error.where} ${error.message}`).not.toMatch(/s3cret|alice/);
+  });
+
+  it('a health URL with credentials is refused without repeating them', () => {
+    const error = parseError('target: { url: "http://127.0.0.1:8301", health: "http://alice:s3cret@127.0.0.1:8301/health" }');
+    expect(error.where).toBe('workloads/http.yaml: target.health');
+    expect(error.message).toContain('expected a URL without credentials (use target.auth or target.headers');
+    expect(`${error.where} ${error.message}`).not.toMatch(/s3cret|alice/);
+  });
+
+  it('an auth block of neither shape still says which shapes there are', () => {
+    const error = parseError('target: { url: "http://127.0.0.1:8301", auth: { token: x } }');
+    expect(error.where).toBe('workloads/http.yaml: target.auth');
+    expect(error.message).toContain('expected { bearerTokenEnv: NAME } or { login: { url, usernameEnv, passwordEnv } }, got a mapping');
+  });
+
+  // Each URL that fails to parse or is refused, in every field that takes one: the message masks user:password (and a query).
+  it.each([
+    ['target.url', 'a port out of range', 'url: "http://alice:s3cret@127.0.0.1:99999"', 'got "http://***@127.0.0.1:99999"'],
+    ['target.url', 'an unclosed IPv6 bracket', 'url: "http://alice:s3cret@[::1"', 'got "http://***@[::1"'],
+    ['target.url', 'a scheme typo', 'url: "http//alice:s3cret@127.0.0.1"', 'got "***@127.0.0.1"'],
+    ['target.url', 'a key in the query', 'url: "http://127.0.0.1:8301/x?api_key=s3cret"', 'got one in http://127.0.0.1:8301/x'],
+    ['target.url', 'a key in the query of a bad URL', 'url: "http://127.0.0.1:99999/x?api_key=s3cret"', 'got "http://127.0.0.1:99999/x?***"'],
+    ['target.health', 'credentials', 'url: http://127.0.0.1:1\n  health: "http://alice:s3cret@127.0.0.1:18080/h"', 'expected a URL without credentials'],
+    ['target.health', 'a port out of range', 'url: http://127.0.0.1:1\n  health: "http://alice:s3cret@127.0.0.1:99999/h"', 'got "http://***@127.0.0.1:99999/h"'],
+    ['target.endpoints.classify', 'an unclosed bracket', 'url: http://127.0.0.1:1\n  endpoints: { classify: "http://alice:s3cret@[::1" }', 'got "http://***@[::1"'],
+    ['target.auth.login.url', 'credentials in the login URL', 'url: http://127.0.0.1:1\n  auth: { login: { url: "http://alice:s3cret@h/login", usernameEnv: U, passwordEnv: P } }', 'expected a URL without credentials'],
+  ])('%s with %s: never repeats the secret', (where, _case, yaml, fragment) => {
+    const error = parseError(`target:\n  ${yaml}`);
+    expect(`${error.where} ${error.message}`).not.toMatch(/s3cret|alice/);
+    expect(error.where).toBe(`workloads/http.yaml: ${where}`);
+    expect(error.message).toContain(fragment);
   });
 });

@@ -102,7 +102,7 @@ async function main(): Promise<void> {
   }
   await model.save(fsSaveHandler(layersDir));
   const common = { version: '1.0.0', task: 'classify', modelFile: 'model.json', maxSequenceLength: LENGTH, tokenizer: { kind: 'huggingface', file: 'tokenizer.json' }, labels: ['negative', 'positive'] };
-  writeFileSync(join(layersDir, 'manifest.json'), JSON.stringify({ name: 'sentiment-layers', ...common, format: 'layers', inputs: [{ name: 'input_ids', feed: 'input_ids', dtype: 'float32' }], output: { kind: 'logits' } }, null, 2) + '\n');
+  writeFileSync(join(layersDir, 'manifest.json'), JSON.stringify({ name: 'sentiment-layers', ...common, format: 'layers', inputs: [{ name: 'embedding_input', feed: 'input_ids', dtype: 'float32' }], output: { kind: 'logits' } }, null, 2) + '\n');
 
   const [embedding, kernel, bias] = model.getWeights();
   const weights: [string, tf.Tensor][] = [['embedding', embedding!], ['gather_axis', tf.scalar(0, 'int32')], ['mean_axis', tf.scalar(1, 'int32')], ['kernel', kernel!], ['bias', bias!]];

@@ -4,10 +4,11 @@
  * lines from its per-stage budgets.
  */
 import { decodeHistogram, percentileMs } from '../../metrics/histogram.js';
-import type { Stage } from '../../targets/target.js';
-import type { StageTradeoff } from '../../analysis/tradeoff.js';
-import type { Budget } from '../../workload/types.js';
-import type { RunReport, StepReport } from '../types.js';
+import type { Stage } from '../../core/stage.js';
+import type { StageTradeoff } from '../../core/report/verdicts.js';
+import type { Budget } from '../../core/workload.js';
+import type { RunReport } from '../../core/report/run.js';
+import type { StepReport } from '../../core/report/step.js';
 
 export type PercentileName = 'p50' | 'p95' | 'p99';
 const PERCENTILES: readonly PercentileName[] = ['p50', 'p95', 'p99'];

@@ -1,6 +1,6 @@
 /** compare.html: the verdict, baseline vs candidate per step with regressions highlighted, both runs' latency curves. */
-import type { CompareResult, JudgedMetric } from '../../analysis/compare.js';
-import type { RunReport } from '../types.js';
+import type { CompareResult, JudgedMetric } from '../../analysis/compare-model.js';
+import type { RunReport } from '../../core/report/run.js';
 import { latencyChartData } from './chart-data.js';
 import { escapeHtml } from './escape.js';
 import type { Cell, PageSection } from './page.js';

@@ -2,8 +2,8 @@
  * report.html: one self-contained file (inline SVG charts, inline CSS, no script, no network) from
  * a RunReport; compare.html from a CompareResult. Async because Vega renders SVG asynchronously.
  */
-import type { CompareResult } from '../../analysis/compare.js';
-import type { RunReport } from '../types.js';
+import type { CompareResult } from '../../analysis/compare-model.js';
+import type { RunReport } from '../../core/report/run.js';
 import { compareHeader, compareSections } from './compare-page.js';
 import { escapeHtml } from './escape.js';
 import { renderPage, type PageSection } from './page.js';

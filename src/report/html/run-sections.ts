@@ -1,5 +1,5 @@
 /** The chart sections of a run's report.html: chart data -> spec -> SVG, with the table behind each. */
-import type { RunReport } from '../types.js';
+import type { RunReport } from '../../core/report/run.js';
 import {
   gpuChartData,
   latencyChartData,

@@ -4,8 +4,9 @@
  * so the sweep charts' files stay as they were.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { placeStages } from '../../analysis/scenario-stages.js';
-import type { RunReport, ScenarioReport } from '../types.js';
+import { placeStages } from '../../load/placed-stages.js';
+import type { RunReport } from '../../core/report/run.js';
+import type { ScenarioReport } from '../../core/report/scenario.js';
 import type { PageSection } from './page.js';
 import { renderSvg } from './render-svg.js';
 

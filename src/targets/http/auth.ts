@@ -4,7 +4,7 @@
  * in the background at 80 % of the token's lifetime, so sends never wait for a login.
  */
 import { InputError, TargetUnavailableError } from '../../errors.js';
-import type { AuthSpec } from '../../workload/types.js';
+import type { AuthSpec } from '../../core/workload.js';
 import { describeFailure, oneShot } from './one-shot.js';
 import type { SecretRedactor } from './redact.js';
 
@@ -28,27 +28,41 @@ export interface AuthSession {
   close(): void;
 }
 
-export async function openAuth(
-  spec: AuthSpec | null,
-  baseUrl: string,
-  env: NodeJS.ProcessEnv,
-  redactor: SecretRedactor,
-): Promise<AuthSession> {
-  if (spec === null) return new StaticAuth(null);
+/** What auth needs from the environment, read before the target is touched. */
+export type AuthCredentials =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'bearer'; readonly token: string }
+  | { readonly kind: 'login'; readonly url: string; readonly username: string; readonly password: string };
+
+/**
+ * Reads the variables the workload names (an unset one is an InputError naming its field) and
+ * registers the secrets with the redactor: a missing variable is an input error, reported before
+ * any health check or login, whatever state the target is in.
+ */
+export function readAuthCredentials(spec: AuthSpec | null, env: NodeJS.ProcessEnv, redactor: SecretRedactor): AuthCredentials {
+  if (spec === null) return { kind: 'none' };
   if (spec.kind === 'bearer-env') {
     const token = readEnv(env, spec.tokenEnv, 'target.auth.tokenEnv');
     redactor.add(token);
-    return new StaticAuth(`Bearer ${token}`);
+    return { kind: 'bearer', token };
   }
   const username = readEnv(env, spec.usernameEnv, 'target.auth.usernameEnv');
   const password = readEnv(env, spec.passwordEnv, 'target.auth.passwordEnv');
   redactor.add(password);
-  const loginUrl = new URL(spec.url, baseUrl);
+  // What Basic auth would send (and a server may echo): base64 of user:password.
+  redactor.add(`${username}:${password}`);
+  return { kind: 'login', url: spec.url, username, password };
+}
+
+export async function openAuth(credentials: AuthCredentials, baseUrl: string, redactor: SecretRedactor): Promise<AuthSession> {
+  if (credentials.kind === 'none') return new StaticAuth(null);
+  if (credentials.kind === 'bearer') return new StaticAuth(`Bearer ${credentials.token}`);
+  const loginUrl = new URL(credentials.url, baseUrl);
   // A relative login path inherits user:password from the base URL; they must not reach messages.
   if (loginUrl.password !== '') redactor.add(decodeURIComponent(loginUrl.password));
   loginUrl.username = '';
   loginUrl.password = '';
-  const session = new LoginAuth(loginUrl, JSON.stringify({ email_or_username: username, password }), redactor);
+  const session = new LoginAuth(loginUrl, JSON.stringify({ email_or_username: credentials.username, password: credentials.password }), redactor);
   await session.login();
   return session;
 }
@@ -94,7 +108,7 @@ class LoginAuth implements AuthSession {
       { method: 'POST', headers: ['content-type', 'application/json'], body: this.body },
       LOGIN_TIMEOUT_MS,
     );
-    if (!outcome.ok) throw this.failure(describeFailure(outcome));
+    if (!outcome.ok) throw this.failure(describeFailure(outcome, this.redactor));
     const { token, expiresInS } = this.readToken(text);
     this.redactor.add(token);
     this.authorization = `Bearer ${token}`;

@@ -42,6 +42,24 @@ export function isRetriable(errorClass: HttpErrorClass, statusCode: number | nul
   return statusCode === 429 || statusCode === 503 || errorClass === 'connection_refused' || errorClass === 'connection_reset';
 }
 
+/** TLS errors that mean the port answered in plain HTTP: the URL says https:// where it should say http://. */
+const PLAIN_HTTP_TLS_CODES: ReadonlySet<string> = new Set(['ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_PACKET_LENGTH_TOO_LONG', 'ERR_SSL_HTTP_REQUEST']);
+
+/**
+ * One line that says what the client hit: "ENOTFOUND: getaddrinfo ENOTFOUND api.example.invalid",
+ * "ERR_SSL_WRONG_VERSION_NUMBER: wrong version number (...)". OpenSSL's messages carry a thread id,
+ * library and source file around the reason; only the reason is kept.
+ */
+export function describeClientError(error: Error): string {
+  // Aggregate errors (happy-eyeballs connects) carry the per-address failures inside.
+  if (error instanceof AggregateError && error.errors[0] instanceof Error) return describeClientError(error.errors[0]);
+  const code = errorCode(error);
+  const reason = /:error:[0-9A-Fa-f]+:[^:]*:[^:]*:([^:]+):/.exec(error.message)?.[1] ?? error.message;
+  const oneLine = reason.replace(/\s+/g, ' ').trim();
+  const hint = code !== undefined && PLAIN_HTTP_TLS_CODES.has(code) ? ' (an https:// URL to a port that speaks plain HTTP? use http://)' : '';
+  return `${code === undefined ? '' : `${code}: `}${oneLine}${hint}`;
+}
+
 function errorCode(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
   const code = (error as { code: unknown }).code;

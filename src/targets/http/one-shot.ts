@@ -3,7 +3,9 @@
  * connection, one timeout for connect, headers and body, and the body kept as text.
  */
 import { Client } from 'undici';
+import { DeadlineSweep, sweepIntervalMs } from './deadlines.js';
 import type { Decoded, ResponseDecoder } from './protocol.js';
+import type { SecretRedactor } from './redact.js';
 import { send, type SendOutcome } from './send.js';
 
 /** Bodies of health and login responses are small; anything larger is not what we asked for. */
@@ -22,10 +24,14 @@ export async function oneShot(
 ): Promise<OneShotResult> {
   const client = new Client(url.origin, { connectTimeout: timeoutMs, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
   const collector = new TextCollector();
+  const timeouts = { headersMs: timeoutMs, bodyMs: timeoutMs };
+  const deadlines = new DeadlineSweep(sweepIntervalMs(timeouts));
   try {
-    const outcome = await send(client, { ...request, path: `${url.pathname}${url.search}` }, collector, ONE_SHOT_MAX_BYTES);
+    const limits = { maxResponseBytes: ONE_SHOT_MAX_BYTES, ...timeouts, deadlines };
+    const outcome = await send(client, { ...request, path: `${url.pathname}${url.search}` }, collector, limits);
     return { outcome, text: outcome.ok ? collector.text() : '' };
   } finally {
+    deadlines.close();
     await client.destroy();
   }
 }
@@ -46,8 +52,12 @@ class TextCollector implements ResponseDecoder {
   }
 }
 
-/** "connection refused", "timeout", "HTTP 503: ..." — the way messages name a failed one-shot request. */
-export function describeFailure(outcome: Extract<SendOutcome, { ok: false }>): string {
-  if (outcome.statusCode !== null) return outcome.detail;
+/**
+ * "connection refused", "timeout", "HTTP 503: ..." (redacted, then shortened), or for any other client
+ * failure what the client hit ("ENOTFOUND: getaddrinfo ENOTFOUND host", a TLS error): the way messages
+ * name a failed one-shot request.
+ */
+export function describeFailure(outcome: Extract<SendOutcome, { ok: false }>, redactor: SecretRedactor): string {
+  if (outcome.statusCode !== null || outcome.errorClass === 'client_error') return redactor.excerpt(outcome.detail, outcome.detailTruncated);
   return outcome.errorClass.replace(/_/g, ' ');
 }

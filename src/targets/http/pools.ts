@@ -1,10 +1,12 @@
 /**
  * One undici Pool per origin (the target URL and each distinct stage endpoint). Pools open lazily
  * on first use, so `setConnections` (the runner's in-flight count for connections: "auto") can
- * still size them after the target is open.
+ * still size them after the target is open. Each connection is a TrackedClient, so a request
+ * knows whether it went out on a reused connection.
  */
 import { Pool } from 'undici';
-import type { TimeoutsSpec } from '../../workload/types.js';
+import type { TimeoutsSpec } from '../../core/workload.js';
+import { trackedClientFactory } from './tracked-client.js';
 
 export interface PoolSettings {
   /** Connections per origin; null = not known yet (connections: "auto" before setConnections). */
@@ -34,10 +36,12 @@ export class OriginPools {
     if (pool === undefined) {
       const { pipelining, timeouts } = this.settings;
       pool = new Pool(origin, {
+        factory: trackedClientFactory,
         connections: this.connections,
         pipelining,
         connectTimeout: timeouts.connectMs,
-        // undici checks these two on a ~0.5 s tick: a timeout fires up to ~1 s after its value.
+        // undici checks these two on a ~0.5 s tick, and its body timeout is only the gap between
+        // chunks; send.ts enforces both deadlines itself (deadlines.ts), these are a backstop.
         headersTimeout: timeouts.headersMs,
         bodyTimeout: timeouts.bodyMs,
         // Keep sockets across steps; a benchmark's gaps between requests are short.

@@ -6,8 +6,9 @@
  * Hot path rules: `request` runs once per send and should be a few string concatenations;
  * `decoder` is fed body chunks as they arrive (streaming protocols stamp tokens there).
  */
-import type { Stage } from '../target.js';
-import type { ProtocolName, ProtocolOptions } from '../../workload/types.js';
+import { InputError } from '../../errors.js';
+import type { Stage } from '../../core/stage.js';
+import type { ProtocolName, ProtocolOptions } from '../../core/workload.js';
 import type { HttpErrorClass } from './error-class.js';
 
 /** The request for one send; the target adds auth and user headers and resolves the path. */
@@ -34,12 +35,23 @@ export interface DecodedOk {
   readonly itlMs?: number;
   /** Generated tokens per item, when the protocol can tell. */
   readonly outputTokens?: number;
+  /** Characters of generated text received per item (mean over the request's texts), when the protocol can tell. */
+  readonly outputChars?: number;
+  /**
+   * Set when the answer was accepted despite a deviation from the protocol worth one warning per run
+   * (e.g. a stream that ended with [DONE] but no finish_reason). A fixed sentence, never per-item detail:
+   * the target counts responses per notice.
+   */
+  readonly notice?: string;
 }
 
 export interface DecodedError {
   readonly ok: false;
   readonly errorClass: Extract<HttpErrorClass, 'malformed_body' | 'protocol_mismatch' | 'stream_truncated'>;
-  /** One line for warnings; never contains request headers. */
+  /**
+   * What went wrong, quoting server text whole where it helps (never cut: a cut secret would no
+   * longer match); the target redacts it, then shortens it to one line (SecretRedactor.excerpt).
+   */
   readonly detail: string;
 }
 
@@ -54,15 +66,18 @@ export interface ResponseDecoder {
 }
 
 export interface ProtocolConfig {
-  /** Generation length for generate and pipeline stages (maps to max_tokens and the like). */
-  readonly maxNewTokens: number;
+  /**
+   * Generation length (maps to max_tokens and the like); null = the user set none, so the request
+   * carries no such field and the server's own default applies.
+   */
+  readonly maxNewTokens: number | null;
 }
 
 export interface Protocol {
   readonly name: ProtocolName;
   /**
    * The largest number of texts one request may carry for this stage (1 = no batch form).
-   * The target checks a step's batch size against it before the step starts.
+   * Every step's batch size is checked against it (checkBatchSize) before the run starts.
    */
   maxItemsPerRequest(stage: Stage): number;
   /** Build one request of `texts.length` texts (never more than maxItemsPerRequest). */
@@ -73,3 +88,17 @@ export interface Protocol {
 
 /** Builds a protocol from its resolved options (protocols/index.ts maps names to factories). */
 export type ProtocolFactory<P extends ProtocolName = ProtocolName> = (options: Extract<ProtocolOptions, { protocol: P }>) => Protocol;
+
+/**
+ * Refuses a batch size the protocol cannot send in one request of the stage, naming the workload
+ * field: checked for the whole plan before anything starts (runner/run-inputs.ts), and again by
+ * the target for each step it is configured for.
+ */
+export function checkBatchSize(protocol: Pick<Protocol, 'name' | 'maxItemsPerRequest'>, stage: Stage, batchSize: number): void {
+  const limit = protocol.maxItemsPerRequest(stage);
+  if (batchSize <= limit) return;
+  throw new InputError(
+    `stages[${stage}].batchSizes`,
+    `batch size ${batchSize} is more than the ${protocol.name} protocol can send in one ${stage} request (at most ${limit})`,
+  );
+}

@@ -1,14 +1,12 @@
 /**
  * The headers every request carries, resolved once: the workload's headers ({value} or {env}),
- * content-type, and the auth session's current authorization value. Values read from the
- * environment, and any authorization-like header, are registered as secrets.
+ * content-type, and the auth session's current authorization value. Every configured value (and
+ * the parts of it a server may echo, header-secrets.ts) is registered as a secret.
  */
 import { InputError } from '../../errors.js';
-import type { HeaderValue } from '../../workload/types.js';
+import type { HeaderValue } from '../../core/workload.js';
+import { headerSecrets } from './header-secrets.js';
 import type { SecretRedactor } from './redact.js';
-
-/** Header names whose values are credentials even when written literally in the workload. */
-const SECRET_HEADER = /^(authorization|proxy-authorization|x-api-key|api-key|cookie)$/i;
 
 /** Flat [name, value, ...] of the workload's headers, lower-cased names. */
 export function resolveUserHeaders(
@@ -25,11 +23,10 @@ export function resolveUserHeaders(
         throw new InputError(`target.headers.${name}`, `environment variable ${spec.env} is not set (or empty)`);
       }
       value = fromEnv;
-      redactor.add(value);
     } else {
       value = spec.value;
-      if (SECRET_HEADER.test(name)) redactor.add(value);
     }
+    for (const secret of headerSecrets(name, value, 'env' in spec)) redactor.add(secret);
     flat.push(name.toLowerCase(), value);
   }
   return flat;

@@ -6,24 +6,34 @@
  * queueMs = t_write - t_arrival, inferenceMs = t_response - t_write; with retries, t_write is the
  * first attempt's, so the item's latency includes every retry and wait.
  *
+ * Retries: the workload's `retries` (429/503 honouring Retry-After, refused or reset connections),
+ * plus one resend, whatever `retries` says, of a request that a reused keep-alive connection
+ * dropped before a single response byte (the server closed it as we wrote; browsers and curl
+ * resend too). Every resend is counted on the item (ItemResult.retries).
+ *
  * Capability beyond Target: `setConnections(n)` sizes the pools when the workload says
  * connections: "auto"; the runner calls it before the first step with the plan's highest
  * in-flight count (an explicit connection count ignores it).
  */
+import type { Dispatcher } from 'undici';
 import { InputError, toError } from '../../errors.js';
-import { epochNowMs } from '../../metrics/clock.js';
-import type { HttpTargetSpec, ProtocolName } from '../../workload/types.js';
-import { STAGES, type BatchingConfig, type ItemResult, type Stage, type StaticBatchTarget, type TargetInfo } from '../target.js';
-import { openAuth, type AuthSession } from './auth.js';
+import { epochNowMs } from '../../core/clock.js';
+import type { HttpTargetSpec, ProtocolName } from '../../core/workload.js';
+import { type BatchingConfig, type StaticBatchTarget, type TargetInfo } from '../target.js';
+import { type ItemResult } from '../../core/item-result.js';
+import { STAGES, type Stage } from '../../core/stage.js';
+import type { HealthAnswer } from '../../core/report/environment.js';
+import { openAuth, readAuthCredentials, type AuthSession } from './auth.js';
 import { isRetriable } from './classify-error.js';
+import { DeadlineSweep, sweepIntervalMs } from './deadlines.js';
 import type { HttpErrorClass } from './error-class.js';
 import { checkHealth } from './health.js';
 import { OriginPools } from './pools.js';
-import type { Protocol, ProtocolConfig, ProtocolRequest } from './protocol.js';
+import { checkBatchSize, type Protocol, type ProtocolConfig, type ProtocolRequest } from './protocol.js';
 import { createProtocol } from './protocols/index.js';
 import { SecretRedactor } from './redact.js';
 import { buildRequestHeaders, resolveUserHeaders } from './request-headers.js';
-import { send, type SendOutcome } from './send.js';
+import { send, type SendLimits, type SendOutcome } from './send.js';
 
 export interface HttpTargetOptions {
   readonly env?: NodeJS.ProcessEnv;
@@ -33,8 +43,13 @@ export interface HttpTargetOptions {
 
 /** Longest wait a Retry-After may impose on one retry. */
 export const RETRY_AFTER_CAP_MS = 10_000;
-/** Generation length until configure() says otherwise. */
-const DEFAULT_MAX_NEW_TOKENS = 64;
+
+/** One item's exchange: the outcome that ended it, the first attempt's write, and the resends. */
+interface Exchange {
+  readonly outcome: SendOutcome;
+  readonly firstWriteMs: number | null;
+  readonly retries: number;
+}
 
 interface StageRoute {
   readonly origin: string;
@@ -46,23 +61,31 @@ interface StageRoute {
 export async function createHttpTarget(spec: HttpTargetSpec, options: HttpTargetOptions = {}): Promise<HttpTarget> {
   const env = options.env ?? process.env;
   const redactor = new SecretRedactor();
+  // Everything read from the environment first: a missing variable is the user's to fix, and must
+  // not hide behind a target that is down.
   const userHeaders = resolveUserHeaders(spec.headers, env, redactor);
+  const credentials = readAuthCredentials(spec.auth, env, redactor);
   const protocol = options.protocol ?? createProtocol(spec.options);
   const shownUrl = withoutCredentials(spec.url);
-  if (spec.health !== null) await checkHealth(shownUrl, spec.health, buildRequestHeaders(userHeaders, null), redactor);
-  const auth = await openAuth(spec.auth, spec.url, env, redactor);
-  return new HttpTarget(spec, protocol, auth, userHeaders, redactor, shownUrl);
+  const health = spec.health.routes.length === 0 ? null : await checkHealth(shownUrl, spec.health.routes, buildRequestHeaders(userHeaders, null), redactor);
+  const auth = await openAuth(credentials, spec.url, redactor);
+  return new HttpTarget(spec, protocol, auth, userHeaders, redactor, shownUrl, health);
 }
 
 export class HttpTarget implements StaticBatchTarget {
   readonly info: TargetInfo;
+  /** A batch of b is one request carrying b texts. */
+  readonly batchUnit = 'request';
   readonly backend = null;
   readonly models: readonly [] = [];
   private readonly pools: OriginPools;
+  private readonly limits: SendLimits;
   private readonly routes: Readonly<Record<Stage, StageRoute>>;
   private readonly configs: Record<Stage, ProtocolConfig>;
   private headers: readonly string[];
-  private readonly details = new Map<HttpErrorClass, string>();
+  /** The first failure per class as it came (raw); redacted only when asked for, off the hot path. */
+  private readonly firstFailures = new Map<HttpErrorClass, { readonly detail: string; readonly truncated: boolean }>();
+  private readonly noticeCounts = new Map<string, number>();
   private readonly retryWaits = new Set<() => void>();
   private closed = false;
 
@@ -73,18 +96,23 @@ export class HttpTarget implements StaticBatchTarget {
     private readonly userHeaders: readonly string[],
     private readonly redactor: SecretRedactor,
     shownUrl: string,
+    /** Which health route answered the preflight; null when it was skipped. */
+    health: HealthAnswer | null = null,
   ) {
-    this.info = { kind: 'http', description: `HTTP ${protocol.name} ${shownUrl}`, url: shownUrl, protocol: protocol.name };
+    this.info = { kind: 'http', description: `HTTP ${protocol.name} ${shownUrl}`, url: shownUrl, protocol: protocol.name, health };
     this.pools = new OriginPools({
       connections: spec.connections === 'auto' ? null : spec.connections,
       pipelining: spec.pipelining,
       timeouts: spec.timeouts,
     });
+    const { headersMs, bodyMs } = spec.timeouts;
+    this.limits = { maxResponseBytes: spec.maxResponseBytes, headersMs, bodyMs, deadlines: new DeadlineSweep(sweepIntervalMs(spec.timeouts)) };
     const routes = {} as Record<Stage, StageRoute>;
     const configs = {} as Record<Stage, ProtocolConfig>;
     for (const stage of STAGES) {
       routes[stage] = routeFor(spec.endpoints[stage] ?? spec.url);
-      configs[stage] = { maxNewTokens: DEFAULT_MAX_NEW_TOKENS };
+      // No length until configure() gives one: the server's default applies.
+      configs[stage] = { maxNewTokens: null };
     }
     this.routes = routes;
     this.configs = configs;
@@ -103,9 +131,17 @@ export class HttpTarget implements StaticBatchTarget {
     return this.pools.connections;
   }
 
-  /** The first detail line seen per error class, redacted: what a warning can quote. */
+  /**
+   * The first detail line seen per error class, redacted, then shortened: what a warning can quote.
+   * Built when asked for (after the steps), so redaction never runs inside a measured step.
+   */
   get errorDetails(): ReadonlyMap<HttpErrorClass, string> {
-    return this.details;
+    return new Map([...this.firstFailures].map(([errorClass, { detail, truncated }]) => [errorClass, this.redactor.excerpt(detail, truncated)]));
+  }
+
+  /** Each protocol notice seen (answers accepted despite a deviation), with how many responses carried it. */
+  get notices(): ReadonlyMap<string, number> {
+    return this.noticeCounts;
   }
 
   /** The auth session's login count and last renewal failure (login auth only). */
@@ -123,25 +159,21 @@ export class HttpTarget implements StaticBatchTarget {
   }
 
   async configure(stage: Stage, config: BatchingConfig): Promise<void> {
-    const limit = this.protocol.maxItemsPerRequest(stage);
-    if (config.maxBatchSize > limit) {
-      throw new InputError(
-        `stages[${stage}].batchSizes`,
-        `batch size ${config.maxBatchSize} is more than the ${this.protocol.name} protocol can send in one ${stage} request (at most ${limit})`,
-      );
-    }
+    checkBatchSize(this.protocol, stage, config.maxBatchSize);
     this.configs[stage] = { maxNewTokens: config.maxNewTokens };
   }
 
   async submit(stage: Stage, text: string, tArrivalMs: number): Promise<ItemResult> {
-    const { outcome, firstWriteMs } = await this.exchange(stage, [text]);
-    return this.itemResult(outcome, firstWriteMs, tArrivalMs, 1);
+    return this.itemResult(await this.exchange(stage, [text]), tArrivalMs, 1);
   }
 
   async submitBatch(stage: Stage, texts: readonly string[], tArrivalMs: number): Promise<ItemResult[]> {
-    const { outcome, firstWriteMs } = await this.exchange(stage, texts);
-    const result = this.itemResult(outcome, firstWriteMs, tArrivalMs, texts.length);
-    return texts.map(() => result);
+    const exchange = await this.exchange(stage, texts);
+    const result = this.itemResult(exchange, tArrivalMs, texts.length);
+    if (exchange.retries === 0) return texts.map(() => result);
+    // The batch went out as one request: its resends count once, on the first item.
+    const { retries: _counted, ...rest } = result;
+    return texts.map((_, i) => (i === 0 ? result : rest));
   }
 
   async close(): Promise<void> {
@@ -150,38 +182,46 @@ export class HttpTarget implements StaticBatchTarget {
     this.auth.close();
     for (const wake of this.retryWaits) wake();
     this.retryWaits.clear();
+    this.limits.deadlines.close();
     await this.pools.close();
   }
 
-  /** One request (plus retries when the workload asks for them); never rejects. */
-  private async exchange(stage: Stage, texts: readonly string[]): Promise<{ outcome: SendOutcome; firstWriteMs: number | null }> {
+  /** One request, plus its resends (see the file comment); never rejects. */
+  private async exchange(stage: Stage, texts: readonly string[]): Promise<Exchange> {
     let built: ProtocolRequest;
     try {
       built = this.protocol.request(stage, texts, this.configs[stage]);
     } catch (error) {
       // A protocol that cannot build the request fails the item; submit never rejects.
-      return { outcome: clientFailure(`${this.protocol.name} request: ${toError(error).message}`), firstWriteMs: null };
+      return { outcome: clientFailure(`${this.protocol.name} request: ${toError(error).message}`), firstWriteMs: null, retries: 0 };
     }
     const route = this.routes[stage];
     const path = built.path === '' ? `${route.prefix === '' ? '/' : route.prefix}${route.search}` : `${route.prefix}${built.path}`;
     let firstWriteMs: number | null = null;
-    for (let attempt = 0; ; attempt += 1) {
+    let retries = 0;
+    let raceResent = false;
+    let dispatcher: Dispatcher = this.pools.get(route.origin);
+    for (let attempt = 0; ; ) {
       const headers = built.headers === undefined ? this.headers : withExtraHeaders(this.headers, built.headers);
       const outcome = this.closed
         ? clientFailure('target closed')
-        : await send(
-            this.pools.get(route.origin),
-            { method: built.method, path, headers, body: built.body },
-            this.protocol.decoder(stage, texts.length),
-            this.spec.maxResponseBytes,
-          );
+        : await send(dispatcher, { method: built.method, path, headers, body: built.body }, this.protocol.decoder(stage, texts.length), this.limits);
       firstWriteMs ??= outcome.tWriteMs;
-      if (outcome.ok || attempt >= this.spec.retries || this.closed || !isRetriable(outcome.errorClass, outcome.statusCode)) {
-        return { outcome, firstWriteMs };
+      if (outcome.ok || this.closed) return { outcome, firstWriteMs, retries };
+      if (outcome.resendOn !== null && !raceResent) {
+        // The keep-alive race: once, at once, on the same client (its next request opens a fresh connection).
+        raceResent = true;
+        retries++;
+        dispatcher = outcome.resendOn;
+        continue;
       }
+      if (attempt >= this.spec.retries || !isRetriable(outcome.errorClass, outcome.statusCode)) return { outcome, firstWriteMs, retries };
       await this.waitBeforeRetry(Math.min(outcome.retryAfterMs ?? 0, RETRY_AFTER_CAP_MS));
       // Closed while waiting: the item ends with the failure it had.
-      if (this.closed) return { outcome, firstWriteMs };
+      if (this.closed) return { outcome, firstWriteMs, retries };
+      attempt++;
+      retries++;
+      dispatcher = this.pools.get(route.origin);
     }
   }
 
@@ -198,21 +238,25 @@ export class HttpTarget implements StaticBatchTarget {
     });
   }
 
-  private itemResult(outcome: SendOutcome, firstWriteMs: number | null, tArrivalMs: number, batchSize: number): ItemResult {
+  private itemResult({ outcome, firstWriteMs, retries }: Exchange, tArrivalMs: number, batchSize: number): ItemResult {
     const tResponseMs = outcome.tResponseMs;
     const tWriteMs = firstWriteMs ?? tResponseMs;
     const queueMs = tWriteMs - tArrivalMs;
     const inferenceMs = tResponseMs - tWriteMs;
     if (!outcome.ok) {
-      if (!this.details.has(outcome.errorClass)) this.details.set(outcome.errorClass, this.redactor.redact(outcome.detail));
-      return { ok: false, errorClass: outcome.errorClass, tArrivalMs, tResponseMs, queueMs, inferenceMs, batchSize };
+      if (!this.firstFailures.has(outcome.errorClass)) this.firstFailures.set(outcome.errorClass, { detail: outcome.detail, truncated: outcome.detailTruncated });
+      const failed = { ok: false, errorClass: outcome.errorClass, tArrivalMs, tResponseMs, queueMs, inferenceMs, batchSize } as const;
+      return retries === 0 ? failed : { ...failed, retries };
     }
     const { decoded } = outcome;
     const result: { -readonly [K in keyof ItemResult]: ItemResult[K] } = { ok: true, tArrivalMs, tResponseMs, queueMs, inferenceMs, batchSize };
+    if (retries > 0) result.retries = retries;
     if (decoded.serverMs !== null) result.serverMs = decoded.serverMs;
     if (decoded.firstTokenAtMs !== undefined) result.ttftMs = decoded.firstTokenAtMs - outcome.tWriteMs; // from the attempt that answered
     if (decoded.itlMs !== undefined) result.itlMs = decoded.itlMs;
     if (decoded.outputTokens !== undefined) result.outputTokens = decoded.outputTokens;
+    if (decoded.outputChars !== undefined) result.outputChars = decoded.outputChars;
+    if (decoded.notice !== undefined) this.noticeCounts.set(decoded.notice, (this.noticeCounts.get(decoded.notice) ?? 0) + 1);
     return result;
   }
 }
@@ -230,7 +274,7 @@ function withExtraHeaders(base: readonly string[], extra: Readonly<Record<string
 
 function clientFailure(detail: string): SendOutcome {
   const tResponseMs = epochNowMs();
-  return { ok: false, errorClass: 'client_error', tWriteMs: null, tResponseMs, statusCode: null, retryAfterMs: null, detail };
+  return { ok: false, errorClass: 'client_error', tWriteMs: null, tResponseMs, statusCode: null, retryAfterMs: null, detail, detailTruncated: false, resendOn: null };
 }
 
 /** The URL as reports may show it: user and password removed, otherwise as written. */

@@ -5,7 +5,7 @@
  * per call, at most one batch per slot. Static batches bypass the queues but wait for a slot.
  * Per item it only stamps and queues; the clock and timers are injected so tests need no sleeps.
  */
-import { epochNowMs } from '../../metrics/clock.js';
+import { epochNowMs } from '../../core/clock.js';
 
 export interface BatcherTimers {
   now(): number;

@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { BackendChoice } from '../../workload/types.js';
+import type { BackendChoice } from '../../core/workload.js';
 import { installedLibraryPath, isTensorFlowNoise, nativeChildEnv } from './native/child-env.js';
 import type { HostMessage, InstanceMessage } from './protocol.js';
 

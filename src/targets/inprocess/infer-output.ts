@@ -5,7 +5,8 @@
  */
 import { chooseTechniques } from '../../models/techniques.js';
 import type { Complexity, Technique } from '../../models/taxonomy.js';
-import type { ItemResult, Stage } from '../target.js';
+import type { ItemResult } from '../../core/item-result.js';
+import type { Stage } from '../../core/stage.js';
 import type { PendingItem } from './pending-item.js';
 
 export type InferOutput =

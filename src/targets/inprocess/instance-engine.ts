@@ -5,10 +5,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { InputError, toError } from '../../errors.js';
-import { epochNowMs } from '../../metrics/clock.js';
+import { epochNowMs } from '../../core/clock.js';
 import { loadModel } from '../../models/load.js';
 import type { StreamingGenerateOptions } from '../../models/generator-runtime.js';
-import type { ClassifierRuntime, GeneratorRuntime, ModelInfo, ModelRuntime } from '../../models/types.js';
+import type { ClassifierRuntime, GeneratorRuntime, ModelRuntime } from '../../models/types.js';
+import type { ModelInfo } from '../../core/model-info.js';
 import { selectBackend } from './backend.js';
 import type { HostMessage, InstanceMessage, InstanceModels, RunMessage } from './protocol.js';
 

@@ -3,8 +3,8 @@
  * forwarding of batch results and of the instance's exit to the target.
  */
 import { InputError, TargetUnavailableError } from '../../errors.js';
-import type { ModelInfo } from '../../models/types.js';
-import type { BackendChoice } from '../../workload/types.js';
+import type { ModelInfo } from '../../core/model-info.js';
+import type { BackendChoice } from '../../core/workload.js';
 import { openChannel, type InstanceChannel, type Isolation } from './channel.js';
 import type { DoneMessage, FailedMessage, HostMessage, InstanceMessage, InstanceModels, RunMessage, SelectedBackend, TokensMessage } from './protocol.js';
 

@@ -5,7 +5,8 @@
  */
 import type { Technique } from '../../models/taxonomy.js';
 import type { ClassifyOutput, GenerateOutput } from '../../models/types.js';
-import type { ItemResult, Stage } from '../target.js';
+import type { ItemResult } from '../../core/item-result.js';
+import type { Stage } from '../../core/stage.js';
 import type { QueuedItem } from './batcher.js';
 import type { DoneMessage } from './protocol.js';
 

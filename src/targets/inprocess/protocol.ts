@@ -2,9 +2,10 @@
  * The message protocol between the target (main thread) and one model instance, the same for a
  * worker thread and a child process. Plain data only: it crosses structured clone and IPC.
  */
-import type { BackendReport } from '../../report/types.js';
-import type { ClassifyOutput, GenerateInput, GenerateOutput, ModelInfo, ModelSpec, ModelTask } from '../../models/types.js';
-import type { BackendChoice } from '../../workload/types.js';
+import type { BackendReport } from '../../core/report/environment.js';
+import type { ClassifyOutput, GenerateInput, GenerateOutput, ModelSpec } from '../../models/types.js';
+import type { ModelInfo, ModelTask } from '../../core/model-info.js';
+import type { BackendChoice } from '../../core/workload.js';
 
 export interface InstanceModels {
   readonly classify?: ModelSpec;
@@ -46,7 +47,7 @@ export type InstanceMessage =
       readonly kind: 'done';
       readonly id: number;
       readonly task: ModelTask;
-      /** Epoch ms (metrics/clock): the batch started on the model / its outputs were on the host. */
+      /** Epoch ms (core/clock): the batch started on the model / its outputs were on the host. */
       readonly tDispatchMs: number;
       readonly tDoneMs: number;
       readonly outputs: readonly ClassifyOutput[] | readonly GenerateOutput[];

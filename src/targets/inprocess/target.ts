@@ -4,32 +4,23 @@
  * inference never runs on it, so the load driver's clock is never held up by a batch.
  */
 import { TargetUnavailableError } from '../../errors.js';
-import { epochNowMs } from '../../metrics/clock.js';
-import type { ClassifyOutput, GenerateOutput, ModelInfo, ModelSpec } from '../../models/types.js';
+import { epochNowMs } from '../../core/clock.js';
+import type { ClassifyOutput, GenerateOutput } from '../../models/types.js';
+import type { ModelInfo } from '../../core/model-info.js';
 import { chooseTechniques } from '../../models/techniques.js';
-import type { BackendReport } from '../../report/types.js';
-import type { TfMemory } from '../../telemetry/types.js';
-import type { BackendChoice } from '../../workload/types.js';
-import type { BatchingConfig, ItemResult, Stage, StaticBatchTarget, TargetInfo } from '../target.js';
+import type { BackendReport } from '../../core/report/environment.js';
+import type { TfMemory } from '../../core/report/telemetry.js';
+import type { BatchingConfig, StaticBatchTarget, TargetInfo } from '../target.js';
+import type { ItemResult } from '../../core/item-result.js';
+import type { Stage } from '../../core/stage.js';
 import { bareIntent } from './bare-intent.js';
-import { DynamicBatcher, type BatcherTimers } from './batcher.js';
-import { resolveIsolation, type IsolationChoice } from './channel.js';
+import { DynamicBatcher } from './batcher.js';
 import { InstanceHost, type InstanceMemory } from './instance-host.js';
+import { liveTfMemory } from './tf-memory.js';
+import type { InProcessOptions, InstanceLoss } from './target-options.js';
 import { inferOutcome, type InferOptions, type InferOutcome } from './infer-output.js';
 import { addStageTimes, classifyResult, failedResult, generateResult, newPendingItem, StreamSink, type PendingItem } from './pending-item.js';
 import type { DoneMessage, FailedMessage, RunMessage, TokensMessage } from './protocol.js';
-
-export interface InProcessOptions {
-  readonly backend: BackendChoice;
-  readonly instances: number;
-  /** 'auto' (default): child processes for the native tfjs-node backends, worker threads otherwise. */
-  readonly isolation?: IsolationChoice;
-  readonly models: { readonly classify?: ModelSpec; readonly generate?: ModelSpec };
-  /** How long close() lets an instance exit by itself before killing it. */
-  readonly closeGraceMs?: number;
-  /** The batcher's clock and timers (tests). */
-  readonly timers?: BatcherTimers;
-}
 
 type Lane = 'classify' | 'generate';
 
@@ -37,35 +28,6 @@ interface InFlightBatch {
   readonly id: number;
   readonly lane: Lane;
   readonly items: PendingItem[];
-}
-
-export interface InstanceLoss {
-  readonly index: number;
-  readonly reason: string;
-  /** Items of the batch it was running, returned as errorClass 'worker_exit'. */
-  readonly itemsLost: number;
-}
-
-export async function createInProcessTarget(options: InProcessOptions): Promise<InProcessTarget> {
-  if (!Number.isInteger(options.instances) || options.instances < 1) {
-    throw new RangeError(`instances must be a positive integer, got ${options.instances}`);
-  }
-  const isolation = resolveIsolation(options.backend, options.isolation ?? 'auto');
-  const target = new InProcessTarget(options);
-  const started = await Promise.allSettled(
-    Array.from({ length: options.instances }, (_, index) =>
-      InstanceHost.start({ index, isolation, backend: options.backend, models: options.models, events: target }),
-    ),
-  );
-  const hosts = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value.host] : []));
-  const failure = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-  const first = started[0];
-  if (failure || first?.status !== 'fulfilled') {
-    await Promise.all(hosts.map((h) => h.kill()));
-    throw failure?.reason ?? new TargetUnavailableError('no model instance started');
-  }
-  target.attach(hosts, { ...first.value.backend, instances: options.instances, isolation }, first.value.modelInfos);
-  return target;
 }
 
 export class InProcessTarget implements StaticBatchTarget {
@@ -76,6 +38,8 @@ export class InProcessTarget implements StaticBatchTarget {
   private readonly batcher: DynamicBatcher<Lane, PendingItem>;
   private readonly inFlight: (InFlightBatch | undefined)[];
   private readonly lost: InstanceLoss[] = [];
+  /** The first detail per error class (the instance's error message, the exit reason). */
+  private readonly details = new Map<string, string>();
   private maxNewTokens = 16;
   private nextBatchId = 1;
   private closed = false;
@@ -114,6 +78,11 @@ export class InProcessTarget implements StaticBatchTarget {
     return this.modelInfos;
   }
 
+  /** The first detail line seen per error class: what the run's warnings quote (as for HTTP targets). */
+  get errorDetails(): ReadonlyMap<string, string> {
+    return this.details;
+  }
+
   /** Instances that exited while the target was open, and why. */
   get instanceLosses(): readonly InstanceLoss[] {
     return this.lost;
@@ -134,7 +103,8 @@ export class InProcessTarget implements StaticBatchTarget {
       if (!this.options.models[lane]) throw new TargetUnavailableError(`stage "${stage}" needs a ${lane} model; this target was opened without one`);
       this.batcher.configure(lane, { maxBatchSize: config.maxBatchSize, maxQueueDelayMs: config.maxQueueDelayMs });
     }
-    if (stage !== 'classify') this.maxNewTokens = config.maxNewTokens;
+    // null never comes from an in-process workload (it resolves a length); keep the current one.
+    if (stage !== 'classify') this.maxNewTokens = config.maxNewTokens ?? this.maxNewTokens;
   }
 
   submit(stage: Stage, text: string, tArrivalMs: number): Promise<ItemResult> {
@@ -197,27 +167,9 @@ export class InProcessTarget implements StaticBatchTarget {
     return Promise.all(this.hosts.filter((h) => h.isAlive).map((h) => h.memory()));
   }
 
-  /**
-   * tf.memory() summed over the live instances (RunnerTarget, the soak's leak verdict). Null when
-   * none is alive or any of them does not answer within `timeoutMs` (a long batch holds the
-   * answer back): a sum over some instances would look like tensors freed, or leaked.
-   */
+  /** tf.memory() summed over the live instances (TfMemoryProbe: the soak's leak verdict); see liveTfMemory. */
   async tfMemory(timeoutMs = 1000): Promise<TfMemory | null> {
-    const live = this.hosts.filter((h) => h.isAlive);
-    if (this.closed || live.length === 0) return null;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<null>((resolve) => {
-      timer = setTimeout(() => resolve(null), timeoutMs);
-    });
-    const all = Promise.all(live.map((h) => h.memory())).then(
-      (memories) => memories.reduce((sum, m) => ({ numTensors: sum.numTensors + m.numTensors, numBytes: sum.numBytes + m.numBytes }), { numTensors: 0, numBytes: 0 }),
-      () => null,
-    );
-    try {
-      return await Promise.race([all, late]);
-    } finally {
-      clearTimeout(timer);
-    }
+    return this.closed ? null : liveTfMemory(this.hosts, timeoutMs);
   }
 
   async close(): Promise<void> {
@@ -237,6 +189,7 @@ export class InProcessTarget implements StaticBatchTarget {
     this.batcher.release(slot);
     const { items } = batch;
     if (message.kind === 'failed') {
+      this.noteDetail(message.errorClass, message.message);
       this.failAll(items, message.errorClass, items.length, tResponseMs);
       return;
     }
@@ -276,6 +229,7 @@ export class InProcessTarget implements StaticBatchTarget {
       return;
     }
     this.lost.push({ index: slot, reason, itemsLost: batch?.items.length ?? 0 });
+    this.noteDetail('worker_exit', `instance ${slot}: ${reason}`);
     if (batch) this.failAll(batch.items, 'worker_exit', batch.items.length);
     if (this.batcher.liveSlots === 0) this.failAll(this.batcher.drain(), 'worker_exit', 0);
   }
@@ -326,6 +280,10 @@ export class InProcessTarget implements StaticBatchTarget {
     if (stage !== 'generate') return newPendingItem(stage, text, tArrivalMs, inStaticBatch, '', []);
     const intent = bareIntent(text);
     return newPendingItem(stage, text, tArrivalMs, inStaticBatch, intent, chooseTechniques(intent));
+  }
+
+  private noteDetail(errorClass: string, detail: string): void {
+    if (!this.details.has(errorClass)) this.details.set(errorClass, detail.split('\n', 1)[0] ?? '');
   }
 
   private failAll(items: readonly PendingItem[], errorClass: string, batchSize: number, tResponseMs: number = epochNowMs()): void {

@@ -15,7 +15,7 @@ import { pathToFileURL } from 'node:url';
 import CDP from 'chrome-remote-interface';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderHtml } from '../../../src/report/html/index.js';
-import type { RunReport } from '../../../src/report/types.js';
+import type { RunReport } from '../../../src/core/report/run.js';
 import { FIXTURES, runCli } from '../../cli/cli-process.js';
 import { H100_TRACE } from '../../telemetry/fixtures.js';
 

@@ -8,7 +8,8 @@ import {
   seriesOf,
   throughputChartData,
 } from '../../../src/report/html/chart-data.js';
-import type { RunReport, StepReport } from '../../../src/report/types.js';
+import type { RunReport } from '../../../src/core/report/run.js';
+import type { StepReport } from '../../../src/core/report/step.js';
 import { chartReport } from './fixture.js';
 
 const report = chartReport();

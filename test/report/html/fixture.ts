@@ -4,9 +4,9 @@
  * recorded H100 trace moved onto the steps' clock.
  */
 import { stageTradeoff } from '../../../src/analysis/tradeoff.js';
-import type { RunReport } from '../../../src/report/types.js';
+import type { RunReport } from '../../../src/core/report/run.js';
 import { buildGpuTimeline } from '../../../src/telemetry/gpu-timeline.js';
-import type { GpuTelemetryReport } from '../../../src/telemetry/types.js';
+import type { GpuTelemetryReport } from '../../../src/core/report/telemetry.js';
 import { parseH100Trace } from '../../telemetry/fixtures.js';
 import { budget, syntheticReport } from '../synthetic-run.js';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compareRuns, DEFAULT_COMPARE_OPTIONS } from '../../../src/analysis/compare.js';
+import { compareRuns } from '../../../src/analysis/compare.js';
+import { DEFAULT_COMPARE_OPTIONS } from '../../../src/analysis/compare-model.js';
 import { renderCompareHtml, renderHtml } from '../../../src/report/html/index.js';
 import { renderTable, toCsv } from '../../../src/report/html/page.js';
 import { latencySamplesMs, makeRun, scaled, type StepSpec } from '../../analysis/compare-fixtures.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { escapeHtml, jsonForScript } from '../../../src/report/html/escape.js';
 import { renderHtml } from '../../../src/report/html/index.js';
-import type { RunReport } from '../../../src/report/types.js';
+import type { RunReport } from '../../../src/core/report/run.js';
 import { chartReport } from './fixture.js';
 
 const SCRIPT = '<script>alert(1)</script>';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildRunReport } from '../../../src/report/build.js';
+import { buildRunReport } from '../../../src/analysis/analyze-run.js';
 import { renderHtml } from '../../../src/report/html/index.js';
 import { scenarioChartData, scenarioSection } from '../../../src/report/html/scenario-chart.js';
 import { scenarioFacts, scenarioStep, timeline, type StageRow } from '../../analysis/scenario-fixtures.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InputError, TargetUnavailableError } from '../../../src/errors.js';
-import { epochNowMs } from '../../../src/metrics/clock.js';
+import { epochNowMs } from '../../../src/core/clock.js';
 import { createHttpTarget, type HttpTarget } from '../../../src/targets/http/target.js';
 import { startFaultServer, type FaultServer } from '../../fixtures/http/fault-server.js';
 import { closedAfterEach, templateSpec } from './spec.js';
@@ -44,6 +44,17 @@ describe('HttpTarget auth', () => {
     expect(error).toBeInstanceOf(InputError);
     expect((error as InputError).where).toBe('target.auth.tokenEnv');
     expect((error as Error).message).toMatch(/BP_TOKEN/);
+  });
+
+  it('a missing login variable wins over a target that is down: checked before the health check', async () => {
+    const down = await startFaultServer({ kind: 'echo' });
+    await down.close(); // nothing listens on its port now
+    const spec = templateSpec(down.url, { auth: LOGIN, health: { routes: ['/api/v1/health'], auto: false } });
+    const error = await createHttpTarget(spec, { env: { BP_USER: 'alice' } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message).toBe('target.auth.passwordEnv: environment variable BP_PASS is not set (or empty)');
+    // With the variables set, the same target is what fails.
+    await expect(createHttpTarget(spec, { env: ENV })).rejects.toThrow(TargetUnavailableError);
   });
 
   it('sends workload headers, from values or the environment, and names a missing variable', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyError, classifyStatus, isRetriable } from '../../../src/targets/http/classify-error.js';
+import { classifyError, classifyStatus, describeClientError, isRetriable } from '../../../src/targets/http/classify-error.js';
 import { SecretRedactor } from '../../../src/targets/http/redact.js';
 import { parseRetryAfterMs } from '../../../src/targets/http/send.js';
 
@@ -34,6 +34,26 @@ describe('classifyStatus / classifyError', () => {
     expect(parseRetryAfterMs('soon')).toBeNull();
     const inFive = new Date(Date.now() + 5000).toUTCString();
     expect(parseRetryAfterMs(inFive)).toBeGreaterThan(3000);
+  });
+});
+
+describe('describeClientError', () => {
+  const withCode = (code: string, message: string) => Object.assign(new Error(message), { code });
+
+  it('keeps the code and a DNS failure names the host', () => {
+    expect(describeClientError(withCode('ENOTFOUND', 'getaddrinfo ENOTFOUND api.example.invalid'))).toBe('ENOTFOUND: getaddrinfo ENOTFOUND api.example.invalid');
+  });
+
+  it("keeps only OpenSSL's reason, on one line, and says what a wrong version number from a plain-HTTP port means", () => {
+    const tls = withCode('ERR_SSL_WRONG_VERSION_NUMBER', '80ACAAF13D7F0000:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../deps/openssl/openssl/ssl/record/ssl3_record.c:350:\n');
+    expect(describeClientError(tls)).toBe('ERR_SSL_WRONG_VERSION_NUMBER: wrong version number (an https:// URL to a port that speaks plain HTTP? use http://)');
+    const expired = withCode('CERT_HAS_EXPIRED', 'certificate has expired');
+    expect(describeClientError(expired)).toBe('CERT_HAS_EXPIRED: certificate has expired');
+  });
+
+  it('describes the first failure inside an aggregate error (happy-eyeballs connects)', () => {
+    expect(describeClientError(new AggregateError([withCode('EHOSTUNREACH', 'connect EHOSTUNREACH 10.0.0.1:80')]))).toBe('EHOSTUNREACH: connect EHOSTUNREACH 10.0.0.1:80');
+    expect(describeClientError(new Error('socket hang\n up'))).toBe('socket hang up');
   });
 });
 

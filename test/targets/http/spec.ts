@@ -1,7 +1,7 @@
 /** An HttpTargetSpec for tests: the template protocol against a fault server, overridable per test. */
 import { afterEach } from 'vitest';
 import { createHttpTarget, type HttpTarget } from '../../../src/targets/http/target.js';
-import type { HttpTargetSpec } from '../../../src/workload/types.js';
+import type { HttpTargetSpec } from '../../../src/core/workload.js';
 import { startFaultServer, type FaultServer } from '../../fixtures/http/fault-server.js';
 
 /** Opens servers and targets for a test file; everything a test opened is closed after it (targets first). */
@@ -42,7 +42,7 @@ export function templateSpec(url: string, overrides: Partial<HttpTargetSpec> = {
     maxResponseBytes: 64 * 1024,
     headers: {},
     auth: null,
-    health: null,
+    health: { routes: [], auto: false },
     options: { protocol: 'template', method: 'POST', body: '{"text": {{text}}}', outputPath: 'outputs', serverTime: null },
     ...overrides,
   };

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { epochNowMs } from '../../../src/metrics/clock.js';
+import { epochNowMs } from '../../../src/core/clock.js';
 import type { HttpTarget } from '../../../src/targets/http/target.js';
 import type { Protocol } from '../../../src/targets/http/protocol.js';
-import type { HttpTargetSpec } from '../../../src/workload/types.js';
+import type { HttpTargetSpec } from '../../../src/core/workload.js';
 import { startFaultServer, type Behaviour, type FaultServer } from '../../fixtures/http/fault-server.js';
 import { closedAfterEach, templateSpec } from './spec.js';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { epochNowMs } from '../../../src/metrics/clock.js';
-import type { RunnerTarget } from '../../../src/runner/run-benchmark.js';
+import { epochNowMs } from '../../../src/core/clock.js';
+import type { RunnerTarget } from '../../../src/runner/types.js';
+import { MISSING_FINISH_REASON } from '../../../src/targets/http/protocols/openai.js';
 import type { HttpTarget } from '../../../src/targets/http/target.js';
 import type { FaultServer } from '../../fixtures/http/fault-server.js';
 import { closedAfterEach, templateSpec } from './spec.js';
@@ -43,5 +44,21 @@ describe('HttpTarget with a streaming protocol', () => {
     server = await open.server({ kind: 'slow-body', chunks: [token('a')], gapMs: 5 });
     target = await open.target(templateSpec(server.url, { protocol: 'openai', options: OPENAI_STREAM }));
     expect(await target.submit('generate', 'hi', epochNowMs())).toMatchObject({ ok: false, errorClass: 'stream_truncated' });
+  });
+
+  it('text then [DONE] without a finish_reason: every item ok, with its text length, and one notice counted per response', async () => {
+    server = await open.server({ kind: 'slow-body', chunks: [token('Hel'), token('lo'), 'data: [DONE]\n\n'], gapMs: 2 });
+    target = await open.target(templateSpec(server.url, { protocol: 'openai', options: OPENAI_STREAM }));
+    const results = [];
+    for (let i = 0; i < 3; i++) results.push(await target.submit('generate', `hi ${i}`, epochNowMs()));
+    expect(results.map((r) => [r.ok, r.errorClass, r.outputChars])).toEqual([
+      [true, undefined, 5],
+      [true, undefined, 5],
+      [true, undefined, 5],
+    ]);
+    expect([...target.notices]).toEqual([[MISSING_FINISH_REASON, 3]]);
+    expect(target.errorDetails.size).toBe(0);
+    // No length configured: the request leaves max_tokens out.
+    expect(JSON.parse(server.received[0]?.body ?? '')).not.toHaveProperty('max_tokens');
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { epochNowMs } from '../../../src/metrics/clock.js';
+import { epochNowMs } from '../../../src/core/clock.js';
 import type { HttpTarget } from '../../../src/targets/http/target.js';
-import type { ItemResult } from '../../../src/targets/target.js';
+import type { ItemResult } from '../../../src/core/item-result.js';
 import type { FaultServer } from '../../fixtures/http/fault-server.js';
 import { closedAfterEach, BATCH_OPTIONS, templateSpec } from './spec.js';
 
@@ -84,7 +84,7 @@ describe('HttpTarget timing', () => {
       options: { protocol: 'template', method: 'PUT', body: '{"t": {{text}}}', outputPath: 'method', serverTime: null },
     });
     target = await open.target(spec);
-    expect(target.info).toEqual({ kind: 'http', description: 'HTTP template http://127.0.0.1:1/base', url: 'http://127.0.0.1:1/base', protocol: 'template' });
+    expect(target.info).toEqual({ kind: 'http', description: 'HTTP template http://127.0.0.1:1/base', url: 'http://127.0.0.1:1/base', protocol: 'template', health: null });
     expect(target.backend).toBeNull();
     expect(target.models).toEqual([]);
     const result = await target.submit('generate', 'hi', epochNowMs());

@@ -25,8 +25,8 @@ describe('bundled in-process engine', () => {
   it('finds the .wasm files beside the bundle and runs a classify batch without node_modules', async () => {
     writeFileSync(
       join(out, 'entry.mjs'),
-      `import { createInProcessTarget } from ${JSON.stringify(join(root, 'dist/targets/inprocess/target.js'))};
-import { epochNowMs } from ${JSON.stringify(join(root, 'dist/metrics/clock.js'))};
+      `import { createInProcessTarget } from ${JSON.stringify(join(root, 'dist/targets/inprocess/create-target.js'))};
+import { epochNowMs } from ${JSON.stringify(join(root, 'dist/core/clock.js'))};
 const target = await createInProcessTarget({ backend: 'auto', instances: 1,
   models: { classify: { kind: 'dir', dir: new URL('./intent-classifier', import.meta.url).pathname } } });
 const results = await target.submitBatch('classify', ['write a haiku', 'sort a list'], epochNowMs());

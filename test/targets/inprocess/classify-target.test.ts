@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TargetUnavailableError } from '../../../src/errors.js';
-import { epochNowMs } from '../../../src/metrics/clock.js';
-import { createInProcessTarget, type InProcessTarget } from '../../../src/targets/inprocess/target.js';
-import type { ItemResult } from '../../../src/targets/target.js';
+import { epochNowMs } from '../../../src/core/clock.js';
+import { type InProcessTarget } from '../../../src/targets/inprocess/target.js';
+import { createInProcessTarget } from '../../../src/targets/inprocess/create-target.js';
+import type { ItemResult } from '../../../src/core/item-result.js';
 
 // A real worker thread running the built-in small classifier on wasm (from dist/, built by the
 // global setup). No generator is loaded here: generate requests exercise a fault in the worker.

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { epochNowMs } from '../../../src/metrics/clock.js';
+import { epochNowMs } from '../../../src/core/clock.js';
 import { INTENTS } from '../../../src/models/taxonomy.js';
 import { bareIntent, bareTechniques } from '../../../src/targets/inprocess/bare-intent.js';
-import { createInProcessTarget, type InProcessTarget } from '../../../src/targets/inprocess/target.js';
-import type { ItemResult } from '../../../src/targets/target.js';
+import { type InProcessTarget } from '../../../src/targets/inprocess/target.js';
+import { createInProcessTarget } from '../../../src/targets/inprocess/create-target.js';
+import type { ItemResult } from '../../../src/core/item-result.js';
 
 // Two real wasm worker threads, each with the built-in small classifier and generator.
 let target: InProcessTarget;

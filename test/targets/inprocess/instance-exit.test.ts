@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { epochNowMs } from '../../../src/metrics/clock.js';
-import { createInProcessTarget } from '../../../src/targets/inprocess/target.js';
-import type { BackendChoice } from '../../../src/workload/types.js';
+import { epochNowMs } from '../../../src/core/clock.js';
+import type { BackendChoice } from '../../../src/core/workload.js';
+import { createInProcessTarget } from '../../../src/targets/inprocess/create-target.js';
 import { describeWhenReady, nativeStatus } from './native/native-status.js';
 
 const classifier = { kind: 'builtin', name: 'intent-classifier', size: 'small', cacheDir: '/tmp/pipebench-test-cache' } as const;

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { InputError, TargetUnavailableError } from '../../../src/errors.js';
 import { instanceEntryPath, resolveIsolation } from '../../../src/targets/inprocess/channel.js';
 import { InstanceHost } from '../../../src/targets/inprocess/instance-host.js';
-import { createInProcessTarget } from '../../../src/targets/inprocess/target.js';
+import { createInProcessTarget } from '../../../src/targets/inprocess/create-target.js';
 import type { DoneMessage, FailedMessage } from '../../../src/targets/inprocess/protocol.js';
 
 const classifier = { kind: 'builtin', name: 'intent-classifier', size: 'small', cacheDir: '/tmp/pipebench-test-cache' } as const;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { epochNowMs } from '../../../src/metrics/clock.js';
-import { createInProcessTarget, type InProcessTarget } from '../../../src/targets/inprocess/target.js';
+import { epochNowMs } from '../../../src/core/clock.js';
+import { type InProcessTarget } from '../../../src/targets/inprocess/target.js';
+import { createInProcessTarget } from '../../../src/targets/inprocess/create-target.js';
 
 // Two real wasm worker threads with the built-in small classifier (from dist/, built by the global
 // setup): tf.memory() summed over both is the soak's no-leak baseline.

@@ -3,8 +3,8 @@
  * classify through the intent classifier (single or batch route) or TorchServe, generate through
  * the prompt generator (single or batch route), pipeline through the gateway's /api/v1/enhance.
  */
-import type { Stage } from '../../target.js';
-import type { ProtocolOptions } from '../../../workload/types.js';
+import type { Stage } from '../../../core/stage.js';
+import type { ProtocolOptions } from '../../../core/workload.js';
 import type { Protocol, ProtocolConfig, ProtocolFactory, ProtocolRequest, ResponseDecoder } from '../protocol.js';
 import {
   BufferedJsonDecoder,
@@ -40,9 +40,11 @@ function checkClassification(result: unknown): void {
   readString(result, INTENT);
 }
 
-function checkGeneration(result: unknown): void {
-  readString(result, ENHANCED_PROMPT);
+/** Checks one generation result; returns the length of its enhanced prompt in characters. */
+function checkGeneration(result: unknown): number {
+  const chars = readString(result, ENHANCED_PROMPT).length;
   readNonNegative(result, TOKEN_COUNT);
+  return chars;
 }
 
 const readClassifySingle: JsonBodyReader = (body) => {
@@ -61,23 +63,26 @@ const readTorchserve: JsonBodyReader = (body) => {
 };
 
 const readGenerateSingle: JsonBodyReader = (body) => {
-  checkGeneration(body);
-  return { ok: true, serverMs: readNonNegative(body, GENERATION_TIME_MS), outputTokens: readNonNegative(body, TOKEN_COUNT) };
+  const outputChars = checkGeneration(body);
+  return { ok: true, serverMs: readNonNegative(body, GENERATION_TIME_MS), outputTokens: readNonNegative(body, TOKEN_COUNT), outputChars };
 };
 
 const readGenerateBatch: JsonBodyReader = (body, items) => {
   const failed = readNumber(body, FAILED);
   if (failed !== 0) throw new ShapeMismatch(FAILED.text, `is ${failed} (the batch had failures)`);
   const results = readArrayOfLength(body, RESULTS, items);
-  checkEach(results, RESULTS, checkGeneration);
+  let chars = 0;
+  checkEach(results, RESULTS, (result) => {
+    chars += checkGeneration(result);
+  });
   let tokens = 0;
   for (const result of results) tokens += readNumber(result, TOKEN_COUNT);
-  return { ok: true, serverMs: readNonNegative(body, PROCESSING_TIME_MS), outputTokens: tokens / items };
+  return { ok: true, serverMs: readNonNegative(body, PROCESSING_TIME_MS), outputTokens: tokens / items, outputChars: chars / items };
 };
 
 const readEnhance: JsonBodyReader = (body) => {
-  readString(body, ENHANCED_PROMPT);
-  return { ok: true, serverMs: readNonNegative(body, PROCESSING_TIME_MS) };
+  const outputChars = readString(body, ENHANCED_PROMPT).length;
+  return { ok: true, serverMs: readNonNegative(body, PROCESSING_TIME_MS), outputChars };
 };
 
 /** `{"text":"..."}`: the single-text body of the classifier, TorchServe and the gateway. */
@@ -95,11 +100,15 @@ export const betterpromptsProtocol: ProtocolFactory<'betterprompts'> = (options:
     `,"intent":${JSON.stringify(options.generate.intent)}` +
     `,"complexity":${JSON.stringify(options.generate.complexity)}` +
     `,"techniques":${JSON.stringify(options.generate.techniques)}` +
-    `,"target_model":${JSON.stringify(options.generate.targetModel)}` +
-    `,"max_tokens":`;
+    `,"target_model":${JSON.stringify(options.generate.targetModel)}`;
 
+  /**
+   * max_tokens only when the user set a length: the prompt generator cuts the enhanced prompt to
+   * about 4 x max_tokens characters, so a default sent here would measure a shortened answer.
+   */
   function generateRequestBody(text: string, config: ProtocolConfig): string {
-    return `{"text":${JSON.stringify(text)}${generateMiddle}${config.maxNewTokens}}`;
+    const maxTokens = config.maxNewTokens === null ? '' : `,"max_tokens":${config.maxNewTokens}`;
+    return `{"text":${JSON.stringify(text)}${generateMiddle}${maxTokens}}`;
   }
 
   const maxItems = {

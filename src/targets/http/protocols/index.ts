@@ -1,8 +1,8 @@
 /**
- * The protocol registry: one factory per ProtocolName. A new name in workload/types.ts does not
+ * The protocol registry: one factory per ProtocolName. A new name in core/workload.ts does not
  * compile until it has a factory here.
  */
-import type { ProtocolName, ProtocolOptions } from '../../../workload/types.js';
+import type { ProtocolName, ProtocolOptions } from '../../../core/workload.js';
 import type { Protocol, ProtocolFactory } from '../protocol.js';
 import { betterpromptsProtocol } from './betterprompts.js';
 import { kserveV2Protocol } from './kserve-v2.js';

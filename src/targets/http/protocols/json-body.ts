@@ -140,7 +140,10 @@ export function malformedBody(detail: string): DecodedError {
 
 const DETAIL_MAX_CHARS = 160;
 
-/** First line of a message, cut to a length a warning can carry. */
+/**
+ * First line of a message we wrote (field paths, counts), cut to a length a warning can carry.
+ * Never for server text: that is quoted whole and cut only after redaction (SecretRedactor.excerpt).
+ */
 export function oneLine(text: string): string {
   const line = text.split(/\r?\n/, 1)[0] ?? '';
   return line.length > DETAIL_MAX_CHARS ? `${line.slice(0, DETAIL_MAX_CHARS)}...` : line;
@@ -148,14 +151,25 @@ export function oneLine(text: string): string {
 
 export type ParsedJson = { readonly ok: true; readonly value: unknown } | DecodedError;
 
-/** Parses a whole body; invalid or empty JSON is malformed_body. */
+/**
+ * Parses a whole body; invalid or empty JSON is malformed_body, its detail quoting the body whole.
+ * V8's own message quotes a window of the text ("Unexpected token 'x', "..." is not valid JSON"),
+ * cut before any redaction could see it, so that part of the message is dropped.
+ */
 export function parseJsonText(text: string): ParsedJson {
   if (text.trim() === '') return malformedBody('empty body where JSON was expected');
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch (error) {
-    return malformedBody(`invalid JSON (${text.length} chars): ${oneLine(error instanceof Error ? error.message : String(error))}`);
+    return malformedBody(`invalid JSON (${text.length} chars, ${jsonSyntaxProblem(error)}): ${text}`);
   }
+}
+
+/** "Unexpected end of JSON input", "Expected ',' or '}' ... at position 12", "unexpected token": never a piece of the text. */
+function jsonSyntaxProblem(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (message.endsWith('is not valid JSON')) return message.startsWith('Unexpected token') ? 'unexpected token' : 'not valid JSON';
+  return oneLine(message);
 }
 
 /** Runs a protocol's read function, turning ShapeMismatch into protocol_mismatch. */

@@ -3,8 +3,8 @@
  * tensor whose first dimension must be n. The protocol defines no server time; `pipebench serve`
  * (and any server that copies it) reports parameters.inference_time_ms, read when present.
  */
-import type { Stage } from '../../target.js';
-import type { ProtocolOptions } from '../../../workload/types.js';
+import type { Stage } from '../../../core/stage.js';
+import type { ProtocolOptions } from '../../../core/workload.js';
 import type { Protocol, ProtocolFactory, ProtocolRequest, ResponseDecoder } from '../protocol.js';
 import {
   BufferedJsonDecoder,

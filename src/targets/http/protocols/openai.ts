@@ -3,9 +3,9 @@
  * 1000 prompts per request, /v1/chat/completions one. With `stream: true` the answer is SSE and the
  * decoder stamps tokens as chunks arrive; otherwise it is one JSON body.
  */
-import type { Stage } from '../../target.js';
-import type { ProtocolOptions } from '../../../workload/types.js';
-import type { Decoded, DecodedError, Protocol, ProtocolConfig, ProtocolFactory, ProtocolRequest, ResponseDecoder } from '../protocol.js';
+import type { Stage } from '../../../core/stage.js';
+import type { ProtocolOptions } from '../../../core/workload.js';
+import type { Decoded, DecodedError, DecodedOk, Protocol, ProtocolConfig, ProtocolFactory, ProtocolRequest, ResponseDecoder } from '../protocol.js';
 import {
   BufferedJsonDecoder,
   checkEach,
@@ -35,12 +35,13 @@ const TEXT = jsonPath('text');
 const MESSAGE_CONTENT = jsonPath('message.content');
 const DELTA_CONTENT = jsonPath('delta.content');
 
-function checkCompletionChoice(choice: unknown): void {
-  readString(choice, TEXT);
-}
-
-function checkChatChoice(choice: unknown): void {
-  readString(choice, MESSAGE_CONTENT);
+/** Mean characters of text per choice; each choice must carry its text at `path`. */
+function textCharsPerItem(choices: readonly unknown[], path: JsonPath): number {
+  let chars = 0;
+  checkEach(choices, CHOICES, (choice) => {
+    chars += readString(choice, path).length;
+  });
+  return choices.length === 0 ? 0 : chars / choices.length;
 }
 
 /** outputTokens per item from usage.completion_tokens, when the server sent usage. */
@@ -49,19 +50,16 @@ function perItemTokens(body: unknown, items: number): number | undefined {
   return tokens === null ? undefined : tokens / items;
 }
 
-const readCompletions: JsonBodyReader = (body, items) => {
-  checkEach(readArrayOfLength(body, CHOICES, items), CHOICES, checkCompletionChoice);
-  return { ok: true, serverMs: null, outputTokens: perItemTokens(body, items) };
-};
-
-const readChat: JsonBodyReader = (body, items) => {
-  checkEach(readArrayOfLength(body, CHOICES, items), CHOICES, checkChatChoice);
-  return { ok: true, serverMs: null, outputTokens: perItemTokens(body, items) };
-};
+function choicesReader(textPath: JsonPath): JsonBodyReader {
+  return (body, items) => {
+    const outputChars = textCharsPerItem(readArrayOfLength(body, CHOICES, items), textPath);
+    return { ok: true, serverMs: null, outputTokens: perItemTokens(body, items), outputChars };
+  };
+}
 
 const apis = {
-  completions: { path: '/v1/completions', maxItems: COMPLETIONS_MAX_ITEMS, read: readCompletions, streamedText: TEXT },
-  chat: { path: '/v1/chat/completions', maxItems: 1, read: readChat, streamedText: DELTA_CONTENT },
+  completions: { path: '/v1/completions', maxItems: COMPLETIONS_MAX_ITEMS, read: choicesReader(TEXT), streamedText: TEXT },
+  chat: { path: '/v1/chat/completions', maxItems: 1, read: choicesReader(MESSAGE_CONTENT), streamedText: DELTA_CONTENT },
 } satisfies Record<OpenaiApi, unknown>;
 
 const STREAM_HEADERS: Readonly<Record<string, string>> = { accept: 'text/event-stream' };
@@ -69,13 +67,13 @@ const STREAM_HEADERS: Readonly<Record<string, string>> = { accept: 'text/event-s
 export const openaiProtocol: ProtocolFactory<'openai'> = (options: OpenaiOptions): Protocol => {
   const api = apis[options.api];
   const chat = options.api === 'chat';
-  // Each stage's body up to the text, and the end after max_tokens, serialised once.
+  // Each stage's body up to the text, and the end after it, serialised once.
   const openers = {
     classify: opener(options.models.classify, chat),
     generate: opener(options.models.generate, chat),
     pipeline: opener(options.models.pipeline, chat),
   } satisfies Record<Stage, string>;
-  const afterText = chat ? '}],"max_tokens":' : ',"max_tokens":';
+  const afterText = chat ? '}]' : '';
   const closer = `,"stream":${options.stream}}`;
   const headers = options.stream ? STREAM_HEADERS : undefined;
 
@@ -86,7 +84,9 @@ export const openaiProtocol: ProtocolFactory<'openai'> = (options: OpenaiOptions
     },
     request(stage: Stage, texts: readonly string[], config: ProtocolConfig): ProtocolRequest {
       const prompt = texts.length === 1 ? JSON.stringify(texts[0]) : JSON.stringify(texts);
-      const body = `${openers[stage]}${prompt}${afterText}${config.maxNewTokens}${closer}`;
+      // max_tokens only when the user set a length: otherwise the server's own default applies.
+      const maxTokens = config.maxNewTokens === null ? '' : `,"max_tokens":${config.maxNewTokens}`;
+      const body = `${openers[stage]}${prompt}${afterText}${maxTokens}${closer}`;
       return headers === undefined ? { method: 'POST', path: api.path, body } : { method: 'POST', path: api.path, body, headers };
     },
     decoder(_stage: Stage, items: number): ResponseDecoder {
@@ -107,6 +107,7 @@ const FINISH_REASON = jsonPath('finish_reason');
 const ERROR = jsonPath('error');
 const ERROR_MESSAGE = jsonPath('error.message');
 const DONE = '[DONE]';
+export const MISSING_FINISH_REASON = `openai streams ended with ${DONE} after their text but without a finish_reason; counted as complete answers`;
 
 /** usage.completion_tokens for the whole request, or null when the body carries no usage. */
 function readUsageTokens(body: unknown): number | null {
@@ -118,7 +119,7 @@ function readUsageTokens(body: unknown): number | null {
  * Reads an SSE completion stream as it arrives. TTFT is the stamp of the first chunk carrying
  * non-empty text; ITL pools the gaps between successive content events of each choice (tokens
  * in one chunk share its stamp, so their gaps are 0). outputTokens counts content events per
- * choice unless the server sent usage.
+ * choice unless the server sent usage; outputChars the characters of text they carried.
  */
 class OpenaiStreamDecoder implements ResponseDecoder {
   private readonly items: number;
@@ -133,6 +134,7 @@ class OpenaiStreamDecoder implements ResponseDecoder {
   private gapSumMs = 0;
   private gapCount = 0;
   private usageTokens: number | null = null;
+  private textChars = 0;
   /** Per choice index: stamp of its last content event (-1 = none yet), and whether it finished. */
   private readonly lastTokenAtMs: Float64Array;
   private readonly finished: Uint8Array;
@@ -158,17 +160,24 @@ class OpenaiStreamDecoder implements ResponseDecoder {
       const cut = open === null ? '' : ' (last event cut off)';
       return { ok: false, errorClass: 'stream_truncated', detail: `stream ended without ${DONE} after ${this.events} events${cut}` };
     }
+    // After [DONE], a choice that sent text is complete even without a finish_reason (several
+    // OpenAI-compatible servers never send one); a choice that sent neither is not an answer.
+    let unfinished = 0;
     for (let index = 0; index < this.items; index++) {
-      if (this.finished[index] === 0) return protocolMismatch(`choice ${index} of ${this.items} never sent a finish_reason`);
+      if (this.finished[index] === 1) continue;
+      if ((this.lastTokenAtMs[index] ?? -1) < 0) return protocolMismatch(`choice ${index} of ${this.items} sent neither text nor a finish_reason`);
+      unfinished++;
     }
     const tokens = this.usageTokens ?? this.contentEvents;
-    return {
+    const decoded: DecodedOk = {
       ok: true,
       serverMs: null,
       firstTokenAtMs: this.firstTokenAtMs < 0 ? undefined : this.firstTokenAtMs,
       itlMs: this.gapCount === 0 ? undefined : this.gapSumMs / this.gapCount,
       outputTokens: tokens / this.items,
+      outputChars: this.textChars / this.items,
     };
+    return unfinished === 0 ? decoded : { ...decoded, notice: MISSING_FINISH_REASON };
   }
 
   private onEvent(data: string): void {
@@ -197,7 +206,8 @@ class OpenaiStreamDecoder implements ResponseDecoder {
       // The server gave up after the status line went out: the stream ends short of its answer.
       const message = valueAt(event, ERROR_MESSAGE) ?? error;
       const text = typeof message === 'string' ? message : JSON.stringify(message);
-      this.failure = { ok: false, errorClass: 'stream_truncated', detail: oneLine(`event ${this.events}: server error mid-stream: ${text}`) };
+      // The server's text whole: the target redacts it before it shortens it.
+      this.failure = { ok: false, errorClass: 'stream_truncated', detail: `event ${this.events}: server error mid-stream: ${text}` };
       return;
     }
     const usageTokens = readUsageTokens(event);
@@ -213,7 +223,7 @@ class OpenaiStreamDecoder implements ResponseDecoder {
       }
       const text = valueAt(choice, this.textPath);
       if (typeof text === 'string') {
-        if (text !== '') this.onContent(index);
+        if (text !== '') this.onContent(index, text.length);
       } else if (text !== undefined && text !== null) {
         throw new ShapeMismatch(`${CHOICES.text}.${position}.${this.textPath.text}`, `is not a string (got ${typeof text})`);
       }
@@ -225,8 +235,9 @@ class OpenaiStreamDecoder implements ResponseDecoder {
     }
   }
 
-  private onContent(index: number): void {
+  private onContent(index: number, chars: number): void {
     const atMs = this.atMs;
+    this.textChars += chars;
     if (this.firstTokenAtMs < 0) this.firstTokenAtMs = atMs;
     const lastMs = this.lastTokenAtMs[index] ?? -1;
     if (lastMs >= 0) {

@@ -3,7 +3,7 @@
  * template with {{text}} (one JSON string) or {{texts}} (a JSON array); the response must hold a
  * value at `outputPath`, and may report its own processing time at `serverTime.path`.
  */
-import type { ProtocolOptions } from '../../../workload/types.js';
+import type { ProtocolOptions } from '../../../core/workload.js';
 import type { Decoded, Protocol, ProtocolFactory, ProtocolRequest, ResponseDecoder } from '../protocol.js';
 
 type TemplateOptions = Extract<ProtocolOptions, { protocol: 'template' }>;
@@ -60,7 +60,8 @@ class TemplateProtocol implements Protocol {
     try {
       parsed = JSON.parse(text);
     } catch {
-      return { ok: false, errorClass: 'malformed_body', detail: `response is not JSON: ${snippet(text)}` };
+      // The body whole: the target redacts it before it shortens it.
+      return { ok: false, errorClass: 'malformed_body', detail: `response is not JSON: ${text}` };
     }
     const output = readPath(parsed, this.outputPath);
     if (output === undefined) {
@@ -128,9 +129,4 @@ export function readPath(value: unknown, segments: readonly string[]): unknown {
     } else return undefined;
   }
   return current;
-}
-
-function snippet(text: string): string {
-  const oneLine = text.replace(/\s+/g, ' ');
-  return oneLine.length > 80 ? `${oneLine.slice(0, 80)}...` : oneLine;
 }

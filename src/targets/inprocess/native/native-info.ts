@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import type { NativeBackendInfo, NativeDevice } from '../../../report/types.js';
+import type { NativeBackendInfo, NativeDevice } from '../../../core/report/environment.js';
 import { PROBE_PATH, readManifest, type NativeManifest } from './manifest.js';
 
 const require = createRequire(import.meta.url);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { betterpromptsProtocol } from '../../../../src/targets/http/protocols/betterprompts.js';
-import type { ProtocolOptions } from '../../../../src/workload/types.js';
+import type { ProtocolOptions } from '../../../../src/core/workload.js';
 import { decodePieces, decodeWhole, piecesOf } from './chunks.js';
 
 type Options = Extract<ProtocolOptions, { protocol: 'betterprompts' }>;
@@ -72,6 +72,13 @@ describe('betterprompts requests', () => {
     expect(JSON.parse(batch.body)).toEqual({ prompts: ['a', 'b', 'c'].map((text) => ({ ...expectedPrompt(text), max_tokens: 8 })) });
   });
 
+  it('generate without a set length sends no max_tokens (the generator cuts its answer to ~4 x max_tokens characters)', () => {
+    const single = JSON.parse(intents.request('generate', ['why'], { maxNewTokens: null }).body) as Record<string, unknown>;
+    expect(single).toEqual({ text: 'why', intent: 'reasoning', complexity: 'moderate', techniques: ['chain_of_thought', 'few_shot'], target_model: 'gpt-4' });
+    const batch = JSON.parse(intents.request('generate', ['a', 'b'], { maxNewTokens: null }).body) as { prompts: Record<string, unknown>[] };
+    expect(batch.prompts.map((prompt) => 'max_tokens' in prompt)).toEqual([false, false]);
+  });
+
   it('pipeline posts the text to the gateway', () => {
     expect(intents.request('pipeline', ['x'], config)).toEqual({ method: 'POST', path: '/api/v1/enhance', body: '{"text":"x"}' });
   });
@@ -121,10 +128,12 @@ describe('betterprompts decoders', () => {
     expect(decodeWhole(torchserve.decoder('classify', 1), body)).toEqual({ ok: true, serverMs: 14.5 });
   });
 
-  it('generate: serverMs from generation_time_ms, outputTokens from token_count (batch: per item)', () => {
-    expect(decodeWhole(intents.decoder('generate', 1), generation(40))).toEqual({ ok: true, serverMs: 8.5, outputTokens: 40 });
-    const batch = { batch_id: 'b', total_prompts: 2, successful: 2, failed: 0, results: [generation(10), generation(30)], errors: [], processing_time_ms: 21 };
-    expect(decodeWhole(intents.decoder('generate', 2), batch)).toEqual({ ok: true, serverMs: 21, outputTokens: 20 });
+  it('generate: serverMs from generation_time_ms, outputTokens from token_count, outputChars the enhanced prompt received (batch: per item)', () => {
+    const chars = generation(0).enhanced_prompt.length;
+    expect(decodeWhole(intents.decoder('generate', 1), generation(40))).toEqual({ ok: true, serverMs: 8.5, outputTokens: 40, outputChars: chars });
+    const shortAnswer = { ...generation(30), enhanced_prompt: 'Let us' };
+    const batch = { batch_id: 'b', total_prompts: 2, successful: 2, failed: 0, results: [generation(10), shortAnswer], errors: [], processing_time_ms: 21 };
+    expect(decodeWhole(intents.decoder('generate', 2), batch)).toEqual({ ok: true, serverMs: 21, outputTokens: 20, outputChars: (chars + 6) / 2 });
   });
 
   it('generate batch: failures or a short result list are protocol_mismatch', () => {
@@ -149,7 +158,7 @@ describe('betterprompts decoders', () => {
       enhanced: true,
       metadata: { tokens_used: 10, model_version: 'v1' },
     };
-    expect(decodeWhole(intents.decoder('pipeline', 1), body)).toEqual({ ok: true, serverMs: 301.5 });
+    expect(decodeWhole(intents.decoder('pipeline', 1), body)).toEqual({ ok: true, serverMs: 301.5, outputChars: 8 });
     expect(decodeWhole(intents.decoder('pipeline', 1), { ...body, enhanced_prompt: null })).toMatchObject({
       errorClass: 'protocol_mismatch',
       detail: 'enhanced_prompt is not a string (got null)',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { kserveV2Protocol } from '../../../../src/targets/http/protocols/kserve-v2.js';
-import { STAGES } from '../../../../src/targets/target.js';
-import type { ProtocolOptions } from '../../../../src/workload/types.js';
+import { STAGES } from '../../../../src/core/stage.js';
+import type { ProtocolOptions } from '../../../../src/core/workload.js';
 import { decodePieces, decodeWhole, piecesOf } from './chunks.js';
 
 type Options = Extract<ProtocolOptions, { protocol: 'kserve-v2' }>;

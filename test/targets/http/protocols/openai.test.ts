@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { openaiProtocol } from '../../../../src/targets/http/protocols/openai.js';
-import type { ProtocolOptions } from '../../../../src/workload/types.js';
+import { MISSING_FINISH_REASON, openaiProtocol } from '../../../../src/targets/http/protocols/openai.js';
+import type { ProtocolOptions } from '../../../../src/core/workload.js';
 import { decodePieces, decodeWhole, piecesOf, randomPieces } from './chunks.js';
 
 type Options = Extract<ProtocolOptions, { protocol: 'openai' }>;
@@ -32,6 +32,11 @@ describe('openai requests', () => {
     expect(JSON.parse(many.body)).toEqual({ model: 'prompt-generator', prompt: ['a', 'b'], max_tokens: 4, stream: false });
   });
 
+  it('no max_tokens unless a length is set: the server answers at its own length', () => {
+    expect(completions.request('generate', ['a'], { maxNewTokens: null }).body).toBe('{"model":"prompt-generator","prompt":"a","stream":false}');
+    expect(JSON.parse(chatStream.request('generate', ['a'], { maxNewTokens: null }).body)).toEqual({ model: 'prompt-generator', messages: [{ role: 'user', content: 'a' }], stream: true });
+  });
+
   it('chat: one user message; streaming asks for an event stream', () => {
     const request = chatStream.request('pipeline', ['ünïcode'], config);
     expect(request.path).toBe('/v1/chat/completions');
@@ -56,10 +61,10 @@ describe('openai non-streaming decoder', () => {
     ...(usage === undefined ? {} : { usage }),
   });
 
-  it('outputTokens is usage.completion_tokens per item; no usage, no count', () => {
+  it('outputTokens is usage.completion_tokens per item (no usage, no count); outputChars the text per item', () => {
     const body = answer(['a b', 'c'], { prompt_tokens: 4, completion_tokens: 10, total_tokens: 14 });
-    expect(decodeWhole(completions.decoder('generate', 2), body)).toEqual({ ok: true, serverMs: null, outputTokens: 5 });
-    expect(decodeWhole(completions.decoder('generate', 1), answer(['a']))).toEqual({ ok: true, serverMs: null, outputTokens: undefined });
+    expect(decodeWhole(completions.decoder('generate', 2), body)).toEqual({ ok: true, serverMs: null, outputTokens: 5, outputChars: 2 });
+    expect(decodeWhole(completions.decoder('generate', 1), answer(['a']))).toEqual({ ok: true, serverMs: null, outputTokens: undefined, outputChars: 1 });
   });
 
   it('choices must match the texts sent and carry text (chat: message.content)', () => {
@@ -71,7 +76,7 @@ describe('openai non-streaming decoder', () => {
     const noText = { ...answer(['a']), choices: [{ index: 0, finish_reason: 'stop' }] };
     expect(decodeWhole(completions.decoder('generate', 1), noText)).toMatchObject({ detail: 'choices.0.text is missing' });
     const chatBody = { id: 'x', object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: 'hello' }, finish_reason: 'stop' }], usage: { completion_tokens: 2 } };
-    expect(decodeWhole(chat.decoder('generate', 1), chatBody)).toEqual({ ok: true, serverMs: null, outputTokens: 2 });
+    expect(decodeWhole(chat.decoder('generate', 1), chatBody)).toEqual({ ok: true, serverMs: null, outputTokens: 2, outputChars: 5 });
     expect(decodeWhole(chat.decoder('generate', 1), answer(['a']))).toMatchObject({ detail: 'choices.0.message.content is missing' });
     expect(decodeWhole(chat.decoder('generate', 1), { ...chatBody, usage: { completion_tokens: -1 } })).toMatchObject({ detail: 'usage.completion_tokens is negative (-1)' });
   });
@@ -91,6 +96,7 @@ describe('openai streaming decoder', () => {
       firstTokenAtMs: 1_000,
       itlMs: 10,
       outputTokens: 4,
+      outputChars: 'The sky is blue'.length,
     });
   });
 
@@ -106,7 +112,7 @@ describe('openai streaming decoder', () => {
     const firstEventEnd = bytes.indexOf('\n\n') + 1;
     const secondEventEnd = bytes.indexOf('\n\n', firstEventEnd + 1) + 1;
     const decoded = decodePieces(completionsStream.decoder('generate', 1), piecesOf(bytes, 1), 0, 1);
-    expect(decoded).toEqual({ ok: true, serverMs: null, firstTokenAtMs: firstEventEnd, itlMs: secondEventEnd - firstEventEnd, outputTokens: 2 });
+    expect(decoded).toEqual({ ok: true, serverMs: null, firstTokenAtMs: firstEventEnd, itlMs: secondEventEnd - firstEventEnd, outputTokens: 2, outputChars: '日本🚀'.length });
     for (let seed = 1; seed <= 20; seed++) {
       expect(decodePieces(completionsStream.decoder('generate', 1), randomPieces(bytes, seed, 9))).toMatchObject({ ok: true, outputTokens: 2 });
     }
@@ -121,6 +127,7 @@ describe('openai streaming decoder', () => {
       firstTokenAtMs: 0,
       itlMs: 40 / 3,
       outputTokens: 2.5,
+      outputChars: 2.5,
     });
     const withUsage = [...pieces.slice(0, 4), Buffer.from(sse({ choices: [], usage: { prompt_tokens: 2, completion_tokens: 8, total_tokens: 10 } })), pieces[4] as Buffer];
     expect(decodePieces(completionsStream.decoder('generate', 2), withUsage, 0, 10)).toMatchObject({ ok: true, outputTokens: 4 });
@@ -129,7 +136,7 @@ describe('openai streaming decoder', () => {
   it('chat streams read delta.content; the role-only first delta is not a token', () => {
     const body = chatDelta({ role: 'assistant', content: '' }) + chatDelta({ content: 'Hi' }) + chatDelta({ content: '!' }) + chatDelta({}, 'stop') + DONE;
     const pieces = body.split(/(?<=\n\n)/).map((text) => Buffer.from(text));
-    expect(decodePieces(chatStream.decoder('pipeline', 1), pieces, 100, 5)).toEqual({ ok: true, serverMs: null, firstTokenAtMs: 105, itlMs: 5, outputTokens: 2 });
+    expect(decodePieces(chatStream.decoder('pipeline', 1), pieces, 100, 5)).toEqual({ ok: true, serverMs: null, firstTokenAtMs: 105, itlMs: 5, outputTokens: 2, outputChars: 3 });
   });
 
   it('one token only: TTFT without ITL; no tokens at all: neither', () => {
@@ -139,8 +146,9 @@ describe('openai streaming decoder', () => {
       firstTokenAtMs: 1_000,
       itlMs: undefined,
       outputTokens: 1,
+      outputChars: 1,
     });
-    expect(decodeWhole(completionsStream.decoder('generate', 1), stop(0) + DONE)).toMatchObject({ ok: true, firstTokenAtMs: undefined, outputTokens: 0 });
+    expect(decodeWhole(completionsStream.decoder('generate', 1), stop(0) + DONE)).toMatchObject({ ok: true, firstTokenAtMs: undefined, outputTokens: 0, outputChars: 0 });
   });
 
   it('a stream without [DONE] is stream_truncated; a [DONE] missing only its blank line is accepted', () => {
@@ -157,11 +165,23 @@ describe('openai streaming decoder', () => {
     expect(decodeWhole(completionsStream.decoder('generate', 1), token(0, 'a') + stop(0) + 'data: [DONE]\n')).toMatchObject({ ok: true, outputTokens: 1 });
   });
 
-  it('bad events: invalid JSON is malformed_body; a missing choices list, wrong index or missing finish is protocol_mismatch', () => {
+  it('text then [DONE] with no finish_reason (several OpenAI-compatible servers): a complete answer carrying one notice', () => {
+    const pieces = [token(0, 'Hel'), token(0, 'lo'), DONE].map((text) => Buffer.from(text));
+    const decoded = decodePieces(completionsStream.decoder('generate', 1), pieces, 0, 10);
+    expect(decoded).toEqual({ ok: true, serverMs: null, firstTokenAtMs: 0, itlMs: 10, outputTokens: 2, outputChars: 5, notice: MISSING_FINISH_REASON });
+    // Per choice: one finished, one only sent text.
+    expect(decodeWhole(completionsStream.decoder('generate', 2), token(0, 'a') + token(1, 'b') + stop(0) + DONE)).toMatchObject({ ok: true, notice: MISSING_FINISH_REASON });
+    // With every finish_reason there, no notice.
+    expect(decodeWhole(completionsStream.decoder('generate', 1), token(0, 'a') + stop(0) + DONE)).not.toHaveProperty('notice');
+    // Without [DONE] it is still cut short.
+    expect(decodeWhole(completionsStream.decoder('generate', 1), token(0, 'a'))).toMatchObject({ ok: false, errorClass: 'stream_truncated' });
+  });
+
+  it('bad events: invalid JSON is malformed_body; a missing choices list, wrong index or a choice with neither text nor finish is protocol_mismatch', () => {
     const decode = (body: string, items = 1) => decodeWhole(completionsStream.decoder('generate', items), body);
     expect(decode(token(0, 'a') + sse('{not json') + stop(0) + DONE)).toMatchObject({ errorClass: 'malformed_body', detail: expect.stringMatching(/^event 2: invalid JSON/) });
     expect(decode(token(1, 'a') + DONE)).toEqual({ ok: false, errorClass: 'protocol_mismatch', detail: 'event 1: choices.0.index is 1 for 1 text' });
-    expect(decode(token(0, 'a') + stop(0) + DONE, 2)).toMatchObject({ detail: 'choice 1 of 2 never sent a finish_reason' });
+    expect(decode(token(0, 'a') + stop(0) + DONE, 2)).toMatchObject({ errorClass: 'protocol_mismatch', detail: 'choice 1 of 2 sent neither text nor a finish_reason' });
     expect(decode(sse({ id: 'c' }) + DONE)).toMatchObject({ errorClass: 'protocol_mismatch', detail: 'event 1: choices is missing' });
     expect(decode(sse({ choices: [{ index: 0, text: 7, finish_reason: null }] }) + DONE)).toMatchObject({ detail: 'event 1: choices.0.text is not a string (got number)' });
   });

@@ -4,14 +4,15 @@
  * src/targets/http/protocols/README.md; this catches one side drifting from it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { epochNowMs } from '../../../../src/metrics/clock.js';
+import { epochNowMs } from '../../../../src/core/clock.js';
 import { startServer, type RunningServer } from '../../../../src/serve/server.js';
 import type { Protocol } from '../../../../src/targets/http/protocol.js';
 import { betterpromptsProtocol } from '../../../../src/targets/http/protocols/betterprompts.js';
 import { kserveV2Protocol } from '../../../../src/targets/http/protocols/kserve-v2.js';
 import { openaiProtocol } from '../../../../src/targets/http/protocols/openai.js';
-import { createInProcessTarget, type InProcessTarget } from '../../../../src/targets/inprocess/target.js';
-import type { Stage } from '../../../../src/targets/target.js';
+import { type InProcessTarget } from '../../../../src/targets/inprocess/target.js';
+import { createInProcessTarget } from '../../../../src/targets/inprocess/create-target.js';
+import type { Stage } from '../../../../src/core/stage.js';
 
 let target: InProcessTarget;
 let server: RunningServer;

@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect, it } from 'vitest';
 import { selectBackend } from '../../../../src/targets/inprocess/backend.js';
-import { createInProcessTarget } from '../../../../src/targets/inprocess/target.js';
+import { createInProcessTarget } from '../../../../src/targets/inprocess/create-target.js';
 import { describeWhenReady, nativeStatus } from './native-status.js';
 
 const status = nativeStatus();

@@ -1,0 +1,120 @@
+/** report.json `steps[]`: one measured step with what analysis judged of it. */
+import type { Bottleneck } from './bottleneck.js';
+import type { ServerStepMetrics } from './server-metrics.js';
+import type { StepMeasurement } from '../measurement.js';
+import type { Stage } from '../stage.js';
+import type { ArrivalProcess, StepProfile } from '../workload.js';
+import type { GpuStepReport } from './telemetry.js';
+import type { BudgetCheck } from './verdicts.js';
+
+/** An open-loop step: the rate asked for against what the driver managed to send. */
+export interface OpenLoopReport {
+  readonly process: ArrivalProcess;
+  readonly targetRatePerSec: number;
+  /** Measured sends / the span from the first to the last measured send. */
+  readonly achievedRatePerSec: number;
+  readonly maxInFlight: number | null;
+  /** Measured sends issued (each carries batchSize items). */
+  readonly sends: number;
+  /** Sends issued more than lateThresholdMs after their scheduled time (timer lag or the in-flight cap). */
+  readonly lateSends: number;
+  readonly lateShare: number; // 0..1
+  readonly lateThresholdMs: number;
+  readonly maxLateMs: number;
+}
+
+/** Whether a step's measurement settled (the last N windows' p95 and throughput agree). */
+export interface StabilityReport {
+  readonly kind: 'stable' | 'unstable' | 'not-judged';
+  readonly reason: string;
+  readonly p95Spread: number | null;
+  readonly throughputSpread: number | null;
+  /** How much the step ran past its planned measurement to settle (0 when it did not extend). */
+  readonly extendedMs: number;
+}
+
+/** A percentile with its distribution-free confidence interval and whether n can support it. */
+export interface PercentileEstimate {
+  readonly valueMs: number;
+  readonly lowMs: number | null;
+  readonly highMs: number | null;
+  /** Independent samples behind it (items / mean batch size) against MLPerf's minimum for it. */
+  readonly samples: number;
+  readonly minSamples: number;
+  readonly supported: boolean;
+}
+
+/** Per step, the e2e percentiles with their honesty attached; null when nothing was measured. */
+export interface E2eConfidenceReport {
+  readonly confidence: number; // e.g. 0.95
+  readonly p50: PercentileEstimate;
+  readonly p95: PercentileEstimate;
+  readonly p99: PercentileEstimate;
+}
+
+/** --repeat N: the same step measured N times (histograms merged into the step), and the spread. */
+export interface RepeatReport {
+  readonly itemsPerSec: readonly number[];
+  readonly p95Ms: readonly (number | null)[];
+  /** Absent in reports written before compare used them for run-to-run noise. */
+  readonly p50Ms?: readonly (number | null)[];
+  readonly p99Ms?: readonly (number | null)[];
+}
+
+/**
+ * requests / duration: the planned length (with both, the first reached); maxDuration: the hard
+ * limit, which wins over both; aborted: interrupted (scenario stages: stopped before their end).
+ */
+export type MeasureEndReason = 'requests' | 'duration' | 'maxDuration' | 'aborted';
+
+export interface StepReport extends StepMeasurement {
+  readonly index: number;
+  readonly stage: Stage;
+  readonly mode: 'dynamic' | 'static';
+  readonly batchSize: number;
+  /** Closed loop: items in flight; null for open-loop steps. */
+  readonly concurrency: number | null;
+  /** Open-loop steps only; null for closed-loop steps. */
+  readonly openLoop: OpenLoopReport | null;
+  readonly maxQueueDelayMs: number;
+  readonly maxNewTokens: number | null;
+  /** T(b) / T(smallest b of this stage); null when that step has no throughput. */
+  readonly speedup: number | null;
+  /** speedup / (b / smallest b): 1.0 = perfect scaling. */
+  readonly efficiency: number | null;
+  readonly withinBudget: boolean;
+  readonly budgetChecks: BudgetCheck;
+  /**
+   * False when the step ended early (interrupted, requests abandoned) or recorded no item. A step
+   * whose every item failed is complete: it measured an error rate of 1. A step its hard limit
+   * (maxDuration) stopped before `requested` is complete, with measured < requested and a warning.
+   */
+  readonly complete: boolean;
+  /**
+   * Items the plan asked the step to measure (measure.requests, times the repeats); null when it
+   * measures by time only. Absent in reports written before these counts were kept.
+   */
+  readonly requested?: number | null;
+  /** Items it measured, answered or failed. */
+  readonly measured?: number;
+  /** What ended the measurement (repeats: an interrupt or the hard limit in any of them, else the last one's reason). */
+  readonly endedBy?: MeasureEndReason;
+  /** What the GPU(s) did during the step's measured window; null when telemetry was off. */
+  readonly gpu: GpuStepReport | null;
+  /** null when stability was not checked for this step. */
+  readonly stability: StabilityReport | null;
+  readonly e2eConfidence: E2eConfidenceReport | null;
+  /** null unless the run repeated its sweep. */
+  readonly repeats: RepeatReport | null;
+  /**
+   * The step's first model call (ms, the slowest instance's), made before its load and kept out of
+   * its histograms; null over HTTP and for scenario stages. Absent in reports written before.
+   */
+  readonly coldStartMs?: number | null;
+  /** Scenario steps only: the load stage this step measured (items are assigned by send time). */
+  readonly profile?: StepProfile;
+  /** What the server's own metrics said about the step; null when none were scraped. Absent in older reports. */
+  readonly serverMetrics?: ServerStepMetrics | null;
+  /** What limited the step, with its evidence. Absent in older reports. */
+  readonly bottleneck?: Bottleneck;
+}

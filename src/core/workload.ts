@@ -1,0 +1,306 @@
+/**
+ * A workload after validation: every field resolved, units in names, paths absolute.
+ * The YAML form (workloads/*.yaml) is documented in workloads/README.md and validated by workload/schema.ts.
+ */
+import type { Stage } from './stage.js';
+
+export type BackendChoice = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+export type BatchMode = 'dynamic' | 'static';
+export type ModelSize = 'small' | 'base';
+
+/** A model: a built-in by name ("intent-classifier") or a folder with a manifest.json. */
+export interface ModelRef {
+  readonly builtin?: string;
+  readonly dir?: string;
+}
+
+/** Warm-up or measurement length: by item count, by duration, or both (first reached ends it). */
+export interface PhaseLength {
+  readonly requests?: number;
+  readonly durationMs?: number;
+}
+
+export interface StageSpec {
+  readonly stage: Stage;
+  readonly mode: BatchMode;
+  /**
+   * In process: the model-call size (dynamic: the batcher's maximum; static: exact).
+   * HTTP: items per request (client-side batching; > 1 needs the protocol's batch form).
+   */
+  readonly batchSizes: readonly number[];
+  /**
+   * Closed-loop load levels, one step each. "auto" (in process) = 2 x batch size x instances, so
+   * one batch fills while one runs; for HTTP targets "auto" means 1 request in flight.
+   */
+  readonly concurrency: 'auto' | readonly number[];
+  readonly maxQueueDelayMs: number;
+  /**
+   * Tokens generated per item. null (HTTP targets only) = not set in the workload or by a flag: the
+   * request carries no max_tokens and the server's own default length applies.
+   */
+  readonly maxNewTokens: number | null;
+}
+
+export interface Budget {
+  readonly p95Ms: number;
+  readonly p99Ms: number;
+  readonly maxErrorRate: number; // 0..1
+}
+
+export type ArrivalProcess = 'constant' | 'poisson';
+
+/**
+ * How load is offered. Closed: each stage's concurrency levels. Open: requests (each carrying
+ * `batchSize` items) are sent on a schedule at each rate, whatever the target does; latency counts
+ * from the scheduled send, so client-side queueing shows (no coordinated omission).
+ */
+export type LoadSpec =
+  | { readonly kind: 'closed' }
+  | {
+      readonly kind: 'open';
+      readonly arrivals: ArrivalProcess;
+      /** One step per rate, in requests per second, ascending. */
+      readonly ratesPerSec: readonly number[];
+      /** Cap on requests in flight; a due send waits for a slot (and counts as late). null = no cap. */
+      readonly maxInFlight: number | null;
+    };
+
+export type ProtocolName = 'betterprompts' | 'kserve-v2' | 'openai' | 'template';
+export const PROTOCOL_NAMES = ['betterprompts', 'kserve-v2', 'openai', 'template'] as const satisfies readonly ProtocolName[];
+
+/** A header value written in the workload, or read from an environment variable at run time. */
+export type HeaderValue = { readonly value: string } | { readonly env: string };
+
+/** Where a bearer token comes from. Only variable names live here; values never reach a report. */
+export type AuthSpec =
+  | { readonly kind: 'bearer-env'; readonly tokenEnv: string }
+  | {
+      readonly kind: 'login';
+      /** A path on the target's origin or a full URL; BetterPrompts: /api/v1/auth/login. */
+      readonly url: string;
+      readonly usernameEnv: string;
+      readonly passwordEnv: string;
+    };
+
+/** Per-protocol settings, resolved with their defaults. */
+export type ProtocolOptions =
+  | {
+      readonly protocol: 'betterprompts';
+      /** classify through the intent-classifier service, or TorchServe's /predictions/<model>. */
+      readonly classifyApi: 'intents' | 'torchserve';
+      readonly torchserveModel: string;
+      /** What a generate-stage request says about the text (the generator needs an intent). */
+      readonly generate: {
+        readonly intent: string;
+        readonly complexity: string;
+        readonly techniques: readonly string[];
+        readonly targetModel: string;
+      };
+    }
+  | {
+      readonly protocol: 'kserve-v2';
+      /** Model name per stage (POST /v2/models/<name>/infer). */
+      readonly models: Readonly<Record<Stage, string>>;
+      readonly inputName: string;
+      /** Output tensor to read; null = the first output. */
+      readonly outputName: string | null;
+    }
+  | {
+      readonly protocol: 'openai';
+      /** Model name per stage. */
+      readonly models: Readonly<Record<Stage, string>>;
+      readonly api: 'completions' | 'chat';
+      /** Stream with SSE: gives TTFT and inter-token latency as the tokens arrive. */
+      readonly stream: boolean;
+    }
+  | {
+      readonly protocol: 'template';
+      readonly method: 'POST' | 'PUT';
+      /** JSON body with {{text}} (one JSON string) or {{texts}} (a JSON array of strings) in it. */
+      readonly body: string;
+      /** Dotted path to the output in the response (e.g. "outputs" or "result.label"); must exist. */
+      readonly outputPath: string;
+      /** Where the server reports its own processing time, if it does. */
+      readonly serverTime: { readonly path: string; readonly unit: 'ms' | 's' } | null;
+    };
+
+export interface TimeoutsSpec {
+  readonly connectMs: number;
+  /** From the request being written until the response headers arrive. */
+  readonly headersMs: number;
+  /** The whole body, from the headers to its last byte (not only the silence between two chunks). */
+  readonly bodyMs: number;
+}
+
+/**
+ * The health preflight: routes tried in turn before the first step; the first to answer 2xx passes.
+ * A route that is not there (404, 405, 501, a redirect) passes to the next; any other failure stops
+ * the run. No routes: no check (`health: false`, --no-health, or the template protocol's default).
+ */
+export interface HealthSpec {
+  /** Paths on the target ("/health") or full http(s) URLs. */
+  readonly routes: readonly string[];
+  /** true: the protocol's default list, derived again when --protocol changes it; false: the workload or --health chose. */
+  readonly auto: boolean;
+}
+
+export interface HttpTargetSpec {
+  readonly kind: 'http';
+  /** Base URL: origin plus an optional path prefix; never holds credentials. */
+  readonly url: string;
+  readonly protocol: ProtocolName;
+  /**
+   * Per-stage base URL replacing `url` for that stage (BetterPrompts runs each service on its own
+   * port); the protocol appends its path. Another origin gets its own connection pool.
+   */
+  readonly endpoints: Readonly<Partial<Record<Stage, string>>>;
+  /** Connections per origin; "auto" = the plan's highest in-flight count. */
+  readonly connections: number | 'auto';
+  readonly pipelining: number;
+  readonly timeouts: TimeoutsSpec;
+  /** Retries per request on 429/503 (honouring Retry-After) and connection errors; 0 = none. */
+  readonly retries: number;
+  /** A response body larger than this fails the item as body_too_large. */
+  readonly maxResponseBytes: number;
+  readonly headers: Readonly<Record<string, HeaderValue>>;
+  readonly auth: AuthSpec | null;
+  /** Preflight GETs before the first step. */
+  readonly health: HealthSpec;
+  readonly options: ProtocolOptions;
+}
+
+export type TargetSpec = { readonly kind: 'inprocess' } | HttpTargetSpec;
+
+export interface Workload {
+  readonly name: string;
+  readonly description: string;
+  /** Absolute path of the YAML it came from, or "<defaults>". */
+  readonly source: string;
+  readonly seed: number;
+  readonly corpus: { readonly path: string; readonly uniqueTexts: boolean };
+  readonly models: { readonly classifier: ModelRef; readonly generator: ModelRef; readonly size: ModelSize };
+  readonly engine: { readonly backend: BackendChoice; readonly instances: number };
+  /** In process (models and engine above apply) or an HTTP service. */
+  readonly target: TargetSpec;
+  readonly load: LoadSpec;
+  readonly stages: readonly StageSpec[];
+  readonly warmup: PhaseLength;
+  readonly measure: PhaseLength & { readonly maxDurationMs: number };
+  readonly budget: Budget;
+  /**
+   * A scenario (issue 7): load as stages over time instead of a sweep. Absent = a sweep of
+   * `stages` (batch sizes x load levels). Optional so a Workload built without one stays valid.
+   */
+  readonly scenario?: ScenarioSpec;
+  /** How the run earns its numbers (stability windows, repeats, search); absent: the defaults (workload/signoff.ts). */
+  readonly signoff?: SignoffSettings;
+  /** Scenario workloads: the scenario as its file wrote it, before --time-scale and --load-scale. */
+  readonly scenarioAsWritten?: ScenarioAsWritten;
+}
+
+export type ScenarioKind = 'steady' | 'spike' | 'soak' | 'stress';
+export const SCENARIO_KINDS = ['steady', 'spike', 'soak', 'stress'] as const satisfies readonly ScenarioKind[];
+
+/** The guide's test schedule: how long the same scenario file runs, by when it runs. */
+export type SchedulePreset = 'pr-smoke' | 'daily' | 'weekly';
+export const SCHEDULE_PRESETS = ['pr-smoke', 'daily', 'weekly'] as const satisfies readonly SchedulePreset[];
+
+/**
+ * One k6-style load stage: the load moves linearly from the previous stage's target (0 before the
+ * first) to `target` over `durationMs`; a target equal to the previous one holds. The target is
+ * requests in flight (closed loop) or requests per second (open loop), after scaling.
+ */
+export interface ScenarioStageSpec {
+  /** "ramp-up", "hold", "spike", "recovery", ...: the name reports and verdicts use. */
+  readonly name: string;
+  readonly durationMs: number;
+  readonly target: number;
+}
+
+export interface ScenarioSpec {
+  readonly kind: ScenarioKind;
+  /** The one pipeline stage the scenario drives, at one batch size (in process: the batcher's max). */
+  readonly stage: Stage;
+  readonly batchSize: number;
+  /** Already scaled: durations x timeScale, targets x loadScale. */
+  readonly stages: readonly ScenarioStageSpec[];
+  /** What the file's durations were multiplied by (a schedule preset or --time-scale). */
+  readonly timeScale: number;
+  /** What the file's targets were multiplied by (--load-scale). */
+  readonly loadScale: number;
+  /** Timeline window length; verdicts (held, recovery, drift) are judged per window. */
+  readonly windowMs: number;
+  /** spike: how soon p95 must be back within 10 % of its pre-spike value (the guide: 30 s). */
+  readonly recoveryTargetMs: number;
+  /** stress: load stages to run past the first one that breaks the budget, then stop; null = run all. */
+  readonly stopAfterBreak: number | null;
+}
+
+/** A scenario step: one of the scenario's load stages (the drive runs them back to back, no drain between). */
+export interface StepProfile {
+  readonly name: string;
+  /** Index among the scenario's stages. */
+  readonly stageIndex: number;
+  readonly fromLevel: number;
+  readonly toLevel: number;
+  readonly durationMs: number;
+  /** Start of this stage, from the start of the scenario. */
+  readonly offsetMs: number;
+}
+
+/** An open-loop step's schedule. */
+export interface StepArrivals {
+  readonly process: ArrivalProcess;
+  readonly ratePerSec: number;
+  readonly maxInFlight: number | null;
+}
+
+/** One step of the plan: a stage at one batch size and one load level. */
+export interface Step {
+  readonly index: number;
+  readonly stage: Stage;
+  readonly mode: BatchMode;
+  readonly batchSize: number;
+  /** Closed loop: items in flight (static mode: divided by batch size into whole batches). Open loop: null. */
+  readonly concurrency: number | null;
+  /** Open loop only; null for closed-loop steps. */
+  readonly arrivals: StepArrivals | null;
+  readonly maxQueueDelayMs: number;
+  /** See StageSpec.maxNewTokens (null: HTTP, not set). */
+  readonly maxNewTokens: number | null;
+  readonly warmup: PhaseLength;
+  readonly measure: PhaseLength & { readonly maxDurationMs: number };
+  /**
+   * Scenario steps only: the load stage this step is. Its concurrency (closed) or arrivals rate
+   * (open) above then holds the stage's peak level, max(from, to), for labels and sizing.
+   */
+  readonly profile?: StepProfile;
+}
+export interface StabilitySettings {
+  /** The last N closed windows that must agree. */
+  readonly windows: number;
+  /** Largest allowed max / min - 1 of their p95 and of their throughput (0..1). */
+  readonly tolerance: number;
+  /**
+   * How long a step may measure past its planned length to settle; null = as long as the planned
+   * measurement (its duration, or for a count the time the count took). measure.maxDuration bounds it.
+   */
+  readonly maxExtendMs: number | null;
+}
+
+export interface SignoffSettings {
+  /** null = steps are not judged for stability (`stability: false`, --no-stability). */
+  readonly stability: StabilitySettings | null;
+  /** Times the whole sweep runs; each step's repeats merge into one report step. */
+  readonly repeat: number;
+  /** Per stage, search for the largest batch size (open loop: rate) within budget instead of sweeping. */
+  readonly search: boolean;
+}
+/** A scenario as its file wrote it (units converted, defaults applied), before any scaling. */
+export interface ScenarioAsWritten extends Omit<ScenarioSpec, 'timeScale' | 'loadScale'> {
+  /** Targets are requests per second (open loop) or requests in flight (closed). */
+  readonly axis: 'concurrency' | 'rate';
+  /** The file's own scales: what a workload without scenario flags runs at. */
+  readonly timeScale: number;
+  readonly loadScale: number;
+}
