@@ -12,6 +12,7 @@ export type { RunnerTarget } from './runner/types.js';
 export type { Target, TargetInfo, BatchingConfig, BatchUnit, StaticBatchTarget } from './targets/target.js';
 export { loadWorkload, parseWorkload } from './workload/load.js';
 export { loadBudgetsFile, parseBudgetsFile, type BudgetsFile } from './workload/budgets-file.js';
+export { resolveRunPlan, type RunOverrides } from './workload/run-plan.js';
 export { planSteps } from './workload/plan.js';
 export type { GpuTelemetryMode } from './telemetry/gpu-telemetry.js';
 
@@ -34,6 +35,9 @@ export type * from './core/report/telemetry.js';
 export type * from './core/report/environment.js';
 export type * from './core/measurement.js';
 export type * from './core/workload.js';
+export type * from './core/scenario.js';
+export type * from './core/report/server-metrics.js';
+export type * from './core/report/bottleneck.js';
 export type { Stage } from './core/stage.js';
 export type { ItemResult } from './core/item-result.js';
 export type { ModelInfo, ModelTask } from './core/model-info.js';

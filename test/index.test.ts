@@ -51,6 +51,7 @@ describe("import 'pipebench' from the packed tarball", () => {
         stages: pipebench.STAGES,
         inputError: new pipebench.InputError('field', 'why') instanceof pipebench.PipebenchError,
         steps: pipebench.planSteps(workload).length,
+        planned: pipebench.planSteps(pipebench.resolveRunPlan(workload, { batchSizes: [1], stages: ['classify'] })).length,
       }));
     `;
     const result = run(process.execPath, ['--input-type=module', '-e', script], project);
@@ -61,6 +62,7 @@ describe("import 'pipebench' from the packed tarball", () => {
       stages: ['classify', 'generate', 'pipeline'],
       inputError: true,
       steps: expect.any(Number),
+      planned: 1,
     });
     expect(JSON.parse(result.stdout).steps).toBeGreaterThan(0);
   });

@@ -2,7 +2,8 @@
 import type { HostReport } from '../core/report/telemetry.js';
 import type { ScenarioFacts } from '../core/report/scenario.js';
 import type { StepReport } from '../core/report/step.js';
-import type { Budget, ScenarioKind } from '../core/workload.js';
+import type { Budget } from '../core/workload.js';
+import type { ScenarioKind } from '../core/scenario.js';
 import { judgeSoak } from './scenario-soak.js';
 import { DEFAULT_RECOVERY_TARGET_MS, judgeSpike } from './scenario-spike.js';
 import { judgeSteady } from './scenario-steady.js';

@@ -1,20 +1,106 @@
 /**
- * `pipebench run`'s flags as typed overrides: each flag parsed and checked here, so a bad value
- * names its flag; the workload modules apply them.
+ * `pipebench run`'s flags: the one table of which flag sets which run-plan field (RUN_FLAGS), and
+ * each flag parsed and checked into typed overrides, so a bad value names its flag. The workload
+ * modules apply the overrides (workload/run-plan.ts) and name fields; the CLI hands them this table.
  */
+import type { Command } from 'commander';
 import { STAGES, type Stage } from '../core/stage.js';
 import { InputError } from '../errors.js';
-import type { WorkloadOverrides } from '../workload/overrides.js';
+import type { OverrideNames } from '../workload/override-names.js';
+import type { RunOverrides } from '../workload/run-plan.js';
 import { MAX_REPEAT, MAX_STABILITY_WINDOWS, type SignoffOverrides } from '../workload/signoff.js';
-import { parseScaleFlag, parseScheduleFlag, SCENARIO_FLAGS, type ScenarioOverrides } from '../workload/scenario-overrides.js';
+import { parseScaleFlag, parseScheduleFlag, type ScenarioOverrides } from '../workload/scenario-overrides.js';
 import type { TargetOverrides } from '../workload/target-overrides.js';
 import { HTTP_DEFAULTS } from '../workload/defaults.js';
 import { PROTOCOL_NAMES, type ArrivalProcess, type BackendChoice } from '../core/workload.js';
+import { SCENARIO_KINDS, SCHEDULE_PRESETS } from '../core/scenario.js';
 import { parseChoiceFlag, parseDurationFlag, parseIntFlag, parseIntListFlag, parseNumberListFlag, parseRatioFlag } from './flags.js';
 
 const ARRIVAL_PROCESSES = ['constant', 'poisson'] as const satisfies readonly ArrivalProcess[];
 
 export const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const satisfies readonly BackendChoice[];
+
+/** Which flag sets each run-plan field: the options below are defined from it, and errors name flags through it. */
+export const RUN_FLAGS = {
+  batchSizes: '--batch-sizes',
+  stages: '--stages',
+  backend: '--backend',
+  instances: '--instances',
+  requests: '--requests',
+  durationMs: '--duration',
+  warmupRequests: '--warmup',
+  maxNewTokens: '--max-new-tokens',
+  seed: '--seed',
+  p95Ms: '--p95',
+  p99Ms: '--p99',
+  maxErrorRate: '--max-error-rate',
+  targetUrl: '--target',
+  protocol: '--protocol',
+  concurrency: '--concurrency',
+  ratesPerSec: '--rate',
+  arrivals: '--arrivals',
+  maxInFlight: '--max-in-flight',
+  connections: '--connections',
+  timeoutMs: '--timeout',
+  uniqueTexts: '--no-unique-texts',
+  health: '--health',
+  stabilityWindows: '--stability-windows',
+  stabilityTolerance: '--stability-tolerance',
+  maxExtendMs: '--max-extend',
+  stability: '--no-stability',
+  repeat: '--repeat',
+  search: '--search',
+  timeScale: '--time-scale',
+  loadScale: '--load-scale',
+  schedule: '--schedule',
+  scenario: '--scenario',
+  resume: '--resume',
+  out: '--out',
+} as const satisfies OverrideNames;
+
+const F = RUN_FLAGS;
+
+/** The run-plan options of `pipebench run`, spelled from RUN_FLAGS. */
+export function addRunPlanOptions(command: Command): Command {
+  return command
+    .option(`${F.targetUrl} <url>`, 'benchmark an HTTP service at this base URL instead of in-process models')
+    .option(`${F.protocol} <name>`, `HTTP protocol: ${PROTOCOL_NAMES.join(' | ')} (default betterprompts)`)
+    .option(`${F.batchSizes} <list>`, 'batch sizes for every stage (HTTP: texts per request), e.g. 1,4,16')
+    .option(`${F.stages} <list>`, `stages to run, a subset of ${STAGES.join(',')}`)
+    .option('--stage <name>', `run this one stage (same as ${F.stages} <name>)`)
+    .option(`${F.concurrency} <list>`, 'closed loop: in flight per step (HTTP: requests), e.g. 8 or 1,4,16')
+    .option(`${F.ratesPerSec} <list>`, 'open loop: requests per second, one step each, e.g. 10,20,40')
+    .option(`${F.arrivals} <process>`, 'open-loop arrivals: constant | poisson (default constant)')
+    .option(`${F.maxInFlight} <n>`, 'open loop: cap on requests in flight (late sends still count from the schedule)')
+    .option(`${F.connections} <n>`, 'HTTP: connections per origin (default: the peak in-flight count)')
+    .option(`${F.timeoutMs} <d>`, 'HTTP: headers and body timeout, e.g. 30s')
+    .option(F.uniqueTexts, 'let prompt texts repeat (HTTP services that cache on the text then measure their cache)')
+    .option(`${F.health} <path>`, 'HTTP: the one health route to GET before the first step (default: the usual routes in turn)')
+    .option('--no-health', 'HTTP: no health check before the first step')
+    .option(`${F.backend} <name>`, `TF.js backend: ${BACKENDS.join(' | ')}`)
+    .option(`${F.instances} <n>`, 'model instances (worker threads or processes)')
+    .option(`${F.requests} <n>`, 'measured items per step')
+    .option(`${F.durationMs} <d>`, 'measured time per step, e.g. 10s')
+    .option(`${F.warmupRequests} <n>`, 'warm-up items per step (not measured)')
+    .option(`${F.maxNewTokens} <n>`, 'tokens generated per item (generate and pipeline stages)')
+    .option(`${F.seed} <n>`, 'seed for the prompt order')
+    .option(`${F.p95Ms} <ms>`, 'budget: p95 end-to-end latency, e.g. 3000ms or 3s')
+    .option(`${F.p99Ms} <ms>`, 'budget: p99 end-to-end latency')
+    .option(`${F.maxErrorRate} <r>`, 'budget: error rate, e.g. 1% or 0.01')
+    .option('--budgets <file>', "budgets YAML in the performance guide's format: per-stage p95/p99, error rate, alert rules")
+    .option(`${F.scenario} <kind>`, `run a built-in scenario (${SCENARIO_KINDS.join(' | ')}): load stages over time instead of a sweep`)
+    .option(`${F.schedule} <preset>`, `scenario length by the guide's schedule: ${SCHEDULE_PRESETS.join(' | ')} (5 min, 30 min, full)`)
+    .option(`${F.timeScale} <f>`, "scenario: multiply the file's stage durations by f (replaces its timeScale), e.g. 0.01")
+    .option(`${F.loadScale} <f>`, "scenario: multiply the file's stage targets by f (replaces its loadScale), e.g. 0.1")
+    .option(F.search, 'per stage, search for the largest batch size (open loop: rate) within budget instead of sweeping')
+    .option(`${F.repeat} <n>`, 'run the whole sweep n times; each step reports the merged measurement and the spread')
+    .option(`${F.stabilityWindows} <n>`, 'a step is stable when its last n 1-second windows agree (default 3)')
+    .option(`${F.stabilityTolerance} <r>`, 'how closely they must agree: p95 and throughput max/min - 1 (default 10%)')
+    .option(`${F.maxExtendMs} <d>`, 'how long an unsettled step may measure past its plan (default: as long as the plan)')
+    .option(F.stability, 'stop every step at its planned length, unjudged')
+    .option(`${F.out} <dir>`, 'output folder (default: reports/<run-id>)')
+    .option(F.resume, `continue the interrupted run in ${F.out} from its last completed step (same workload and flags)`);
+}
 
 export interface RunFlags {
   readonly batchSizes?: string;
@@ -67,69 +153,74 @@ export interface RunFlags {
 
 /** Sweep flags: a scenario's load stages set its load, so these would be silently ignored there. */
 const SWEEP_ONLY_FLAGS = [
-  ['batchSizes', '--batch-sizes'],
-  ['stages', '--stages'],
+  ['batchSizes', F.batchSizes],
+  ['stages', F.stages],
   ['stage', '--stage'],
-  ['requests', '--requests'],
-  ['duration', '--duration'],
-  ['concurrency', '--concurrency'],
-  ['rate', '--rate'],
-  ['search', '--search'],
-  ['repeat', '--repeat'],
+  ['requests', F.requests],
+  ['duration', F.durationMs],
+  ['concurrency', F.concurrency],
+  ['rate', F.ratesPerSec],
+  ['search', F.search],
+  ['repeat', F.repeat],
 ] as const satisfies readonly (readonly [keyof RunFlags, string])[];
 
 export function refuseSweepFlags(flags: RunFlags, workloadName: string): void {
   for (const [key, flag] of SWEEP_ONLY_FLAGS) {
     if (flags[key] !== undefined) {
-      throw new InputError(flag, `has no effect on scenario workload "${workloadName}": its load stages set the load (use --time-scale, --load-scale or --schedule)`);
+      throw new InputError(flag, `has no effect on scenario workload "${workloadName}": its load stages set the load (use ${F.timeScale}, ${F.loadScale} or ${F.schedule})`);
     }
   }
 }
 
-export function scenarioOverridesFromFlags(flags: RunFlags): ScenarioOverrides {
-  return {
-    ...(flags.timeScale !== undefined && { timeScale: parseScaleFlag(SCENARIO_FLAGS.timeScale, flags.timeScale) }),
-    ...(flags.loadScale !== undefined && { loadScale: parseScaleFlag(SCENARIO_FLAGS.loadScale, flags.loadScale) }),
-    ...(flags.schedule !== undefined && { schedule: parseScheduleFlag(flags.schedule) }),
-  };
-}
-
 /**
+ * Every run-plan flag as typed overrides.
  * @param builtinHttp the run uses the built-in HTTP workload (--target with no file): its stages
  *   follow --protocol (openai: generate only) unless --stage or --stages chose them.
  */
-export function overridesFromFlags(flags: RunFlags, builtinHttp = false): WorkloadOverrides {
-  if (flags.stage !== undefined && flags.stages !== undefined) throw new InputError('--stage', 'expected --stage or --stages, got both');
+export function runOverridesFromFlags(flags: RunFlags, builtinHttp: boolean): RunOverrides {
+  return { ...overridesFromFlags(flags, builtinHttp), ...signoffOverridesFromFlags(flags), ...scenarioOverridesFromFlags(flags) };
+}
+
+function scenarioOverridesFromFlags(flags: RunFlags): ScenarioOverrides {
+  return {
+    ...(flags.timeScale !== undefined && { timeScale: parseScaleFlag(F.timeScale, flags.timeScale) }),
+    ...(flags.loadScale !== undefined && { loadScale: parseScaleFlag(F.loadScale, flags.loadScale) }),
+    ...(flags.schedule !== undefined && { schedule: parseScheduleFlag(flags.schedule, F.schedule) }),
+  };
+}
+
+function overridesFromFlags(flags: RunFlags, builtinHttp: boolean): RunOverrides {
+  if (flags.stage !== undefined && flags.stages !== undefined) throw new InputError('--stage', `expected --stage or ${F.stages}, got both`);
   const target = targetOverridesFromFlags(flags);
   const stages =
     flags.stage !== undefined
       ? [parseChoiceFlag<Stage>('--stage', flags.stage.trim(), STAGES)]
-      : (flags.stages?.split(',').map((s) => parseChoiceFlag<Stage>('--stages', s.trim(), STAGES)) ??
+      : (flags.stages?.split(',').map((s) => parseChoiceFlag<Stage>(F.stages, s.trim(), STAGES)) ??
         (builtinHttp && target.protocol !== undefined ? HTTP_DEFAULTS.stages[target.protocol] : undefined));
   return {
     ...target,
-    ...(flags.batchSizes !== undefined && { batchSizes: parseIntListFlag('--batch-sizes', flags.batchSizes, 1, 4096) }),
+    ...(flags.batchSizes !== undefined && { batchSizes: parseIntListFlag(F.batchSizes, flags.batchSizes, 1, 4096) }),
     ...(stages && { stages }),
-    ...(flags.backend !== undefined && { backend: parseChoiceFlag('--backend', flags.backend, BACKENDS) }),
-    ...(flags.instances !== undefined && { instances: parseIntFlag('--instances', flags.instances, 1, 64) }),
-    ...(flags.requests !== undefined && { requests: parseIntFlag('--requests', flags.requests) }),
-    ...(flags.duration !== undefined && { durationMs: parseDurationFlag('--duration', flags.duration) }),
-    ...(flags.warmup !== undefined && { warmupRequests: parseIntFlag('--warmup', flags.warmup, 0) }),
-    ...(flags.maxNewTokens !== undefined && { maxNewTokens: parseIntFlag('--max-new-tokens', flags.maxNewTokens, 1, 1024) }),
-    ...(flags.seed !== undefined && { seed: parseIntFlag('--seed', flags.seed, 0) }),
-    ...(flags.p95 !== undefined && { p95Ms: parseDurationFlag('--p95', flags.p95) }),
-    ...(flags.p99 !== undefined && { p99Ms: parseDurationFlag('--p99', flags.p99) }),
-    ...(flags.maxErrorRate !== undefined && { maxErrorRate: parseRatioFlag('--max-error-rate', flags.maxErrorRate) }),
+    ...(flags.backend !== undefined && { backend: parseChoiceFlag(F.backend, flags.backend, BACKENDS) }),
+    ...(flags.instances !== undefined && { instances: parseIntFlag(F.instances, flags.instances, 1, 64) }),
+    ...(flags.requests !== undefined && { requests: parseIntFlag(F.requests, flags.requests) }),
+    ...(flags.duration !== undefined && { durationMs: parseDurationFlag(F.durationMs, flags.duration) }),
+    ...(flags.warmup !== undefined && { warmupRequests: parseIntFlag(F.warmupRequests, flags.warmup, 0) }),
+    ...(flags.maxNewTokens !== undefined && { maxNewTokens: parseIntFlag(F.maxNewTokens, flags.maxNewTokens, 1, 1024) }),
+    ...(flags.seed !== undefined && { seed: parseIntFlag(F.seed, flags.seed, 0) }),
+    ...(flags.p95 !== undefined && { p95Ms: parseDurationFlag(F.p95Ms, flags.p95) }),
+    ...(flags.p99 !== undefined && { p99Ms: parseDurationFlag(F.p99Ms, flags.p99) }),
+    ...(flags.maxErrorRate !== undefined && { maxErrorRate: parseRatioFlag(F.maxErrorRate, flags.maxErrorRate) }),
   };
 }
 
-export function signoffOverridesFromFlags(flags: RunFlags): SignoffOverrides {
+function signoffOverridesFromFlags(flags: RunFlags): SignoffOverrides {
   return {
-    ...(flags.stabilityWindows !== undefined && { stabilityWindows: parseIntFlag('--stability-windows', flags.stabilityWindows, 2, MAX_STABILITY_WINDOWS) }),
-    ...(flags.stabilityTolerance !== undefined && { stabilityTolerance: parseRatioFlag('--stability-tolerance', flags.stabilityTolerance) }),
-    ...(flags.maxExtend !== undefined && { maxExtendMs: parseDurationFlag('--max-extend', flags.maxExtend, { allowZero: true }) }),
+    ...(flags.stabilityWindows !== undefined && { stabilityWindows: parseIntFlag(F.stabilityWindows, flags.stabilityWindows, 2, MAX_STABILITY_WINDOWS) }),
+    ...(flags.stabilityTolerance !== undefined && { stabilityTolerance: parseRatioFlag(F.stabilityTolerance, flags.stabilityTolerance) }),
+    ...(flags.maxExtend !== undefined && { maxExtendMs: parseDurationFlag(F.maxExtendMs, flags.maxExtend, { allowZero: true }) }),
     ...(flags.stability === false && { stability: false as const }),
-    ...(flags.repeat !== undefined && { repeat: parseIntFlag('--repeat', flags.repeat, 1, MAX_REPEAT) }),
+    ...(flags.repeat !== undefined && { repeat: parseIntFlag(F.repeat, flags.repeat, 1, MAX_REPEAT) }),
     ...(flags.search === true && { search: true as const }),
   };
 }
@@ -137,13 +228,13 @@ export function signoffOverridesFromFlags(flags: RunFlags): SignoffOverrides {
 function targetOverridesFromFlags(flags: RunFlags): TargetOverrides {
   return {
     ...(flags.target !== undefined && { targetUrl: flags.target }),
-    ...(flags.protocol !== undefined && { protocol: parseChoiceFlag('--protocol', flags.protocol, PROTOCOL_NAMES) }),
-    ...(flags.concurrency !== undefined && { concurrency: parseIntListFlag('--concurrency', flags.concurrency) }),
-    ...(flags.rate !== undefined && { ratesPerSec: parseNumberListFlag('--rate', flags.rate, 'requests per second') }),
-    ...(flags.arrivals !== undefined && { arrivals: parseChoiceFlag('--arrivals', flags.arrivals, ARRIVAL_PROCESSES) }),
-    ...(flags.maxInFlight !== undefined && { maxInFlight: parseIntFlag('--max-in-flight', flags.maxInFlight) }),
-    ...(flags.connections !== undefined && { connections: parseIntFlag('--connections', flags.connections) }),
-    ...(flags.timeout !== undefined && { timeoutMs: parseDurationFlag('--timeout', flags.timeout) }),
+    ...(flags.protocol !== undefined && { protocol: parseChoiceFlag(F.protocol, flags.protocol, PROTOCOL_NAMES) }),
+    ...(flags.concurrency !== undefined && { concurrency: parseIntListFlag(F.concurrency, flags.concurrency) }),
+    ...(flags.rate !== undefined && { ratesPerSec: parseNumberListFlag(F.ratesPerSec, flags.rate, 'requests per second') }),
+    ...(flags.arrivals !== undefined && { arrivals: parseChoiceFlag(F.arrivals, flags.arrivals, ARRIVAL_PROCESSES) }),
+    ...(flags.maxInFlight !== undefined && { maxInFlight: parseIntFlag(F.maxInFlight, flags.maxInFlight) }),
+    ...(flags.connections !== undefined && { connections: parseIntFlag(F.connections, flags.connections) }),
+    ...(flags.timeout !== undefined && { timeoutMs: parseDurationFlag(F.timeoutMs, flags.timeout) }),
     ...(flags.uniqueTexts === false && { uniqueTexts: false }),
     ...(flags.health !== undefined && { health: flags.health }),
   };

@@ -4,18 +4,16 @@
  */
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { STAGES } from '../core/stage.js';
 import { collectEnvironment } from '../telemetry/environment.js';
 import { readReplayTrace } from '../telemetry/gpu-replay.js';
 import type { GpuTelemetryMode } from '../telemetry/gpu-telemetry.js';
 import { loadWorkload } from '../workload/load.js';
-import { applyOverrides } from '../workload/overrides.js';
+import { resolveRunPlan } from '../workload/run-plan.js';
 import { loadBudgetsFile } from '../workload/budgets-file.js';
-import { applySignoffOverrides, signoffOf } from '../workload/signoff.js';
-import { PROTOCOL_NAMES, SCENARIO_KINDS, SCHEDULE_PRESETS } from '../core/workload.js';
-import { applyScenarioOverrides, parseScenarioFlag, scenarioPresetPath, SCENARIO_FLAG } from '../workload/scenario-overrides.js';
+import { signoffOf } from '../workload/signoff.js';
+import { parseScenarioFlag, scenarioPresetPath } from '../workload/scenario-overrides.js';
 import { InputError } from '../errors.js';
-import { loadResumeState, RESUME_FLAG } from '../runner/resume.js';
+import { loadResumeState } from '../runner/resume.js';
 import { defaultOutDir, defaultRunId, runBenchmark } from '../runner/run-benchmark.js';
 import { openWorkloadTarget } from '../runner/open-target.js';
 import { checkRunInputs } from '../runner/run-inputs.js';
@@ -31,53 +29,17 @@ import { exitCodeForRun } from './exit-code.js';
 import { parseDurationFlag } from './flags.js';
 import type { CommandContext } from './context.js';
 import { progressListener } from './progress.js';
-import { BACKENDS, overridesFromFlags, refuseSweepFlags, scenarioOverridesFromFlags, signoffOverridesFromFlags, type RunFlags } from './run-flags.js';
+import { addRunPlanOptions, refuseSweepFlags, RUN_FLAGS, runOverridesFromFlags, type RunFlags } from './run-flags.js';
 import { renderRunSummary } from './run-summary.js';
 
 export function registerRunCommand(program: Command, context: CommandContext): void {
-  program
+  const command = program
     .command('run')
     .description('Sweep batch sizes per stage and for the pipeline; write report.json and report.md.')
-    .argument('[workload]', 'workload YAML (default: workloads/default.yaml, or workloads/http.yaml with --target)')
-    .option('--target <url>', 'benchmark an HTTP service at this base URL instead of in-process models')
-    .option('--protocol <name>', `HTTP protocol: ${PROTOCOL_NAMES.join(' | ')} (default betterprompts)`)
-    .option('--batch-sizes <list>', 'batch sizes for every stage (HTTP: texts per request), e.g. 1,4,16')
-    .option('--stages <list>', `stages to run, a subset of ${STAGES.join(',')}`)
-    .option('--stage <name>', 'run this one stage (same as --stages <name>)')
-    .option('--concurrency <list>', 'closed loop: in flight per step (HTTP: requests), e.g. 8 or 1,4,16')
-    .option('--rate <list>', 'open loop: requests per second, one step each, e.g. 10,20,40')
-    .option('--arrivals <process>', 'open-loop arrivals: constant | poisson (default constant)')
-    .option('--max-in-flight <n>', 'open loop: cap on requests in flight (late sends still count from the schedule)')
-    .option('--connections <n>', 'HTTP: connections per origin (default: the peak in-flight count)')
-    .option('--timeout <d>', 'HTTP: headers and body timeout, e.g. 30s')
-    .option('--no-unique-texts', 'let prompt texts repeat (HTTP services that cache on the text then measure their cache)')
-    .option('--health <path>', 'HTTP: the one health route to GET before the first step (default: the usual routes in turn)')
-    .option('--no-health', 'HTTP: no health check before the first step')
-    .option('--backend <name>', `TF.js backend: ${BACKENDS.join(' | ')}`)
-    .option('--instances <n>', 'model instances (worker threads or processes)')
-    .option('--requests <n>', 'measured items per step')
-    .option('--duration <d>', 'measured time per step, e.g. 10s')
-    .option('--warmup <n>', 'warm-up items per step (not measured)')
-    .option('--max-new-tokens <n>', 'tokens generated per item (generate and pipeline stages)')
-    .option('--seed <n>', 'seed for the prompt order')
-    .option('--p95 <ms>', 'budget: p95 end-to-end latency, e.g. 3000ms or 3s')
-    .option('--p99 <ms>', 'budget: p99 end-to-end latency')
-    .option('--max-error-rate <r>', 'budget: error rate, e.g. 1% or 0.01')
-    .option('--budgets <file>', "budgets YAML in the performance guide's format: per-stage p95/p99, error rate, alert rules")
-    .option('--scenario <kind>', `run a built-in scenario (${SCENARIO_KINDS.join(' | ')}): load stages over time instead of a sweep`)
-    .option('--schedule <preset>', `scenario length by the guide's schedule: ${SCHEDULE_PRESETS.join(' | ')} (5 min, 30 min, full)`)
-    .option('--time-scale <f>', "scenario: multiply the file's stage durations by f (replaces its timeScale), e.g. 0.01")
-    .option('--load-scale <f>', "scenario: multiply the file's stage targets by f (replaces its loadScale), e.g. 0.1")
-    .option('--search', 'per stage, search for the largest batch size (open loop: rate) within budget instead of sweeping')
-    .option('--repeat <n>', 'run the whole sweep n times; each step reports the merged measurement and the spread')
-    .option('--stability-windows <n>', 'a step is stable when its last n 1-second windows agree (default 3)')
-    .option('--stability-tolerance <r>', "how closely they must agree: p95 and throughput max/min - 1 (default 10%)")
-    .option('--max-extend <d>', 'how long an unsettled step may measure past its plan (default: as long as the plan)')
-    .option('--no-stability', 'stop every step at its planned length, unjudged')
+    .argument('[workload]', 'workload YAML (default: workloads/default.yaml, or workloads/http.yaml with --target)');
+  addRunPlanOptions(command)
     .option('--prometheus-port <[host:]port>', 'serve the live run on /metrics for Prometheus/Grafana (default host 127.0.0.1)')
     .option('--out-jsonl <file>', 'append one JSON line per 1-second window (and run start/end) as the run goes')
-    .option('--out <dir>', 'output folder (default: reports/<run-id>)')
-    .option('--resume', 'continue the interrupted run in --out from its last completed step (same workload and flags)')
     .option('--run-id <id>', 'run id (default: UTC time and workload name)')
     .option('--gpu-trace <csv>', 'replay a recorded nvidia-smi trace as if live (demos, CPU-only CI)')
     .option('--gpu-interval <ms>', 'nvidia-smi sampling interval', '100ms')
@@ -102,17 +64,14 @@ Examples:
       const base = await loadWorkload(workloadFile(workloadPath, flags, context));
       if (base.scenario !== undefined) refuseSweepFlags(flags, base.name);
       const builtinHttp = workloadPath === undefined && flags.scenario === undefined && flags.target !== undefined;
-      const workload = applyScenarioOverrides(
-        applySignoffOverrides(applyOverrides(base, overridesFromFlags(flags, builtinHttp)), signoffOverridesFromFlags(flags)),
-        scenarioOverridesFromFlags(flags),
-      );
+      const workload = resolveRunPlan(base, runOverridesFromFlags(flags, builtinHttp), RUN_FLAGS);
       const budgets = flags.budgets === undefined ? undefined : await loadBudgetsFile(resolve(context.io.cwd, flags.budgets));
       const gpuTelemetry = await gpuTelemetryMode(flags, context);
-      if (flags.resume === true && flags.out === undefined) throw new InputError(RESUME_FLAG, 'expected --out <dir>: the folder of the interrupted run to continue');
+      if (flags.resume === true && flags.out === undefined) throw new InputError(RUN_FLAGS.resume, `expected ${RUN_FLAGS.out} <dir>: the folder of the interrupted run to continue`);
       const newRunId = flags.runId ?? defaultRunId(new Date(), workload.name);
       const outDir = flags.out ? resolve(context.io.cwd, flags.out) : defaultOutDir(context.io.cwd, newRunId);
       const signoff = signoffOf(workload);
-      const resume = flags.resume === true ? await loadResumeState(outDir, workload, { search: signoff.search, repeat: signoff.repeat }) : undefined;
+      const resume = flags.resume === true ? await loadResumeState(outDir, workload, { search: signoff.search, repeat: signoff.repeat }, RUN_FLAGS) : undefined;
       // A resumed run goes on under its first run id, in the same folder.
       const runId = resume?.previous.runId ?? newRunId;
       const inputs = await checkRunInputs(workload, outDir);
@@ -174,8 +133,8 @@ async function openLiveOutputs(flags: RunFlags, workloadName: string, context: C
 /** The workload file: the one named, a --scenario preset, or the built-in default (HTTP: http.yaml). */
 function workloadFile(workloadPath: string | undefined, flags: RunFlags, context: CommandContext): string {
   if (flags.scenario !== undefined) {
-    if (workloadPath !== undefined) throw new InputError(SCENARIO_FLAG, `expected a workload file or --scenario, got both ("${workloadPath}" and --scenario ${flags.scenario})`);
-    return scenarioPresetPath(parseScenarioFlag(flags.scenario));
+    if (workloadPath !== undefined) throw new InputError(RUN_FLAGS.scenario, `expected a workload file or ${RUN_FLAGS.scenario}, got both ("${workloadPath}" and ${RUN_FLAGS.scenario} ${flags.scenario})`);
+    return scenarioPresetPath(parseScenarioFlag(flags.scenario, RUN_FLAGS.scenario));
   }
   const builtin = flags.target === undefined ? 'default.yaml' : 'http.yaml';
   return resolve(context.io.cwd, workloadPath ?? join(PACKAGE_ROOT, 'workloads', builtin));

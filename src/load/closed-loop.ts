@@ -61,7 +61,8 @@ class ClosedLoop {
     if (this.phases.advance(now) === 'draining') return;
     const measuring = this.phases.phase === 'measure';
     this.phases.sent();
-    const { target, stage, staticBatch, texts } = this.options;
+    const { target, stage, staticBatch, texts, sink } = this.options;
+    if (measuring) sink.sent?.(staticBatch?.batchSize ?? 1, now, now);
     if (staticBatch) {
       const batch: string[] = new Array<string>(staticBatch.batchSize);
       for (let i = 0; i < batch.length; i++) batch[i] = texts.next();

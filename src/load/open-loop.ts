@@ -5,7 +5,7 @@
  * schedule without a gap; a send issued more than lateThresholdMs after it was due is late.
  */
 import type { ArrivalSchedule } from './arrivals.js';
-import { sendStatsOf, type SendStats } from './send-stats.js';
+import { SendCounter, type SendStats } from './send-stats.js';
 import { sendContinuations, StepPhases, type DriverOptions, type EndReason, type SendContinuations } from './step-phases.js';
 
 export interface OpenLoopOptions extends DriverOptions {
@@ -46,7 +46,6 @@ export function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopOutcome> 
 class OpenLoop {
   private readonly phases: StepPhases;
   private readonly on: SendContinuations;
-  private readonly lateThresholdMs: number;
   private readonly cap: number;
   private startMs = 0;
   /** Due time of the oldest send not yet issued; sends due but waiting for a slot are implied by it. */
@@ -54,11 +53,8 @@ class OpenLoop {
   private sendTimer: NodeJS.Timeout | undefined;
   private yieldQueued = false;
   private sendsSinceYield = 0;
-  private measuredSends = 0;
-  private lateSends = 0;
-  private maxLateMs = 0;
-  private firstSendAtMs: number | null = null;
-  private lastSendAtMs: number | null = null;
+  private readonly itemsPerSend: number;
+  private readonly sendCounter: SendCounter;
   // Prebuilt so that no closure is allocated per send or per wake.
   private readonly onTimer = (): void => {
     this.sendTimer = undefined;
@@ -73,7 +69,8 @@ class OpenLoop {
 
   constructor(private readonly options: OpenLoopOptions) {
     const itemsPerSend = options.staticBatch?.batchSize ?? 1;
-    this.lateThresholdMs = options.lateThresholdMs ?? DEFAULT_LATE_THRESHOLD_MS;
+    this.itemsPerSend = itemsPerSend;
+    this.sendCounter = new SendCounter(options.lateThresholdMs ?? DEFAULT_LATE_THRESHOLD_MS);
     this.cap = options.maxInFlight ?? Number.POSITIVE_INFINITY;
     this.phases = new StepPhases({ ...options, itemsPerSend, onStop: () => this.stopTimer() });
     this.on = sendContinuations(options.sink, options.clock, itemsPerSend, () => this.returned());
@@ -87,7 +84,7 @@ class OpenLoop {
     await done;
     this.stopTimer();
     const { warmupItems, measuredItems, endedBy, abandoned, extendedMs } = this.phases;
-    return { warmupItems, measuredItems, endedBy, abandoned, extendedMs, sends: this.sendStats() };
+    return { warmupItems, measuredItems, endedBy, abandoned, extendedMs, sends: this.sendCounter.stats() };
   }
 
   /** Issues every send that is due (as far as the cap allows), then sleeps until the next one. */
@@ -111,7 +108,10 @@ class OpenLoop {
   private send(now: number): void {
     const dueMs = this.nextDueMs;
     const measuring = this.phases.phase === 'measure';
-    if (measuring) this.countMeasured(now, now - dueMs);
+    if (measuring) {
+      this.sendCounter.count(dueMs, now);
+      this.options.sink.sent?.(this.itemsPerSend, dueMs, now);
+    }
     this.phases.sent();
     const { target, stage, staticBatch, texts } = this.options;
     if (staticBatch) {
@@ -137,14 +137,6 @@ class OpenLoop {
     this.phases.advance(this.nextDueMs);
   }
 
-  private countMeasured(now: number, lateMs: number): void {
-    this.measuredSends++;
-    if (lateMs > this.lateThresholdMs) this.lateSends++;
-    if (lateMs > this.maxLateMs) this.maxLateMs = lateMs;
-    this.firstSendAtMs ??= now;
-    this.lastSendAtMs = now;
-  }
-
   private returned(): void {
     this.phases.returned();
     if (this.phases.phase === 'draining') this.phases.finishIfDrained();
@@ -161,10 +153,4 @@ class OpenLoop {
     clearTimeout(this.sendTimer);
     this.sendTimer = undefined;
   }
-
-  private sendStats(): SendStats {
-    const { measuredSends: sends, lateSends, maxLateMs, firstSendAtMs, lastSendAtMs } = this;
-    return sendStatsOf({ sends, lateSends, maxLateMs, firstSendAtMs, lastSendAtMs }, this.lateThresholdMs);
-  }
-
 }

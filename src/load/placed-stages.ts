@@ -3,7 +3,7 @@
  * and what level it moves from and to. The load profile drives from it, the runner judges stress
  * holds with it, and the scenario verdicts and renderers place windows and steps by it.
  */
-import type { ScenarioStageSpec } from '../core/workload.js';
+import type { ScenarioStageSpec } from '../core/scenario.js';
 
 /** A stage with the level it starts from and its span, in epoch ms. */
 export interface PlacedStage {

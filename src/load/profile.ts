@@ -5,7 +5,7 @@
  * the scenario's start.
  */
 import { isHold, placeStages, type PlacedStage } from './placed-stages.js';
-import type { ScenarioStageSpec } from '../core/workload.js';
+import type { ScenarioStageSpec } from '../core/scenario.js';
 
 export class LoadProfile {
   readonly totalMs: number;

@@ -129,7 +129,8 @@ class RampedClosedLoop {
   private send(now: number): void {
     this.inFlight++;
     this.sends++;
-    const { target, stage, staticBatch, texts } = this.options;
+    const { target, stage, staticBatch, texts, sink } = this.options;
+    sink.sent?.(staticBatch?.batchSize ?? 1, now, now);
     if (staticBatch) {
       const batch: string[] = new Array<string>(staticBatch.batchSize);
       for (let i = 0; i < batch.length; i++) batch[i] = texts.next();

@@ -26,27 +26,43 @@ export function lateShare(stats: SendStats): number {
   return stats.sends === 0 ? 0 : stats.lateSends / stats.sends;
 }
 
-/** Counts kept while sending; the rate comes from the first and last measured send. */
-export interface SendCounts {
-  readonly sends: number;
-  readonly lateSends: number;
-  readonly maxLateMs: number;
-  readonly firstSendAtMs: number | null;
-  readonly lastSendAtMs: number | null;
-}
+/**
+ * Counts measured sends against their schedule while sending: the one lateness rule, kept by the
+ * open-loop driver for its step and by a scenario's ledger for each stage.
+ */
+export class SendCounter {
+  private sends = 0;
+  private lateSends = 0;
+  private maxLateMs = 0;
+  private firstSendAtMs: number | null = null;
+  private lastSendAtMs: number | null = null;
 
-export function sendStatsOf(counts: SendCounts, lateThresholdMs: number): SendStats {
-  const { sends, lateSends, maxLateMs, firstSendAtMs, lastSendAtMs } = counts;
-  const spanMs = firstSendAtMs !== null && lastSendAtMs !== null ? lastSendAtMs - firstSendAtMs : 0;
-  return {
-    sends,
-    lateSends,
-    lateThresholdMs,
-    maxLateMs,
-    firstSendAtMs,
-    lastSendAtMs,
-    achievedRatePerSec: sends >= 2 && spanMs > 0 ? (sends - 1) / (spanMs / 1000) : 0,
-  };
+  constructor(private readonly lateThresholdMs: number) {}
+
+  /** A send due at `dueMs` went out at `issuedAtMs`: late when more than the threshold after. */
+  count(dueMs: number, issuedAtMs: number): void {
+    const lateMs = issuedAtMs - dueMs;
+    this.sends++;
+    if (lateMs > this.lateThresholdMs) this.lateSends++;
+    if (lateMs > this.maxLateMs) this.maxLateMs = lateMs;
+    this.firstSendAtMs ??= issuedAtMs;
+    this.lastSendAtMs = issuedAtMs;
+  }
+
+  /** The rate comes from the first and last measured send. */
+  stats(): SendStats {
+    const { sends, lateSends, lateThresholdMs, maxLateMs, firstSendAtMs, lastSendAtMs } = this;
+    const spanMs = firstSendAtMs !== null && lastSendAtMs !== null ? lastSendAtMs - firstSendAtMs : 0;
+    return {
+      sends,
+      lateSends,
+      lateThresholdMs,
+      maxLateMs,
+      firstSendAtMs,
+      lastSendAtMs,
+      achievedRatePerSec: sends >= 2 && spanMs > 0 ? (sends - 1) / (spanMs / 1000) : 0,
+    };
+  }
 }
 
 /** report.json's openLoop for a step (or a scenario stage) driven at `arrivals`. */

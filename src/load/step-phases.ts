@@ -11,6 +11,12 @@ import type { PhaseLength } from '../core/workload.js';
 
 export interface ResultSink {
   record(result: ItemResult): void;
+  /**
+   * Each measured send as it goes out, before its results: `items` it carries, the time it was due
+   * (its items' t_arrival) and the time it was issued (later than due when the driver ran late). A
+   * scenario's ledger counts sends and lateness per stage from it; a step's recorder needs none.
+   */
+  sent?(items: number, dueMs: number, issuedAtMs: number): void;
 }
 
 export interface TextFeed {

@@ -6,7 +6,8 @@
  */
 import { canonicalJson } from '../analysis/comparable.js';
 import { planSteps } from '../workload/plan.js';
-import type { ScenarioSpec, StageSpec, Step, Workload } from '../core/workload.js';
+import type { StageSpec, Step, Workload } from '../core/workload.js';
+import type { ScenarioSpec } from '../core/scenario.js';
 
 /** The first field that differs; values are JSON text, ready to print. */
 export interface ResumeDifference {

@@ -6,6 +6,7 @@
  * Scenario workloads follow the same rule over their load stages: the drive restarts at the first
  * incomplete stage.
  */
+import { FIELD_NAMES, type OverrideNames } from '../workload/override-names.js';
 import { join } from 'node:path';
 import { InputError, toError } from '../errors.js';
 import { REPORT_SCHEMA_VERSION, type RunReport } from '../core/report/run.js';
@@ -25,26 +26,25 @@ export interface ResumeState {
   readonly nextIndex: number;
 }
 
-export const RESUME_FLAG = '--resume';
-
 export interface ResumeOptions {
   readonly search: boolean;
   readonly repeat: number;
 }
 
-export async function loadResumeState(outDir: string, workload: Workload, options: ResumeOptions): Promise<ResumeState> {
-  refuseUnresumableModes(options);
+/** `names`: how errors name the resume, search, repeat and out settings (the CLI: its flags). */
+export async function loadResumeState(outDir: string, workload: Workload, options: ResumeOptions, names: OverrideNames = FIELD_NAMES): Promise<ResumeState> {
+  refuseUnresumableModes(options, names);
   const path = join(outDir, REPORT_JSON);
-  const previous = await readPreviousReport(path);
+  const previous = await readPreviousReport(path, names);
   if (!previous.partial) throw new InputError(path, 'nothing to resume, the run finished (it is not marked partial); start a new run instead');
-  refuseUnresumablePrevious(previous, path);
+  refuseUnresumablePrevious(previous, path, names);
 
   const difference = firstResumeDifference(previous.workload, workload);
   if (difference !== null) {
     throw new InputError(
-      RESUME_FLAG,
+      names.resume,
       `${difference.field} differs from the interrupted run's (it ran ${difference.previous}, now ${difference.now}); ` +
-        `a resumed run must measure the same plan, so start a new run (another --out) instead`,
+        `a resumed run must measure the same plan, so start a new run (another ${names.out}) instead`,
     );
   }
 
@@ -65,15 +65,15 @@ export async function loadResumeState(outDir: string, workload: Workload, option
  * results before it, and its bounds and tried values live only in the finished search; --repeat
  * merges every pass into each step, so a step's `complete` cannot say which passes ran.
  */
-function refuseUnresumableModes(options: ResumeOptions): void {
-  if (options.search) throw new InputError('--search', `cannot be combined with ${RESUME_FLAG}: a search picks each step from the results before it, and its state is not kept in report.json`);
-  if (options.repeat > 1) throw new InputError('--repeat', `cannot be combined with ${RESUME_FLAG} (got ${options.repeat}): each step merges every pass, so a step cannot say which passes ran`);
+function refuseUnresumableModes(options: ResumeOptions, names: OverrideNames): void {
+  if (options.search) throw new InputError(names.search, `cannot be combined with ${names.resume}: a search picks each step from the results before it, and its state is not kept in report.json`);
+  if (options.repeat > 1) throw new InputError(names.repeat, `cannot be combined with ${names.resume} (got ${options.repeat}): each step merges every pass, so a step cannot say which passes ran`);
 }
 
-function refuseUnresumablePrevious(previous: RunReport, path: string): void {
-  if ((previous.search ?? []).length > 0) throw new InputError(path, `cannot be resumed: it was a --search run (a search picks each step from the results before it)`);
+function refuseUnresumablePrevious(previous: RunReport, path: string, names: OverrideNames): void {
+  if ((previous.search ?? []).length > 0) throw new InputError(path, `cannot be resumed: it was a ${names.search} run (a search picks each step from the results before it)`);
   if (previous.steps.some((step) => step.repeats !== null && step.repeats !== undefined)) {
-    throw new InputError(path, 'cannot be resumed: it was a --repeat run (each step merges every pass)');
+    throw new InputError(path, `cannot be resumed: it was a ${names.repeat} run (each step merges every pass)`);
   }
 }
 
@@ -106,8 +106,8 @@ function describePlanned(step: { readonly stage: string; readonly batchSize: num
 }
 
 /** report.json checked enough to resume from: the schema version and every field used here. */
-async function readPreviousReport(path: string): Promise<RunReport> {
-  const text = await readInputFile(path, `the interrupted run's report (${RESUME_FLAG} continues a run in its --out folder)`);
+async function readPreviousReport(path: string, names: OverrideNames): Promise<RunReport> {
+  const text = await readInputFile(path, `the interrupted run's report (${names.resume} continues a run in its ${names.out} folder)`);
   let data: unknown;
   try {
     data = JSON.parse(text);

@@ -7,17 +7,14 @@
  * breaks the budget; an abort (SIGINT/SIGTERM) ends the stage under way as partial.
  */
 import { InputError } from '../errors.js';
-import { runOpenLoop } from '../load/open-loop.js';
-import { LATE_SEND_WARN_SHARE, openLoopReport, sendStatsOf } from '../load/send-stats.js';
-import { profileArrivals } from '../load/profile-arrivals.js';
+import { LATE_SEND_WARN_SHARE, openLoopReport } from '../load/send-stats.js';
 import { LoadProfile } from '../load/profile.js';
-import { runRampedClosedLoop } from '../load/ramped-closed-loop.js';
 import { measuredItems } from '../core/measurement.js';
 import type { TimelineWindow } from '../core/report/scenario.js';
 import type { OpenLoopReport } from '../core/report/step.js';
 import type { ComputeAppsResult } from '../core/report/telemetry.js';
-import type { Budget, ScenarioSpec, Step } from '../core/workload.js';
-import { batchUnitOf } from '../targets/target.js';
+import type { Budget, Step } from '../core/workload.js';
+import type { ScenarioSpec } from '../core/scenario.js';
 import { batchSender } from './drive-step.js';
 import { abandonedWarning, type StepContext, type StepRun } from './run-step.js';
 import type { ScenarioOutcome } from './types.js';
@@ -25,6 +22,7 @@ import { StageLedger, type StageLedgerEntry } from './stage-ledger.js';
 import { TimelineFold, windowStatOf } from './scenario-timeline.js';
 import { StressWatch } from './stress-watch.js';
 import { warmUp } from './scenario-warm-up.js';
+import { driveProfile } from './scenario-drive-load.js';
 
 export interface ScenarioCallbacks {
   /** Stage `step` is over (its time passed and every send it made came back or was abandoned). */
@@ -35,8 +33,6 @@ export interface ScenarioCallbacks {
 const HEARTBEAT_MS = 50;
 /** Items stamped just before a window's end may still be on their way back: close a little later. */
 const WINDOW_CLOSE_SLACK_MS = 20;
-/** Open loop: the driver's hard limit past the profile's end (its schedule ends the drive first). */
-const OPEN_LOOP_SLACK_MS = 5_000;
 const LATE_THRESHOLD_MS = 2;
 
 export async function runScenario(
@@ -128,6 +124,7 @@ class ScenarioDrive {
       startMs: this.startMs,
       clock,
       windowMs: this.scenario.windowMs,
+      scheduled: first.arrivals !== null,
       lateThresholdMs: LATE_THRESHOLD_MS,
       onItem: (result) => {
         this.timeline.add(result);
@@ -141,36 +138,7 @@ class ScenarioDrive {
     const heartbeat = setInterval(() => this.beat(), HEARTBEAT_MS);
     heartbeat.unref();
     try {
-      const open = first.arrivals !== null;
-      const batches = batchSender(first, context.target);
-      const target = this.ledger.countingTarget(context.target, open);
-      const staticBatch = batches === null ? undefined : { target: target as typeof batches, batchSize: first.batchSize };
-      const common = {
-        target,
-        stage: first.stage,
-        texts: context.texts,
-        sink: this.ledger,
-        clock,
-        signal: stop.signal,
-        ...(context.drainGraceMs !== undefined && { drainGraceMs: context.drainGraceMs }),
-        ...(staticBatch && { staticBatch }),
-      };
-      if (first.arrivals === null) {
-        const perSend = staticBatch && batchUnitOf(context.target) === 'model-call' ? first.batchSize : 1;
-        await runRampedClosedLoop({ ...common, profile, startOffsetMs, sendsForLevel: (level) => Math.floor(level / perSend) });
-      } else {
-        const remainingMs = Math.max(0, profile.totalMs - startOffsetMs);
-        const { process, ratePerSec, maxInFlight } = first.arrivals;
-        await runOpenLoop({
-          ...common,
-          warmup: {},
-          measure: { durationMs: remainingMs, maxDurationMs: remainingMs + OPEN_LOOP_SLACK_MS },
-          schedule: profileArrivals(profile, process, { startOffsetMs, seed: context.seed + first.index }),
-          ratePerSec,
-          maxInFlight,
-          lateThresholdMs: LATE_THRESHOLD_MS,
-        });
-      }
+      await driveProfile(first, profile, startOffsetMs, { context, sink: this.ledger, signal: stop.signal, lateThresholdMs: LATE_THRESHOLD_MS });
       // The last sends may come back before the profile's time is over: its stages end on time.
       await sleepUntil(endMs, clock, stop.signal);
     } finally {
@@ -283,9 +251,8 @@ class ScenarioDrive {
 
   private openLoopReport(entry: StageLedgerEntry): OpenLoopReport | null {
     const arrivals = entry.step.arrivals;
-    return arrivals === null ? null : openLoopReport(arrivals, sendStatsOf(entry, LATE_THRESHOLD_MS));
+    return arrivals === null ? null : openLoopReport(arrivals, entry.sends.stats());
   }
-
 }
 
 function interruptText(reason: unknown): string {

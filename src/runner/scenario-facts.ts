@@ -5,7 +5,8 @@
 import { epochNowMs } from '../core/clock.js';
 import type { ScenarioFacts } from '../core/report/scenario.js';
 import type { StepReport } from '../core/report/step.js';
-import type { ScenarioSpec, Step } from '../core/workload.js';
+import type { Step } from '../core/workload.js';
+import type { ScenarioSpec } from '../core/scenario.js';
 import type { ScenarioOutcome } from './types.js';
 
 /**

@@ -1,16 +1,15 @@
 /**
  * Routes a scenario drive's items to its stages by send time (t_arrival): one StepRecorder per
  * stage, items sent and items back per stage (a stage is over once its time passed and every
- * item it sent came back), and, for open loop, each stage's own late-send counts. The drive sees
- * a Target (the counting wrapper) and a ResultSink (the ledger); the drivers stay unaware.
+ * item it sent came back), and, for open loop, each stage's own late-send counts. The drivers
+ * hand it every send as it goes out and every result as it comes back (ResultSink).
  */
 import type { ResultSink } from '../load/step-phases.js';
 import type { LoadProfile } from '../load/profile.js';
+import { SendCounter } from '../load/send-stats.js';
 import type { Clock } from '../core/clock.js';
 import { StepRecorder } from '../metrics/recorder.js';
-import { supportsStaticBatches, type StaticBatchTarget, type Target } from '../targets/target.js';
 import { type ItemResult } from '../core/item-result.js';
-import { type Stage } from '../core/stage.js';
 import type { Step } from '../core/workload.js';
 
 /** What one stage saw; the recorder holds its items. */
@@ -24,11 +23,8 @@ export interface StageLedgerEntry {
   readonly endMs: number;
   sentItems: number;
   recordedItems: number;
-  sends: number;
-  lateSends: number;
-  maxLateMs: number;
-  firstSendAtMs: number | null;
-  lastSendAtMs: number | null;
+  /** This stage's sends against their schedule (open loop: the stage's late sends). */
+  readonly sends: SendCounter;
 }
 
 export interface StageLedgerOptions {
@@ -40,7 +36,8 @@ export interface StageLedgerOptions {
   readonly startMs: number;
   readonly clock: Clock;
   readonly windowMs: number;
-  /** A send issued more than this after its scheduled time is late (open loop). */
+  /** Open loop: sends follow a schedule, and one issued more than lateThresholdMs after it was due is late. */
+  readonly scheduled: boolean;
   readonly lateThresholdMs: number;
   /** Called with every recorded item after the stage's own recorder (the timeline). */
   readonly onItem: (result: ItemResult) => void;
@@ -55,10 +52,9 @@ export class StageLedger implements ResultSink {
   private closed = false;
   /** Open loop: the latest scheduled time of a send issued so far (sends are issued in schedule order). */
   private issuedThroughMs = Number.NEGATIVE_INFINITY;
-  private scheduled = false;
 
   constructor(private readonly options: StageLedgerOptions) {
-    const { profile, steps, startOffsetMs, startMs, clock, windowMs } = options;
+    const { profile, steps, startOffsetMs, startMs, clock, windowMs, lateThresholdMs } = options;
     const toEpoch = (offsetMs: number): number => startMs + (offsetMs - startOffsetMs);
     this.entries = steps.flatMap((step) => {
       const stageIndex = step.profile?.stageIndex;
@@ -72,11 +68,7 @@ export class StageLedger implements ResultSink {
           endMs: toEpoch(profile.stageEndMs(stageIndex)),
           sentItems: 0,
           recordedItems: 0,
-          sends: 0,
-          lateSends: 0,
-          maxLateMs: 0,
-          firstSendAtMs: null,
-          lastSendAtMs: null,
+          sends: new SendCounter(lateThresholdMs),
         },
       ];
     });
@@ -106,7 +98,7 @@ export class StageLedger implements ResultSink {
    * send due after its end went out (they go in schedule order). Closed loop sends at once.
    */
   issuedPast(epochMs: number): boolean {
-    return !this.scheduled || this.issuedThroughMs >= epochMs;
+    return !this.options.scheduled || this.issuedThroughMs >= epochMs;
   }
 
   /** Items that come back after this (abandoned ones) are dropped: the stages are reported. */
@@ -114,41 +106,12 @@ export class StageLedger implements ResultSink {
     this.closed = true;
   }
 
-  /** Counts each send by stage before handing it on (and, when `scheduled`, whether it was late). */
-  countingTarget(target: Target, scheduled: boolean): Target {
-    this.scheduled = scheduled;
-    const count = (items: number, tArrivalMs: number): void => {
-      if (tArrivalMs > this.issuedThroughMs) this.issuedThroughMs = tArrivalMs;
-      const entry = this.entryAt(tArrivalMs);
-      if (entry === undefined) return;
-      entry.sentItems += items;
-      entry.sends++;
-      if (!scheduled) return;
-      const now = this.options.clock();
-      const lateMs = now - tArrivalMs;
-      if (lateMs > this.options.lateThresholdMs) entry.lateSends++;
-      if (lateMs > entry.maxLateMs) entry.maxLateMs = lateMs;
-      entry.firstSendAtMs ??= now;
-      entry.lastSendAtMs = now;
-    };
-    const counting: Target = {
-      info: target.info,
-      ...(target.batchUnit && { batchUnit: target.batchUnit }),
-      configure: (stage, config) => target.configure(stage, config),
-      submit: (stage: Stage, text: string, tArrivalMs: number) => {
-        count(1, tArrivalMs);
-        return target.submit(stage, text, tArrivalMs);
-      },
-      close: () => target.close(),
-    };
-    if (!supportsStaticBatches(target)) return counting;
-    const batches: StaticBatchTarget = {
-      ...counting,
-      submitBatch: (stage: Stage, texts: readonly string[], tArrivalMs: number) => {
-        count(texts.length, tArrivalMs);
-        return target.submitBatch(stage, texts, tArrivalMs);
-      },
-    };
-    return batches;
+  /** A send went out: counted by the stage its due time falls in. */
+  sent(items: number, dueMs: number, issuedAtMs: number): void {
+    if (dueMs > this.issuedThroughMs) this.issuedThroughMs = dueMs;
+    const entry = this.entryAt(dueMs);
+    if (entry === undefined) return;
+    entry.sentItems += items;
+    entry.sends.count(dueMs, issuedAtMs);
   }
 }

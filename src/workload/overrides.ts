@@ -1,12 +1,14 @@
 /**
- * CLI flags over a loaded workload. Values arrive typed (the CLI parsed them); ranges are checked
- * here too, so any caller gets the same rules, and errors name the flag.
+ * Overrides over a loaded workload. Values arrive typed (the CLI parsed them); ranges are checked
+ * here too, so any caller gets the same rules, and errors name the field as `names` spells it (the
+ * CLI: the flag).
  */
 import { InputError } from '../errors.js';
 import type { Stage } from '../core/stage.js';
 import { defaultMaxDurationMs } from './defaults.js';
 import { BACKENDS, LIMITS } from './schema.js';
-import { applyTargetOverrides, TARGET_OVERRIDE_FLAGS, type TargetOverrides } from './target-overrides.js';
+import { FIELD_NAMES, type OverrideNames } from './override-names.js';
+import { applyTargetOverrides, type TargetOverrides } from './target-overrides.js';
 import type { BackendChoice, Workload } from '../core/workload.js';
 
 export interface WorkloadOverrides extends TargetOverrides {
@@ -30,39 +32,23 @@ export interface WorkloadOverrides extends TargetOverrides {
   readonly maxErrorRate?: number;
 }
 
-export const OVERRIDE_FLAGS = {
-  batchSizes: '--batch-sizes',
-  stages: '--stages',
-  backend: '--backend',
-  instances: '--instances',
-  requests: '--requests',
-  durationMs: '--duration',
-  warmupRequests: '--warmup',
-  maxNewTokens: '--max-new-tokens',
-  seed: '--seed',
-  p95Ms: '--p95',
-  p99Ms: '--p99',
-  maxErrorRate: '--max-error-rate',
-  ...TARGET_OVERRIDE_FLAGS,
-} as const satisfies Record<keyof WorkloadOverrides, string>;
-
-export function applyOverrides(workload: Workload, overrides: WorkloadOverrides): Workload {
+export function applyOverrides(workload: Workload, overrides: WorkloadOverrides, names: OverrideNames = FIELD_NAMES): Workload {
   const o = overrides;
-  const batchSizes = o.batchSizes === undefined ? undefined : checkBatchSizes(o.batchSizes);
-  const stageNames = o.stages === undefined ? undefined : checkStages(o.stages, workload);
+  const batchSizes = o.batchSizes === undefined ? undefined : checkBatchSizes(o.batchSizes, names.batchSizes);
+  const stageNames = o.stages === undefined ? undefined : checkStages(o.stages, workload, names.stages);
   if (o.backend !== undefined && !(BACKENDS as readonly string[]).includes(o.backend)) {
-    throw new InputError(OVERRIDE_FLAGS.backend, `expected one of ${BACKENDS.join(', ')}, got "${o.backend}"`);
+    throw new InputError(names.backend, `expected one of ${BACKENDS.join(', ')}, got "${o.backend}"`);
   }
-  checkInt('instances', o.instances, 1, LIMITS.maxInstances);
-  checkInt('requests', o.requests, 1, LIMITS.maxRequests);
-  checkInt('warmupRequests', o.warmupRequests, 0, LIMITS.maxRequests);
-  checkInt('maxNewTokens', o.maxNewTokens, 1, LIMITS.maxNewTokens);
-  checkInt('seed', o.seed, 0, LIMITS.maxSeed);
-  checkPositive('durationMs', o.durationMs);
-  checkPositive('p95Ms', o.p95Ms);
-  checkPositive('p99Ms', o.p99Ms);
+  checkInt(names.instances, o.instances, 1, LIMITS.maxInstances);
+  checkInt(names.requests, o.requests, 1, LIMITS.maxRequests);
+  checkInt(names.warmupRequests, o.warmupRequests, 0, LIMITS.maxRequests);
+  checkInt(names.maxNewTokens, o.maxNewTokens, 1, LIMITS.maxNewTokens);
+  checkInt(names.seed, o.seed, 0, LIMITS.maxSeed);
+  checkPositive(names.durationMs, o.durationMs);
+  checkPositive(names.p95Ms, o.p95Ms);
+  checkPositive(names.p99Ms, o.p99Ms);
   if (o.maxErrorRate !== undefined && !(o.maxErrorRate >= 0 && o.maxErrorRate <= 1)) {
-    throw new InputError(OVERRIDE_FLAGS.maxErrorRate, `expected a ratio from 0 to 1 (or "0%" to "100%"), got ${o.maxErrorRate}`);
+    throw new InputError(names.maxErrorRate, `expected a ratio from 0 to 1 (or "0%" to "100%"), got ${o.maxErrorRate}`);
   }
 
   const stages = workload.stages
@@ -85,7 +71,7 @@ export function applyOverrides(workload: Workload, overrides: WorkloadOverrides)
       maxErrorRate: o.maxErrorRate ?? workload.budget.maxErrorRate,
     },
   };
-  return applyTargetOverrides(overridden, o);
+  return applyTargetOverrides(overridden, o, names);
 }
 
 function measureWith(measure: Workload['measure'], requests: number | undefined, durationMs: number | undefined): Workload['measure'] {
@@ -100,8 +86,7 @@ function measureWith(measure: Workload['measure'], requests: number | undefined,
   };
 }
 
-function checkBatchSizes(sizes: readonly number[]): number[] {
-  const flag = OVERRIDE_FLAGS.batchSizes;
+function checkBatchSizes(sizes: readonly number[], flag: string): number[] {
   if (sizes.length === 0) throw new InputError(flag, 'expected at least one batch size, got none');
   const seen = new Set<number>();
   for (const size of sizes) {
@@ -114,8 +99,7 @@ function checkBatchSizes(sizes: readonly number[]): number[] {
   return [...sizes].sort((a, b) => a - b);
 }
 
-function checkStages(stages: readonly Stage[], workload: Workload): readonly Stage[] {
-  const flag = OVERRIDE_FLAGS.stages;
+function checkStages(stages: readonly Stage[], workload: Workload, flag: string): readonly Stage[] {
   const present = workload.stages.map((s) => s.stage);
   if (stages.length === 0) throw new InputError(flag, `expected at least one of ${present.join(', ')}, got none`);
   for (const stage of stages) {
@@ -127,14 +111,14 @@ function checkStages(stages: readonly Stage[], workload: Workload): readonly Sta
   return stages;
 }
 
-function checkInt(key: keyof WorkloadOverrides, value: number | undefined, min: number, max: number): void {
+function checkInt(where: string, value: number | undefined, min: number, max: number): void {
   if (value !== undefined && !(Number.isInteger(value) && value >= min && value <= max)) {
-    throw new InputError(OVERRIDE_FLAGS[key], `expected an integer from ${min} to ${max}, got ${value}`);
+    throw new InputError(where, `expected an integer from ${min} to ${max}, got ${value}`);
   }
 }
 
-function checkPositive(key: keyof WorkloadOverrides, value: number | undefined): void {
+function checkPositive(where: string, value: number | undefined): void {
   if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
-    throw new InputError(OVERRIDE_FLAGS[key], `expected a positive duration, got ${value} ms`);
+    throw new InputError(where, `expected a positive duration, got ${value} ms`);
   }
 }

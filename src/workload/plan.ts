@@ -4,7 +4,8 @@
  * A scenario workload instead plans one step per scenario load stage, in order.
  */
 import { DEFAULTS, defaultMaxNewTokens } from './defaults.js';
-import type { ScenarioSpec, StageSpec, Step, Workload } from '../core/workload.js';
+import type { StageSpec, Step, Workload } from '../core/workload.js';
+import type { ScenarioSpec } from '../core/scenario.js';
 
 /** A scenario step may run this long past its stage's duration while its last requests drain. */
 export const SCENARIO_STEP_GRACE_MS = 30_000;

@@ -5,7 +5,7 @@ import { BUILTIN_CORPUS_PATH, DEFAULT_BATCH_SIZES, DEFAULTS, defaultMaxDurationM
 import { resolveHttpTarget, resolveLoad } from './resolve-target.js';
 import { isModelPath, type StageYaml, type WorkloadYaml } from './schema.js';
 import { withScenario } from './scenario-overrides.js';
-import { type ScenarioAsWritten } from '../core/workload.js';
+import { type ScenarioAsWritten } from '../core/scenario.js';
 import { isOpenLoad, SCENARIO_DEFAULTS, type ScenarioYaml } from './scenario-schema.js';
 import { DEFAULT_SIGNOFF, DEFAULT_STABILITY, withSignoff, type SignoffWorkload } from './signoff.js';
 import { type SignoffSettings } from '../core/workload.js';

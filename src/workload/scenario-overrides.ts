@@ -7,24 +7,14 @@
  */
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
+import { FIELD_NAMES, type OverrideNames } from './override-names.js';
 import { PACKAGE_ROOT } from '../package-root.js';
 import { DEFAULTS, defaultMaxNewTokens } from './defaults.js';
 import { MAX_SCALE, MIN_WINDOW_MS, scaleLevel, withoutFloatNoise } from './scenario-schema.js';
 import { LIMITS } from './schema.js';
 import { TARGET_LIMITS } from './target-schema.js';
-import {
-  SCENARIO_KINDS,
-  SCHEDULE_PRESETS,
-  type ArrivalProcess,
-  type LoadSpec,
-  type ScenarioAsWritten,
-  type ScenarioKind,
-  type ScenarioSpec,
-  type ScenarioStageSpec,
-  type SchedulePreset,
-  type StageSpec,
-  type Workload,
-} from '../core/workload.js';
+import { type ArrivalProcess, type LoadSpec, type StageSpec, type Workload } from '../core/workload.js';
+import { SCENARIO_KINDS, SCHEDULE_PRESETS, type ScenarioAsWritten, type ScenarioKind, type ScenarioSpec, type ScenarioStageSpec, type SchedulePreset } from '../core/scenario.js';
 
 export type ScenarioWorkload = Workload & { readonly scenario: ScenarioSpec; readonly scenarioAsWritten: ScenarioAsWritten };
 
@@ -46,12 +36,7 @@ export interface ScenarioOverrides {
   readonly schedule?: SchedulePreset;
 }
 
-export const SCENARIO_FLAGS = {
-  timeScale: '--time-scale',
-  loadScale: '--load-scale',
-  schedule: '--schedule',
-} as const satisfies Record<keyof ScenarioOverrides, string>;
-export const SCENARIO_FLAG = '--scenario';
+const SCENARIO_OVERRIDES = ['timeScale', 'loadScale', 'schedule'] as const satisfies readonly (keyof ScenarioOverrides)[];
 
 /** The stages as written, end to end. */
 export function writtenTotalMs(scenario: Pick<ScenarioAsWritten, 'stages'>): number {
@@ -162,29 +147,32 @@ export function withScenario(workload: Workload, written: ScenarioAsWritten, sca
 }
 
 /**
- * --time-scale, --load-scale and --schedule over a loaded workload. Each replaces the file's own
- * scale (a flag absent keeps the scale in effect); --time-scale and --schedule both set the time
- * scale, so together they are an error.
+ * The time scale, load scale and schedule (--time-scale, --load-scale, --schedule) over a loaded
+ * workload. Each replaces the file's own scale (one absent keeps the scale in effect); a time scale
+ * and a schedule both set the time scale, so together they are an error.
  */
-export function applyScenarioOverrides(workload: Workload, overrides: ScenarioOverrides): Workload {
-  const given = (Object.keys(SCENARIO_FLAGS) as (keyof ScenarioOverrides)[]).filter((key) => overrides[key] !== undefined);
+export function applyScenarioOverrides(workload: Workload, overrides: ScenarioOverrides, names: OverrideNames = FIELD_NAMES): Workload {
+  const given = SCENARIO_OVERRIDES.filter((key) => overrides[key] !== undefined);
   if (given.length === 0) return workload;
-  const first = SCENARIO_FLAGS[given[0] as keyof ScenarioOverrides];
+  const first = names[given[0] as keyof ScenarioOverrides];
   if (overrides.timeScale !== undefined && overrides.schedule !== undefined) {
-    throw new InputError(SCENARIO_FLAGS.timeScale, `expected --time-scale or --schedule, not both (each sets the time scale), got --time-scale ${overrides.timeScale} and --schedule ${overrides.schedule}`);
+    throw new InputError(
+      names.timeScale,
+      `expected ${names.timeScale} or ${names.schedule}, not both (each sets the time scale), got ${names.timeScale} ${overrides.timeScale} and ${names.schedule} ${overrides.schedule}`,
+    );
   }
-  checkScale(SCENARIO_FLAGS.timeScale, overrides.timeScale);
-  checkScale(SCENARIO_FLAGS.loadScale, overrides.loadScale);
-  if (overrides.schedule !== undefined) parseScheduleFlag(overrides.schedule);
+  checkScale(names.timeScale, overrides.timeScale);
+  checkScale(names.loadScale, overrides.loadScale);
+  if (overrides.schedule !== undefined) parseScheduleFlag(overrides.schedule, names.schedule);
   const scenario = workload.scenario;
   if (scenario === undefined) {
-    throw new InputError(first, `expected a workload with a scenario (such as --scenario spike), got workload "${workload.name}", a sweep without one`);
+    throw new InputError(first, `expected a workload with a scenario (such as ${names.scenario} spike), got workload "${workload.name}", a sweep without one`);
   }
   const written = scenarioAsWrittenOf({ ...workload, scenario });
   const timeScale =
     overrides.timeScale ?? (overrides.schedule === undefined ? scenario.timeScale : scheduleTimeScale(written, overrides.schedule));
   const loadScale = overrides.loadScale ?? scenario.loadScale;
-  const where = overrides.loadScale !== undefined ? SCENARIO_FLAGS.loadScale : first;
+  const where = overrides.loadScale !== undefined ? names.loadScale : first;
   return withScenario(workload, written, { timeScale, loadScale }, where);
 }
 
@@ -203,14 +191,14 @@ export function parseScaleFlag(flag: string, raw: string): number {
   return value;
 }
 
-export function parseScheduleFlag(raw: string): SchedulePreset {
+export function parseScheduleFlag(raw: string, where: string): SchedulePreset {
   if ((SCHEDULE_PRESETS as readonly string[]).includes(raw)) return raw as SchedulePreset;
-  throw new InputError(SCENARIO_FLAGS.schedule, `expected one of ${SCHEDULE_PRESETS.join(', ')}, got ${JSON.stringify(raw)}`);
+  throw new InputError(where, `expected one of ${SCHEDULE_PRESETS.join(', ')}, got ${JSON.stringify(raw)}`);
 }
 
-export function parseScenarioFlag(raw: string): ScenarioKind {
+export function parseScenarioFlag(raw: string, where: string): ScenarioKind {
   if ((SCENARIO_KINDS as readonly string[]).includes(raw)) return raw as ScenarioKind;
-  throw new InputError(SCENARIO_FLAG, `expected one of ${SCENARIO_KINDS.join(', ')}, got ${JSON.stringify(raw)}`);
+  throw new InputError(where, `expected one of ${SCENARIO_KINDS.join(', ')}, got ${JSON.stringify(raw)}`);
 }
 
 /** The built-in preset file --scenario <kind> loads: workloads/<kind>.yaml. */

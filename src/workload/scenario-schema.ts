@@ -9,7 +9,7 @@ import { STAGES } from '../core/stage.js';
 import { choice, durationMs, expected, intBetween, scalar, strictObject, text } from './schema-kit.js';
 import { TARGET_LIMITS, type LoadYaml } from './target-schema.js';
 import { parseDurationMs } from './units.js';
-import { SCENARIO_KINDS } from '../core/workload.js';
+import { SCENARIO_KINDS } from '../core/scenario.js';
 
 /** Timeline windows shorter than this hold too few samples for a p95; scaling never goes below it. */
 export const MIN_WINDOW_MS = 250;

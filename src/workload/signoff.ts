@@ -4,6 +4,7 @@
  * `signoff` field (echoed in report.json); `signoffOf` gives the defaults for a Workload built
  * without them.
  */
+import { FIELD_NAMES, type OverrideNames } from './override-names.js';
 import { InputError } from '../errors.js';
 import type { SignoffSettings, StabilitySettings, Workload } from '../core/workload.js';
 
@@ -33,32 +34,23 @@ export interface SignoffOverrides {
   readonly search?: true;
 }
 
-export const SIGNOFF_FLAGS = {
-  stabilityWindows: '--stability-windows',
-  stabilityTolerance: '--stability-tolerance',
-  maxExtendMs: '--max-extend',
-  stability: '--no-stability',
-  repeat: '--repeat',
-  search: '--search',
-} as const satisfies Record<keyof SignoffOverrides, string>;
-
-export function applySignoffOverrides(workload: Workload, o: SignoffOverrides): SignoffWorkload {
+export function applySignoffOverrides(workload: Workload, o: SignoffOverrides, names: OverrideNames = FIELD_NAMES): SignoffWorkload {
   const current = signoffOf(workload);
   if (o.repeat !== undefined && !(Number.isInteger(o.repeat) && o.repeat >= 1 && o.repeat <= MAX_REPEAT)) {
-    throw new InputError(SIGNOFF_FLAGS.repeat, `expected an integer from 1 to ${MAX_REPEAT}, got ${o.repeat}`);
+    throw new InputError(names.repeat, `expected an integer from 1 to ${MAX_REPEAT}, got ${o.repeat}`);
   }
   if (o.stabilityWindows !== undefined && !(Number.isInteger(o.stabilityWindows) && o.stabilityWindows >= 2 && o.stabilityWindows <= MAX_STABILITY_WINDOWS)) {
-    throw new InputError(SIGNOFF_FLAGS.stabilityWindows, `expected an integer from 2 to ${MAX_STABILITY_WINDOWS}, got ${o.stabilityWindows}`);
+    throw new InputError(names.stabilityWindows, `expected an integer from 2 to ${MAX_STABILITY_WINDOWS}, got ${o.stabilityWindows}`);
   }
   if (o.stabilityTolerance !== undefined && !(o.stabilityTolerance > 0 && o.stabilityTolerance <= 1)) {
-    throw new InputError(SIGNOFF_FLAGS.stabilityTolerance, `expected a ratio above 0 up to 1 (or "10%"), got ${o.stabilityTolerance}`);
+    throw new InputError(names.stabilityTolerance, `expected a ratio above 0 up to 1 (or "10%"), got ${o.stabilityTolerance}`);
   }
   if (o.maxExtendMs !== undefined && !(Number.isFinite(o.maxExtendMs) && o.maxExtendMs >= 0)) {
-    throw new InputError(SIGNOFF_FLAGS.maxExtendMs, `expected a duration >= 0, got ${o.maxExtendMs} ms`);
+    throw new InputError(names.maxExtendMs, `expected a duration >= 0, got ${o.maxExtendMs} ms`);
   }
   const tuning = o.stabilityWindows !== undefined || o.stabilityTolerance !== undefined || o.maxExtendMs !== undefined;
   if (o.stability === false && tuning) {
-    throw new InputError(SIGNOFF_FLAGS.stability, 'expected --no-stability alone, got it with --stability-windows, --stability-tolerance or --max-extend');
+    throw new InputError(names.stability, `expected ${names.stability} alone, got it with ${names.stabilityWindows}, ${names.stabilityTolerance} or ${names.maxExtendMs}`);
   }
   // Tuning flags switch stability on even where the file said `stability: false`.
   const base = current.stability ?? DEFAULT_STABILITY;
@@ -74,7 +66,7 @@ export function applySignoffOverrides(workload: Workload, o: SignoffOverrides): 
           };
   const signoff: SignoffSettings = { stability, repeat: o.repeat ?? current.repeat, search: o.search ?? current.search };
   if (signoff.search && signoff.repeat > 1) {
-    throw new InputError(SIGNOFF_FLAGS.repeat, `expected 1 with --search (a search decides its steps as it goes), got ${signoff.repeat}`);
+    throw new InputError(names.repeat, `expected 1 with ${names.search} (a search decides its steps as it goes), got ${signoff.repeat}`);
   }
   return withSignoff(workload, signoff);
 }

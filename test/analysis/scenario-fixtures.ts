@@ -7,7 +7,8 @@ import { buildStepReport } from '../../src/analysis/analyze-run.js';
 import type { ScenarioFacts, TimelineWindow } from '../../src/core/report/scenario.js';
 import type { StepReport } from '../../src/core/report/step.js';
 import type { HostReport, HostSample, TfMemory } from '../../src/core/report/telemetry.js';
-import type { Budget, ScenarioKind, ScenarioStageSpec, StepProfile } from '../../src/core/workload.js';
+import type { Budget, StepProfile } from '../../src/core/workload.js';
+import type { ScenarioKind, ScenarioStageSpec } from '../../src/core/scenario.js';
 
 export const T0 = 1_750_000_000_000;
 export const WINDOW_MS = 1000;

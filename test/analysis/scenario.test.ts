@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RECOVERY_TARGET_MS, judgeScenario } from '../../src/analysis/scenario.js';
-import { SCENARIO_KINDS } from '../../src/core/workload.js';
+import { SCENARIO_KINDS } from '../../src/core/scenario.js';
 import { budget, scenarioFacts, scenarioStep, timeline, type StageRow } from './scenario-fixtures.js';
 
 const ROWS: StageRow[] = [

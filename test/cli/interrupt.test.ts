@@ -155,15 +155,17 @@ describe('interrupting pipebench run, and --resume (built binary)', () => {
 });
 
 describe('interrupting a scenario, and --resume (built binary)', () => {
-  it('SIGINT during the second load stage keeps the first; --resume restarts the drive at the second', async () => {
+  it('SIGINT mid-scenario keeps the stages that ran to their end; --resume restarts the drive at the one cut short', async () => {
     const dir = join(out, 'scenario');
     const { child, done } = startCli(['run', SCENARIO, '--backend', 'wasm', '--out', dir], cliEnv(randomUUID()));
-    // Stages run back to back (no outputs rendered between them), so 0.6 s after stage 1's line is inside stage 2.
+    // Stages run back to back (no outputs rendered between them), so once stage 1's line is out the
+    // drive is inside stage 2. A loaded machine may print that line late and act on the signal late,
+    // so the stage under way when SIGINT lands may be the second or the third: the test reads which.
     await new Promise<void>((resolve, reject) => {
       let seen = '';
       child.stderr!.on('data', (chunk: Buffer) => {
         seen += chunk.toString();
-        if (/\] ramp-up [^:]*: /.test(seen)) setTimeout(resolve, 600);
+        if (/\] ramp-up [^:]*: /.test(seen)) resolve();
       });
       child.once('exit', () => reject(new Error(`the run ended before its first stage did: ${seen}`)));
     });
@@ -172,25 +174,27 @@ describe('interrupting a scenario, and --resume (built binary)', () => {
     const interruptedRun = await readReport(dir);
     expect(validate(interruptedRun), JSON.stringify(validate.errors)).toBe(true);
     expect(interruptedRun).toMatchObject({ partial: true, interruptedBy: 'SIGINT' });
+    const names = ['ramp-up', 'hold', 'hold-more'];
+    const kept = interruptedRun.steps.filter((step) => step.complete).length;
+    expect(kept).toBeGreaterThanOrEqual(1);
+    expect(kept).toBeLessThan(names.length);
+    // The stages that ran to their end, then the one the signal cut short.
     expect(interruptedRun.steps.map((step) => [step.profile?.name, step.complete])).toEqual([
-      ['ramp-up', true],
-      ['hold', false],
+      ...names.slice(0, kept).map((name) => [name, true]),
+      [names[kept], false],
     ]);
-    expect(interruptedRun.scenario?.stagesRun).toBe(1);
+    expect(interruptedRun.scenario?.stagesRun).toBe(kept);
 
     const result = await runCli(['run', SCENARIO, '--backend', 'wasm', '--resume', '--out', dir], cliEnv(randomUUID()));
     expect(result.stderr).not.toMatch(STACK_LINE);
     const resumed = await readReport(dir);
     expect(result.code).toBe(resumed.budgetMet ? 0 : 1);
     expect(validate(resumed), JSON.stringify(validate.errors)).toBe(true);
-    expect(resumed).toMatchObject({ partial: false, resumedFrom: { runId: interruptedRun.runId, stepsKept: 1 } });
-    expect(resumed.steps.map((step) => [step.profile?.name, step.complete])).toEqual([
-      ['ramp-up', true],
-      ['hold', true],
-      ['hold-more', true],
-    ]);
-    expect(resumed.steps[0]!.histograms).toEqual(interruptedRun.steps[0]!.histograms);
-    expect(resumed.steps[1]!.startedAtMs).toBeGreaterThan(interruptedRun.steps[1]!.endedAtMs);
+    expect(resumed).toMatchObject({ partial: false, resumedFrom: { runId: interruptedRun.runId, stepsKept: kept } });
+    expect(resumed.steps.map((step) => [step.profile?.name, step.complete])).toEqual(names.map((name) => [name, true]));
+    for (let i = 0; i < kept; i++) expect(resumed.steps[i]!.histograms).toEqual(interruptedRun.steps[i]!.histograms);
+    // The drive restarts at the stage that was cut short: measured anew, after the interrupted run.
+    expect(resumed.steps[kept]!.startedAtMs).toBeGreaterThan(interruptedRun.steps[kept]!.endedAtMs);
     expect(resumed.scenario?.stagesRun).toBe(3);
     expect(resumed.warnings.filter((warning) => warning.includes('did not complete'))).toEqual([]);
   }, 90_000);

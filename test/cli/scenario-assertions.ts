@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { RunReport } from '../../src/core/report/run.js';
 import type { ScenarioReport } from '../../src/core/report/scenario.js';
-import type { ScenarioStageSpec } from '../../src/core/workload.js';
+import type { ScenarioStageSpec } from '../../src/core/scenario.js';
 
 const schema = JSON.parse(await readFile(join(import.meta.dirname, '..', '..', 'schema', 'report.schema.json'), 'utf8')) as object;
 export const validateReport = new Ajv2020({ allErrors: true, strict: false }).compile(schema);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunReport } from '../../src/core/report/run.js';
 import type { SpikeVerdict, StressVerdict } from '../../src/core/report/scenario-verdict.js';
-import type { ScenarioStageSpec } from '../../src/core/workload.js';
+import type { ScenarioStageSpec } from '../../src/core/scenario.js';
 import { startFifoServer } from '../fixtures/http/fifo-server.js';
 import { FIXTURES, runCli, startServe } from './cli-process.js';
 import { levelAt, readReport, STACK_LINE, validateReport } from './scenario-assertions.js';

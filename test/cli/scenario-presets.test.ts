@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunReport } from '../../src/core/report/run.js';
 import type { ScenarioReport } from '../../src/core/report/scenario.js';
-import type { ScenarioKind } from '../../src/core/workload.js';
+import type { ScenarioKind } from '../../src/core/scenario.js';
 import { runCli, startServe, type ServeProcess } from './cli-process.js';
 import { readReport, STACK_LINE, timelineLevels, validateReport } from './scenario-assertions.js';
 

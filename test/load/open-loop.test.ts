@@ -185,6 +185,27 @@ describe('runOpenLoop', () => {
     expectLatencyFallsAcrossStall(e2eBySchedule(sink.results), stallMs);
   });
 
+  it('hands the sink each measured send as it goes out, due and issued, before its result: warm-up sends are not handed', async () => {
+    const stallMs = 200;
+    const target = new SerialTarget({ serviceMs: 0, stallAt: 15, stallMs });
+    const sends: { items: number; dueMs: number; issuedAtMs: number; recordedBefore: number }[] = [];
+    const sink = new ListSink();
+    const watching = Object.assign(sink, {
+      sent: (items: number, dueMs: number, issuedAtMs: number) => sends.push({ items, dueMs, issuedAtMs, recordedBefore: sink.results.length }),
+    });
+    const outcome = await drive(target, watching, { maxInFlight: 1, warmup: { requests: 10 }, measure: { requests: 60, maxDurationMs: 5_000 } });
+    expect(sends).toHaveLength(60);
+    expect(sends.every((send) => send.items === 1)).toBe(true);
+    // Due times are the schedule's (the measured sends, after the 10 warm-up ones), 5 ms apart.
+    expect(sends.map((send) => send.dueMs)).toEqual(target.arrivalsMs.slice(10));
+    // Each send is handed before any result of its own: at most the sends before it have come back.
+    sends.forEach((send, i) => expect(send.recordedBefore).toBeLessThanOrEqual(i));
+    // The sends held behind the stall went out late; the sink sees the same lateness the step counts.
+    const late = sends.filter((send) => send.issuedAtMs - send.dueMs > outcome.sends.lateThresholdMs);
+    expect(late).toHaveLength(outcome.sends.lateSends);
+    expect(Math.max(...sends.map((send) => send.issuedAtMs - send.dueMs))).toBeCloseTo(outcome.sends.maxLateMs, 9);
+  });
+
   it('never has more than maxInFlight sends in flight', async () => {
     const target = new SerialTarget({ serviceMs: 10 });
     const sink = new ListSink();

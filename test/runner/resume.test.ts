@@ -1,4 +1,5 @@
 /** --resume's state: real report.json files written by the real writer, workloads from real YAML. */
+import { RUN_FLAGS } from '../../src/cli/run-flags.js';
 import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,7 +72,7 @@ describe('loadResumeState', () => {
   it('keeps the complete steps before the interrupted one, histograms exactly as saved', async () => {
     const previous = reportOf(sweep, [true, false]);
     const dir = await saved(previous);
-    const state = await loadResumeState(dir, sweep, SWEEP);
+    const state = await loadResumeState(dir, sweep, SWEEP, RUN_FLAGS);
     expect(state.nextIndex).toBe(1);
     expect(state.keptSteps.map((step) => step.index)).toEqual([0]);
     expect(state.keptSteps[0]!.histograms).toEqual(previous.steps[0]!.histograms);
@@ -79,21 +80,21 @@ describe('loadResumeState', () => {
   });
 
   it('keeps every step of a run interrupted after its last step, and none when the first was incomplete', async () => {
-    const all = await loadResumeState(await saved(reportOf(sweep, [true, true, true])), sweep, SWEEP);
+    const all = await loadResumeState(await saved(reportOf(sweep, [true, true, true])), sweep, SWEEP, RUN_FLAGS);
     expect(all.nextIndex).toBe(3);
-    const none = await loadResumeState(await saved(reportOf(sweep, [false])), sweep, SWEEP);
+    const none = await loadResumeState(await saved(reportOf(sweep, [false])), sweep, SWEEP, RUN_FLAGS);
     expect(none).toMatchObject({ nextIndex: 0, keptSteps: [] });
   });
 
   it('re-measures a complete step that follows an incomplete one', async () => {
-    const state = await loadResumeState(await saved(reportOf(sweep, [true, false, true])), sweep, SWEEP);
+    const state = await loadResumeState(await saved(reportOf(sweep, [true, false, true])), sweep, SWEEP, RUN_FLAGS);
     expect(state.nextIndex).toBe(1);
   });
 
   it('resumes under another budget and from a copy of the workload file', async () => {
     const dir = await saved(reportOf(sweep, [true, false]));
     const changed = { ...applyOverrides(sweep, { p95Ms: 1 }), source: '/elsewhere/copy.yaml' };
-    expect((await loadResumeState(dir, changed, SWEEP)).nextIndex).toBe(1);
+    expect((await loadResumeState(dir, changed, SWEEP, RUN_FLAGS)).nextIndex).toBe(1);
   });
 
   it.each([
@@ -105,7 +106,7 @@ describe('loadResumeState', () => {
     ['the warm-up', { warmupRequests: 5 }, 'workload.warmup'],
   ])('refuses %s that differs, naming --resume and the field', async (_what, overrides, field) => {
     const dir = await saved(reportOf(sweep, [true, false]));
-    const error = await refusal(loadResumeState(dir, applyOverrides(sweep, overrides), SWEEP));
+    const error = await refusal(loadResumeState(dir, applyOverrides(sweep, overrides), SWEEP, RUN_FLAGS));
     expect(error.where).toBe('--resume');
     expect(error.message).toContain(field);
     expect(error.exitCode).toBe(2);
@@ -113,28 +114,28 @@ describe('loadResumeState', () => {
 
   it('refuses another corpus and another stage list', async () => {
     const dir = await saved(reportOf(sweep, [true, false]));
-    const corpus = await refusal(loadResumeState(dir, { ...sweep, corpus: { ...sweep.corpus, path: '/other/prompts.jsonl' } }, SWEEP));
+    const corpus = await refusal(loadResumeState(dir, { ...sweep, corpus: { ...sweep.corpus, path: '/other/prompts.jsonl' } }, SWEEP, RUN_FLAGS));
     expect(corpus.message).toContain('workload.corpus');
     const pipeline = applyOverrides(await loadWorkload(join(import.meta.dirname, '..', 'fixtures', 'workloads', 'cli-tiny.yaml')), {});
-    const stages = await refusal(loadResumeState(dir, { ...sweep, stages: pipeline.stages }, SWEEP));
+    const stages = await refusal(loadResumeState(dir, { ...sweep, stages: pipeline.stages }, SWEEP, RUN_FLAGS));
     expect(stages.message).toContain('workload.stages');
   });
 
   it('refuses --search and --repeat > 1 by flag, before reading anything', async () => {
     const missing = join(root, 'never-written');
-    expect((await refusal(loadResumeState(missing, sweep, { search: true, repeat: 1 }))).where).toBe('--search');
-    expect((await refusal(loadResumeState(missing, sweep, { search: false, repeat: 3 }))).where).toBe('--repeat');
+    expect((await refusal(loadResumeState(missing, sweep, { search: true, repeat: 1 }, RUN_FLAGS))).where).toBe('--search');
+    expect((await refusal(loadResumeState(missing, sweep, { search: false, repeat: 3 }, RUN_FLAGS))).where).toBe('--repeat');
   });
 
   it('refuses a run that finished: nothing to resume', async () => {
     const dir = await saved(reportOf(sweep, [true, true, true], false));
-    const error = await refusal(loadResumeState(dir, sweep, SWEEP));
+    const error = await refusal(loadResumeState(dir, sweep, SWEEP, RUN_FLAGS));
     expect(error.where).toBe(join(dir, 'report.json'));
     expect(error.message).toContain('nothing to resume, the run finished');
   });
 
   it('names the report path when it is missing, not JSON, or not a pipebench report', async () => {
-    const missing = await refusal(loadResumeState(join(root, 'empty'), sweep, SWEEP));
+    const missing = await refusal(loadResumeState(join(root, 'empty'), sweep, SWEEP, RUN_FLAGS));
     expect(missing.where).toBe(join(root, 'empty', 'report.json'));
     const cases: [string, string][] = [
       ['{ not json', 'not JSON'],
@@ -147,7 +148,7 @@ describe('loadResumeState', () => {
       const dir = join(root, `bad-${dirs++}`);
       await mkdir(dir, { recursive: true });
       await writeFile(join(dir, 'report.json'), text);
-      const error = await refusal(loadResumeState(dir, sweep, SWEEP));
+      const error = await refusal(loadResumeState(dir, sweep, SWEEP, RUN_FLAGS));
       expect(error.message).toContain(join(dir, 'report.json'));
       expect(error.message).toContain(named);
     }
@@ -156,19 +157,19 @@ describe('loadResumeState', () => {
   it('refuses a previous --search or --repeat run', async () => {
     const previous = reportOf(sweep, [true, false]);
     const searched = { ...previous, search: [{ stage: 'classify', axis: 'batchSize', answer: 2, stepsRun: 2, fullSweepSteps: 3, itemsMeasured: 40, fullSweepItemsEstimate: 60, tried: [] }] } satisfies RunReport;
-    expect((await refusal(loadResumeState(await saved(searched), sweep, SWEEP))).message).toContain('--search run');
+    expect((await refusal(loadResumeState(await saved(searched), sweep, SWEEP, RUN_FLAGS))).message).toContain('--search run');
     const repeated = { ...previous, steps: previous.steps.map((step) => ({ ...step, repeats: { itemsPerSec: [1, 2], p95Ms: [1, 2] } })) };
-    expect((await refusal(loadResumeState(await saved(repeated), sweep, SWEEP))).message).toContain('--repeat run');
+    expect((await refusal(loadResumeState(await saved(repeated), sweep, SWEEP, RUN_FLAGS))).message).toContain('--repeat run');
   });
 
   it('resumes a scenario at its first incomplete load stage, and refuses another time scale', async () => {
     const previous = reportOf(spike, [true, true, false]);
     const dir = await saved(previous);
-    const state = await loadResumeState(dir, spike, SWEEP);
+    const state = await loadResumeState(dir, spike, SWEEP, RUN_FLAGS);
     expect(state.nextIndex).toBe(2);
     expect(state.keptSteps.map((step) => step.profile?.name)).toEqual(['warm', 'baseline']);
     const rescaled = applyScenarioOverrides(await loadWorkload(SPIKE), { timeScale: 0.02 });
-    const error = await refusal(loadResumeState(dir, rescaled, SWEEP));
+    const error = await refusal(loadResumeState(dir, rescaled, SWEEP, RUN_FLAGS));
     expect(error.message).toContain('workload.scenario.timeScale');
   });
 });

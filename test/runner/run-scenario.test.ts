@@ -7,7 +7,8 @@ import { runScenario } from '../../src/runner/run-scenario.js';
 import type { StepContext, StepRun } from '../../src/runner/run-step.js';
 import type { ItemResult } from '../../src/core/item-result.js';
 import { parseCorpus, TextSource } from '../../src/workload/corpus.js';
-import type { Budget, PhaseLength, ScenarioSpec, ScenarioStageSpec, Step } from '../../src/core/workload.js';
+import type { Budget, PhaseLength, Step } from '../../src/core/workload.js';
+import type { ScenarioSpec, ScenarioStageSpec } from '../../src/core/scenario.js';
 
 /**
  * Answers each item after serviceMs; beyond `capacity` in flight it answers at once with a 503

@@ -1,3 +1,4 @@
+import { RUN_FLAGS } from '../../src/cli/run-flags.js';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { parseWorkload } from '../../src/workload/load.js';
@@ -20,7 +21,7 @@ stages:
 
 function rejected(overrides: WorkloadOverrides): InputError {
   try {
-    applyOverrides(base, overrides);
+    applyOverrides(base, overrides, RUN_FLAGS);
   } catch (error) {
     expect(error).toBeInstanceOf(InputError);
     return error as InputError;
@@ -92,7 +93,7 @@ describe('applyOverrides', () => {
   it('a stage the workload lacks is named with the ones it has', () => {
     const only = applyOverrides(base, { stages: ['classify'] });
     try {
-      applyOverrides(only, { stages: ['generate'] });
+      applyOverrides(only, { stages: ['generate'] }, RUN_FLAGS);
       expect.unreachable();
     } catch (error) {
       expect((error as InputError).where).toBe('--stages');

@@ -1,3 +1,4 @@
+import { RUN_FLAGS } from '../../src/cli/run-flags.js';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { parseWorkload } from '../../src/workload/load.js';
@@ -32,7 +33,7 @@ const totalMs = (workload: Workload) => (workload.scenario?.stages ?? []).reduce
 
 function overrideError(workload: Workload, overrides: ScenarioOverrides): InputError {
   try {
-    applyScenarioOverrides(workload, overrides);
+    applyScenarioOverrides(workload, overrides, RUN_FLAGS);
   } catch (error) {
     expect(error).toBeInstanceOf(InputError);
     return error as InputError;
@@ -134,9 +135,9 @@ describe('flag parsing', () => {
   });
 
   it('reads schedule and scenario names', () => {
-    expect(parseScheduleFlag('pr-smoke')).toBe('pr-smoke');
-    expect(() => parseScheduleFlag('nightly')).toThrow(expect.objectContaining({ where: '--schedule', message: expect.stringContaining('pr-smoke, daily, weekly') }));
-    expect(parseScenarioFlag('soak')).toBe('soak');
-    expect(() => parseScenarioFlag('load')).toThrow(expect.objectContaining({ where: '--scenario' }));
+    expect(parseScheduleFlag('pr-smoke', '--schedule')).toBe('pr-smoke');
+    expect(() => parseScheduleFlag('nightly', '--schedule')).toThrow(expect.objectContaining({ where: '--schedule', message: expect.stringContaining('pr-smoke, daily, weekly') }));
+    expect(parseScenarioFlag('soak', '--scenario')).toBe('soak');
+    expect(() => parseScenarioFlag('load', '--scenario')).toThrow(expect.objectContaining({ where: '--scenario' }));
   });
 });

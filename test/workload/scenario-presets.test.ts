@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { loadWorkload } from '../../src/workload/load.js';
 import { planSteps } from '../../src/workload/plan.js';
 import { applyScenarioOverrides, scenarioPresetPath } from '../../src/workload/scenario-overrides.js';
-import { SCENARIO_KINDS, type ScenarioKind, type Workload } from '../../src/core/workload.js';
+import { type Workload } from '../../src/core/workload.js';
+import { SCENARIO_KINDS, type ScenarioKind } from '../../src/core/scenario.js';
 
 const WORKLOADS = resolve(import.meta.dirname, '..', '..', 'workloads');
 const MINUTE_MS = 60_000;

@@ -1,3 +1,4 @@
+import { RUN_FLAGS } from '../../src/cli/run-flags.js';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
@@ -65,6 +66,6 @@ describe('applySignoffOverrides (run flags)', () => {
     [{ stability: false as const, stabilityWindows: 3 }, '--no-stability'],
     [{ search: true as const, repeat: 2 }, '--repeat'],
   ])('%j is refused naming %s', (overrides, flag) => {
-    expect(inputError(() => applySignoffOverrides(base, overrides)).where).toBe(flag);
+    expect(inputError(() => applySignoffOverrides(base, overrides, RUN_FLAGS)).where).toBe(flag);
   });
 });

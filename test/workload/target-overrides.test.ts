@@ -1,3 +1,4 @@
+import { RUN_FLAGS } from '../../src/cli/run-flags.js';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { parseWorkload } from '../../src/workload/load.js';
@@ -22,7 +23,7 @@ stages: [{ stage: generate }]`,
 
 function rejected(workload: Workload, overrides: WorkloadOverrides): InputError {
   try {
-    applyOverrides(workload, overrides);
+    applyOverrides(workload, overrides, RUN_FLAGS);
   } catch (error) {
     expect(error).toBeInstanceOf(InputError);
     return error as InputError;

@@ -1,6 +1,6 @@
 /** report.json `scenario`: the load stages as run, the timeline and the verdict. */
 import type { Stage } from '../stage.js';
-import type { ScenarioKind, ScenarioStageSpec } from '../workload.js';
+import type { ScenarioKind, ScenarioStageSpec } from '../scenario.js';
 import type { ScenarioVerdict } from './scenario-verdict.js';
 
 /** One window of a scenario's timeline: every item that responded in it, whatever stage sent it. */

@@ -6,7 +6,8 @@
  * breaking point, and a stage may complete nothing by design.
  */
 import { epochNowMs } from '../../core/clock.js';
-import type { ScenarioSpec, Step } from '../../core/workload.js';
+import type { Step } from '../../core/workload.js';
+import type { ScenarioSpec } from '../../core/scenario.js';
 import type { RunMode, RunSession } from '../run-mode.js';
 import { runScenario } from '../run-scenario.js';
 import type { StepRun } from '../run-step.js';
