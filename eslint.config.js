@@ -9,7 +9,7 @@ import tseslint from 'typescript-eslint';
  */
 export const FLOORS = [
   ['cli', 'bench'],
-  ['runner', 'serve'],
+  ['runner', 'serve', 'setup'],
   ['report'],
   ['analysis'],
   ['load'],

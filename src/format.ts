@@ -59,3 +59,8 @@ export function formatBytes(bytes: number): string {
   }
   return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
 }
+
+/** TensorFlow's device names, short: "/job:localhost/replica:0/task:0/device:GPU:0" -> "GPU:0". */
+export function formatDevices(devices: readonly { readonly name: string }[]): string {
+  return devices.map((device) => device.name.replace(/^.*device:/, '')).join(', ');
+}

@@ -4,6 +4,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { ESLint } from 'eslint';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
@@ -86,6 +87,14 @@ describe('import graph of src/', () => {
     const graph = importGraph();
     expect(graph.size).toBeGreaterThan(100);
     expect(circles(graph)).toEqual([]);
+  });
+
+  it('puts every room of src/ on a floor, so lint checks its imports too', async () => {
+    const { FLOORS } = (await import(pathToFileURL(join(ROOT, 'eslint.config.js')).href)) as { FLOORS: readonly (readonly string[])[] };
+    const rooms = readdirSync(SRC, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name);
+    expect(rooms.filter((room) => !FLOORS.flat().includes(room))).toEqual([]);
   });
 
   it('lint refuses an import that runs back up the floors, and allows one that runs down', async () => {

@@ -41,6 +41,8 @@ export interface StepReportOptions {
   readonly endedBy?: MeasureEndReason;
   /** What the scraped servers said; absent: nothing was scraped (the field is left out). */
   readonly serverMetrics?: ServerStepMetrics | null;
+  /** The step's first model call (in process only); absent: null. */
+  readonly coldStartMs?: number | null;
 }
 
 /**
@@ -81,6 +83,7 @@ export function buildStepReport(
     stability: options.stability ?? null,
     e2eConfidence: e2eConfidence(measurement),
     repeats: options.repeats ?? null,
+    coldStartMs: options.coldStartMs ?? null,
     ...(step.profile && { profile: step.profile }),
     ...(options.serverMetrics !== undefined && { serverMetrics: options.serverMetrics }),
   };

@@ -15,8 +15,9 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { firstJsonLine, median } from './child-rounds.js';
+import { firstJsonLine } from './child-rounds.js';
 import type { RoundResult } from './http-client.js';
+import { median } from './median.js';
 
 const { values } = parseArgs({
   options: {

@@ -1,49 +1,43 @@
 /**
- * bench:overhead — how much pipebench adds to the inference time it reports.
+ * bench:overhead — how much pipebench adds to the inference time it reports, per backend.
  *
- * One process, same model, batch, backend and thread: a raw loop of classify() (tokenize, predict,
- * `await data()`) run back to back inside the model instance with no harness around it, against the
- * same calls sent through the in-process target (batcher, messages, stamps; static batches of
- * exactly b). Both run in the same worker, so the wasm instance and its thread are the same. Short
- * blocks (4 calls) alternate many times: on a shared VM the per-call jitter is ~1 ms, and only fine
- * interleaving lets drift hit both sides alike.
+ * One process, same model, batch, backend and instance: a raw loop of classify() (tokenize,
+ * predict, `await data()`) run back to back inside the model instance with no harness around it,
+ * against the same calls sent through the in-process target (batcher, messages, stamps; static
+ * batches of exactly b). Both sides run in the same instance (a worker thread for wasm/cpu, a
+ * child process for native TensorFlow). Short blocks alternate many times: on a shared VM the
+ * per-call jitter is ~1 ms, and only fine interleaving lets drift hit both sides alike.
  * Goals: overhead <= 2 % at batch >= 8, <= 0.2 ms at batch 1.
  *
- *   npm run bench:overhead -- [--backend wasm] [--batch-sizes 1,8,32] [--calls 4] [--max-rounds 50] [--seconds 30]
+ *   npm run bench:overhead -- [--backends tensorflow,wasm,cpu] [--batch-sizes 1,8,32] [--calls 4] [--max-rounds 50] [--seconds 30]
  *
  * Each batch size gets up to --max-rounds alternations, fewer when they would take longer than
- * --seconds (large batches on a slow backend), and never fewer than 5.
+ * --seconds (large batches on a slow backend), and never fewer than 3. A backend that cannot
+ * start here (native TensorFlow before `pipebench setup native`) is listed with its reason.
  */
 import { parseArgs } from 'node:util';
 import { epochNowMs } from '../core/clock.js';
-import type { ModelSpec } from '../models/types.js';
-import { type InProcessTarget } from '../targets/inprocess/target.js';
-import { createInProcessTarget } from '../targets/inprocess/create-target.js';
+import type { InProcessTarget } from '../targets/inprocess/target.js';
 import { BUILTIN_CORPUS_PATH } from '../workload/defaults.js';
 import { loadCorpus } from '../workload/corpus.js';
-import type { BackendChoice } from '../core/workload.js';
+import { closeBenchTargets, parseBackends, startBenchTargets } from './bench-targets.js';
+import { median } from './median.js';
 
 const { values } = parseArgs({
   options: {
-    backend: { type: 'string', default: 'wasm' },
+    backends: { type: 'string', default: 'tensorflow,wasm,cpu' },
     'batch-sizes': { type: 'string', default: '1,8,32' },
     calls: { type: 'string', default: '4' },
     'max-rounds': { type: 'string', default: '50' },
     seconds: { type: 'string', default: '30' },
   },
 });
-const backend = values.backend as BackendChoice;
 const batchSizes = values['batch-sizes'].split(',').map(Number);
 const calls = Number(values.calls);
 const maxRounds = Number(values['max-rounds']);
 const budgetMs = Number(values.seconds) * 1000;
-const spec: ModelSpec = { kind: 'builtin', name: 'intent-classifier', size: 'small', cacheDir: '.cache' };
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
+const MIN_ROUNDS = 3;
+const WARM_CALLS = 4;
 
 async function targetBlock(target: InProcessTarget, texts: readonly string[], n: number): Promise<{ inference: number[]; e2e: number[] }> {
   const inference: number[] = [];
@@ -58,18 +52,16 @@ async function targetBlock(target: InProcessTarget, texts: readonly string[], n:
   return { inference, e2e };
 }
 
-const target = await createInProcessTarget({ backend, instances: 1, models: { classify: spec } });
-const corpus = await loadCorpus(BUILTIN_CORPUS_PATH);
-console.log(`bench:overhead on ${target.backend.name} (${target.backend.isolation}), ${calls} calls per block, blocks alternating up to ${maxRounds} times\n`);
-console.log('| batch | calls per side | raw p50 | pipebench inference p50 | overhead | overhead % | pipebench e2e p50 (round trip) | goal |');
-console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
-try {
+async function measureBackend(target: InProcessTarget, corpusTexts: readonly string[]): Promise<void> {
+  console.log(`\n${target.backend.name} (${target.backend.package}, ${target.backend.isolation}), ${calls} calls per block, blocks alternating up to ${maxRounds} times\n`);
+  console.log('| batch | calls per side | raw p50 | pipebench inference p50 | overhead | overhead % | pipebench e2e p50 (round trip) | goal |');
+  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
   for (const b of batchSizes) {
-    const texts = corpus.entries.slice(0, b).map((e) => e.text);
+    const texts = corpusTexts.slice(0, b);
     await target.configure('classify', { maxBatchSize: b, maxQueueDelayMs: 0, maxNewTokens: 1 });
-    const warm = await target.timeRawClassify(texts, 10); // warm-up both sides; sizes the rounds
-    const rounds = Math.max(5, Math.min(maxRounds, Math.floor(budgetMs / (2 * calls * median(warm)))));
-    await targetBlock(target, texts, 10);
+    const warm = await target.timeRawClassify(texts, WARM_CALLS); // warm-up both sides; sizes the rounds
+    const rounds = Math.max(MIN_ROUNDS, Math.min(maxRounds, Math.floor(budgetMs / (2 * calls * median(warm)))));
+    await targetBlock(target, texts, WARM_CALLS);
     const raw: number[] = [];
     const inference: number[] = [];
     const e2e: number[] = [];
@@ -90,6 +82,14 @@ try {
         `${median(e2e).toFixed(3)} ms | ${goal}: ${met ? 'met' : 'NOT met'} |`,
     );
   }
+}
+
+const targets = await startBenchTargets(parseBackends(values.backends));
+const corpus = await loadCorpus(BUILTIN_CORPUS_PATH);
+console.log(`bench:overhead: ${targets.started.map(({ target }) => target.backend.name).join(', ')}`);
+for (const { backend, reason } of targets.skipped) console.log(`  skipped ${backend}: ${reason}`);
+try {
+  for (const { target } of targets.started) await measureBackend(target, corpus.entries.map((e) => e.text));
 } finally {
-  await target.close();
+  await closeBenchTargets(targets);
 }

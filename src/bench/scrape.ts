@@ -15,7 +15,8 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parseExposition } from '../telemetry/server-metrics/exposition.js';
-import { firstJsonLine, median } from './child-rounds.js';
+import { firstJsonLine } from './child-rounds.js';
+import { median } from './median.js';
 import type { RoundResult } from './http-client.js';
 
 const { values } = parseArgs({

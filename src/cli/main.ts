@@ -12,10 +12,11 @@ import { registerGpuCommands } from './gpu.js';
 import { registerReportCommand } from './report.js';
 import { registerRunCommand } from './run.js';
 import { registerServeCommand } from './serve.js';
+import { registerSetupCommand } from './setup.js';
 import { packageVersion } from '../package-root.js';
 import { maskUrlCredentials } from '../url-credentials.js';
 
-const COMMANDS: readonly CommandRegistrar[] = [registerRunCommand, registerServeCommand, registerCompareCommand, registerReportCommand, registerGpuCommands];
+const COMMANDS: readonly CommandRegistrar[] = [registerRunCommand, registerServeCommand, registerCompareCommand, registerReportCommand, registerGpuCommands, registerSetupCommand];
 
 export async function main(argv: readonly string[], io: CliIo, signal: AbortSignal = new AbortController().signal): Promise<number> {
   const context: CommandContext = { io, signal, exitCode: ExitCode.ok };

@@ -245,7 +245,7 @@ class ScenarioDrive {
         const serverMetrics = await serverStepMetrics(server, entry.step, measurement, window, what, this.context.warn);
         // A stage is timed: it runs its duration, or is stopped before its end (interrupt, stress stop).
         const endedBy = ranToEnd ? 'duration' : 'aborted';
-        await this.callbacks.stageDone(entry.step, { measurement, complete, endedBy, gpu, ...(server && { serverMetrics }), openLoop, stability: null });
+        await this.callbacks.stageDone(entry.step, { measurement, complete, endedBy, gpu, ...(server && { serverMetrics }), openLoop, stability: null, coldStartMs: null });
       } catch (error) {
         // A stage that cannot be reported stops the drive; the error reaches the caller.
         this.finish.error = { error };

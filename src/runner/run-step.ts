@@ -23,6 +23,7 @@ import type { RunListener } from './events.js';
 import type { RunnerTarget } from './types.js';
 import { StabilityWatch } from './stability-watch.js';
 import { serverStepMetrics } from './server-step.js';
+import { measureColdStart } from './cold-start.js';
 
 export interface StepRun {
   readonly measurement: StepMeasurement;
@@ -40,6 +41,8 @@ export interface StepRun {
   readonly openLoop: OpenLoopReport | null;
   /** null when stability is off. */
   readonly stability: StabilityReport | null;
+  /** The step's first model call, made before its load (in process only; see cold-start.ts). */
+  readonly coldStartMs: number | null;
 }
 
 /** The latest GPU and host readings, for the live `window` events. */
@@ -77,6 +80,7 @@ export async function measureStep(step: Step, context: StepContext): Promise<Ste
   if (step.mode === 'static' && batchSender(step, target) === null) {
     throw new InputError(`stages[${step.stage}].mode`, `static batching is not supported by ${target.info.description}`);
   }
+  const coldStartMs = context.signal?.aborted ? null : await measureColdStart(step, target, context.texts, clock);
   const processesAtStart = (await telemetry?.processes()) ?? null;
   const recorder = new StepRecorder({ clock });
   const watch = context.stability ? new StabilityWatch(recorder, context.stability, step.measure, clock) : null;
@@ -135,6 +139,7 @@ export async function measureStep(step: Step, context: StepContext): Promise<Ste
       ...(context.serverMetrics && { serverMetrics }),
       openLoop: outcome.openLoop,
       stability: watch?.report(outcome.extendedMs) ?? null,
+      coldStartMs,
     };
   } finally {
     clearInterval(ticker);

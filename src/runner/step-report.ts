@@ -16,5 +16,7 @@ export function repeatedStepReport(step: Step, runs: readonly StepRun[], budget:
     requested: step.measure.requests === undefined ? null : step.measure.requests * runs.length,
     ...(last?.serverMetrics !== undefined && { serverMetrics: last.serverMetrics }),
     ...(endedBy !== undefined && { endedBy }),
+    // The first pass's: later repeats call a shape the instances have already seen.
+    coldStartMs: runs[0]?.coldStartMs ?? null,
   });
 }

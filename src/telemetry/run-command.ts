@@ -1,4 +1,4 @@
-/** Run a short nvidia-smi query with a timeout; the outcome is data, never a throw. */
+/** Run a command (an nvidia-smi query, a setup step) with a timeout; the outcome is data, never a throw. */
 import { spawn } from 'node:child_process';
 import { childExited, trackChild } from './child-registry.js';
 
@@ -9,6 +9,7 @@ export type CommandOutcome =
 
 export interface RunCommandOptions {
   readonly env?: NodeJS.ProcessEnv;
+  readonly cwd?: string;
   readonly timeoutMs: number;
   /** Cap on captured output per stream (bytes). */
   readonly maxOutputBytes?: number;
@@ -17,7 +18,7 @@ export interface RunCommandOptions {
 export function runCommand(command: string, args: readonly string[], options: RunCommandOptions): Promise<CommandOutcome> {
   const maxBytes = options.maxOutputBytes ?? 4 * 1024 * 1024;
   return new Promise((resolve) => {
-    const child = spawn(command, args, { env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { env: options.env ?? process.env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     trackChild(child);
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];

@@ -27,6 +27,18 @@ export function startCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): 
   return { child, done };
 }
 
+/** Resolves once the child's stderr has shown `pattern` (e.g. a step's progress line); rejects if it exits first. */
+export function stderrShows(child: ChildProcess, pattern: RegExp, what: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    let seen = '';
+    child.stderr!.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+      if (pattern.test(seen)) resolve();
+    });
+    child.once('exit', () => reject(new Error(`the run ended before ${what}: ${seen}`)));
+  });
+}
+
 export function runCli(args: readonly string[], env?: NodeJS.ProcessEnv): Promise<CliResult> {
   return startCli(args, env).done;
 }

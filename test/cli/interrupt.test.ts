@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunReport } from '../../src/core/report/run.js';
-import { FIXTURES, runCli, startCli, type CliResult } from './cli-process.js';
+import { FIXTURES, runCli, startCli, stderrShows, type CliResult } from './cli-process.js';
 import { cliEnv, eventually, taggedProcesses } from './process-tags.js';
 
 const WORKLOAD = join(FIXTURES, 'cli-interrupt.yaml');
@@ -44,14 +44,7 @@ async function mtimeMs(path: string): Promise<number | null> {
  */
 async function interruptDuringStep2(dir: string, signal: 'SIGINT' | 'SIGTERM', tag: string): Promise<{ result: CliResult; before: { pid: number; cmdline: string }[] }> {
   const { child, done } = startCli(['run', WORKLOAD, '--backend', 'wasm', '--out', dir], cliEnv(tag));
-  await new Promise<void>((resolve, reject) => {
-    let seen = '';
-    child.stderr!.on('data', (chunk: Buffer) => {
-      seen += chunk.toString();
-      if (/\] classify batch 1 [^:]*: /.test(seen)) resolve();
-    });
-    child.once('exit', () => reject(new Error(`the run ended before step 1 did: ${seen}`)));
-  });
+  await stderrShows(child, /\] classify batch 1 [^:]*: /, 'step 1 did');
   const written = await eventually(async () => {
     const html = await mtimeMs(join(dir, 'report.html'));
     const json = await mtimeMs(join(dir, 'report.json'));

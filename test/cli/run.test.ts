@@ -5,6 +5,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunReport } from '../../src/core/report/run.js';
 import { FIXTURES, runCli, startCli } from './cli-process.js';
+import { eventually } from './process-tags.js';
 
 const schema = JSON.parse(await readFile(join(import.meta.dirname, '..', '..', 'schema', 'report.schema.json'), 'utf8')) as object;
 const validate = new Ajv2020({ allErrors: true, strict: false }).compile(schema);
@@ -88,15 +89,15 @@ describe('pipebench run (built binary)', () => {
 
   it('SIGINT mid-run writes a partial report of what was measured and exits 130', async () => {
     const dir = join(out, 'interrupted');
-    const { child, done } = startCli(['run', join(FIXTURES, 'cli-long.yaml'), '--out', dir]);
-    // Interrupt once the second step is running, so one step is complete and one is not.
-    await new Promise<void>((resolve) => {
-      let seen = '';
-      child.stderr!.on('data', (chunk: Buffer) => {
-        seen += chunk.toString();
-        if (/\[1\/3\] classify batch 1 [^:]*: /.test(seen)) setTimeout(resolve, 1500);
-      });
-    });
+    const windows = join(out, 'interrupted.jsonl');
+    const { child, done } = startCli(['run', join(FIXTURES, 'cli-long.yaml'), '--out', dir, '--out-jsonl', windows]);
+    // Interrupt once the second step has measured items (its first 1 s window closed), so one step
+    // is complete and one is not, however long start-up, the outputs and its first call took.
+    const measuring = await eventually(async () => {
+      const lines = await readFile(windows, 'utf8').catch(() => '');
+      return lines.split('\n').some((line) => line.includes('"type":"window"') && line.includes('"stepIndex":1') && !line.includes('"completed":0,'));
+    }, 60_000);
+    expect(measuring, 'step 2 measured within 60 s').toBe(true);
     child.kill('SIGINT');
     const result = await done;
     expect(result.code).toBe(130);

@@ -1,11 +1,13 @@
 /**
- * Dockerfile.cuda checked without a Docker engine: the base image's CUDA and cuDNN are what
- * @tensorflow/tfjs-node-gpu's libtensorflow needs, Node is an LTS line the package supports, the
+ * Dockerfile.cuda checked without a Docker engine: the base image's CUDA and cuDNN are what the
+ * TensorFlow that `pipebench setup native --gpu` builds the addon against needs, the build stage
+ * builds it that way (with Node's headers at hand), Node is an LTS line the package supports, the
  * runtime stage runs as a non-root user, carries no dev dependencies, and starts pipebench.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { TESTED_TENSORFLOW } from '../../src/setup/setup-native.js';
 import { parseDockerfile, readInstructions, stageNamed, type Stage } from './dockerfile.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -17,8 +19,12 @@ const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
   optionalDependencies: Record<string, string>;
 };
 
-/** What each tfjs-node-gpu major binds (its package.json "tensorflow" field) and what that build needs. */
-const TFJS_NODE_GPU_NEEDS = { 4: { libtensorflow: '2.9.1', cuda: '11.2', cudnn: '8.1' } } as const;
+/**
+ * What the GPU build of each TensorFlow release setup builds against was built with (its wheel's
+ * build_info and the and-cuda extra: nvidia-cuda-runtime-cu12 >= 12.5, nvidia-cudnn-cu12 >= 9.3).
+ * CUDA libraries of the same major and a later minor run it; cuDNN must be the same major.
+ */
+const TENSORFLOW_GPU_NEEDS = { '2.21.0': { cuda: '12.5', cudnnMajor: '9' } } as const;
 
 const runtime = dockerfile.stages.at(-1)!;
 const build = stageNamed(dockerfile, 'build')!;
@@ -35,22 +41,36 @@ describe('Dockerfile.cuda', () => {
     ]);
   });
 
-  it('builds and runs on the CUDA and cuDNN that tfjs-node-gpu needs', () => {
-    const major = Number(/(\d+)/.exec(pkg.optionalDependencies['@tensorflow/tfjs-node-gpu'] ?? '')?.[1]);
-    const needs = TFJS_NODE_GPU_NEEDS[major as keyof typeof TFJS_NODE_GPU_NEEDS];
-    expect(needs, `no known CUDA needs for tfjs-node-gpu ${major}`).toBeDefined();
-    const installed = join(ROOT, 'node_modules', '@tensorflow', 'tfjs-node-gpu', 'package.json');
-    if (existsSync(installed)) {
-      expect((JSON.parse(readFileSync(installed, 'utf8')) as { tensorflow?: string }).tensorflow).toBe(needs.libtensorflow);
-    }
+  it('builds and runs on CUDA and cuDNN that the TensorFlow setup builds against can use', () => {
+    const needs = TENSORFLOW_GPU_NEEDS[TESTED_TENSORFLOW as keyof typeof TENSORFLOW_GPU_NEEDS];
+    expect(needs, `no known CUDA needs for TensorFlow ${TESTED_TENSORFLOW}`).toBeDefined();
+    const [needMajor, needMinor] = needs.cuda.split('.').map(Number) as [number, number];
     for (const stage of [build, runtime]) {
-      const image = /^nvidia\/cuda:(\d+\.\d+)(?:\.\d+)?-cudnn(\d+)-(runtime|devel)-ubuntu\d+\.\d+$/.exec(stage.image);
+      // CUDA 12.4+ images name their cuDNN "cudnn" (cuDNN 9); older ones "cudnn8".
+      const image = /^nvidia\/cuda:(\d+)\.(\d+)(?:\.\d+)?-cudnn(\d*)-(runtime|devel)-ubuntu\d+\.\d+$/.exec(stage.image);
       expect(image, stage.image).not.toBeNull();
-      expect(image![1]).toBe(needs.cuda);
-      expect(image![2]).toBe(needs.cudnn.split('.')[0]);
+      expect(Number(image![1])).toBe(needMajor);
+      expect(Number(image![2])).toBeGreaterThanOrEqual(needMinor);
+      expect(image![3] === '' ? '9' : image![3]).toBe(needs.cudnnMajor);
     }
-    // The tag names cuDNN's major only: the build itself must prove the minor.
-    expect(runs(runtime).some((run) => run.includes(`libcudnn.so.${needs.cudnn}.`))).toBe(true);
+    // The tag does not pin cuDNN's major for every CUDA line: the runtime build must prove it, and CUDA's.
+    expect(runs(runtime).some((run) => run.includes(`libcudnn.so.${needs.cudnnMajor}.`) && run.includes(`libcudart.so.${needMajor}`))).toBe(true);
+  });
+
+  it('builds the native addon with pipebench setup native --gpu, Node headers at hand, toolchain installed', () => {
+    const setup = runs(build).filter((run) => /\bsetup native\b/.test(run));
+    expect(setup).toHaveLength(1);
+    expect(setup[0]).toMatch(/\bsetup native --gpu\b/);
+    // No GPU while an image builds: verified on the CPU, checked on the GPU at run time.
+    expect(setup[0]).toContain('--allow-no-gpu');
+    const setupLine = build.instructions.find((i) => i.keyword === 'RUN' && i.args === setup[0])!.line;
+    const buildLine = build.instructions.find((i) => i.keyword === 'RUN' && /npm run build/.test(i.args))!.line;
+    expect(setupLine).toBeGreaterThan(buildLine);
+    const copies = build.instructions.filter((i) => i.keyword === 'COPY').map((i) => i.args);
+    expect(copies).toContain('--from=node /usr/local/include/node /usr/local/include/node');
+    expect(copies).toContain('models ./models');
+    const apt = runs(build).find((run) => run.includes('apt-get install')) ?? '';
+    for (const tool of ['python3', 'python3-pip', 'make', 'g++', 'binutils']) expect(apt.split(/\s+/), tool).toContain(tool);
   });
 
   it('takes Node from an LTS line the package supports', () => {
@@ -62,7 +82,7 @@ describe('Dockerfile.cuda', () => {
   });
 
   it('installs exactly from the lockfile and ships no dev dependencies', () => {
-    expect(runs(build).some((run) => /\bnpm ci\b/.test(run) && run.includes('--include=optional'))).toBe(true);
+    expect(runs(build).some((run) => /\bnpm ci\b/.test(run))).toBe(true);
     expect(runs(build).some((run) => /npm prune --omit=dev/.test(run))).toBe(true);
     const copies = runtime.instructions.filter((i) => i.keyword === 'COPY').map((i) => i.args);
     expect(copies).toContain('--from=build /app/node_modules ./node_modules');

@@ -26,6 +26,20 @@ describe('schema/report.schema.json', () => {
     expect(errorsOf(JSON.parse(renderJson(syntheticReport({ partial: true }))))).toEqual([]);
   });
 
+  it('accepts a native backend with its TensorFlow library and devices, and steps with a cold start', () => {
+    const report = reportJson();
+    const device = { name: '/job:localhost/replica:0/task:0/device:CPU:0', type: 'CPU', memoryBytes: 268435456 };
+    const native = { tensorflowVersion: '2.21.0', cudaBuild: false, cudaVersion: null, cudnnVersion: null, devices: [device], builtFrom: 'pipebench setup native from x.whl' };
+    report['backend'] = { ...(report['backend'] as object), name: 'tensorflow', package: '@tensorflow/tfjs-node', native };
+    report.steps[0]!['coldStartMs'] = 412.5;
+    report.steps[1]!['coldStartMs'] = null;
+    expect(errorsOf(report)).toEqual([]);
+    (report['backend'] as { native: typeof native }).native = { ...native, devices: [{ name: 'x', memoryBytes: 1 } as typeof device] };
+    report.steps[0]!['coldStartMs'] = '412 ms';
+    expect(errorsOf(report).some((e) => e.startsWith('/backend/native/devices'))).toBe(true);
+    expect(errorsOf(report).some((e) => e.startsWith('/steps/0/coldStartMs '))).toBe(true);
+  });
+
   it('rejects a step without batchSize', () => {
     const report = reportJson();
     delete report.steps[0]?.batchSize;

@@ -11,6 +11,28 @@ export interface BackendReport {
   readonly skipped: readonly { readonly backend: string; readonly reason: string }[];
   readonly instances: number;
   readonly isolation: 'worker' | 'process';
+  /** The native backends only: the TensorFlow C library underneath and what it sees. */
+  readonly native?: NativeBackendInfo;
+}
+
+/** A device as TensorFlow lists it, e.g. "/job:localhost/replica:0/task:0/device:GPU:0". */
+export interface NativeDevice {
+  readonly name: string;
+  readonly type: string;
+  readonly memoryBytes: number;
+}
+
+export interface NativeBackendInfo {
+  /** TF_Version() of the loaded library, e.g. "2.21.0". */
+  readonly tensorflowVersion: string | null;
+  /** Whether the library is a CUDA build, and the CUDA and cuDNN it was built for; null when unknown. */
+  readonly cudaBuild: boolean | null;
+  readonly cudaVersion: string | null;
+  readonly cudnnVersion: string | null;
+  /** Devices TensorFlow sees; null when the probe pipebench setup builds is missing. */
+  readonly devices: readonly NativeDevice[] | null;
+  /** "pipebench setup native from <source>", or null for a package installed some other way. */
+  readonly builtFrom: string | null;
 }
 
 export interface EnvironmentReport {

@@ -106,6 +106,11 @@ export interface StepReport extends StepMeasurement {
   readonly e2eConfidence: E2eConfidenceReport | null;
   /** null unless the run repeated its sweep. */
   readonly repeats: RepeatReport | null;
+  /**
+   * The step's first model call (ms, the slowest instance's), made before its load and kept out of
+   * its histograms; null over HTTP and for scenario stages. Absent in reports written before.
+   */
+  readonly coldStartMs?: number | null;
   /** Scenario steps only: the load stage this step measured (items are assigned by send time). */
   readonly profile?: StepProfile;
   /** What the server's own metrics said about the step; null when none were scraped. Absent in older reports. */

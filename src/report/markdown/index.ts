@@ -2,7 +2,7 @@
 import { failedChecks } from '../../analysis/budget.js';
 import type { LatencyPhase } from '../../core/measurement.js';
 import { STAGES, type Stage } from '../../core/stage.js';
-import { formatBytes, formatFactor, formatMs, formatRate } from '../../format.js';
+import { formatBytes, formatDevices, formatFactor, formatMs, formatRate } from '../../format.js';
 import { alertsSection, budgetSection } from './budgets.js';
 import { bottleneckSection } from './bottleneck.js';
 import { gpuTelemetrySection, stageGpuSection } from './gpu.js';
@@ -14,7 +14,8 @@ import { markdownText, renderTable, type Column } from './table.js';
 import { tradeoffSection } from './tradeoff.js';
 import { renderHostSection } from './host.js';
 import { renderScenarioSection } from './scenario.js';
-import type { BackendReport, EnvironmentReport } from '../../core/report/environment.js';
+import { coldStartColumns, coldStartNote } from './cold-start.js';
+import type { BackendReport, EnvironmentReport, NativeBackendInfo } from '../../core/report/environment.js';
 import type { RunReport } from '../../core/report/run.js';
 import type { StepReport } from '../../core/report/step.js';
 
@@ -89,9 +90,17 @@ function environmentSection(env: EnvironmentReport, backend: BackendReport | nul
       `${backend.instances} ${backend.instances === 1 ? 'instance' : 'instances'} (${backend.isolation})`,
     ];
     lines.push(`- Backend: ${backend.name} (${backend.package} ${backend.version}), ${flags.join(', ')}`);
+    if (backend.native) lines.push(`  - ${markdownText(nativeLine(backend.native))}`);
     for (const skipped of backend.skipped) lines.push(`  - skipped ${skipped.backend}: ${markdownText(skipped.reason)}`);
   }
   return lines.join('\n');
+}
+
+/** "TensorFlow 2.21.0 C library (CUDA 12.5.1, cuDNN 9 build), sees CPU:0, GPU:0; pipebench setup native from ...". */
+function nativeLine(native: NativeBackendInfo): string {
+  const build = native.cudaBuild === null ? 'build unknown' : native.cudaBuild ? `CUDA ${native.cudaVersion ?? '?'}, cuDNN ${native.cudnnVersion ?? '?'} build` : 'CPU-only build';
+  const devices = native.devices === null ? 'devices unknown' : `sees ${formatDevices(native.devices)}`;
+  return `TensorFlow ${native.tensorflowVersion ?? '?'} C library (${build}), ${devices}; ${native.builtFrom ?? 'not built by pipebench setup native'}`;
 }
 
 function modelsSection(report: RunReport): string {
@@ -135,6 +144,7 @@ function stageColumns(steps: readonly StepReport[], stage: Stage): Column<StepRe
     { header: 'p99 e2e', align: 'right', cell: (s) => e2eCell(s, 'p99') },
     { header: 'queue p95', align: 'right', cell: (s) => latency(s, 'queue', 'p95') },
     { header: 'inference p95', align: 'right', cell: (s) => latency(s, 'inference', 'p95') },
+    ...coldStartColumns(steps),
     ...serverColumns(steps),
   ];
   if (stage !== 'classify') {
@@ -179,7 +189,7 @@ function stageSection(report: RunReport, stage: Stage): string {
   lines.push(renderTable(stageColumns(steps, stage), steps));
   const footnotes = honestyFootnotes(steps);
   if (footnotes !== '') lines.push('', footnotes);
-  for (const part of [bottleneckSection(steps), openLoopSection(steps), errorsSection(steps)]) if (part !== '') lines.push('', part);
+  for (const part of [coldStartNote(steps), bottleneckSection(steps), openLoopSection(steps), errorsSection(steps)]) if (part !== '') lines.push('', part);
   const gpu = stageGpuSection(steps);
   if (gpu !== '') lines.push('', gpu);
   const server = stageServerSection(steps);

@@ -1,15 +1,18 @@
 /**
  * TF.js backend selection, run inside each model instance (the thread or process that owns the
  * backend). Order for 'auto': tensorflow-gpu -> tensorflow -> wasm -> cpu; each candidate is
- * imported, set and checked with a tiny op, and the reason every earlier one failed is kept.
+ * imported, set and checked with a tiny matmul, and the reason every earlier one failed is kept.
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type * as TfModule from '@tensorflow/tfjs';
 import { TargetUnavailableError, toError } from '../../errors.js';
+import type { NativeBackendInfo } from '../../core/report/environment.js';
 import type { BackendChoice } from '../../core/workload.js';
+import { addonPath, installedPackageDir, NATIVE_PACKAGES, readManifest, type NativeBackend } from './native/manifest.js';
+import { nativeInfo, noGpuHint } from './native/native-info.js';
 import type { SelectedBackend } from './protocol.js';
 
 export type Tf = typeof TfModule;
@@ -21,20 +24,13 @@ interface Candidate {
   readonly packageName: string;
   /** The name TF.js registers the backend under. */
   readonly tfName: string;
-  readonly load: () => Promise<Record<string, unknown>>;
+  readonly load: (options: SelectOptions) => Promise<Record<string, unknown>>;
 }
 
-// The native packages are optional and usually absent: a specifier in a variable keeps bundlers
-// from trying to resolve them. wasm is imported literally so a bundle carries it.
-const importOptional = (specifier: string): Promise<Record<string, unknown>> => import(specifier);
-
 const CANDIDATES = {
-  'tensorflow-gpu': {
-    packageName: '@tensorflow/tfjs-node-gpu',
-    tfName: 'tensorflow',
-    load: () => importOptional('@tensorflow/tfjs-node-gpu'),
-  },
-  tensorflow: { packageName: '@tensorflow/tfjs-node', tfName: 'tensorflow', load: () => importOptional('@tensorflow/tfjs-node') },
+  'tensorflow-gpu': { packageName: NATIVE_PACKAGES['tensorflow-gpu'], tfName: 'tensorflow', load: (o) => importNative('tensorflow-gpu', o) },
+  tensorflow: { packageName: NATIVE_PACKAGES.tensorflow, tfName: 'tensorflow', load: (o) => importNative('tensorflow', o) },
+  // Imported literally so a bundle carries it.
   wasm: { packageName: '@tensorflow/tfjs-backend-wasm', tfName: 'wasm', load: () => import('@tensorflow/tfjs-backend-wasm') },
   // @tensorflow/tfjs registers the pure-JS backend itself.
   cpu: { packageName: '@tensorflow/tfjs-backend-cpu', tfName: 'cpu', load: () => Promise.resolve({}) },
@@ -47,6 +43,22 @@ const require = createRequire(import.meta.url);
 export interface SelectOptions {
   /** Folder holding the tfjs-backend-wasm .wasm files; default: see wasmDir(). */
   readonly wasmDir?: string;
+  /** Where the optional native packages are resolved from; default: beside this module. */
+  readonly packagesFrom?: string;
+}
+
+/**
+ * The native packages are optional and often absent: resolved at run time (a bundler never sees
+ * the specifier), and "installed but its addon not built" told apart from "not installed".
+ */
+async function importNative(backend: NativeBackend, options: SelectOptions): Promise<Record<string, unknown>> {
+  const packageName = NATIVE_PACKAGES[backend];
+  const setup = `\`pipebench setup native${backend === 'tensorflow-gpu' ? ' --gpu' : ''}\``;
+  const dir = installedPackageDir(packageName, options.packagesFrom);
+  if (dir === null) throw new Error(`${packageName} is not installed (an optional dependency: run ${setup})`);
+  if (!existsSync(addonPath(dir))) throw new Error(`${packageName} is installed but its native addon is not built (run ${setup})`);
+  const main = createRequire(join(dir, 'package.json')).resolve(dir);
+  return (await import(pathToFileURL(main).href)) as Record<string, unknown>;
 }
 
 /**
@@ -60,7 +72,7 @@ export async function selectBackend(tf: Tf, choice: BackendChoice, options: Sele
     try {
       return await tryBackend(tf, backend, choice === 'auto', options, skipped);
     } catch (error) {
-      skipped.push({ backend, reason: skipReason(CANDIDATES[backend].packageName, error) });
+      skipped.push({ backend, reason: skipReason(error) });
     }
   }
   const reasons = skipped.map((s) => `${s.backend}: ${s.reason}`).join('; ');
@@ -86,7 +98,7 @@ async function tryBackend(
   skipped: readonly { backend: string; reason: string }[],
 ): Promise<SelectedBackend> {
   const candidate: Candidate = CANDIDATES[backend];
-  const loaded = await candidate.load();
+  const loaded = await candidate.load(options);
   if (backend === 'wasm') {
     const dir = options.wasmDir ?? wasmDir();
     if (!existsSync(join(dir, WASM_FILE))) throw new Error(`${WASM_FILE} not found in ${dir} (set ${WASM_DIR_ENV})`);
@@ -96,18 +108,21 @@ async function tryBackend(
   await setBackendOrThrow(tf, candidate.tfName);
   await checkTinyOp(tf);
   const gpu = backend === 'tensorflow-gpu' ? usesGpuDevice(tf) : false;
+  const packageDir = backend === 'tensorflow' || backend === 'tensorflow-gpu' ? installedPackageDir(candidate.packageName, options.packagesFrom) : null;
   if (backend === 'tensorflow-gpu' && !gpu && !auto) {
-    throw new Error('the package loaded but TensorFlow found no GPU device (needs CUDA 11.2 and cuDNN 8.1 libraries)');
+    throw new Error(`the package loaded but TensorFlow found no GPU device (${noGpuHint(packageDir === null ? null : readManifest(packageDir))})`);
   }
   const { threads, simd } = await parallelism(tf, backend, loaded);
+  const native: NativeBackendInfo | null = packageDir === null ? null : nativeInfo(packageDir, bindingVersion(tf));
   return {
     name: candidate.tfName,
     package: candidate.packageName,
-    version: packageVersion(candidate.packageName, tf),
+    version: packageVersion(candidate.packageName, tf, packageDir),
     threads,
     simd,
     gpu,
     skipped: [...skipped],
+    ...(native && { native }),
   };
 }
 
@@ -134,16 +149,23 @@ async function setBackendOrThrow(tf: Tf, name: string): Promise<void> {
   if (!ok) throw initError ?? new Error(`setBackend("${name}") returned false`);
 }
 
+/** A 2x2 matmul: the op every model here is made of, run and read back through the backend. */
 async function checkTinyOp(tf: Tf): Promise<void> {
-  const sum = tf.add(tf.scalar(1), tf.scalar(2));
-  const values = await sum.data();
-  sum.dispose();
-  if (values[0] !== 3) throw new Error(`a tiny op (1 + 2) returned ${String(values[0])}`);
+  const product = tf.tidy(() => tf.matMul(tf.tensor2d([1, 2, 3, 4], [2, 2]), tf.tensor2d([5, 6, 7, 8], [2, 2])));
+  const values = Array.from(await product.data());
+  product.dispose();
+  if (values.join(',') !== '19,22,43,50') throw new Error(`a tiny matmul returned [${values.join(', ')}], expected [19, 22, 43, 50]`);
 }
 
 function usesGpuDevice(tf: Tf): boolean {
   const flag = (tf.backend() as unknown as { isUsingGpuDevice?: unknown }).isUsingGpuDevice;
   return flag === true;
+}
+
+/** The loaded TensorFlow C library's TF_Version(), which tfjs-node's binding exposes. */
+function bindingVersion(tf: Tf): string | null {
+  const version = (tf.backend() as unknown as { binding?: { TF_Version?: unknown } }).binding?.TF_Version;
+  return typeof version === 'string' ? version : null;
 }
 
 async function parallelism(
@@ -160,9 +182,9 @@ async function parallelism(
   return { threads, simd };
 }
 
-function packageVersion(packageName: string, tf: Tf): string {
+function packageVersion(packageName: string, tf: Tf, packageDir: string | null): string {
   try {
-    return (require(`${packageName}/package.json`) as { version: string }).version;
+    return (require(packageDir === null ? `${packageName}/package.json` : join(packageDir, 'package.json')) as { version: string }).version;
   } catch {
     // Bundled without node_modules: the backends are built from the same release as tfjs-core.
     return tf.version_core;
@@ -170,10 +192,7 @@ function packageVersion(packageName: string, tf: Tf): string {
 }
 
 /** Why a backend was skipped, in words a user can act on (an absent optional package is the usual one). */
-function skipReason(packageName: string, error: unknown): string {
-  if ((error as { code?: unknown }).code === 'ERR_MODULE_NOT_FOUND' && toError(error).message.includes(packageName)) {
-    return `${packageName} is not installed (an optional dependency: its install downloads libtensorflow)`;
-  }
+function skipReason(error: unknown): string {
   return firstLine(toError(error).message);
 }
 

@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { BackendChoice } from '../../core/workload.js';
+import { installedLibraryPath, isTensorFlowNoise, nativeChildEnv } from './native/child-env.js';
 import type { HostMessage, InstanceMessage } from './protocol.js';
 
 export type Isolation = 'worker' | 'process';
@@ -101,6 +102,8 @@ function openWorker(entry: string, events: ChannelEvents): InstanceChannel {
 function openChild(entry: string, events: ChannelEvents): InstanceChannel {
   const child: ChildProcess = fork(entry, [], {
     execArgv: [],
+    // A child may load a native TensorFlow: quiet its start-up logging, give it setup's library path.
+    env: nativeChildEnv(process.env, installedLibraryPath()),
     serialization: 'advanced',
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
@@ -142,7 +145,6 @@ function openChild(entry: string, events: ChannelEvents): InstanceChannel {
 }
 
 function lastLine(text: string): string | undefined {
-  const lines = text.trim().split('\n');
-  const last = lines[lines.length - 1]?.trim();
-  return last ? last : undefined;
+  const lines = text.split('\n').map((line) => line.trim()).filter((line) => line !== '' && !isTensorFlowNoise(line));
+  return lines.at(-1);
 }

@@ -50,6 +50,27 @@ describe('renderMarkdown', () => {
     expect(md).not.toContain('## pipeline');
   });
 
+  it('a native backend shows the TensorFlow C library under it and the devices it sees', () => {
+    const report = syntheticReport();
+    const native = {
+      tensorflowVersion: '2.21.0',
+      cudaBuild: true,
+      cudaVersion: '12.5.1',
+      cudnnVersion: '9',
+      devices: [
+        { name: '/job:localhost/replica:0/task:0/device:CPU:0', type: 'CPU', memoryBytes: 268435456 },
+        { name: '/job:localhost/replica:0/task:0/device:GPU:0', type: 'GPU', memoryBytes: 79e9 },
+      ],
+      builtFrom: "pipebench setup native from tensorflow 2.21.0 installed for Python 3.12.3 (/venv/lib/python3.12/site-packages/tensorflow)",
+    };
+    const text = renderMarkdown({ ...report, backend: { ...report.backend!, name: 'tensorflow', package: '@tensorflow/tfjs-node-gpu', gpu: true, native } });
+    expect(text).toContain(
+      '  - TensorFlow 2.21.0 C library (CUDA 12.5.1, cuDNN 9 build), sees CPU:0, GPU:0; pipebench setup native from tensorflow 2.21.0 installed for Python 3.12.3 (/venv/lib/python3.12/site-packages/tensorflow)',
+    );
+    const unknown = renderMarkdown({ ...report, backend: { ...report.backend!, native: { ...native, cudaBuild: null, devices: null, builtFrom: null } } });
+    expect(unknown).toContain('  - TensorFlow 2.21.0 C library (build unknown), devices unknown; not built by pipebench setup native');
+  });
+
   it('lists warnings and shows a banner for a partial run', () => {
     expect(md).toContain('## Warnings\n\n- the sampler could not start: nvidia-smi not found\n');
     const partial = renderMarkdown(syntheticReport({ partial: true }));
@@ -77,6 +98,22 @@ describe('names and messages from a run are text in report.md, never markup', ()
     // The escaped pipe keeps the row at its 7 columns.
     expect(modelRow.split(/(?<!\\)\|/).length - 2).toBe(7);
     expect(md).toContain('- first http_5xx error: HTTP 502: &lt;html>&lt;body>Bad \\| Gateway&lt;/body>&lt;/html>');
+  });
+
+  it('escapes the native backend line: the wheel path setup built from and the device names TensorFlow lists', () => {
+    const native = {
+      tensorflowVersion: '2.21.0',
+      cudaBuild: false,
+      cudaVersion: null,
+      cudnnVersion: null,
+      devices: [{ name: '/job:localhost/replica:0/task:0/device:CPU:0<img src=x>', type: 'CPU', memoryBytes: 0 }],
+      builtFrom: 'pipebench setup native from /tmp/<script>alert(1)</script>|a & b\ntensorflow.whl',
+    };
+    const text = renderMarkdown({ ...report, backend: { ...report.backend!, native } });
+    expect(text).not.toMatch(/<script|<img/);
+    expect(text).toContain(
+      '  - TensorFlow 2.21.0 C library (CPU-only build), sees CPU:0&lt;img src=x>; pipebench setup native from /tmp/&lt;script>alert(1)&lt;/script>\\|a &amp; b tensorflow.whl\n',
+    );
   });
 });
 

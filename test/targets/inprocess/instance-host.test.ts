@@ -16,8 +16,9 @@ describe('isolation and entry', () => {
     expect(resolveIsolation('tensorflow', 'auto')).toBe('process');
     expect(resolveIsolation('wasm', 'auto')).toBe('worker');
     expect(resolveIsolation('cpu', 'auto')).toBe('worker');
-    expect(resolveIsolation('auto', 'auto')).toBe('worker'); // tfjs-node is not installed here
+    expect(resolveIsolation('auto', 'auto', () => false)).toBe('worker');
     expect(resolveIsolation('auto', 'auto', (name) => name === '@tensorflow/tfjs-node')).toBe('process');
+    expect(resolveIsolation('auto', 'auto', (name) => name === '@tensorflow/tfjs-node-gpu')).toBe('process');
     expect(resolveIsolation('wasm', 'process')).toBe('process');
   });
 
@@ -55,9 +56,15 @@ describe('instance start-up and exit', () => {
   });
 
   it('a forced backend that cannot start fails the target with the instance reason', async () => {
-    const attempt = createInProcessTarget({ backend: 'tensorflow', instances: 1, models: {} });
-    await expect(attempt).rejects.toBeInstanceOf(TargetUnavailableError);
-    await expect(attempt).rejects.toThrow(/model instance 0 \(process\): TF\.js backend "tensorflow" is unavailable: .*@tensorflow\/tfjs-node/);
+    // The child inherits the environment: its wasm backend looks for the .wasm files where there are none.
+    process.env['PIPEBENCH_WASM_DIR'] = '/nonexistent-wasm-dir';
+    try {
+      const attempt = createInProcessTarget({ backend: 'wasm', instances: 1, isolation: 'process', models: {} });
+      await expect(attempt).rejects.toBeInstanceOf(TargetUnavailableError);
+      await expect(attempt).rejects.toThrow(/model instance 0 \(process\): TF\.js backend "wasm" is unavailable: wasm: tfjs-backend-wasm\.wasm not found in \/nonexistent-wasm-dir/);
+    } finally {
+      delete process.env['PIPEBENCH_WASM_DIR'];
+    }
   });
 
   it('a model folder that does not load is an InputError naming the file', async () => {
