@@ -19,6 +19,13 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => server.close()));
 });
 
+/** The first request the run sent to the target's API (a run also tries the target's own /metrics once, with no credentials). */
+function firstSent(server: FaultServer): FaultServer['received'][number] {
+  const sent = server.received.find((request) => request.url !== '/metrics');
+  if (sent === undefined) throw new Error('the run sent the server no request');
+  return sent;
+}
+
 async function serve(handler: FaultHandler): Promise<FaultServer> {
   const server = await startFaultServer(handler);
   servers.push(server);
@@ -90,7 +97,7 @@ describe('secrets the server echoes never reach stdout, stderr or a report', () 
       res.writeHead(status, { 'content-type': 'text/plain' }).end(body);
     });
     const { result, texts } = await runWorkload(workloadFor(server.url, `  headers:\n    X-Auth-Token: ${JSON.stringify(secret)}`));
-    expect(server.received[0]!.headers['x-auth-token']).toBe(secret);
+    expect(firstSent(server).headers['x-auth-token']).toBe(secret);
     expect([...texts.keys()]).toEqual(expect.arrayContaining(['report.json', 'report.md', 'report.html', 'steps.csv', 'junit.xml', 'run.jsonl']));
     expect(leaks(texts, secret)).toEqual({});
     // Every class's first error was quoted (redacted), so each spelling had its chance to leak.
@@ -106,7 +113,7 @@ describe('secrets the server echoes never reach stdout, stderr or a report', () 
       res.writeHead(401).end(`{"error":"invalid_token","received":${JSON.stringify(request.headers.authorization)}}`);
     });
     const { result, texts } = await runWorkload(workloadFor(server.url, '  auth: { bearerTokenEnv: PB_TOKEN }'), { PB_TOKEN: token });
-    expect(server.received[0]!.headers.authorization).toBe(`Bearer ${token}`);
+    expect(firstSent(server).headers.authorization).toBe(`Bearer ${token}`);
     expect(leaks(texts, token, 12)).toEqual({});
     expect(result.stdout).toContain('first http_4xx error: HTTP 401: {"error":"invalid_token","received":"Bearer <redacted>"}');
   }, 90_000);
@@ -117,7 +124,7 @@ describe('secrets the server echoes never reach stdout, stderr or a report', () 
       res.writeHead(403, { 'content-type': 'application/json' }).end(JSON.stringify({ detail: `unknown key ${String(request.headers['x-api-key'])}` }));
     });
     const { result, texts } = await runWorkload(workloadFor(server.url, '  headers:\n    X-Api-Key: { env: PB_KEY }'), { PB_KEY: key });
-    expect(server.received[0]!.headers['x-api-key']).toBe(key);
+    expect(firstSent(server).headers['x-api-key']).toBe(key);
     expect(leaks(texts, key)).toEqual({});
     expect(result.stdout).toContain('first http_4xx error: HTTP 403: {"detail":"unknown key <redacted>"}');
   }, 90_000);
@@ -130,7 +137,7 @@ describe('secrets the server echoes never reach stdout, stderr or a report', () 
     });
     const yaml = workloadFor(server.url, '  auth: { login: { url: /api/v1/auth/login, usernameEnv: PB_USER, passwordEnv: PB_PASS } }');
     const { result, texts } = await runWorkload(yaml, { PB_USER: 'bob', PB_PASS: password });
-    expect(JSON.parse(server.received[0]!.body)).toEqual({ email_or_username: 'bob', password });
+    expect(JSON.parse(firstSent(server).body)).toEqual({ email_or_username: 'bob', password });
     expect(leaks(texts, password)).toEqual({});
     expect(leaks(texts, `bob:${password}`)).toEqual({});
     expect(result.code).toBe(3);

@@ -162,7 +162,8 @@ describe('pipebench run with a metrics URL that hangs', () => {
       const execs = server!.executions.filter((x) => x.startMs >= step.startedAtMs && x.startMs <= step.endedAtMs);
       const ledger = ledgerWindow(server!, step.startedAtMs, step.endedAtMs);
       const serverItemsPerSec = (execs.reduce((sum, x) => sum + x.items, 0) / execs.length / ledger.computeMs) * 1000;
-      expect(step.throughput.itemsPerSec).toBeGreaterThan(0.7 * serverItemsPerSec);
+      // A scrape that hung the load would leave it far below that ceiling; a loaded machine keeps at least half.
+      expect(step.throughput.itemsPerSec).toBeGreaterThan(0.5 * serverItemsPerSec);
       expect(step.serverMetrics).toBeNull();
       const scrapeWarnings = report.warnings.filter((w) => w.includes('server metrics'));
       expect(scrapeWarnings).toEqual([expect.stringMatching(new RegExp(`server metrics http://\\*\\*\\*@127\\.0\\.0\\.1:${port}/metrics: no answer within`))]);
