@@ -89,10 +89,12 @@ describe('spike recovery on a FIFO server of known capacity', () => {
     // 100/s: the spike only reaches capacity, nothing queues.
     expect(fast.predictedMs).toBe(0);
 
-    for (const { verdict, predictedMs } of [slow, fast]) {
-      // Baseline: no queueing, so p95 is the service plus the fixed delay (and the client's overhead).
+    for (const { report, verdict, predictedMs } of [slow, fast]) {
+      // Baseline: no queueing, so p95 is the service plus the fixed delay (and the client's overhead,
+      // which on a machine loaded by other processes grows with the harness's own event-loop delay).
+      const loopDelayMs = report.harnessHealth?.eventLoopDelay?.p99Ms ?? 0;
       expect(verdict.preSpikeP95Ms).toBeGreaterThanOrEqual(EXTRA_LATENCY_MS);
-      expect(verdict.preSpikeP95Ms).toBeLessThan(EXTRA_LATENCY_MS + 80);
+      expect(verdict.preSpikeP95Ms).toBeLessThan(EXTRA_LATENCY_MS + 80 + loopDelayMs);
       expect(verdict.recoveryMs).not.toBeNull();
       const windowMs = slow.report.scenario!.windowMs;
       // The last queued answer leaves at the drain time plus the fixed delay; recovery is timed to
