@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startServerMetrics } from '../../../src/telemetry/server-metrics/session.js';
+import { scrapeWorkerEntryPath, startServerMetrics } from '../../../src/telemetry/server-metrics/session.js';
 import { parseThreadStatCpuMs } from '../../../src/telemetry/thread-cpu.js';
 
 const servers: Server[] = [];
@@ -105,5 +105,13 @@ describe('parseThreadStatCpuMs', () => {
     const fields = ['S', ...Array.from({ length: 10 }, (_, i) => String(i)), '7', '3', ...Array.from({ length: 30 }, () => '0')];
     expect(parseThreadStatCpuMs(`4242 (node (worker) x) ${fields.join(' ')}`)).toBe(100);
     expect(parseThreadStatCpuMs('4242 (node) S 1 2')).toBeNull();
+  });
+});
+
+describe('scrapeWorkerEntryPath', () => {
+  it('is the built entry under dist/, from src/ (vitest) and from dist/ alike', () => {
+    expect(scrapeWorkerEntryPath('file:///repo/src/telemetry/server-metrics/session.ts')).toBe('/repo/dist/telemetry/server-metrics/scrape-worker-main.js');
+    expect(scrapeWorkerEntryPath('file:///repo/dist/telemetry/server-metrics/session.js')).toBe('/repo/dist/telemetry/server-metrics/scrape-worker-main.js');
+    expect(scrapeWorkerEntryPath('file:///app/dist/cli/bin.js')).toBe('/app/dist/cli/scrape-worker-main.js'); // a bundle: beside bin.js
   });
 });
