@@ -13,7 +13,7 @@ export const SCRAPE_DEFAULTS = {
   intervalMs: 250,
   /** Longest a scrape may take, connect to last byte; a hung server costs one of these per tick, never the load. */
   timeoutMs: 2000,
-  /** Largest page read (a 20 MB page is refused, not parsed on the harness's thread). */
+  /** Largest page read (a 20 MB page is refused, not read into the scraping worker's memory). */
   maxBytes: 8 * 1024 * 1024,
 } as const;
 
