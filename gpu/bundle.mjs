@@ -31,10 +31,12 @@ const banner = [
   'const __dirname = __pbDirname(__filename);',
 ].join('\n');
 
-// Each bundle that starts model instances needs instance-main.js and the .wasm files beside it.
+// Each bundle that starts model instances needs instance-main.js and the .wasm files beside it;
+// the CLI's run also starts its server-metrics scraping worker from beside it.
 const bundles = [
   ['dist/cli/bin.js', 'dist/cli/bin.js'],
   ['dist/targets/inprocess/instance-main.js', 'dist/cli/instance-main.js'],
+  ['dist/telemetry/server-metrics/scrape-worker-main.js', 'dist/cli/scrape-worker-main.js'],
   ['dist/bench/overhead.js', 'dist/bench/overhead.js'],
   ['dist/targets/inprocess/instance-main.js', 'dist/bench/instance-main.js'],
   ['dist/telemetry/harness-health.js', 'dist/telemetry/harness-health.js'],

@@ -20,7 +20,7 @@ import { BUILTIN_CORPUS_PATH } from '../workload/defaults.js';
 import { loadCorpus, TextSource } from '../workload/corpus.js';
 import type { HttpTargetSpec } from '../core/workload.js';
 import { rawRequestBytes, rawRound } from './raw-http-client.js';
-import { EndpointScraper, type ScrapeCost } from '../telemetry/server-metrics/scraper.js';
+import { startServerMetrics, type ServerScrapingCost } from '../telemetry/server-metrics/session.js';
 
 export interface RoundResult {
   readonly mode: 'pipebench' | 'pipebench+scrape' | 'autocannon' | 'raw';
@@ -29,8 +29,8 @@ export interface RoundResult {
   readonly p50Us: number;
   /** The client process's CPU (user + system) over the measured part, per request. */
   readonly cpuUsPerRequest: number;
-  /** pipebench+scrape: what the scraper beside the load did and cost. */
-  readonly scrape?: ScrapeCost;
+  /** pipebench+scrape: what the scraping worker beside the load did and cost (as harnessHealth.serverScraping). */
+  readonly scrape?: ServerScrapingCost;
 }
 
 const HOST = '127.0.0.1';
@@ -114,15 +114,15 @@ async function rawLatencyRound(port: number, seconds: number): Promise<RoundResu
   return { mode: 'raw', requests, requestsPerSec: requests / seconds, p50Us: sorted[sorted.length >> 1] ?? 0, cpuUsPerRequest: (cpu.user + cpu.system) / (warmup.requests + requests) };
 }
 
-/** The pipebench round with a server-metrics scraper beside it in the same process (bench:scrape). */
+/** The pipebench round with the run's server-metrics session (its scraping worker) beside it in the same process (bench:scrape). */
 async function scrapingRound(port: number, seconds: number, connections: number, metricsUrl: string, intervalMs: number): Promise<RoundResult> {
-  const scraper = new EndpointScraper(metricsUrl, { intervalMs, onFault: (message) => process.stderr.write(`${message}\n`) });
-  scraper.start();
+  const session = await startServerMetrics({ urls: [metricsUrl], intervalMs, warn: (message) => process.stderr.write(`${message}\n`) });
+  if (session === null) throw new Error(`nothing to scrape at ${metricsUrl}`);
   try {
     const result = await pipebenchRound(port, seconds, connections);
-    return { ...result, mode: 'pipebench+scrape', scrape: await scraper.stop() };
+    return { ...result, mode: 'pipebench+scrape', scrape: await session.finish() };
   } finally {
-    await scraper.stop();
+    await session.finish();
   }
 }
 

@@ -4,10 +4,11 @@
  *   npm run bench:scrape -- [--rounds 6] [--seconds 4] [--connections 10] [--interval 250] [--bytes 1048576]
  *
  * One loopback echo server and one metrics server (a ~1 MB Prometheus page), each its own process.
- * Each round runs the pipebench HTTP client in a fresh process twice, without and with a scraper
- * of that page every --interval ms in the same process, alternating which goes first, so drift on
- * a shared machine hits both alike. Figures: the throughput loss (median of the per-round ratios;
- * goal < 2 %), and per scrape the parse time and CPU on the client's thread.
+ * Each round runs the pipebench HTTP client in a fresh process twice, without and with the run's
+ * server-metrics session (its scraping worker thread) scraping that page every --interval ms in
+ * the same process, alternating which goes first, so drift on a shared machine hits both alike.
+ * Figures: the throughput loss (median of the per-round ratios; goal < 2 %), and per scrape the
+ * parse time and the scraping worker thread's CPU (fetch, parse, store).
  * Also: parseExposition alone on the page, back to back (the parser's own cost).
  */
 import { spawn } from 'node:child_process';
@@ -46,7 +47,7 @@ try {
   const metricsUrl = `http://127.0.0.1:${page.port}/metrics`;
   const common = [String(port), values.seconds, values.connections];
   console.log(`bench:scrape: ${rounds} rounds of ${values.seconds} s, ${values.connections} connections; scraping a ${(page.bytes / 1e6).toFixed(2)} MB page every ${values.interval} ms\n`);
-  console.log('| round | req/s without | req/s with scraping | loss | scrapes | parse ms/scrape | CPU ms/scrape |');
+  console.log('| round | req/s without | req/s with scraping | loss | scrapes | parse ms/scrape | worker CPU ms/scrape |');
   console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   const losses: number[] = [];
   const parseMs: number[] = [];
@@ -75,7 +76,7 @@ try {
   }
   const parsed = parseExposition(text);
   console.log(`\nMedian throughput loss with scraping: ${(median(losses) * 100).toFixed(2)} % (goal < 2 %)`);
-  console.log(`Per scrape, beside the load: parse ${median(parseMs).toFixed(2)} ms, CPU ${median(cpuMs).toFixed(2)} ms (medians over rounds)`);
+  console.log(`Per scrape, in the scraping worker: parse ${median(parseMs).toFixed(2)} ms, worker CPU ${median(cpuMs).toFixed(2)} ms (medians over rounds)`);
   console.log(`parseExposition alone: ${median(times).toFixed(2)} ms for ${(text.length / 1e6).toFixed(2)} MB, ${parsed.samples.length} samples (median of 20)`);
 } finally {
   echo.kill('SIGTERM');

@@ -111,7 +111,7 @@ export async function runBenchmark(options: RunOptions): Promise<RunResult> {
   try {
     const placement = { target: targetReport(target), backend: target.backend, hostname: options.environment.hostname };
     telemetry = await startGpuTelemetry({ mode: options.gpuTelemetry ?? { kind: 'off' }, placement });
-    serverMetrics = await startScraping(options.serverMetrics, target, clock, warn, emit);
+    serverMetrics = await startScraping(options.serverMetrics, target, warn, emit);
     if (sizesPools(target)) await target.setConnections(peakInFlight(steps));
     started = true;
     emit({ kind: 'run-start', runId: options.runId, outDir: options.outDir, steps, backend: target.backend?.name ?? target.info.description, repeat: signoff.repeat, search: signoff.search });
@@ -203,7 +203,6 @@ async function cleanUp(
 async function startScraping(
   mode: ServerMetricsMode | undefined,
   target: RunnerTarget,
-  clock: Clock,
   warn: (message: string) => void,
   emit: RunListener,
 ): Promise<ServerMetricsSession | null> {
@@ -212,7 +211,6 @@ async function startScraping(
     urls: mode.urls,
     autoUrl: mode.auto ? defaultMetricsUrl(target.info.url) : null,
     intervalMs: mode.intervalMs,
-    clock,
     warn,
     note: (message) => emit({ kind: 'note', message }),
   });

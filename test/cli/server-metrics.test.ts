@@ -12,7 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { RunReport } from '../../src/core/report/run.js';
 import type { ServerEndpointStep } from '../../src/core/report/server-metrics.js';
 import { ledgerWindow, startBatchingServer, type BatchingServer, type MetricsDialect } from '../fixtures/server-metrics/batching-server.js';
-import { FIXTURES, runCli, startServe } from './cli-process.js';
+import { FIXTURES, runCli, startCli, startServe } from './cli-process.js';
 
 let server: BatchingServer | undefined;
 afterEach(async () => {
@@ -205,4 +205,31 @@ describe('server-metrics input errors', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/target\.serverMetrics.*interval.*expected a scrape interval from 10 ms to 60 s/);
   });
+});
+
+describe('pipebench run with server metrics, interrupted', () => {
+  it('Ctrl-C mid-step: the run ends promptly (the scraping worker holds nothing up), partial, with the scraping cost', async () => {
+    server = await startBatchingServer({ dialect: 'triton', maxBatchSize: 8, baseMs: 20, perItemMs: 1 });
+    const outDir = await mkdtemp(join(tmpdir(), 'pipebench-scrape-sigint-'));
+    const durationMs = 60_000;
+    const { child, done } = startCli([
+      'run', '--target', server.url, '--protocol', 'kserve-v2', '--stage', 'classify', '--concurrency', '16', '--duration', `${durationMs / 1000}s`,
+      '--warmup', '16', '--no-stability', '--out', outDir, '--no-gpu', '--quiet', '--server-metrics', `${server.url}/metrics`, '--server-metrics-interval', '100ms',
+    ]);
+    // Measuring for a while: the ledger holds well over the warm-up's requests.
+    const deadline = Date.now() + 30_000;
+    while (server.ledger.length < 200 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(server.ledger.length).toBeGreaterThanOrEqual(200);
+    const signalledMs = performance.now();
+    child.kill('SIGINT');
+    const result = await done;
+    const afterSignalMs = performance.now() - signalledMs;
+    expect(result.code).toBe(130);
+    // Far sooner than the step would have ended by itself: nothing waited for the scraper.
+    expect(afterSignalMs).toBeLessThan(durationMs / 3);
+    const report = await reportOf(outDir);
+    expect(report.partial).toBe(true);
+    expect(report.harnessHealth?.serverScraping?.scrapes).toBeGreaterThan(0);
+    expect(report.warnings.filter((w) => w.includes('scraping worker'))).toEqual([]);
+  }, 90_000);
 });

@@ -119,8 +119,9 @@ export interface HarnessHealthReport {
     readonly scrapes: number;
     readonly failures: number;
     readonly bytes: number;
-    /** Parsing and storing the pages on the harness's thread. */
+    /** Parsing and storing the pages (wall ms), in the scraping worker thread, off the load's thread. */
     readonly parseMs: number;
+    /** The scraping worker thread's own CPU (fetch, parse, store, step figures). */
     readonly cpuMs: number;
     readonly cpuMsPerScrape: number | null;
     /** cpuMs / wall: the scrapers' share of one core. */

@@ -76,7 +76,7 @@ export function stageServerSection(steps: readonly StepReport[]): string {
 export function serverScrapingSection(report: RunReport): string {
   const cost = report.harnessHealth?.serverScraping;
   if (!cost) return '';
-  const perScrape = cost.cpuMsPerScrape === null ? '' : `, ${cost.cpuMsPerScrape.toFixed(2)} ms of harness CPU per scrape (parse and store)`;
+  const perScrape = cost.cpuMsPerScrape === null ? '' : `, ${cost.cpuMsPerScrape.toFixed(2)} ms of CPU per scrape in the scraping worker thread (fetch, parse, store; off the load's thread)`;
   return `## Server metrics
 
 - ${cost.scrapes} scrapes of ${cost.endpoints} URL${cost.endpoints === 1 ? '' : 's'}, ${cost.failures} failed${perScrape}`;

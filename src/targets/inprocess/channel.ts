@@ -5,10 +5,8 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import type { BackendChoice } from '../../core/workload.js';
+import { builtEntryPath, openWorkerThread } from '../../worker-thread.js';
 import { installedLibraryPath, isTensorFlowNoise, nativeChildEnv } from './native/child-env.js';
 import type { HostMessage, InstanceMessage } from './protocol.js';
 
@@ -37,15 +35,9 @@ export interface InstanceChannel {
 const STDERR_TAIL_CHARS = 2000;
 const require = createRequire(import.meta.url);
 
-/**
- * The instance entry runs from dist/ in every case. When this module itself runs from src/*.ts
- * (vitest), a worker or child cannot load TypeScript, so it uses the built twin under dist/,
- * which the test global setup builds before any test.
- */
+/** The instance entry, built (worker-thread.ts builtEntryPath: dist/ even when this runs from src/). */
 export function instanceEntryPath(moduleUrl: string = import.meta.url): string {
-  const here = fileURLToPath(moduleUrl);
-  if (here.endsWith('.ts')) return join(dirname(here), '..', '..', '..', 'dist', 'targets', 'inprocess', 'instance-main.js');
-  return join(dirname(here), 'instance-main.js');
+  return builtEntryPath(moduleUrl, 'instance-main.js');
 }
 
 /** 'auto': a child process for the native backends (or when one is installed), a worker thread otherwise. */
@@ -74,29 +66,8 @@ export function openChannel(isolation: Isolation, events: ChannelEvents, entry: 
 }
 
 function openWorker(entry: string, events: ChannelEvents): InstanceChannel {
-  const worker = new Worker(entry, { execArgv: [] });
-  let crash: string | undefined;
-  const exited = new Promise<void>((resolve) => {
-    worker.on('error', (error) => {
-      crash = error.message;
-    });
-    worker.on('exit', (code) => {
-      events.onExit(crash ? `worker thread crashed: ${crash}` : `worker thread exited with code ${code}`);
-      resolve();
-    });
-  });
-  worker.on('message', (message: InstanceMessage) => events.onMessage(message));
-  return {
-    isolation: 'worker',
-    pid: process.pid,
-    threadId: worker.threadId,
-    post: (message) => worker.postMessage(message),
-    kill: async () => {
-      await worker.terminate();
-      await exited;
-    },
-    exited,
-  };
+  const worker = openWorkerThread<HostMessage, InstanceMessage>(entry, events);
+  return { isolation: 'worker', pid: process.pid, ...worker };
 }
 
 function openChild(entry: string, events: ChannelEvents): InstanceChannel {

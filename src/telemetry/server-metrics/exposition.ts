@@ -3,7 +3,7 @@
  * against their specifications: `# TYPE` / `# HELP` / `# UNIT` / `# EOF` lines, samples with
  * labels (escapes \\, \" and \n in values), values such as `+Inf`, `-Inf`, `NaN` and `1.5e+06`,
  * an optional timestamp, and OpenMetrics exemplars (` # {...} value`), which are ignored. Pure and
- * single-pass: a 1 MB page is parsed on the harness's thread between scrapes.
+ * single-pass: a 1 MB page is parsed in the scraping worker thread between scrapes.
  *
  * A line that breaks the grammar is counted and skipped, never thrown: one odd line from a server
  * must not cost the rest of its page.

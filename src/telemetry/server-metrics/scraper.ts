@@ -13,7 +13,7 @@ export const SCRAPE_DEFAULTS = {
   intervalMs: 250,
   /** Longest a scrape may take, connect to last byte; a hung server costs one of these per tick, never the load. */
   timeoutMs: 2000,
-  /** Largest page read (a 20 MB page is refused, not parsed on the harness's thread). */
+  /** Largest page read (a 20 MB page is refused, not read into the scraping worker's memory). */
   maxBytes: 8 * 1024 * 1024,
 } as const;
 
@@ -25,10 +25,8 @@ export interface ScrapeCost {
   readonly scrapes: number;
   readonly failures: number;
   readonly bytes: number;
-  /** Parsing and storing, on the harness's thread (wall ms). */
+  /** Parsing and storing (wall ms, on the scraping thread). */
   readonly parseMs: number;
-  /** CPU (user + system) of parsing and storing. */
-  readonly cpuMs: number;
 }
 
 export interface ScraperOptions {
@@ -57,7 +55,7 @@ export class EndpointScraper {
   private timer: NodeJS.Timeout | null = null;
   private current: Promise<ScrapeOutcome> | null = null;
   private stopped = false;
-  private cost = { scrapes: 0, failures: 0, bytes: 0, parseMs: 0, cpuMs: 0 };
+  private cost = { scrapes: 0, failures: 0, bytes: 0, parseMs: 0 };
 
   constructor(
     url: string,
@@ -99,6 +97,10 @@ export class EndpointScraper {
     } finally {
       if (this.current === run) this.current = null;
     }
+  }
+
+  costSoFar(): ScrapeCost {
+    return { ...this.cost };
   }
 
   async stop(): Promise<ScrapeCost> {
@@ -149,12 +151,9 @@ export class EndpointScraper {
 
   private ingest(text: string, atMs: number): ScrapeOutcome {
     if (/^\s*</.test(text)) return { kind: 'fault', fault: 'html', detail: 'answered HTML (or XML), not Prometheus text' };
-    const cpuStart = process.cpuUsage();
     const wallStart = performance.now();
     const counts = this.store.ingestText(atMs, text);
-    const cpu = process.cpuUsage(cpuStart);
     this.cost.parseMs += performance.now() - wallStart;
-    this.cost.cpuMs += (cpu.user + cpu.system) / 1000;
     if (counts.samples === 0 && counts.badLines > 0) {
       return { kind: 'fault', fault: 'not-prometheus', detail: `answered text that is not Prometheus exposition (first line: ${JSON.stringify(counts.firstBadLine)})` };
     }

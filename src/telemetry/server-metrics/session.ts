@@ -1,13 +1,18 @@
 /**
  * Server metrics for one run, in the order a run needs them (like GPU telemetry): scrapers up at
  * the start, a report per step over the step's window (with a fresh scrape at its end), the cost
- * and the scrapers down at the end. Never throws for a server's fault: those are warnings.
+ * and the scrapers down at the end. The scraping itself (fetch, parse, store: ~1 MB pages at 4 Hz)
+ * runs in a worker thread (scrape-worker-main.ts), so the thread that sends and stamps the load
+ * only passes small messages. Never throws for a server's fault or the worker's: those are warnings.
  */
-import { epochNowMs, type Clock } from '../../core/clock.js';
-import type { ServerStepMetrics } from '../../core/report/server-metrics.js';
-import type { HarnessHealthReport } from '../../core/report/telemetry.js';
-import { endpointStep, type ClientStepFacts } from './endpoint-step.js';
-import { EndpointScraper, SCRAPE_DEFAULTS, type ScrapeCost } from './scraper.js';
+import { maskUrlCredentials } from '../../url-credentials.js';
+import { builtEntryPath, openWorkerThread, type WorkerThreadOptions } from '../../worker-thread.js';
+import type { ClientStepFacts } from './endpoint-step.js';
+import { emptyScrapingCost, type ScrapeSettings, type ServerScrapingCost, type ServerStepOutcome } from './local-session.js';
+import type { FromScrapeWorker, ToScrapeWorker } from './scrape-protocol.js';
+import { SCRAPE_DEFAULTS } from './scraper.js';
+
+export type { ServerScrapingCost, ServerStepOutcome } from './local-session.js';
 
 /** What a run scrapes: off, or these URLs (none: the target's own /metrics when `auto`) every intervalMs. */
 export type ServerMetricsMode =
@@ -25,104 +30,131 @@ export function defaultMetricsUrl(targetUrl: string | null | undefined): string 
   }
 }
 
-export interface ServerMetricsOptions {
-  /** Metrics URLs to scrape (credentials allowed: sent as basic auth, masked wherever shown). */
-  readonly urls: readonly string[];
-  /** With no URL: `<target origin>/metrics`, used when its first answer is Prometheus text. */
-  readonly autoUrl?: string | null;
-  readonly intervalMs?: number;
-  readonly timeoutMs?: number;
-  readonly maxBytes?: number;
-  readonly clock?: Clock;
+/**
+ * Scrapes are stamped in the worker with core/clock's epochNowMs (the same axis in every thread),
+ * so step windows must be on that axis too: the runner's default clock.
+ */
+export interface ServerMetricsOptions extends ScrapeSettings {
   readonly warn: (message: string) => void;
   readonly note?: (message: string) => void;
+  /** The worker's heap limit (tests: a real out-of-memory crash). */
+  readonly workerLimits?: WorkerThreadOptions['resourceLimits'];
 }
-
-export interface ServerStepOutcome {
-  readonly metrics: ServerStepMetrics | null;
-  readonly warnings: readonly string[];
-}
-
-export type ServerScrapingCost = NonNullable<HarnessHealthReport['serverScraping']>;
 
 export interface ServerMetricsSession {
   /** The URLs scraped, masked. */
   readonly urls: readonly string[];
   /** Scrapes once more (so the step's end is bracketed), then the step's figures per endpoint. */
   stepReport(fromMs: number, toMs: number, client: ClientStepFacts, what: string): Promise<ServerStepOutcome>;
+  /** Stops the scrapers and ends the worker thread (on every path: also after a crash). */
   finish(): Promise<ServerScrapingCost>;
 }
 
+/** The scraping worker's entry (dist/ even when this runs from src/, as for model instances). */
+export function scrapeWorkerEntryPath(moduleUrl: string = import.meta.url): string {
+  return builtEntryPath(moduleUrl, 'scrape-worker-main.js');
+}
+
+/** Beyond the scrape timeout, how long the worker may take to answer before the run stops waiting. */
+const ANSWER_SLACK_MS = 3000;
+
 /** Null when there is nothing to scrape (no URL, and the target's /metrics did not answer Prometheus text). */
 export async function startServerMetrics(options: ServerMetricsOptions): Promise<ServerMetricsSession | null> {
-  const clock = options.clock ?? epochNowMs;
-  const intervalMs = options.intervalMs ?? SCRAPE_DEFAULTS.intervalMs;
-  const make = (url: string, onFault: (message: string) => void): EndpointScraper =>
-    new EndpointScraper(url, {
-      intervalMs,
-      clock,
-      onFault,
-      ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
-      ...(options.maxBytes !== undefined && { maxBytes: options.maxBytes }),
-    });
-  const scrapers = options.urls.map((url) => make(url, options.warn));
-  if (scrapers.length === 0 && options.autoUrl) {
-    // Tried once, quietly: a target without /metrics is the common case, not a fault.
-    let firstFault: string | null = null;
-    const probe = make(options.autoUrl, (message) => (firstFault ??= message));
-    const outcome = await probe.scrapeNow();
-    if (outcome.kind === 'ok' && outcome.samples > 0) {
-      await probe.stop();
-      scrapers.push(make(options.autoUrl, options.warn));
-      options.note?.(`server metrics: scraping ${scrapers[0]!.shownUrl} every ${intervalMs} ms (the target answers Prometheus text there)`);
-    } else {
-      await probe.stop();
-      options.note?.(`server metrics: ${probe.shownUrl} did not answer Prometheus text (${firstFault ?? 'no samples'}); not scraped (give --server-metrics URL)`);
-    }
-  }
-  if (scrapers.length === 0) return null;
-  for (const scraper of scrapers) scraper.start();
-  const startedAtMs = clock();
-  let finished: Promise<ServerScrapingCost> | null = null;
-  return {
-    urls: scrapers.map((scraper) => scraper.shownUrl),
-    async stepReport(fromMs, toMs, client, what) {
-      await Promise.all(scrapers.map((scraper) => scraper.scrapeNow()));
-      const warnings: string[] = [];
-      const endpoints = scrapers.flatMap((scraper) => {
-        const { scrapes, series } = scraper.store;
-        if (scrapes.length < 2) return [];
-        const result = endpointStep(scraper.shownUrl, scrapes, series, { fromMs, toMs }, client, what);
-        warnings.push(...result.warnings);
-        // Later steps start after this one ends: the rows before its end are no longer needed.
-        scraper.store.pruneBefore(toMs);
-        return [result.step];
+  if (options.urls.length === 0 && !options.autoUrl) return null;
+  const answerMs = (options.timeoutMs ?? SCRAPE_DEFAULTS.timeoutMs) + ANSWER_SLACK_MS;
+  const steps = new Map<number, (outcome: ServerStepOutcome) => void>();
+  let nextStepId = 1;
+  let lastCost = emptyScrapingCost(options.urls.length);
+  let onStarted: (urls: readonly string[] | null) => void = () => undefined;
+  let onFinished: (cost: ServerScrapingCost) => void = () => undefined;
+  let exitReason: string | null = null;
+  let closing = false;
+  const noFigures: ServerStepOutcome = { metrics: null, warnings: [] };
+  const worker = openWorkerThread<ToScrapeWorker, FromScrapeWorker>(
+    scrapeWorkerEntryPath(),
+    {
+      onMessage(message) {
+        switch (message.kind) {
+          case 'warn':
+            return options.warn(message.message);
+          case 'note':
+            return options.note?.(message.message);
+          case 'started':
+            return onStarted(message.urls);
+          case 'step':
+            lastCost = message.cost;
+            steps.get(message.id)?.(message.outcome);
+            steps.delete(message.id);
+            return;
+          case 'finished':
+            return onFinished(message.cost);
+        }
+      },
+      onExit(reason) {
+        exitReason = reason;
+        if (!closing) options.warn(maskUrlCredentials(`server metrics: the scraping ${reason}; the load went on, and later steps have no server figures`));
+        onStarted(null);
+        onFinished(lastCost);
+        for (const resolve of steps.values()) resolve(noFigures);
+        steps.clear();
+      },
+    },
+    // Never what keeps the process alive: a run that ends, fails or is interrupted exits.
+    { unref: true, ...(options.workerLimits && { resourceLimits: options.workerLimits }) },
+  );
+  /** The worker's answer, or `fallback` once it is gone or has not answered in time. */
+  const ask = <T>(post: (answer: (value: T) => void) => void, fallback: T): Promise<T> => {
+    if (exitReason !== null) return Promise.resolve(fallback);
+    return new Promise<T>((resolve) => {
+      // Ref'd: while the run waits for an answer, this (bounded) timer keeps the process up, as the worker does not.
+      const timer = setTimeout(() => resolve(fallback), answerMs);
+      post((value) => {
+        clearTimeout(timer);
+        resolve(value);
       });
-      return { metrics: endpoints.length === 0 ? null : { endpoints }, warnings };
+    });
+  };
+  const settings: ScrapeSettings = { urls: options.urls, autoUrl: options.autoUrl ?? null, ...pick(options) };
+  const urls = await ask<readonly string[] | null>((answer) => {
+    onStarted = answer;
+    worker.post({ kind: 'start', settings });
+  }, null);
+  let finished: Promise<ServerScrapingCost> | null = null;
+  const finish = (): Promise<ServerScrapingCost> => {
+    finished ??= (async () => {
+      closing = true;
+      try {
+        return await ask<ServerScrapingCost>((answer) => {
+          onFinished = answer;
+          worker.post({ kind: 'finish' });
+        }, lastCost);
+      } finally {
+        await worker.kill();
+      }
+    })();
+    return finished;
+  };
+  if (urls === null) {
+    await finish();
+    return null;
+  }
+  return {
+    urls,
+    stepReport(fromMs, toMs, client, what) {
+      const id = nextStepId++;
+      return ask<ServerStepOutcome>((answer) => {
+        steps.set(id, answer);
+        worker.post({ kind: 'step', id, fromMs, toMs, client, what });
+      }, noFigures);
     },
-    finish() {
-      finished ??= Promise.all(scrapers.map((scraper) => scraper.stop())).then((costs) => scrapingCost(costs, clock() - startedAtMs));
-      return finished;
-    },
+    finish,
   };
 }
 
-function scrapingCost(costs: readonly ScrapeCost[], wallMs: number): ServerScrapingCost {
-  const total = costs.reduce((sum, cost) => ({
-    scrapes: sum.scrapes + cost.scrapes,
-    failures: sum.failures + cost.failures,
-    bytes: sum.bytes + cost.bytes,
-    parseMs: sum.parseMs + cost.parseMs,
-    cpuMs: sum.cpuMs + cost.cpuMs,
-  }));
+function pick(options: ScrapeSettings): Omit<ScrapeSettings, 'urls' | 'autoUrl'> {
   return {
-    endpoints: costs.length,
-    scrapes: total.scrapes,
-    failures: total.failures,
-    bytes: total.bytes,
-    parseMs: total.parseMs,
-    cpuMs: total.cpuMs,
-    cpuMsPerScrape: total.scrapes > 0 ? total.cpuMs / total.scrapes : null,
-    cpuShare: wallMs > 0 ? total.cpuMs / wallMs : null,
+    ...(options.intervalMs !== undefined && { intervalMs: options.intervalMs }),
+    ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
+    ...(options.maxBytes !== undefined && { maxBytes: options.maxBytes }),
   };
 }
