@@ -85,6 +85,7 @@ Examples:
           runId,
           environment: await collectEnvironment(),
           openTarget: (w) => openWorkloadTarget(w, context.io.env),
+          env: context.io.env,
           signal: context.signal,
           onEvent: (event) => {
             progress(event);

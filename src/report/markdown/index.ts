@@ -8,6 +8,7 @@ import { gpuTelemetrySection, stageGpuSection } from './gpu.js';
 import { batchCell, e2eCell, honestyFootnotes } from './honesty.js';
 import { errorsSection, loadColumns, measuredColumns, openLoopSection, outputTextColumns, serverColumns, targetLine } from './load.js';
 import { repeatColumns, searchSection } from './search.js';
+import { serverSweepSection } from './server-sweep.js';
 import { markdownText, renderTable, type Column } from './table.js';
 import { tradeoffSection } from './tradeoff.js';
 import { renderHostSection } from './host.js';
@@ -24,6 +25,7 @@ export function renderMarkdown(report: RunReport): string {
     budgetSection(report),
     alertsSection(report),
     searchSection(report),
+    serverSweepSection(report),
     renderScenarioSection(report),
     gpuTelemetrySection(report),
     renderHostSection(report),

@@ -1,11 +1,11 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pickFreePort } from '../../../src/targets/http/server-launch/free-port.js';
 import { launchServer, ServerLaunchError, type LaunchOptions } from '../../../src/targets/http/server-launch/launch-server.js';
 import { liveGroupIds } from '../../../src/telemetry/child-registry.js';
+import { taggedPids as commandTagged } from '../../fixtures/servers/tagged.js';
 
 const KNOWN = join(import.meta.dirname, '..', '..', 'fixtures', 'servers', 'known-batcher.mjs');
 const TAG = `launch-test-${process.pid}`;
@@ -18,19 +18,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** Pids of processes whose command line carries this test's tag (a launched server and its shell). */
-function taggedPids(): number[] {
-  return readdirSync('/proc')
-    .filter((name) => /^\d+$/.test(name))
-    .filter((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(TAG) && !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
+const taggedPids = (): number[] => commandTagged(TAG);
 
 async function options(maxBatch: number, faults: string, overrides: Partial<LaunchOptions> = {}): Promise<LaunchOptions> {
   const port = await pickFreePort();
