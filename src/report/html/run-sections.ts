@@ -13,6 +13,7 @@ import { escapeHtml } from './escape.js';
 import type { PageSection } from './page.js';
 import { renderSvg } from './render-svg.js';
 import { scenarioSection } from './scenario-chart.js';
+import { serverSweepSection } from './server-sweep-chart.js';
 import { gpuSpec, latencySpec, openLoopSpec, percentileCurveSpec, queueSpec, throughputSpec } from './specs.js';
 import type { TopLevelSpec } from 'vega-lite';
 
@@ -106,6 +107,7 @@ export async function runSections(report: RunReport): Promise<PageSection[]> {
   const sweepOnly = report.scenario ? [] : [latencySection(report), throughputSection(report), queueSection(report)];
   const sections = await Promise.all([
     scenarioSection(report),
+    serverSweepSection(report),
     ...sweepOnly,
     gpuSection(report),
     percentileSection(report),
