@@ -14,7 +14,8 @@ import { runCli, startCli } from './cli-process.js';
 import { taggedPids } from '../fixtures/servers/tagged.js';
 import { sweepWorkload } from './server-sweep-workload.js';
 
-const schema = JSON.parse(await readFile(join(import.meta.dirname, '..', '..', 'schema', 'report.schema.json'), 'utf8')) as object;
+const REPO = join(import.meta.dirname, '..', '..');
+const schema = JSON.parse(await readFile(join(REPO, 'schema', 'report.schema.json'), 'utf8')) as object;
 const validate = new Ajv2020({ allErrors: true, strict: true }).compile(schema);
 
 let dir: string;
@@ -104,6 +105,25 @@ describe('pipebench run with server:', () => {
     expect(result.stdout).toContain('server maxBatchSize=2 failed: server exited (exit code 3)');
     expect(validate(report) ? [] : validate.errors).toEqual([]);
     expect(taggedPids(tag)).toEqual([]);
+  }, 240_000);
+
+  it('sweeps pipebench serve\'s own batcher settings with workloads/tune-serve.yaml (the README example)', async () => {
+    const out = join(dir, 'serve');
+    const result = await runCli(['run', join(REPO, 'workloads', 'tune-serve.yaml'), '--out', out, '--duration', '1s', '--warmup', '8', '--quiet']);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    const report = await readReport(out);
+    const sweep = report.serverSweep!;
+    expect(sweep.gridConfigurations).toBe(6);
+    expect(sweep.runsSpent).toBeGreaterThanOrEqual(4); // both queue delays, at least two max batch sizes each
+    expect(sweep.configurations.every((config) => config.state === 'measured')).toBe(true);
+    for (const config of sweep.configurations) {
+      const log = await readFile(join(out, config.logPath), 'utf8');
+      expect(log).toContain('pipebench serve listening on http://127.0.0.1:');
+      expect(config.command).toContain(`--max-batch-size ${config.params.maxBatchSize} --max-queue-delay ${config.params.maxQueueDelayMs}ms`);
+    }
+    expect(report.steps.every((step) => step.complete && step.errors.total === 0)).toBe(true);
+    expect(sweep.chosen?.serverTerms).toMatch(/^node dist\/cli\/bin\.js serve --port \{port\} --backend wasm --max-batch-size \d+ --max-queue-delay \d+ms$/);
+    expect(validate(report) ? [] : validate.errors).toEqual([]);
   }, 240_000);
 
   it('Ctrl-C during a configuration stops its server: nothing is left, the report is partial', async () => {
