@@ -6,7 +6,7 @@
  * server-search.ts's choice (search or grid).
  */
 import { join } from 'node:path';
-import { renderLaunchCommand, serverConfigLabel, type LaunchServerSpec, type ServerParams } from '../../core/server-config.js';
+import { renderLaunchCommand, sameServerConfig, serverConfigLabel, type LaunchServerSpec, type ServerParams } from '../../core/server-config.js';
 import type { ServerConfigRun, ServerSweepFacts } from '../../core/report/server-sweep.js';
 import type { StepReport } from '../../core/report/step.js';
 import type { Step } from '../../core/workload.js';
@@ -37,9 +37,15 @@ export function serverConfigMode(spec: LaunchServerSpec, options: ServerModeOpti
         configurations,
       };
       session.record.serverSweep = facts;
+      const kept = keptConfigurations(session);
+      // Steps of a configuration the resumed run measures again go; the kept configurations' steps are a prefix.
+      session.record.steps.splice(kept.reduce((n, config) => Math.max(n, ...config.stepIndexes.map((i) => i + 1)), 0));
       const finished = await sweepServerConfigs(spec, async (params) => {
         if (session.signal?.aborted) return null;
-        const run = await runConfiguration(spec, params, session, options, facts.gridSteps);
+        const again = kept.find((config) => sameServerConfig(config.params, params));
+        const run = again ? { config: again, outcome: outcomeOf(again, session.record.steps) } : await runConfiguration(spec, params, session, options, facts.gridSteps);
+        // A launch the interrupt cut short is no failure of the configuration: it is not recorded, so --resume launches it.
+        if (session.signal?.aborted && run.config.state === 'failed' && run.config.stepIndexes.length === 0) return null;
         configurations.push(run.config);
         await session.writeOutputs(true);
         return session.signal?.aborted ? null : run.outcome;
@@ -106,16 +112,37 @@ async function runConfiguration(spec: LaunchServerSpec, params: ServerParams, se
   }
   const problem = stopProblem(crashed, stop.outcome, spec.stopGraceMs);
   if (problem !== null) return failed(problem, await logTail(join(options.outDir, logPath)), stop.outcome);
-  const complete = reports.filter((report) => report.complete);
+  const config: ServerConfigRun = { ...base, state: 'measured', failure: null, logTail: [], stop: 'terminated' };
+  return { config, outcome: outcomeOf(config, reports) };
+}
+
+/** What a configuration measured, for the search: from its own steps. */
+function outcomeOf(config: ServerConfigRun, steps: readonly StepReport[]): ConfigOutcome {
+  if (config.state === 'failed') return { measured: false, itemsPerSec: null, withinBudget: false, serverBatchMean: null };
+  const complete = steps.filter((step) => config.stepIndexes.includes(step.index) && step.complete);
   return {
-    config: { ...base, state: 'measured', failure: null, logTail: [], stop: 'terminated' },
-    outcome: {
-      measured: true,
-      itemsPerSec: complete.length === 0 ? null : Math.max(...complete.map((report) => report.throughput.itemsPerSec)),
-      withinBudget: complete.some((report) => report.withinBudget),
-      serverBatchMean: complete.map(serverBatchMean).find((mean) => mean !== null) ?? null,
-    },
+    measured: true,
+    itemsPerSec: complete.length === 0 ? null : Math.max(...complete.map((report) => report.throughput.itemsPerSec)),
+    withinBudget: complete.some((report) => report.withinBudget),
+    serverBatchMean: complete.map(serverBatchMean).find((mean) => mean !== null) ?? null,
   };
+}
+
+/**
+ * --resume: the interrupted run's configurations that need no new launch, in the order it ran them:
+ * failed ones, and measured ones whose every planned step was kept. The first other one ends them
+ * (it and everything after it is measured again).
+ */
+function keptConfigurations(session: RunSession): ServerConfigRun[] {
+  const previous = session.resume?.previous.serverSweep?.configurations ?? [];
+  const keptIndexes = new Set(session.resume?.keptSteps.map((step) => step.index) ?? []);
+  const kept: ServerConfigRun[] = [];
+  for (const config of previous) {
+    const allKept = config.stepIndexes.every((index) => keptIndexes.has(index));
+    if (!allKept || (config.state === 'measured' && config.stepIndexes.length !== session.steps.length)) break;
+    kept.push(config);
+  }
+  return kept;
 }
 
 /** Why a configuration that started counts as failed; null when its server ran and stopped cleanly. */
