@@ -16,6 +16,7 @@ export interface SweepWorkloadOptions {
   readonly extra?: string;
   readonly readyTimeout?: string;
   readonly measure?: string;
+  readonly budget?: string;
 }
 
 export function sweepWorkload(options: SweepWorkloadOptions): string {
@@ -35,7 +36,7 @@ server:
 ${options.search === false ? '  search: false\n' : ''}warmup: { duration: 300ms }
 measure: ${options.measure ?? '{ duration: 1s, maxDuration: 10s }'}
 stability: false
-budget: { p95: 500ms, p99: 1s, maxErrorRate: 1% }
+budget: ${options.budget ?? '{ p95: 500ms, p99: 1s, maxErrorRate: 1% }'}
 stages: [{ stage: classify, concurrency: [${options.concurrency}] }]
 `;
 }

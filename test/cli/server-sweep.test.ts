@@ -32,30 +32,41 @@ async function readReport(out: string): Promise<RunReport> {
 
 describe('pipebench run with server:', () => {
   /*
-   * By hand, 32 requests in flight, T(b) = 20 + 0.5 b ms, one instance, budget p95 500 ms:
-   * - below 32, batches are full (the rest wait): max batch m gives m / T(m) items/s: 16 -> 571, 24 -> 750.
-   * - queue delay 0, m >= 32: the first arrivals go out alone, the rest next: ~571.
-   * - queue delay 20 ms, m = 32: all 32 arrive well within 20 ms: 32 / T(32) = 32 / 36 ms -> ~890 (minus send time).
-   * - queue delay 20 ms, m >= 48: never fills, waits 20 ms each time: 32 / 56 ms -> 571.
-   * - m = 1: 32 x 20.5 = 656 ms in queue: over budget.
-   * So the best within budget is max batch 32 at queue delay 20 ms, ~18 % above the runner-up (24).
+   * By hand, 32 requests in flight, T(b) = 100 + 2 b ms, one instance, budget p95 2 s:
+   * - max batch m <= 16: every batch is full (the others wait): m / T(m) items/s: 1 -> 9.8, 2 -> 19, 4 -> 37, 8 -> 69, 16 -> 121.
+   * - queue delay 0, m >= 32: the first arrivals after a batch go out alone, the rest next: 32 / (T(k) + T(32 - k)) = 32 / 264 ms -> 121.
+   * - queue delay 100 ms, m = 32: the 32 arrive within far less than 100 ms: 32 / (T(32) + spread) = 32 / (164 ms + a few) -> ~190.
+   * - queue delay 100 ms, m >= 64: never fills, waits 100 ms each time: 32 / 264 ms -> 121.
+   * - m = 1: 32 x 102 ms = 3.3 s in queue: over budget.
+   * So the best within budget is max batch 32 at queue delay 100 ms, over 35 % above every other
+   * configuration of the grid unless the client took more than 100 ms to send 32 requests.
    */
   it('searches the known server: finds the hand-computed best configuration in fewer runs than the grid', async () => {
     const tag = `known-${process.pid}`;
     const out = join(dir, 'known');
     const workload = join(dir, 'known.yaml');
-    await writeFile(workload, sweepWorkload({ tag, params: '{ maxQueueDelayMs: [0, 20], maxBatchSize: [1, 4, 8, 16, 24, 32, 48, 64] }', concurrency: 32 }));
+    await writeFile(
+      workload,
+      sweepWorkload({
+        tag,
+        params: '{ maxQueueDelayMs: [0, 100], maxBatchSize: [1, 2, 4, 8, 16, 32, 64, 128, 256] }',
+        concurrency: 32,
+        extra: '--a-ms 100 --c-ms 2',
+        measure: '{ duration: 2s, maxDuration: 20s }',
+        budget: '{ p95: 2s, p99: 4s, maxErrorRate: 1% }',
+      }),
+    );
     const result = await runCli(['run', workload, '--out', out, '--quiet']);
     expect(result.stderr).not.toMatch(/\n\s+at /);
     const report = await readReport(out);
     const sweep = report.serverSweep!;
     expect(sweep.strategy).toBe('search');
-    expect(sweep.gridConfigurations).toBe(16);
+    expect(sweep.gridConfigurations).toBe(18);
     expect(sweep.runsSpent).toBeLessThan(sweep.gridConfigurations);
-    expect(sweep.chosen?.params).toEqual({ maxQueueDelayMs: 20, maxBatchSize: 32 });
-    expect(sweep.chosen?.serverTerms).toContain('--port {port} --max-batch 32 --max-queue-delay-ms 20');
-    expect(result.stdout).toContain('server: maxQueueDelayMs=20 maxBatchSize=32: ');
-    expect(result.stdout).toMatch(/server runs: \d+ of 16 configurations \(search along maxBatchSize\)/);
+    expect(sweep.chosen?.params).toEqual({ maxQueueDelayMs: 100, maxBatchSize: 32 });
+    expect(sweep.chosen?.serverTerms).toContain('--port {port} --max-batch 32 --max-queue-delay-ms 100');
+    expect(result.stdout).toContain('server: maxQueueDelayMs=100 maxBatchSize=32: ');
+    expect(result.stdout).toMatch(/server runs: \d+ of 18 configurations \(search along maxBatchSize\)/);
     expect(result.code).toBe(0);
     // Every step says which configuration it measured, and its server's log is next to the report.
     for (const step of report.steps) {
