@@ -15,6 +15,8 @@ import { stageTradeoff } from './tradeoff.js';
 import { type StageTradeoff } from '../core/report/verdicts.js';
 import { measuredItems, type StepMeasurement } from '../core/measurement.js';
 import type { ServerStepMetrics } from '../core/report/server-metrics.js';
+import type { ServerSweepFacts } from '../core/report/server-sweep.js';
+import { judgeServerSweep } from './server-choice.js';
 import type { GpuStepReport, GpuTelemetryReport, HarnessHealthReport, HostReport } from '../core/report/telemetry.js';
 import { STAGES } from '../core/stage.js';
 import type { AlertRule } from '../core/alert-rule.js';
@@ -86,6 +88,8 @@ export function buildStepReport(
     coldStartMs: options.coldStartMs ?? null,
     ...(step.profile && { profile: step.profile }),
     ...(options.serverMetrics !== undefined && { serverMetrics: options.serverMetrics }),
+    ...(step.serverConfig && { serverConfig: step.serverConfig }),
+    ...(step.serverLog !== undefined && { serverLog: step.serverLog }),
   };
 }
 
@@ -119,6 +123,8 @@ export type RunReportParts = Pick<
   readonly scenario?: ScenarioFacts | null;
   readonly host?: HostReport | null;
   readonly resumedFrom?: RunReport['resumedFrom'];
+  /** Server sweeps: the configurations launched; judged here. */
+  readonly serverSweep?: ServerSweepFacts | null;
 };
 
 export function buildRunReport(parts: RunReportParts): RunReport {
@@ -133,6 +139,7 @@ export function buildRunReport(parts: RunReportParts): RunReport {
   // its verdict is what the run passes or fails on.
   const scenario = parts.scenario ? judgedScenario(parts.scenario, steps, stageBudgets[parts.scenario.stage], parts) : null;
   const stages = scenario ? [] : STAGES.filter((stage) => steps.some((step) => step.stage === stage));
+  const serverSweep = parts.serverSweep ? judgeServerSweep(parts.serverSweep, steps, parts.workload.server) : null;
   const tradeoffs = stages.flatMap((stage) => tradeoffsOf(stage, steps, stageBudgets[stage], parts.workload));
   const recommendation: Recommendation[] = stages.map((stage) =>
     withStabilityCaveat(
@@ -163,13 +170,14 @@ export function buildRunReport(parts: RunReportParts): RunReport {
     alerts: evaluateAlerts(parts.alertRules ?? [], steps),
     search: parts.search ?? [],
     recommendation,
-    budgetMet: scenario ? scenario.verdict.passed : recommendation.length > 0 && recommendation.every((rec) => rec.batchSize !== null),
+    budgetMet: scenario ? scenario.verdict.passed : serverSweep ? serverSweep.chosen !== null : recommendation.length > 0 && recommendation.every((rec) => rec.batchSize !== null),
     warnings: [...parts.warnings, ...stepWarnings(steps).filter((warning) => !parts.warnings.includes(warning))],
     gpuTelemetry: parts.gpuTelemetry ?? null,
     harnessHealth: parts.harnessHealth ?? null,
     scenario,
     host: parts.host ?? null,
     resumedFrom: parts.resumedFrom ?? null,
+    serverSweep,
   };
 }
 

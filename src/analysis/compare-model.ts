@@ -1,4 +1,5 @@
 /** What `pipebench compare` returns: the metrics it judges, its options, and each step pair's verdicts. */
+import type { ServerParams } from '../core/server-config.js';
 import type { Stage } from '../core/stage.js';
 import type { BatchMode } from '../core/workload.js';
 import type { Interval } from './bootstrap.js';
@@ -85,6 +86,8 @@ export interface StepKey {
   readonly batchSize: number;
   readonly concurrency: number | null;
   readonly targetRatePerSec: number | null;
+  /** Server sweeps: the launched server's configuration (parameters in name order); absent otherwise. */
+  readonly serverConfig?: ServerParams;
 }
 
 export interface StepPair {

@@ -4,6 +4,7 @@
  * lies wholly on the worse side of 0 (the change is beyond the noise). The result's shape is in
  * compare-model.ts; each metric is judged in compare-metrics.ts.
  */
+import { serverConfigLabel } from '../core/server-config.js';
 import type { RunReport } from '../core/report/run.js';
 import type { StepReport } from '../core/report/step.js';
 import { MIN_WINDOWS } from './bootstrap.js';
@@ -80,6 +81,8 @@ function keyOf(step: StepReport): StepKey {
     batchSize: step.batchSize,
     concurrency: step.concurrency,
     targetRatePerSec: step.openLoop?.targetRatePerSec ?? null,
+    // Name order, so the same configuration keys the same whatever order a workload listed its parameters in.
+    ...(step.serverConfig && { serverConfig: Object.fromEntries(Object.entries(step.serverConfig).sort(([a], [b]) => a.localeCompare(b))) }),
   };
 }
 
@@ -88,12 +91,13 @@ export function stepLabel(key: StepKey): string {
   if (key.mode === 'static') parts.push('static');
   if (key.concurrency !== null) parts.push(`concurrency ${key.concurrency}`);
   if (key.targetRatePerSec !== null) parts.push(`at ${key.targetRatePerSec}/s`);
+  if (key.serverConfig) parts.push(`server ${serverConfigLabel(key.serverConfig)}`);
   return parts.join(' ');
 }
 
 /** The short label ("pipeline batch 16") when it is unique within each run, else the full one. */
 function labeller(runs: readonly (readonly StepReport[])[]): (key: StepKey) => string {
-  const short = (key: StepKey): string => `${key.stage} batch ${key.batchSize}`;
+  const short = (key: StepKey): string => `${key.stage} batch ${key.batchSize}${key.serverConfig ? ` server ${serverConfigLabel(key.serverConfig)}` : ''}`;
   const ambiguous = new Set<string>();
   for (const steps of runs) {
     const seen = new Set<string>();

@@ -11,6 +11,7 @@ import type { RunOverrides } from '../workload/run-plan.js';
 import { MAX_REPEAT, MAX_STABILITY_WINDOWS, type SignoffOverrides } from '../workload/signoff.js';
 import { parseScaleFlag, parseScheduleFlag, type ScenarioOverrides } from '../workload/scenario-overrides.js';
 import type { TargetOverrides } from '../workload/target-overrides.js';
+import type { ServerOverrides } from '../workload/server-overrides.js';
 import { HTTP_DEFAULTS } from '../workload/defaults.js';
 import { PROTOCOL_NAMES, type ArrivalProcess, type BackendChoice } from '../core/workload.js';
 import { SCENARIO_KINDS, SCHEDULE_PRESETS } from '../core/scenario.js';
@@ -58,6 +59,9 @@ export const RUN_FLAGS = {
   scenario: '--scenario',
   resume: '--resume',
   out: '--out',
+  serverLaunch: '--server-launch',
+  serverParams: '--server-param',
+  serverHealth: '--server-health',
 } as const satisfies OverrideNames;
 
 const F = RUN_FLAGS;
@@ -106,6 +110,9 @@ export function addRunPlanOptions(command: Command): Command {
     .option(`${F.stabilityTolerance} <r>`, 'how closely they must agree: p95 and throughput max/min - 1 (default 10%)')
     .option(`${F.maxExtendMs} <d>`, 'how long an unsettled step may measure past its plan (default: as long as the plan)')
     .option(F.stability, 'stop every step at its planned length, unjudged')
+    .option(`${F.serverLaunch} <template>`, 'launch the HTTP server per configuration: a command with {port} and {name} per --server-param (README "Tune a served model")')
+    .option(`${F.serverParams} <name=values>`, 'a server parameter and its values, e.g. maxBatchSize=1,8,32 (repeat the flag per parameter)', collect, [])
+    .option(`${F.serverHealth} <path>`, 'the launched server\'s health route, polled until 2xx (default /health)')
     .option(`${F.out} <dir>`, 'output folder (default: reports/<run-id>)')
     .option(F.resume, `continue the interrupted run in ${F.out} from its last completed step (same workload and flags)`);
 }
@@ -160,6 +167,14 @@ export interface RunFlags {
   /** --server-metrics [url...]: true without URLs; false with --no-server-metrics. */
   readonly serverMetrics?: string[] | boolean;
   readonly serverMetricsInterval?: string;
+  readonly serverLaunch?: string;
+  /** --server-param, once per parameter (empty when not given). */
+  readonly serverParam?: readonly string[];
+  readonly serverHealth?: string;
+}
+
+function collect(value: string, previous: readonly string[]): string[] {
+  return [...previous, value];
 }
 
 /** Sweep flags: a scenario's load stages set its load, so these would be silently ignored there. */
@@ -189,7 +204,20 @@ export function refuseSweepFlags(flags: RunFlags, workloadName: string): void {
  *   follow --protocol (openai: generate only) unless --stage or --stages chose them.
  */
 export function runOverridesFromFlags(flags: RunFlags, builtinHttp: boolean): RunOverrides {
-  return { ...overridesFromFlags(flags, builtinHttp), ...signoffOverridesFromFlags(flags), ...scenarioOverridesFromFlags(flags) };
+  return { ...overridesFromFlags(flags, builtinHttp), ...signoffOverridesFromFlags(flags), ...scenarioOverridesFromFlags(flags), ...serverOverridesFromFlags(flags) };
+}
+
+function serverOverridesFromFlags(flags: RunFlags): ServerOverrides {
+  const params = (flags.serverParam ?? []).map((raw): [string, number[]] => {
+    const match = /^\s*([^=\s]+)\s*=\s*(\d+(?:\.\d+)?(?:\s*,\s*\d+(?:\.\d+)?)*)\s*$/.exec(raw);
+    if (!match?.[1] || !match[2]) throw new InputError(F.serverParams, `expected name=values such as maxBatchSize=1,8,32, got "${raw}"`);
+    return [match[1], match[2].split(',').map((value) => Number(value.trim()))];
+  });
+  return {
+    ...(flags.serverLaunch !== undefined && { serverLaunch: flags.serverLaunch }),
+    ...(params.length > 0 && { serverParams: Object.fromEntries(params) }),
+    ...(flags.serverHealth !== undefined && { serverHealth: flags.serverHealth }),
+  };
 }
 
 function scenarioOverridesFromFlags(flags: RunFlags): ScenarioOverrides {

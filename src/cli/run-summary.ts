@@ -6,6 +6,7 @@
 import { honestySummary } from '../report/markdown/honesty.js';
 import { runStatus } from '../report/markdown/index.js';
 import { recommendationSentences } from '../report/markdown/tradeoff.js';
+import { serverSweepLines } from '../report/markdown/server-sweep.js';
 import type { RunReport } from '../core/report/run.js';
 
 export function renderRunSummary(report: RunReport, files: readonly string[]): string {
@@ -28,5 +29,7 @@ export function outcomeLines(report: RunReport): { readonly verdict: string; rea
       details: [scenario.verdict.summary, ...(scenario.stoppedEarly === null ? [] : [`stopped early: ${scenario.stoppedEarly}`])],
     };
   }
+  // A server sweep's answer is its chosen configuration; the per-stage batch recommendation would mix configurations.
+  if (report.serverSweep) return { verdict: `budget ${report.budgetMet ? 'met' : 'NOT met'}`, details: [...serverSweepLines(report.serverSweep), ...honestySummary(report)] };
   return { verdict: `budget ${report.budgetMet ? 'met' : 'NOT met'}`, details: [...recommendationSentences(report), ...honestySummary(report)] };
 }

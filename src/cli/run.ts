@@ -88,6 +88,7 @@ Examples:
           runId,
           environment: await collectEnvironment(),
           openTarget: (w) => openWorkloadTarget(w, context.io.env),
+          env: context.io.env,
           signal: context.signal,
           onEvent: (event) => {
             progress(event);

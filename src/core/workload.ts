@@ -4,6 +4,7 @@
  */
 import type { Stage } from './stage.js';
 import type { ScenarioAsWritten, ScenarioSpec } from './scenario.js';
+import type { ServerParams, ServerSpec } from './server-config.js';
 
 export type BackendChoice = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
 export type BatchMode = 'dynamic' | 'static';
@@ -203,6 +204,8 @@ export interface Workload {
    * `stages` (batch sizes x load levels). Optional so a Workload built without one stays valid.
    */
   readonly scenario?: ScenarioSpec;
+  /** A served model whose batching configuration the run sweeps (issue 15); absent: the target is already running. */
+  readonly server?: ServerSpec;
   /** How the run earns its numbers (stability windows, repeats, search); absent: the defaults (workload/signoff.ts). */
   readonly signoff?: SignoffSettings;
   /** Scenario workloads: the scenario as its file wrote it, before --time-scale and --load-scale. */
@@ -248,6 +251,9 @@ export interface Step {
    * (open) above then holds the stage's peak level, max(from, to), for labels and sizing.
    */
   readonly profile?: StepProfile;
+  /** Server sweeps only: the launched server's configuration, and its log (relative to the report folder). */
+  readonly serverConfig?: ServerParams;
+  readonly serverLog?: string;
 }
 
 export interface StabilitySettings {

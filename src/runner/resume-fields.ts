@@ -62,13 +62,22 @@ function resumeFields(workload: Workload): Fields {
 function targetFields(workload: Workload): [string, unknown][] {
   const target = workload.target;
   if (target.kind !== 'http') return [['workload.target.kind', target.kind]];
+  // A server sweep's report holds the port its servers were launched on; each run picks its own.
+  const url = (value: string): string => (workload.server === undefined ? value : withoutPort(value));
   return [
     ['workload.target.kind', target.kind],
-    ['workload.target.url', target.url],
-    ['workload.target.endpoints', target.endpoints],
+    ['workload.target.url', url(target.url)],
+    ['workload.target.endpoints', Object.fromEntries(Object.entries(target.endpoints).map(([stage, endpoint]) => [stage, endpoint === undefined ? endpoint : url(endpoint)]))],
+    ['workload.server', workload.server ?? 'none'],
     ['workload.target.protocol', target.protocol],
     ['workload.target.options', target.options],
   ];
+}
+
+function withoutPort(value: string): string {
+  const parsed = new URL(value);
+  parsed.port = '';
+  return `${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}`;
 }
 
 /** The first field (in the order above) whose value differs between the runs; null when none does. */

@@ -51,7 +51,8 @@ export async function loadResumeState(outDir: string, workload: Workload, option
   const keptSteps = completedPrefix(previous.steps);
   const planned = planSteps(workload);
   for (const step of keptSteps) {
-    const plan = planned[step.index];
+    // A server sweep measures the plan once per configuration: step i is a planned step of its configuration.
+    const plan = workload.server === undefined ? planned[step.index] : planned.find((p) => p.stage === step.stage && p.batchSize === step.batchSize && p.concurrency === step.concurrency);
     // The plans agree, so a kept step that is not the planned one means the report's steps are not the plan's.
     if (plan === undefined || plan.stage !== step.stage || plan.batchSize !== step.batchSize || plan.concurrency !== step.concurrency) {
       throw new InputError(`${path}: steps[${step.index}]`, `expected the planned step ${describePlanned(plan)}, got ${step.stage} batch ${step.batchSize}`);

@@ -30,6 +30,7 @@ import type { RunRecord } from './run-mode.js';
 import { RunOutputs } from './run-outputs.js';
 import type { StepContext } from './run-step.js';
 import type { RunnerTarget } from './types.js';
+import { withLaunchPort } from './server-target.js';
 
 export interface RunOptions {
   readonly workload: Workload;
@@ -54,6 +55,8 @@ export interface RunOptions {
   readonly resume?: ResumeState;
   /** The workload's plan and corpus from checkRunInputs (the CLI checks before it opens anything); default: checked here first. */
   readonly inputs?: RunInputs;
+  /** Server sweeps: the environment launched servers take PATH, HOME and server.passEnv from (default process.env). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface RunResult {
@@ -62,7 +65,9 @@ export interface RunResult {
 }
 
 export async function runBenchmark(options: RunOptions): Promise<RunResult> {
-  const { workload, signal, budgets, resume } = options;
+  const { signal, budgets, resume } = options;
+  // A server sweep's target is its launched servers' port, picked here.
+  const workload = await withLaunchPort(options.workload);
   const clock = options.clock ?? epochNowMs;
   const emit: RunListener = options.onEvent ?? (() => undefined);
   const signoff = signoffOf(workload);
@@ -72,12 +77,12 @@ export async function runBenchmark(options: RunOptions): Promise<RunResult> {
   const startedAt = resume?.previous.startedAt ?? new Date().toISOString();
   // A resumed run keeps the steps already measured, and what was said about them.
   const warnings: string[] = resume ? warningsToCarry(resume.previous, resume.nextIndex) : [];
-  const record: RunRecord = { steps: resume ? [...resume.keptSteps] : [], searches: [], scenario: null };
+  const record: RunRecord = { steps: resume ? [...resume.keptSteps] : [], searches: [], scenario: null, serverSweep: null };
   const warn = (message: string): void => {
     warnings.push(message);
     emit({ kind: 'warning', message });
   };
-  const mode = runModeFor(workload, signoff);
+  const mode = runModeFor(workload, signoff, { env: options.env ?? process.env, outDir: options.outDir });
   const target = await options.openTarget(workload);
   const health = startHarnessHealth({ clock });
   const hostSampler = startHostSampler({ clock, ...(probesTfMemory(target) && { tfMemory: () => target.tfMemory() }) });
@@ -102,6 +107,7 @@ export async function runBenchmark(options: RunOptions): Promise<RunResult> {
       ...(budgets && { stageBudgets, alertRules: budgets.alerts }),
       search: record.searches,
       scenario: record.scenario,
+      serverSweep: record.serverSweep ?? null,
       resumedFrom: resume ? { runId: resume.previous.runId, stepsKept: resume.keptSteps.length } : null,
       ...finished,
     });

@@ -6,6 +6,7 @@
 import type { SearchReport } from '../core/report/run.js';
 import type { ScenarioFacts } from '../core/report/scenario.js';
 import type { StepReport } from '../core/report/step.js';
+import type { ServerSweepFacts } from '../core/report/server-sweep.js';
 import type { Step, Workload } from '../core/workload.js';
 import type { StageBudgets } from '../workload/stage-budgets.js';
 import type { SignoffSettings } from '../core/workload.js';
@@ -18,6 +19,8 @@ export interface RunRecord {
   readonly steps: StepReport[];
   readonly searches: SearchReport[];
   scenario: ScenarioFacts | null;
+  /** Server sweeps: the configurations launched so far. */
+  serverSweep?: ServerSweepFacts | null;
 }
 
 /** What a mode gets from the run. */

@@ -36,6 +36,7 @@ export async function runWorkload(workload: Workload | string, options: RunWorkl
     runId,
     environment: await collectEnvironment(),
     openTarget: (w) => openWorkloadTarget(w, options.env ?? process.env),
+    env: options.env ?? process.env,
     ...(options.signal && { signal: options.signal }),
     ...(options.onEvent && { onEvent: options.onEvent }),
     ...(options.gpuTelemetry && { gpuTelemetry: options.gpuTelemetry }),

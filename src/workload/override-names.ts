@@ -40,6 +40,9 @@ export const OVERRIDE_FIELDS = [
   'scenario',
   'resume',
   'out',
+  'serverLaunch',
+  'serverParams',
+  'serverHealth',
 ] as const;
 
 export type OverrideField = (typeof OVERRIDE_FIELDS)[number];

@@ -3,6 +3,7 @@ import { basename, extname, resolve } from 'node:path';
 import type { Stage } from '../core/stage.js';
 import { BUILTIN_CORPUS_PATH, DEFAULT_BATCH_SIZES, DEFAULTS, defaultMaxDurationMs, defaultMaxNewTokens, HTTP_DEFAULTS } from './defaults.js';
 import { resolveHttpTarget, resolveLoad } from './resolve-target.js';
+import { resolveServer } from './server-schema.js';
 import { isModelPath, type StageYaml, type WorkloadYaml } from './schema.js';
 import { withScenario } from './scenario-overrides.js';
 import { type ScenarioAsWritten } from '../core/scenario.js';
@@ -49,6 +50,7 @@ export function resolveWorkload(yaml: WorkloadYaml, source: string, baseDir: str
       p99Ms: yaml.budget?.p99 ?? DEFAULTS.budget.p99Ms,
       maxErrorRate: yaml.budget?.maxErrorRate ?? DEFAULTS.budget.maxErrorRate,
     },
+    ...(yaml.server && { server: resolveServer(yaml.server) }),
   };
   if (yaml.scenario === undefined) return withSignoff(workload, signoff(yaml));
   const open = isOpenLoad(yaml.load);

@@ -8,11 +8,12 @@ import { FIELD_NAMES, type OverrideNames } from './override-names.js';
 import { applyOverrides, type WorkloadOverrides } from './overrides.js';
 import { applyScenarioOverrides, type ScenarioOverrides } from './scenario-overrides.js';
 import { applySignoffOverrides, type SignoffOverrides } from './signoff.js';
+import { applyServerOverrides, type ServerOverrides } from './server-overrides.js';
 
-export type RunOverrides = WorkloadOverrides & SignoffOverrides & ScenarioOverrides;
+export type RunOverrides = WorkloadOverrides & SignoffOverrides & ScenarioOverrides & ServerOverrides;
 
 /** Errors name each override as `names` spells it: the CLI passes its flag table, a library caller gets `overrides.<field>`. */
 export function resolveRunPlan(base: Workload, overrides: RunOverrides, names: OverrideNames = FIELD_NAMES): Workload {
-  const withOwnFields = applyOverrides(base, overrides, names);
+  const withOwnFields = applyServerOverrides(applyOverrides(base, overrides, names), overrides, names);
   return applyScenarioOverrides(applySignoffOverrides(withOwnFields, overrides, names), overrides, names);
 }

@@ -11,6 +11,7 @@ import { LoadYamlSchema, TargetYamlSchema } from './target-schema.js';
 import { MAX_REPEAT, MAX_STABILITY_WINDOWS } from './signoff.js';
 import { choice, durationMs, expected, intBetween, ratio, strictObject, text } from './schema-kit.js';
 import { checkScenarioWorkload, scenarioYamlSchema } from './scenario-schema.js';
+import { ServerYamlSchema, urlNamesPort } from './server-schema.js';
 
 export const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const satisfies readonly BackendChoice[];
 export const BATCH_MODES = ['dynamic', 'static'] as const satisfies readonly BatchMode[];
@@ -195,7 +196,9 @@ export const WorkloadYamlSchema = strictObject({
   stability: stability.optional(),
   repeat: intBetween(1, MAX_REPEAT).optional(),
   search: z.boolean({ error: expected('true or false') }).optional(),
+  server: ServerYamlSchema.optional(),
 }).superRefine((workload, ctx) => {
+  if (workload.server !== undefined) checkServerWorkload(workload, ctx);
   if (workload.scenario !== undefined) {
     for (const issue of checkScenarioWorkload({ ...workload, scenario: workload.scenario }, LIMITS)) {
       ctx.addIssue({ code: 'custom', path: [...issue.path], input: issue.input, message: issue.message });
@@ -231,6 +234,17 @@ export const WorkloadYamlSchema = strictObject({
     }
   });
 });
+
+/** `server:` launches the HTTP service the run measures: it needs a target URL with no port, and runs its own search. */
+function checkServerWorkload(workload: { target?: { url: string } | undefined; scenario?: unknown; search?: boolean | undefined }, ctx: z.RefinementCtx): void {
+  if (workload.target === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['server'], input: undefined, message: 'expected a target (such as { url: http://127.0.0.1, protocol: kserve-v2 }) with server:, got none: the launched server is an HTTP target' });
+  } else if (urlNamesPort(workload.target.url)) {
+    ctx.addIssue({ code: 'custom', path: ['target', 'url'], input: workload.target.url, message: `expected a URL without a port with server: (the launched server's free port is used), got ${workload.target.url}` });
+  }
+  if (workload.scenario !== undefined) ctx.addIssue({ code: 'custom', path: ['server'], input: undefined, message: 'expected no server: in a scenario workload (a server sweep measures steps, a scenario drives stages), got both' });
+  if (workload.search === true) ctx.addIssue({ code: 'custom', path: ['search'], input: true, message: 'expected no search: true with server: (server.search picks the searched parameter), got true' });
+}
 
 /** A workload as the file wrote it, units converted (durations in ms, ratios 0..1), defaults not yet applied. */
 export type WorkloadYaml = z.output<typeof WorkloadYamlSchema>;

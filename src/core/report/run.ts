@@ -8,6 +8,7 @@ import type { Stage } from '../stage.js';
 import type { Budget, Workload } from '../workload.js';
 import type { BackendReport, EnvironmentReport, TargetReport } from './environment.js';
 import type { ScenarioReport } from './scenario.js';
+import type { ServerSweepReport } from './server-sweep.js';
 import type { StepReport } from './step.js';
 import type { GpuTelemetryReport, HarnessHealthReport, HostReport } from './telemetry.js';
 import type { AlertFinding, Recommendation, StageTradeoff } from './verdicts.js';
@@ -70,4 +71,6 @@ export interface RunReport {
   readonly host: HostReport | null;
   /** --resume: the run this one continued (its steps marked complete were kept, not re-measured). */
   readonly resumedFrom: { readonly runId: string; readonly stepsKept: number } | null;
+  /** Server sweeps only (workload `server:`): the configurations launched and the one chosen. Absent in older reports. */
+  readonly serverSweep?: ServerSweepReport | null;
 }

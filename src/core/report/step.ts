@@ -1,5 +1,6 @@
 /** report.json `steps[]`: one measured step with what analysis judged of it. */
 import type { Bottleneck } from './bottleneck.js';
+import type { ServerParams } from '../server-config.js';
 import type { ServerStepMetrics } from './server-metrics.js';
 import type { StepMeasurement } from '../measurement.js';
 import type { Stage } from '../stage.js';
@@ -117,4 +118,8 @@ export interface StepReport extends StepMeasurement {
   readonly serverMetrics?: ServerStepMetrics | null;
   /** What limited the step, with its evidence. Absent in older reports. */
   readonly bottleneck?: Bottleneck;
+  /** Server sweeps (workload `server:`): the launched server's parameter values for this step. */
+  readonly serverConfig?: ServerParams;
+  /** Server sweeps: that server's stdout and stderr, relative to the report folder. */
+  readonly serverLog?: string;
 }

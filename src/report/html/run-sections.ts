@@ -14,6 +14,7 @@ import type { PageSection } from './page.js';
 import { renderSvg } from './render-svg.js';
 import { scenarioSection } from './scenario-chart.js';
 import { serverSection } from './server-section.js';
+import { serverSweepSection } from './server-sweep-chart.js';
 import { gpuSpec, latencySpec, openLoopSpec, percentileCurveSpec, queueSpec, throughputSpec } from './specs.js';
 import type { TopLevelSpec } from 'vega-lite';
 
@@ -107,6 +108,7 @@ export async function runSections(report: RunReport): Promise<PageSection[]> {
   const sweepOnly = report.scenario ? [] : [latencySection(report), throughputSection(report), queueSection(report)];
   const sections = await Promise.all([
     scenarioSection(report),
+    serverSweepSection(report),
     ...sweepOnly,
     gpuSection(report),
     serverSection(report),

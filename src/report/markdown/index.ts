@@ -10,6 +10,7 @@ import { serverScrapingSection, stageServerSection } from './server.js';
 import { batchCell, e2eCell, honestyFootnotes } from './honesty.js';
 import { errorsSection, loadColumns, measuredColumns, openLoopSection, outputTextColumns, serverColumns, targetLine } from './load.js';
 import { repeatColumns, searchSection } from './search.js';
+import { serverSweepSection } from './server-sweep.js';
 import { markdownText, renderTable, type Column } from './table.js';
 import { tradeoffSection } from './tradeoff.js';
 import { renderHostSection } from './host.js';
@@ -27,6 +28,7 @@ export function renderMarkdown(report: RunReport): string {
     budgetSection(report),
     alertsSection(report),
     searchSection(report),
+    serverSweepSection(report),
     renderScenarioSection(report),
     gpuTelemetrySection(report),
     serverScrapingSection(report),

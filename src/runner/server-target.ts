@@ -1,0 +1,27 @@
+/**
+ * A server sweep's workload as the run uses it: target.url names no port in the file, so the free
+ * port picked for the run's launched servers goes in; the target's own health preflight is off
+ * (the launcher waits for server.health on every launch, before any request is sent).
+ */
+import type { Workload } from '../core/workload.js';
+import { pickFreePort } from '../targets/http/server-launch/free-port.js';
+
+export async function withLaunchPort(workload: Workload): Promise<Workload> {
+  if (workload.server === undefined || workload.target.kind !== 'http') return workload;
+  const port = await pickFreePort();
+  const url = new URL(workload.target.url);
+  url.port = String(port);
+  const endpoints = Object.fromEntries(Object.entries(workload.target.endpoints).map(([stage, endpoint]) => [stage, endpoint === undefined ? endpoint : onPort(endpoint, port)]));
+  return {
+    ...workload,
+    target: { ...workload.target, url: `${url.origin}${url.pathname.replace(/\/+$/, '')}`, endpoints, health: { routes: [], auto: false } },
+  };
+}
+
+/** An endpoint on the launched server's host without a port of its own gets the launched port. */
+function onPort(endpoint: string, port: number): string {
+  const url = new URL(endpoint);
+  if (url.port !== '') return endpoint;
+  url.port = String(port);
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
