@@ -39,3 +39,12 @@ export function maskUrlValue(value: string): string {
   }
   return shown.replace(QUERY_IN_VALUE, `$1${MASKED_USERINFO}`);
 }
+
+/** The URL as reports may show it: user and password removed, otherwise as written. */
+export function withoutCredentials(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.username === '' && parsed.password === '') return url;
+  parsed.username = '';
+  parsed.password = '';
+  return url.endsWith('/') ? parsed.href : parsed.href.replace(/\/$/, '');
+}

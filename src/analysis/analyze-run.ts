@@ -9,7 +9,7 @@ import { checkBudget, passesAll } from './budget.js';
 import { e2eConfidence } from './e2e-confidence.js';
 import { recommend } from './recommend.js';
 import { judgeScenario } from './scenario.js';
-import { analyzeScaling } from './scaling.js';
+import { curveKey, curveLabel, withScaling } from './step-curves.js';
 import { uniformStageBudgets, type StageBudgets } from '../workload/stage-budgets.js';
 import { stageTradeoff } from './tradeoff.js';
 import { type StageTradeoff } from '../core/report/verdicts.js';
@@ -170,7 +170,11 @@ export function buildRunReport(parts: RunReportParts): RunReport {
     alerts: evaluateAlerts(parts.alertRules ?? [], steps),
     search: parts.search ?? [],
     recommendation,
-    budgetMet: scenario ? scenario.verdict.passed : serverSweep ? serverSweep.chosen !== null : recommendation.length > 0 && recommendation.every((rec) => rec.batchSize !== null),
+    budgetMet: scenario
+      ? scenario.verdict.passed
+      : serverSweep
+        ? serverSweep.chosen !== null
+        : recommendation.length > 0 && recommendation.every((rec) => rec.batchSize !== null),
     warnings: [...parts.warnings, ...stepWarnings(steps).filter((warning) => !parts.warnings.includes(warning))],
     gpuTelemetry: parts.gpuTelemetry ?? null,
     harnessHealth: parts.harnessHealth ?? null,
@@ -205,7 +209,11 @@ function rejudge(step: StepReport, budget: Budget): StepReport {
 function unstableCaveat(recommendation: Recommendation, steps: readonly StepReport[]): string {
   if (recommendation.batchSize === null) return '';
   const unstable = steps.find(
-    (step) => step.stage === recommendation.stage && step.complete && step.batchSize === recommendation.batchSize && step.stability?.kind === 'unstable',
+    (step) =>
+      step.stage === recommendation.stage &&
+      step.complete &&
+      step.batchSize === recommendation.batchSize &&
+      step.stability?.kind === 'unstable',
   );
   if (unstable === undefined) return '';
   const why = unstable.stability?.reason ? ` (${unstable.stability.reason})` : '';
@@ -230,48 +238,6 @@ function tradeoffsOf(stage: StepReport['stage'], steps: readonly StepReport[], b
     const caveat = unstableCaveat(tradeoff.recommendation, group);
     return { ...tradeoff, recommendation: withStabilityCaveat(tradeoff.recommendation, group), sentence: tradeoff.sentence + caveat };
   });
-}
-
-/**
- * Which curve a step belongs to: its stage, batching mode and load level (a listed concurrency or
- * an open-loop rate). "auto" concurrency follows the batch size, so it is one curve, not a level per step.
- */
-function curveKey(step: StepReport, workload: Workload): string {
-  const listedLevels = new Set(workload.stages.filter((spec) => spec.concurrency !== 'auto').map((spec) => spec.stage));
-  const level = step.openLoop ? `rate ${step.openLoop.targetRatePerSec}/s` : listedLevels.has(step.stage) ? `x${step.concurrency}` : '';
-  return `${step.stage}/${step.mode}/${level}`;
-}
-
-/** "dynamic, x8", "static", "dynamic, rate 100/s". */
-function curveLabel(key: string): string {
-  const [, mode, level] = key.split('/');
-  return [mode, level].filter((part) => part !== undefined && part !== '').join(', ');
-}
-
-/**
- * Speedup/efficiency within each stage, batching mode (dynamic and static curves differ) and load
- * level (a listed concurrency or an open-loop rate: one batch-size curve per level), over
- * complete steps only: an interrupted step's throughput must not become another step's base.
- */
-function withScaling(steps: readonly StepReport[], workload: Workload): StepReport[] {
-  const out = [...steps];
-  const groups = new Map<string, number[]>();
-  steps.forEach((step, i) => {
-    if (!step.complete) return;
-    const key = curveKey(step, workload);
-    groups.set(key, [...(groups.get(key) ?? []), i]);
-  });
-  for (const indices of groups.values()) {
-    const analysis = analyzeScaling(
-      indices.map((i) => ({ batchSize: steps[i]?.batchSize ?? 0, itemsPerSec: steps[i]?.throughput.itemsPerSec ?? 0 })),
-    );
-    indices.forEach((stepIndex, k) => {
-      const step = steps[stepIndex];
-      const point = analysis.points[k];
-      if (step && point) out[stepIndex] = { ...step, speedup: point.speedup, efficiency: point.efficiency };
-    });
-  }
-  return out;
 }
 
 /** A scenario stage can run its whole time and complete nothing (a short ramp from 0, a fall below the load in flight). */

@@ -32,7 +32,8 @@ import { exitCodeForRun } from './exit-code.js';
 import { parseDurationFlag } from './flags.js';
 import type { CommandContext } from './context.js';
 import { progressListener } from './progress.js';
-import { addRunPlanOptions, refuseSweepFlags, RUN_FLAGS, runOverridesFromFlags, type RunFlags } from './run-flags.js';
+import { addRunPlanOptions, RUN_FLAGS, type RunFlags } from './run-flags.js';
+import { refuseSweepFlags, runOverridesFromFlags } from './run-flag-values.js';
 import { renderRunSummary } from './run-summary.js';
 
 export function registerRunCommand(program: Command, context: CommandContext): void {
@@ -70,11 +71,15 @@ Examples:
       const workload = resolveRunPlan(base, runOverridesFromFlags(flags, builtinHttp), RUN_FLAGS);
       const budgets = flags.budgets === undefined ? undefined : await loadBudgetsFile(resolve(context.io.cwd, flags.budgets));
       const gpuTelemetry = await gpuTelemetryMode(flags, context);
-      if (flags.resume === true && flags.out === undefined) throw new InputError(RUN_FLAGS.resume, `expected ${RUN_FLAGS.out} <dir>: the folder of the interrupted run to continue`);
+      if (flags.resume === true && flags.out === undefined)
+        throw new InputError(RUN_FLAGS.resume, `expected ${RUN_FLAGS.out} <dir>: the folder of the interrupted run to continue`);
       const newRunId = flags.runId ?? defaultRunId(new Date(), workload.name);
       const outDir = flags.out ? resolve(context.io.cwd, flags.out) : defaultOutDir(context.io.cwd, newRunId);
       const signoff = signoffOf(workload);
-      const resume = flags.resume === true ? await loadResumeState(outDir, workload, { search: signoff.search, repeat: signoff.repeat }, RUN_FLAGS) : undefined;
+      const resume =
+        flags.resume === true
+          ? await loadResumeState(outDir, workload, { search: signoff.search, repeat: signoff.repeat }, RUN_FLAGS)
+          : undefined;
       // A resumed run goes on under its first run id, in the same folder.
       const runId = resume?.previous.runId ?? newRunId;
       const inputs = await checkRunInputs(workload, outDir);
@@ -138,7 +143,11 @@ async function openLiveOutputs(flags: RunFlags, workloadName: string, context: C
 /** The workload file: the one named, a --scenario preset, or the built-in default (HTTP: http.yaml). */
 function workloadFile(workloadPath: string | undefined, flags: RunFlags, context: CommandContext): string {
   if (flags.scenario !== undefined) {
-    if (workloadPath !== undefined) throw new InputError(RUN_FLAGS.scenario, `expected a workload file or ${RUN_FLAGS.scenario}, got both ("${workloadPath}" and ${RUN_FLAGS.scenario} ${flags.scenario})`);
+    if (workloadPath !== undefined)
+      throw new InputError(
+        RUN_FLAGS.scenario,
+        `expected a workload file or ${RUN_FLAGS.scenario}, got both ("${workloadPath}" and ${RUN_FLAGS.scenario} ${flags.scenario})`,
+      );
     return scenarioPresetPath(parseScenarioFlag(flags.scenario, RUN_FLAGS.scenario));
   }
   const builtin = flags.target === undefined ? 'default.yaml' : 'http.yaml';

@@ -15,7 +15,10 @@ import type { RunReport } from '../core/report/run.js';
 import type { StepReport } from '../core/report/step.js';
 import type { BudgetCheck } from '../core/report/verdicts.js';
 
-type Outcome = { readonly kind: 'passed' } | { readonly kind: 'failed'; readonly message: string } | { readonly kind: 'skipped'; readonly message: string };
+type Outcome =
+  | { readonly kind: 'passed' }
+  | { readonly kind: 'failed'; readonly message: string }
+  | { readonly kind: 'skipped'; readonly message: string };
 
 interface TestCase {
   readonly name: string;
@@ -32,7 +35,11 @@ interface Suite {
 const INCOMPLETE = 'step did not complete (interrupted, or recorded no item); not judged';
 
 /** Judged by the report's own stage budgets and alert findings unless others are given. */
-export function renderJunit(report: RunReport, stageBudgets: StageBudgets = report.stageBudgets, alerts: readonly AlertFinding[] = report.alerts): string {
+export function renderJunit(
+  report: RunReport,
+  stageBudgets: StageBudgets = report.stageBudgets,
+  alerts: readonly AlertFinding[] = report.alerts,
+): string {
   const suites: Suite[] = STAGES.filter((stage) => report.steps.some((step) => step.stage === stage)).map((stage) => {
     const steps = report.steps.filter((step) => step.stage === stage);
     const budget = stageBudgets[stage];
@@ -58,11 +65,19 @@ function budgetCases(label: string, step: StepReport, budget: Budget): TestCase[
   const cases: readonly (readonly [keyof BudgetCheck, string, string])[] = [
     ['p95', `p95 <= ${ms(budget.p95Ms)}`, e2e ? `p95 ${ms(e2e.p95)} > ${ms(budget.p95Ms)}` : 'p95 not measured (no successful item)'],
     ['p99', `p99 <= ${ms(budget.p99Ms)}`, e2e ? `p99 ${ms(e2e.p99)} > ${ms(budget.p99Ms)}` : 'p99 not measured (no successful item)'],
-    ['errorRate', `error rate <= ${pct(budget.maxErrorRate)}`, `error rate ${pct(step.errors.rate)} > ${pct(budget.maxErrorRate)} (${step.errors.total} failed items)`],
+    [
+      'errorRate',
+      `error rate <= ${pct(budget.maxErrorRate)}`,
+      `error rate ${pct(step.errors.rate)} > ${pct(budget.maxErrorRate)} (${step.errors.total} failed items)`,
+    ],
   ];
   return cases.map(([key, name, failure]) => ({
     name: `${label}: ${name}`,
-    outcome: !step.complete ? { kind: 'skipped', message: INCOMPLETE } : check[key] ? { kind: 'passed' } : { kind: 'failed', message: failure },
+    outcome: !step.complete
+      ? { kind: 'skipped', message: INCOMPLETE }
+      : check[key]
+        ? { kind: 'passed' }
+        : { kind: 'failed', message: failure },
   }));
 }
 
@@ -70,7 +85,13 @@ function alertCase(finding: AlertFinding): TestCase {
   const name = `${finding.stage} batch ${finding.batchSize} (step ${finding.stepIndex}): ${finding.rule.text}`;
   switch (finding.kind) {
     case 'fired':
-      return { name, outcome: { kind: 'failed', message: `fired ${round(finding.firedAfterMs / 1000)} s into the step, held ${round(finding.breachedMs / 1000)} s` } };
+      return {
+        name,
+        outcome: {
+          kind: 'failed',
+          message: `fired ${round(finding.firedAfterMs / 1000)} s into the step, held ${round(finding.breachedMs / 1000)} s`,
+        },
+      };
     case 'quiet':
       return { name, outcome: { kind: 'passed' } };
     case 'not-evaluated':
@@ -84,10 +105,16 @@ function stepLabels(steps: readonly StepReport[]): string[] {
   const withLoad = steps.map((step, i) => {
     const label = base[i] ?? '';
     if (base.filter((other) => other === label).length < 2) return label;
-    const load = step.openLoop ? `rate ${step.openLoop.targetRatePerSec}/s` : step.concurrency === null ? 'open loop' : `concurrency ${step.concurrency}`;
+    const load = step.openLoop
+      ? `rate ${step.openLoop.targetRatePerSec}/s`
+      : step.concurrency === null
+        ? 'open loop'
+        : `concurrency ${step.concurrency}`;
     return `${label} ${step.mode} ${load}`;
   });
-  return withLoad.map((label, i) => (withLoad.filter((other) => other === label).length < 2 ? label : `${label} step ${steps[i]?.index ?? i}`));
+  return withLoad.map((label, i) =>
+    withLoad.filter((other) => other === label).length < 2 ? label : `${label} step ${steps[i]?.index ?? i}`,
+  );
 }
 
 function renderDocument(name: string, hostname: string, suites: readonly Suite[]): string {
@@ -128,7 +155,11 @@ function renderCase(classname: string, testCase: TestCase): string[] {
     case 'passed':
       return [`${open}/>`];
     case 'failed':
-      return [`${open}>`, `      <failure type="budget" message="${xml(outcome.message)}">${xml(outcome.message)}</failure>`, '    </testcase>'];
+      return [
+        `${open}>`,
+        `      <failure type="budget" message="${xml(outcome.message)}">${xml(outcome.message)}</failure>`,
+        '    </testcase>',
+      ];
     case 'skipped':
       return [`${open}>`, `      <skipped message="${xml(outcome.message)}"/>`, '    </testcase>'];
   }
@@ -144,8 +175,11 @@ const XML_ENTITIES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'
 export function xml(text: string): string {
   return text
     .replace(/[&<>"']/g, (c) => XML_ENTITIES[c as keyof typeof XML_ENTITIES])
-    // eslint-disable-next-line no-control-regex -- these are exactly the characters XML 1.0 forbids
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD')
+    .replace(
+      // eslint-disable-next-line no-control-regex -- these are exactly the characters XML 1.0 forbids
+      /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
+      '\uFFFD',
+    )
     .replace(/\r/g, '&#13;')
     .replace(/\n/g, '&#10;')
     .replace(/\t/g, '&#9;');

@@ -48,7 +48,11 @@ export async function runScenario(
   const { target, clock } = context;
   const profile = new LoadProfile(scenario.stages);
   const startOffsetMs = first.profile.offsetMs;
-  await target.configure(first.stage, { maxBatchSize: first.batchSize, maxQueueDelayMs: first.maxQueueDelayMs, maxNewTokens: first.maxNewTokens });
+  await target.configure(first.stage, {
+    maxBatchSize: first.batchSize,
+    maxQueueDelayMs: first.maxQueueDelayMs,
+    maxNewTokens: first.maxNewTokens,
+  });
   if (first.mode === 'static' && batchSender(first, target) === null) {
     throw new InputError(`stages[${first.stage}].mode`, `static batching is not supported by ${target.info.description}`);
   }
@@ -117,7 +121,9 @@ class ScenarioDrive {
     this.finish.processesAtStart = (await context.telemetry?.processes()) ?? null;
     this.startMs = clock();
     const endMs = this.startMs + Math.max(0, profile.totalMs - startOffsetMs);
-    this.timeline = new TimelineFold(this.startMs, this.scenario.windowMs, (epochMs) => profile.levelAt(startOffsetMs + (epochMs - this.startMs)));
+    this.timeline = new TimelineFold(this.startMs, this.scenario.windowMs, (epochMs) =>
+      profile.levelAt(startOffsetMs + (epochMs - this.startMs)),
+    );
     this.ledger = new StageLedger({
       profile,
       steps: this.steps,
@@ -139,9 +145,13 @@ class ScenarioDrive {
     const heartbeat = setInterval(() => this.beat(), HEARTBEAT_MS);
     heartbeat.unref();
     try {
-      await driveProfile(first, profile, startOffsetMs, { context, sink: this.ledger, signal: stop.signal, lateThresholdMs: LATE_THRESHOLD_MS });
-      // The last sends may come back before the profile's time is over: its stages end on time.
-      await sleepUntil(endMs, clock, stop.signal);
+      await driveProfile(first, profile, startOffsetMs, {
+        context,
+        sink: this.ledger,
+        signal: stop.signal,
+        lateThresholdMs: LATE_THRESHOLD_MS,
+        endMs,
+      });
     } finally {
       clearInterval(heartbeat);
       stop.signal.removeEventListener('abort', this.onStop);
@@ -186,7 +196,14 @@ class ScenarioDrive {
     for (const window of windows) {
       const entry = this.ledger.entryAt((window.startMs + window.endMs) / 2);
       if (entry === undefined) continue;
-      emit({ kind: 'window', step: entry.step, window: windowStatOf(window), level: window.level, gpuUtilPct: live?.gpuUtilPct() ?? null, host: live?.host() ?? null });
+      emit({
+        kind: 'window',
+        step: entry.step,
+        window: windowStatOf(window),
+        level: window.level,
+        gpuUtilPct: live?.gpuUtilPct() ?? null,
+        host: live?.host() ?? null,
+      });
     }
   }
 
@@ -229,7 +246,10 @@ class ScenarioDrive {
       );
     }
     if (ranToEnd && this.stress.judge(entry, measurement, entry === this.ledger.entries.at(-1))) this.stop.abort('breaking point');
-    const gpuWindow = { items: measurement.completed, ...(measurement.latencyMs.queue && { queueMsMean: measurement.latencyMs.queue.mean }) };
+    const gpuWindow = {
+      items: measurement.completed,
+      ...(measurement.latencyMs.queue && { queueMsMean: measurement.latencyMs.queue.mean }),
+    };
     const stageEndMs = Math.min(entry.endMs, this.stoppedAtMs ?? entry.endMs);
     const atStart = this.finish.processesAtStart;
     this.finish.queue = this.finish.queue.then(async () => {
@@ -245,7 +265,16 @@ class ScenarioDrive {
         const serverMetrics = await serverStepMetrics(server, entry.step, measurement, window, what, this.context.warn);
         // A stage is timed: it runs its duration, or is stopped before its end (interrupt, stress stop).
         const endedBy = ranToEnd ? 'duration' : 'aborted';
-        await this.callbacks.stageDone(entry.step, { measurement, complete, endedBy, gpu, ...(server && { serverMetrics }), openLoop, stability: null, coldStartMs: null });
+        await this.callbacks.stageDone(entry.step, {
+          measurement,
+          complete,
+          endedBy,
+          gpu,
+          ...(server && { serverMetrics }),
+          openLoop,
+          stability: null,
+          coldStartMs: null,
+        });
       } catch (error) {
         // A stage that cannot be reported stops the drive; the error reaches the caller.
         this.finish.error = { error };
@@ -262,19 +291,4 @@ class ScenarioDrive {
 
 function interruptText(reason: unknown): string {
   return typeof reason === 'string' && reason !== '' ? `interrupted by ${reason}` : 'interrupted';
-}
-
-/** Resolves at `epochMs` on `clock`, or at once when the signal aborts. */
-function sleepUntil(epochMs: number, clock: () => number, signal: AbortSignal): Promise<void> {
-  const waitMs = epochMs - clock();
-  if (waitMs <= 0 || signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = (): void => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, waitMs);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

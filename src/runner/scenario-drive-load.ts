@@ -22,10 +22,21 @@ export interface ProfileDrive {
   /** Stops sending (the caller's abort or a stress stop). */
   readonly signal: AbortSignal;
   readonly lateThresholdMs: number;
+  /** Epoch ms the profile's time ends (from the drive's start). */
+  readonly endMs: number;
 }
 
-/** Drives `first`'s stage and batch size through the profile; resolves when sending ended and the drain is over. */
+/**
+ * Drives `first`'s stage and batch size through the profile; resolves when sending ended, the drain
+ * is over and the profile's time has passed (the last sends may come back before it: its stages
+ * end on time), or at once on abort.
+ */
 export async function driveProfile(first: Step, profile: LoadProfile, startOffsetMs: number, drive: ProfileDrive): Promise<void> {
+  await sendLoad(first, profile, startOffsetMs, drive);
+  await sleepUntil(drive.endMs, drive.context.clock, drive.signal);
+}
+
+async function sendLoad(first: Step, profile: LoadProfile, startOffsetMs: number, drive: ProfileDrive): Promise<void> {
   const { context, sink, signal } = drive;
   const batches = batchSender(first, context.target);
   const staticBatch = batches === null ? undefined : { target: batches, batchSize: first.batchSize };
@@ -54,5 +65,20 @@ export async function driveProfile(first: Step, profile: LoadProfile, startOffse
     ratePerSec,
     maxInFlight,
     lateThresholdMs: drive.lateThresholdMs,
+  });
+}
+
+/** Resolves at `epochMs` on `clock`, or at once when the signal aborts. */
+function sleepUntil(epochMs: number, clock: () => number, signal: AbortSignal): Promise<void> {
+  const waitMs = epochMs - clock();
+  if (waitMs <= 0 || signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, waitMs);
+    signal.addEventListener('abort', done, { once: true });
   });
 }

@@ -11,7 +11,7 @@ import { LoadYamlSchema, TargetYamlSchema } from './target-schema.js';
 import { MAX_REPEAT, MAX_STABILITY_WINDOWS } from './signoff.js';
 import { choice, durationMs, expected, intBetween, ratio, strictObject, text } from './schema-kit.js';
 import { checkScenarioWorkload, scenarioYamlSchema } from './scenario-schema.js';
-import { ServerYamlSchema, urlNamesPort } from './server-schema.js';
+import { checkServerWorkload, ServerYamlSchema } from './server-schema.js';
 
 export const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const satisfies readonly BackendChoice[];
 export const BATCH_MODES = ['dynamic', 'static'] as const satisfies readonly BatchMode[];
@@ -41,16 +41,29 @@ export function isModelPath(value: string): boolean {
 const batchSizeError = expected(`a positive integer up to ${LIMITS.maxBatchSize}`);
 
 export const BatchSizesSchema = z
-  .array(z.number({ error: batchSizeError }).int({ error: batchSizeError }).min(1, { error: batchSizeError }).max(LIMITS.maxBatchSize, { error: batchSizeError }), {
-    error: expected('a list of batch sizes such as [1, 4, 16]'),
-  })
+  .array(
+    z
+      .number({ error: batchSizeError })
+      .int({ error: batchSizeError })
+      .min(1, { error: batchSizeError })
+      .max(LIMITS.maxBatchSize, { error: batchSizeError }),
+    {
+      error: expected('a list of batch sizes such as [1, 4, 16]'),
+    },
+  )
   .min(1, { error: expected('at least one batch size') })
   .superRefine((sizes, ctx) => {
     const firstIndex = new Map<number, number>();
     sizes.forEach((size, index) => {
       const earlier = firstIndex.get(size);
       if (earlier === undefined) firstIndex.set(size, index);
-      else ctx.addIssue({ code: 'custom', path: [index], input: size, message: `expected unique batch sizes, got ${size} again (already at index ${earlier})` });
+      else
+        ctx.addIssue({
+          code: 'custom',
+          path: [index],
+          input: size,
+          message: `expected unique batch sizes, got ${size} again (already at index ${earlier})`,
+        });
     });
   })
   // Steps run in ascending batch size whatever order the file lists them in.
@@ -70,7 +83,11 @@ const concurrency = z.unknown().transform((raw, ctx): 'auto' | number[] => {
   if (raw === 'auto') return 'auto';
   if (isConcurrencyLevel(raw)) return [raw];
   if (!Array.isArray(raw)) {
-    ctx.issues.push({ code: 'custom', input: raw, message: expected(`"auto", ${CONCURRENCY_LEVEL} or a list of them such as [1, 4, 16]`)({ input: raw }) });
+    ctx.issues.push({
+      code: 'custom',
+      input: raw,
+      message: expected(`"auto", ${CONCURRENCY_LEVEL} or a list of them such as [1, 4, 16]`)({ input: raw }),
+    });
     return z.NEVER;
   }
   if (raw.length === 0) {
@@ -122,7 +139,13 @@ const stages = z
     list.forEach((entry, index) => {
       const earlier = seen.get(entry.stage);
       if (earlier === undefined) seen.set(entry.stage, index);
-      else ctx.addIssue({ code: 'custom', path: [index, 'stage'], input: entry.stage, message: `expected each stage at most once, got "${entry.stage}" again (already stages[${earlier}])` });
+      else
+        ctx.addIssue({
+          code: 'custom',
+          path: [index, 'stage'],
+          input: entry.stage,
+          message: `expected each stage at most once, got "${entry.stage}" again (already stages[${earlier}])`,
+        });
     });
   });
 
@@ -132,7 +155,11 @@ const measure = strictObject({
   maxDuration: durationMs().optional(),
 }).superRefine((value, ctx) => {
   if (value.requests === undefined && value.duration === undefined) {
-    ctx.addIssue({ code: 'custom', input: value, message: 'expected requests or duration (or both; the first reached ends measurement), got neither' });
+    ctx.addIssue({
+      code: 'custom',
+      input: value,
+      message: 'expected requests or duration (or both; the first reached ends measurement), got neither',
+    });
   } else if (value.maxDuration !== undefined && value.duration !== undefined && value.maxDuration < value.duration) {
     ctx.addIssue({
       code: 'custom',
@@ -155,7 +182,9 @@ const stability = z.union(
     z.literal(false),
     strictObject({
       windows: intBetween(2, MAX_STABILITY_WINDOWS).optional(),
-      tolerance: ratio().refine((value) => value > 0, { error: expected('a tolerance above 0 such as "10%"') }).optional(),
+      tolerance: ratio()
+        .refine((value) => value > 0, { error: expected('a tolerance above 0 such as "10%"') })
+        .optional(),
       maxExtend: durationMs({ allowZero: true }).optional(),
     }),
   ],
@@ -208,11 +237,17 @@ export const WorkloadYamlSchema = strictObject({
   if (workload.load !== undefined) {
     const checked = LoadYamlSchema.safeParse(workload.load);
     if (!checked.success) {
-      for (const issue of checked.error.issues) ctx.addIssue({ code: 'custom', path: ['load', ...issue.path], input: undefined, message: issue.message });
+      for (const issue of checked.error.issues)
+        ctx.addIssue({ code: 'custom', path: ['load', ...issue.path], input: undefined, message: issue.message });
     }
   }
   if (workload.search === true && (workload.repeat ?? 1) > 1) {
-    ctx.addIssue({ code: 'custom', path: ['repeat'], input: workload.repeat, message: `expected 1 (or no repeat) with search: true, got ${workload.repeat}` });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['repeat'],
+      input: workload.repeat,
+      message: `expected 1 (or no repeat) with search: true, got ${workload.repeat}`,
+    });
   }
   const openLoop = workload.load !== undefined && (workload.load.arrivals ?? (workload.load.rates ? 'constant' : 'closed')) !== 'closed';
   (workload.stages ?? []).forEach((stage, index) => {
@@ -221,7 +256,8 @@ export const WorkloadYamlSchema = strictObject({
         code: 'custom',
         path: ['stages', index, 'mode'],
         input: stage.mode,
-        message: 'expected dynamic (or no mode) with an HTTP target: static is an in-process batcher setting; batchSizes are texts per request here',
+        message:
+          'expected dynamic (or no mode) with an HTTP target: static is an in-process batcher setting; batchSizes are texts per request here',
       });
     }
     if (openLoop && stage.concurrency !== undefined) {
@@ -234,17 +270,6 @@ export const WorkloadYamlSchema = strictObject({
     }
   });
 });
-
-/** `server:` launches the HTTP service the run measures: it needs a target URL with no port, and runs its own search. */
-function checkServerWorkload(workload: { target?: { url: string } | undefined; scenario?: unknown; search?: boolean | undefined }, ctx: z.RefinementCtx): void {
-  if (workload.target === undefined) {
-    ctx.addIssue({ code: 'custom', path: ['server'], input: undefined, message: 'expected a target (such as { url: http://127.0.0.1, protocol: kserve-v2 }) with server:, got none: the launched server is an HTTP target' });
-  } else if (urlNamesPort(workload.target.url)) {
-    ctx.addIssue({ code: 'custom', path: ['target', 'url'], input: workload.target.url, message: `expected a URL without a port with server: (the launched server's free port is used), got ${workload.target.url}` });
-  }
-  if (workload.scenario !== undefined) ctx.addIssue({ code: 'custom', path: ['server'], input: undefined, message: 'expected no server: in a scenario workload (a server sweep measures steps, a scenario drives stages), got both' });
-  if (workload.search === true) ctx.addIssue({ code: 'custom', path: ['search'], input: true, message: 'expected no search: true with server: (server.search picks the searched parameter), got true' });
-}
 
 /** A workload as the file wrote it, units converted (durations in ms, ratios 0..1), defaults not yet applied. */
 export type WorkloadYaml = z.output<typeof WorkloadYamlSchema>;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { RUN_FLAGS, runOverridesFromFlags } from '../../src/cli/run-flags.js';
+import { RUN_FLAGS } from '../../src/cli/run-flags.js';
+import { runOverridesFromFlags } from '../../src/cli/run-flag-values.js';
 import { InputError } from '../../src/errors.js';
 import { parseWorkload } from '../../src/workload/load.js';
 import { resolveRunPlan } from '../../src/workload/run-plan.js';
@@ -25,7 +26,12 @@ function planError(flags: Parameters<typeof runOverridesFromFlags>[0], base: Wor
 describe('--server-launch, --server-param, --server-health', () => {
   it('make a server: block without a file: the template, its parameter lists, the health route', () => {
     const workload = plan({ serverLaunch: LAUNCH, serverParam: ['maxBatchSize=1,8,32'], serverHealth: '/v2/health/ready' });
-    expect(workload.server).toMatchObject({ command: LAUNCH, params: { maxBatchSize: [1, 8, 32] }, healthPath: '/v2/health/ready', searchAxis: 'maxBatchSize' });
+    expect(workload.server).toMatchObject({
+      command: LAUNCH,
+      params: { maxBatchSize: [1, 8, 32] },
+      healthPath: '/v2/health/ready',
+      searchAxis: 'maxBatchSize',
+    });
   });
 
   it("replace one parameter's list of a workload's block and keep the rest", () => {
@@ -34,16 +40,31 @@ describe('--server-launch, --server-param, --server-health', () => {
       'w.yaml',
       '/base',
     );
-    expect(plan({ serverParam: ['maxQueueDelayMs=0,2,10'] }, base).server?.params).toEqual({ maxBatchSize: [1, 2], maxQueueDelayMs: [0, 2, 10] });
+    expect(plan({ serverParam: ['maxQueueDelayMs=0,2,10'] }, base).server?.params).toEqual({
+      maxBatchSize: [1, 2],
+      maxQueueDelayMs: [0, 2, 10],
+    });
   });
 
   it.each([
     [{ serverParam: ['maxBatchSize'] }, '--server-param: expected name=values such as maxBatchSize=1,8,32, got "maxBatchSize"'],
     [{ serverParam: ['maxBatchSize=1,8'] }, '--server-launch: expected a launch template with --server-param and --server-health'],
-    [{ serverLaunch: 'serve --max-batch {maxBatchSize}', serverParam: ['maxBatchSize=1'] }, '--server-launch: expected a command template with {port} in it'],
-    [{ serverLaunch: LAUNCH, serverParam: ['maxBatch=1'] }, '--server-launch: expected every {placeholder} to be {port} or a parameter in server.params, got {maxBatchSize} (params: maxBatch)'],
-    [{ serverLaunch: LAUNCH, serverParam: ['maxBatchSize=1'], serverHealth: 'health' }, '--server-health: expected a path starting with "/"'],
-    [{ serverLaunch: LAUNCH, serverParam: ['maxBatchSize=1'], target: 'http://127.0.0.1:8301' }, '--target: expected a URL without a port with a launched server'],
+    [
+      { serverLaunch: 'serve --max-batch {maxBatchSize}', serverParam: ['maxBatchSize=1'] },
+      '--server-launch: expected a command template with {port} in it',
+    ],
+    [
+      { serverLaunch: LAUNCH, serverParam: ['maxBatch=1'] },
+      '--server-launch: expected every {placeholder} to be {port} or a parameter in server.params, got {maxBatchSize} (params: maxBatch)',
+    ],
+    [
+      { serverLaunch: LAUNCH, serverParam: ['maxBatchSize=1'], serverHealth: 'health' },
+      '--server-health: expected a path starting with "/"',
+    ],
+    [
+      { serverLaunch: LAUNCH, serverParam: ['maxBatchSize=1'], target: 'http://127.0.0.1:8301' },
+      '--target: expected a URL without a port with a launched server',
+    ],
   ])('refuses %j naming the flag', (flags, message) => {
     expect(planError(flags)).toContain(message);
   });

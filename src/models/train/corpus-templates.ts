@@ -4,6 +4,8 @@
  */
 import type { Intent } from '../taxonomy.js';
 
+// Data tables, one entry per line: the formatter leaves them as written.
+// prettier-ignore
 export const SLOTS: Readonly<Record<string, readonly string[]>> = {
   topic: ['photosynthesis', 'black holes', 'inflation', 'the French Revolution', 'vaccines', 'blockchain', 'climate change', 'the immune system', 'quantum computing', 'plate tectonics', 'the stock market', 'machine learning', 'the Roman Empire', 'DNA replication', 'renewable energy', 'supply chains', 'sleep cycles', 'compound interest', 'the water cycle', 'neural networks', 'the Cold War', 'electric cars', 'coral reefs', 'gravity', 'the internet', 'volcanoes', 'jazz music', 'the moon landing', 'antibiotics', 'cloud computing'],
   lang: ['Python', 'JavaScript', 'TypeScript', 'Go', 'Rust', 'Java', 'C++', 'SQL', 'Bash', 'Ruby', 'Kotlin', 'C#'],
@@ -28,6 +30,7 @@ export const SLOTS: Readonly<Record<string, readonly string[]>> = {
   audience: ['a beginner', 'a child', 'an expert', 'my grandmother', 'a new employee', 'high school students'],
 };
 
+// prettier-ignore
 export const TEMPLATES: Readonly<Record<Intent, readonly string[]>> = {
   question_answering: ['What is {topic}?', 'How does {topic} work?', 'Can you explain {topic} to {audience}?', 'Why is {topic} important?', 'Who discovered {topic}?', 'What are the main facts about {topic}?', 'When did {topic} start?', 'Explain {topic} in simple terms', 'What causes {topic}?', 'Tell me what {topic} means', 'Quick question: what is {topic} exactly?', 'How is {topic} related to {topic}?'],
   creative_writing: ['Write a {genre} about {subject}', 'Compose a {genre} about {subject} for {audience}', 'Write a funny {genre} about {subject}', 'Can you write a {genre} about {subject}?', 'Create a sad {genre} featuring {subject}', 'I need a {genre} about {subject} with a twist ending', 'Write a short {genre} inspired by {subject}', 'Draft a {genre} where {subject} meets {subject}'],
@@ -42,5 +45,7 @@ export const TEMPLATES: Readonly<Record<Intent, readonly string[]>> = {
 };
 
 /** Context users add around the request; intent-neutral, so they lengthen prompts without leaking labels. */
+// prettier-ignore
 export const PREFIXES: readonly string[] = ['Hey, ', 'Please ', 'Quick one: ', "I'm new to this. ", 'For my job, ', 'For a school project, ', 'Hi there! ', 'My boss asked me this. ', 'I have a deadline tomorrow. ', 'Could you help? '];
+// prettier-ignore
 export const SUFFIXES: readonly string[] = [', thanks', ' please', ', keep it short', ' and keep it simple', ', I need it for a presentation tomorrow', ' - it is for my blog', ', with a few examples', '. Use plain language so my team can follow along', ' for my team at work', ', and be as specific as you can', '. I have been stuck on this for hours', ' (this is for a client meeting next week)', '. Please format it nicely', ', ideally in under five minutes of reading', '. My manager wants it by the end of the day, so be concise but complete'];

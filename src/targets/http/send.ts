@@ -79,7 +79,12 @@ class BodyTooLargeError extends Error {}
 class DeadlineExceededError extends Error {}
 
 /** Sends one request; never rejects. `decoder` is null for requests whose body is only checked for size. */
-export function send(dispatcher: Dispatcher, request: SendRequest, decoder: ResponseDecoder | null, limits: SendLimits): Promise<SendOutcome> {
+export function send(
+  dispatcher: Dispatcher,
+  request: SendRequest,
+  decoder: ResponseDecoder | null,
+  limits: SendLimits,
+): Promise<SendOutcome> {
   return new Promise((resolve) => {
     const handler = new SendHandler(decoder, limits, resolve);
     try {
@@ -179,7 +184,12 @@ class SendHandler implements Dispatcher.DispatchHandler, Expirable, ConnectionTa
     const tWriteMs = this.tWriteMs ?? tResponseMs;
     if (this.errorClass !== null) {
       const body = (this.errorBody.length === 1 ? (this.errorBody[0] as Buffer) : Buffer.concat(this.errorBody)).toString('utf8');
-      this.fail(this.errorClass, tResponseMs, body.trim() === '' ? `HTTP ${this.statusCode}` : `HTTP ${this.statusCode}: ${body}`, this.errorBodyTruncated);
+      this.fail(
+        this.errorClass,
+        tResponseMs,
+        body.trim() === '' ? `HTTP ${this.statusCode}` : `HTTP ${this.statusCode}: ${body}`,
+        this.errorBodyTruncated,
+      );
       return;
     }
     const decoded = this.decoder === null ? ({ ok: true, serverMs: null } as const) : this.decoder.finish(tResponseMs);
@@ -224,7 +234,13 @@ class SendHandler implements Dispatcher.DispatchHandler, Expirable, ConnectionTa
     return this.reused && this.statusCode === 0 && this.socket !== null && this.socket.bytesRead === this.bytesReadAtWrite;
   }
 
-  private fail(errorClass: HttpErrorClass, tResponseMs: number, detail: string, detailTruncated = false, resendOn: Dispatcher | null = null): void {
+  private fail(
+    errorClass: HttpErrorClass,
+    tResponseMs: number,
+    detail: string,
+    detailTruncated = false,
+    resendOn: Dispatcher | null = null,
+  ): void {
     this.settle({
       ok: false,
       errorClass,
@@ -250,7 +266,8 @@ class SendHandler implements Dispatcher.DispatchHandler, Expirable, ConnectionTa
 function rawHeader(rawHeaders: readonly Buffer[], lowerName: string): string | undefined {
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
     const name = rawHeaders[i]!;
-    if (name.length === lowerName.length && name.toString('latin1').toLowerCase() === lowerName) return rawHeaders[i + 1]!.toString('latin1');
+    if (name.length === lowerName.length && name.toString('latin1').toLowerCase() === lowerName)
+      return rawHeaders[i + 1]!.toString('latin1');
   }
   return undefined;
 }
@@ -262,4 +279,20 @@ export function parseRetryAfterMs(value: string | string[] | undefined): number 
   if (/^\s*\d+(\.\d+)?\s*$/.test(text)) return Number(text) * 1000;
   const atMs = Date.parse(text); // a wall-clock date: compare with wall-clock now
   return Number.isNaN(atMs) ? null : Math.max(0, atMs - Date.now());
+}
+
+/** A request that never went out (the client refused it): no write, no status. */
+export function clientFailure(detail: string): SendOutcome {
+  const tResponseMs = epochNowMs();
+  return {
+    ok: false,
+    errorClass: 'client_error',
+    tWriteMs: null,
+    tResponseMs,
+    statusCode: null,
+    retryAfterMs: null,
+    detail,
+    detailTruncated: false,
+    resendOn: null,
+  };
 }

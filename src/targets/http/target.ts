@@ -17,7 +17,6 @@
  */
 import type { Dispatcher } from 'undici';
 import { InputError, toError } from '../../errors.js';
-import { epochNowMs } from '../../core/clock.js';
 import type { HttpTargetSpec, ProtocolName } from '../../core/workload.js';
 import { type BatchingConfig, type StaticBatchTarget, type TargetInfo } from '../target.js';
 import { type ItemResult } from '../../core/item-result.js';
@@ -33,7 +32,8 @@ import { checkBatchSize, type Protocol, type ProtocolConfig, type ProtocolReques
 import { createProtocol } from './protocols/index.js';
 import { SecretRedactor } from './redact.js';
 import { buildRequestHeaders, resolveUserHeaders } from './request-headers.js';
-import { send, type SendLimits, type SendOutcome } from './send.js';
+import { clientFailure, send, type SendLimits, type SendOutcome } from './send.js';
+import { withoutCredentials } from '../../url-credentials.js';
 
 export interface HttpTargetOptions {
   readonly env?: NodeJS.ProcessEnv;
@@ -67,7 +67,10 @@ export async function createHttpTarget(spec: HttpTargetSpec, options: HttpTarget
   const credentials = readAuthCredentials(spec.auth, env, redactor);
   const protocol = options.protocol ?? createProtocol(spec.options);
   const shownUrl = withoutCredentials(spec.url);
-  const health = spec.health.routes.length === 0 ? null : await checkHealth(shownUrl, spec.health.routes, buildRequestHeaders(userHeaders, null), redactor);
+  const health =
+    spec.health.routes.length === 0
+      ? null
+      : await checkHealth(shownUrl, spec.health.routes, buildRequestHeaders(userHeaders, null), redactor);
   const auth = await openAuth(credentials, spec.url, redactor);
   return new HttpTarget(spec, protocol, auth, userHeaders, redactor, shownUrl, health);
 }
@@ -106,7 +109,12 @@ export class HttpTarget implements StaticBatchTarget {
       timeouts: spec.timeouts,
     });
     const { headersMs, bodyMs } = spec.timeouts;
-    this.limits = { maxResponseBytes: spec.maxResponseBytes, headersMs, bodyMs, deadlines: new DeadlineSweep(sweepIntervalMs(spec.timeouts)) };
+    this.limits = {
+      maxResponseBytes: spec.maxResponseBytes,
+      headersMs,
+      bodyMs,
+      deadlines: new DeadlineSweep(sweepIntervalMs(spec.timeouts)),
+    };
     const routes = {} as Record<Stage, StageRoute>;
     const configs = {} as Record<Stage, ProtocolConfig>;
     for (const stage of STAGES) {
@@ -136,7 +144,9 @@ export class HttpTarget implements StaticBatchTarget {
    * Built when asked for (after the steps), so redaction never runs inside a measured step.
    */
   get errorDetails(): ReadonlyMap<HttpErrorClass, string> {
-    return new Map([...this.firstFailures].map(([errorClass, { detail, truncated }]) => [errorClass, this.redactor.excerpt(detail, truncated)]));
+    return new Map(
+      [...this.firstFailures].map(([errorClass, { detail, truncated }]) => [errorClass, this.redactor.excerpt(detail, truncated)]),
+    );
   }
 
   /** Each protocol notice seen (answers accepted despite a deviation), with how many responses carried it. */
@@ -201,11 +211,16 @@ export class HttpTarget implements StaticBatchTarget {
     let retries = 0;
     let raceResent = false;
     let dispatcher: Dispatcher = this.pools.get(route.origin);
-    for (let attempt = 0; ; ) {
+    for (let attempt = 0; ;) {
       const headers = built.headers === undefined ? this.headers : withExtraHeaders(this.headers, built.headers);
       const outcome = this.closed
         ? clientFailure('target closed')
-        : await send(dispatcher, { method: built.method, path, headers, body: built.body }, this.protocol.decoder(stage, texts.length), this.limits);
+        : await send(
+            dispatcher,
+            { method: built.method, path, headers, body: built.body },
+            this.protocol.decoder(stage, texts.length),
+            this.limits,
+          );
       firstWriteMs ??= outcome.tWriteMs;
       if (outcome.ok || this.closed) return { outcome, firstWriteMs, retries };
       if (outcome.resendOn !== null && !raceResent) {
@@ -244,12 +259,20 @@ export class HttpTarget implements StaticBatchTarget {
     const queueMs = tWriteMs - tArrivalMs;
     const inferenceMs = tResponseMs - tWriteMs;
     if (!outcome.ok) {
-      if (!this.firstFailures.has(outcome.errorClass)) this.firstFailures.set(outcome.errorClass, { detail: outcome.detail, truncated: outcome.detailTruncated });
+      if (!this.firstFailures.has(outcome.errorClass))
+        this.firstFailures.set(outcome.errorClass, { detail: outcome.detail, truncated: outcome.detailTruncated });
       const failed = { ok: false, errorClass: outcome.errorClass, tArrivalMs, tResponseMs, queueMs, inferenceMs, batchSize } as const;
       return retries === 0 ? failed : { ...failed, retries };
     }
     const { decoded } = outcome;
-    const result: { -readonly [K in keyof ItemResult]: ItemResult[K] } = { ok: true, tArrivalMs, tResponseMs, queueMs, inferenceMs, batchSize };
+    const result: { -readonly [K in keyof ItemResult]: ItemResult[K] } = {
+      ok: true,
+      tArrivalMs,
+      tResponseMs,
+      queueMs,
+      inferenceMs,
+      batchSize,
+    };
     if (retries > 0) result.retries = retries;
     if (decoded.serverMs !== null) result.serverMs = decoded.serverMs;
     if (decoded.firstTokenAtMs !== undefined) result.ttftMs = decoded.firstTokenAtMs - outcome.tWriteMs; // from the attempt that answered
@@ -270,18 +293,4 @@ function withExtraHeaders(base: readonly string[], extra: Readonly<Record<string
   const flat = base.slice();
   for (const [name, value] of Object.entries(extra)) flat.push(name.toLowerCase(), value);
   return flat;
-}
-
-function clientFailure(detail: string): SendOutcome {
-  const tResponseMs = epochNowMs();
-  return { ok: false, errorClass: 'client_error', tWriteMs: null, tResponseMs, statusCode: null, retryAfterMs: null, detail, detailTruncated: false, resendOn: null };
-}
-
-/** The URL as reports may show it: user and password removed, otherwise as written. */
-export function withoutCredentials(url: string): string {
-  const parsed = new URL(url);
-  if (parsed.username === '' && parsed.password === '') return url;
-  parsed.username = '';
-  parsed.password = '';
-  return url.endsWith('/') ? parsed.href : parsed.href.replace(/\/$/, '');
 }

@@ -4,6 +4,8 @@
  * the generate batch.
  */
 import type { Technique } from '../../models/taxonomy.js';
+import { chooseTechniques } from '../../models/techniques.js';
+import { bareIntent } from './bare-intent.js';
 import type { ClassifyOutput, GenerateOutput } from '../../models/types.js';
 import type { ItemResult } from '../../core/item-result.js';
 import type { Stage } from '../../core/stage.js';
@@ -88,6 +90,18 @@ export function newPendingItem(
     resolve: capturedResolve as (result: ItemResult) => void,
   };
   return { item, result };
+}
+
+/** A new item for `stage`: a generate item carries its bare intent and the techniques chosen for it. */
+export function pendingItemFor(
+  stage: Stage,
+  text: string,
+  tArrivalMs: number,
+  inStaticBatch: boolean,
+): { item: PendingItem; result: Promise<ItemResult> } {
+  if (stage !== 'generate') return newPendingItem(stage, text, tArrivalMs, inStaticBatch, '', []);
+  const intent = bareIntent(text);
+  return newPendingItem(stage, text, tArrivalMs, inStaticBatch, intent, chooseTechniques(intent));
 }
 
 /** Adds this batch's queue and inference time to the item (before its next stage). */

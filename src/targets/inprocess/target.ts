@@ -13,13 +13,20 @@ import type { TfMemory } from '../../core/report/telemetry.js';
 import type { BatchingConfig, StaticBatchTarget, TargetInfo } from '../target.js';
 import type { ItemResult } from '../../core/item-result.js';
 import type { Stage } from '../../core/stage.js';
-import { bareIntent } from './bare-intent.js';
 import { DynamicBatcher } from './batcher.js';
 import { InstanceHost, type InstanceMemory } from './instance-host.js';
 import { liveTfMemory } from './tf-memory.js';
 import type { InProcessOptions, InstanceLoss } from './target-options.js';
 import { inferOutcome, type InferOptions, type InferOutcome } from './infer-output.js';
-import { addStageTimes, classifyResult, failedResult, generateResult, newPendingItem, StreamSink, type PendingItem } from './pending-item.js';
+import {
+  addStageTimes,
+  classifyResult,
+  failedResult,
+  generateResult,
+  pendingItemFor,
+  StreamSink,
+  type PendingItem,
+} from './pending-item.js';
 import type { DoneMessage, FailedMessage, RunMessage, TokensMessage } from './protocol.js';
 
 type Lane = 'classify' | 'generate';
@@ -100,7 +107,8 @@ export class InProcessTarget implements StaticBatchTarget {
     }
     const needs: readonly Lane[] = stage === 'pipeline' ? ['classify', 'generate'] : [stage];
     for (const lane of needs) {
-      if (!this.options.models[lane]) throw new TargetUnavailableError(`stage "${stage}" needs a ${lane} model; this target was opened without one`);
+      if (!this.options.models[lane])
+        throw new TargetUnavailableError(`stage "${stage}" needs a ${lane} model; this target was opened without one`);
       this.batcher.configure(lane, { maxBatchSize: config.maxBatchSize, maxQueueDelayMs: config.maxQueueDelayMs });
     }
     // null never comes from an in-process workload (it resolves a length); keep the current one.
@@ -108,8 +116,9 @@ export class InProcessTarget implements StaticBatchTarget {
   }
 
   submit(stage: Stage, text: string, tArrivalMs: number): Promise<ItemResult> {
-    const { item, result } = this.newItem(stage, text, tArrivalMs, false);
-    if (this.closed || this.batcher.liveSlots === 0) item.resolve(failedResult(item, this.closed ? 'target_closed' : 'worker_exit', 0, epochNowMs()));
+    const { item, result } = pendingItemFor(stage, text, tArrivalMs, false);
+    if (this.closed || this.batcher.liveSlots === 0)
+      item.resolve(failedResult(item, this.closed ? 'target_closed' : 'worker_exit', 0, epochNowMs()));
     else this.batcher.enqueue(stage === 'generate' ? 'generate' : 'classify', item);
     return result;
   }
@@ -118,7 +127,7 @@ export class InProcessTarget implements StaticBatchTarget {
     const items: PendingItem[] = [];
     const results: Promise<ItemResult>[] = [];
     for (const text of texts) {
-      const { item, result } = this.newItem(stage, text, tArrivalMs, true);
+      const { item, result } = pendingItemFor(stage, text, tArrivalMs, true);
       items.push(item);
       results.push(result);
     }
@@ -137,7 +146,7 @@ export class InProcessTarget implements StaticBatchTarget {
     const inStaticBatch = texts.length > 1;
     const sink = options.onTokens && new StreamSink(texts.length, options.onTokens);
     const created = texts.map((text, index) => {
-      const pending = this.newItem(stage, text, tArrivalMs, inStaticBatch);
+      const pending = pendingItemFor(stage, text, tArrivalMs, inStaticBatch);
       const condition = stage === 'generate' ? options.conditions?.[index] : undefined;
       if (condition) {
         pending.item.intent = condition.intent;
@@ -274,12 +283,6 @@ export class InProcessTarget implements StaticBatchTarget {
             ...(items.some((item) => item.stream !== undefined) && { stream: true }),
           };
     host.run(message);
-  }
-
-  private newItem(stage: Stage, text: string, tArrivalMs: number, inStaticBatch: boolean) {
-    if (stage !== 'generate') return newPendingItem(stage, text, tArrivalMs, inStaticBatch, '', []);
-    const intent = bareIntent(text);
-    return newPendingItem(stage, text, tArrivalMs, inStaticBatch, intent, chooseTechniques(intent));
   }
 
   private noteDetail(errorClass: string, detail: string): void {
