@@ -18,7 +18,11 @@ export function decodeUtf8(bytes: Uint8Array, path: string): string {
     const lineStart = at === 0 ? 0 : bytes.lastIndexOf(NEWLINE, at - 1) + 1;
     const line = countNewlines(bytes, lineStart) + 1;
     const byte = `0x${(bytes[at] as number).toString(16).toUpperCase().padStart(2, '0')}`;
-    throw new InputError(`${path}:${line}`, `expected UTF-8 text, got byte ${byte} at column ${at - lineStart + 1} (save the file as UTF-8)`, { cause: error });
+    throw new InputError(
+      `${path}:${line}`,
+      `expected UTF-8 text, got byte ${byte} at column ${at - lineStart + 1} (save the file as UTF-8)`,
+      { cause: error },
+    );
   }
 }
 

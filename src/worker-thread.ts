@@ -42,7 +42,11 @@ export interface WorkerThreadOptions {
   readonly resourceLimits?: { readonly maxOldGenerationSizeMb?: number; readonly maxYoungGenerationSizeMb?: number };
 }
 
-export function openWorkerThread<Request, Message>(entry: string, events: WorkerThreadEvents<Message>, options: WorkerThreadOptions = {}): WorkerThread<Request> {
+export function openWorkerThread<Request, Message>(
+  entry: string,
+  events: WorkerThreadEvents<Message>,
+  options: WorkerThreadOptions = {},
+): WorkerThread<Request> {
   const worker = new Worker(entry, { execArgv: [], ...(options.resourceLimits && { resourceLimits: options.resourceLimits }) });
   let crash: string | undefined;
   const exited = new Promise<void>((resolve) => {

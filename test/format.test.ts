@@ -4,14 +4,21 @@ import { formatBytes, formatFactor, formatMs, formatPct, formatRate, formatRatio
 describe('format', () => {
   it('ms picks ms or s by size and drops trailing zeros', () => {
     expect([0.423, 4.4, 4.0, 32.803, 481.8, 999.4, 3000, 3410, 12_345, 125_000].map(formatMs)).toEqual([
-      '0.42 ms', '4.4 ms', '4 ms', '32.8 ms', '482 ms', '999 ms', '3 s', '3.41 s', '12.3 s', '125 s',
+      '0.42 ms',
+      '4.4 ms',
+      '4 ms',
+      '32.8 ms',
+      '482 ms',
+      '999 ms',
+      '3 s',
+      '3.41 s',
+      '12.3 s',
+      '125 s',
     ]);
   });
 
   it('rates use k and M with one fixed decimal', () => {
-    expect([0.5, 25.33, 252.79, 28025.78, 32480.4, 1_250_000].map(formatRate)).toEqual([
-      '0.5', '25.3', '253', '28.0k', '32.5k', '1.25M',
-    ]);
+    expect([0.5, 25.33, 252.79, 28025.78, 32480.4, 1_250_000].map(formatRate)).toEqual(['0.5', '25.3', '253', '28.0k', '32.5k', '1.25M']);
   });
 
   it('percent, ratio, factor, bytes', () => {

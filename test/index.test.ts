@@ -15,7 +15,11 @@ const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 
 let project = '';
 
-function run(command: string, args: readonly string[], cwd: string): { readonly status: number | null; readonly stdout: string; readonly stderr: string } {
+function run(
+  command: string,
+  args: readonly string[],
+  cwd: string,
+): { readonly status: number | null; readonly stdout: string; readonly stderr: string } {
   const result = spawnSync(command, args, { cwd, encoding: 'utf8', timeout: 120_000 });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }

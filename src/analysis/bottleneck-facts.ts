@@ -179,5 +179,7 @@ function localGpus(step: BottleneckSubject, placement: ModelPlacement): { used: 
 }
 
 function serverGpus(step: BottleneckSubject): GpuFacts[] {
-  return (step.serverMetrics?.endpoints ?? []).flatMap((endpoint) => endpoint.gpus.map((gpu) => gpuFacts(gpu, 'server')).filter((f): f is GpuFacts => f !== null));
+  return (step.serverMetrics?.endpoints ?? []).flatMap((endpoint) =>
+    endpoint.gpus.map((gpu) => gpuFacts(gpu, 'server')).filter((f): f is GpuFacts => f !== null),
+  );
 }

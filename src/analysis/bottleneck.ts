@@ -13,7 +13,15 @@ import type { Bottleneck, BottleneckVerdict } from '../core/report/bottleneck.js
 import { formatMs, formatPct } from '../format.js';
 import { DEFAULT_GPU_NOTE_THRESHOLDS } from '../telemetry/gpu-notes.js';
 import { notUsedNote } from '../telemetry/gpu-use.js';
-import { stepFacts, type BottleneckContext, type BottleneckSubject, type GpuFacts, type HarnessFacts, type ServerFacts, type StepFacts } from './bottleneck-facts.js';
+import {
+  stepFacts,
+  type BottleneckContext,
+  type BottleneckSubject,
+  type GpuFacts,
+  type HarnessFacts,
+  type ServerFacts,
+  type StepFacts,
+} from './bottleneck-facts.js';
 import { queueShare } from './queue-share.js';
 
 export type { BottleneckContext, BottleneckSubject } from './bottleneck-facts.js';
@@ -83,7 +91,9 @@ function clientLimit(facts: StepFacts): Bottleneck | null {
   const over = harness.over === 'step' ? 'over the step' : 'over the whole run';
   const evidence: string[] = [];
   if (harness.cpuPct !== null && harness.cpuPct >= CLIENT_CPU_PCT) {
-    evidence.push(`pipebench used ${harness.cpuPct.toFixed(0)} % of one core ${over} (${CLIENT_CPU_PCT} % or more saturates its event loop)`);
+    evidence.push(
+      `pipebench used ${harness.cpuPct.toFixed(0)} % of one core ${over} (${CLIENT_CPU_PCT} % or more saturates its event loop)`,
+    );
   }
   if (loopDelayed(harness, facts.e2e.p50)) {
     evidence.push(
@@ -122,7 +132,10 @@ function gpuLimit(facts: StepFacts): Bottleneck | null {
     const held = `clocks held down (${busiest.loadReasons.join(', ')}) in ${formatPct(busiest.throttledShare ?? 0)} of samples (over ${formatPct(GPU_THROTTLED_SHARE)} is throttled)`;
     return judged('gpu-throttled', [busy, held, ...(clock === null ? [] : [clock])]);
   }
-  const steady = busiest.throttledShare === null ? 'no throttle reasons were sampled' : `no load throttle reason in more than ${formatPct(GPU_THROTTLED_SHARE)} of samples`;
+  const steady =
+    busiest.throttledShare === null
+      ? 'no throttle reasons were sampled'
+      : `no load throttle reason in more than ${formatPct(GPU_THROTTLED_SHARE)} of samples`;
   return judged('gpu-compute', [busy, ...(clock === null ? [] : [`${clock}: clocks steady`]), steady]);
 }
 
@@ -134,7 +147,9 @@ function clientQueue(step: BottleneckSubject, facts: StepFacts, http: boolean): 
     `items waited ${formatMs(facts.queue.mean)} of ${formatMs(facts.e2e.mean)} e2e (${formatPct(share)}) in pipebench for ${what} ` +
       `(${formatPct(CLIENT_QUEUE_SHARE)} or more is the client queue)`,
     ...instanceSentence(facts),
-    http ? 'more connections (target.connections) or fewer requests in flight would shorten it' : 'more instances (--instances) or a larger batch would shorten it',
+    http
+      ? 'more connections (target.connections) or fewer requests in flight would shorten it'
+      : 'more instances (--instances) or a larger batch would shorten it',
   ]);
 }
 
@@ -179,15 +194,25 @@ function transportOrServer(facts: StepFacts): Bottleneck {
 }
 
 function serverSide(facts: StepFacts, server: ServerFacts, inferenceMs: number, outsideShare: number): Bottleneck {
-  const evidence = [`${serverTimeSentence(inferenceMs, server)}: ${formatPct(outsideShare)} outside it (under ${formatPct(TRANSPORT_SHARE)})`];
+  const evidence = [
+    `${serverTimeSentence(inferenceMs, server)}: ${formatPct(outsideShare)} outside it (under ${formatPct(TRANSPORT_SHARE)})`,
+  ];
   if (server.shared) evidence.push('the server counted far more requests than this run sent: its figures include other load');
   const gpu = busiestGpu(facts);
-  const gpuIdle = gpu === undefined ? null : `${gpuName(gpu)} ran a kernel only ${formatPct(gpu.busyShare)} of the step (under ${formatPct(GPU_BUSY_SHARE)})`;
+  const gpuIdle =
+    gpu === undefined
+      ? null
+      : `${gpuName(gpu)} ran a kernel only ${formatPct(gpu.busyShare)} of the step (under ${formatPct(GPU_BUSY_SHARE)})`;
   if (server.queueMs !== null && server.computeMs !== null && server.queueMs + server.computeMs > 0) {
     const queued = server.queueMs / (server.queueMs + server.computeMs);
     const split = `in the server requests queued ${formatMs(server.queueMs)} and computed ${formatMs(server.computeMs)} (${formatPct(queued)} queued)`;
     if (queued >= SERVER_QUEUE_SHARE) {
-      return judged('server-queue', [...evidence, `${split}, ${formatPct(SERVER_QUEUE_SHARE)} or more is the server's queue`, ...batchFill(server), ...(gpuIdle === null ? [] : [gpuIdle])]);
+      return judged('server-queue', [
+        ...evidence,
+        `${split}, ${formatPct(SERVER_QUEUE_SHARE)} or more is the server's queue`,
+        ...batchFill(server),
+        ...(gpuIdle === null ? [] : [gpuIdle]),
+      ]);
     }
     evidence.push(`${split}: computing, not queueing`);
   }
@@ -195,26 +220,37 @@ function serverSide(facts: StepFacts, server: ServerFacts, inferenceMs: number, 
   // A server on this host with no process on the GPU computes on its CPU.
   const unused = facts.unusedGpus.find((gpu) => gpu.use.basis === 'process-list');
   if (unused !== undefined) return judged('server-cpu', [...evidence, notUsedNote(unused.gpuIndex, unused.use)]);
-  return judged('unknown', [...evidence, 'no GPU figures (local nvidia-smi of the server, or its DCGM / Triton metrics) say whether it computed on a GPU or its CPU']);
+  return judged('unknown', [
+    ...evidence,
+    'no GPU figures (local nvidia-smi of the server, or its DCGM / Triton metrics) say whether it computed on a GPU or its CPU',
+  ]);
 }
 
 function batchFill(server: ServerFacts): string[] {
   if (server.batchSizeMean === null || server.maxBatchSize === null || !(server.maxBatchSize > 0)) return [];
   const fill = server.batchSizeMean / server.maxBatchSize;
-  const reading = fill < BATCH_FILL_LOW ? 'the batcher dispatches before batches fill (its delay)' : 'batches fill: more model instances would serve the queue';
-  return [`server batches averaged ${server.batchSizeMean.toFixed(1)} items of a maximum ${server.maxBatchSize} (${formatPct(fill)}): ${reading}`];
+  const reading =
+    fill < BATCH_FILL_LOW
+      ? 'the batcher dispatches before batches fill (its delay)'
+      : 'batches fill: more model instances would serve the queue';
+  return [
+    `server batches averaged ${server.batchSizeMean.toFixed(1)} items of a maximum ${server.maxBatchSize} (${formatPct(fill)}): ${reading}`,
+  ];
 }
 
 function modelBound(step: BottleneckSubject, facts: StepFacts, context: BottleneckContext): Bottleneck {
   const inference = facts.inference;
   const evidence: string[] = [];
   if (inference !== null) {
-    evidence.push(`the model call took ${formatMs(inference.mean)} of ${formatMs(facts.e2e.mean)} e2e (${formatPct(inference.mean / facts.e2e.mean)})`);
+    evidence.push(
+      `the model call took ${formatMs(inference.mean)} of ${formatMs(facts.e2e.mean)} e2e (${formatPct(inference.mean / facts.e2e.mean)})`,
+    );
   }
   evidence.push(...instanceSentence(facts), `batches of ${step.meanBatchSize.toFixed(1)} items (batch size ${step.batchSize})`);
   const backend = context.placement.backend;
   if (backend !== null) evidence.push(backend.gpu ? `backend ${backend.name} on the GPU` : `backend ${backend.name} on the CPU`);
   const gpu = busiestGpu(facts);
-  if (gpu !== undefined) evidence.push(`${gpuName(gpu)} ran a kernel ${formatPct(gpu.busyShare)} of the step: the host side of the model call holds it back`);
+  if (gpu !== undefined)
+    evidence.push(`${gpuName(gpu)} ran a kernel ${formatPct(gpu.busyShare)} of the step: the host side of the model call holds it back`);
   return judged('model-bound', evidence);
 }

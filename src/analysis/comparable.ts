@@ -28,7 +28,13 @@ function workloadFields(workload: Workload): Fields {
   ]);
   for (const spec of workload.stages) {
     const at = `workload.stages[${spec.stage}]`;
-    for (const name of ['mode', 'batchSizes', 'concurrency', 'maxQueueDelayMs', 'maxNewTokens'] as const satisfies readonly (keyof StageSpec)[]) {
+    for (const name of [
+      'mode',
+      'batchSizes',
+      'concurrency',
+      'maxQueueDelayMs',
+      'maxNewTokens',
+    ] as const satisfies readonly (keyof StageSpec)[]) {
       fields.set(`${at}.${name}`, spec[name]);
     }
   }
@@ -89,9 +95,11 @@ export function assertComparable(differences: readonly Difference[], force: bool
 
 /** JSON with object keys sorted, so key order in a report never reads as a difference. */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v !== null && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : v,
-  ) ?? 'null';
+  return (
+    JSON.stringify(value, (_key, v: unknown) =>
+      v !== null && typeof v === 'object' && !Array.isArray(v)
+        ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+        : v,
+    ) ?? 'null'
+  );
 }

@@ -11,7 +11,16 @@ import {
   type Interval,
   type PercentileSample,
 } from './bootstrap.js';
-import { ERROR_RATE_ALPHA, PERCENTILE_OF, type CompareMetric, type CompareOptions, type IntervalJudgement, type MetricComparison, type MetricStatus, type PercentileMetric } from './compare-model.js';
+import {
+  ERROR_RATE_ALPHA,
+  PERCENTILE_OF,
+  type CompareMetric,
+  type CompareOptions,
+  type IntervalJudgement,
+  type MetricComparison,
+  type MetricStatus,
+  type PercentileMetric,
+} from './compare-model.js';
 import { envelope, repeatChangeInterval } from './repeat-noise.js';
 
 export function compareMetric(metric: CompareMetric, b: StepReport, c: StepReport, options: CompareOptions): MetricComparison {
@@ -46,7 +55,14 @@ function comparePercentile(metric: PercentileMetric, b: StepReport, c: StepRepor
   return {
     kind: 'latency',
     metric,
-    ...judged(baselineUs / 1000, candidateUs / 1000, relativeChange(baselineUs, candidateUs, 'higher'), interval, repeatInterval, options.latencyThreshold),
+    ...judged(
+      baselineUs / 1000,
+      candidateUs / 1000,
+      relativeChange(baselineUs, candidateUs, 'higher'),
+      interval,
+      repeatInterval,
+      options.latencyThreshold,
+    ),
   };
 }
 
@@ -54,14 +70,22 @@ function compareThroughput(b: StepReport, c: StepReport, options: CompareOptions
   const bRate = b.throughput.itemsPerSec;
   const cRate = c.throughput.itemsPerSec;
   if (!(bRate > 0)) return { kind: 'missing', metric: 'throughput', reason: 'the baseline step completed nothing' };
-  const interval = throughputChangeInterval({ itemsPerSec: bRate, windows: b.windows }, { itemsPerSec: cRate, windows: c.windows }, options);
+  const interval = throughputChangeInterval(
+    { itemsPerSec: bRate, windows: b.windows },
+    { itemsPerSec: cRate, windows: c.windows },
+    options,
+  );
   const repeatInterval = repeatChangeInterval(
     { merged: bRate, repeats: b.repeats?.itemsPerSec ?? [] },
     { merged: cRate, repeats: c.repeats?.itemsPerSec ?? [] },
     'lower',
     options.confidence,
   );
-  return { kind: 'throughput', metric: 'throughput', ...judged(bRate, cRate, relativeChange(bRate, cRate, 'lower'), interval, repeatInterval, options.throughputThreshold) };
+  return {
+    kind: 'throughput',
+    metric: 'throughput',
+    ...judged(bRate, cRate, relativeChange(bRate, cRate, 'lower'), interval, repeatInterval, options.throughputThreshold),
+  };
 }
 
 /** Each repeat's value of a percentile (ms), or none for a step that was not repeated (or an older report). */
@@ -102,7 +126,8 @@ function judged(
 function compareErrorRate(b: StepReport, c: StepReport): MetricComparison {
   const bTotal = b.completed + b.errors.total;
   const cTotal = c.completed + c.errors.total;
-  if (bTotal === 0 || cTotal === 0) return { kind: 'missing', metric: 'errorRate', reason: `no items in the ${bTotal === 0 ? 'baseline' : 'candidate'}` };
+  if (bTotal === 0 || cTotal === 0)
+    return { kind: 'missing', metric: 'errorRate', reason: `no items in the ${bTotal === 0 ? 'baseline' : 'candidate'}` };
   const bRate = b.errors.total / bTotal;
   const cRate = c.errors.total / cTotal;
   const pValue = higherRatePValue(b.errors.total, bTotal, c.errors.total, cTotal);

@@ -35,7 +35,9 @@ export function compareRuns(baseline: RunReport, candidate: RunReport, options: 
   }));
   const lines = (status: MetricStatus): string[] =>
     compared.flatMap((pair) =>
-      pair.metrics.filter((m): m is JudgedMetric => m.kind !== 'missing' && m.status === status).map((m) => describeChange(pair.label, m, options.confidence)),
+      pair.metrics
+        .filter((m): m is JudgedMetric => m.kind !== 'missing' && m.status === status)
+        .map((m) => describeChange(pair.label, m, options.confidence)),
     );
   const reasons = lines('regression');
   return {
@@ -60,7 +62,9 @@ export function compareRuns(baseline: RunReport, candidate: RunReport, options: 
     unpaired,
     differences: options.differences,
     warnings: [
-      ...options.differences.map((d) => `not comparable, compared anyway (--force): ${d.field} differs (baseline ${d.baseline}, candidate ${d.candidate})`),
+      ...options.differences.map(
+        (d) => `not comparable, compared anyway (--force): ${d.field} differs (baseline ${d.baseline}, candidate ${d.candidate})`,
+      ),
       ...(repeated(baseline) || repeated(candidate) ? [] : [UNREPEATED_WARNING]),
     ],
   };
@@ -82,7 +86,9 @@ function keyOf(step: StepReport): StepKey {
     concurrency: step.concurrency,
     targetRatePerSec: step.openLoop?.targetRatePerSec ?? null,
     // Name order, so the same configuration keys the same whatever order a workload listed its parameters in.
-    ...(step.serverConfig && { serverConfig: Object.fromEntries(Object.entries(step.serverConfig).sort(([a], [b]) => a.localeCompare(b))) }),
+    ...(step.serverConfig && {
+      serverConfig: Object.fromEntries(Object.entries(step.serverConfig).sort(([a], [b]) => a.localeCompare(b))),
+    }),
   };
 }
 
@@ -97,7 +103,8 @@ export function stepLabel(key: StepKey): string {
 
 /** The short label ("pipeline batch 16") when it is unique within each run, else the full one. */
 function labeller(runs: readonly (readonly StepReport[])[]): (key: StepKey) => string {
-  const short = (key: StepKey): string => `${key.stage} batch ${key.batchSize}${key.serverConfig ? ` server ${serverConfigLabel(key.serverConfig)}` : ''}`;
+  const short = (key: StepKey): string =>
+    `${key.stage} batch ${key.batchSize}${key.serverConfig ? ` server ${serverConfigLabel(key.serverConfig)}` : ''}`;
   const ambiguous = new Set<string>();
   for (const steps of runs) {
     const seen = new Set<string>();
@@ -158,7 +165,10 @@ function describeChange(label: string, m: JudgedMetric, confidence: number): str
     m.kind === 'throughput'
       ? `no interval: fewer than ${MIN_WINDOWS} windows on a side`
       : `no interval: ${m.metric} needs ${minSamplesFor(PERCENTILE_OF[m.metric] / 100, confidence)} independent samples a side`;
-  const ci = m.interval === null ? tooFew : `${formatThresholdPct(confidence)} CI ${formatSignedPct(m.interval.low)} .. ${formatSignedPct(m.interval.high)}`;
+  const ci =
+    m.interval === null
+      ? tooFew
+      : `${formatThresholdPct(confidence)} CI ${formatSignedPct(m.interval.low)} .. ${formatSignedPct(m.interval.high)}`;
   const verb = m.status === 'improvement' ? 'improves past' : 'exceeds';
   return `${label}: ${name} ${formatSignedPct(m.change)} (${ci}) ${verb} ${formatThresholdPct(m.threshold)}`;
 }

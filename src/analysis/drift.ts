@@ -28,7 +28,13 @@ export function fitDrift(series: readonly TimedValue[], worseWhen: WorseWhen, fl
   const start = fit.intercept;
   const relativePerHour = start === 0 ? null : fit.slope / start;
   const relativeOverRun = start === 0 ? null : (fit.slope * spanHours) / start;
-  return { slopePerHour: fit.slope, relativePerHour, relativeOverRun, direction: direction(relativeOverRun, worseWhen, flatBelow), points: fit.points };
+  return {
+    slopePerHour: fit.slope,
+    relativePerHour,
+    relativeOverRun,
+    direction: direction(relativeOverRun, worseWhen, flatBelow),
+    points: fit.points,
+  };
 }
 
 function direction(relativeOverRun: number | null, worseWhen: WorseWhen, flatBelow: number): DriftDirection {

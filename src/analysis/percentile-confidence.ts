@@ -159,7 +159,8 @@ function earlyStoppingOdds(underTarget: number, overTarget: number, q: number): 
 export function minSamplesFor(q: number, confidence = 0.99, overTarget = 0): number {
   checkFraction('quantile', q);
   checkFraction('confidence', confidence);
-  if (!Number.isInteger(overTarget) || overTarget < 0) throw new InputError('overTarget', `expected a whole number >= 0, got ${overTarget}`);
+  if (!Number.isInteger(overTarget) || overTarget < 0)
+    throw new InputError('overTarget', `expected a whole number >= 0, got ${overTarget}`);
   const allowed = 1 - confidence;
   // t = 0 is the closed form and a lower bound for every t (the odds grow with t).
   let low = Math.max(1, Math.ceil(Math.log(allowed) / Math.log(q)) - 1);

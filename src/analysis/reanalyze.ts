@@ -40,7 +40,7 @@ export function reanalyze(report: RunReport, budgets: BudgetsFile | null): Reana
     stageBudgets,
     alertRules: budgets?.alerts ?? [],
   });
-  const alerts = budgets ? rebuilt.alerts : report.alerts ?? [];
+  const alerts = budgets ? rebuilt.alerts : (report.alerts ?? []);
   const added = budgets ? [budgetsWarning(budgets), ...errorRateWarnings(rebuilt.steps, budgets), ...alertWarnings(alerts)] : [];
   const final: RunReport = { ...rebuilt, alerts, warnings: unique([...rebuilt.warnings, ...added]) };
   return { report: final, stageBudgets, alerts };
@@ -77,7 +77,10 @@ function partsOf(report: RunReport): RunReportParts {
 function withGpuNotes(step: StepReport, report: RunReport): StepReport {
   if (step.gpu === null) return step;
   const placement = { target: report.target, backend: report.backend, hostname: report.environment.hostname };
-  return { ...step, gpu: { ...step.gpu, notes: modelGpuNotes(step.gpu.gpus, placement, [step.gpu.processesAtStart, step.gpu.processesAtEnd]) } };
+  return {
+    ...step,
+    gpu: { ...step.gpu, notes: modelGpuNotes(step.gpu.gpus, placement, [step.gpu.processesAtStart, step.gpu.processesAtEnd]) },
+  };
 }
 
 /**
@@ -126,7 +129,9 @@ function alertWarnings(findings: readonly AlertFinding[]): string[] {
     notEvaluated.set(finding.rule.text, entry);
   }
   for (const [text, entry] of notEvaluated) {
-    lines.push(`alert "${text}": not evaluated on ${entry.count} step(s) (${[...entry.reasons].join('; ')}); it needs ${formatRuleDuration(entry.forMs)} of windows`);
+    lines.push(
+      `alert "${text}": not evaluated on ${entry.count} step(s) (${[...entry.reasons].join('; ')}); it needs ${formatRuleDuration(entry.forMs)} of windows`,
+    );
   }
   return lines;
 }

@@ -96,7 +96,11 @@ function bestReason(best: Candidate, steps: readonly Candidate[], budget: Budget
     const bestP95 = best.latencyMs.e2e?.p95;
     const nextP95 = next.step.latencyMs.e2e?.p95;
     const cost = bestP95 && nextP95 ? ` for ${formatRatio(nextP95 / bestP95)} the p95` : '';
-    const verb = next.ok ? (gain >= 0 ? 'gains' : 'loses') : `${breaches(next.step, next.check, budget)} and ${gain >= 0 ? 'gains' : 'loses'}`;
+    const verb = next.ok
+      ? gain >= 0
+        ? 'gains'
+        : 'loses'
+      : `${breaches(next.step, next.check, budget)} and ${gain >= 0 ? 'gains' : 'loses'}`;
     sentence = `batch ${best.batchSize}: ${headline(best)}; ${next.step.batchSize} ${verb} ${formatPct(Math.abs(gain))}${cost}`;
   }
   const knee = findKnee(

@@ -11,7 +11,9 @@ export const REDACTED = '<redacted>';
 export function redactWorkload(workload: Workload): Workload {
   const { target } = workload;
   if (target.kind !== 'http') return workload;
-  const headers = Object.fromEntries(Object.entries(target.headers).map(([name, value]) => [name, 'env' in value ? value : { value: REDACTED }]));
+  const headers = Object.fromEntries(
+    Object.entries(target.headers).map(([name, value]) => [name, 'env' in value ? value : { value: REDACTED }]),
+  );
   // Metrics URLs may carry user:password (sent as basic auth): masked like every URL a message quotes.
   const serverMetrics = target.serverMetrics && { ...target.serverMetrics, urls: target.serverMetrics.urls.map(maskUrlValue) };
   return { ...workload, target: { ...target, headers, ...(serverMetrics && { serverMetrics }) } };

@@ -33,7 +33,12 @@ function logSpread(repeats: readonly (number | null)[]): LogSpread {
  * with a single run borrows the other side's spread, with n = 1: one run strays from its mean by
  * that spread, undivided.
  */
-export function repeatChangeInterval(baseline: RepeatedValue, candidate: RepeatedValue, worseWhen: WorseWhen, confidence: number): Interval | null {
+export function repeatChangeInterval(
+  baseline: RepeatedValue,
+  candidate: RepeatedValue,
+  worseWhen: WorseWhen,
+  confidence: number,
+): Interval | null {
   if (!(baseline.merged > 0 && candidate.merged > 0)) return null;
   const b = logSpread(baseline.repeats);
   const c = logSpread(candidate.repeats);

@@ -77,9 +77,7 @@ export function analyzeScaling(points: readonly ThroughputPoint[], minGain = DEF
     baseBatchSize,
     points: points.map((point) => {
       const speedup =
-        baseBatchSize === null || baseThroughput === undefined || !(point.itemsPerSec > 0)
-          ? null
-          : point.itemsPerSec / baseThroughput;
+        baseBatchSize === null || baseThroughput === undefined || !(point.itemsPerSec > 0) ? null : point.itemsPerSec / baseThroughput;
       return {
         batchSize: point.batchSize,
         itemsPerSec: point.itemsPerSec,

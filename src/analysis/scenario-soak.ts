@@ -117,7 +117,10 @@ export function judgeLeak(host: HostReport | null, startMs: number, endMs: numbe
   const tf = samples.flatMap((s) => (s.tfMemory === null ? [] : [s]));
   const rssDrift = fitDrift(rss, 'higher');
   const heapDrift = fitDrift(heap, 'higher');
-  const tfBytesDrift = fitDrift(tf.map((s) => ({ tMs: s.tMs, value: s.tfMemory?.numBytes ?? 0 })), 'higher');
+  const tfBytesDrift = fitDrift(
+    tf.map((s) => ({ tMs: s.tMs, value: s.tfMemory?.numBytes ?? 0 })),
+    'higher',
+  );
   const facts = {
     rssStartBytes: samples[0]?.rssBytes ?? null,
     rssEndBytes: samples.at(-1)?.rssBytes ?? null,
@@ -129,11 +132,16 @@ export function judgeLeak(host: HostReport | null, startMs: number, endMs: numbe
   };
   const tensors = tf.length === 0 ? 'no tf.memory() samples (not an in-process target)' : null;
   if (tensorFloorRose(tf)) {
-    return { verdict: 'leak', reason: `TF.js tensors rose from ${facts.tfTensorsStart} to ${facts.tfTensorsEnd} and never fell back: tensors are not disposed`, ...facts };
+    return {
+      verdict: 'leak',
+      reason: `TF.js tensors rose from ${facts.tfTensorsStart} to ${facts.tfTensorsEnd} and never fell back: tensors are not disposed`,
+      ...facts,
+    };
   }
-  const rising = [growing(rss, rssDrift) ? `RSS ${growthText(rssDrift)}` : null, growing(heap, heapDrift) ? `heap ${growthText(heapDrift)}` : null].filter(
-    (part): part is string => part !== null,
-  );
+  const rising = [
+    growing(rss, rssDrift) ? `RSS ${growthText(rssDrift)}` : null,
+    growing(heap, heapDrift) ? `heap ${growthText(heapDrift)}` : null,
+  ].filter((part): part is string => part !== null);
   if (rising.length > 0) {
     return { verdict: 'suspected', reason: `${rising.join(' and ')} over the run and still rising in its last third`, ...facts };
   }

@@ -34,7 +34,8 @@ export function findSpike(stages: readonly PlacedStage[]): SpikeShape | null {
   let last = peak;
   while (last + 1 < stages.length && (stages[last + 1] as PlacedStage).toLevel === peakLevel) last++;
   let fallEnd = last;
-  while (fallEnd + 1 < stages.length && (stages[fallEnd + 1] as PlacedStage).toLevel < (stages[fallEnd + 1] as PlacedStage).fromLevel) fallEnd++;
+  while (fallEnd + 1 < stages.length && (stages[fallEnd + 1] as PlacedStage).toLevel < (stages[fallEnd + 1] as PlacedStage).fromLevel)
+    fallEnd++;
   const before = stages.slice(0, rise).reverse().find(isHold) ?? null;
   return {
     before,

@@ -76,7 +76,10 @@ export function judgeStress(facts: ScenarioFacts, steps: readonly StepReport[], 
   const breakingIndex = breakingPoint(levels);
   const breaking = levels[breakingIndex];
   const sustainable = (breaking === undefined ? levels : levels.slice(0, breakingIndex)).filter((level) => level.withinBudget);
-  const maxSustainable = sustainable.reduce<StressLevel | null>((best, level) => (best === null || level.level > best.level ? level : best), null);
+  const maxSustainable = sustainable.reduce<StressLevel | null>(
+    (best, level) => (best === null || level.level > best.level ? level : best),
+    null,
+  );
   const graceful = gracefulDegradation(levels, breakingIndex);
   const passed = levels.length > 0 && (breaking === undefined || (maxSustainable !== null && graceful === true));
   const verdict = {
@@ -106,6 +109,8 @@ function stressSummary(
   }
   const broke = `broke at level ${breaking.level} (${breakingReason(breaking, budget)})`;
   const sustained = maxSustainable === null ? 'no level below it met the budget' : `max sustainable ${describe(maxSustainable)}`;
-  const degradation = graceful ? 'degradation was graceful' : 'it collapsed past the break (throughput under 80 % of the peak or errors jumping by more than 50 points)';
+  const degradation = graceful
+    ? 'degradation was graceful'
+    : 'it collapsed past the break (throughput under 80 % of the peak or errors jumping by more than 50 points)';
   return `Stress: ${broke}; ${sustained}; ${degradation}.`;
 }

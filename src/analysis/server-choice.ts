@@ -8,13 +8,22 @@ import type { ServerChoice, ServerConfigRun, ServerConfigScore, ServerSweepFacts
 import type { StepReport } from '../core/report/step.js';
 import { formatMs, formatPct, formatRate, formatRatio } from '../format.js';
 
-export function judgeServerSweep(facts: ServerSweepFacts, steps: readonly StepReport[], spec: LaunchServerSpec | undefined): ServerSweepReport {
+export function judgeServerSweep(
+  facts: ServerSweepFacts,
+  steps: readonly StepReport[],
+  spec: LaunchServerSpec | undefined,
+): ServerSweepReport {
   const byIndex = new Map(steps.map((step) => [step.index, step]));
   const scores = facts.configurations.flatMap((config) => {
-    const score = scoreOf(config, config.stepIndexes.flatMap((index) => byIndex.get(index) ?? []));
+    const score = scoreOf(
+      config,
+      config.stepIndexes.flatMap((index) => byIndex.get(index) ?? []),
+    );
     return score === null ? [] : [score];
   });
-  const best = scores.filter((score) => score.withinBudget).reduce<ServerConfigScore | null>((top, score) => (top === null || score.itemsPerSec > top.itemsPerSec ? score : top), null);
+  const best = scores
+    .filter((score) => score.withinBudget)
+    .reduce<ServerConfigScore | null>((top, score) => (top === null || score.itemsPerSec > top.itemsPerSec ? score : top), null);
   return {
     ...facts,
     runsSpent: facts.configurations.length,
@@ -29,7 +38,11 @@ export function judgeServerSweep(facts: ServerSweepFacts, steps: readonly StepRe
 function scoreOf(config: ServerConfigRun, steps: readonly StepReport[]): ServerConfigScore | null {
   if (config.state !== 'measured') return null;
   const complete = steps.filter((step) => step.complete);
-  const pick = (list: readonly StepReport[]) => list.reduce<StepReport | null>((top, step) => (top === null || step.throughput.itemsPerSec > top.throughput.itemsPerSec ? step : top), null);
+  const pick = (list: readonly StepReport[]) =>
+    list.reduce<StepReport | null>(
+      (top, step) => (top === null || step.throughput.itemsPerSec > top.throughput.itemsPerSec ? step : top),
+      null,
+    );
   const step = pick(complete.filter((s) => s.withinBudget)) ?? pick(complete);
   if (step === null) return null;
   return {
@@ -53,12 +66,21 @@ export function serverBatchMean(step: StepReport): number | null {
 export function paretoSet(scores: readonly ServerConfigScore[]): ServerConfigScore[] {
   const withP95 = scores.filter((score): score is ServerConfigScore & { p95Ms: number } => score.p95Ms !== null);
   const dominated = (a: (typeof withP95)[number]) =>
-    withP95.some((b) => b !== a && b.itemsPerSec >= a.itemsPerSec && b.p95Ms <= a.p95Ms && (b.itemsPerSec > a.itemsPerSec || b.p95Ms < a.p95Ms));
+    withP95.some(
+      (b) => b !== a && b.itemsPerSec >= a.itemsPerSec && b.p95Ms <= a.p95Ms && (b.itemsPerSec > a.itemsPerSec || b.p95Ms < a.p95Ms),
+    );
   return withP95.filter((score) => !dominated(score)).sort((a, b) => a.itemsPerSec - b.itemsPerSec);
 }
 
-function choice(best: ServerConfigScore, scores: readonly ServerConfigScore[], axis: string | null, spec: LaunchServerSpec | undefined): ServerChoice {
-  const parts = [`${serverConfigLabel(best.params)}: ${formatRate(best.itemsPerSec)} items/s${best.p95Ms === null ? '' : ` at p95 ${formatMs(best.p95Ms)}`}`];
+function choice(
+  best: ServerConfigScore,
+  scores: readonly ServerConfigScore[],
+  axis: string | null,
+  spec: LaunchServerSpec | undefined,
+): ServerChoice {
+  const parts = [
+    `${serverConfigLabel(best.params)}: ${formatRate(best.itemsPerSec)} items/s${best.p95Ms === null ? '' : ` at p95 ${formatMs(best.p95Ms)}`}`,
+  ];
   const next = axis === null ? undefined : nextUp(best, scores, axis);
   if (next !== undefined && axis !== null) {
     const gain = next.itemsPerSec / best.itemsPerSec - 1;
@@ -67,7 +89,8 @@ function choice(best: ServerConfigScore, scores: readonly ServerConfigScore[], a
     parts.push(`${axis} ${next.params[axis]} ${verb} ${formatPct(Math.abs(gain))}${cost}${next.withinBudget ? '' : ' (over budget)'}`);
   }
   const axisValue = axis === null ? undefined : best.params[axis];
-  if (best.serverBatchMean !== null && axisValue !== undefined) parts.push(`the batcher filled ${best.serverBatchMean.toFixed(0)} of ${axisValue} on average`);
+  if (best.serverBatchMean !== null && axisValue !== undefined)
+    parts.push(`the batcher filled ${best.serverBatchMean.toFixed(0)} of ${axisValue} on average`);
   return {
     params: best.params,
     itemsPerSec: best.itemsPerSec,
@@ -81,5 +104,7 @@ function choice(best: ServerConfigScore, scores: readonly ServerConfigScore[], a
 function nextUp(best: ServerConfigScore, scores: readonly ServerConfigScore[], axis: string): ServerConfigScore | undefined {
   const value = best.params[axis] ?? 0;
   const sameElsewhere = (params: ServerParams) => Object.entries(best.params).every(([name, v]) => name === axis || params[name] === v);
-  return scores.filter((score) => sameElsewhere(score.params) && (score.params[axis] ?? 0) > value).sort((a, b) => (a.params[axis] ?? 0) - (b.params[axis] ?? 0))[0];
+  return scores
+    .filter((score) => sameElsewhere(score.params) && (score.params[axis] ?? 0) > value)
+    .sort((a, b) => (a.params[axis] ?? 0) - (b.params[axis] ?? 0))[0];
 }

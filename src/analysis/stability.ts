@@ -15,9 +15,27 @@ export const DEFAULT_STABILITY_WINDOWS = 3;
 export const DEFAULT_STABILITY_TOLERANCE = 0.1;
 
 export type StabilityVerdict =
-  | { readonly kind: 'stable'; readonly stable: true; readonly reason: string; readonly p95Spread: number; readonly throughputSpread: number }
-  | { readonly kind: 'unstable'; readonly stable: false; readonly reason: string; readonly p95Spread: number | null; readonly throughputSpread: number | null }
-  | { readonly kind: 'not-judged'; readonly stable: false; readonly reason: string; readonly p95Spread: null; readonly throughputSpread: null };
+  | {
+      readonly kind: 'stable';
+      readonly stable: true;
+      readonly reason: string;
+      readonly p95Spread: number;
+      readonly throughputSpread: number;
+    }
+  | {
+      readonly kind: 'unstable';
+      readonly stable: false;
+      readonly reason: string;
+      readonly p95Spread: number | null;
+      readonly throughputSpread: number | null;
+    }
+  | {
+      readonly kind: 'not-judged';
+      readonly stable: false;
+      readonly reason: string;
+      readonly p95Spread: null;
+      readonly throughputSpread: null;
+    };
 
 const MS_PER_SEC = 1000;
 /** So that exactly `tolerance` (1.1 / 1.0 - 1 = 0.10000000000000009) counts as within it. */
@@ -45,14 +63,26 @@ export function judgeStability(windows: readonly WindowStat[], options: Stabilit
   const lastN = options.lastN ?? DEFAULT_STABILITY_WINDOWS;
   const tolerance = options.tolerance ?? DEFAULT_STABILITY_TOLERANCE;
   if (windows.length < lastN) {
-    return { kind: 'not-judged', stable: false, reason: `${windows.length} of ${lastN} windows measured`, p95Spread: null, throughputSpread: null };
+    return {
+      kind: 'not-judged',
+      stable: false,
+      reason: `${windows.length} of ${lastN} windows measured`,
+      p95Spread: null,
+      throughputSpread: null,
+    };
   }
   const recent = windows.slice(-lastN);
   const emptyAt = recent.findIndex((w) => emptyWindowReason(w) !== null);
   const empty = recent[emptyAt];
   if (empty !== undefined) {
     const position = windows.length - lastN + emptyAt + 1;
-    return { kind: 'unstable', stable: false, reason: `window ${position} ${emptyWindowReason(empty)}`, p95Spread: null, throughputSpread: null };
+    return {
+      kind: 'unstable',
+      stable: false,
+      reason: `window ${position} ${emptyWindowReason(empty)}`,
+      p95Spread: null,
+      throughputSpread: null,
+    };
   }
   const p95Spread = spread(recent.map((w) => w.e2eP95Ms ?? 0));
   const throughputSpread = spread(recent.map((w) => w.completed / ((w.endMs - w.startMs) / MS_PER_SEC)));
@@ -61,7 +91,13 @@ export function judgeStability(windows: readonly WindowStat[], options: Stabilit
     throughputSpread > tolerance + FLOAT_SLACK ? `throughput spread ${pct(throughputSpread)}` : null,
   ].filter((part): part is string => part !== null);
   if (breaks.length > 0) {
-    return { kind: 'unstable', stable: false, reason: `last ${lastN} windows: ${breaks.join(' and ')} over ${pct(tolerance)}`, p95Spread, throughputSpread };
+    return {
+      kind: 'unstable',
+      stable: false,
+      reason: `last ${lastN} windows: ${breaks.join(' and ')} over ${pct(tolerance)}`,
+      p95Spread,
+      throughputSpread,
+    };
   }
   return {
     kind: 'stable',

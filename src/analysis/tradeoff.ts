@@ -40,7 +40,11 @@ export interface TradeoffOptions {
   readonly label?: string | null;
 }
 
-function pointOf(step: TradeoffStep, budget: Budget, onPareto: ReadonlySet<TradeoffStep>): Omit<TradeoffPoint, 'speedup' | 'efficiency' | 'gainPerDoubling'> {
+function pointOf(
+  step: TradeoffStep,
+  budget: Budget,
+  onPareto: ReadonlySet<TradeoffStep>,
+): Omit<TradeoffPoint, 'speedup' | 'efficiency' | 'gainPerDoubling'> {
   const e2e = step.latencyMs.e2e;
   const encoded = step.histograms.e2e;
   const samples = independentSamples(step.completed, step.meanBatchSize);

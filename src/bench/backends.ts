@@ -32,13 +32,19 @@ const MIN_BLOCKS = 3;
 
 const targets = await startBenchTargets(parseBackends(values.backends));
 const corpus = await loadCorpus(BUILTIN_CORPUS_PATH);
-const names = targets.started.map(({ target }) => target.backend.name === 'tensorflow' ? `${target.backend.name} (${target.backend.native?.tensorflowVersion ?? '?'})` : target.backend.name);
+const names = targets.started.map(({ target }) =>
+  target.backend.name === 'tensorflow'
+    ? `${target.backend.name} (${target.backend.native?.tensorflowVersion ?? '?'})`
+    : target.backend.name,
+);
 console.log(`bench:backends: intent-classifier, ${calls} calls per block; backends: ${names.join(', ')}`);
 for (const { backend, reason } of targets.skipped) console.log(`  skipped ${backend}: ${reason}`);
 if (targets.started.length === 0) process.exit(1);
 const [base, ...others] = names;
 console.log('');
-console.log(`| batch | ${names.map((n) => `${n} p50`).join(' | ')} | ${names.map((n) => `${n} items/s`).join(' | ')} | ${others.map((n) => `${n} / ${base}`).join(' | ')} |`);
+console.log(
+  `| batch | ${names.map((n) => `${n} p50`).join(' | ')} | ${names.map((n) => `${n} items/s`).join(' | ')} | ${others.map((n) => `${n} / ${base}`).join(' | ')} |`,
+);
 console.log(`| ---: | ${[...names, ...names, ...others].map(() => '---:').join(' | ')} |`);
 try {
   for (const b of batchSizes) {
@@ -52,7 +58,11 @@ try {
     }
     const p50s = timings.map(median);
     const baseP50 = p50s[0]!;
-    const cells = [...p50s.map((ms) => `${ms.toFixed(2)} ms`), ...p50s.map((ms) => ((b * 1000) / ms).toFixed(0)), ...p50s.slice(1).map((ms) => `${(ms / baseP50).toFixed(2)}x`)];
+    const cells = [
+      ...p50s.map((ms) => `${ms.toFixed(2)} ms`),
+      ...p50s.map((ms) => ((b * 1000) / ms).toFixed(0)),
+      ...p50s.slice(1).map((ms) => `${(ms / baseP50).toFixed(2)}x`),
+    ];
     console.log(`| ${b} | ${cells.join(' | ')} |`);
   }
 } finally {

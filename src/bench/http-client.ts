@@ -79,7 +79,13 @@ async function pipebenchRound(port: number, seconds: number, connections: number
     // The CPU figure covers warm-up too, so it is divided by every request sent.
     const cpuUsPerRequest = (cpu.user + cpu.system) / (outcome.warmupItems + outcome.measuredItems);
     if (m.errors.total > 0) throw new Error(`pipebench round saw errors: ${JSON.stringify(m.errors.byClass)}`);
-    return { mode: 'pipebench', requests: m.completed, requestsPerSec: m.throughput.itemsPerSec, p50Us: (m.latencyMs.e2e?.p50 ?? 0) * 1000, cpuUsPerRequest };
+    return {
+      mode: 'pipebench',
+      requests: m.completed,
+      requestsPerSec: m.throughput.itemsPerSec,
+      p50Us: (m.latencyMs.e2e?.p50 ?? 0) * 1000,
+      cpuUsPerRequest,
+    };
   } finally {
     await target.close();
   }
@@ -101,7 +107,13 @@ async function autocannonRound(port: number, seconds: number, connections: numbe
   const cpuUsPerRequest = (cpu.user + cpu.system) / (warmup['2xx'] + result['2xx']);
   if (result.errors > 0 || result.non2xx > 0) throw new Error(`autocannon round saw ${result.errors} errors, ${result.non2xx} non-2xx`);
   // autocannon's latency histogram is in ms; its p50 is as fine as its recording allows.
-  return { mode: 'autocannon', requests: result['2xx'], requestsPerSec: result['2xx'] / result.duration, p50Us: result.latency.p50 * 1000, cpuUsPerRequest };
+  return {
+    mode: 'autocannon',
+    requests: result['2xx'],
+    requestsPerSec: result['2xx'] / result.duration,
+    p50Us: result.latency.p50 * 1000,
+    cpuUsPerRequest,
+  };
 }
 
 async function rawLatencyRound(port: number, seconds: number): Promise<RoundResult> {
@@ -111,11 +123,23 @@ async function rawLatencyRound(port: number, seconds: number): Promise<RoundResu
   const { requests, latenciesUs } = await rawRound(HOST, port, request, seconds * 1000);
   const cpu = process.cpuUsage(cpuBefore);
   const sorted = [...latenciesUs].sort((a, b) => a - b);
-  return { mode: 'raw', requests, requestsPerSec: requests / seconds, p50Us: sorted[sorted.length >> 1] ?? 0, cpuUsPerRequest: (cpu.user + cpu.system) / (warmup.requests + requests) };
+  return {
+    mode: 'raw',
+    requests,
+    requestsPerSec: requests / seconds,
+    p50Us: sorted[sorted.length >> 1] ?? 0,
+    cpuUsPerRequest: (cpu.user + cpu.system) / (warmup.requests + requests),
+  };
 }
 
 /** The pipebench round with the run's server-metrics session (its scraping worker) beside it in the same process (bench:scrape). */
-async function scrapingRound(port: number, seconds: number, connections: number, metricsUrl: string, intervalMs: number): Promise<RoundResult> {
+async function scrapingRound(
+  port: number,
+  seconds: number,
+  connections: number,
+  metricsUrl: string,
+  intervalMs: number,
+): Promise<RoundResult> {
   const session = await startServerMetrics({ urls: [metricsUrl], intervalMs, warn: (message) => process.stderr.write(`${message}\n`) });
   if (session === null) throw new Error(`nothing to scrape at ${metricsUrl}`);
   try {
@@ -135,9 +159,9 @@ const round =
     ? pipebenchRound(port, seconds, connections)
     : mode === 'pipebench+scrape'
       ? scrapingRound(port, seconds, connections, metricsUrl ?? '', Number(intervalArg ?? '250'))
-    : mode === 'autocannon'
-      ? autocannonRound(port, seconds, connections)
-      : mode === 'raw'
-        ? rawLatencyRound(port, seconds)
-        : Promise.reject(new Error(`unknown mode "${mode}" (pipebench | autocannon | raw)`));
+      : mode === 'autocannon'
+        ? autocannonRound(port, seconds, connections)
+        : mode === 'raw'
+          ? rawLatencyRound(port, seconds)
+          : Promise.reject(new Error(`unknown mode "${mode}" (pipebench | autocannon | raw)`));
 process.stdout.write(`${JSON.stringify(await round)}\n`);

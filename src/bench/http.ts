@@ -31,7 +31,6 @@ const seconds = Number(values.seconds);
 const connections = Number(values.connections);
 const here = (file: string): string => fileURLToPath(new URL(file, import.meta.url));
 
-
 async function round(mode: RoundResult['mode'], port: number, roundConnections: number): Promise<RoundResult> {
   const child = spawn(process.execPath, [here('./http-client.js'), mode, String(port), String(seconds), String(roundConnections)], {
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -51,15 +50,27 @@ async function pair(index: number, a: () => Promise<RoundResult>, b: () => Promi
 const server = spawn(process.execPath, [here('./http-echo-server.js')], { stdio: ['ignore', 'pipe', 'inherit'] });
 try {
   const { port } = await firstJsonLine<{ port: number }>(server);
-  console.log(`bench:http against a loopback server on :${port}: ${rounds} rounds of ${seconds} s per client, ${connections} connections\n`);
+  console.log(
+    `bench:http against a loopback server on :${port}: ${rounds} rounds of ${seconds} s per client, ${connections} connections\n`,
+  );
   const throughputRatios: number[] = [];
   const cpuRatios: number[] = [];
   const addedUs: number[] = [];
-  console.log('| round | pipebench req/s | autocannon req/s | ratio | CPU us/req pipebench / autocannon | pipebench p50 @1 | raw p50 @1 | added |');
+  console.log(
+    '| round | pipebench req/s | autocannon req/s | ratio | CPU us/req pipebench / autocannon | pipebench p50 @1 | raw p50 @1 | added |',
+  );
   console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (let r = 0; r < rounds; r++) {
-    const [ours, theirs] = await pair(r, () => round('pipebench', port, connections), () => round('autocannon', port, connections));
-    const [oursAt1, raw] = await pair(r, () => round('pipebench', port, 1), () => round('raw', port, 1));
+    const [ours, theirs] = await pair(
+      r,
+      () => round('pipebench', port, connections),
+      () => round('autocannon', port, connections),
+    );
+    const [oursAt1, raw] = await pair(
+      r,
+      () => round('pipebench', port, 1),
+      () => round('raw', port, 1),
+    );
     throughputRatios.push(ours.requestsPerSec / theirs.requestsPerSec);
     cpuRatios.push(ours.cpuUsPerRequest / theirs.cpuUsPerRequest);
     addedUs.push(oursAt1.p50Us - raw.p50Us);
@@ -70,7 +81,9 @@ try {
   }
   const ratio = median(throughputRatios);
   const added = median(addedUs);
-  console.log(`\nthroughput ratio pipebench / autocannon (median of ${rounds}): ${ratio.toFixed(3)}  goal >= 1.0: ${ratio >= 1 ? 'met' : 'NOT met'}`);
+  console.log(
+    `\nthroughput ratio pipebench / autocannon (median of ${rounds}): ${ratio.toFixed(3)}  goal >= 1.0: ${ratio >= 1 ? 'met' : 'NOT met'}`,
+  );
   console.log(`client CPU per request, pipebench / autocannon (median): ${median(cpuRatios).toFixed(3)} (lower is leaner)`);
   console.log(`added client-side latency at p50 (median): ${added.toFixed(1)} us  goal <= 50 us: ${added <= 50 ? 'met' : 'NOT met'}`);
 } finally {

@@ -18,12 +18,18 @@ function page(tick: number): Buffer {
     const labels = `model="model-${i % 37}",route="/v2/models/model-${i % 37}/infer",instance="node-${i % 5}:8002"`;
     const block =
       i % 3 === 0
-        ? [`# HELP ${family}_total Requests of family ${i}.`, `# TYPE ${family}_total counter`, `${family}_total{${labels}} ${1000 * i + tick}`]
+        ? [
+            `# HELP ${family}_total Requests of family ${i}.`,
+            `# TYPE ${family}_total counter`,
+            `${family}_total{${labels}} ${1000 * i + tick}`,
+          ]
         : i % 3 === 1
           ? [`# TYPE ${family} gauge`, `${family}{${labels}} ${(i * 0.37 + tick) % 100}`]
           : [
               `# TYPE ${family}_seconds histogram`,
-              ...[0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1].map((le, k) => `${family}_seconds_bucket{${labels},le="${le}"} ${(k + 1) * 10 + tick}`),
+              ...[0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1].map(
+                (le, k) => `${family}_seconds_bucket{${labels},le="${le}"} ${(k + 1) * 10 + tick}`,
+              ),
               `${family}_seconds_bucket{${labels},le="+Inf"} ${90 + tick}`,
               `${family}_seconds_sum{${labels}} ${12.5 + tick}`,
               `${family}_seconds_count{${labels}} ${90 + tick}`,

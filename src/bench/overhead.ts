@@ -53,8 +53,12 @@ async function targetBlock(target: InProcessTarget, texts: readonly string[], n:
 }
 
 async function measureBackend(target: InProcessTarget, corpusTexts: readonly string[]): Promise<void> {
-  console.log(`\n${target.backend.name} (${target.backend.package}, ${target.backend.isolation}), ${calls} calls per block, blocks alternating up to ${maxRounds} times\n`);
-  console.log('| batch | calls per side | raw p50 | pipebench inference p50 | overhead | overhead % | pipebench e2e p50 (round trip) | goal |');
+  console.log(
+    `\n${target.backend.name} (${target.backend.package}, ${target.backend.isolation}), ${calls} calls per block, blocks alternating up to ${maxRounds} times\n`,
+  );
+  console.log(
+    '| batch | calls per side | raw p50 | pipebench inference p50 | overhead | overhead % | pipebench e2e p50 (round trip) | goal |',
+  );
   console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
   for (const b of batchSizes) {
     const texts = corpusTexts.slice(0, b);
@@ -89,7 +93,11 @@ const corpus = await loadCorpus(BUILTIN_CORPUS_PATH);
 console.log(`bench:overhead: ${targets.started.map(({ target }) => target.backend.name).join(', ')}`);
 for (const { backend, reason } of targets.skipped) console.log(`  skipped ${backend}: ${reason}`);
 try {
-  for (const { target } of targets.started) await measureBackend(target, corpus.entries.map((e) => e.text));
+  for (const { target } of targets.started)
+    await measureBackend(
+      target,
+      corpus.entries.map((e) => e.text),
+    );
 } finally {
   await closeBenchTargets(targets);
 }

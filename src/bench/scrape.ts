@@ -32,7 +32,6 @@ const { values } = parseArgs({
 const rounds = Number(values.rounds);
 const here = (file: string): string => fileURLToPath(new URL(file, import.meta.url));
 
-
 async function round(args: readonly string[]): Promise<RoundResult> {
   const child = spawn(process.execPath, [here('./http-client.js'), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   const [result] = await Promise.all([firstJsonLine<RoundResult>(child), once(child, 'exit')]);
@@ -41,12 +40,19 @@ async function round(args: readonly string[]): Promise<RoundResult> {
 }
 
 const echo = spawn(process.execPath, [here('./http-echo-server.js')], { stdio: ['ignore', 'pipe', 'inherit'] });
-const metrics = spawn(process.execPath, [here('./metrics-page-server.js'), '--bytes', values.bytes], { stdio: ['ignore', 'pipe', 'inherit'] });
+const metrics = spawn(process.execPath, [here('./metrics-page-server.js'), '--bytes', values.bytes], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
 try {
-  const [{ port }, page] = await Promise.all([firstJsonLine<{ port: number }>(echo), firstJsonLine<{ port: number; bytes: number }>(metrics)]);
+  const [{ port }, page] = await Promise.all([
+    firstJsonLine<{ port: number }>(echo),
+    firstJsonLine<{ port: number; bytes: number }>(metrics),
+  ]);
   const metricsUrl = `http://127.0.0.1:${page.port}/metrics`;
   const common = [String(port), values.seconds, values.connections];
-  console.log(`bench:scrape: ${rounds} rounds of ${values.seconds} s, ${values.connections} connections; scraping a ${(page.bytes / 1e6).toFixed(2)} MB page every ${values.interval} ms\n`);
+  console.log(
+    `bench:scrape: ${rounds} rounds of ${values.seconds} s, ${values.connections} connections; scraping a ${(page.bytes / 1e6).toFixed(2)} MB page every ${values.interval} ms\n`,
+  );
   console.log('| round | req/s without | req/s with scraping | loss | scrapes | parse ms/scrape | worker CPU ms/scrape |');
   console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   const losses: number[] = [];
@@ -55,7 +61,13 @@ try {
   for (let r = 0; r < rounds; r++) {
     const without = () => round(['pipebench', ...common]);
     const withScrape = () => round(['pipebench+scrape', ...common, metricsUrl, values.interval]);
-    const [off, on] = r % 2 === 0 ? [await without(), await withScrape()] : await (async () => { const b = await withScrape(); return [await without(), b] as const; })();
+    const [off, on] =
+      r % 2 === 0
+        ? [await without(), await withScrape()]
+        : await (async () => {
+            const b = await withScrape();
+            return [await without(), b] as const;
+          })();
     const cost = on.scrape!;
     const loss = 1 - on.requestsPerSec / off.requestsPerSec;
     losses.push(loss);
@@ -76,8 +88,12 @@ try {
   }
   const parsed = parseExposition(text);
   console.log(`\nMedian throughput loss with scraping: ${(median(losses) * 100).toFixed(2)} % (goal < 2 %)`);
-  console.log(`Per scrape, in the scraping worker: parse ${median(parseMs).toFixed(2)} ms, worker CPU ${median(cpuMs).toFixed(2)} ms (medians over rounds)`);
-  console.log(`parseExposition alone: ${median(times).toFixed(2)} ms for ${(text.length / 1e6).toFixed(2)} MB, ${parsed.samples.length} samples (median of 20)`);
+  console.log(
+    `Per scrape, in the scraping worker: parse ${median(parseMs).toFixed(2)} ms, worker CPU ${median(cpuMs).toFixed(2)} ms (medians over rounds)`,
+  );
+  console.log(
+    `parseExposition alone: ${median(times).toFixed(2)} ms for ${(text.length / 1e6).toFixed(2)} MB, ${parsed.samples.length} samples (median of 20)`,
+  );
 } finally {
   echo.kill('SIGTERM');
   metrics.kill('SIGTERM');

@@ -60,11 +60,17 @@ Example:
       assertComparable(differences, flags.force === true);
       const result = compareRuns(baseline, candidate, { ...optionsFromFlags(flags), differences });
       if (result.pairs.length === 0) {
-        throw new InputError(candidatePath, `no step matches a step of ${baselinePath} (same stage, mode, batch size, concurrency and rate)`);
+        throw new InputError(
+          candidatePath,
+          `no step matches a step of ${baselinePath} (same stage, mode, batch size, concurrency and rate)`,
+        );
       }
-      if (flags.markdown !== undefined) await writeOutput('--markdown', resolve(context.io.cwd, flags.markdown), renderCompareMarkdown(result, sources));
-      if (flags.html !== undefined) await writeOutput('--html', resolve(context.io.cwd, flags.html), await renderCompareHtml(result, baseline, candidate));
-      if (flags.json !== undefined) await writeOutput('--json', resolve(context.io.cwd, flags.json), `${JSON.stringify({ ...result, sources }, null, 2)}\n`);
+      if (flags.markdown !== undefined)
+        await writeOutput('--markdown', resolve(context.io.cwd, flags.markdown), renderCompareMarkdown(result, sources));
+      if (flags.html !== undefined)
+        await writeOutput('--html', resolve(context.io.cwd, flags.html), await renderCompareHtml(result, baseline, candidate));
+      if (flags.json !== undefined)
+        await writeOutput('--json', resolve(context.io.cwd, flags.json), `${JSON.stringify({ ...result, sources }, null, 2)}\n`);
       context.io.stdout.write(renderCompareText(result, sources));
       context.exitCode = result.verdict === 'PASS' ? ExitCode.ok : ExitCode.budgetNotMet;
     });
@@ -72,13 +78,12 @@ Example:
 
 function optionsFromFlags(flags: CompareFlags): Omit<CompareOptions, 'differences'> {
   const threshold = parseRatioFlag('--threshold', flags.threshold);
-  const metrics = flags.metrics
-    ?.split(',')
-    .map((m) => parseChoiceFlag<CompareMetric>('--metrics', m.trim(), COMPARE_METRICS));
+  const metrics = flags.metrics?.split(',').map((m) => parseChoiceFlag<CompareMetric>('--metrics', m.trim(), COMPARE_METRICS));
   return {
     ...DEFAULT_COMPARE_OPTIONS,
     latencyThreshold: flags.latencyThreshold === undefined ? threshold : parseRatioFlag('--latency-threshold', flags.latencyThreshold),
-    throughputThreshold: flags.throughputThreshold === undefined ? threshold : parseRatioFlag('--throughput-threshold', flags.throughputThreshold),
+    throughputThreshold:
+      flags.throughputThreshold === undefined ? threshold : parseRatioFlag('--throughput-threshold', flags.throughputThreshold),
     metrics: metrics ?? COMPARE_METRICS,
     seed: parseIntFlag('--seed', flags.seed, 0, 2 ** 32 - 1),
     resamples: parseIntFlag('--resamples', flags.resamples, 100, 100_000),
@@ -101,7 +106,10 @@ async function readReport(path: string, shown: string): Promise<RunReport> {
   }
   const fields = typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
   if (fields['schemaVersion'] !== REPORT_SCHEMA_VERSION) {
-    throw new InputError(shown, `not a pipebench report.json of schemaVersion ${REPORT_SCHEMA_VERSION} (found ${JSON.stringify(fields['schemaVersion'] ?? null)})`);
+    throw new InputError(
+      shown,
+      `not a pipebench report.json of schemaVersion ${REPORT_SCHEMA_VERSION} (found ${JSON.stringify(fields['schemaVersion'] ?? null)})`,
+    );
   }
   if (!Array.isArray(fields['steps']) || typeof fields['workload'] !== 'object' || fields['workload'] === null) {
     throw new InputError(shown, 'a pipebench report.json needs "steps" and "workload"');

@@ -50,7 +50,9 @@ export function registerGpuCommands(program: Command, context: CommandContext): 
       await recordingEnds(sampler.ready, durationMs, context.signal);
       const result = await sampler.stop();
       await new Promise<void>((done) => file.end(done));
-      io.stdout.write(`${result.samples.length} samples written to ${path} (${result.status}${result.reason ? `: ${result.reason}` : ''})\n`);
+      io.stdout.write(
+        `${result.samples.length} samples written to ${path} (${result.status}${result.reason ? `: ${result.reason}` : ''})\n`,
+      );
       context.exitCode = result.samples.length > 0 ? ExitCode.ok : ExitCode.internal;
     });
 
@@ -69,11 +71,15 @@ export function registerGpuCommands(program: Command, context: CommandContext): 
       });
       const trace = parseGpuTrace(text, LOCAL);
       if (trace.samples.length === 0) {
-        throw new InputError(tracePath, `no nvidia-smi samples found${trace.firstGarbage ? `; first unreadable line: ${trace.firstGarbage}` : ''}`);
+        throw new InputError(
+          tracePath,
+          `no nvidia-smi samples found${trace.firstGarbage ? `; first unreadable line: ${trace.firstGarbage}` : ''}`,
+        );
       }
       const window = resolveTraceWindow(trace.samples, { from: flags.from, to: flags.to }, LOCAL);
       const items = flags.items === undefined ? undefined : Number(flags.items);
-      if (items !== undefined && !(Number.isInteger(items) && items > 0)) throw new InputError('--items', `expected a positive integer, got "${flags.items}"`);
+      if (items !== undefined && !(Number.isInteger(items) && items > 0))
+        throw new InputError('--items', `expected a positive integer, got "${flags.items}"`);
       const summaries = summarizeGpuWindow(trace.samples, window.fromMs, window.toMs, items === undefined ? {} : { items });
       io.stdout.write(
         flags.json

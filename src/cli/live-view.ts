@@ -14,9 +14,17 @@ export interface LiveViewOptions {
 
 export function renderLiveView(state: LiveState, options: LiveViewOptions = {}): string[] {
   const elapsed = state.runStartedAtMs === null ? '-' : durationText(state.nowMs - state.runStartedAtMs);
-  const lines = [`pipebench run ${state.runId ?? '-'}  elapsed ${elapsed}`, stepLine(state), loadLine(state), errorLine(state), resourceLine(state)];
+  const lines = [
+    `pipebench run ${state.runId ?? '-'}  elapsed ${elapsed}`,
+    stepLine(state),
+    loadLine(state),
+    errorLine(state),
+    resourceLine(state),
+  ];
   const columns = options.columns;
-  return columns !== undefined && columns > 1 ? lines.map((line) => (line.length < columns ? line : `${line.slice(0, columns - 2)}…`)) : lines;
+  return columns !== undefined && columns > 1
+    ? lines.map((line) => (line.length < columns ? line : `${line.slice(0, columns - 2)}…`))
+    : lines;
 }
 
 function stepLine(state: LiveState): string {
@@ -24,7 +32,10 @@ function stepLine(state: LiveState): string {
   if (step === null) return 'step -  starting';
   const of = state.plannedSteps === null ? '?' : state.search ? `<=${state.plannedSteps}` : String(state.plannedSteps);
   const elapsedMs = stepElapsedMs(state) ?? 0;
-  const label = step.profile === undefined ? `${stepLabel(step)}, ${durationText(elapsedMs)}` : `${stepLabel(step, elapsedMs)} (${step.stage} batch ${step.batchSize})`;
+  const label =
+    step.profile === undefined
+      ? `${stepLabel(step)}, ${durationText(elapsedMs)}`
+      : `${stepLabel(step, elapsedMs)} (${step.stage} batch ${step.batchSize})`;
   const repeat = state.repeat === null ? '' : ` (repeat ${state.repeat})`;
   return `step ${state.stepNo}/${of}  ${label}${repeat}`;
 }

@@ -16,7 +16,14 @@ import { registerSetupCommand } from './setup.js';
 import { packageVersion } from '../package-root.js';
 import { maskUrlCredentials } from '../url-credentials.js';
 
-const COMMANDS: readonly CommandRegistrar[] = [registerRunCommand, registerServeCommand, registerCompareCommand, registerReportCommand, registerGpuCommands, registerSetupCommand];
+const COMMANDS: readonly CommandRegistrar[] = [
+  registerRunCommand,
+  registerServeCommand,
+  registerCompareCommand,
+  registerReportCommand,
+  registerGpuCommands,
+  registerSetupCommand,
+];
 
 export async function main(argv: readonly string[], io: CliIo, signal: AbortSignal = new AbortController().signal): Promise<number> {
   const context: CommandContext = { io, signal, exitCode: ExitCode.ok };

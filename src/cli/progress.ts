@@ -57,7 +57,11 @@ function permanentLines(): (event: RunEvent) => string | null {
       case 'run-start': {
         const sweep = event.steps.length * event.repeat;
         total = event.search ? `<=${event.steps.length}` : String(sweep);
-        const how = event.search ? `a search over ${event.steps.length} steps` : event.repeat > 1 ? `${event.steps.length} steps x ${event.repeat} repeats` : `${sweep} steps`;
+        const how = event.search
+          ? `a search over ${event.steps.length} steps`
+          : event.repeat > 1
+            ? `${event.steps.length} steps x ${event.repeat} repeats`
+            : `${sweep} steps`;
         return `pipebench run ${event.runId}: ${how} on ${event.backend}; writing ${event.outDir}\n`;
       }
       case 'step-start':

@@ -30,6 +30,13 @@ export function outcomeLines(report: RunReport): { readonly verdict: string; rea
     };
   }
   // A server sweep's answer is its chosen configuration; the per-stage batch recommendation would mix configurations.
-  if (report.serverSweep) return { verdict: `budget ${report.budgetMet ? 'met' : 'NOT met'}`, details: [...serverSweepLines(report.serverSweep), ...honestySummary(report)] };
-  return { verdict: `budget ${report.budgetMet ? 'met' : 'NOT met'}`, details: [...recommendationSentences(report), ...honestySummary(report)] };
+  if (report.serverSweep)
+    return {
+      verdict: `budget ${report.budgetMet ? 'met' : 'NOT met'}`,
+      details: [...serverSweepLines(report.serverSweep), ...honestySummary(report)],
+    };
+  return {
+    verdict: `budget ${report.budgetMet ? 'met' : 'NOT met'}`,
+    details: [...recommendationSentences(report), ...honestySummary(report)],
+  };
 }

@@ -37,7 +37,8 @@ interface ServeFlags {
 function parseBytesFlag(flag: string, raw: string): number {
   const match = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/.exec(raw);
   const unit = match?.[2]?.toLowerCase() ?? '';
-  if (!match || !Object.hasOwn(BYTE_UNITS, unit)) throw new InputError(flag, `expected a size such as "1MiB", "512KiB" or a number of bytes, got "${raw}"`);
+  if (!match || !Object.hasOwn(BYTE_UNITS, unit))
+    throw new InputError(flag, `expected a size such as "1MiB", "512KiB" or a number of bytes, got "${raw}"`);
   const bytes = Math.floor(Number(match[1]) * BYTE_UNITS[unit as keyof typeof BYTE_UNITS]);
   if (bytes < 1) throw new InputError(flag, `expected at least 1 byte, got "${raw}"`);
   return bytes;
@@ -91,9 +92,7 @@ Examples:
       try {
         const server = await startServer({ ...options.server, target });
         context.io.stdout.write(`pipebench serve listening on ${server.url}\n`);
-        context.io.stderr.write(
-          `pipebench serve: ${target.info.description}; routes:\n${server.routes.map((r) => `  ${r}`).join('\n')}\n`,
-        );
+        context.io.stderr.write(`pipebench serve: ${target.info.description}; routes:\n${server.routes.map((r) => `  ${r}`).join('\n')}\n`);
         await untilAborted(context.signal);
         context.io.stderr.write('pipebench serve: stopping (draining in-flight requests)\n');
         await server.close();

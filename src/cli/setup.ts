@@ -23,7 +23,9 @@ export function registerSetupCommand(program: Command, context: CommandContext):
   const { io } = context;
   setup
     .command('native')
-    .description(`build @tensorflow/tfjs-node (--gpu: -gpu) from source against a TensorFlow C library (default: ${TESTED_TENSORFLOW} from pip's index)`)
+    .description(
+      `build @tensorflow/tfjs-node (--gpu: -gpu) from source against a TensorFlow C library (default: ${TESTED_TENSORFLOW} from pip's index)`,
+    )
     .option('--gpu', 'build @tensorflow/tfjs-node-gpu against a CUDA build of TensorFlow')
     .option('--from-wheel <file>', 'take the library from this TensorFlow wheel (any Python version)')
     .option('--from-python [python]', 'take the library from the tensorflow package installed for this Python (default python3)')
@@ -35,7 +37,8 @@ export function registerSetupCommand(program: Command, context: CommandContext):
       if (flags.allowNoGpu && !gpu) throw new InputError('--allow-no-gpu', 'only goes with --gpu');
       const cacheDir = modelCacheDir(io.env);
       if (flags.check) {
-        if (flags.fromWheel !== undefined || flags.fromPython !== undefined) throw new InputError('--check', 'only reports: it takes no --from-wheel or --from-python');
+        if (flags.fromWheel !== undefined || flags.fromPython !== undefined)
+          throw new InputError('--check', 'only reports: it takes no --from-wheel or --from-python');
         const outcome = await checkNative(gpu, PACKAGE_ROOT, { allowNoGpu: flags.allowNoGpu === true, cacheDir });
         io.stdout.write(renderCheckOutcome(outcome));
         context.exitCode = outcome.ready ? ExitCode.ok : ExitCode.internal;

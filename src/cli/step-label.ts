@@ -9,7 +9,8 @@ import type { Step } from '../core/workload.js';
 export function stepLabel(step: Step, elapsedMs?: number): string {
   const profile = step.profile;
   if (profile === undefined) {
-    const level = step.arrivals !== null ? ` @ ${step.arrivals.ratePerSec} req/s` : step.concurrency !== null ? ` x${step.concurrency} in flight` : '';
+    const level =
+      step.arrivals !== null ? ` @ ${step.arrivals.ratePerSec} req/s` : step.concurrency !== null ? ` x${step.concurrency} in flight` : '';
     return `${step.stage} batch ${step.batchSize}${level}`;
   }
   const unit = step.arrivals !== null ? 'req/s' : 'in flight';

@@ -78,4 +78,3 @@ export interface StepMeasurement {
 export function measuredItems(measurement: Pick<StepMeasurement, 'completed' | 'errors'>): number {
   return measurement.completed + measurement.errors.total;
 }
-

@@ -52,7 +52,8 @@ export function renderLaunchCommand(command: string, port: number | null, params
 /** The cross product of the parameter lists, the last parameter varying fastest. */
 export function serverConfigurations(params: LaunchServerSpec['params']): ServerParams[] {
   let configs: Record<string, number>[] = [{}];
-  for (const [name, values] of Object.entries(params)) configs = configs.flatMap((config) => values.map((value) => ({ ...config, [name]: value })));
+  for (const [name, values] of Object.entries(params))
+    configs = configs.flatMap((config) => values.map((value) => ({ ...config, [name]: value })));
   return configs;
 }
 

@@ -275,7 +275,15 @@ export function sendContinuations(sink: ResultSink, clock: Clock, itemsPerSend: 
     },
     measuredFailed: () => {
       const now = clock();
-      const failed: ItemResult = { ok: false, errorClass: TARGET_ERROR, tArrivalMs: now, tResponseMs: now, queueMs: 0, inferenceMs: 0, batchSize: itemsPerSend };
+      const failed: ItemResult = {
+        ok: false,
+        errorClass: TARGET_ERROR,
+        tArrivalMs: now,
+        tResponseMs: now,
+        queueMs: 0,
+        inferenceMs: 0,
+        batchSize: itemsPerSend,
+      };
       for (let i = 0; i < itemsPerSend; i++) sink.record(failed);
       returned();
     },

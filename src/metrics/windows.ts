@@ -63,7 +63,13 @@ export class WindowFolder {
     const out: WindowStat[] = [];
     for (let i = from; i < this.currentIndex; i++) {
       const startMs = this.originMs + i * this.windowMs;
-      out.push({ startMs, endMs: startMs + this.windowMs, completed: this.completed[i] ?? 0, errors: this.errors[i] ?? 0, ...percentileFields(this.e2ePercentilesMs[i] ?? null) });
+      out.push({
+        startMs,
+        endMs: startMs + this.windowMs,
+        completed: this.completed[i] ?? 0,
+        errors: this.errors[i] ?? 0,
+        ...percentileFields(this.e2ePercentilesMs[i] ?? null),
+      });
     }
     return out;
   }

@@ -8,8 +8,7 @@ import type { EncodedBatch, PromptTokenizer } from './tokenizers.js';
 type TF = typeof tfTypes;
 
 export type ClassifierModel =
-  | { readonly kind: 'layers'; readonly model: tfTypes.LayersModel }
-  | { readonly kind: 'graph'; readonly model: tfTypes.GraphModel };
+  { readonly kind: 'layers'; readonly model: tfTypes.LayersModel } | { readonly kind: 'graph'; readonly model: tfTypes.GraphModel };
 
 type ClassifierIO = Pick<ClassifyManifest, 'inputs' | 'output' | 'labels' | 'maxSequenceLength'>;
 

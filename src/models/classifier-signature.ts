@@ -54,15 +54,28 @@ export function checkInputNames(manifestPath: string, model: ClassifierModel, in
  * the model on it (a dtype, a sequence length or an output name it does not take) is an InputError
  * on the manifest now, not a model_error on every item later.
  */
-export function checkLabelCount(tf: TF, manifestPath: string, score: ScoreBatch, tokenizer: PromptTokenizer, manifest: Pick<ClassifyManifest, 'labels' | 'maxSequenceLength'>): void {
+export function checkLabelCount(
+  tf: TF,
+  manifestPath: string,
+  score: ScoreBatch,
+  tokenizer: PromptTokenizer,
+  manifest: Pick<ClassifyManifest, 'labels' | 'maxSequenceLength'>,
+): void {
   let width: number;
   try {
     width = tf.tidy(() => score(tokenizer.encodeBatch([PROBE_TEXT], manifest.maxSequenceLength)).shape[1] ?? 0);
   } catch (error) {
     const reason = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
-    throw new InputError(manifestPath, `the model fails on a one-text test batch (${reason}); check inputs, output and maxSequenceLength against the model`, { cause: error });
+    throw new InputError(
+      manifestPath,
+      `the model fails on a one-text test batch (${reason}); check inputs, output and maxSequenceLength against the model`,
+      { cause: error },
+    );
   }
   if (width !== manifest.labels.length) {
-    throw new InputError(`${manifestPath}: labels`, `expected ${width} labels (one per column of the model's output), got ${manifest.labels.length}`);
+    throw new InputError(
+      `${manifestPath}: labels`,
+      `expected ${width} labels (one per column of the model's output), got ${manifest.labels.length}`,
+    );
   }
 }

@@ -38,15 +38,21 @@ export function buildGenerator(shape: GeneratorShape): tf.LayersModel {
   const techniques = tf.input({ shape: [TECHNIQUES.length], name: 'techniques' });
   const decoderIds = tf.input({ shape: [null], dtype: 'int32', name: 'decoder_ids' });
 
-  const promptEmb = new TokenEmbedding({ vocabSize: shape.inputVocabSize, dim: shape.promptDim, name: 'prompt_embedding' }).apply(promptIds);
+  const promptEmb = new TokenEmbedding({ vocabSize: shape.inputVocabSize, dim: shape.promptDim, name: 'prompt_embedding' }).apply(
+    promptIds,
+  );
   const promptVec = new MaskedMeanPool({ name: 'prompt_pool' }).apply([promptEmb as tf.SymbolicTensor, promptIds]);
   const intentEmb = new TokenEmbedding({ vocabSize: shape.intents, dim: shape.intentDim, name: 'intent_embedding' }).apply(intentId);
   const intentVec = tf.layers.flatten().apply(intentEmb);
   const condition = tf.layers.concatenate().apply([promptVec, intentVec, techniques] as tf.SymbolicTensor[]);
   const h0 = tf.layers.dense({ units: shape.units, activation: 'tanh', name: GEN_LAYERS.initState }).apply(condition);
 
-  const stepCondition = tf.layers.dense({ units: shape.stepConditionDim, activation: 'tanh', name: GEN_LAYERS.stepCondition }).apply(condition);
-  const embedded = new TokenEmbedding({ vocabSize: shape.outputVocabSize, dim: shape.tokenDim, name: GEN_LAYERS.decoderEmbedding }).apply(decoderIds);
+  const stepCondition = tf.layers
+    .dense({ units: shape.stepConditionDim, activation: 'tanh', name: GEN_LAYERS.stepCondition })
+    .apply(condition);
+  const embedded = new TokenEmbedding({ vocabSize: shape.outputVocabSize, dim: shape.tokenDim, name: GEN_LAYERS.decoderEmbedding }).apply(
+    decoderIds,
+  );
   const tokens = new ConcatEveryStep({ name: 'decoder_input' }).apply([embedded, stepCondition] as tf.SymbolicTensor[]);
   const gru = tf.layers.gru({
     units: shape.units,
@@ -57,7 +63,11 @@ export function buildGenerator(shape: GeneratorShape): tf.LayersModel {
   });
   const states = gru.apply(tokens, { initialState: [h0] });
   const logits = tf.layers.dense({ units: shape.outputVocabSize, name: GEN_LAYERS.output }).apply(states);
-  return tf.model({ inputs: [promptIds, intentId, techniques, decoderIds], outputs: logits as tf.SymbolicTensor, name: 'prompt_generator' });
+  return tf.model({
+    inputs: [promptIds, intentId, techniques, decoderIds],
+    outputs: logits as tf.SymbolicTensor,
+    name: 'prompt_generator',
+  });
 }
 
 export function techniqueVector(names: readonly string[]): number[] {

@@ -100,8 +100,16 @@ export function generatorRuntime(
   const encode = (inputs: readonly GenerateInput[]): [tfTypes.Tensor2D, tfTypes.Tensor2D] =>
     tf.tidy(() => {
       const len = info.maxSequenceLength;
-      const prompt = tf.tensor2d(inputs.flatMap((i) => inputVocab.encodeFixed(i.text, len)), [inputs.length, len], 'int32');
-      const intent = tf.tensor2d(inputs.map((i) => intentIndex(i.intent)), [inputs.length, 1], 'int32');
+      const prompt = tf.tensor2d(
+        inputs.flatMap((i) => inputVocab.encodeFixed(i.text, len)),
+        [inputs.length, len],
+        'int32',
+      );
+      const intent = tf.tensor2d(
+        inputs.map((i) => intentIndex(i.intent)),
+        [inputs.length, 1],
+        'int32',
+      );
       const techniques = tf.tensor2d(inputs.map((i) => techniqueVector(i.techniques)));
       const [h0, condition] = encoder.predict([prompt, intent, techniques], { batchSize: inputs.length }) as tfTypes.Tensor2D[];
       return [h0!, tf.add(tf.matMul(condition!, weights.conditionKernel), weights.bias)];
@@ -127,7 +135,11 @@ export function generatorRuntime(
           const host = await ids.data();
           host.forEach((id, r) => rows[r]!.push(id));
           options.onStep?.(s);
-          options.onStepTokens?.(s, host, rows.map((row) => outputVocab.decode(row)));
+          options.onStepTokens?.(
+            s,
+            host,
+            rows.map((row) => outputVocab.decode(row)),
+          );
         }
       } finally {
         ids.dispose();

@@ -97,10 +97,8 @@ export class MultiHeadSelfAttention extends tf.layers.Layer {
       const [batch, length, dim] = x!.shape as [number, number, number];
       const headDim = dim / this.numHeads;
       const flat = tf.reshape(x!, [-1, dim]);
-      const project = (i: number): tf.Tensor =>
-        tf.add(tf.matMul(flat, this.weights4[i]!.read()), this.biases4[i]!.read());
-      const heads = (t: tf.Tensor): tf.Tensor =>
-        tf.transpose(tf.reshape(t, [batch, length, this.numHeads, headDim]), [0, 2, 1, 3]);
+      const project = (i: number): tf.Tensor => tf.add(tf.matMul(flat, this.weights4[i]!.read()), this.biases4[i]!.read());
+      const heads = (t: tf.Tensor): tf.Tensor => tf.transpose(tf.reshape(t, [batch, length, this.numHeads, headDim]), [0, 2, 1, 3]);
       const q = heads(project(0));
       const k = heads(project(1));
       const v = heads(project(2));

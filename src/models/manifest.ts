@@ -30,9 +30,7 @@ const classifySchema = z.object({
   task: z.literal('classify'),
   format: z.enum(['layers', 'graph']),
   labels: z.array(z.string().min(1)).min(2),
-  inputs: z
-    .array(z.object({ name: z.string().min(1), feed: z.enum(FEEDS), dtype: z.enum(['int32', 'float32']).default('int32') }))
-    .min(1),
+  inputs: z.array(z.object({ name: z.string().min(1), feed: z.enum(FEEDS), dtype: z.enum(['int32', 'float32']).default('int32') })).min(1),
   output: z.object({ name: z.string().min(1).optional(), kind: z.enum(['probabilities', 'logits']) }),
 });
 

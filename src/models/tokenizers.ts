@@ -46,7 +46,12 @@ export function vocabTokenizer(vocab: WordVocab): PromptTokenizer {
 
 export function huggingfaceTokenizer(tokenizer: Tokenizer, padId: number): PromptTokenizer {
   return {
-    encodeBatch: (texts, length) => fixedBatch(texts.map((t) => tokenizer.encode(t).ids), length, padId),
+    encodeBatch: (texts, length) =>
+      fixedBatch(
+        texts.map((t) => tokenizer.encode(t).ids),
+        length,
+        padId,
+      ),
   };
 }
 

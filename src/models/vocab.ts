@@ -71,7 +71,10 @@ export class WordVocab {
       if (id === PAD_ID || id === CLS_ID) continue;
       words.push(this.tokens[id] ?? '[UNK]');
     }
-    return words.join(' ').replace(/ ([.,:;?!)])/g, '$1').replace(/\( /g, '(');
+    return words
+      .join(' ')
+      .replace(/ ([.,:;?!)])/g, '$1')
+      .replace(/\( /g, '(');
   }
 }
 

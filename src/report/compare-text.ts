@@ -37,7 +37,17 @@ function row(pair: StepPair, m: MetricComparison): MetricRow {
   const step = pair.marks.length === 0 ? pair.label : `${pair.label} (${pair.marks.join(', ')})`;
   const metric = METRIC_NAME[m.metric];
   if (m.kind === 'missing') {
-    return { step, metric, baseline: '-', candidate: '-', change: '-', interval: '-', threshold: '-', status: `not compared: ${m.reason}`, regression: false };
+    return {
+      step,
+      metric,
+      baseline: '-',
+      candidate: '-',
+      change: '-',
+      interval: '-',
+      threshold: '-',
+      status: `not compared: ${m.reason}`,
+      regression: false,
+    };
   }
   const common = { step, metric, status: STATUS_TEXT[m.status], regression: m.status === 'regression' };
   if (m.kind === 'errorRate') {
@@ -68,7 +78,9 @@ export function metricRows(result: CompareResult): MetricRow[] {
 
 export function verdictLine(result: CompareResult): string {
   const n = result.reasons.length;
-  return result.verdict === 'PASS' ? 'PASS: no regression beyond its threshold and the noise' : `FAIL: ${n} ${n === 1 ? 'regression' : 'regressions'}`;
+  return result.verdict === 'PASS'
+    ? 'PASS: no regression beyond its threshold and the noise'
+    : `FAIL: ${n} ${n === 1 ? 'regression' : 'regressions'}`;
 }
 
 export function methodLine(result: CompareResult): string {
@@ -83,7 +95,9 @@ export function methodLine(result: CompareResult): string {
 
 /** How many repeats each side's run-to-run noise came from, when any side was repeated. */
 function repeatsNote(result: CompareResult): string {
-  const judged = result.pairs.flatMap((pair) => pair.metrics).some((m) => (m.kind === 'latency' || m.kind === 'throughput') && m.repeatInterval !== null);
+  const judged = result.pairs
+    .flatMap((pair) => pair.metrics)
+    .some((m) => (m.kind === 'latency' || m.kind === 'throughput') && m.repeatInterval !== null);
   return judged ? ' widened by the spread across repeats (Welch t on ln values)' : '';
 }
 
@@ -96,7 +110,12 @@ export function unpairedLines(result: CompareResult): string[] {
 
 function aligned(rows: readonly (readonly string[])[]): string[] {
   const widths = (rows[0] ?? []).map((_, col) => Math.max(...rows.map((r) => (r[col] ?? '').length)));
-  return rows.map((r) => r.map((cell, col) => (col === r.length - 1 ? cell : cell.padEnd(widths[col] ?? 0))).join('  ').trimEnd());
+  return rows.map((r) =>
+    r
+      .map((cell, col) => (col === r.length - 1 ? cell : cell.padEnd(widths[col] ?? 0)))
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
 export function renderCompareText(result: CompareResult, sources: CompareSources): string {

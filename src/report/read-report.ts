@@ -12,10 +12,14 @@ export async function loadReport(path: string): Promise<RunReport> {
   } catch (error) {
     throw new InputError(path, `expected a pipebench report.json, got text that is not JSON (${toError(error).message})`, { cause: error });
   }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new InputError(path, 'expected a pipebench report.json (a JSON object), got something else');
+  if (typeof data !== 'object' || data === null || Array.isArray(data))
+    throw new InputError(path, 'expected a pipebench report.json (a JSON object), got something else');
   const record = data as Record<string, unknown>;
   if (record['schemaVersion'] !== REPORT_SCHEMA_VERSION) {
-    throw new InputError(path, `expected a report with schemaVersion ${REPORT_SCHEMA_VERSION}, got ${JSON.stringify(record['schemaVersion']) ?? 'none'}`);
+    throw new InputError(
+      path,
+      `expected a report with schemaVersion ${REPORT_SCHEMA_VERSION}, got ${JSON.stringify(record['schemaVersion']) ?? 'none'}`,
+    );
   }
   for (const [field, ok] of [
     ['runId', typeof record['runId'] === 'string'],
@@ -24,7 +28,11 @@ export async function loadReport(path: string): Promise<RunReport> {
     ['budget', isObject(record['budget'])],
     ['environment', isObject(record['environment'])],
   ] as const) {
-    if (!ok) throw new InputError(`${path}: ${field}`, `expected the field a pipebench report.json has, got ${JSON.stringify(record[field]) ?? 'nothing'}`);
+    if (!ok)
+      throw new InputError(
+        `${path}: ${field}`,
+        `expected the field a pipebench report.json has, got ${JSON.stringify(record[field]) ?? 'nothing'}`,
+      );
   }
   return data as RunReport;
 }

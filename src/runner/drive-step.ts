@@ -71,7 +71,6 @@ export async function driveStep(step: Step, options: DriveOptions): Promise<Driv
   };
 }
 
-
 /**
  * Whole batches per send: in process only in static mode (dynamic items meet in the batcher);
  * over HTTP whenever a request carries more than one text (client-side batching).

@@ -18,7 +18,8 @@ export function mergeMeasurements(repeats: readonly StepMeasurement[]): StepMeas
   const measuredMs = sum(repeats, (m) => m.measuredMs);
   const perSec = (count: number): number => (measuredMs > 0 ? count / (measuredMs / 1000) : 0);
   const byClass: Record<string, number> = {};
-  for (const m of repeats) for (const [errorClass, count] of Object.entries(m.errors.byClass)) byClass[errorClass] = (byClass[errorClass] ?? 0) + count;
+  for (const m of repeats)
+    for (const [errorClass, count] of Object.entries(m.errors.byClass)) byClass[errorClass] = (byClass[errorClass] ?? 0) + count;
   const generating = repeats.some((m) => m.throughput.outputTokensPerSec !== null);
   const outputTokens = sum(repeats, (m) => (m.throughput.outputTokensPerSec ?? 0) * (m.measuredMs / 1000));
   const latencyMs: Partial<Record<LatencyPhase, LatencySummary>> = {};
@@ -85,7 +86,13 @@ export function mergeStability(reports: readonly (StabilityReport | null)[]): St
     return { kind: 'stable', reason: `all ${judged.length} repeats settled`, p95Spread, throughputSpread, extendedMs };
   }
   const reason = unsettled.map(({ r, repeat }) => `repeat ${repeat}: ${r.reason}`).join('; ');
-  return { kind: 'unstable', reason: `${unsettled.length} of ${judged.length} repeats did not settle (${reason})`, p95Spread, throughputSpread, extendedMs };
+  return {
+    kind: 'unstable',
+    reason: `${unsettled.length} of ${judged.length} repeats did not settle (${reason})`,
+    p95Spread,
+    throughputSpread,
+    extendedMs,
+  };
 }
 
 function sum<T>(items: readonly T[], value: (item: T) => number): number {

@@ -18,10 +18,36 @@ export interface ResumeDifference {
 
 type Fields = ReadonlyMap<string, unknown>;
 
-const STAGE_FIELDS = ['mode', 'batchSizes', 'concurrency', 'maxQueueDelayMs', 'maxNewTokens'] as const satisfies readonly (keyof StageSpec)[];
+const STAGE_FIELDS = [
+  'mode',
+  'batchSizes',
+  'concurrency',
+  'maxQueueDelayMs',
+  'maxNewTokens',
+] as const satisfies readonly (keyof StageSpec)[];
 /** A scenario's fields that change the drive; recoveryTargetMs only changes the verdict, re-judged anyway. */
-const SCENARIO_FIELDS = ['kind', 'stage', 'batchSize', 'timeScale', 'loadScale', 'stages', 'windowMs', 'stopAfterBreak'] as const satisfies readonly (keyof ScenarioSpec)[];
-const STEP_FIELDS = ['stage', 'mode', 'batchSize', 'concurrency', 'arrivals', 'maxQueueDelayMs', 'maxNewTokens', 'warmup', 'measure', 'profile'] as const satisfies readonly (keyof Step)[];
+const SCENARIO_FIELDS = [
+  'kind',
+  'stage',
+  'batchSize',
+  'timeScale',
+  'loadScale',
+  'stages',
+  'windowMs',
+  'stopAfterBreak',
+] as const satisfies readonly (keyof ScenarioSpec)[];
+const STEP_FIELDS = [
+  'stage',
+  'mode',
+  'batchSize',
+  'concurrency',
+  'arrivals',
+  'maxQueueDelayMs',
+  'maxNewTokens',
+  'warmup',
+  'measure',
+  'profile',
+] as const satisfies readonly (keyof Step)[];
 
 /**
  * The fields as the user wrote them come first (`workload.stages[classify].batchSizes` says more
@@ -38,7 +64,10 @@ function resumeFields(workload: Workload): Fields {
     ['workload.scenario', workload.scenario === undefined ? 'none' : 'present'],
   ]);
   if (workload.scenario === undefined) {
-    fields.set('workload.stages', workload.stages.map((spec) => spec.stage));
+    fields.set(
+      'workload.stages',
+      workload.stages.map((spec) => spec.stage),
+    );
     for (const spec of workload.stages) {
       for (const name of STAGE_FIELDS) fields.set(`workload.stages[${spec.stage}].${name}`, spec[name]);
     }
@@ -67,7 +96,12 @@ function targetFields(workload: Workload): [string, unknown][] {
   return [
     ['workload.target.kind', target.kind],
     ['workload.target.url', url(target.url)],
-    ['workload.target.endpoints', Object.fromEntries(Object.entries(target.endpoints).map(([stage, endpoint]) => [stage, endpoint === undefined ? endpoint : url(endpoint)]))],
+    [
+      'workload.target.endpoints',
+      Object.fromEntries(
+        Object.entries(target.endpoints).map(([stage, endpoint]) => [stage, endpoint === undefined ? endpoint : url(endpoint)]),
+      ),
+    ],
     ['workload.server', workload.server ?? 'none'],
     ['workload.target.protocol', target.protocol],
     ['workload.target.options', target.options],

@@ -32,11 +32,17 @@ export interface ResumeOptions {
 }
 
 /** `names`: how errors name the resume, search, repeat and out settings (the CLI: its flags). */
-export async function loadResumeState(outDir: string, workload: Workload, options: ResumeOptions, names: OverrideNames = FIELD_NAMES): Promise<ResumeState> {
+export async function loadResumeState(
+  outDir: string,
+  workload: Workload,
+  options: ResumeOptions,
+  names: OverrideNames = FIELD_NAMES,
+): Promise<ResumeState> {
   refuseUnresumableModes(options, names);
   const path = join(outDir, REPORT_JSON);
   const previous = await readPreviousReport(path, names);
-  if (!previous.partial) throw new InputError(path, 'nothing to resume, the run finished (it is not marked partial); start a new run instead');
+  if (!previous.partial)
+    throw new InputError(path, 'nothing to resume, the run finished (it is not marked partial); start a new run instead');
   refuseUnresumablePrevious(previous, path, names);
 
   const difference = firstResumeDifference(previous.workload, workload);
@@ -52,10 +58,16 @@ export async function loadResumeState(outDir: string, workload: Workload, option
   const planned = planSteps(workload);
   for (const step of keptSteps) {
     // A server sweep measures the plan once per configuration: step i is a planned step of its configuration.
-    const plan = workload.server === undefined ? planned[step.index] : planned.find((p) => p.stage === step.stage && p.batchSize === step.batchSize && p.concurrency === step.concurrency);
+    const plan =
+      workload.server === undefined
+        ? planned[step.index]
+        : planned.find((p) => p.stage === step.stage && p.batchSize === step.batchSize && p.concurrency === step.concurrency);
     // The plans agree, so a kept step that is not the planned one means the report's steps are not the plan's.
     if (plan === undefined || plan.stage !== step.stage || plan.batchSize !== step.batchSize || plan.concurrency !== step.concurrency) {
-      throw new InputError(`${path}: steps[${step.index}]`, `expected the planned step ${describePlanned(plan)}, got ${step.stage} batch ${step.batchSize}`);
+      throw new InputError(
+        `${path}: steps[${step.index}]`,
+        `expected the planned step ${describePlanned(plan)}, got ${step.stage} batch ${step.batchSize}`,
+      );
     }
   }
   return { previous, keptSteps, nextIndex: keptSteps.length };
@@ -67,12 +79,21 @@ export async function loadResumeState(outDir: string, workload: Workload, option
  * merges every pass into each step, so a step's `complete` cannot say which passes ran.
  */
 function refuseUnresumableModes(options: ResumeOptions, names: OverrideNames): void {
-  if (options.search) throw new InputError(names.search, `cannot be combined with ${names.resume}: a search picks each step from the results before it, and its state is not kept in report.json`);
-  if (options.repeat > 1) throw new InputError(names.repeat, `cannot be combined with ${names.resume} (got ${options.repeat}): each step merges every pass, so a step cannot say which passes ran`);
+  if (options.search)
+    throw new InputError(
+      names.search,
+      `cannot be combined with ${names.resume}: a search picks each step from the results before it, and its state is not kept in report.json`,
+    );
+  if (options.repeat > 1)
+    throw new InputError(
+      names.repeat,
+      `cannot be combined with ${names.resume} (got ${options.repeat}): each step merges every pass, so a step cannot say which passes ran`,
+    );
 }
 
 function refuseUnresumablePrevious(previous: RunReport, path: string, names: OverrideNames): void {
-  if ((previous.search ?? []).length > 0) throw new InputError(path, `cannot be resumed: it was a ${names.search} run (a search picks each step from the results before it)`);
+  if ((previous.search ?? []).length > 0)
+    throw new InputError(path, `cannot be resumed: it was a ${names.search} run (a search picks each step from the results before it)`);
   if (previous.steps.some((step) => step.repeats !== null && step.repeats !== undefined)) {
     throw new InputError(path, `cannot be resumed: it was a ${names.repeat} run (each step merges every pass)`);
   }
@@ -117,7 +138,10 @@ async function readPreviousReport(path: string, names: OverrideNames): Promise<R
   }
   if (!isRecord(data)) throw new InputError(path, 'expected a pipebench report.json (a JSON object), got something else');
   if (data['schemaVersion'] !== REPORT_SCHEMA_VERSION) {
-    throw new InputError(path, `expected a pipebench report.json with schemaVersion ${REPORT_SCHEMA_VERSION}, got ${JSON.stringify(data['schemaVersion']) ?? 'none'}`);
+    throw new InputError(
+      path,
+      `expected a pipebench report.json with schemaVersion ${REPORT_SCHEMA_VERSION}, got ${JSON.stringify(data['schemaVersion']) ?? 'none'}`,
+    );
   }
   const checks: readonly (readonly [string, boolean])[] = [
     ['runId', typeof data['runId'] === 'string'],
@@ -126,7 +150,11 @@ async function readPreviousReport(path: string, names: OverrideNames): Promise<R
     ['steps', Array.isArray(data['steps'])],
   ];
   for (const [field, ok] of checks) {
-    if (!ok) throw new InputError(`${path}: ${field}`, `expected the field a pipebench report.json has, got ${JSON.stringify(data[field]) ?? 'nothing'}`);
+    if (!ok)
+      throw new InputError(
+        `${path}: ${field}`,
+        `expected the field a pipebench report.json has, got ${JSON.stringify(data[field]) ?? 'nothing'}`,
+      );
   }
   (data['steps'] as unknown[]).forEach((step, at) => {
     const ok = isRecord(step) && Number.isInteger(step['index']) && typeof step['complete'] === 'boolean' && isRecord(step['histograms']);

@@ -14,7 +14,12 @@ import { toError } from '../errors.js';
 import { probesTfMemory, reportsErrorDetails, reportsNotices, sizesPools } from '../targets/capabilities.js';
 import { startGpuTelemetry, type GpuTelemetryMode, type GpuTelemetrySession } from '../telemetry/gpu-telemetry.js';
 import { startHarnessHealth, type HarnessHealthMonitor } from '../telemetry/harness-health.js';
-import { defaultMetricsUrl, startServerMetrics, type ServerMetricsMode, type ServerMetricsSession } from '../telemetry/server-metrics/session.js';
+import {
+  defaultMetricsUrl,
+  startServerMetrics,
+  type ServerMetricsMode,
+  type ServerMetricsSession,
+} from '../telemetry/server-metrics/session.js';
 import { startHostSampler, type HostSampler } from '../telemetry/host-sampler.js';
 import type { BudgetsFile } from '../workload/budgets-file.js';
 import { TextSource } from '../workload/corpus.js';
@@ -120,7 +125,15 @@ export async function runBenchmark(options: RunOptions): Promise<RunResult> {
     serverMetrics = await startScraping(options.serverMetrics, target, warn, emit);
     if (sizesPools(target)) await target.setConnections(peakInFlight(steps));
     started = true;
-    emit({ kind: 'run-start', runId: options.runId, outDir: options.outDir, steps, backend: target.backend?.name ?? target.info.description, repeat: signoff.repeat, search: signoff.search });
+    emit({
+      kind: 'run-start',
+      runId: options.runId,
+      outDir: options.outDir,
+      steps,
+      backend: target.backend?.name ?? target.info.description,
+      repeat: signoff.repeat,
+      search: signoff.search,
+    });
     if (target.info.health) emit({ kind: 'note', message: `health check: ${describeHealth(target.info.health)}` });
     const context = { ...stepContext(options, { target, texts, clock, telemetry, hostSampler, signoff, emit, warn }), serverMetrics };
     const finishStep = async (step: Step, report: StepReport, partial: boolean, jsonOnly = false): Promise<void> => {
@@ -131,16 +144,31 @@ export async function runBenchmark(options: RunOptions): Promise<RunResult> {
     };
     const writeOutputs = async (partial: boolean): Promise<void> => void (await outputs.write(() => snapshot(partial)));
     const firstIndex = resume?.nextIndex ?? 0;
-    allMeasured = await mode.run({ workload, signoff, steps, stageBudgets, context, record, firstIndex, resume, signal, finishStep, writeOutputs });
+    allMeasured = await mode.run({
+      workload,
+      signoff,
+      steps,
+      stageBudgets,
+      context,
+      record,
+      firstIndex,
+      resume,
+      signal,
+      finishStep,
+      writeOutputs,
+    });
   } catch (error) {
     // Keep what was measured: the outputs below are still written, then the error goes up.
     failure = { error };
     warnings.push(`run stopped early: ${toError(error).message}`);
   }
   // What a failure class meant, once per class: "http_5xx: 503 Service Unavailable" says more than a count.
-  if (reportsErrorDetails(target)) for (const [errorClass, detail] of target.errorDetails) warnings.push(`first ${errorClass} error: ${detail}`);
+  if (reportsErrorDetails(target))
+    for (const [errorClass, detail] of target.errorDetails) warnings.push(`first ${errorClass} error: ${detail}`);
   // Answers accepted despite a protocol deviation: once per run, with how many responses had it.
-  if (reportsNotices(target)) for (const [notice, responses] of target.notices) warnings.push(`${notice} (${responses} ${responses === 1 ? 'response' : 'responses'})`);
+  if (reportsNotices(target))
+    for (const [notice, responses] of target.notices)
+      warnings.push(`${notice} (${responses} ${responses === 1 ? 'response' : 'responses'})`);
   const finished = await cleanUp(target, hostSampler, telemetry, serverMetrics, health, warnings, emit);
   // Failed before its first step: nothing was measured, so nothing is written (a resumed run's
   // outputs stay as they were).
@@ -202,7 +230,11 @@ async function cleanUp(
     emit({ kind: 'warning', message: gpu.warning });
   }
   const scraping = await settle(async () => serverMetrics?.finish(), 'stopping server metrics', warnings);
-  return { gpuTelemetry: gpu?.report ?? null, harnessHealth: health.stop(gpu?.samplerResult ?? null, scraping ?? null), host: hostReport ?? null };
+  return {
+    gpuTelemetry: gpu?.report ?? null,
+    harnessHealth: health.stop(gpu?.samplerResult ?? null, scraping ?? null),
+    host: hostReport ?? null,
+  };
 }
 
 /** Scrapers up for the run: the URLs given, or the target's own /metrics when it answers Prometheus text. */
@@ -244,7 +276,10 @@ function interruptReason(signal: AbortSignal | undefined): 'SIGINT' | 'SIGTERM' 
 }
 
 export function defaultRunId(now: Date, workloadName: string): string {
-  const stamp = now.toISOString().replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z');
+  const stamp = now
+    .toISOString()
+    .replace(/[:.]/g, '-')
+    .replace(/-\d{3}Z$/, 'Z');
   return `${stamp}-${workloadName.replace(/[^A-Za-z0-9_-]/g, '_')}`;
 }
 

@@ -106,7 +106,9 @@ export async function measureStep(step: Step, context: StepContext): Promise<Ste
     windowEvents(recorder);
     if (outcome.abandoned > 0) {
       recorder.abandon(outcome.abandoned);
-      context.warn(abandonedWarning(`step ${step.index} (${step.stage} batch ${step.batchSize})`, outcome.abandoned, outcome.endedBy === 'aborted'));
+      context.warn(
+        abandonedWarning(`step ${step.index} (${step.stage} batch ${step.batchSize})`, outcome.abandoned, outcome.endedBy === 'aborted'),
+      );
     }
     const measurement = recorder.finish();
     windowEvents.last(measurement.windows);
@@ -154,7 +156,8 @@ export function cutShortWarning(step: Step, endedBy: EndReason, measurement: Ste
   const requested = step.measure.requests;
   const measured = measuredItems(measurement);
   if (endedBy !== 'maxDuration' || requested === undefined || measured >= requested) return null;
-  const level = step.arrivals !== null ? ` at ${step.arrivals.ratePerSec} req/s` : step.concurrency !== null ? ` at ${step.concurrency} in flight` : '';
+  const level =
+    step.arrivals !== null ? ` at ${step.arrivals.ratePerSec} req/s` : step.concurrency !== null ? ` at ${step.concurrency} in flight` : '';
   return (
     `step ${step.index} (${step.stage} batch ${step.batchSize}${level}): measured ${measured} of the ${requested} items requested: ` +
     `its hard limit measure.maxDuration (${formatMs(step.measure.maxDurationMs)}) ended it first; ` +

@@ -16,7 +16,13 @@ import type { ScenarioOutcome } from './types.js';
  */
 export function resumedTimeline(earlier: ScenarioFacts, outcome: ScenarioOutcome, resumedAt: Step | undefined): Partial<ScenarioFacts> {
   // Every stage was already complete (interrupted while writing): nothing new to place.
-  if (resumedAt === undefined) return { startedAtMs: earlier.startedAtMs, stagesRun: earlier.stagesRun, timeline: earlier.timeline, ...(earlier.pausedMs !== undefined && { pausedMs: earlier.pausedMs }) };
+  if (resumedAt === undefined)
+    return {
+      startedAtMs: earlier.startedAtMs,
+      stagesRun: earlier.stagesRun,
+      timeline: earlier.timeline,
+      ...(earlier.pausedMs !== undefined && { pausedMs: earlier.pausedMs }),
+    };
   const cutMs = earlier.startedAtMs + (resumedAt.profile?.offsetMs ?? 0);
   // Wall clock minus scenario time: every pause so far, earlier resumes included.
   const pausedMs = Math.max(0, outcome.startedAtMs - cutMs);
@@ -29,7 +35,10 @@ export function resumedTimeline(earlier: ScenarioFacts, outcome: ScenarioOutcome
   };
 }
 
-export function scenarioFactsBase(scenario: ScenarioSpec, steps: readonly Step[]): Omit<ScenarioFacts, 'startedAtMs' | 'stagesRun' | 'stoppedEarly' | 'timeline'> {
+export function scenarioFactsBase(
+  scenario: ScenarioSpec,
+  steps: readonly Step[],
+): Omit<ScenarioFacts, 'startedAtMs' | 'stagesRun' | 'stoppedEarly' | 'timeline'> {
   const { kind, stage, batchSize, timeScale, loadScale, windowMs, stages } = scenario;
   return { kind, axis: steps[0]?.arrivals ? 'rate' : 'concurrency', stage, batchSize, timeScale, loadScale, windowMs, stages };
 }
@@ -37,5 +46,11 @@ export function scenarioFactsBase(scenario: ScenarioSpec, steps: readonly Step[]
 /** While the drive runs: the stages reported so far; the timeline comes when it ends. */
 export function liveScenarioFacts(scenario: ScenarioSpec, steps: readonly Step[], reported: readonly StepReport[]): ScenarioFacts {
   const startedAtMs = reported[0]?.startedAtMs ?? epochNowMs();
-  return { ...scenarioFactsBase(scenario, steps), startedAtMs, stagesRun: reported.filter((r) => r.complete).length, stoppedEarly: null, timeline: [] };
+  return {
+    ...scenarioFactsBase(scenario, steps),
+    startedAtMs,
+    stagesRun: reported.filter((r) => r.complete).length,
+    stoppedEarly: null,
+    timeline: [],
+  };
 }

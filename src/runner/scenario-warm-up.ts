@@ -5,7 +5,13 @@ import { driveStep } from './drive-step.js';
 import type { StepContext } from './run-step.js';
 
 /** Warm-up (steps[0].warmup) at the first non-zero level from the start offset on; nothing recorded. */
-export async function warmUp(first: Step, profile: LoadProfile, startOffsetMs: number, context: StepContext, signal: AbortSignal): Promise<void> {
+export async function warmUp(
+  first: Step,
+  profile: LoadProfile,
+  startOffsetMs: number,
+  context: StepContext,
+  signal: AbortSignal,
+): Promise<void> {
   const { requests, durationMs } = first.warmup;
   if (!((requests ?? 0) > 0 || (durationMs ?? 0) > 0)) return;
   const startIndex = profile.stageIndexAt(startOffsetMs);

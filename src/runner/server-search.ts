@@ -43,7 +43,11 @@ export async function sweepServerConfigs(spec: LaunchServerSpec, probe: ConfigPr
     const outcome = await searchListed(values, async (value) => {
       const measured = await probe({ ...fixed, [axis]: value });
       if (measured === null) return null;
-      const worth = worthRaising(value, measured, passed.filter((p) => p.value < value).map((p) => p.outcome));
+      const worth = worthRaising(
+        value,
+        measured,
+        passed.filter((p) => p.value < value).map((p) => p.outcome),
+      );
       if (worth) passed.push({ value, outcome: measured });
       return worth;
     });

@@ -11,7 +11,12 @@ export async function withLaunchPort(workload: Workload): Promise<Workload> {
   const port = await pickFreePort();
   const url = new URL(workload.target.url);
   url.port = String(port);
-  const endpoints = Object.fromEntries(Object.entries(workload.target.endpoints).map(([stage, endpoint]) => [stage, endpoint === undefined ? endpoint : onPort(endpoint, port)]));
+  const endpoints = Object.fromEntries(
+    Object.entries(workload.target.endpoints).map(([stage, endpoint]) => [
+      stage,
+      endpoint === undefined ? endpoint : onPort(endpoint, port),
+    ]),
+  );
   return {
     ...workload,
     target: { ...workload.target, url: `${url.origin}${url.pathname.replace(/\/+$/, '')}`, endpoints, health: { routes: [], auto: false } },

@@ -48,11 +48,23 @@ export class StabilityWatch {
     const verdict = this.verdict ?? this.judge();
     const extendedNote = extendedMs > 0 ? ` after measuring ${(extendedMs / 1000).toFixed(1)} s past the plan` : '';
     if (verdict.stable) {
-      return { kind: 'stable', reason: verdict.reason + extendedNote, p95Spread: verdict.p95Spread, throughputSpread: verdict.throughputSpread, extendedMs };
+      return {
+        kind: 'stable',
+        reason: verdict.reason + extendedNote,
+        p95Spread: verdict.p95Spread,
+        throughputSpread: verdict.throughputSpread,
+        extendedMs,
+      };
     }
     // Not settled in time (or never judged because the step ended early): unstable, with why.
     const why = this.ranOut ? `did not settle${extendedNote} (limit reached)` : 'did not settle before the step ended';
-    return { kind: 'unstable', reason: `${why}: ${verdict.reason}`, p95Spread: verdict.p95Spread, throughputSpread: verdict.throughputSpread, extendedMs };
+    return {
+      kind: 'unstable',
+      reason: `${why}: ${verdict.reason}`,
+      p95Spread: verdict.p95Spread,
+      throughputSpread: verdict.throughputSpread,
+      extendedMs,
+    };
   }
 
   private judge(): StabilityVerdict {

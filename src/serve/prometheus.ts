@@ -92,7 +92,11 @@ export class Histogram implements Metric {
 export class ServeMetrics {
   readonly requests = new Counter('pipebench_serve_requests_total', 'HTTP requests answered, by route and status.');
   readonly duration = new Histogram('pipebench_serve_request_duration_seconds', 'Time from request to answer, by route.', SECONDS_BUCKETS);
-  readonly queue = new Histogram('pipebench_serve_queue_seconds', 'Time items waited in the batcher before their model call.', SECONDS_BUCKETS);
+  readonly queue = new Histogram(
+    'pipebench_serve_queue_seconds',
+    'Time items waited in the batcher before their model call.',
+    SECONDS_BUCKETS,
+  );
   readonly batchSize = new Histogram('pipebench_serve_batch_size', 'Size of the model call each item ran in.', BATCH_BUCKETS);
   /** Per item: its model call's time (the batch's, shared by its items). */
   readonly compute = new Histogram('pipebench_serve_compute_seconds', 'Time of the model call each item ran in.', SECONDS_BUCKETS);
@@ -108,7 +112,7 @@ export class ServeMetrics {
 
   constructor(readInFlight: () => number, readMaxBatchSize: () => number = () => NaN) {
     this.inFlight = new Gauge('pipebench_serve_in_flight', 'Model requests being answered now.', readInFlight);
-    this.maxBatchSize = new Gauge('pipebench_serve_max_batch_size', 'The batcher\'s largest model call.', readMaxBatchSize);
+    this.maxBatchSize = new Gauge('pipebench_serve_max_batch_size', "The batcher's largest model call.", readMaxBatchSize);
   }
 
   /** One item's model call: its queue time, call size and call time. */
@@ -120,7 +124,17 @@ export class ServeMetrics {
   }
 
   render(): string {
-    const all = [this.requests, this.duration, this.queue, this.batchSize, this.compute, this.modelRequests, this.executions, this.inFlight, this.maxBatchSize];
+    const all = [
+      this.requests,
+      this.duration,
+      this.queue,
+      this.batchSize,
+      this.compute,
+      this.modelRequests,
+      this.executions,
+      this.inFlight,
+      this.maxBatchSize,
+    ];
     return all.map((m) => m.render()).join('\n') + '\n';
   }
 }

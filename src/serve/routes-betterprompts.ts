@@ -104,7 +104,12 @@ export const betterPromptsRoutes: readonly Route[] = [
         intent: out.intent,
         confidence: out.confidence,
         complexity: { score: levelScore[out.complexity], level: out.complexity },
-        techniques: out.techniques.map((name) => ({ name, confidence: out.confidence, description: name.replace(/_/g, ' '), parameters: {} })),
+        techniques: out.techniques.map((name) => ({
+          name,
+          confidence: out.confidence,
+          description: name.replace(/_/g, ' '),
+          parameters: {},
+        })),
         metadata: { model_version: modelVersion(service, 'classify'), processing_time: serverMs / 1000, inference_time_ms: serverMs },
       });
     },
@@ -128,7 +133,11 @@ export const betterPromptsRoutes: readonly Route[] = [
         throw new HttpError(400, 'invalid request', `field "prompts" must be an array of 1 to ${MAX_BATCH_TEXTS} generate requests`);
       }
       const requests = prompts.map((p, i) => generateRequest(objectBody(p), `prompts[${i}].`));
-      const { outputs, serverMs } = await service.run('generate', requests.map((r) => r.text), { conditions: requests });
+      const { outputs, serverMs } = await service.run(
+        'generate',
+        requests.map((r) => r.text),
+        { conditions: requests },
+      );
       sendJson(res, 200, {
         batch_id: typeof raw['batch_id'] === 'string' ? raw['batch_id'] : randomUUID(),
         total_prompts: requests.length,

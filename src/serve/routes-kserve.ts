@@ -61,7 +61,8 @@ function lookup(name: string | undefined): [KServeModelName, KServeModel] {
 /** The texts of the request's first input: BYTES, shape [n], n strings. */
 function inputTexts(body: unknown): string[] {
   const inputs = objectBody(body)['inputs'];
-  if (!Array.isArray(inputs) || inputs.length === 0) throw new HttpError(400, 'invalid request', 'field "inputs" must be a non-empty array');
+  if (!Array.isArray(inputs) || inputs.length === 0)
+    throw new HttpError(400, 'invalid request', 'field "inputs" must be a non-empty array');
   const input = objectBody(inputs[0]);
   if (input['datatype'] !== 'BYTES') throw new HttpError(400, 'invalid request', 'inputs[0].datatype must be "BYTES"');
   const texts = textList(input['data'], 'inputs[0].data', MAX_KSERVE_TEXTS);

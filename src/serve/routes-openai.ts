@@ -15,7 +15,10 @@ import { objectBody, optionalBoolean, optionalPositiveInt, promptText, textList,
 
 export const MAX_COMPLETION_PROMPTS = 1000;
 const DEFAULT_MODEL = 'prompt-generator';
-const MODEL_STAGES = { 'intent-classifier': 'classify', 'prompt-generator': 'generate', enhance: 'pipeline' } as const satisfies Record<string, Stage>;
+const MODEL_STAGES = { 'intent-classifier': 'classify', 'prompt-generator': 'generate', enhance: 'pipeline' } as const satisfies Record<
+  string,
+  Stage
+>;
 
 type FinishReason = 'stop' | 'length';
 
@@ -62,17 +65,28 @@ function completionRequest(raw: unknown): CompletionRequest {
   const body = objectBody(raw);
   const prompt = body['prompt'];
   const texts = Array.isArray(prompt) ? textList(prompt, 'prompt', MAX_COMPLETION_PROMPTS) : [promptText(prompt, 'prompt')];
-  return { model: modelOf(body), texts, maxTokens: optionalPositiveInt(body['max_tokens'], 'max_tokens'), stream: optionalBoolean(body['stream'], 'stream') };
+  return {
+    model: modelOf(body),
+    texts,
+    maxTokens: optionalPositiveInt(body['max_tokens'], 'max_tokens'),
+    stream: optionalBoolean(body['stream'], 'stream'),
+  };
 }
 
 function chatRequest(raw: unknown): CompletionRequest {
   const body = objectBody(raw);
   const messages = body['messages'];
-  if (!Array.isArray(messages) || messages.length === 0) throw new HttpError(400, 'invalid request', 'field "messages" must be a non-empty array');
+  if (!Array.isArray(messages) || messages.length === 0)
+    throw new HttpError(400, 'invalid request', 'field "messages" must be a non-empty array');
   const lastUser = [...messages].reverse().find((m) => objectBody(m)['role'] === 'user');
   if (lastUser === undefined) throw new HttpError(400, 'invalid request', 'field "messages" needs a message with role "user"');
   const text = promptText(objectBody(lastUser)['content'], 'messages[].content');
-  return { model: modelOf(body), texts: [text], maxTokens: optionalPositiveInt(body['max_tokens'], 'max_tokens'), stream: optionalBoolean(body['stream'], 'stream') };
+  return {
+    model: modelOf(body),
+    texts: [text],
+    maxTokens: optionalPositiveInt(body['max_tokens'], 'max_tokens'),
+    stream: optionalBoolean(body['stream'], 'stream'),
+  };
 }
 
 const wordCount = (text: string): number => text.split(/\s+/).filter((w) => w !== '').length;
@@ -109,7 +123,10 @@ async function complete(flavour: Flavour, request: CompletionRequest, service: M
   const created = Math.floor(new Date().getTime() / 1000);
   const head = { id, object: flavour.chunkObject, created, model: request.model };
   const stage = MODEL_STAGES[request.model];
-  const choices = new Choices(request.texts.length, Math.min(request.maxTokens ?? Infinity, stage === 'classify' ? 1 : service.maxNewTokens));
+  const choices = new Choices(
+    request.texts.length,
+    Math.min(request.maxTokens ?? Infinity, stage === 'classify' ? 1 : service.maxNewTokens),
+  );
   const started = new Set<number>();
   const emit = (index: number, piece: string): void => {
     if (!choices.take(index, piece) || !sse) return;
@@ -159,7 +176,10 @@ export const openAiRoutes: readonly Route[] = [
     method: 'GET',
     pattern: '/v1/models',
     handle: ({ res }) =>
-      sendJson(res, 200, { object: 'list', data: Object.keys(MODEL_STAGES).map((id) => ({ id, object: 'model', created: 0, owned_by: 'pipebench' })) }),
+      sendJson(res, 200, {
+        object: 'list',
+        data: Object.keys(MODEL_STAGES).map((id) => ({ id, object: 'model', created: 0, owned_by: 'pipebench' })),
+      }),
   },
   {
     method: 'POST',

@@ -48,7 +48,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   await options.target.configure('pipeline', options.batching);
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   // The gauge reads the service's admission, created just below (the closure runs only on scrape).
-  const metrics: ServeMetrics = new ServeMetrics((): number => service.admission.inFlight, () => options.batching.maxBatchSize);
+  const metrics: ServeMetrics = new ServeMetrics(
+    (): number => service.admission.inFlight,
+    () => options.batching.maxBatchSize,
+  );
   const service: ModelService = new ModelService(options.target, metrics, {
     maxNewTokens: options.batching.maxNewTokens,
     ...(options.maxInFlight !== undefined && { maxInFlight: options.maxInFlight }),
@@ -91,7 +94,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   const server = createServer({ keepAlive: true }, (req, res) => void handle(req, res));
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (error) => reject(new TargetUnavailableError(`cannot listen on ${options.host ?? '127.0.0.1'}:${options.port}: ${error.message}`)));
+    server.once('error', (error) =>
+      reject(new TargetUnavailableError(`cannot listen on ${options.host ?? '127.0.0.1'}:${options.port}: ${error.message}`)),
+    );
     server.listen(options.port, options.host ?? '127.0.0.1', resolve);
   });
   const { port } = server.address() as AddressInfo;

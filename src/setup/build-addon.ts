@@ -20,7 +20,11 @@ const BUILD_TIMEOUT_MS = 30 * 60_000;
 export const BUILD_LOG = join('deps', 'pipebench-build.log');
 
 export async function buildAddon(packageDir: string, toolchain: Toolchain, env: NodeJS.ProcessEnv): Promise<void> {
-  const nodePreGyp = join(dirname(createRequire(join(packageDir, 'package.json')).resolve('@mapbox/node-pre-gyp/package.json')), 'bin', 'node-pre-gyp');
+  const nodePreGyp = join(
+    dirname(createRequire(join(packageDir, 'package.json')).resolve('@mapbox/node-pre-gyp/package.json')),
+    'bin',
+    'node-pre-gyp',
+  );
   await rm(join(packageDir, 'build'), { recursive: true, force: true });
   await rm(dirname(addonPath(packageDir)), { recursive: true, force: true });
   const outcome = await runCommand(process.execPath, [nodePreGyp, 'install', '--build-from-source'], {
@@ -43,7 +47,19 @@ export async function buildProbe(packageDir: string, toolchain: Toolchain, env: 
   const source = join(dir, 'tf_probe.c');
   await writeFile(source, PROBE_C_SOURCE);
   const deps = join(packageDir, 'deps');
-  const args = ['-shared', '-fPIC', '-O2', `-I${nodeIncludeDir(toolchain, env)}`, `-I${join(deps, 'include')}`, source, `-L${join(deps, 'lib')}`, '-ltensorflow', "-Wl,-rpath,$ORIGIN/../lib", '-o', output];
+  const args = [
+    '-shared',
+    '-fPIC',
+    '-O2',
+    `-I${nodeIncludeDir(toolchain, env)}`,
+    `-I${join(deps, 'include')}`,
+    source,
+    `-L${join(deps, 'lib')}`,
+    '-ltensorflow',
+    '-Wl,-rpath,$ORIGIN/../lib',
+    '-o',
+    output,
+  ];
   const outcome = await runCommand(toolchain.cc, args, { env, timeoutMs: BUILD_TIMEOUT_MS });
   const log = await writeLog(packageDir, `${toolchain.cc} ${args.join(' ')}`, outcome, true);
   if (outcome.kind !== 'exited' || outcome.code !== 0) {

@@ -32,7 +32,8 @@ const RULES: readonly Rule[] = [
   },
   {
     // A fetch of https://nodejs.org/.../node-vX-headers.tar.gz that then failed on the network.
-    pattern: /gyp http GET https:\/\/nodejs\.org\/[\s\S]*?(network connectivity|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH)/,
+    pattern:
+      /gyp http GET https:\/\/nodejs\.org\/[\s\S]*?(network connectivity|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH)/,
     diagnose: () => ({
       problem: "node-gyp tried to download Node's headers from nodejs.org and could not",
       fix: "set npm_config_nodedir to a folder with Node's headers (include/node/node_api.h), e.g. the prefix Node is installed in",
@@ -54,7 +55,10 @@ const RULES: readonly Rule[] = [
   },
   {
     pattern: /gyp ERR! find Python|make: (?:command )?not found|(?:g\+\+|c\+\+|cc): (?:command )?not found|not found: make/,
-    diagnose: () => ({ problem: 'node-gyp is missing part of its toolchain (Python, make or a C++ compiler)', fix: 'install python3, make and g++' }),
+    diagnose: () => ({
+      problem: 'node-gyp is missing part of its toolchain (Python, make or a C++ compiler)',
+      fix: 'install python3, make and g++',
+    }),
   },
 ];
 

@@ -4,7 +4,13 @@
  */
 import { existsSync } from 'node:fs';
 import { toError } from '../errors.js';
-import { addonPath, installedPackageDir, NATIVE_PACKAGES, readManifest, type NativeManifest } from '../targets/inprocess/native/manifest.js';
+import {
+  addonPath,
+  installedPackageDir,
+  NATIVE_PACKAGES,
+  readManifest,
+  type NativeManifest,
+} from '../targets/inprocess/native/manifest.js';
 import { SetupError } from './setup-error.js';
 import { nativeBackendOf } from './setup-native.js';
 import { verifyNative, type Verification, type VerifyOptions } from './verify.js';
@@ -19,7 +25,8 @@ export async function checkNative(gpu: boolean, projectDir: string, options: Ver
   const setupCommand = `pipebench setup native${gpu ? ' --gpu' : ''}`;
   const packageDir = installedPackageDir(packageName, projectDir);
   if (packageDir === null) return { ready: false, problem: `${packageName} is not installed`, fix: `run ${setupCommand}` };
-  if (!existsSync(addonPath(packageDir))) return { ready: false, problem: `${packageName} is installed but its native addon is not built`, fix: `run ${setupCommand}` };
+  if (!existsSync(addonPath(packageDir)))
+    return { ready: false, problem: `${packageName} is installed but its native addon is not built`, fix: `run ${setupCommand}` };
   try {
     return { ready: true, packageDir, manifest: readManifest(packageDir), verification: await verifyNative(backend, options) };
   } catch (error) {

@@ -74,10 +74,12 @@ function indexDistribution(gpu: boolean): string {
 
 export async function wheelSource(path: string, context: LocateContext, kind: SourceKind = 'wheel'): Promise<LibrarySource> {
   const file = resolve(path);
-  const fix = 'give a TensorFlow wheel for Linux on this machine\'s CPU (tensorflow or tensorflow-cpu, any Python version: only its C library is used)';
+  const fix =
+    "give a TensorFlow wheel for Linux on this machine's CPU (tensorflow or tensorflow-cpu, any Python version: only its C library is used)";
   if (!existsSync(file)) throw badSetupInput('locate', `--from-wheel: ${file} does not exist`, fix);
   const name = parseWheelName(basename(file));
-  if (name === null) throw badSetupInput('locate', `--from-wheel: ${basename(file)} is not a wheel file name (name-version-python-abi-platform.whl)`, fix);
+  if (name === null)
+    throw badSetupInput('locate', `--from-wheel: ${basename(file)} is not a wheel file name (name-version-python-abi-platform.whl)`, fix);
   const mismatch = platformMismatch(name, context.host ?? hostPlatform());
   if (mismatch !== null) throw badSetupInput('locate', `${basename(file)} is a wheel for another platform (${mismatch})`, fix);
   const inspected = pythonValue<WheelInspection>(
@@ -88,7 +90,11 @@ export async function wheelSource(path: string, context: LocateContext, kind: So
   if (inspected.error !== undefined) throw badSetupInput('locate', `${basename(file)} is ${inspected.error}`, fix);
   const missingLibraries = TF_LIBRARIES.filter((lib) => !inspected.libraries.includes(lib));
   if (missingLibraries.length > 0) {
-    throw badSetupInput('locate', `${basename(file)} holds no tensorflow/${missingLibraries.join(' or tensorflow/')} (not a TensorFlow 2.x wheel for Linux)`, fix);
+    throw badSetupInput(
+      'locate',
+      `${basename(file)} holds no tensorflow/${missingLibraries.join(' or tensorflow/')} (not a TensorFlow 2.x wheel for Linux)`,
+      fix,
+    );
   }
   const missingHeaders = REQUIRED_HEADERS.filter((header) => !inspected.headers.includes(header));
   if (missingHeaders.length > 0) {
@@ -118,10 +124,14 @@ export async function wheelSource(path: string, context: LocateContext, kind: So
 export async function indexSource(version: string, context: LocateContext): Promise<LibrarySource> {
   const requirement = `${indexDistribution(context.gpu)}==${version}`;
   const dir = await mkdtemp(join(tmpdir(), 'pipebench-wheel-'));
-  const outcome = await runCommand(context.python, ['-m', 'pip', 'download', '--no-deps', '--only-binary=:all:', '--disable-pip-version-check', '-d', dir, requirement], {
-    env: context.env,
-    timeoutMs: 30 * 60_000,
-  });
+  const outcome = await runCommand(
+    context.python,
+    ['-m', 'pip', 'download', '--no-deps', '--only-binary=:all:', '--disable-pip-version-check', '-d', dir, requirement],
+    {
+      env: context.env,
+      timeoutMs: 30 * 60_000,
+    },
+  );
   const wheel = (await readdir(dir)).find((file) => file.endsWith('.whl'));
   if (outcome.kind !== 'exited' || outcome.code !== 0 || wheel === undefined) {
     await rm(dir, { recursive: true, force: true });
@@ -131,7 +141,11 @@ export async function indexSource(version: string, context: LocateContext): Prom
       : /No matching distribution|Could not find a version/.test(said)
         ? `pip found no ${requirement} wheel for this Python and platform in its package index`
         : `pip download ${requirement} failed (${lastMeaningfulLine(said) ?? 'no output'})`;
-    throw new SetupError('locate', why, 'pass --from-wheel FILE (a Linux TensorFlow wheel for any Python version) or --from-python with a Python that has tensorflow installed');
+    throw new SetupError(
+      'locate',
+      why,
+      'pass --from-wheel FILE (a Linux TensorFlow wheel for any Python version) or --from-python with a Python that has tensorflow installed',
+    );
   }
   const source = await wheelSource(join(dir, wheel), context, 'index');
   return { ...source, dispose: () => rm(dir, { recursive: true, force: true }) };
@@ -150,20 +164,33 @@ interface PythonTensorFlow {
 /** The tensorflow package an installed Python imports; for --gpu with pip's nvidia-*-cu12 library folders. */
 export async function pythonSource(python: string, context: LocateContext): Promise<LibrarySource> {
   const outcome = await runPythonJson<PythonTensorFlow>(python, FIND_TENSORFLOW, [], context.env);
-  if (outcome.kind === 'not-found') throw badSetupInput('locate', `--from-python: ${python} not found`, 'name a Python executable that has tensorflow installed');
+  if (outcome.kind === 'not-found')
+    throw badSetupInput('locate', `--from-python: ${python} not found`, 'name a Python executable that has tensorflow installed');
   const found = pythonValue('locate', python, outcome);
   const install = context.gpu ? "pip install 'tensorflow[and-cuda]==2.21.0'" : 'pip install tensorflow-cpu==2.21.0';
   if (found.error !== undefined || found.libDir === undefined) {
-    throw badSetupInput('locate', `${python} (Python ${found.python}): ${found.error ?? 'no tensorflow package'}`, `install it (${install}) or pass --from-wheel FILE`);
+    throw badSetupInput(
+      'locate',
+      `${python} (Python ${found.python}): ${found.error ?? 'no tensorflow package'}`,
+      `install it (${install}) or pass --from-wheel FILE`,
+    );
   }
   const libDir = found.libDir;
   const missingLibraries = TF_LIBRARIES.filter((lib) => !existsSync(join(libDir, lib)));
   if (missingLibraries.length > 0) {
-    throw badSetupInput('locate', `the tensorflow package at ${libDir} has no ${missingLibraries.join(' or ')} (not TensorFlow 2.x on Linux?)`, `install TensorFlow 2.21 (${install})`);
+    throw badSetupInput(
+      'locate',
+      `the tensorflow package at ${libDir} has no ${missingLibraries.join(' or ')} (not TensorFlow 2.x on Linux?)`,
+      `install TensorFlow 2.21 (${install})`,
+    );
   }
   const missingHeaders = REQUIRED_HEADERS.filter((header) => !existsSync(join(libDir, 'include', header)));
   if (missingHeaders.length > 0) {
-    throw badSetupInput('locate', `the tensorflow package at ${libDir} lacks its C headers (include/${missingHeaders.join(', include/')})`, `reinstall it (${install} --force-reinstall) or pass --from-wheel FILE`);
+    throw badSetupInput(
+      'locate',
+      `the tensorflow package at ${libDir} lacks its C headers (include/${missingHeaders.join(', include/')})`,
+      `reinstall it (${install} --force-reinstall) or pass --from-wheel FILE`,
+    );
   }
   const build = tensorflowBuild(found.distribution ?? 'tensorflow', found.version ?? 'unknown', found.buildInfo ?? {});
   return {
@@ -183,7 +210,11 @@ export async function pythonSource(python: string, context: LocateContext): Prom
   };
 }
 
-export function tensorflowBuild(distribution: string, version: string, buildInfo: Readonly<Record<string, string | boolean | number>>): TensorFlowBuild {
+export function tensorflowBuild(
+  distribution: string,
+  version: string,
+  buildInfo: Readonly<Record<string, string | boolean | number>>,
+): TensorFlowBuild {
   const text = (key: string): string | null => (typeof buildInfo[key] === 'string' ? (buildInfo[key] as string) : null);
   const cudaBuild = buildInfo['is_cuda_build'] === true;
   return {

@@ -9,9 +9,25 @@ import { existsSync } from 'node:fs';
 import { InternalError } from '../errors.js';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { addonPath, MANIFEST_PATH, NATIVE_PACKAGES, PROBE_PATH, readManifest, type NativeBackend, type NativeManifest } from '../targets/inprocess/native/manifest.js';
+import {
+  addonPath,
+  MANIFEST_PATH,
+  NATIVE_PACKAGES,
+  PROBE_PATH,
+  readManifest,
+  type NativeBackend,
+  type NativeManifest,
+} from '../targets/inprocess/native/manifest.js';
 import { buildAddon, buildProbe } from './build-addon.js';
-import { indexKey, indexSource, pythonSource, wheelSource, type LibrarySource, type LocateContext, type SourceChoice } from './library-source.js';
+import {
+  indexKey,
+  indexSource,
+  pythonSource,
+  wheelSource,
+  type LibrarySource,
+  type LocateContext,
+  type SourceChoice,
+} from './library-source.js';
 import { ensureNativePackage } from './native-package.js';
 import { badSetupInput, type SetupStep } from './setup-error.js';
 import { stageLibraries } from './stage-libraries.js';
@@ -66,7 +82,10 @@ export async function setupNative(options: SetupNativeOptions): Promise<SetupOut
   const previous = readManifest(pkg.dir);
   let manifest: NativeManifest;
   if (previous !== null && isUpToDate(previous, key, pkg.version, pkg.dir)) {
-    progress('build', `already built against TensorFlow ${previous.tensorflow.version} from ${previous.source.description}: nothing to rebuild`);
+    progress(
+      'build',
+      `already built against TensorFlow ${previous.tensorflow.version} from ${previous.source.description}: nothing to rebuild`,
+    );
     manifest = previous;
   } else {
     if (source === null && options.source.kind === 'index') {
@@ -79,8 +98,12 @@ export async function setupNative(options: SetupNativeOptions): Promise<SetupOut
       // Checked before the long copy, and only when there is something to build.
       progress('toolchain', "python3, make, g++, npm's node-gyp and Node's headers");
       const toolchain = await findToolchain(env);
-      if (toolchain.nodeDir === null) warnings.push("Node's headers were not found locally: node-gyp downloaded them (set npm_config_nodedir to avoid it)");
-      progress('libraries', `copying TensorFlow ${source.build.version}'s C library and headers from ${source.description} into ${join(pkg.dir, 'deps')}, stripped`);
+      if (toolchain.nodeDir === null)
+        warnings.push("Node's headers were not found locally: node-gyp downloaded them (set npm_config_nodedir to avoid it)");
+      progress(
+        'libraries',
+        `copying TensorFlow ${source.build.version}'s C library and headers from ${source.description} into ${join(pkg.dir, 'deps')}, stripped`,
+      );
       const staged = await stageLibraries(source, pkg.dir, env);
       if (staged.warning !== null) warnings.push(staged.warning);
       progress('build', `compiling ${NATIVE_PACKAGES[backend]}'s addon from source (node-pre-gyp, node-gyp) and the device probe`);
@@ -154,8 +177,14 @@ function flavourWarnings(source: LibrarySource, gpu: boolean): string[] {
     );
   }
   const warnings: string[] = [];
-  if (!gpu && build.cudaBuild) warnings.push(`${build.distribution} ${build.version} is a CUDA build: @tensorflow/tfjs-node runs it on the CPU (for the GPU: setup native --gpu)`);
+  if (!gpu && build.cudaBuild)
+    warnings.push(
+      `${build.distribution} ${build.version} is a CUDA build: @tensorflow/tfjs-node runs it on the CPU (for the GPU: setup native --gpu)`,
+    );
   const minor = TESTED_TENSORFLOW.split('.').slice(0, 2).join('.');
-  if (!build.version.startsWith(`${minor}.`)) warnings.push(`TensorFlow ${build.version}: this recipe was tested with ${TESTED_TENSORFLOW}; another release may lack C API functions the binding calls`);
+  if (!build.version.startsWith(`${minor}.`))
+    warnings.push(
+      `TensorFlow ${build.version}: this recipe was tested with ${TESTED_TENSORFLOW}; another release may lack C API functions the binding calls`,
+    );
   return warnings;
 }

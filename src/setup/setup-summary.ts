@@ -21,8 +21,17 @@ export function renderSetupOutcome(outcome: SetupOutcome, tookMs: number): strin
 export function renderCheckOutcome(outcome: CheckOutcome): string {
   if (!outcome.ready) return `pipebench setup native --check: not ready: ${outcome.problem}; ${outcome.fix}\n`;
   const { manifest, verification } = outcome;
-  const what = manifest === null ? `${verification.backend.package} ${verification.backend.version} (not built by pipebench setup native)` : `${manifest.package} ${manifest.packageVersion}, built against ${libraryLine(manifest)}`;
-  return [`pipebench setup native --check: ready: ${what}`, ...(manifest ? manifestLines(manifest, outcome.packageDir) : []), verificationLine(verification)].join('\n') + '\n';
+  const what =
+    manifest === null
+      ? `${verification.backend.package} ${verification.backend.version} (not built by pipebench setup native)`
+      : `${manifest.package} ${manifest.packageVersion}, built against ${libraryLine(manifest)}`;
+  return (
+    [
+      `pipebench setup native --check: ready: ${what}`,
+      ...(manifest ? manifestLines(manifest, outcome.packageDir) : []),
+      verificationLine(verification),
+    ].join('\n') + '\n'
+  );
 }
 
 function libraryLine(manifest: NativeManifest): string {

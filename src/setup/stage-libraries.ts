@@ -31,7 +31,11 @@ export async function stageLibraries(source: LibrarySource, packageDir: string, 
   await source.copyInto(deps);
   const missing = REQUIRED_HEADERS.filter((header) => !existsSync(join(deps, 'include', header)));
   if (missing.length > 0) {
-    throw new SetupError('libraries', `TensorFlow's C headers are missing from ${join(deps, 'include')} (${missing.join(', ')})`, 'use a complete wheel or tensorflow install (--from-wheel FILE)');
+    throw new SetupError(
+      'libraries',
+      `TensorFlow's C headers are missing from ${join(deps, 'include')} (${missing.join(', ')})`,
+      'use a complete wheel or tensorflow install (--from-wheel FILE)',
+    );
   }
   const libs = TF_LIBRARIES.map((lib) => join(deps, 'lib', lib));
   const unstrippedBytes = await totalBytes(libs);

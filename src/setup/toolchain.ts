@@ -37,7 +37,11 @@ export async function findToolchain(env: NodeJS.ProcessEnv, execPath: string = p
   }
   const nodeGyp = findNodeGyp(env, execPath);
   if (nodeGyp === null) {
-    throw new SetupError('toolchain', "npm's node-gyp was not found", 'install npm beside this Node (it bundles node-gyp) or set npm_config_node_gyp to node-gyp.js');
+    throw new SetupError(
+      'toolchain',
+      "npm's node-gyp was not found",
+      'install npm beside this Node (it bundles node-gyp) or set npm_config_node_gyp to node-gyp.js',
+    );
   }
   return { python, nodeGyp, nodeDir: await findNodeDir(env, execPath), cc };
 }
@@ -46,7 +50,8 @@ export async function findToolchain(env: NodeJS.ProcessEnv, execPath: string = p
 export function findNodeGyp(env: NodeJS.ProcessEnv, execPath: string): string | null {
   const candidates = [env['npm_config_node_gyp']];
   const npmCli = env['npm_execpath'];
-  if (npmCli !== undefined && npmCli.endsWith('npm-cli.js')) candidates.push(join(dirname(dirname(npmCli)), 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'));
+  if (npmCli !== undefined && npmCli.endsWith('npm-cli.js'))
+    candidates.push(join(dirname(dirname(npmCli)), 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'));
   const prefix = dirname(dirname(realpathSync(execPath)));
   candidates.push(join(prefix, 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'));
   return candidates.find((path): path is string => path !== undefined && path !== '' && existsSync(path)) ?? null;
@@ -65,7 +70,11 @@ export async function findNodeDir(env: NodeJS.ProcessEnv, execPath: string): Pro
   const configured = env['npm_config_nodedir'] ?? (await npmConfigNodeDir(env));
   if (configured !== null) {
     if (hasNodeHeaders(configured)) return configured;
-    throw new SetupError('toolchain', `npm's nodedir ${configured} has no include/node/node_api.h`, "point npm_config_nodedir at a folder with Node's headers (include/node), or unset it");
+    throw new SetupError(
+      'toolchain',
+      `npm's nodedir ${configured} has no include/node/node_api.h`,
+      "point npm_config_nodedir at a folder with Node's headers (include/node), or unset it",
+    );
   }
   const prefix = dirname(dirname(realpathSync(execPath)));
   return hasNodeHeaders(prefix) ? prefix : null;

@@ -38,19 +38,31 @@ export async function verifyNative(backend: NativeBackend, options: VerifyOption
       models: { classify: { kind: 'builtin', name: 'intent-classifier', size: 'small', cacheDir: options.cacheDir } },
     });
   } catch (error) {
-    const fix = backend === 'tensorflow-gpu' ? 'check nvidia-smi and the CUDA libraries; to build without a GPU (an image build) pass --allow-no-gpu' : 'read the reason above';
+    const fix =
+      backend === 'tensorflow-gpu'
+        ? 'check nvidia-smi and the CUDA libraries; to build without a GPU (an image build) pass --allow-no-gpu'
+        : 'read the reason above';
     throw new SetupError('verify', `${packageName} did not start in a child process: ${toError(error).message}`, fix);
   }
   try {
     const used = target.backend;
     if (used.package !== packageName) {
       const reason = used.skipped.find((skip) => skip.backend === backend)?.reason ?? 'no reason given';
-      throw new SetupError('verify', `the child process could not use ${packageName} and fell back to ${used.name} (${reason})`, 'read the reason above');
+      throw new SetupError(
+        'verify',
+        `the child process could not use ${packageName} and fell back to ${used.name} (${reason})`,
+        'read the reason above',
+      );
     }
     await target.configure('classify', { maxBatchSize: CHECK_TEXTS.length, maxQueueDelayMs: 0, maxNewTokens: 1 });
     const results = await target.infer('classify', CHECK_TEXTS);
     const failed = results.find((result) => !result.result.ok);
-    if (failed) throw new SetupError('verify', `a classify batch failed on ${packageName} (${failed.result.errorClass ?? 'unknown'})`, 'rerun with PIPEBENCH_DEBUG=1 and read the build log');
+    if (failed)
+      throw new SetupError(
+        'verify',
+        `a classify batch failed on ${packageName} (${failed.result.errorClass ?? 'unknown'})`,
+        'rerun with PIPEBENCH_DEBUG=1 and read the build log',
+      );
     const gpuSeen = used.gpu || (used.native?.devices ?? []).some((device) => device.type === 'GPU');
     return { backend: used, labels: results.map((r) => (r.output?.kind === 'classify' ? r.output.intent : '?')), gpuSeen };
   } finally {

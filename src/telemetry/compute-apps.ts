@@ -43,7 +43,8 @@ export async function queryComputeApps(options: QueryComputeAppsOptions = {}): P
   const timeoutMs = options.timeoutMs ?? 3000;
   const atMs = (options.clock ?? epochNowMs)();
   const outcome = await runCommand(command, COMPUTE_APPS_ARGS, { env: options.env, timeoutMs });
-  if (outcome.kind !== 'exited' || outcome.code !== 0) return { kind: 'unavailable', atMs, reason: describeFailure(command, outcome, timeoutMs) };
+  if (outcome.kind !== 'exited' || outcome.code !== 0)
+    return { kind: 'unavailable', atMs, reason: describeFailure(command, outcome, timeoutMs) };
   const apps = parseComputeApps(outcome.stdout, new Set(options.ownPids ?? [process.pid]));
   const own = apps.filter((app) => app.own);
   const ownMemBytes = own.length === 0 ? null : own.reduce((sum, app) => sum + (app.usedMemBytes ?? 0), 0);

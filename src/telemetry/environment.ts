@@ -52,4 +52,3 @@ export function readGitCommit(repoDir: string, timeoutMs = GIT_TIMEOUT_MS): Prom
     });
   });
 }
-

@@ -17,7 +17,12 @@ export interface SummarizeOptions extends GpuWindowOptions {
 }
 
 /** Summaries of each GPU seen in [fromMs, toMs], ordered by index; empty when no sample falls inside. */
-export function summarizeGpuWindow(samples: readonly GpuSample[], fromMs: number, toMs: number, options: SummarizeOptions = {}): GpuWindowSummary[] {
+export function summarizeGpuWindow(
+  samples: readonly GpuSample[],
+  fromMs: number,
+  toMs: number,
+  options: SummarizeOptions = {},
+): GpuWindowSummary[] {
   const byGpu = groupByGpu(samples);
   const summaries: GpuWindowSummary[] = [];
   for (const [gpuIndex, series] of [...byGpu].sort(([a], [b]) => a - b)) {
@@ -34,7 +39,12 @@ export function summarizeGpuSteps(samples: readonly GpuSample[], steps: readonly
   return steps.map((step) => summarizeGpuWindow(samples, step.startMs, step.endMs, step));
 }
 
-function summarizeSeries(gpuIndex: number, inside: readonly GpuSample[], energyJ: number | null, options: GpuWindowOptions): GpuWindowSummary {
+function summarizeSeries(
+  gpuIndex: number,
+  inside: readonly GpuSample[],
+  energyJ: number | null,
+  options: GpuWindowOptions,
+): GpuWindowSummary {
   const util = values(inside, (s) => s.utilPct);
   const memUtil = values(inside, (s) => s.memUtilPct);
   const power = values(inside, (s) => s.powerW);

@@ -163,7 +163,10 @@ function toColumn(headerCell: string): Column {
 }
 
 function isHeader(cells: readonly string[]): boolean {
-  return cells.every((cell) => HEADER_CELL.test(cell) && !/^\d/.test(cell)) && cells.some((cell) => fieldSpecFor(cell) !== undefined && !isActiveWord(cell));
+  return (
+    cells.every((cell) => HEADER_CELL.test(cell) && !/^\d/.test(cell)) &&
+    cells.some((cell) => fieldSpecFor(cell) !== undefined && !isActiveWord(cell))
+  );
 }
 
 function isActiveWord(cell: string): boolean {

@@ -142,8 +142,12 @@ class ReplaySampler implements Sampler {
       if (this.timer !== null) clearTimeout(this.timer);
       this.timer = null;
       const counts = this.ingest.counts();
-      const ended = this.endedAtMs === null ? null : `the replayed trace ended ${((this.endedAtMs - this.startedAtMs) / 1000).toFixed(1)} s into the run`;
-      const reason = counts.samples === 0 ? 'the replayed trace held no GPU sample' : this.ingest.withUnreported(ended ?? this.ingest.garbageNote());
+      const ended =
+        this.endedAtMs === null
+          ? null
+          : `the replayed trace ended ${((this.endedAtMs - this.startedAtMs) / 1000).toFixed(1)} s into the run`;
+      const reason =
+        counts.samples === 0 ? 'the replayed trace held no GPU sample' : this.ingest.withUnreported(ended ?? this.ingest.garbageNote());
       this.result = {
         source: 'replay',
         status: counts.samples === 0 ? 'absent' : reason === null ? 'ok' : 'partial',

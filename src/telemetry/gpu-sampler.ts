@@ -53,14 +53,26 @@ export async function startNvidiaSmiSampler(options: NvidiaSmiSamplerOptions = {
   const help = await runCommand(command, ['--help-query-gpu'], { env: options.env, timeoutMs: helpTimeoutMs });
   if (help.kind !== 'exited') return absentSampler(describeFailure(command, help, helpTimeoutMs), intervalMs);
   // A driver that cannot print its field list is asked for ours; its answer will say what is wrong.
-  const selection = help.code === 0 ? selectSupportedFields(help.stdout, options.fields ?? DEFAULT_GPU_QUERY_FIELDS) : { fields: options.fields ?? DEFAULT_GPU_QUERY_FIELDS, dropped: [], renamed: [] };
+  const selection =
+    help.code === 0
+      ? selectSupportedFields(help.stdout, options.fields ?? DEFAULT_GPU_QUERY_FIELDS)
+      : { fields: options.fields ?? DEFAULT_GPU_QUERY_FIELDS, dropped: [], renamed: [] };
   return new NvidiaSmiStream(command, intervalMs, selection, options);
 }
 
 function absentSampler(reason: string, intervalMs: number): Sampler {
   const result: SamplerResult = {
-    source: 'nvidia-smi', status: 'absent', reason, samples: [], fields: null, intervalMs,
-    lines: { total: 0, samples: 0, garbage: 0, deviceErrors: 0 }, parseMs: 0, samplerCpuMs: null, samplerPid: null, stampCorrectionMs: 0,
+    source: 'nvidia-smi',
+    status: 'absent',
+    reason,
+    samples: [],
+    fields: null,
+    intervalMs,
+    lines: { total: 0, samples: 0, garbage: 0, deviceErrors: 0 },
+    parseMs: 0,
+    samplerCpuMs: null,
+    samplerPid: null,
+    stampCorrectionMs: 0,
   };
   return { source: 'nvidia-smi', pid: null, samples: () => [], ready: Promise.resolve(false), stop: () => Promise.resolve(result) };
 }
@@ -94,10 +106,15 @@ class NvidiaSmiStream implements Sampler {
   ) {
     this.clock = options.clock ?? epochNowMs;
     this.ready = new Promise((resolve) => (this.resolveReady = resolve));
-    this.ingest = new SampleIngest({ fields: selection.fields, timeZone: options.timeZone ?? { kind: 'local' } }, null, (sample) => {
-      if (this.ingest.samples.length === 1) this.resolveReady(true);
-      options.onSample?.(sample);
-    }, STAMP_ALIGN_BEYOND_MS);
+    this.ingest = new SampleIngest(
+      { fields: selection.fields, timeZone: options.timeZone ?? { kind: 'local' } },
+      null,
+      (sample) => {
+        if (this.ingest.samples.length === 1) this.resolveReady(true);
+        options.onSample?.(sample);
+      },
+      STAMP_ALIGN_BEYOND_MS,
+    );
     const args = [`--query-gpu=${selection.fields.join(',')}`, '--format=csv,nounits', `-lms`, String(Math.max(1, Math.round(intervalMs)))];
     this.child = spawn(command, args, { env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
     trackChild(this.child);
@@ -195,8 +212,16 @@ class NvidiaSmiStream implements Sampler {
     );
     const status: TelemetryStatus = reason === null ? 'ok' : counts.samples > 0 ? 'partial' : 'absent';
     return {
-      source: 'nvidia-smi', status, reason, samples: this.ingest.samples, fields: this.selection, intervalMs: this.intervalMs,
-      lines: counts, parseMs: this.ingest.parseMs, samplerCpuMs: this.samplerCpuMs, samplerPid: this.pid,
+      source: 'nvidia-smi',
+      status,
+      reason,
+      samples: this.ingest.samples,
+      fields: this.selection,
+      intervalMs: this.intervalMs,
+      lines: counts,
+      parseMs: this.ingest.parseMs,
+      samplerCpuMs: this.samplerCpuMs,
+      samplerPid: this.pid,
       stampCorrectionMs: this.ingest.stampCorrectionMs,
     };
   }

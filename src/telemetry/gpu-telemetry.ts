@@ -49,7 +49,12 @@ export interface GpuTelemetrySession {
   /** GPU memory per process now (null when not sampling live nvidia-smi). */
   processes(): Promise<ComputeAppsResult | null>;
   /** A step's GPU summary over its time window; pass the process views taken at its boundaries. */
-  stepReport(startMs: number, endMs: number, window: GpuWindowOptions, processes?: { atStart: ComputeAppsResult | null; atEnd: ComputeAppsResult | null }): GpuStepReport;
+  stepReport(
+    startMs: number,
+    endMs: number,
+    window: GpuWindowOptions,
+    processes?: { atStart: ComputeAppsResult | null; atEnd: ComputeAppsResult | null },
+  ): GpuStepReport;
   /** Mean utilisation over the GPUs in the most recent sample; null when off or none yet. For live views. */
   latestUtilPct(): number | null;
   finish(): Promise<GpuTelemetryOutcome>;
@@ -68,7 +73,13 @@ export async function startGpuTelemetry(options: GpuTelemetryOptions): Promise<G
   const { command, env, probeTimeoutMs } = mode;
   const [inventory, sampler] = await Promise.all([
     readGpuInventory({ command, env, ...(probeTimeoutMs !== undefined && { timeoutMs: probeTimeoutMs }) }),
-    startNvidiaSmiSampler({ intervalMs: mode.intervalMs, command, env, timeZone, ...(probeTimeoutMs !== undefined && { helpTimeoutMs: probeTimeoutMs }) }),
+    startNvidiaSmiSampler({
+      intervalMs: mode.intervalMs,
+      command,
+      env,
+      timeZone,
+      ...(probeTimeoutMs !== undefined && { helpTimeoutMs: probeTimeoutMs }),
+    }),
   ]);
   return session(sampler, inventory, mode, options);
 }
@@ -91,7 +102,12 @@ function session(
       const gpus = sampler === null ? [] : summarizeGpuWindow(sampler.samples(), startMs, endMs, window);
       const atStart = processes?.atStart ?? null;
       const atEnd = processes?.atEnd ?? null;
-      return { gpus, processesAtStart: atStart, processesAtEnd: atEnd, notes: modelGpuNotes(gpus, options.placement ?? null, [atStart, atEnd]) };
+      return {
+        gpus,
+        processesAtStart: atStart,
+        processesAtEnd: atEnd,
+        notes: modelGpuNotes(gpus, options.placement ?? null, [atStart, atEnd]),
+      };
     },
     latestUtilPct() {
       return sampler === null ? null : latestUtilPct(sampler.samples());
@@ -130,18 +146,41 @@ async function finish(sampler: Sampler | null, inventory: GpuInventoryResult): P
   };
   if (sampler === null) {
     const report: GpuTelemetryReport = {
-      status: 'absent', reason: 'GPU telemetry was turned off', source: null, ...inventoryFields, fields: null, intervalMs: 0, samples: 0,
-      lines: { total: 0, samples: 0, garbage: 0, deviceErrors: 0 }, stampCorrectionMs: 0, timeline: null,
+      status: 'absent',
+      reason: 'GPU telemetry was turned off',
+      source: null,
+      ...inventoryFields,
+      fields: null,
+      intervalMs: 0,
+      samples: 0,
+      lines: { total: 0, samples: 0, garbage: 0, deviceErrors: 0 },
+      stampCorrectionMs: 0,
+      timeline: null,
     };
     return { report, samplerResult: null, warning: null };
   }
   const result = await sampler.stop();
   const report: GpuTelemetryReport = {
-    status: result.status, reason: result.reason, source: result.source, ...inventoryFields, fields: result.fields,
-    intervalMs: result.intervalMs, samples: result.samples.length, lines: result.lines, stampCorrectionMs: result.stampCorrectionMs,
+    status: result.status,
+    reason: result.reason,
+    source: result.source,
+    ...inventoryFields,
+    fields: result.fields,
+    intervalMs: result.intervalMs,
+    samples: result.samples.length,
+    lines: result.lines,
+    stampCorrectionMs: result.stampCorrectionMs,
     timeline: buildGpuTimeline(result.samples),
   };
-  const dropped = result.fields !== null && result.fields.dropped.length > 0 ? ` (fields this driver does not know, not sampled: ${result.fields.dropped.join(', ')})` : '';
-  const warning = result.status === 'ok' ? (dropped === '' ? null : `GPU telemetry${dropped}`) : `GPU telemetry ${result.status}: ${result.reason ?? 'no reason given'}${dropped}`;
+  const dropped =
+    result.fields !== null && result.fields.dropped.length > 0
+      ? ` (fields this driver does not know, not sampled: ${result.fields.dropped.join(', ')})`
+      : '';
+  const warning =
+    result.status === 'ok'
+      ? dropped === ''
+        ? null
+        : `GPU telemetry${dropped}`
+      : `GPU telemetry ${result.status}: ${result.reason ?? 'no reason given'}${dropped}`;
   return { report, samplerResult: result, warning };
 }

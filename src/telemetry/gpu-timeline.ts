@@ -8,7 +8,6 @@ import type { GpuTimeline, GpuTimelinePoint, GpuTimelineSeries } from '../core/r
 
 export const DEFAULT_TIMELINE_POINTS = 1000;
 
-
 /** Null when there are no samples. `maxPointsPerGpu` is at least 2. */
 export function buildGpuTimeline(samples: readonly GpuSample[], maxPointsPerGpu = DEFAULT_TIMELINE_POINTS): GpuTimeline | null {
   if (samples.length === 0) return null;
@@ -34,7 +33,13 @@ export function buildGpuTimeline(samples: readonly GpuSample[], maxPointsPerGpu 
 }
 
 function pointOf(sample: GpuSample): GpuTimelinePoint {
-  return { tMs: sample.tMs, utilPct: sample.utilPct, memUsedBytes: sample.memUsedBytes, powerW: sample.powerW, smClockMHz: sample.smClockMHz };
+  return {
+    tMs: sample.tMs,
+    utilPct: sample.utilPct,
+    memUsedBytes: sample.memUsedBytes,
+    powerW: sample.powerW,
+    smClockMHz: sample.smClockMHz,
+  };
 }
 
 const EXTREMES = {

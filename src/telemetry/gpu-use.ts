@@ -58,7 +58,11 @@ function otherApps(processes: readonly (ComputeAppsResult | null)[]): { readonly
 }
 
 /** Whether the measured work used this GPU in the step, with why in a few words. */
-export function modelGpuUse(placement: ModelPlacement, gpu: Pick<GpuWindowSummary, 'memUsedPeakBytes'>, processes: readonly (ComputeAppsResult | null)[]): ModelGpuUse {
+export function modelGpuUse(
+  placement: ModelPlacement,
+  gpu: Pick<GpuWindowSummary, 'memUsedPeakBytes'>,
+  processes: readonly (ComputeAppsResult | null)[],
+): ModelGpuUse {
   const { target, backend } = placement;
   if (target.kind === 'inprocess') {
     if (backend === null) return { kind: 'possible', basis: 'backend', why: 'the in-process target reported no backend' };
@@ -67,13 +71,22 @@ export function modelGpuUse(placement: ModelPlacement, gpu: Pick<GpuWindowSummar
       : { kind: 'not-used', basis: 'backend', why: `backend ${backend.name}` };
   }
   if (target.url === null || !isLocalUrl(target.url, placement.hostname)) {
-    return { kind: 'not-used', basis: 'server-host', why: `the server ${target.url === null ? '' : `${new URL(target.url).host} `}is not on this host` };
+    return {
+      kind: 'not-used',
+      basis: 'server-host',
+      why: `the server ${target.url === null ? '' : `${new URL(target.url).host} `}is not on this host`,
+    };
   }
   const apps = otherApps(processes);
   if (!apps.listed) return { kind: 'possible', basis: 'process-list', why: 'the server is on this host and no process list was taken' };
-  if (apps.names.length > 0) return { kind: 'possible', basis: 'process-list', why: `the server is on this host and ${apps.names.join(', ')} ran on a GPU` };
+  if (apps.names.length > 0)
+    return { kind: 'possible', basis: 'process-list', why: `the server is on this host and ${apps.names.join(', ')} ran on a GPU` };
   if (gpu.memUsedPeakBytes !== null && gpu.memUsedPeakBytes > CONTEXT_MEM_BYTES) {
-    return { kind: 'possible', basis: 'process-list', why: `nvidia-smi lists no process, yet ${formatBytes(gpu.memUsedPeakBytes)} of its memory was in use` };
+    return {
+      kind: 'possible',
+      basis: 'process-list',
+      why: `nvidia-smi lists no process, yet ${formatBytes(gpu.memUsedPeakBytes)} of its memory was in use`,
+    };
   }
   return { kind: 'not-used', basis: 'process-list', why: 'nvidia-smi lists no process on it: the server on this host computes elsewhere' };
 }

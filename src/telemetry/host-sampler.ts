@@ -142,11 +142,13 @@ export function startHostSampler(options: HostSamplerOptions = {}): HostSampler 
   function tick(): void {
     const startedMs = clock();
     // A failed read (EMFILE under a stress run) loses one sample, never the sampler or the run.
-    ticking = sample().catch(skipFailed).then(() => {
-      if (stopped) return;
-      timer = setTimeout(tick, Math.max(0, startedMs + intervalMs - clock()));
-      timer.unref();
-    });
+    ticking = sample()
+      .catch(skipFailed)
+      .then(() => {
+        if (stopped) return;
+        timer = setTimeout(tick, Math.max(0, startedMs + intervalMs - clock()));
+        timer.unref();
+      });
   }
 
   tick();
@@ -187,7 +189,12 @@ function skipFailed(): void {
 interface Rates {
   readonly processCpuPct: number | null;
   readonly systemCpuPct: number | null;
-  readonly net: { readonly rxBytes: number; readonly txBytes: number; readonly rxBytesPerSec: number; readonly txBytesPerSec: number } | null;
+  readonly net: {
+    readonly rxBytes: number;
+    readonly txBytes: number;
+    readonly rxBytesPerSec: number;
+    readonly txBytesPerSec: number;
+  } | null;
 }
 
 function ratesBetween(before: Reading, after: Reading): Rates {

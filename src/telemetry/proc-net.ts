@@ -23,7 +23,11 @@ export function parseProcNetDev(text: string): NetCounters {
     const colon = line.indexOf(':');
     if (colon < 0) continue;
     const name = line.slice(0, colon).trim();
-    const fields = line.slice(colon + 1).trim().split(/\s+/).map(Number);
+    const fields = line
+      .slice(colon + 1)
+      .trim()
+      .split(/\s+/)
+      .map(Number);
     if (name === '' || name.includes('|') || fields.length < 16 || fields.some((f) => !Number.isFinite(f))) continue;
     counters.set(name, { rxBytes: fields[0] ?? 0, txBytes: fields[8] ?? 0 });
   }

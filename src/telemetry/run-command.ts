@@ -3,7 +3,13 @@ import { spawn } from 'node:child_process';
 import { childExited, trackChild } from './child-registry.js';
 
 export type CommandOutcome =
-  | { readonly kind: 'exited'; readonly code: number | null; readonly signal: string | null; readonly stdout: string; readonly stderr: string }
+  | {
+      readonly kind: 'exited';
+      readonly code: number | null;
+      readonly signal: string | null;
+      readonly stdout: string;
+      readonly stderr: string;
+    }
   | { readonly kind: 'spawn-failed'; readonly errorCode: string | null; readonly message: string }
   | { readonly kind: 'timed-out'; readonly stdout: string; readonly stderr: string };
 
@@ -51,7 +57,13 @@ export function runCommand(command: string, args: readonly string[], options: Ru
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      resolve({ kind: 'exited', code, signal, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') });
+      resolve({
+        kind: 'exited',
+        code,
+        signal,
+        stdout: Buffer.concat(stdout).toString('utf8'),
+        stderr: Buffer.concat(stderr).toString('utf8'),
+      });
     });
   });
 }
@@ -72,7 +84,10 @@ export function describeFailure(command: string, outcome: CommandOutcome, timeou
 }
 
 export function lastMeaningfulLine(text: string): string | null {
-  const lines = text.split('\n').map((line) => line.trim()).filter((line) => line !== '');
+  const lines = text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
   const last = lines.at(-1);
   return last === undefined ? null : last.length > 200 ? `${last.slice(0, 200)}...` : last;
 }

@@ -15,7 +15,10 @@ const MS_PER_TICK = 10;
 /** utime + stime of a /proc/<pid>/task/<tid>/stat line, ms; null when malformed. */
 export function parseThreadStatCpuMs(text: string): number | null {
   // The command name (field 2) is in parentheses and may hold spaces: count fields after its ')'.
-  const after = text.slice(text.lastIndexOf(')') + 1).trim().split(/\s+/);
+  const after = text
+    .slice(text.lastIndexOf(')') + 1)
+    .trim()
+    .split(/\s+/);
   // Field 3 (state) is after[0], so utime (field 14) and stime (field 15) are after[11] and after[12].
   const utime = Number(after[11]);
   const stime = Number(after[12]);

@@ -69,8 +69,7 @@ export interface GpuWindowOptions {
 }
 
 export type GpuInventoryResult =
-  | { readonly kind: 'ok'; readonly inventory: GpuInventory }
-  | { readonly kind: 'unavailable'; readonly reason: string };
+  { readonly kind: 'ok'; readonly inventory: GpuInventory } | { readonly kind: 'unavailable'; readonly reason: string };
 
 /** A running GPU sampler (live nvidia-smi or a replayed trace); the seam the run loop sees. */
 export interface Sampler {

@@ -36,7 +36,8 @@ export function parseAlertRule(text: string): AlertRule | { readonly error: stri
   const call = CALL_PATTERN.exec(lhs);
   const [fn, metric] = call ? [call[1] ?? '', call[2] ?? ''] : [null, lhs];
   if (!NAME_PATTERN.test(metric)) return fail(`"${lhs}" is not a metric or p95(<metric>)`);
-  if (!(ALERT_METRICS as readonly string[]).includes(metric)) return fail(`unknown metric "${metric}"; metrics: ${ALERT_METRICS.join(', ')}`);
+  if (!(ALERT_METRICS as readonly string[]).includes(metric))
+    return fail(`unknown metric "${metric}"; metrics: ${ALERT_METRICS.join(', ')}`);
 
   if (metric === 'ml_pipeline_time' || metric === 'api_response_time') {
     if (fn === null) return fail(`${metric} needs a percentile: p95(${metric})`);
@@ -48,11 +49,13 @@ export function parseAlertRule(text: string): AlertRule | { readonly error: stri
   if (fn !== null) return fail(`${metric} takes no function: write "${metric} ${op} ..."`);
   if (metric === 'error_rate') {
     const thresholdRatio = parseRatio(valueText);
-    if (thresholdRatio === undefined || thresholdRatio < 0 || thresholdRatio > 1) return fail(`"${valueText}" is not a ratio such as "1%" or 0.01`);
+    if (thresholdRatio === undefined || thresholdRatio < 0 || thresholdRatio > 1)
+      return fail(`"${valueText}" is not a ratio such as "1%" or 0.01`);
     return { ...base, metric, thresholdRatio };
   }
   const thresholdPerSec = Number(valueText);
-  if (!/^\d+(?:\.\d+)?$/.test(valueText) || !Number.isFinite(thresholdPerSec)) return fail(`"${valueText}" is not a number of items/s such as 50`);
+  if (!/^\d+(?:\.\d+)?$/.test(valueText) || !Number.isFinite(thresholdPerSec))
+    return fail(`"${valueText}" is not a number of items/s such as 50`);
   return { ...base, metric: 'throughput', thresholdPerSec };
 }
 
@@ -75,7 +78,12 @@ function latencySection(p95Example: string, p99Example: string) {
     degradation_threshold: ratio('10%').optional(),
   }).superRefine((section, ctx) => {
     if (section.p99 < section.p95) {
-      ctx.addIssue({ code: 'custom', path: ['p99'], input: section.p99, message: `expected at least p95 (${section.p95} ms), got ${section.p99} ms` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['p99'],
+        input: section.p99,
+        message: `expected at least p95 (${section.p95} ms), got ${section.p99} ms`,
+      });
     }
   });
 }

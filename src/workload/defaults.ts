@@ -4,7 +4,6 @@ import { PACKAGE_ROOT } from '../package-root.js';
 import type { Stage } from '../core/stage.js';
 import type { BackendChoice, BatchMode, Budget, ModelSize, PhaseLength, ProtocolName } from '../core/workload.js';
 
-
 /** The prompt corpus shipped with pipebench, used when a workload names none. */
 export const BUILTIN_CORPUS_PATH = join(PACKAGE_ROOT, 'workloads', 'corpus', 'prompts.jsonl');
 

@@ -50,4 +50,7 @@ export type OverrideField = (typeof OVERRIDE_FIELDS)[number];
 export type OverrideNames = Readonly<Record<OverrideField, string>>;
 
 /** A library caller's names: `overrides.<field>`. */
-export const FIELD_NAMES: OverrideNames = Object.fromEntries(OVERRIDE_FIELDS.map((field) => [field, `overrides.${field}`])) as Record<OverrideField, string>;
+export const FIELD_NAMES: OverrideNames = Object.fromEntries(OVERRIDE_FIELDS.map((field) => [field, `overrides.${field}`])) as Record<
+  OverrideField,
+  string
+>;

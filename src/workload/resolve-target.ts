@@ -87,7 +87,12 @@ function protocolOptions(protocol: ProtocolName, yaml: ProtocolBlocks): Protocol
         outputName: yaml.kserve?.outputName ?? null,
       };
     case 'openai':
-      return { protocol, models: stageModels(yaml.openai?.models), api: yaml.openai?.api ?? 'completions', stream: yaml.openai?.stream ?? true };
+      return {
+        protocol,
+        models: stageModels(yaml.openai?.models),
+        api: yaml.openai?.api ?? 'completions',
+        stream: yaml.openai?.stream ?? true,
+      };
     case 'template': {
       // The schema requires the block for this protocol; the fallback only satisfies the type.
       const block = yaml.template ?? { body: '{{text}}', output: '' };

@@ -1,7 +1,14 @@
 /** The YAML form -> a Workload: defaults filled in, paths made absolute. Pure: touches no files. */
 import { basename, extname, resolve } from 'node:path';
 import type { Stage } from '../core/stage.js';
-import { BUILTIN_CORPUS_PATH, DEFAULT_BATCH_SIZES, DEFAULTS, defaultMaxDurationMs, defaultMaxNewTokens, HTTP_DEFAULTS } from './defaults.js';
+import {
+  BUILTIN_CORPUS_PATH,
+  DEFAULT_BATCH_SIZES,
+  DEFAULTS,
+  defaultMaxDurationMs,
+  defaultMaxNewTokens,
+  HTTP_DEFAULTS,
+} from './defaults.js';
 import { resolveHttpTarget, resolveLoad } from './resolve-target.js';
 import { resolveServer } from './server-schema.js';
 import { isModelPath, type StageYaml, type WorkloadYaml } from './schema.js';
@@ -37,7 +44,9 @@ export function resolveWorkload(yaml: WorkloadYaml, source: string, baseDir: str
     },
     target,
     load: resolveLoad(yaml.load),
-    stages: (yaml.stages ?? (http ? HTTP_DEFAULTS.stages[target.protocol].map((stage) => ({ stage })) : ALL_STAGES)).map((stage) => stageSpec(stage, http)),
+    stages: (yaml.stages ?? (http ? HTTP_DEFAULTS.stages[target.protocol].map((stage) => ({ stage })) : ALL_STAGES)).map((stage) =>
+      stageSpec(stage, http),
+    ),
     warmup: yaml.warmup ? phase(yaml.warmup.requests, yaml.warmup.duration) : DEFAULTS.warmup,
     measure: yaml.measure
       ? {
@@ -58,7 +67,9 @@ export function resolveWorkload(yaml: WorkloadYaml, source: string, baseDir: str
   // The sweep's load has no rates to go by; withScenario lists the scenario's levels as the rates.
   const arrivals = yaml.load?.arrivals;
   const load: LoadSpec =
-    arrivals === 'constant' || arrivals === 'poisson' ? { kind: 'open', arrivals, ratesPerSec: [], maxInFlight: yaml.load?.maxInFlight ?? null } : { kind: 'closed' };
+    arrivals === 'constant' || arrivals === 'poisson'
+      ? { kind: 'open', arrivals, ratesPerSec: [], maxInFlight: yaml.load?.maxInFlight ?? null }
+      : { kind: 'closed' };
   const scenarioWorkload = withScenario({ ...workload, load }, written, written, 'scenario.loadScale');
   // Scenario stages run back to back for their set durations: never extended to settle, not repeated.
   return withSignoff(scenarioWorkload, { stability: null, repeat: 1, search: false });
@@ -75,7 +86,8 @@ function scenarioAsWritten(yaml: ScenarioYaml, open: boolean, http: boolean): Sc
     loadScale: yaml.loadScale ?? SCENARIO_DEFAULTS.loadScale,
     windowMs: yaml.window ?? SCENARIO_DEFAULTS.windowMs,
     recoveryTargetMs: yaml.recoveryTarget ?? SCENARIO_DEFAULTS.recoveryTargetMs,
-    stopAfterBreak: yaml.kind === 'stress' ? (yaml.stopAfterBreak === undefined ? SCENARIO_DEFAULTS.stopAfterBreak : yaml.stopAfterBreak) : null,
+    stopAfterBreak:
+      yaml.kind === 'stress' ? (yaml.stopAfterBreak === undefined ? SCENARIO_DEFAULTS.stopAfterBreak : yaml.stopAfterBreak) : null,
   };
 }
 

@@ -14,7 +14,15 @@ import { MAX_SCALE, MIN_WINDOW_MS, scaleLevel, withoutFloatNoise } from './scena
 import { LIMITS } from './schema.js';
 import { TARGET_LIMITS } from './target-schema.js';
 import { type ArrivalProcess, type LoadSpec, type StageSpec, type Workload } from '../core/workload.js';
-import { SCENARIO_KINDS, SCHEDULE_PRESETS, type ScenarioAsWritten, type ScenarioKind, type ScenarioSpec, type ScenarioStageSpec, type SchedulePreset } from '../core/scenario.js';
+import {
+  SCENARIO_KINDS,
+  SCHEDULE_PRESETS,
+  type ScenarioAsWritten,
+  type ScenarioKind,
+  type ScenarioSpec,
+  type ScenarioStageSpec,
+  type SchedulePreset,
+} from '../core/scenario.js';
 
 export type ScenarioWorkload = Workload & { readonly scenario: ScenarioSpec; readonly scenarioAsWritten: ScenarioAsWritten };
 
@@ -61,7 +69,10 @@ export function scaleScenario(written: ScenarioAsWritten, scales: Scales, where:
   const stages = written.stages.map((stage): ScenarioStageSpec => {
     const target = scaleLevel(stage.target, scales.loadScale, open);
     if (target > maxLevel) {
-      throw new InputError(where, `expected a load scale that keeps every target within ${maxLevel}, got ${scales.loadScale} (stage "${stage.name}" would be ${target})`);
+      throw new InputError(
+        where,
+        `expected a load scale that keeps every target within ${maxLevel}, got ${scales.loadScale} (stage "${stage.name}" would be ${target})`,
+      );
     }
     return { name: stage.name, durationMs: withoutFloatNoise(stage.durationMs * scales.timeScale), target };
   });
@@ -87,7 +98,10 @@ export function scenarioLevels(spec: Pick<ScenarioSpec, 'stages'>): number[] {
  * Workload.load for a scenario: closed, or open at the scenario's levels (the stages, not this
  * list, set the rate; the list keeps the contract's "rates in use" meaning for readers of a Workload).
  */
-export function scenarioLoad(spec: ScenarioSpec, open: { readonly arrivals: ArrivalProcess; readonly maxInFlight: number | null } | null): LoadSpec {
+export function scenarioLoad(
+  spec: ScenarioSpec,
+  open: { readonly arrivals: ArrivalProcess; readonly maxInFlight: number | null } | null,
+): LoadSpec {
   if (open === null) return { kind: 'closed' };
   return { kind: 'open', arrivals: open.arrivals, ratesPerSec: scenarioLevels(spec), maxInFlight: open.maxInFlight };
 }
@@ -166,7 +180,10 @@ export function applyScenarioOverrides(workload: Workload, overrides: ScenarioOv
   if (overrides.schedule !== undefined) parseScheduleFlag(overrides.schedule, names.schedule);
   const scenario = workload.scenario;
   if (scenario === undefined) {
-    throw new InputError(first, `expected a workload with a scenario (such as ${names.scenario} spike), got workload "${workload.name}", a sweep without one`);
+    throw new InputError(
+      first,
+      `expected a workload with a scenario (such as ${names.scenario} spike), got workload "${workload.name}", a sweep without one`,
+    );
   }
   const written = scenarioAsWrittenOf({ ...workload, scenario });
   const timeScale =

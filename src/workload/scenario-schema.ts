@@ -63,10 +63,20 @@ const scenarioStages = z
     list.forEach((stage, index) => {
       const earlier = seen.get(stage.name);
       if (earlier === undefined) seen.set(stage.name, index);
-      else ctx.addIssue({ code: 'custom', path: [index, 'name'], input: stage.name, message: `expected unique stage names, got "${stage.name}" again (already stages[${earlier}])` });
+      else
+        ctx.addIssue({
+          code: 'custom',
+          path: [index, 'name'],
+          input: stage.name,
+          message: `expected unique stage names, got "${stage.name}" again (already stages[${earlier}])`,
+        });
     });
     if (list.length > 0 && list.every((stage) => stage.target === 0)) {
-      ctx.addIssue({ code: 'custom', input: list, message: 'expected at least one stage with a target above 0, got a hold at 0 for the whole scenario' });
+      ctx.addIssue({
+        code: 'custom',
+        input: list,
+        message: 'expected at least one stage with a target above 0, got a hold at 0 for the whole scenario',
+      });
     }
   });
 
@@ -92,10 +102,20 @@ export function scenarioYamlSchema(limits: ScenarioLimits) {
     stages: scenarioStages,
   }).superRefine((scenario, ctx) => {
     if (scenario.recoveryTarget !== undefined && scenario.kind !== 'spike') {
-      ctx.addIssue({ code: 'custom', path: ['recoveryTarget'], input: scenario.recoveryTarget, message: `expected no recoveryTarget on a ${scenario.kind} scenario (it is for spike), got one` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['recoveryTarget'],
+        input: scenario.recoveryTarget,
+        message: `expected no recoveryTarget on a ${scenario.kind} scenario (it is for spike), got one`,
+      });
     }
     if (scenario.stopAfterBreak !== undefined && scenario.stopAfterBreak !== null && scenario.kind !== 'stress') {
-      ctx.addIssue({ code: 'custom', path: ['stopAfterBreak'], input: scenario.stopAfterBreak, message: `expected no stopAfterBreak on a ${scenario.kind} scenario (it is for stress), got ${scenario.stopAfterBreak}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['stopAfterBreak'],
+        input: scenario.stopAfterBreak,
+        message: `expected no stopAfterBreak on a ${scenario.kind} scenario (it is for stress), got ${scenario.stopAfterBreak}`,
+      });
     }
   });
 }
@@ -146,9 +166,11 @@ export function checkScenarioWorkload(workload: ScenarioWorkloadFields, limits: 
     measure: 'each scenario stage measures for its own duration',
   } as const;
   for (const [field, why] of Object.entries(replaced) as [keyof typeof replaced, string][]) {
-    if (workload[field] !== undefined) issues.push({ path: [field], input: workload[field], message: `expected no ${field} with a scenario (${why}), got one` });
+    if (workload[field] !== undefined)
+      issues.push({ path: [field], input: workload[field], message: `expected no ${field} with a scenario (${why}), got one` });
   }
-  if (workload.search === true) issues.push({ path: ['search'], input: true, message: 'expected no search with a scenario (its stages set the load), got true' });
+  if (workload.search === true)
+    issues.push({ path: ['search'], input: true, message: 'expected no search with a scenario (its stages set the load), got true' });
   if (workload.repeat !== undefined && workload.repeat > 1) {
     issues.push({ path: ['repeat'], input: workload.repeat, message: `expected 1 (or no repeat) with a scenario, got ${workload.repeat}` });
   }
@@ -156,16 +178,25 @@ export function checkScenarioWorkload(workload: ScenarioWorkloadFields, limits: 
     issues.push({
       path: ['stability'],
       input: workload.stability,
-      message: 'expected false (or no stability) with a scenario: its stages run back to back for their set durations, so a step is never extended to settle; got settings',
+      message:
+        'expected false (or no stability) with a scenario: its stages run back to back for their set durations, so a step is never extended to settle; got settings',
     });
   }
   const load = workload.load;
   if (load?.rates !== undefined) {
-    issues.push({ path: ['load', 'rates'], input: load.rates, message: 'expected no rates with a scenario (its stage targets are the rates under open-loop arrivals), got a list' });
+    issues.push({
+      path: ['load', 'rates'],
+      input: load.rates,
+      message: 'expected no rates with a scenario (its stage targets are the rates under open-loop arrivals), got a list',
+    });
   }
   const open = isOpenLoad(load);
   if (!open && load?.maxInFlight !== undefined) {
-    issues.push({ path: ['load', 'maxInFlight'], input: load.maxInFlight, message: `expected no maxInFlight with closed-loop arrivals (it caps an open loop), got ${load.maxInFlight}` });
+    issues.push({
+      path: ['load', 'maxInFlight'],
+      input: load.maxInFlight,
+      message: `expected no maxInFlight with closed-loop arrivals (it caps an open loop), got ${load.maxInFlight}`,
+    });
   }
   const maxLevel = open ? TARGET_LIMITS.maxRatePerSec : limits.maxConcurrency;
   const loadScale = workload.scenario.loadScale ?? SCENARIO_DEFAULTS.loadScale;
@@ -173,9 +204,17 @@ export function checkScenarioWorkload(workload: ScenarioWorkloadFields, limits: 
   workload.scenario.stages.forEach((stage, index) => {
     const where = ['scenario', 'stages', index, 'target'];
     if (!open && !(Number.isInteger(stage.target) && stage.target <= maxLevel)) {
-      issues.push({ path: where, input: stage.target, message: `expected an integer from 0 to ${maxLevel} (requests in flight: the load is closed-loop), got ${stage.target}` });
+      issues.push({
+        path: where,
+        input: stage.target,
+        message: `expected an integer from 0 to ${maxLevel} (requests in flight: the load is closed-loop), got ${stage.target}`,
+      });
     } else if (open && stage.target > maxLevel) {
-      issues.push({ path: where, input: stage.target, message: `expected a rate from 0 to ${maxLevel} requests per second, got ${stage.target}` });
+      issues.push({
+        path: where,
+        input: stage.target,
+        message: `expected a rate from 0 to ${maxLevel} requests per second, got ${stage.target}`,
+      });
     } else if (!scaleReported && scaleLevel(stage.target, loadScale, open) > maxLevel) {
       scaleReported = true;
       issues.push({

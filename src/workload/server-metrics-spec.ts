@@ -22,9 +22,12 @@ export function checkMetricsUrl(raw: string): string | { readonly problem: strin
   try {
     url = new URL(raw);
   } catch {
-    return { problem: `expected an http:// or https:// metrics URL such as http://127.0.0.1:8002/metrics, got ${describeValue(maskUrlValue(raw))}` };
+    return {
+      problem: `expected an http:// or https:// metrics URL such as http://127.0.0.1:8002/metrics, got ${describeValue(maskUrlValue(raw))}`,
+    };
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return { problem: `expected an http:// or https:// metrics URL, got a ${url.protocol} URL` };
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return { problem: `expected an http:// or https:// metrics URL, got a ${url.protocol} URL` };
   return url.href;
 }
 
@@ -43,7 +46,15 @@ const interval = durationMs().refine((ms) => ms >= SERVER_METRICS_INTERVAL_MS.mi
 
 /** false (off), true (the target's own /metrics), a list of URLs, or { urls, interval, enabled }. */
 export const ServerMetricsYamlSchema = z.union(
-  [z.boolean(), urlList, strictObject({ enabled: z.boolean({ error: expected('true or false') }).optional(), urls: urlList.optional(), interval: interval.optional() })],
+  [
+    z.boolean(),
+    urlList,
+    strictObject({
+      enabled: z.boolean({ error: expected('true or false') }).optional(),
+      urls: urlList.optional(),
+      interval: interval.optional(),
+    }),
+  ],
   { error: expected('false, true, a list of metrics URLs, or { urls, interval }') },
 );
 
@@ -62,7 +73,11 @@ export interface ServerMetricsOverrides {
   readonly serverMetricsIntervalMs?: number;
 }
 
-export function applyServerMetricsOverrides(spec: HttpTargetSpec, o: ServerMetricsOverrides, names: OverrideNames = FIELD_NAMES): HttpTargetSpec {
+export function applyServerMetricsOverrides(
+  spec: HttpTargetSpec,
+  o: ServerMetricsOverrides,
+  names: OverrideNames = FIELD_NAMES,
+): HttpTargetSpec {
   let current = spec.serverMetrics ?? SERVER_METRICS_DEFAULTS;
   if (o.serverMetrics === false) current = { ...current, enabled: false };
   else if (o.serverMetrics === true) current = { ...current, enabled: true, urls: [] };
@@ -77,7 +92,10 @@ export function applyServerMetricsOverrides(spec: HttpTargetSpec, o: ServerMetri
   if (o.serverMetricsIntervalMs !== undefined) {
     const ms = o.serverMetricsIntervalMs;
     if (!(ms >= SERVER_METRICS_INTERVAL_MS.min && ms <= SERVER_METRICS_INTERVAL_MS.max)) {
-      throw new InputError(names.serverMetricsIntervalMs, `expected a scrape interval from ${SERVER_METRICS_INTERVAL_MS.min} ms to ${SERVER_METRICS_INTERVAL_MS.max / 1000} s, got ${ms} ms`);
+      throw new InputError(
+        names.serverMetricsIntervalMs,
+        `expected a scrape interval from ${SERVER_METRICS_INTERVAL_MS.min} ms to ${SERVER_METRICS_INTERVAL_MS.max / 1000} s, got ${ms} ms`,
+      );
     }
     current = { ...current, intervalMs: ms };
   }

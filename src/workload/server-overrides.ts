@@ -20,12 +20,21 @@ export function applyServerOverrides(workload: Workload, o: ServerOverrides, nam
   if (o.serverLaunch === undefined && o.serverParams === undefined && o.serverHealth === undefined) return workload;
   const current = workload.server;
   const launch = o.serverLaunch ?? current?.command;
-  if (launch === undefined) throw new InputError(names.serverLaunch, `expected a launch template with ${names.serverParams} and ${names.serverHealth} (the workload has no server: block), got none`);
+  if (launch === undefined)
+    throw new InputError(
+      names.serverLaunch,
+      `expected a launch template with ${names.serverParams} and ${names.serverHealth} (the workload has no server: block), got none`,
+    );
   const yaml = {
     launch,
     health: o.serverHealth ?? current?.healthPath,
     params: { ...current?.params, ...o.serverParams },
-    ...(current && { readyTimeout: current.readyTimeoutMs, stopGrace: current.stopGraceMs, passEnv: current.passEnv, search: current.searchAxis ?? false }),
+    ...(current && {
+      readyTimeout: current.readyTimeoutMs,
+      stopGrace: current.stopGraceMs,
+      passEnv: current.passEnv,
+      search: current.searchAxis ?? false,
+    }),
   };
   const checked = ServerYamlSchema.safeParse(yaml);
   if (!checked.success) {
@@ -34,7 +43,15 @@ export function applyServerOverrides(workload: Workload, o: ServerOverrides, nam
     throw new InputError(field, issue?.message ?? 'invalid');
   }
   const target = workload.target;
-  if (target.kind !== 'http') throw new InputError(names.serverLaunch, `expected an HTTP target (${names.targetUrl} http://127.0.0.1) with a launched server, got the in-process models`);
-  if (urlNamesPort(target.url)) throw new InputError(names.targetUrl, `expected a URL without a port with a launched server (its free port is used), got ${target.url}`);
+  if (target.kind !== 'http')
+    throw new InputError(
+      names.serverLaunch,
+      `expected an HTTP target (${names.targetUrl} http://127.0.0.1) with a launched server, got the in-process models`,
+    );
+  if (urlNamesPort(target.url))
+    throw new InputError(
+      names.targetUrl,
+      `expected a URL without a port with a launched server (its free port is used), got ${target.url}`,
+    );
   return { ...workload, server: resolveServer(checked.data as ServerYaml) };
 }

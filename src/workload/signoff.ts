@@ -39,7 +39,10 @@ export function applySignoffOverrides(workload: Workload, o: SignoffOverrides, n
   if (o.repeat !== undefined && !(Number.isInteger(o.repeat) && o.repeat >= 1 && o.repeat <= MAX_REPEAT)) {
     throw new InputError(names.repeat, `expected an integer from 1 to ${MAX_REPEAT}, got ${o.repeat}`);
   }
-  if (o.stabilityWindows !== undefined && !(Number.isInteger(o.stabilityWindows) && o.stabilityWindows >= 2 && o.stabilityWindows <= MAX_STABILITY_WINDOWS)) {
+  if (
+    o.stabilityWindows !== undefined &&
+    !(Number.isInteger(o.stabilityWindows) && o.stabilityWindows >= 2 && o.stabilityWindows <= MAX_STABILITY_WINDOWS)
+  ) {
     throw new InputError(names.stabilityWindows, `expected an integer from 2 to ${MAX_STABILITY_WINDOWS}, got ${o.stabilityWindows}`);
   }
   if (o.stabilityTolerance !== undefined && !(o.stabilityTolerance > 0 && o.stabilityTolerance <= 1)) {
@@ -50,7 +53,10 @@ export function applySignoffOverrides(workload: Workload, o: SignoffOverrides, n
   }
   const tuning = o.stabilityWindows !== undefined || o.stabilityTolerance !== undefined || o.maxExtendMs !== undefined;
   if (o.stability === false && tuning) {
-    throw new InputError(names.stability, `expected ${names.stability} alone, got it with ${names.stabilityWindows}, ${names.stabilityTolerance} or ${names.maxExtendMs}`);
+    throw new InputError(
+      names.stability,
+      `expected ${names.stability} alone, got it with ${names.stabilityWindows}, ${names.stabilityTolerance} or ${names.maxExtendMs}`,
+    );
   }
   // Tuning flags switch stability on even where the file said `stability: false`.
   const base = current.stability ?? DEFAULT_STABILITY;

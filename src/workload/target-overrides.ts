@@ -50,10 +50,17 @@ function overrideTarget(workload: Workload, o: TargetOverrides, names: OverrideN
   const current = workload.target;
   if (current.kind === 'inprocess' && o.targetUrl === undefined) {
     for (const key of ['protocol', 'connections', 'timeoutMs', 'health', 'serverMetricsIntervalMs'] as const) {
-      if (o[key] !== undefined) throw new InputError(names[key], `expected an HTTP target (give ${names.targetUrl} <url> or a workload with target:), got workload "${workload.name}" which runs in process`);
+      if (o[key] !== undefined)
+        throw new InputError(
+          names[key],
+          `expected an HTTP target (give ${names.targetUrl} <url> or a workload with target:), got workload "${workload.name}" which runs in process`,
+        );
     }
     if (o.serverMetrics !== undefined && o.serverMetrics !== false) {
-      throw new InputError(names.serverMetrics, `expected an HTTP target (give ${names.targetUrl} <url> or a workload with target:), got workload "${workload.name}" which runs in process`);
+      throw new InputError(
+        names.serverMetrics,
+        `expected an HTTP target (give ${names.targetUrl} <url> or a workload with target:), got workload "${workload.name}" which runs in process`,
+      );
     }
     return current;
   }
@@ -65,10 +72,12 @@ function overrideTarget(workload: Workload, o: TargetOverrides, names: OverrideN
     spec = { ...spec, connections: o.connections };
   }
   if (o.timeoutMs !== undefined) {
-    if (!(Number.isFinite(o.timeoutMs) && o.timeoutMs > 0)) throw new InputError(names.timeoutMs, `expected a positive duration, got ${o.timeoutMs} ms`);
+    if (!(Number.isFinite(o.timeoutMs) && o.timeoutMs > 0))
+      throw new InputError(names.timeoutMs, `expected a positive duration, got ${o.timeoutMs} ms`);
     spec = { ...spec, timeouts: { ...spec.timeouts, headersMs: o.timeoutMs, bodyMs: o.timeoutMs } };
   }
-  if (o.health !== undefined) spec = { ...spec, health: { routes: o.health === false ? [] : [checkedHealthRoute(o.health, names.health)], auto: false } };
+  if (o.health !== undefined)
+    spec = { ...spec, health: { routes: o.health === false ? [] : [checkedHealthRoute(o.health, names.health)], auto: false } };
   if (o.serverMetrics !== undefined || o.serverMetricsIntervalMs !== undefined) spec = applyServerMetricsOverrides(spec, o, names);
   return spec;
 }
@@ -100,7 +109,10 @@ function withProtocol(spec: HttpTargetSpec, protocol: ProtocolName, names: Overr
     throw new InputError(names.protocol, `expected one of ${PROTOCOL_NAMES.join(', ')}, got "${protocol}"`);
   }
   if (protocol === 'template') {
-    throw new InputError(names.protocol, 'expected betterprompts, kserve-v2 or openai: the template protocol needs a target.template block (body, output) in a workload file');
+    throw new InputError(
+      names.protocol,
+      'expected betterprompts, kserve-v2 or openai: the template protocol needs a target.template block (body, output) in a workload file',
+    );
   }
   const fresh = resolveHttpTarget({ url: spec.url, protocol });
   return { ...spec, protocol, options: fresh.options, health: spec.health.auto ? fresh.health : spec.health };
@@ -108,16 +120,28 @@ function withProtocol(spec: HttpTargetSpec, protocol: ProtocolName, names: Overr
 
 function overrideLoad(load: LoadSpec, o: TargetOverrides, names: OverrideNames): LoadSpec {
   if (o.concurrency !== undefined && o.ratesPerSec !== undefined) {
-    throw new InputError(names.concurrency, `expected either ${names.concurrency} (closed loop) or ${names.ratesPerSec} (open loop), got both`);
+    throw new InputError(
+      names.concurrency,
+      `expected either ${names.concurrency} (closed loop) or ${names.ratesPerSec} (open loop), got both`,
+    );
   }
   if (o.concurrency !== undefined) {
     for (const key of ['arrivals', 'maxInFlight'] as const) {
-      if (o[key] !== undefined) throw new InputError(names[key], `expected ${names.ratesPerSec} with it (it shapes an open loop), got ${names.concurrency} (closed loop)`);
+      if (o[key] !== undefined)
+        throw new InputError(
+          names[key],
+          `expected ${names.ratesPerSec} with it (it shapes an open loop), got ${names.concurrency} (closed loop)`,
+        );
     }
     return { kind: 'closed' };
   }
   if (o.ratesPerSec !== undefined) {
-    const rates = checkedList(names.ratesPerSec, o.ratesPerSec, (rate) => Number.isFinite(rate) && rate > 0 && rate <= TARGET_LIMITS.maxRatePerSec, `rates above 0 and up to ${TARGET_LIMITS.maxRatePerSec} requests/s`);
+    const rates = checkedList(
+      names.ratesPerSec,
+      o.ratesPerSec,
+      (rate) => Number.isFinite(rate) && rate > 0 && rate <= TARGET_LIMITS.maxRatePerSec,
+      `rates above 0 and up to ${TARGET_LIMITS.maxRatePerSec} requests/s`,
+    );
     const arrivals = o.arrivals ?? (load.kind === 'open' ? load.arrivals : 'constant');
     const maxInFlight = o.maxInFlight ?? (load.kind === 'open' ? load.maxInFlight : null);
     if (o.maxInFlight !== undefined) checkInt(names.maxInFlight, o.maxInFlight, 1, TARGET_LIMITS.maxInFlight);
@@ -125,7 +149,11 @@ function overrideLoad(load: LoadSpec, o: TargetOverrides, names: OverrideNames):
   }
   if (load.kind === 'closed') {
     for (const key of ['arrivals', 'maxInFlight'] as const) {
-      if (o[key] !== undefined) throw new InputError(names[key], `expected ${names.ratesPerSec} (or a workload with load.rates) with it, got a closed-loop workload`);
+      if (o[key] !== undefined)
+        throw new InputError(
+          names[key],
+          `expected ${names.ratesPerSec} (or a workload with load.rates) with it, got a closed-loop workload`,
+        );
     }
     return load;
   }
@@ -140,10 +168,18 @@ function overrideLoad(load: LoadSpec, o: TargetOverrides, names: OverrideNames):
 function overrideStage(stage: StageSpec, index: number, o: TargetOverrides, http: boolean, names: OverrideNames): StageSpec {
   if (http && stage.mode === 'static') {
     const flag = o.targetUrl !== undefined ? names.targetUrl : names.stages;
-    throw new InputError(flag, `expected dynamic batching for an HTTP target, got stages[${index}] (${stage.stage}) in static mode (an in-process batcher setting)`);
+    throw new InputError(
+      flag,
+      `expected dynamic batching for an HTTP target, got stages[${index}] (${stage.stage}) in static mode (an in-process batcher setting)`,
+    );
   }
   if (o.concurrency === undefined) return stage;
-  const levels = checkedList(names.concurrency, o.concurrency, (level) => Number.isInteger(level) && level >= 1 && level <= LIMITS.maxConcurrency, `integers from 1 to ${LIMITS.maxConcurrency}`);
+  const levels = checkedList(
+    names.concurrency,
+    o.concurrency,
+    (level) => Number.isInteger(level) && level >= 1 && level <= LIMITS.maxConcurrency,
+    `integers from 1 to ${LIMITS.maxConcurrency}`,
+  );
   return { ...stage, concurrency: levels };
 }
 
@@ -165,5 +201,6 @@ function checkedList(where: string, values: readonly number[], valid: (value: nu
 }
 
 function checkInt(where: string, value: number, min: number, max: number): void {
-  if (!(Number.isInteger(value) && value >= min && value <= max)) throw new InputError(where, `expected an integer from ${min} to ${max}, got ${value}`);
+  if (!(Number.isInteger(value) && value >= min && value <= max))
+    throw new InputError(where, `expected an integer from ${min} to ${max}, got ${value}`);
 }

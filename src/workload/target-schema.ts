@@ -43,7 +43,8 @@ function checkServiceUrl(raw: string, credentialsGo: string): string | { readonl
     return { problem: `expected a URL without credentials (${credentialsGo}), got credentials in ${shown}` };
   }
   // A query often carries a key (?api_key=...): name the URL without it.
-  if (url.search !== '' || url.hash !== '') return { problem: `expected a URL without query or fragment (put keys in target.headers), got one in ${shown}` };
+  if (url.search !== '' || url.hash !== '')
+    return { problem: `expected a URL without query or fragment (put keys in target.headers), got one in ${shown}` };
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 
@@ -88,23 +89,33 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const headerValue = z.union([z.string(), strictObject({ env: envName })], {
   error: expected('a string or { env: NAME } (the value read from an environment variable at run time)'),
 });
-const headers = z
-  .record(z.string(), headerValue, { error: expected('a mapping of header names to values') })
-  .superRefine((map, ctx) => {
-    for (const name of Object.keys(map)) {
-      if (!HEADER_NAME.test(name)) ctx.addIssue({ code: 'custom', path: [name], input: name, message: `expected a header name (letters, digits, -), got ${describeValue(name)}` });
-    }
-  });
+const headers = z.record(z.string(), headerValue, { error: expected('a mapping of header names to values') }).superRefine((map, ctx) => {
+  for (const name of Object.keys(map)) {
+    if (!HEADER_NAME.test(name))
+      ctx.addIssue({
+        code: 'custom',
+        path: [name],
+        input: name,
+        message: `expected a header name (letters, digits, -), got ${describeValue(name)}`,
+      });
+  }
+});
 
 const auth = z.union(
   [
     strictObject({ bearerTokenEnv: envName }),
-    strictObject({ login: strictObject({ url: pathOrUrl('the login endpoint', CREDENTIALS_GO.login), usernameEnv: envName, passwordEnv: envName }) }),
+    strictObject({
+      login: strictObject({ url: pathOrUrl('the login endpoint', CREDENTIALS_GO.login), usernameEnv: envName, passwordEnv: envName }),
+    }),
   ],
   { error: expected('{ bearerTokenEnv: NAME } or { login: { url, usernameEnv, passwordEnv } }') },
 );
 
-const stageModels = strictObject({ classify: text('a model name').optional(), generate: text('a model name').optional(), pipeline: text('a model name').optional() });
+const stageModels = strictObject({
+  classify: text('a model name').optional(),
+  generate: text('a model name').optional(),
+  pipeline: text('a model name').optional(),
+});
 
 const betterprompts = strictObject({
   classifyApi: choice(['intents', 'torchserve']).optional(),
@@ -112,7 +123,10 @@ const betterprompts = strictObject({
   generate: strictObject({
     intent: text('an intent name').optional(),
     complexity: text('a complexity such as moderate').optional(),
-    techniques: z.array(text('a technique name'), { error: expected('a list of technique names') }).min(1, { error: expected('at least one technique') }).optional(),
+    techniques: z
+      .array(text('a technique name'), { error: expected('a list of technique names') })
+      .min(1, { error: expected('at least one technique') })
+      .optional(),
     targetModel: text('a target model name').optional(),
   }).optional(),
 });
@@ -120,7 +134,9 @@ const betterprompts = strictObject({
 const kserve = strictObject({
   models: stageModels.optional(),
   inputName: text('an input tensor name').optional(),
-  outputName: z.union([text('an output tensor name'), z.null()], { error: expected('an output tensor name or null (the first output)') }).optional(),
+  outputName: z
+    .union([text('an output tensor name'), z.null()], { error: expected('an output tensor name or null (the first output)') })
+    .optional(),
 });
 
 const openai = strictObject({
@@ -146,20 +162,19 @@ export const PROTOCOL_BLOCKS = {
   template: 'template',
 } as const satisfies Record<(typeof PROTOCOL_NAMES)[number], string>;
 
-const bytes = scalar(
-  `a size from ${TARGET_LIMITS.minResponseBytes} bytes such as 16MiB, 512KB or a number of bytes`,
-  (raw) => {
-    const value = parseBytes(raw);
-    return value !== undefined && value >= TARGET_LIMITS.minResponseBytes && value <= TARGET_LIMITS.maxResponseBytes ? value : undefined;
-  },
-);
+const bytes = scalar(`a size from ${TARGET_LIMITS.minResponseBytes} bytes such as 16MiB, 512KB or a number of bytes`, (raw) => {
+  const value = parseBytes(raw);
+  return value !== undefined && value >= TARGET_LIMITS.minResponseBytes && value <= TARGET_LIMITS.maxResponseBytes ? value : undefined;
+});
 
 export const TargetYamlSchema = strictObject({
   url: serviceUrl,
   protocol: choice(PROTOCOL_NAMES).optional(),
   endpoints: strictObject({ classify: serviceUrl.optional(), generate: serviceUrl.optional(), pipeline: serviceUrl.optional() }).optional(),
   connections: scalar(`"auto" or an integer from 1 to ${TARGET_LIMITS.maxConnections}`, (raw) =>
-    raw === 'auto' || (typeof raw === 'number' && Number.isInteger(raw) && raw >= 1 && raw <= TARGET_LIMITS.maxConnections) ? raw : undefined,
+    raw === 'auto' || (typeof raw === 'number' && Number.isInteger(raw) && raw >= 1 && raw <= TARGET_LIMITS.maxConnections)
+      ? raw
+      : undefined,
   ).optional(),
   pipelining: intBetween(1, TARGET_LIMITS.maxPipelining).optional(),
   timeouts: strictObject({ connect: durationMs().optional(), headers: durationMs().optional(), body: durationMs().optional() }).optional(),
@@ -169,7 +184,9 @@ export const TargetYamlSchema = strictObject({
   auth: auth.optional(),
   // Checked after the union: a URL refused for its credentials gets that reason, not the union's generic one.
   health: z
-    .union([z.literal(false), text('a path such as /api/v1/health, an http(s) URL, or false')], { error: expected('a path such as /api/v1/health, an http(s) URL, or false') })
+    .union([z.literal(false), text('a path such as /api/v1/health, an http(s) URL, or false')], {
+      error: expected('a path such as /api/v1/health, an http(s) URL, or false'),
+    })
     .transform((raw, ctx) => (raw === false ? false : pathOrUrlValue(raw, ctx, CREDENTIALS_GO.service)))
     .optional(),
   serverMetrics: ServerMetricsYamlSchema.optional(),
@@ -182,11 +199,21 @@ export const TargetYamlSchema = strictObject({
   const own = PROTOCOL_BLOCKS[protocol];
   for (const [name, block] of Object.entries(PROTOCOL_BLOCKS)) {
     if (block !== own && target[block] !== undefined) {
-      ctx.addIssue({ code: 'custom', path: [block], input: block, message: `expected no ${block} block with protocol ${protocol} (only its own block, ${own}, applies), got one (it is for protocol ${name})` });
+      ctx.addIssue({
+        code: 'custom',
+        path: [block],
+        input: block,
+        message: `expected no ${block} block with protocol ${protocol} (only its own block, ${own}, applies), got one (it is for protocol ${name})`,
+      });
     }
   }
   if (protocol === 'template' && target.template === undefined) {
-    ctx.addIssue({ code: 'custom', path: ['template'], input: undefined, message: 'expected a template block ({ body, output }) with protocol template, got none' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['template'],
+      input: undefined,
+      message: 'expected a template block ({ body, output }) with protocol template, got none',
+    });
   }
 });
 
@@ -205,7 +232,13 @@ export const LoadYamlSchema = strictObject({
       rates.forEach((value, index) => {
         const earlier = seen.get(value);
         if (earlier === undefined) seen.set(value, index);
-        else ctx.addIssue({ code: 'custom', path: [index], input: value, message: `expected unique rates, got ${value} again (already at index ${earlier})` });
+        else
+          ctx.addIssue({
+            code: 'custom',
+            path: [index],
+            input: value,
+            message: `expected unique rates, got ${value} again (already at index ${earlier})`,
+          });
       });
     })
     .transform((rates) => [...rates].sort((a, b) => a - b))
@@ -214,10 +247,28 @@ export const LoadYamlSchema = strictObject({
 }).superRefine((load, ctx) => {
   const arrivals = load.arrivals ?? (load.rates === undefined ? 'closed' : 'constant');
   if (arrivals === 'closed') {
-    if (load.rates !== undefined) ctx.addIssue({ code: 'custom', path: ['rates'], input: load.rates, message: 'expected no rates with closed-loop arrivals (stage concurrency sets the load), got a list; use arrivals: constant or poisson' });
-    if (load.maxInFlight !== undefined) ctx.addIssue({ code: 'custom', path: ['maxInFlight'], input: load.maxInFlight, message: `expected no maxInFlight with closed-loop arrivals (it caps an open loop), got ${load.maxInFlight}` });
+    if (load.rates !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['rates'],
+        input: load.rates,
+        message:
+          'expected no rates with closed-loop arrivals (stage concurrency sets the load), got a list; use arrivals: constant or poisson',
+      });
+    if (load.maxInFlight !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['maxInFlight'],
+        input: load.maxInFlight,
+        message: `expected no maxInFlight with closed-loop arrivals (it caps an open loop), got ${load.maxInFlight}`,
+      });
   } else if (load.rates === undefined) {
-    ctx.addIssue({ code: 'custom', path: ['rates'], input: undefined, message: `expected rates (requests per second such as [10, 20, 40]) with ${arrivals} arrivals, got none` });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['rates'],
+      input: undefined,
+      message: `expected rates (requests per second such as [10, 20, 40]) with ${arrivals} arrivals, got none`,
+    });
   }
 });
 

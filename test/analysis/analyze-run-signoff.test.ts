@@ -64,7 +64,11 @@ describe('buildStepReport e2e confidence', () => {
     const one = buildStepReport(step(0, 1), ramp(1, 1), budget).e2eConfidence!;
     // One sample lies below the true p99 with probability 0.99: it bounds it from below, nothing bounds it above.
     expect([one.p50.samples, one.p50.supported, one.p99.lowMs, one.p99.highMs]).toEqual([1, false, 1, null]);
-    const equal = buildStepReport(step(0, 1), ramp(500, 1, () => 7), budget).e2eConfidence!;
+    const equal = buildStepReport(
+      step(0, 1),
+      ramp(500, 1, () => 7),
+      budget,
+    ).e2eConfidence!;
     expect(equal.p95.lowMs).toBeCloseTo(7, 1);
     expect(equal.p95.highMs).toBeCloseTo(7, 1);
     expect(buildStepReport(step(0, 1), new StepRecorder({ clock: () => T0 }).finish(), budget).e2eConfidence).toBeNull();
@@ -103,8 +107,13 @@ describe('buildRunReport sign-off fields', () => {
   });
 
   it('one trade-off per load level when a stage lists several concurrencies', () => {
-    const levels: Workload = { ...workload, stages: [{ stage: 'classify', mode: 'dynamic', batchSizes: [1, 2], concurrency: [2, 8], maxQueueDelayMs: 5, maxNewTokens: 64 }] };
-    const steps = [step(0, 1, 2), step(1, 2, 2), step(2, 1, 8), step(3, 2, 8)].map((s, i) => buildStepReport(s, ramp(100 * (i + 1), 1), budget));
+    const levels: Workload = {
+      ...workload,
+      stages: [{ stage: 'classify', mode: 'dynamic', batchSizes: [1, 2], concurrency: [2, 8], maxQueueDelayMs: 5, maxNewTokens: 64 }],
+    };
+    const steps = [step(0, 1, 2), step(1, 2, 2), step(2, 1, 8), step(3, 2, 8)].map((s, i) =>
+      buildStepReport(s, ramp(100 * (i + 1), 1), budget),
+    );
     const report = buildRunReport({ ...syntheticParts(), workload: levels, steps });
     expect(report.tradeoffs.map((t) => t.label)).toEqual(['dynamic, x2', 'dynamic, x8']);
     expect(report.tradeoffs.map((t) => t.points.map((p) => p.batchSize))).toEqual([

@@ -17,7 +17,7 @@ describe('buildRunReport', () => {
     expect(generate[1]?.speedup).toBeCloseTo(18 / 10, 9); // 18 ok items in the same second
   });
 
-  it('leaves an incomplete step out of the scaling curve: it gets no speedup and is nobody\'s base', () => {
+  it("leaves an incomplete step out of the scaling curve: it gets no speedup and is nobody's base", () => {
     const steps = syntheticSteps();
     const classify = steps.filter((s) => s.stage === 'classify');
     const interrupted = steps.map((s) => (s === classify[0] ? { ...s, complete: false } : s));
@@ -39,9 +39,7 @@ describe('buildRunReport', () => {
       ['classify', 4],
       ['generate', 1],
     ]);
-    expect(report.recommendation[0]?.reason).toBe(
-      'batch 4 is the largest within budget (400 items/s at p95 8 ms): 8 breaks p95 3 s (4 s)',
-    );
+    expect(report.recommendation[0]?.reason).toBe('batch 4 is the largest within budget (400 items/s at p95 8 ms): 8 breaks p95 3 s (4 s)');
     // Step 6 (batch 4) is within budget but incomplete: it must not be the recommendation or named in it.
     expect(report.recommendation[1]?.reason).toBe(
       'batch 1 is the largest within budget (10 items/s at p95 500 ms): 2 breaks the error rate 1 % (5.3 %)',
@@ -107,9 +105,21 @@ describe('buildStepReport', () => {
 
   it('a step whose every item failed ran to its end: complete, error rate 1, outside the budget', () => {
     const recorder = new StepRecorder({ clock: () => 0 });
-    for (let i = 0; i < 10; i++) recorder.record({ ok: false, errorClass: 'http_5xx', tArrivalMs: i, tResponseMs: i + 2, queueMs: 0, inferenceMs: 2, batchSize: 1 });
+    for (let i = 0; i < 10; i++)
+      recorder.record({ ok: false, errorClass: 'http_5xx', tArrivalMs: i, tResponseMs: i + 2, queueMs: 0, inferenceMs: 2, batchSize: 1 });
     const step = buildStepReport(
-      { index: 0, stage: 'classify', mode: 'dynamic', batchSize: 1, concurrency: 1, arrivals: null, maxQueueDelayMs: 0, maxNewTokens: 64, warmup: {}, measure: { requests: 10, maxDurationMs: 1000 } },
+      {
+        index: 0,
+        stage: 'classify',
+        mode: 'dynamic',
+        batchSize: 1,
+        concurrency: 1,
+        arrivals: null,
+        maxQueueDelayMs: 0,
+        maxNewTokens: 64,
+        warmup: {},
+        measure: { requests: 10, maxDurationMs: 1000 },
+      },
       recorder.finish(),
       budget,
       true,

@@ -114,7 +114,7 @@ describe('percentileChangeInterval', () => {
     expect(percentileChangeInterval({ counts: countsOf(base), independent: 58 }, sampleOf(base), 95, OPTIONS)).toBeNull();
   });
 
-  it('the minimum it enforces is MLPerf\'s (p/100)^n <= 1 - confidence, from percentile-confidence', () => {
+  it("the minimum it enforces is MLPerf's (p/100)^n <= 1 - confidence, from percentile-confidence", () => {
     expect([50, 95, 99].map((p) => minSamplesFor(p / 100, 0.95))).toEqual([5, 59, 299]);
   });
 

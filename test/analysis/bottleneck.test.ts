@@ -34,56 +34,139 @@ function summary(mean: number, more: Partial<LatencySummary> = {}): LatencySumma
 }
 
 function step(latencyMs: BottleneckSubject['latencyMs'], more: Partial<BottleneckSubject> = {}): BottleneckSubject {
-  return { completed: 100, latencyMs, meanBatchSize: 1, batchSize: 1, startedAtMs: T0, endedAtMs: T0 + 3000, measuredMs: 3000, gpu: null, ...more };
+  return {
+    completed: 100,
+    latencyMs,
+    meanBatchSize: 1,
+    batchSize: 1,
+    startedAtMs: T0,
+    endedAtMs: T0 + 3000,
+    measuredMs: 3000,
+    gpu: null,
+    ...more,
+  };
 }
 
 function gpu(busyShare: number, more: Partial<GpuWindowSummary> = {}): GpuWindowSummary {
   return {
-    gpuIndex: 0, name: 'NVIDIA H100 80GB HBM3', samples: 30, utilPct: { mean: busyShare * 100, p95: busyShare * 100, max: busyShare * 100 },
-    memUtilPct: null, memUsedPeakBytes: 2000 * MiB, memTotalBytes: 81559 * MiB, powerW: null, powerLimitW: 700, energyJ: null, energyPerItemJ: null,
-    smClockMHz: { mean: 1980, min: 1980, max: 1980 }, tempMaxC: 50, throttleReasons: [], throttledShare: 0, busyShare, queueMsMean: null, ...more,
+    gpuIndex: 0,
+    name: 'NVIDIA H100 80GB HBM3',
+    samples: 30,
+    utilPct: { mean: busyShare * 100, p95: busyShare * 100, max: busyShare * 100 },
+    memUtilPct: null,
+    memUsedPeakBytes: 2000 * MiB,
+    memTotalBytes: 81559 * MiB,
+    powerW: null,
+    powerLimitW: 700,
+    energyJ: null,
+    energyPerItemJ: null,
+    smClockMHz: { mean: 1980, min: 1980, max: 1980 },
+    tempMaxC: 50,
+    throttleReasons: [],
+    throttledShare: 0,
+    busyShare,
+    queueMsMean: null,
+    ...more,
   };
 }
 
 const gpuStep = (gpus: GpuWindowSummary[], processes: ComputeAppsResult | null = null): BottleneckSubject['gpu'] => ({
-  gpus, processesAtStart: processes, processesAtEnd: processes, notes: [],
+  gpus,
+  processesAtStart: processes,
+  processesAtEnd: processes,
+  notes: [],
 });
 
 function endpoint(more: Partial<ServerEndpointStep>): ServerEndpointStep {
   return {
-    url: 'http://gpu-node:8002/metrics', source: 'triton', scrapes: 12, requests: 100, batchSize: null, maxBatchSize: null, queueMs: null,
-    computeMs: null, ttftMs: null, itlMs: null, gpus: [], shared: false, raw: {}, ...more,
+    url: 'http://gpu-node:8002/metrics',
+    source: 'triton',
+    scrapes: 12,
+    requests: 100,
+    batchSize: null,
+    maxBatchSize: null,
+    queueMs: null,
+    computeMs: null,
+    ttftMs: null,
+    itlMs: null,
+    gpus: [],
+    shared: false,
+    raw: {},
+    ...more,
   };
 }
 const dist = (mean: number) => ({ count: 100, mean, p50: null, p95: null, p99: null });
 
 function hostSample(tMs: number, processCpuPct: number | null, eventLoopDelayP50Ms: number | null): HostSample {
   const p99Ms = eventLoopDelayP50Ms === null ? null : 3 * eventLoopDelayP50Ms;
-  return { tMs, processCpuPct, systemCpuPct: null, rssBytes: 1, heapUsedBytes: 1, eventLoopDelayP99Ms: p99Ms, eventLoopDelayP50Ms, netRxBytesPerSec: null, netTxBytesPerSec: null, tfMemory: null };
+  return {
+    tMs,
+    processCpuPct,
+    systemCpuPct: null,
+    rssBytes: 1,
+    heapUsedBytes: 1,
+    eventLoopDelayP99Ms: p99Ms,
+    eventLoopDelayP50Ms,
+    netRxBytesPerSec: null,
+    netTxBytesPerSec: null,
+    tfMemory: null,
+  };
 }
 const host = (samples: HostSample[]): BottleneckContext['host'] => ({
-  intervalMs: 1000, samples: samples.length, maxPoints: 2000, timeline: samples,
-  rssBytes: { start: 1, end: 1, peak: 1 }, heapUsedBytes: { start: 1, end: 1, peak: 1 }, tfMemory: { start: null, end: null }, netRxBytes: null, netTxBytes: null,
+  intervalMs: 1000,
+  samples: samples.length,
+  maxPoints: 2000,
+  timeline: samples,
+  rssBytes: { start: 1, end: 1, peak: 1 },
+  heapUsedBytes: { start: 1, end: 1, peak: 1 },
+  tfMemory: { start: null, end: null },
+  netRxBytes: null,
+  netTxBytes: null,
 });
 
 const wasm: BottleneckContext = {
-  placement: { target: { kind: 'inprocess', url: null }, backend: { name: 'wasm', gpu: false } }, instances: 1, host: null, harnessHealth: null,
+  placement: { target: { kind: 'inprocess', url: null }, backend: { name: 'wasm', gpu: false } },
+  instances: 1,
+  host: null,
+  harnessHealth: null,
 };
-const tfGpu: BottleneckContext = { ...wasm, placement: { target: { kind: 'inprocess', url: null }, backend: { name: 'tensorflow', gpu: true } } };
-const remote: BottleneckContext = { placement: { target: { kind: 'http', url: 'http://gpu-node:8000' }, backend: null }, instances: null, host: null, harnessHealth: null };
+const tfGpu: BottleneckContext = {
+  ...wasm,
+  placement: { target: { kind: 'inprocess', url: null }, backend: { name: 'tensorflow', gpu: true } },
+};
+const remote: BottleneckContext = {
+  placement: { target: { kind: 'http', url: 'http://gpu-node:8000' }, backend: null },
+  instances: null,
+  host: null,
+  harnessHealth: null,
+};
 const local: BottleneckContext = { ...remote, placement: { target: { kind: 'http', url: 'http://127.0.0.1:8000' }, backend: null } };
 
 /** An HTTP step: inference split into server time and the overhead around it. */
-function httpStep(inferenceMs: number, serverMs: number, overhead: Partial<LatencySummary> = {}, more: Partial<BottleneckSubject> = {}): BottleneckSubject {
+function httpStep(
+  inferenceMs: number,
+  serverMs: number,
+  overhead: Partial<LatencySummary> = {},
+  more: Partial<BottleneckSubject> = {},
+): BottleneckSubject {
   return step(
-    { e2e: summary(inferenceMs + 0.2), queue: summary(0.2), inference: summary(inferenceMs), server: summary(serverMs), overhead: summary(inferenceMs - serverMs, overhead) },
+    {
+      e2e: summary(inferenceMs + 0.2),
+      queue: summary(0.2),
+      inference: summary(inferenceMs),
+      server: summary(serverMs),
+      overhead: summary(inferenceMs - serverMs, overhead),
+    },
     more,
   );
 }
 
 describe('judgeBottleneck: unknown', () => {
   it('a step with no completed item', () => {
-    expect(judgeBottleneck(step({}, { completed: 0 }), wasm)).toEqual({ verdict: 'unknown', evidence: ['no item completed in the step, so nothing says where time went'] });
+    expect(judgeBottleneck(step({}, { completed: 0 }), wasm)).toEqual({
+      verdict: 'unknown',
+      evidence: ['no item completed in the step, so nothing says where time went'],
+    });
   });
 
   it('HTTP without any server time: transport cannot be told from the server', () => {
@@ -109,7 +192,10 @@ describe('judgeBottleneck: client', () => {
 
   it(`pipebench's CPU at ${CLIENT_CPU_PCT} % of one core is the limit; just under is not`, () => {
     const at = judgeBottleneck(httpStep(20, 19), { ...remote, host: cpu(CLIENT_CPU_PCT) });
-    expect(at).toEqual({ verdict: 'client', evidence: ['pipebench used 85 % of one core over the step (85 % or more saturates its event loop)'] });
+    expect(at).toEqual({
+      verdict: 'client',
+      evidence: ['pipebench used 85 % of one core over the step (85 % or more saturates its event loop)'],
+    });
     expect(judgeBottleneck(httpStep(20, 19), { ...remote, host: cpu(CLIENT_CPU_PCT - 0.5) }).verdict).toBe('unknown');
   });
 
@@ -121,15 +207,23 @@ describe('judgeBottleneck: client', () => {
     const fast = step({ e2e: summary(CLIENT_LOOP_DELAY_MS / CLIENT_LOOP_DELAY_SHARE), inference: summary(99) });
     const verdict = judgeBottleneck(fast, { ...remote, host: loop(CLIENT_LOOP_DELAY_MS) });
     expect(verdict.verdict).toBe('client');
-    expect(verdict.evidence[0]).toBe('event-loop delay p50 10 ms over the step against an e2e p50 of 100 ms (10 ms and 10 % of e2e or more: responses are stamped late)');
+    expect(verdict.evidence[0]).toBe(
+      'event-loop delay p50 10 ms over the step against an e2e p50 of 100 ms (10 ms and 10 % of e2e or more: responses are stamped late)',
+    );
     expect(judgeBottleneck(fast, { ...remote, host: loop(CLIENT_LOOP_DELAY_MS - 0.5) }).verdict).toBe('unknown');
     // 15 ms beside a 151 ms e2e is just under a tenth: not what limits the step.
     expect(judgeBottleneck(step({ e2e: summary(151), inference: summary(150) }), { ...remote, host: loop(15) }).verdict).toBe('unknown');
     expect(judgeBottleneck(step({ e2e: summary(150), inference: summary(149) }), { ...remote, host: loop(15) }).verdict).toBe('client');
   });
 
-  it('a loop late only at its p99 (a pause, another process\'s burst) is not the limit', () => {
-    const paused = host([hostSample(T0 + 1000, 10, null), hostSample(T0 + 2000, 10, null)].map((s) => ({ ...s, eventLoopDelayP99Ms: 70, eventLoopDelayP50Ms: 0.4 })));
+  it("a loop late only at its p99 (a pause, another process's burst) is not the limit", () => {
+    const paused = host(
+      [hostSample(T0 + 1000, 10, null), hostSample(T0 + 2000, 10, null)].map((s) => ({
+        ...s,
+        eventLoopDelayP99Ms: 70,
+        eventLoopDelayP50Ms: 0.4,
+      })),
+    );
     expect(judgeBottleneck(httpStep(262, 1), { ...remote, host: paused }).verdict).toBe('transport');
   });
 
@@ -144,7 +238,7 @@ describe('judgeBottleneck: client', () => {
     expect(judgeBottleneck(busy, { ...wasm, instances: 2, host: loop(50) }).verdict).toBe('client');
   });
 
-  it('only samples whose interval overlaps the step count; without any, the whole run\'s harness record', () => {
+  it("only samples whose interval overlaps the step count; without any, the whole run's harness record", () => {
     const outside = host([hostSample(T0 - 500, 99, null), hostSample(T0 + 5000, 99, null)]);
     expect(judgeBottleneck(httpStep(20, 19), { ...remote, host: outside }).verdict).toBe('unknown');
     const overlapping = host([hostSample(T0 + 500, 99, null)]);
@@ -157,12 +251,17 @@ describe('judgeBottleneck: client', () => {
 });
 
 describe('judgeBottleneck: gpu-compute and gpu-throttled', () => {
-  const busy = (share: number, more: Partial<GpuWindowSummary> = {}) => step({ e2e: summary(10), inference: summary(9) }, { gpu: gpuStep([gpu(share, more)]) });
+  const busy = (share: number, more: Partial<GpuWindowSummary> = {}) =>
+    step({ e2e: summary(10), inference: summary(9) }, { gpu: gpuStep([gpu(share, more)]) });
 
   it(`a GPU backend's GPU busy ${GPU_BUSY_SHARE * 100} % or more with steady clocks is gpu-compute; just under is model-bound`, () => {
     expect(judgeBottleneck(busy(GPU_BUSY_SHARE), tfGpu)).toEqual({
       verdict: 'gpu-compute',
-      evidence: ['GPU 0 ran a kernel 80 % of the step (80 % or more is busy)', 'SM clock 1980-1980 MHz (mean 1980): clocks steady', 'no load throttle reason in more than 10 % of samples'],
+      evidence: [
+        'GPU 0 ran a kernel 80 % of the step (80 % or more is busy)',
+        'SM clock 1980-1980 MHz (mean 1980): clocks steady',
+        'no load throttle reason in more than 10 % of samples',
+      ],
     });
     const under = judgeBottleneck(busy(GPU_BUSY_SHARE - 0.01), tfGpu);
     expect(under.verdict).toBe('model-bound');
@@ -205,7 +304,14 @@ describe('judgeBottleneck: gpu-compute and gpu-throttled', () => {
 });
 
 describe('judgeBottleneck: client-queue', () => {
-  const queued = (share: number) => step({ e2e: summary(100), queue: summary(100 * share), inference: summary(100 * (1 - share)), server: summary(1), overhead: summary(100 * (1 - share) - 1) });
+  const queued = (share: number) =>
+    step({
+      e2e: summary(100),
+      queue: summary(100 * share),
+      inference: summary(100 * (1 - share)),
+      server: summary(1),
+      overhead: summary(100 * (1 - share) - 1),
+    });
 
   it(`items waiting ${CLIENT_QUEUE_SHARE * 100} % of e2e or more for a connection; just under is not`, () => {
     expect(judgeBottleneck(queued(CLIENT_QUEUE_SHARE), remote)).toEqual({
@@ -229,7 +335,9 @@ describe('judgeBottleneck: transport', () => {
   it(`${TRANSPORT_SHARE * 100} % or more of the client's inference outside the server; just under is the server's`, () => {
     expect(judgeBottleneck(httpStep(20, 10), remote)).toEqual({
       verdict: 'transport',
-      evidence: ['requests took 20 ms at the client, 10 ms of it in the server (its own processing time): 10 ms (50 %) outside the server (50 % or more is transport)'],
+      evidence: [
+        'requests took 20 ms at the client, 10 ms of it in the server (its own processing time): 10 ms (50 %) outside the server (50 % or more is transport)',
+      ],
     });
     expect(judgeBottleneck(httpStep(20, 10.2), remote).verdict).toBe('unknown');
   });
@@ -280,11 +388,15 @@ describe('judgeBottleneck: server-queue and server-cpu', () => {
   it(`batches at ${BATCH_FILL_LOW * 100} % of their maximum or more read as full: more instances`, () => {
     const full = judgeBottleneck(metered(8, 2, { batchSize: dist(4), maxBatchSize: 8 }), remote);
     expect(full.verdict).toBe('server-queue');
-    expect(full.evidence).toContain('server batches averaged 4.0 items of a maximum 8 (50 %): batches fill: more model instances would serve the queue');
+    expect(full.evidence).toContain(
+      'server batches averaged 4.0 items of a maximum 8 (50 %): batches fill: more model instances would serve the queue',
+    );
   });
 
   it(`queued ${SERVER_QUEUE_SHARE * 100} % marks the shared server's figures as such`, () => {
-    expect(judgeBottleneck(metered(8, 2, { shared: true }), remote).evidence).toContain('the server counted far more requests than this run sent: its figures include other load');
+    expect(judgeBottleneck(metered(8, 2, { shared: true }), remote).evidence).toContain(
+      'the server counted far more requests than this run sent: its figures include other load',
+    );
   });
 
   it('server time computing while its GPU idles is server-cpu', () => {
@@ -300,13 +412,18 @@ describe('judgeBottleneck: server-queue and server-cpu', () => {
     const empty: ComputeAppsResult = { kind: 'ok', atMs: T0, apps: [], ownMemBytes: null };
     const verdict = judgeBottleneck(httpStep(20, 19, {}, { gpu: gpuStep([gpu(0, { memUsedPeakBytes: MiB })], empty) }), local);
     expect(verdict.verdict).toBe('server-cpu');
-    expect(verdict.evidence[1]).toBe('GPU 0: not used by the model (nvidia-smi lists no process on it: the server on this host computes elsewhere)');
+    expect(verdict.evidence[1]).toBe(
+      'GPU 0: not used by the model (nvidia-smi lists no process on it: the server on this host computes elsewhere)',
+    );
   });
 });
 
 describe('judgeBottleneck: model-bound', () => {
   it('in process, the model call is the time', () => {
-    const verdict = judgeBottleneck(step({ e2e: summary(8), queue: summary(0.5), inference: summary(7.5) }, { meanBatchSize: 3.5, batchSize: 4 }), wasm);
+    const verdict = judgeBottleneck(
+      step({ e2e: summary(8), queue: summary(0.5), inference: summary(7.5) }, { meanBatchSize: 3.5, batchSize: 4 }),
+      wasm,
+    );
     expect(verdict).toEqual({
       verdict: 'model-bound',
       evidence: [

@@ -23,7 +23,16 @@ function withGpus(report: RunReport, names: string[]): RunReport {
   return { ...report, gpuTelemetry: telemetry };
 }
 
-const stages = [{ stage: 'classify' as const, mode: 'dynamic' as const, batchSizes: [1, 4], concurrency: 'auto' as const, maxQueueDelayMs: 5, maxNewTokens: 64 }];
+const stages = [
+  {
+    stage: 'classify' as const,
+    mode: 'dynamic' as const,
+    batchSizes: [1, 4],
+    concurrency: 'auto' as const,
+    maxQueueDelayMs: 5,
+    maxNewTokens: 64,
+  },
+];
 
 describe('findDifferences', () => {
   it('finds none between a run and itself, nor for a different source path, URL-free fields or run id', () => {
@@ -34,7 +43,10 @@ describe('findDifferences', () => {
   it.each<[string, (r: RunReport) => RunReport]>([
     ['workload.name', (r) => ({ ...r, workload: { ...r.workload, name: 'other' } })],
     ['workload.measure', (r) => ({ ...r, workload: { ...r.workload, measure: { ...r.workload.measure, durationMs: 2000 } } })],
-    ['workload.load', (r) => ({ ...r, workload: { ...r.workload, load: { kind: 'open', arrivals: 'poisson', ratesPerSec: [10], maxInFlight: null } } })],
+    [
+      'workload.load',
+      (r) => ({ ...r, workload: { ...r.workload, load: { kind: 'open', arrivals: 'poisson', ratesPerSec: [10], maxInFlight: null } } }),
+    ],
     ['models[classify].parameters', (r) => ({ ...r, models: r.models.map((m) => ({ ...m, parameters: 2_000_000 })) })],
     ['models[classify].name', (r) => ({ ...r, models: r.models.map((m) => ({ ...m, name: 'bigger-classifier' })) })],
     ['backend.name', (r) => ({ ...r, backend: { ...r.backend!, name: 'cpu' } })],
@@ -62,7 +74,11 @@ describe('findDifferences', () => {
 });
 
 describe('assertComparable', () => {
-  const differences = findDifferences(base, { ...base, backend: { ...base.backend!, name: 'cpu' }, workload: { ...base.workload, name: 'x' } });
+  const differences = findDifferences(base, {
+    ...base,
+    backend: { ...base.backend!, name: 'cpu' },
+    workload: { ...base.workload, name: 'x' },
+  });
 
   it('refuses with an InputError naming the first field and listing the rest', () => {
     expect(() => assertComparable(differences, false)).toThrow(InputError);

@@ -4,16 +4,29 @@ import type { RunReport } from '../../src/core/report/run.js';
 import { latencySamplesMs, makeRun, scaled } from './compare-fixtures.js';
 
 /** A server sweep's run: the same client step (classify batch 1) once per server configuration. */
-function sweepRun(runId: string, configs: readonly Record<string, number>[], factorFor: (config: Record<string, number>) => number): RunReport {
+function sweepRun(
+  runId: string,
+  configs: readonly Record<string, number>[],
+  factorFor: (config: Record<string, number>) => number,
+): RunReport {
   const base = latencySamplesMs(400, 20, 0.2, 7);
-  const run = makeRun(configs.map((config) => ({ samplesMs: scaled(base, factorFor(config)), windowCounts: [100, 100, 100, 100] })), runId);
+  const run = makeRun(
+    configs.map((config) => ({ samplesMs: scaled(base, factorFor(config)), windowCounts: [100, 100, 100, 100] })),
+    runId,
+  );
   return { ...run, steps: run.steps.map((step, i) => ({ ...step, serverConfig: configs[i] })) };
 }
 
 describe('compare: server sweeps', () => {
   it('pairs steps by server configuration, whatever order each run measured them in or listed its parameters in', () => {
-    const a = [{ maxBatchSize: 8, maxQueueDelayMs: 0 }, { maxBatchSize: 32, maxQueueDelayMs: 0 }];
-    const b = [{ maxQueueDelayMs: 0, maxBatchSize: 32 }, { maxQueueDelayMs: 0, maxBatchSize: 8 }];
+    const a = [
+      { maxBatchSize: 8, maxQueueDelayMs: 0 },
+      { maxBatchSize: 32, maxQueueDelayMs: 0 },
+    ];
+    const b = [
+      { maxQueueDelayMs: 0, maxBatchSize: 32 },
+      { maxQueueDelayMs: 0, maxBatchSize: 8 },
+    ];
     // Only max batch 32 got slower in the candidate: only its pair may say so.
     const baseline = sweepRun('a', a, () => 1);
     const candidate = sweepRun('b', b, (config) => (config.maxBatchSize === 32 ? 1.5 : 1));
@@ -38,4 +51,3 @@ describe('compare: server sweeps', () => {
     ]);
   });
 });
-

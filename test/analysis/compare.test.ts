@@ -56,7 +56,9 @@ describe('compareRuns', () => {
     expect(p95.change).toBeCloseTo(0.25, 2);
     expect(p95.interval!.low).toBeGreaterThan(0.1);
     expect(status(result.pairs[0], 'throughput')).toBe('regression');
-    expect(result.reasons).toContainEqual(expect.stringMatching(/^pipeline batch 16: p95 \+25\.\d % \(95 % CI \+\d+\.\d % \.\. \+\d+\.\d %\) exceeds 10 %$/));
+    expect(result.reasons).toContainEqual(
+      expect.stringMatching(/^pipeline batch 16: p95 \+25\.\d % \(95 % CI \+\d+\.\d % \.\. \+\d+\.\d %\) exceeds 10 %$/),
+    );
     expect(result.reasons.some((r) => r.startsWith('classify batch 4: throughput +'))).toBe(true);
   });
 
@@ -80,7 +82,11 @@ describe('compareRuns', () => {
     expect(p50.status).toBe('noise');
     // 12 samples cannot support a p95 at all: past the threshold, but not judged.
     expect(status(result.pairs[0], 'p95')).toBe('inconclusive');
-    expect(result.inconclusive).toContainEqual(expect.stringMatching(/^classify batch 1: p95 \+(29\.9|30\.[01]) % \(no interval: p95 needs 59 independent samples a side\) exceeds 10 %$/));
+    expect(result.inconclusive).toContainEqual(
+      expect.stringMatching(
+        /^classify batch 1: p95 \+(29\.9|30\.[01]) % \(no interval: p95 needs 59 independent samples a side\) exceeds 10 %$/,
+      ),
+    );
     expect(result.verdict).toBe('PASS');
   });
 
@@ -94,7 +100,11 @@ describe('compareRuns', () => {
 
   it('the latency threshold is settable: 30 % lets a 25 % slowdown pass', () => {
     const slower = baselineSpecs().map((s) => ({ ...s, samplesMs: scaled(s.samplesMs, 1.25) }));
-    const result = compareRuns(makeRun(baselineSpecs()), makeRun(slower), { ...DEFAULT_COMPARE_OPTIONS, latencyThreshold: 0.3, metrics: ['p95'] });
+    const result = compareRuns(makeRun(baselineSpecs()), makeRun(slower), {
+      ...DEFAULT_COMPARE_OPTIONS,
+      latencyThreshold: 0.3,
+      metrics: ['p95'],
+    });
     expect(result.verdict).toBe('PASS');
     expect(result.pairs[0]!.metrics.map((m) => m.metric)).toEqual(['p95']);
   });
@@ -103,7 +113,9 @@ describe('compareRuns', () => {
     const result = compareRuns(makeRun([{ samplesMs: [10] }]), makeRun([{ samplesMs: [20] }]));
     expect(status(result.pairs[0], 'p50')).toBe('inconclusive');
     expect(result.verdict).toBe('PASS');
-    expect(result.inconclusive[0]).toBe('classify batch 1: p50 +100.0 % (no interval: p50 needs 5 independent samples a side) exceeds 10 %');
+    expect(result.inconclusive[0]).toBe(
+      'classify batch 1: p50 +100.0 % (no interval: p50 needs 5 independent samples a side) exceeds 10 %',
+    );
   });
 
   it('items sharing model calls count once per call: batch-8 steps need 8x the items to judge a p95', () => {
@@ -139,7 +151,9 @@ describe('compareRuns', () => {
     const withErrors = (errors: number): StepSpec[] => [{ samplesMs: classify, windowCounts: WINDOWS, errors }];
     const rise = compareRuns(makeRun(withErrors(0)), makeRun(withErrors(30)));
     expect(status(rise.pairs[0], 'errorRate')).toBe('regression');
-    expect(rise.reasons.some((r) => /classify batch 1: error rate 0 % -> 4\.\d+ % \(two-proportion z-test p = .+ < 0\.05\)/.test(r))).toBe(true);
+    expect(rise.reasons.some((r) => /classify batch 1: error rate 0 % -> 4\.\d+ % \(two-proportion z-test p = .+ < 0\.05\)/.test(r))).toBe(
+      true,
+    );
     const one = compareRuns(makeRun(withErrors(0)), makeRun(withErrors(1)));
     expect(status(one.pairs[0], 'errorRate')).toBe('within-threshold');
     expect(one.verdict).toBe('PASS');
@@ -150,16 +164,26 @@ describe('compareRuns', () => {
       ...DEFAULT_COMPARE_OPTIONS,
       differences: [{ field: 'backend.name', baseline: '"wasm"', candidate: '"cpu"' }],
     });
-    expect(result.warnings).toEqual(['not comparable, compared anyway (--force): backend.name differs (baseline "wasm", candidate "cpu")', UNREPEATED_WARNING]);
+    expect(result.warnings).toEqual([
+      'not comparable, compared anyway (--force): backend.name differs (baseline "wasm", candidate "cpu")',
+      UNREPEATED_WARNING,
+    ]);
   });
 });
 
 describe('compareRuns with repeats (run-to-run noise)', () => {
-  const repeatsOf = (p50: number[], p95: number[], p99: number[], itemsPerSec: number[]): RepeatReport => ({ p50Ms: p50, p95Ms: p95, p99Ms: p99, itemsPerSec });
+  const repeatsOf = (p50: number[], p95: number[], p99: number[], itemsPerSec: number[]): RepeatReport => ({
+    p50Ms: p50,
+    p95Ms: p95,
+    p99Ms: p99,
+    itemsPerSec,
+  });
   const slowerSpec = (repeats: RepeatReport): StepSpec[] => [
     { stage: 'pipeline', batchSize: 16, samplesMs: scaled(pipeline, 1.25), windowCounts: WINDOWS.map((w) => Math.round(w / 2.5)), repeats },
   ];
-  const baseSpec = (repeats: RepeatReport): StepSpec[] => [{ stage: 'pipeline', batchSize: 16, samplesMs: pipeline, windowCounts: WINDOWS.map((w) => w / 2), repeats }];
+  const baseSpec = (repeats: RepeatReport): StepSpec[] => [
+    { stage: 'pipeline', batchSize: 16, samplesMs: pipeline, windowCounts: WINDOWS.map((w) => w / 2), repeats },
+  ];
 
   it('a 25 % slowdown within the spread the repeats showed is noise, not a regression', () => {
     // Repeats of the same step scattered by about +-20 % on each side.
@@ -176,7 +200,8 @@ describe('compareRuns with repeats (run-to-run noise)', () => {
   });
 
   it('the same slowdown FAILs when the repeats agree closely', () => {
-    const tight = (f: number): RepeatReport => repeatsOf([900 * f, 905 * f, 895 * f], [1500 * f, 1510 * f, 1495 * f], [1800 * f, 1790 * f, 1810 * f], [50 / f, 50.5 / f, 49.5 / f]);
+    const tight = (f: number): RepeatReport =>
+      repeatsOf([900 * f, 905 * f, 895 * f], [1500 * f, 1510 * f, 1495 * f], [1800 * f, 1790 * f, 1810 * f], [50 / f, 50.5 / f, 49.5 / f]);
     const result = compareRuns(makeRun(baseSpec(tight(1))), makeRun(slowerSpec(tight(1.25))));
     const p95 = metric(result.pairs[0], 'p95');
     if (p95.kind !== 'latency') throw new Error('latency expected');

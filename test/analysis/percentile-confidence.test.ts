@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { minSamplesFor, normalQuantile, percentileCi, quantileRanks, supportsPercentile } from '../../src/analysis/percentile-confidence.js';
+import {
+  minSamplesFor,
+  normalQuantile,
+  percentileCi,
+  quantileRanks,
+  supportsPercentile,
+} from '../../src/analysis/percentile-confidence.js';
 import { createHistogram, encodeHistogram, recordUs } from '../../src/metrics/histogram.js';
 import { mulberry32 } from '../../src/random.js';
 

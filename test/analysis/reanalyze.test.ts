@@ -72,7 +72,10 @@ describe('reanalyze', () => {
     ]);
     expect(stageBudgets.pipeline.p95Ms).toBe(1000);
     // One budget for all (api_response_time's) would fail the pipeline steps.
-    expect(reanalyze(withPipeline, parseBudgetsFile('performance_budgets:\n  api_response_time: { p95: 10ms, p99: 20ms }\n', 'one.yaml')).report.budgetMet).toBe(false);
+    expect(
+      reanalyze(withPipeline, parseBudgetsFile('performance_budgets:\n  api_response_time: { p95: 10ms, p99: 20ms }\n', 'one.yaml')).report
+        .budgetMet,
+    ).toBe(false);
     expect(again.budgetMet).toBe(true);
     expect(passes(again)).toBe(true);
   });
@@ -89,8 +92,12 @@ describe('reanalyze', () => {
       [6, 'quiet'],
     ]);
     expect(passes(again)).toBe(false);
-    expect(again.warnings.some((w) => w.startsWith('alert "p95(api_response_time) > 1000ms for 2s" on step 3 (classify batch 8): fired'))).toBe(true);
-    expect(again.warnings).toContain('alert "error_rate > 1% for 10m": not evaluated on 7 step(s) (step shorter than 10m); it needs 10m of windows');
+    expect(
+      again.warnings.some((w) => w.startsWith('alert "p95(api_response_time) > 1000ms for 2s" on step 3 (classify batch 8): fired')),
+    ).toBe(true);
+    expect(again.warnings).toContain(
+      'alert "error_rate > 1% for 10m": not evaluated on 7 step(s) (step shorter than 10m); it needs 10m of windows',
+    );
   });
 
   it('re-analysing a re-analysed report replaces its own warnings instead of piling them up', () => {

@@ -34,7 +34,7 @@ describe('repeatChangeInterval (run-to-run noise from --repeat)', () => {
     expect(interval!.high).toBeGreaterThan(0);
   });
 
-  it('a single run borrows the repeated side\'s spread, undivided, with its degrees of freedom', () => {
+  it("a single run borrows the repeated side's spread, undivided, with its degrees of freedom", () => {
     const repeats = [100, 110, 90, 105];
     const single = repeatChangeInterval({ merged: 100, repeats }, { merged: 100, repeats: [100] }, 'higher', 0.95)!;
     const both = repeatChangeInterval({ merged: 100, repeats }, { merged: 100, repeats }, 'higher', 0.95)!;

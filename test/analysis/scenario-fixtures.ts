@@ -45,7 +45,12 @@ export function timeline(values: readonly WindowValues[]): TimelineWindow[] {
   return values.map((v, i) => windowAt(i, v));
 }
 
-export function scenarioFacts(kind: ScenarioKind, rows: readonly StageRow[], windows: readonly TimelineWindow[], stoppedEarly: string | null = null): ScenarioFacts {
+export function scenarioFacts(
+  kind: ScenarioKind,
+  rows: readonly StageRow[],
+  windows: readonly TimelineWindow[],
+  stoppedEarly: string | null = null,
+): ScenarioFacts {
   const stages = stagesOf(rows);
   return {
     kind,

@@ -27,14 +27,22 @@ const rising = windows((i) => ({ p95Ms: 100 + (20 * i) / (HOLD - 1) }));
 function host(rssMiB: (i: number) => number, tensors: ((i: number) => number) | null = null) {
   return hostReport(
     Array.from({ length: 136 }, (_, i) =>
-      hostSample(T0 + i * 1000, rssMiB(i) * MiB, 50 * MiB, tensors === null ? null : { numTensors: tensors(i), numBytes: tensors(i) * 1024 }),
+      hostSample(
+        T0 + i * 1000,
+        rssMiB(i) * MiB,
+        50 * MiB,
+        tensors === null ? null : { numTensors: tensors(i), numBytes: tensors(i) * 1024 },
+      ),
     ),
   );
 }
 
 describe('judgeSoak', () => {
   it('a linear 20 % p95 rise over the hold is worse drift and fails; the ramps are left out', () => {
-    const verdict = judgeSoak(scenarioFacts('soak', ROWS, timeline(rising)), host(() => 300));
+    const verdict = judgeSoak(
+      scenarioFacts('soak', ROWS, timeline(rising)),
+      host(() => 300),
+    );
     expect(verdict.p95Drift?.relativeOverRun).toBeCloseTo(0.2, 9);
     expect(verdict.p95Drift?.relativePerHour).toBeCloseTo((0.2 / 119) * 3600, 6);
     expect(verdict.p95Drift?.direction).toBe('worse');
@@ -42,11 +50,19 @@ describe('judgeSoak', () => {
     expect(verdict.throughputDrift?.direction).toBe('flat');
     expect(verdict.leak.verdict).toBe('no-leak');
     expect(verdict.passed).toBe(false);
-    expect(verdict.summary).toMatch(/^Soak: p95 \+20 % over the run \(worse\), throughput \+0 % over the run \(flat\); no leak, RSS 300\.0 MiB -> 300\.0 MiB/);
+    expect(verdict.summary).toMatch(
+      /^Soak: p95 \+20 % over the run \(worse\), throughput \+0 % over the run \(flat\); no leak, RSS 300\.0 MiB -> 300\.0 MiB/,
+    );
   });
 
   it('flat p95 and constant memory pass', () => {
-    const verdict = judgeSoak(scenarioFacts('soak', ROWS, timeline(flat)), host(() => 300, () => 40));
+    const verdict = judgeSoak(
+      scenarioFacts('soak', ROWS, timeline(flat)),
+      host(
+        () => 300,
+        () => 40,
+      ),
+    );
     expect(verdict.p95Drift?.direction).toBe('flat');
     expect(verdict.leak.verdict).toBe('no-leak');
     expect(verdict.leak.tfTensorsStart).toBe(40);
@@ -55,13 +71,22 @@ describe('judgeSoak', () => {
   });
 
   it('throughput falling 30 % is worse drift (reported; the pass rule is p95 and leaks)', () => {
-    const verdict = judgeSoak(scenarioFacts('soak', ROWS, timeline(windows((i) => ({ p95Ms: 100, completed: Math.round(1000 - (300 * i) / (HOLD - 1)) })))), null);
+    const verdict = judgeSoak(
+      scenarioFacts('soak', ROWS, timeline(windows((i) => ({ p95Ms: 100, completed: Math.round(1000 - (300 * i) / (HOLD - 1)) })))),
+      null,
+    );
     expect(verdict.throughputDrift?.relativeOverRun).toBeCloseTo(-0.3, 2);
     expect(verdict.throughputDrift?.direction).toBe('worse');
   });
 
   it('tensors that keep growing are a leak and fail the soak', () => {
-    const verdict = judgeSoak(scenarioFacts('soak', ROWS, timeline(flat)), host(() => 300, (i) => 40 + i));
+    const verdict = judgeSoak(
+      scenarioFacts('soak', ROWS, timeline(flat)),
+      host(
+        () => 300,
+        (i) => 40 + i,
+      ),
+    );
     expect(verdict.leak.verdict).toBe('leak');
     expect(verdict.leak.tfTensorsStart).toBe(40);
     expect(verdict.leak.tfTensorsEnd).toBe(175);
@@ -71,23 +96,41 @@ describe('judgeSoak', () => {
   });
 
   it('tensors that come and go with batches (the floor stays) are no leak', () => {
-    const verdict = judgeSoak(scenarioFacts('soak', ROWS, timeline(flat)), host(() => 300, (i) => (i % 5 === 0 ? 40 : 40 + (i % 7) * 10)));
+    const verdict = judgeSoak(
+      scenarioFacts('soak', ROWS, timeline(flat)),
+      host(
+        () => 300,
+        (i) => (i % 5 === 0 ? 40 : 40 + (i % 7) * 10),
+      ),
+    );
     expect(verdict.leak.verdict).toBe('no-leak');
   });
 
   it('RSS growing 30 % and still rising in the last third is suspected; growth that levelled off is not', () => {
-    const climbing = judgeLeak(host((i) => 300 + (90 * i) / 135), T0, T0 + 135_000);
+    const climbing = judgeLeak(
+      host((i) => 300 + (90 * i) / 135),
+      T0,
+      T0 + 135_000,
+    );
     expect(climbing.verdict).toBe('suspected');
     expect(climbing.rssDrift?.relativeOverRun).toBeCloseTo(0.3, 6);
     expect(climbing.reason).toBe('RSS +30 % over the run and still rising in its last third');
-    const levelled = judgeLeak(host((i) => (i < 60 ? 300 + (90 * i) / 60 : 390)), T0, T0 + 135_000);
+    const levelled = judgeLeak(
+      host((i) => (i < 60 ? 300 + (90 * i) / 60 : 390)),
+      T0,
+      T0 + 135_000,
+    );
     expect(levelled.rssDrift?.relativeOverRun).toBeGreaterThan(0.1);
     expect(levelled.verdict).toBe('no-leak');
   });
 
   it('a small memory still rising 30 % (under 32 MiB in all) is GC lag and own records, not a leak', () => {
     // 15 MiB -> 19.5 MiB: the shape of the 30-minute soak's harness heap (30.6 -> 35.1 MiB).
-    const small = judgeLeak(host((i) => 15 + (4.5 * i) / 135), T0, T0 + 135_000);
+    const small = judgeLeak(
+      host((i) => 15 + (4.5 * i) / 135),
+      T0,
+      T0 + 135_000,
+    );
     expect(small.rssDrift?.relativeOverRun).toBeCloseTo(0.3, 6);
     expect(small.verdict).toBe('no-leak');
   });

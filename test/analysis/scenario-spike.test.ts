@@ -29,7 +29,12 @@ const good = (n: number): number[] => Array.from({ length: n }, () => 105);
 
 describe('findSpike', () => {
   it('finds the hold before the rise, the rise start and the fall end from the profile', () => {
-    const shape = findSpike(placeStages(ROWS.map(([name, durationMs, target]) => ({ name, durationMs, target })), T0));
+    const shape = findSpike(
+      placeStages(
+        ROWS.map(([name, durationMs, target]) => ({ name, durationMs, target })),
+        T0,
+      ),
+    );
     expect(shape?.before?.name).toBe('hold');
     expect(shape?.riseStartMs).toBe(T0 + 15_000);
     expect(shape?.fallEndMs).toBe(T0 + 22_000);
@@ -109,7 +114,12 @@ describe('judgeSpike', () => {
   });
 
   it('no hold before the rise: nothing to recover to', () => {
-    const rows: StageRow[] = [['spike', 2000, 500], ['hold', 2000, 500], ['fall', 2000, 0], ['after', 2000, 0]];
+    const rows: StageRow[] = [
+      ['spike', 2000, 500],
+      ['hold', 2000, 500],
+      ['fall', 2000, 0],
+      ['after', 2000, 0],
+    ];
     const verdict = judgeSpike(scenarioFacts('spike', rows, timeline(Array.from({ length: 8 }, () => ({ p95Ms: 100 })))), 30_000);
     expect(verdict.preSpikeP95Ms).toBeNull();
     expect(verdict.passed).toBe(false);

@@ -27,7 +27,11 @@ const steps = [
 describe('judgeSteady', () => {
   it('an error storm with few successes is judged, and breaches', () => {
     const storm = { p95Ms: 1000, completed: 5, errors: 200 };
-    const verdict = judgeSteady(scenarioFacts('steady', ROWS, timeline(windows((i) => (i === 6 ? storm : { p95Ms: 1000 })))), steps, budget);
+    const verdict = judgeSteady(
+      scenarioFacts('steady', ROWS, timeline(windows((i) => (i === 6 ? storm : { p95Ms: 1000 })))),
+      steps,
+      budget,
+    );
     expect(verdict.windowsJudged).toBe(10);
     expect(verdict.windowsWithinBudget).toBe(9);
     expect(verdict.heldWholeDuration).toBe(false);
@@ -46,7 +50,9 @@ describe('judgeSteady', () => {
     expect(verdict.heldWholeDuration).toBe(true);
     expect(verdict.firstBreachAtMs).toBeNull();
     expect(verdict.passed).toBe(true);
-    expect(verdict.summary).toBe('Steady: p95 1 s, p99 1 s, errors 0 % over the hold (budget p95 3 s, p99 5 s, errors 1 %); held in all 9 windows.');
+    expect(verdict.summary).toBe(
+      'Steady: p95 1 s, p99 1 s, errors 0 % over the hold (budget p95 3 s, p99 5 s, errors 1 %); held in all 9 windows.',
+    );
   });
 
   it('a window over the p95 budget, or over the error rate, breaks the hold', () => {

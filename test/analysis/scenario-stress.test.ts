@@ -36,7 +36,9 @@ describe('judgeStress', () => {
     expect(verdict.maxSustainableLevel).toBe(100);
     expect(verdict.graceful).toBe(true);
     expect(verdict.passed).toBe(true);
-    expect(verdict.summary).toBe('Stress: broke at level 200 (p95 4 s > 3 s); max sustainable 100 (400 items/s, p95 200 ms); degradation was graceful.');
+    expect(verdict.summary).toBe(
+      'Stress: broke at level 200 (p95 4 s > 3 s); max sustainable 100 (400 items/s, p95 200 ms); degradation was graceful.',
+    );
   });
 
   it('collapses when throughput past the break falls under 80 % of the peak', () => {
@@ -66,12 +68,21 @@ describe('judgeStress', () => {
     expect(verdict.maxSustainableLevel).toBe(400);
     expect(verdict.graceful).toBeNull();
     expect(verdict.passed).toBe(true);
-    expect(verdict.summary).toBe('Stress: all 4 levels met the budget, up to 400 (400 items/s, p95 100 ms); the breaking point is above the highest level run.');
+    expect(verdict.summary).toBe(
+      'Stress: all 4 levels met the budget, up to 400 (400 items/s, p95 100 ms); the breaking point is above the highest level run.',
+    );
   });
 
   it('the first level failing leaves nothing sustainable', () => {
-    const rows: StageRow[] = [['ramp', 2000, 50], ['hold', 10_000, 50]];
-    const verdict = judgeStress(scenarioFacts('stress', rows, []), [scenarioStep(rows, 1, { count: 100, e2eMs: 4000, spanMs: 10_000 })], budget);
+    const rows: StageRow[] = [
+      ['ramp', 2000, 50],
+      ['hold', 10_000, 50],
+    ];
+    const verdict = judgeStress(
+      scenarioFacts('stress', rows, []),
+      [scenarioStep(rows, 1, { count: 100, e2eMs: 4000, spanMs: 10_000 })],
+      budget,
+    );
     expect(verdict.levels).toHaveLength(1);
     expect(verdict.breakingLevel).toBe(50);
     expect(verdict.maxSustainableLevel).toBeNull();

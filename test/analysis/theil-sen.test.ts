@@ -17,7 +17,12 @@ describe('theilSen', () => {
   it('gives no line for no points, one point or one distinct x', () => {
     expect(theilSen([])).toBeNull();
     expect(theilSen([{ x: 1, y: 1 }])).toBeNull();
-    expect(theilSen([{ x: 1, y: 1 }, { x: 1, y: 9 }])).toBeNull();
+    expect(
+      theilSen([
+        { x: 1, y: 1 },
+        { x: 1, y: 9 },
+      ]),
+    ).toBeNull();
   });
 
   it('all-equal values fit a flat line', () => {

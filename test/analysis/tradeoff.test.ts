@@ -44,7 +44,14 @@ describe('stageTradeoff on the recorded H100 classify curve', () => {
     expect(at128?.speedup).toBeCloseTo(110.86, 1);
     expect(at128?.gainPerDoubling).toBeCloseTo(0.0944, 3);
     expect(at128?.p95Ms).toBeCloseTo(5.36, 2);
-    expect(at128).toMatchObject({ withinBudget: true, pareto: true, p95Supported: true, goodputPerSec: null, queueShare: null, p95CiMs: null });
+    expect(at128).toMatchObject({
+      withinBudget: true,
+      pareto: true,
+      p95Supported: true,
+      goodputPerSec: null,
+      queueShare: null,
+      p95CiMs: null,
+    });
     expect(result.points.find((p) => p.batchSize === 4)?.pareto).toBe(false);
     // 1024 was timed 64 times: fewer than the 90 MLPerf's rule needs for a p95.
     expect(result.points.find((p) => p.batchSize === 1024)?.p95Supported).toBe(false);
@@ -68,7 +75,13 @@ describe('stageTradeoff on the recorded H100 classify curve', () => {
 });
 
 /** A synthetic dynamic-batching step from raw e2e and queue samples (us), over `measuredMs`. */
-function measuredStep(batchSize: number, e2eUs: readonly number[], queueUs: readonly number[], measuredMs: number, extra: Partial<TradeoffStep> = {}): TradeoffStep {
+function measuredStep(
+  batchSize: number,
+  e2eUs: readonly number[],
+  queueUs: readonly number[],
+  measuredMs: number,
+  extra: Partial<TradeoffStep> = {},
+): TradeoffStep {
   const e2e = createHistogram();
   for (const value of e2eUs) recordUs(e2e, value);
   const queue = createHistogram();

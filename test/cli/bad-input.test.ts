@@ -34,7 +34,12 @@ function workload(name: string, extra: Record<string, string> = {}): string {
     ...extra,
   };
   const path = join(dir, `${name}.yaml`);
-  writeFileSync(path, Object.entries(lines).map(([key, value]) => `${key}: ${value}`).join('\n'));
+  writeFileSync(
+    path,
+    Object.entries(lines)
+      .map(([key, value]) => `${key}: ${value}`)
+      .join('\n'),
+  );
   return path;
 }
 
@@ -64,14 +69,18 @@ describe('workload files', () => {
     writeFileSync(path, `${levels.join('\n')}\n`);
     const result = await run([path]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe(`pipebench: ${path}: invalid YAML: its aliases (*name) expand past the limit of 100 (a workload needs only a few; is this an alias bomb?)\n`);
+    expect(result.stderr).toBe(
+      `pipebench: ${path}: invalid YAML: its aliases (*name) expand past the limit of 100 (a workload needs only a few; is this an alias bomb?)\n`,
+    );
   });
 
   it('malformed YAML is one line on stderr; --verbose adds the code frame', async () => {
     const path = join(FIXTURES, 'malformed.yaml');
     const plain = await run([path]);
     expect(plain.code).toBe(2);
-    expect(plain.stderr).toBe(`pipebench: ${path}:4:3: invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]\n`);
+    expect(plain.stderr).toBe(
+      `pipebench: ${path}:4:3: invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]\n`,
+    );
     const verbose = await run([path, '--verbose']);
     expect(verbose.code).toBe(2);
     expect(verbose.stderr).toBe(`${plain.stderr}  - { stage: classify, batchSizes: [1, 2\n  - { stage: generate }\n  ^\n`);
@@ -80,7 +89,10 @@ describe('workload files', () => {
 
   it('a corpus with a 0xFF byte on line 3 exits 2 naming file:3, instead of running on U+FFFD', async () => {
     const corpus = join(dir, 'latin1.jsonl');
-    writeFileSync(corpus, Buffer.concat([Buffer.from('{"text":"one"}\n{"text":"two"}\n{"text":"caf'), Buffer.from([0xff]), Buffer.from(' au lait"}\n')]));
+    writeFileSync(
+      corpus,
+      Buffer.concat([Buffer.from('{"text":"one"}\n{"text":"two"}\n{"text":"caf'), Buffer.from([0xff]), Buffer.from(' au lait"}\n')]),
+    );
     const result = await run([workload('latin1-corpus', { corpus: '{ path: latin1.jsonl }' }), '--out', join(dir, 'out-latin1')]);
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(`pipebench: ${corpus}:3: expected UTF-8 text, got byte 0xFF at column 13 (save the file as UTF-8)\n`);
@@ -95,9 +107,15 @@ describe('model manifests are checked against the model when it loads', () => {
     const modelDir = modelCopy(fixture, `wrong-input-${format}`, (m) => {
       (m['inputs'] as { name: string }[])[0]!.name = 'ids';
     });
-    const result = await run([workload(`wrong-input-${format}`, { models: `{ classifier: ./wrong-input-${format} }` }), '--out', join(dir, `out-input-${format}`)]);
+    const result = await run([
+      workload(`wrong-input-${format}`, { models: `{ classifier: ./wrong-input-${format} }` }),
+      '--out',
+      join(dir, `out-input-${format}`),
+    ]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe(`pipebench: ${join(modelDir, 'manifest.json')}: inputs[0].name: expected the name of one of the model's inputs (${has}), got "ids"\n`);
+    expect(result.stderr).toBe(
+      `pipebench: ${join(modelDir, 'manifest.json')}: inputs[0].name: expected the name of one of the model's inputs (${has}), got "ids"\n`,
+    );
   });
 
   it('3 labels for a 2-way output exits 2 naming labels', async () => {
@@ -106,7 +124,9 @@ describe('model manifests are checked against the model when it loads', () => {
     });
     const result = await run([workload('three-labels', { models: '{ classifier: ./three-labels }' }), '--out', join(dir, 'out-labels')]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe(`pipebench: ${join(modelDir, 'manifest.json')}: labels: expected 2 labels (one per column of the model's output), got 3\n`);
+    expect(result.stderr).toBe(
+      `pipebench: ${join(modelDir, 'manifest.json')}: labels: expected 2 labels (one per column of the model's output), got 3\n`,
+    );
   });
 
   it("a model that fails on some items puts the first model_error's text in the warnings", async () => {
@@ -119,7 +139,11 @@ describe('model manifests are checked against the model when it loads', () => {
     writeFileSync(tokenizerPath, JSON.stringify(tokenizer));
     writeFileSync(join(dir, 'oob.jsonl'), '{"text":"this prompt was great"}\n{"text":"a prompt"}\n');
     const out = join(dir, 'out-oob');
-    const result = await run([workload('oob-token', { corpus: '{ path: oob.jsonl }', models: '{ classifier: ./oob-token }' }), '--out', out]);
+    const result = await run([
+      workload('oob-token', { corpus: '{ path: oob.jsonl }', models: '{ classifier: ./oob-token }' }),
+      '--out',
+      out,
+    ]);
     expect(result.code).toBe(1);
     const warning = 'first model_error error: GatherV2: the index value 40 is not in [0, 29]';
     expect(result.stdout).toContain(`warning: ${warning}`);
@@ -133,7 +157,11 @@ describe('model manifests are checked against the model when it loads', () => {
       m['name'] = '<script>alert(1)</script>|sentiment';
     });
     const out = join(dir, 'out-escape');
-    const result = await run([workload('escape', { name: '"<script>alert(2)</script> | pipes"', models: '{ classifier: ./hostile-name }' }), '--out', out]);
+    const result = await run([
+      workload('escape', { name: '"<script>alert(2)</script> | pipes"', models: '{ classifier: ./hostile-name }' }),
+      '--out',
+      out,
+    ]);
     expect(result.code).toBe(0);
     const md = readFileSync(join(out, 'report.md'), 'utf8');
     expect(md).not.toContain('<script>');
@@ -153,16 +181,44 @@ describe('an HTTP target that cannot be reached says why', () => {
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
   it('an unresolvable host shows ENOTFOUND and the host (exit 3)', async () => {
-    const result = await runCli(['run', '--target', 'http://pipebench-no-such-host.invalid:8080', '--stage', 'classify', '--requests', '2', '--no-gpu', '--out', join(dir, 'out-dns')]);
+    const result = await runCli([
+      'run',
+      '--target',
+      'http://pipebench-no-such-host.invalid:8080',
+      '--stage',
+      'classify',
+      '--requests',
+      '2',
+      '--no-gpu',
+      '--out',
+      join(dir, 'out-dns'),
+    ]);
     expect(result.code).toBe(3);
     // .invalid never resolves (RFC 6761); a resolver that cannot be reached says EAI_AGAIN instead.
-    expect(result.stderr).toMatch(/^pipebench: target http:\/\/pipebench-no-such-host\.invalid:8080 is not reachable: (ENOTFOUND|EAI_AGAIN): getaddrinfo \1 pipebench-no-such-host\.invalid \(health check GET \/api\/v1\/health\)\n$/);
+    expect(result.stderr).toMatch(
+      /^pipebench: target http:\/\/pipebench-no-such-host\.invalid:8080 is not reachable: (ENOTFOUND|EAI_AGAIN): getaddrinfo \1 pipebench-no-such-host\.invalid \(health check GET \/api\/v1\/health\)\n$/,
+    );
   });
 
   it('https:// to a plain-HTTP port shows the TLS error (exit 3)', async () => {
-    const result = await runCli(['run', '--target', `https://127.0.0.1:${port}`, '--stage', 'classify', '--requests', '2', '--no-gpu', '--out', join(dir, 'out-tls')]);
+    const result = await runCli([
+      'run',
+      '--target',
+      `https://127.0.0.1:${port}`,
+      '--stage',
+      'classify',
+      '--requests',
+      '2',
+      '--no-gpu',
+      '--out',
+      join(dir, 'out-tls'),
+    ]);
     expect(result.code).toBe(3);
-    expect(result.stderr).toMatch(new RegExp(`^pipebench: target https://127\\.0\\.0\\.1:${port} is not reachable: ERR_SSL_\\w+: [a-z ]+ \\(an https:// URL to a port that speaks plain HTTP\\? use http://\\) \\(health check GET /api/v1/health\\)\\n$`));
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `^pipebench: target https://127\\.0\\.0\\.1:${port} is not reachable: ERR_SSL_\\w+: [a-z ]+ \\(an https:// URL to a port that speaks plain HTTP\\? use http://\\) \\(health check GET /api/v1/health\\)\\n$`,
+      ),
+    );
     expect(result.stderr).not.toContain('client error');
   });
 });

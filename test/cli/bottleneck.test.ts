@@ -73,7 +73,20 @@ async function workloadFile(dir: string, yaml: string): Promise<string> {
 /** `run --target url`: one classify step at 2 in flight. */
 async function runClassify(url: string, requests: number, extra: readonly string[], env?: NodeJS.ProcessEnv): Promise<Outputs> {
   const outDir = await mkdtemp(join(tmpdir(), 'pipebench-bottleneck-http-'));
-  const args = ['run', '--target', url, '--stage', 'classify', '--concurrency', '2', '--requests', String(requests), '--warmup', '2', ...extra];
+  const args = [
+    'run',
+    '--target',
+    url,
+    '--stage',
+    'classify',
+    '--concurrency',
+    '2',
+    '--requests',
+    String(requests),
+    '--warmup',
+    '2',
+    ...extra,
+  ];
   const result = await runCli([...args, '--out', outDir, '--quiet'], env);
   expect(result.stderr).toBe('');
   expect(result.code).toBe(0);
@@ -106,7 +119,9 @@ describe('bottleneck verdicts from the built CLI', () => {
     const outputs = await runClassify(server.url, 16, ['--no-gpu']);
     const evidence = expectVerdict(outputs, 'transport');
     // The client measured the server's 250 ms; the server said 1 ms of it was its own.
-    expect(evidence[0]).toMatch(/^requests took \d+ ms at the client, 1 ms of it in the server \(its own processing time\): \d+ ms \((9\d|100) %\) outside the server/);
+    expect(evidence[0]).toMatch(
+      /^requests took \d+ ms at the client, 1 ms of it in the server \(its own processing time\): \d+ ms \((9\d|100) %\) outside the server/,
+    );
   }, 60_000);
 
   it('a server on this host whose own time is the request while the (sampled) GPU idles: server-cpu', async () => {
@@ -114,9 +129,14 @@ describe('bottleneck verdicts from the built CLI', () => {
     closeServer = server.close;
     const outputs = await runClassify(server.url, 24, [], FAKE_NVIDIA_SMI);
     // nvidia-smi lists a process that is not ours: the server on this host may be it, so the GPU is evidence.
-    expect(outputs.report.steps[0]!.gpu!.processesAtStart).toMatchObject({ kind: 'ok', apps: [{ pid: 450, processName: 'python3', own: false }] });
+    expect(outputs.report.steps[0]!.gpu!.processesAtStart).toMatchObject({
+      kind: 'ok',
+      apps: [{ pid: 450, processName: 'python3', own: false }],
+    });
     const evidence = expectVerdict(outputs, 'server-cpu');
-    expect(evidence[0]).toMatch(/^requests took [\d.]+ ms at the client, 99 ms of it in the server \(its own processing time\): [\d.]+ % outside it \(under 50 %\)$/);
+    expect(evidence[0]).toMatch(
+      /^requests took [\d.]+ ms at the client, 99 ms of it in the server \(its own processing time\): [\d.]+ % outside it \(under 50 %\)$/,
+    );
     expect(evidence).toContain('GPU 0 ran a kernel only 0 % of the step (under 80 %)');
   }, 60_000);
 

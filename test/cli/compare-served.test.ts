@@ -24,8 +24,21 @@ afterEach(async () => {
 
 async function measure(url: string, outDir: string): Promise<RunReport> {
   const result = await runCli([
-    'run', '--target', url, '--stage', 'classify', '--concurrency', '1', '--requests', '60', '--warmup', '4',
-    '--out', outDir, '--no-gpu', '--quiet',
+    'run',
+    '--target',
+    url,
+    '--stage',
+    'classify',
+    '--concurrency',
+    '1',
+    '--requests',
+    '60',
+    '--warmup',
+    '4',
+    '--out',
+    outDir,
+    '--no-gpu',
+    '--quiet',
   ]);
   expect(result.code).toBe(0);
   return JSON.parse(await readFile(join(outDir, 'report.json'), 'utf8')) as RunReport;

@@ -81,7 +81,18 @@ function resampledStep(step: StepReport, random: () => number): StepReport {
 beforeAll(async () => {
   out = await mkdtemp(join(tmpdir(), 'pipebench-compare-'));
   const result = await runCli([
-    'run', join(FIXTURES, 'cli-tiny.yaml'), '--backend', 'wasm', '--requests', '60', '--warmup', '48', '--no-gpu', '-q', '--out', join(out, 'baseline'),
+    'run',
+    join(FIXTURES, 'cli-tiny.yaml'),
+    '--backend',
+    'wasm',
+    '--requests',
+    '60',
+    '--warmup',
+    '48',
+    '--no-gpu',
+    '-q',
+    '--out',
+    join(out, 'baseline'),
   ]);
   expect(result.code, result.stderr).toBe(0);
   baselinePath = join(out, 'baseline', 'report.json');
@@ -103,7 +114,12 @@ describe('pipebench compare (built binary)', () => {
     const markdown = await readFile(md, 'utf8');
     expect(markdown).toContain('## pipebench compare: **PASS**');
     expect(markdown).toContain('| Step | Metric | Baseline | Candidate | Change | 95 % CI | Threshold | Status |');
-    const written = JSON.parse(await readFile(json, 'utf8')) as { verdict: string; pairs: unknown[]; thresholds: unknown; sources: unknown };
+    const written = JSON.parse(await readFile(json, 'utf8')) as {
+      verdict: string;
+      pairs: unknown[];
+      thresholds: unknown;
+      sources: unknown;
+    };
     expect(written.verdict).toBe('PASS');
     expect(written.pairs).toHaveLength(3);
     expect(written.thresholds).toEqual({ latency: 0.1, throughput: 0.1 });
@@ -113,7 +129,20 @@ describe('pipebench compare (built binary)', () => {
   it('two separate runs of the same workload, each with --repeat 3, PASS (run-to-run drift is noise, not a regression)', async () => {
     const tinyRun = (name: string) =>
       runCli([
-        'run', join(FIXTURES, 'cli-tiny.yaml'), '--backend', 'wasm', '--requests', '60', '--warmup', '48', '--repeat', '3', '--no-gpu', '-q', '--out', join(out, name),
+        'run',
+        join(FIXTURES, 'cli-tiny.yaml'),
+        '--backend',
+        'wasm',
+        '--requests',
+        '60',
+        '--warmup',
+        '48',
+        '--repeat',
+        '3',
+        '--no-gpu',
+        '-q',
+        '--out',
+        join(out, name),
       ]);
     for (const name of ['repeat-a', 'repeat-b']) {
       const run = await tinyRun(name);
@@ -143,10 +172,16 @@ describe('pipebench compare (built binary)', () => {
     expect(result.stdout).toMatch(/^pipebench compare: FAIL/);
     // Which metrics clear the noise depends on the run's samples (60 items a step); every one that
     // does reads +25 % with an interval wholly above 0, and the regressions name the steps.
-    const regressions = result.stdout.split('Regressions:\n')[1]?.split(/\n(?! {2})/)[0]?.split('\n') ?? [];
+    const regressions =
+      result.stdout
+        .split('Regressions:\n')[1]
+        ?.split(/\n(?! {2})/)[0]
+        ?.split('\n') ?? [];
     expect(regressions.length).toBeGreaterThan(0);
     for (const line of regressions) {
-      expect(line).toMatch(/^ {2}(classify batch [14]|pipeline batch 2): (p50|p95|p99|throughput) \+2[45]\.\d % \(95 % CI \+[\d.]+ % \.\. \+[\d.]+ %\) exceeds 10 %$/);
+      expect(line).toMatch(
+        /^ {2}(classify batch [14]|pipeline batch 2): (p50|p95|p99|throughput) \+2[45]\.\d % \(95 % CI \+[\d.]+ % \.\. \+[\d.]+ %\) exceeds 10 %$/,
+      );
     }
     const markdown = await readFile(md, 'utf8');
     expect(markdown.indexOf('### Regressions')).toBeLessThan(markdown.indexOf('### All metrics'));
@@ -168,7 +203,9 @@ describe('pipebench compare (built binary)', () => {
     const json = join(out, 'forced.json');
     const forced = await runCli(['compare', baselinePath, otherPath, '--force', '--json', json]);
     expect(forced.code).toBe(0);
-    expect(forced.stdout).toContain('warning: not comparable, compared anyway (--force): backend.name differs (baseline "wasm", candidate "cpu")');
+    expect(forced.stdout).toContain(
+      'warning: not comparable, compared anyway (--force): backend.name differs (baseline "wasm", candidate "cpu")',
+    );
     const written = JSON.parse(await readFile(json, 'utf8')) as { differences: { field: string }[] };
     expect(written.differences.map((d) => d.field)).toEqual(['backend.name']);
   });

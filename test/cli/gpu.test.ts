@@ -23,7 +23,18 @@ interface WindowJson {
 
 describe('pipebench gpu', () => {
   it('summarize: the recorded classifier window shows the ramp to ~98 % and ~690 W; the idle window does not', async () => {
-    const busy = await runCli(['gpu', 'summarize', TRACE, '--from', '2026-11-26T18:49:00.100', '--to', '2026-11-26T18:49:13.900', '--items', '1000', '--json']);
+    const busy = await runCli([
+      'gpu',
+      'summarize',
+      TRACE,
+      '--from',
+      '2026-11-26T18:49:00.100',
+      '--to',
+      '2026-11-26T18:49:13.900',
+      '--items',
+      '1000',
+      '--json',
+    ]);
     expect(busy.code).toBe(0);
     const b = (JSON.parse(busy.stdout) as WindowJson).gpus[0]!;
     expect(b.utilPct.max).toBeGreaterThanOrEqual(98);
@@ -50,7 +61,10 @@ describe('pipebench gpu', () => {
   it('info: the inventory from nvidia-smi -q -x, and exit 3 where there is no nvidia-smi', async () => {
     const ok = await runCli(['gpu', 'info', '--json'], withFake('ok'));
     expect(ok.code).toBe(0);
-    expect(JSON.parse(ok.stdout)).toMatchObject({ kind: 'ok', inventory: { driverVersion: '580.159.04', gpus: [{ name: 'NVIDIA H100 80GB HBM3' }] } });
+    expect(JSON.parse(ok.stdout)).toMatchObject({
+      kind: 'ok',
+      inventory: { driverVersion: '580.159.04', gpus: [{ name: 'NVIDIA H100 80GB HBM3' }] },
+    });
     const missing = await runCli(['gpu', 'info'], { PATH: join(FAKE_BIN, 'missing') });
     expect(missing.code).toBe(3);
     expect(missing.stdout).toContain('nvidia-smi');

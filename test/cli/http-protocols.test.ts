@@ -42,7 +42,10 @@ describe('an OpenAI-compatible server that streams and ends with [DONE], never a
         return;
       }
       res.writeHead(200, { 'content-type': 'text/event-stream' });
-      for (const text of TOKENS) res.write(`data: ${JSON.stringify({ id: 'c', object: 'text_completion', choices: [{ index: 0, text, finish_reason: null }] })}\n\n`);
+      for (const text of TOKENS)
+        res.write(
+          `data: ${JSON.stringify({ id: 'c', object: 'text_completion', choices: [{ index: 0, text, finish_reason: null }] })}\n\n`,
+        );
       res.end('data: [DONE]\n\n');
     });
     dir = await outDir('openai-nofinish');
@@ -96,7 +99,8 @@ const MAX_CHARS_PER_TOKEN = 4;
  */
 function promptGenerator(delayMs: number): (request: ReceivedRequest, res: ServerResponse) => void {
   return (request, res) => {
-    const json = (status: number, body: object): void => void res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    const json = (status: number, body: object): void =>
+      void res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     if (request.method === 'GET' && (request.url === '/health/' || request.url === '/custom')) return json(200, { status: 'healthy' });
     if (request.method === 'GET' && request.url === '/health') return void res.writeHead(307, { location: '/health/' }).end();
     if (request.method !== 'POST' || request.url !== '/api/v1/generate') return json(404, { detail: 'Not Found' });
@@ -121,9 +125,25 @@ function promptGenerator(delayMs: number): (request: ReceivedRequest, res: Serve
 
 describe('the BetterPrompts prompt generator (health only at /health/, answers cut to 4 x max_tokens)', () => {
   let server: FaultServer;
-  const generate = (...extra: string[]) => ['run', '--target', server.url, '--protocol', 'betterprompts', '--stage', 'generate', '--requests', '4', ...QUICK, ...extra];
+  const generate = (...extra: string[]) => [
+    'run',
+    '--target',
+    server.url,
+    '--protocol',
+    'betterprompts',
+    '--stage',
+    'generate',
+    '--requests',
+    '4',
+    ...QUICK,
+    ...extra,
+  ];
   // Every GET but the one try of the target's own /metrics (server metrics are on by default).
-  const healthGets = (from: number) => server.received.slice(from).filter((r) => r.method === 'GET' && r.url !== '/metrics').map((r) => r.url);
+  const healthGets = (from: number) =>
+    server.received
+      .slice(from)
+      .filter((r) => r.method === 'GET' && r.url !== '/metrics')
+      .map((r) => r.url);
 
   beforeAll(async () => {
     server = await startFaultServer(promptGenerator(5));
@@ -148,7 +168,10 @@ describe('the BetterPrompts prompt generator (health only at /health/, answers c
     const before = server.received.length;
     const full = await outDir('bp-full');
     expect((await runCli([...generate('--quiet', '--out', full)])).code).toBe(0);
-    const sent = server.received.slice(before).filter((r) => r.method === 'POST').map((r) => JSON.parse(r.body) as Record<string, unknown>);
+    const sent = server.received
+      .slice(before)
+      .filter((r) => r.method === 'POST')
+      .map((r) => JSON.parse(r.body) as Record<string, unknown>);
     expect(sent).toHaveLength(5);
     for (const body of sent) expect(body).not.toHaveProperty('max_tokens');
     expect((await reportOf(full)).steps[0]?.outputText).toMatchObject({ items: 4, meanChars: ENHANCED.length, maxChars: ENHANCED.length });
@@ -156,7 +179,10 @@ describe('the BetterPrompts prompt generator (health only at /health/, answers c
     const middle = server.received.length;
     const cut = await outDir('bp-cut');
     expect((await runCli([...generate('--max-new-tokens', '16', '--quiet', '--out', cut)])).code).toBe(0);
-    const capped = server.received.slice(middle).filter((r) => r.method === 'POST').map((r) => JSON.parse(r.body) as Record<string, unknown>);
+    const capped = server.received
+      .slice(middle)
+      .filter((r) => r.method === 'POST')
+      .map((r) => JSON.parse(r.body) as Record<string, unknown>);
     expect(capped.map((body) => body['max_tokens'])).toEqual(Array(5).fill(16));
     const step = (await reportOf(cut)).steps[0]!;
     expect(step.maxNewTokens).toBe(16);
@@ -212,7 +238,8 @@ describe('a step its hard limit (measure.maxDuration) ends before the count it a
     expect(step.measured).toBe(step.completed + step.errors.total);
     expect(step.measured).toBeGreaterThan(0);
     expect(step.measured).toBeLessThan(100);
-    const warning = `step 0 (generate batch 1 at 1 in flight): measured ${step.measured} of the 100 items requested: ` +
+    const warning =
+      `step 0 (generate batch 1 at 1 in flight): measured ${step.measured} of the 100 items requested: ` +
       'its hard limit measure.maxDuration (1 s) ended it first; raise measure.maxDuration in the workload, ' +
       'or give a --duration longer than it as well (the hard limit then becomes 3 x that duration, at least 30 s)';
     expect(report.warnings).toContain(warning);

@@ -29,8 +29,21 @@ describe('pipebench run --target against pipebench serve', () => {
   it('classify over betterprompts at two concurrency levels: no errors, server time recorded, exit 0', async () => {
     const outDir = await mkdtemp(join(tmpdir(), 'pipebench-http-cli-'));
     const result = await runCli([
-      'run', '--target', baseUrl, '--stage', 'classify', '--concurrency', '1,4', '--requests', '30', '--warmup', '4',
-      '--out', outDir, '--no-gpu', '--quiet',
+      'run',
+      '--target',
+      baseUrl,
+      '--stage',
+      'classify',
+      '--concurrency',
+      '1,4',
+      '--requests',
+      '30',
+      '--warmup',
+      '4',
+      '--out',
+      outDir,
+      '--no-gpu',
+      '--quiet',
     ]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
@@ -58,8 +71,25 @@ describe('pipebench run --target against pipebench serve', () => {
   it('open loop at a rate with Poisson arrivals through /classify/batch (4 texts per request)', async () => {
     const outDir = await mkdtemp(join(tmpdir(), 'pipebench-http-open-'));
     const result = await runCli([
-      'run', '--target', baseUrl, '--stage', 'classify', '--batch-sizes', '4', '--rate', '20', '--arrivals', 'poisson',
-      '--duration', '1s', '--warmup', '0', '--out', outDir, '--no-gpu', '--quiet',
+      'run',
+      '--target',
+      baseUrl,
+      '--stage',
+      'classify',
+      '--batch-sizes',
+      '4',
+      '--rate',
+      '20',
+      '--arrivals',
+      'poisson',
+      '--duration',
+      '1s',
+      '--warmup',
+      '0',
+      '--out',
+      outDir,
+      '--no-gpu',
+      '--quiet',
     ]);
     expect(result.code).toBe(0);
     const step = (await reportOf(outDir)).steps[0]!;
@@ -73,8 +103,25 @@ describe('pipebench run --target against pipebench serve', () => {
   it('openai with streaming: generate steps carry TTFT, inter-token latency and output tokens from the stream', async () => {
     const outDir = await mkdtemp(join(tmpdir(), 'pipebench-http-openai-'));
     const result = await runCli([
-      'run', '--target', baseUrl, '--protocol', 'openai', '--stage', 'generate', '--concurrency', '2', '--requests', '12',
-      '--warmup', '2', '--max-new-tokens', '8', '--out', outDir, '--no-gpu', '--quiet',
+      'run',
+      '--target',
+      baseUrl,
+      '--protocol',
+      'openai',
+      '--stage',
+      'generate',
+      '--concurrency',
+      '2',
+      '--requests',
+      '12',
+      '--warmup',
+      '2',
+      '--max-new-tokens',
+      '8',
+      '--out',
+      outDir,
+      '--no-gpu',
+      '--quiet',
     ]);
     expect(result.code).toBe(0);
     const step = (await reportOf(outDir)).steps[0]!;
@@ -91,8 +138,25 @@ describe('pipebench run --target against pipebench serve', () => {
   it('kserve-v2: classify batches of 8 texts per request as one tensor, with the server time it reports', async () => {
     const outDir = await mkdtemp(join(tmpdir(), 'pipebench-http-kserve-'));
     const result = await runCli([
-      'run', '--target', baseUrl, '--protocol', 'kserve-v2', '--stages', 'classify', '--batch-sizes', '1,8', '--concurrency', '1',
-      '--requests', '16', '--warmup', '1', '--out', outDir, '--no-gpu', '--quiet',
+      'run',
+      '--target',
+      baseUrl,
+      '--protocol',
+      'kserve-v2',
+      '--stages',
+      'classify',
+      '--batch-sizes',
+      '1,8',
+      '--concurrency',
+      '1',
+      '--requests',
+      '16',
+      '--warmup',
+      '1',
+      '--out',
+      outDir,
+      '--no-gpu',
+      '--quiet',
     ]);
     expect(result.code).toBe(0);
     const report = await reportOf(outDir);
@@ -107,9 +171,22 @@ describe('pipebench run --target against pipebench serve', () => {
   }, 60_000);
 
   it('a target that is down is one clear line naming it and the health check, exit 3, no stack', async () => {
-    const result = await runCli(['run', '--target', 'http://127.0.0.1:9', '--stage', 'classify', '--requests', '5', '--out', join(tmpdir(), 'pipebench-down'), '--no-gpu']);
+    const result = await runCli([
+      'run',
+      '--target',
+      'http://127.0.0.1:9',
+      '--stage',
+      'classify',
+      '--requests',
+      '5',
+      '--out',
+      join(tmpdir(), 'pipebench-down'),
+      '--no-gpu',
+    ]);
     expect(result.code).toBe(3);
-    expect(result.stderr).toBe('pipebench: target http://127.0.0.1:9 is not reachable: connection refused (health check GET /api/v1/health)\n');
+    expect(result.stderr).toBe(
+      'pipebench: target http://127.0.0.1:9 is not reachable: connection refused (health check GET /api/v1/health)\n',
+    );
   }, 30_000);
 
   it('flag errors name the flag and never echo credentials (exit 2)', async () => {
@@ -123,6 +200,8 @@ describe('pipebench run --target against pipebench serve', () => {
     const stages = await runCli(['run', '--target', baseUrl, '--stage', 'classify', '--stages', 'generate', '--no-gpu']);
     expect(stages.stderr).toBe('pipebench: --stage: expected --stage or --stages, got both\n');
     const rate = await runCli(['run', '--target', baseUrl, '--rate', '10,fast', '--no-gpu']);
-    expect(rate.stderr).toContain('pipebench: --rate: expected a comma-separated list of requests per second such as "10,20,40", got "10,fast"');
+    expect(rate.stderr).toContain(
+      'pipebench: --rate: expected a comma-separated list of requests per second such as "10,20,40", got "10,fast"',
+    );
   }, 30_000);
 });

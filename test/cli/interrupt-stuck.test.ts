@@ -72,7 +72,8 @@ stages: [{ stage: classify, concurrency: [${IN_FLIGHT}] }]
   const { child, done } = startCli(['run', workload, '--no-gpu', '--out', outDir]);
   const deadline = performance.now() + 60_000;
   while (server.stuck() < IN_FLIGHT) {
-    if (performance.now() > deadline || child.exitCode !== null) throw new Error(`the requests never got stuck: ${JSON.stringify(await done)}`);
+    if (performance.now() > deadline || child.exitCode !== null)
+      throw new Error(`the requests never got stuck: ${JSON.stringify(await done)}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   return { outDir, child, done };
@@ -97,7 +98,10 @@ describe('SIGTERM with requests stuck at the server (built binary)', () => {
     expect(report.steps).toHaveLength(1);
     expect(report.steps[0]).toMatchObject({ completed: 0, abandoned: IN_FLIGHT, errors: { total: 0 }, complete: false });
     const abandoned = `step 0 (classify batch 1): ${IN_FLIGHT} items still in flight after the drain that followed when the run was interrupted: abandoned`;
-    expect(report.warnings.some((warning) => warning.startsWith(abandoned)), JSON.stringify(report.warnings)).toBe(true);
+    expect(
+      report.warnings.some((warning) => warning.startsWith(abandoned)),
+      JSON.stringify(report.warnings),
+    ).toBe(true);
   }, 120_000);
 
   it('a second signal exits at once, without waiting for the drain', async () => {

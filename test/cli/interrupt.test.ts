@@ -42,7 +42,11 @@ async function mtimeMs(path: string): Promise<number | null> {
  * all written (report.html is the writer's last), step 2 warms up and measures 1.5 s. Returns the
  * run's result and the tagged processes seen just before the signal.
  */
-async function interruptDuringStep2(dir: string, signal: 'SIGINT' | 'SIGTERM', tag: string): Promise<{ result: CliResult; before: { pid: number; cmdline: string }[] }> {
+async function interruptDuringStep2(
+  dir: string,
+  signal: 'SIGINT' | 'SIGTERM',
+  tag: string,
+): Promise<{ result: CliResult; before: { pid: number; cmdline: string }[] }> {
   const { child, done } = startCli(['run', WORKLOAD, '--backend', 'wasm', '--out', dir], cliEnv(tag));
   await stderrShows(child, /\] classify batch 1 [^:]*: /, 'step 1 did');
   const written = await eventually(async () => {
@@ -75,7 +79,10 @@ async function expectPartialOutputs(dir: string, interruptedBy: 'SIGINT' | 'SIGT
 
 /** The sampler was running before the signal, and neither it nor anything else the CLI started outlives it. */
 async function expectNoChildrenLeft(before: readonly { pid: number; cmdline: string }[], tag: string): Promise<void> {
-  expect(before.some((p) => p.cmdline.includes('nvidia-smi')), JSON.stringify(before)).toBe(true);
+  expect(
+    before.some((p) => p.cmdline.includes('nvidia-smi')),
+    JSON.stringify(before),
+  ).toBe(true);
   // The fake's own `sleep 0.1` between lines may outlive it by that much; nothing may stay longer.
   const allGone = await eventually(async () => (await taggedProcesses(tag)).length === 0, 3000);
   expect(allGone, JSON.stringify(await taggedProcesses(tag))).toBe(true);

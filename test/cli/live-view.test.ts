@@ -88,7 +88,11 @@ describe('renderLiveView', () => {
 
   it('sweep steps keep their label; a search says "at most"; repeats are named', () => {
     const sweepStep = { ...HOLD, profile: undefined, concurrency: 16 };
-    let state = reduceLiveState(initialLiveState(T0), { kind: 'run-start', runId: 'r', outDir: '/o', steps: [sweepStep], backend: 'cpu', repeat: 1, search: true }, T0);
+    let state = reduceLiveState(
+      initialLiveState(T0),
+      { kind: 'run-start', runId: 'r', outDir: '/o', steps: [sweepStep], backend: 'cpu', repeat: 1, search: true },
+      T0,
+    );
     state = reduceLiveState(state, { kind: 'step-start', step: sweepStep, of: 1, repeat: 2 }, T0 + 1000);
     state = reduceLiveState(state, { kind: 'tick', step: sweepStep, elapsedMs: 1500, completed: 42, errors: 1, p95Ms: 7.25 }, T0 + 2500);
     expect(renderLiveView(state).slice(1, 3)).toEqual([
@@ -115,7 +119,15 @@ describe('stepLabel and durationText', () => {
   });
 
   it('durations: seconds, then minutes, then hours', () => {
-    expect([0, 999, 599_999, 600_000, 3_599_999, 3_600_000, 7_380_000].map(durationText)).toEqual(['0 s', '0 s', '599 s', '10 min 00 s', '59 min 59 s', '1 h 00 min', '2 h 03 min']);
+    expect([0, 999, 599_999, 600_000, 3_599_999, 3_600_000, 7_380_000].map(durationText)).toEqual([
+      '0 s',
+      '0 s',
+      '599 s',
+      '10 min 00 s',
+      '59 min 59 s',
+      '1 h 00 min',
+      '2 h 03 min',
+    ]);
   });
 });
 

@@ -52,7 +52,10 @@ describeWhenReady(status, 'pipebench run on the native backend (built CLI)', () 
   it('SIGINT during a run leaves no native child process behind, exit 130, outputs partial', async () => {
     const tag = randomUUID();
     const out = await mkdtemp(join(tmpdir(), 'pipebench-native-sigint-'));
-    const { child, done } = startCli(['run', join(FIXTURES, 'cli-interrupt.yaml'), '--backend', 'tensorflow', '--instances', '2', '--out', out], cliEnv(tag));
+    const { child, done } = startCli(
+      ['run', join(FIXTURES, 'cli-interrupt.yaml'), '--backend', 'tensorflow', '--instances', '2', '--out', out],
+      cliEnv(tag),
+    );
     await stderrShows(child, /\] classify batch 1 [^:]*: /, 'step 1 did');
     const before = await taggedProcesses(tag);
     const instances = before.filter((p) => p.cmdline.includes('instance-main.js'));

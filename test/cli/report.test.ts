@@ -131,8 +131,16 @@ describe('pipebench report (built binary)', () => {
 
   it.each([
     ['missing', async () => join(tmp, 'nope', 'report.json'), 'nope/report.json: cannot read the report (not found)'],
-    ['not JSON', async () => writeTo('bad.json', '{ "schemaVersion": '), 'bad.json: expected a pipebench report.json, got text that is not JSON'],
-    ['another schema version', async () => writeTo('v99.json', JSON.stringify({ schemaVersion: 99 })), 'v99.json: expected a report with schemaVersion 1, got 99'],
+    [
+      'not JSON',
+      async () => writeTo('bad.json', '{ "schemaVersion": '),
+      'bad.json: expected a pipebench report.json, got text that is not JSON',
+    ],
+    [
+      'another schema version',
+      async () => writeTo('v99.json', JSON.stringify({ schemaVersion: 99 })),
+      'v99.json: expected a report with schemaVersion 1, got 99',
+    ],
     ['no steps', async () => writeTo('nosteps.json', JSON.stringify({ schemaVersion: 1, runId: 'x' })), 'nosteps.json: steps: expected'],
   ])('a %s report exits 2 naming it', async (_, makePath, named) => {
     const result = await runCli(['report', await makePath()]);

@@ -43,44 +43,48 @@ const FAULTS: readonly (readonly [string, Behaviour, string])[] = [
 ];
 
 describe('pipebench run against a server where every request fails', () => {
-  it.each(FAULTS)('a server that %s: complete, exit 1 on the error rate, and every output agrees', async (_what, behaviour, errorClass) => {
-    server = await startFaultServer(behaviour);
-    const dir = await mkdtemp(join(tmpdir(), 'pipebench-all-failed-'));
-    const out = join(dir, 'out');
-    const result = await runCli(['run', await workloadFor(server.url, dir), '--out', out, '--no-gpu', '--quiet']);
-    expect(result.stderr).toBe('');
-    expect(result.code).toBe(1);
-    expect(server.requests).toBeGreaterThan(0);
+  it.each(FAULTS)(
+    'a server that %s: complete, exit 1 on the error rate, and every output agrees',
+    async (_what, behaviour, errorClass) => {
+      server = await startFaultServer(behaviour);
+      const dir = await mkdtemp(join(tmpdir(), 'pipebench-all-failed-'));
+      const out = join(dir, 'out');
+      const result = await runCli(['run', await workloadFor(server.url, dir), '--out', out, '--no-gpu', '--quiet']);
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(1);
+      expect(server.requests).toBeGreaterThan(0);
 
-    const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8')) as RunReport;
-    expect(report.partial).toBe(false);
-    expect(report.interruptedBy).toBeNull();
-    expect(report.budgetMet).toBe(false);
-    expect(report.steps.map((s) => [s.batchSize, s.complete, s.completed, s.errors.rate])).toEqual([
-      [1, true, 0, 1],
-      [4, true, 0, 1],
-    ]);
-    for (const step of report.steps) expect(Object.keys(step.errors.byClass)).toEqual([errorClass]);
-    expect(report.warnings.some((w) => w.includes('did not complete'))).toBe(false);
+      const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8')) as RunReport;
+      expect(report.partial).toBe(false);
+      expect(report.interruptedBy).toBeNull();
+      expect(report.budgetMet).toBe(false);
+      expect(report.steps.map((s) => [s.batchSize, s.complete, s.completed, s.errors.rate])).toEqual([
+        [1, true, 0, 1],
+        [4, true, 0, 1],
+      ]);
+      for (const step of report.steps) expect(Object.keys(step.errors.byClass)).toEqual([errorClass]);
+      expect(report.warnings.some((w) => w.includes('did not complete'))).toBe(false);
 
-    const reason = 'no batch size met the budget: no item succeeded (error rate 100 % at batch 1, 4; budget 1 %)';
-    const lines = result.stdout.split('\n');
-    expect(lines[0]).toMatch(/^run \S+: complete; budget NOT met$/);
-    expect(lines[1]).toBe(`  classify: ${reason}`);
-    expect(result.stdout).not.toContain('partial');
+      const reason = 'no batch size met the budget: no item succeeded (error rate 100 % at batch 1, 4; budget 1 %)';
+      const lines = result.stdout.split('\n');
+      expect(lines[0]).toMatch(/^run \S+: complete; budget NOT met$/);
+      expect(lines[1]).toBe(`  classify: ${reason}`);
+      expect(result.stdout).not.toContain('partial');
 
-    const md = await readFile(join(out, 'report.md'), 'utf8');
-    expect(md).toContain('- Run: complete\n');
-    expect(md).not.toContain('Partial results');
-    expect(md).toContain(`**Recommendation:** ${reason}.`);
+      const md = await readFile(join(out, 'report.md'), 'utf8');
+      expect(md).toContain('- Run: complete\n');
+      expect(md).not.toContain('Partial results');
+      expect(md).toContain(`**Recommendation:** ${reason}.`);
 
-    const junit = parseXml(await readFile(join(out, 'junit.xml'), 'utf8'));
-    expect([junit.attrs['tests'], junit.attrs['failures'], junit.attrs['skipped']]).toEqual(['6', '6', '0']);
-    const cases = childrenNamed(childrenNamed(junit, 'testsuite')[0]!, 'testcase');
-    const errorRate = cases.filter((c) => c.attrs['name']!.endsWith(': error rate <= 1 %'));
-    expect(errorRate.map((c) => childrenNamed(c, 'failure')[0]?.attrs['message'])).toEqual([
-      `error rate 100 % > 1 % (${report.steps[0]!.errors.total} failed items)`,
-      `error rate 100 % > 1 % (${report.steps[1]!.errors.total} failed items)`,
-    ]);
-  }, 60_000);
+      const junit = parseXml(await readFile(join(out, 'junit.xml'), 'utf8'));
+      expect([junit.attrs['tests'], junit.attrs['failures'], junit.attrs['skipped']]).toEqual(['6', '6', '0']);
+      const cases = childrenNamed(childrenNamed(junit, 'testsuite')[0]!, 'testcase');
+      const errorRate = cases.filter((c) => c.attrs['name']!.endsWith(': error rate <= 1 %'));
+      expect(errorRate.map((c) => childrenNamed(c, 'failure')[0]?.attrs['message'])).toEqual([
+        `error rate 100 % > 1 % (${report.steps[0]!.errors.total} failed items)`,
+        `error rate 100 % > 1 % (${report.steps[1]!.errors.total} failed items)`,
+      ]);
+    },
+    60_000,
+  );
 });

@@ -57,7 +57,9 @@ stages: [{ stage: classify, concurrency: [1] }]
     const warnings = report.warnings.filter((w) => w.startsWith('GPU telemetry'));
     expect(warnings).toHaveLength(1);
     const [warning] = warnings as [string];
-    expect(warning).toMatch(/^GPU telemetry partial: (.+; )?no value in any of \d+ samples \(nvidia-smi printed \[N\/A\] or the like\) for /);
+    expect(warning).toMatch(
+      /^GPU telemetry partial: (.+; )?no value in any of \d+ samples \(nvidia-smi printed \[N\/A\] or the like\) for /,
+    );
     expect(warning.endsWith(` for ${FIELDS}`)).toBe(true);
     // Said once as it happened (stderr) and once in the summary (stdout).
     expect(result.stderr).toBe(`warning: ${warning}\n`);

@@ -44,7 +44,8 @@ const CASES: readonly (readonly [string, (out: string) => string[], (out: string
   [
     'a --gpu-trace that does not exist',
     () => ['--stage', 'classify', '--gpu-trace', join(dir, 'missing.csv')],
-    () => `pipebench: --gpu-trace: cannot read GPU trace ${join(dir, 'missing.csv')}: ENOENT: no such file or directory, open '${join(dir, 'missing.csv')}'`,
+    () =>
+      `pipebench: --gpu-trace: cannot read GPU trace ${join(dir, 'missing.csv')}: ENOENT: no such file or directory, open '${join(dir, 'missing.csv')}'`,
   ],
   [
     'a garbage --gpu-trace',
@@ -54,7 +55,8 @@ const CASES: readonly (readonly [string, (out: string) => string[], (out: string
   [
     'a batch size the betterprompts pipeline route cannot send (one text per request)',
     () => ['--stage', 'pipeline', '--batch-sizes', '1,4'],
-    () => 'pipebench: stages[pipeline].batchSizes: batch size 4 is more than the betterprompts protocol can send in one pipeline request (at most 1)',
+    () =>
+      'pipebench: stages[pipeline].batchSizes: batch size 4 is more than the betterprompts protocol can send in one pipeline request (at most 1)',
   ],
   [
     'an --out folder under a file',
@@ -65,16 +67,20 @@ const CASES: readonly (readonly [string, (out: string) => string[], (out: string
 
 describe('pipebench run refuses bad input before anything starts', () => {
   for (const [what, flags, message] of CASES) {
-    it.each([['up'], ['down']])(`${what}, target %s: exit 2, the input named, no request, no outputs`, async (state) => {
-      const url = state === 'up' ? up.url : downUrl;
-      const out = what.startsWith('an --out') ? join(dir, 'a-file', 'out') : join(dir, `out-${state}-${what.length}`);
-      const before = up.requests;
-      const result = await runCli(['run', '--target', url, ...flags(out), '--requests', '4', '--out', out]);
-      expect(result.stderr).toBe(`${message(out)}\n`);
-      expect(result.code).toBe(2);
-      expect(result.stdout).toBe('');
-      expect(up.requests).toBe(before); // not even the health check
-      expect(await exists(out)).toBe(false);
-    }, 30_000);
+    it.each([['up'], ['down']])(
+      `${what}, target %s: exit 2, the input named, no request, no outputs`,
+      async (state) => {
+        const url = state === 'up' ? up.url : downUrl;
+        const out = what.startsWith('an --out') ? join(dir, 'a-file', 'out') : join(dir, `out-${state}-${what.length}`);
+        const before = up.requests;
+        const result = await runCli(['run', '--target', url, ...flags(out), '--requests', '4', '--out', out]);
+        expect(result.stderr).toBe(`${message(out)}\n`);
+        expect(result.code).toBe(2);
+        expect(result.stdout).toBe('');
+        expect(up.requests).toBe(before); // not even the health check
+        expect(await exists(out)).toBe(false);
+      },
+      30_000,
+    );
   }
 });

@@ -21,7 +21,18 @@ async function budgetsFile(name: string, text: string): Promise<string> {
 }
 
 const readReport = async (dir: string): Promise<RunReport> => JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')) as RunReport;
-const TINY = ['run', join(FIXTURES, 'cli-tiny.yaml'), '--backend', 'wasm', '--no-gpu', '--quiet', '--stages', 'classify', '--batch-sizes', '2'];
+const TINY = [
+  'run',
+  join(FIXTURES, 'cli-tiny.yaml'),
+  '--backend',
+  'wasm',
+  '--no-gpu',
+  '--quiet',
+  '--stages',
+  'classify',
+  '--batch-sizes',
+  '2',
+];
 
 describe('pipebench run --budgets (built binary)', () => {
   it('a stage over its budgets-file budget exits 1 naming the budget; the report carries the per-stage budgets', async () => {
@@ -68,14 +79,36 @@ describe('pipebench run --budgets (built binary)', () => {
 
   it('--search and --repeat runs write schema-valid reports: the steps searched, the repeats merged', async () => {
     const searched = join(out, 'search');
-    const search = await runCli([...TINY.filter((a) => a !== '2' && a !== '--batch-sizes'), '--batch-sizes', '1,2,4', '--requests', '8', '--no-stability', '--search', '--out', searched]);
+    const search = await runCli([
+      ...TINY.filter((a) => a !== '2' && a !== '--batch-sizes'),
+      '--batch-sizes',
+      '1,2,4',
+      '--requests',
+      '8',
+      '--no-stability',
+      '--search',
+      '--out',
+      searched,
+    ]);
     expect(search.code).toBe(0);
     const searchReport = await readReport(searched);
     expect(validate(searchReport), JSON.stringify(validate.errors)).toBe(true);
     expect(searchReport.search).toHaveLength(1);
     expect(searchReport.search[0]!.stepsRun).toBe(searchReport.steps.length);
     const repeated = join(out, 'repeat');
-    const repeat = await runCli([...TINY, '--requests', '8', '--stability-windows', '2', '--max-extend', '0', '--repeat', '2', '--out', repeated]);
+    const repeat = await runCli([
+      ...TINY,
+      '--requests',
+      '8',
+      '--stability-windows',
+      '2',
+      '--max-extend',
+      '0',
+      '--repeat',
+      '2',
+      '--out',
+      repeated,
+    ]);
     expect(repeat.code).toBe(0);
     const repeatReport = await readReport(repeated);
     expect(validate(repeatReport), JSON.stringify(validate.errors)).toBe(true);

@@ -52,7 +52,20 @@ describe('pipebench run (built binary)', () => {
 
   it('exits 1 and says so when no batch size meets the budget', async () => {
     const dir = join(out, 'over-budget');
-    const result = await runCli(['run', join(FIXTURES, 'cli-tiny.yaml'), '--stages', 'classify', '--batch-sizes', '2', '--requests', '8', '--p95', '0.01ms', '--out', dir]);
+    const result = await runCli([
+      'run',
+      join(FIXTURES, 'cli-tiny.yaml'),
+      '--stages',
+      'classify',
+      '--batch-sizes',
+      '2',
+      '--requests',
+      '8',
+      '--p95',
+      '0.01ms',
+      '--out',
+      dir,
+    ]);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('budget NOT met');
     const report = await readReport(dir);
@@ -95,7 +108,9 @@ describe('pipebench run (built binary)', () => {
     // is complete and one is not, however long start-up, the outputs and its first call took.
     const measuring = await eventually(async () => {
       const lines = await readFile(windows, 'utf8').catch(() => '');
-      return lines.split('\n').some((line) => line.includes('"type":"window"') && line.includes('"stepIndex":1') && !line.includes('"completed":0,'));
+      return lines
+        .split('\n')
+        .some((line) => line.includes('"type":"window"') && line.includes('"stepIndex":1') && !line.includes('"completed":0,'));
     }, 60_000);
     expect(measuring, 'step 2 measured within 60 s').toBe(true);
     child.kill('SIGINT');

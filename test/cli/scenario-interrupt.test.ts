@@ -36,7 +36,14 @@ async function interruptDuringStage2(tag: string): Promise<{ result: CliResult; 
     });
     child.once('exit', () => reject(new Error(`the run ended before its first stage did: ${seen}`)));
   });
-  const written = await eventually(() => stat(join(dir, 'report.json')).then(() => true, () => false), 5000);
+  const written = await eventually(
+    () =>
+      stat(join(dir, 'report.json')).then(
+        () => true,
+        () => false,
+      ),
+    5000,
+  );
   expect(written, 'report.json written after the first stage').toBe(true);
   await new Promise((resolve) => setTimeout(resolve, 700));
   const before = await taggedProcesses(tag);
@@ -74,7 +81,10 @@ describe('interrupting a scenario run, and --resume (built binary)', () => {
 
     // The sampler ran before the signal; nothing the CLI started outlives it (the fake's own
     // `sleep 0.1` between lines may linger that long).
-    expect(before.some((p) => p.cmdline.includes('nvidia-smi')), JSON.stringify(before)).toBe(true);
+    expect(
+      before.some((p) => p.cmdline.includes('nvidia-smi')),
+      JSON.stringify(before),
+    ).toBe(true);
     const allGone = await eventually(async () => (await taggedProcesses(tag)).length === 0, 3000);
     expect(allGone, JSON.stringify(await taggedProcesses(tag))).toBe(true);
   }, 90_000);

@@ -117,7 +117,16 @@ describe('stress breaking point on pipebench serve --max-in-flight', () => {
     const serve = await startServe(['--backend', 'wasm', '--max-in-flight', String(LIMIT), '--added-latency', '20ms']);
     const dir = join(out, 'stress-limit');
     try {
-      const result = await runCli(['run', join(FIXTURES, 'scenario-stress-limit.yaml'), '--target', serve.url, '--no-gpu', '-q', '--out', dir]);
+      const result = await runCli([
+        'run',
+        join(FIXTURES, 'scenario-stress-limit.yaml'),
+        '--target',
+        serve.url,
+        '--no-gpu',
+        '-q',
+        '--out',
+        dir,
+      ]);
       expect(result.stderr).not.toMatch(STACK_LINE);
       const report = await readReport(dir);
       expect(validateReport(report), JSON.stringify(validateReport.errors)).toBe(true);

@@ -103,10 +103,26 @@ afterAll(async () => {
   await serve?.stop();
 });
 
-async function runPreset(kind: ScenarioKind, where: 'inprocess' | 'serve'): Promise<{ report: RunReport; scenario: ScenarioReport; dir: string }> {
+async function runPreset(
+  kind: ScenarioKind,
+  where: 'inprocess' | 'serve',
+): Promise<{ report: RunReport; scenario: ScenarioReport; dir: string }> {
   const dir = join(out, `${kind}-${where}`);
   const targetArgs = where === 'serve' ? ['--target', serve!.url] : ['--backend', 'wasm'];
-  const args = ['run', '--scenario', kind, '--time-scale', String(TIME_SCALE[kind]), '--load-scale', String(LOAD_SCALE), ...targetArgs, '--no-gpu', '-q', '--out', dir];
+  const args = [
+    'run',
+    '--scenario',
+    kind,
+    '--time-scale',
+    String(TIME_SCALE[kind]),
+    '--load-scale',
+    String(LOAD_SCALE),
+    ...targetArgs,
+    '--no-gpu',
+    '-q',
+    '--out',
+    dir,
+  ];
   const result = await runCli(args);
   expect(result.stderr).not.toMatch(STACK_LINE);
   const report = await readReport(dir);

@@ -47,7 +47,20 @@ async function runWorkload(yaml: string, env: NodeJS.ProcessEnv = {}): Promise<O
   await writeFile(workload, yaml);
   const out = join(dir, 'out');
   const result = await runCli(
-    ['run', workload, '--no-gpu', '--no-stability', '--requests', '4', '--warmup', '0', '--out', out, '--out-jsonl', join(out, 'run.jsonl')],
+    [
+      'run',
+      workload,
+      '--no-gpu',
+      '--no-stability',
+      '--requests',
+      '4',
+      '--warmup',
+      '0',
+      '--out',
+      out,
+      '--out-jsonl',
+      join(out, 'run.jsonl'),
+    ],
     env,
   );
   return { result, texts: await textsOf(result, out) };
@@ -98,7 +111,9 @@ describe('secrets the server echoes never reach stdout, stderr or a report', () 
     });
     const { result, texts } = await runWorkload(workloadFor(server.url, `  headers:\n    X-Auth-Token: ${JSON.stringify(secret)}`));
     expect(firstSent(server).headers['x-auth-token']).toBe(secret);
-    expect([...texts.keys()]).toEqual(expect.arrayContaining(['report.json', 'report.md', 'report.html', 'steps.csv', 'junit.xml', 'run.jsonl']));
+    expect([...texts.keys()]).toEqual(
+      expect.arrayContaining(['report.json', 'report.md', 'report.html', 'steps.csv', 'junit.xml', 'run.jsonl']),
+    );
     expect(leaks(texts, secret)).toEqual({});
     // Every class's first error was quoted (redacted), so each spelling had its chance to leak.
     for (const errorClass of ['http_4xx', 'http_429', 'http_5xx', 'malformed_body']) {
@@ -121,7 +136,9 @@ describe('secrets the server echoes never reach stdout, stderr or a report', () 
   it('a secret from the environment that the server echoes JSON-escaped (KEY\\with"quote -> KEY\\\\with\\"quote)', async () => {
     const key = `KEY\\with"quote-${unique()}`;
     const server = await serve((request, res) => {
-      res.writeHead(403, { 'content-type': 'application/json' }).end(JSON.stringify({ detail: `unknown key ${String(request.headers['x-api-key'])}` }));
+      res
+        .writeHead(403, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ detail: `unknown key ${String(request.headers['x-api-key'])}` }));
     });
     const { result, texts } = await runWorkload(workloadFor(server.url, '  headers:\n    X-Api-Key: { env: PB_KEY }'), { PB_KEY: key });
     expect(firstSent(server).headers['x-api-key']).toBe(key);
@@ -133,7 +150,9 @@ describe('secrets the server echoes never reach stdout, stderr or a report', () 
     const password = `Pa"ss\\w0rd-${unique()}`;
     const server = await serve((request, res) => {
       const basic = Buffer.from(`bob:${password}`).toString('base64');
-      res.writeHead(401, { 'content-type': 'application/json' }).end(`{"error":"bad credentials","got":${request.body},"basic":"${basic}"}`);
+      res
+        .writeHead(401, { 'content-type': 'application/json' })
+        .end(`{"error":"bad credentials","got":${request.body},"basic":"${basic}"}`);
     });
     const yaml = workloadFor(server.url, '  auth: { login: { url: /api/v1/auth/login, usernameEnv: PB_USER, passwordEnv: PB_PASS } }');
     const { result, texts } = await runWorkload(yaml, { PB_USER: 'bob', PB_PASS: password });
@@ -151,14 +170,26 @@ describe('credentials in a URL never reach the error that refuses it', () => {
   it.each([
     ['--target with a port out of range', (pw: string) => ['--target', `http://bob:${pw}@127.0.0.1:99999`], '--target'],
     ['--target with an unclosed IPv6 bracket', (pw: string) => ['--target', `http://bob:${pw}@[::1`], '--target'],
-  ])('%s', async (_case, flags, where) => {
-    const password = `pw-${unique()}`;
-    const result = await runCli(['run', ...flags(password), '--stage', 'classify', '--no-gpu']);
-    expect(leaks(new Map([['stdout', result.stdout], ['stderr', result.stderr]]), password)).toEqual({});
-    expect(result.stderr).not.toContain('bob');
-    expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(new RegExp(`^pipebench: ${where}: expected an http:// or https:// URL .*, got "http://\\*\\*\\*@`));
-  }, 60_000);
+  ])(
+    '%s',
+    async (_case, flags, where) => {
+      const password = `pw-${unique()}`;
+      const result = await runCli(['run', ...flags(password), '--stage', 'classify', '--no-gpu']);
+      expect(
+        leaks(
+          new Map([
+            ['stdout', result.stdout],
+            ['stderr', result.stderr],
+          ]),
+          password,
+        ),
+      ).toEqual({});
+      expect(result.stderr).not.toContain('bob');
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(new RegExp(`^pipebench: ${where}: expected an http:// or https:// URL .*, got "http://\\*\\*\\*@`));
+    },
+    60_000,
+  );
 
   it('target.health: "http://bob:pw@127.0.0.1:18080/h" in a workload', async () => {
     const password = `pw-${unique()}`;
@@ -166,7 +197,15 @@ describe('credentials in a URL never reach the error that refuses it', () => {
     const workload = join(dir, 'workload.yaml');
     await writeFile(workload, `name: secrets\ntarget:\n  url: http://127.0.0.1:9\n  health: "http://bob:${password}@127.0.0.1:18080/h"\n`);
     const result = await runCli(['run', workload, '--no-gpu']);
-    expect(leaks(new Map([['stdout', result.stdout], ['stderr', result.stderr]]), password)).toEqual({});
+    expect(
+      leaks(
+        new Map([
+          ['stdout', result.stdout],
+          ['stderr', result.stderr],
+        ]),
+        password,
+      ),
+    ).toEqual({});
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
       `pipebench: ${workload}: target.health: expected a URL without credentials (use target.auth or target.headers with { env: NAME }), got credentials in http://127.0.0.1:18080/h\n`,

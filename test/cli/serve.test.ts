@@ -30,7 +30,10 @@ describe('pipebench serve (built binary)', () => {
       const match = await waitForLine(child, LISTENING, 60_000);
       const health = await fetch(`${match[1]}/health`);
       expect(await health.json()).toEqual({ status: 'healthy', service: 'pipebench-serve' });
-      const classified = await fetch(`${match[1]}/api/v1/intents/classify`, { method: 'POST', body: JSON.stringify({ text: 'write a poem about the sea' }) });
+      const classified = await fetch(`${match[1]}/api/v1/intents/classify`, {
+        method: 'POST',
+        body: JSON.stringify({ text: 'write a poem about the sea' }),
+      });
       expect(classified.status).toBe(200);
       const t0 = performance.now();
       child.kill('SIGTERM');

@@ -30,15 +30,38 @@ const off = (got: number | null | undefined, want: number): number => Math.abs((
 /** With PIPEBENCH_AGREEMENT_OUT set, each comparison is appended there (the figures quoted in reviews). */
 function record(dialect: string, what: string, got: number | null | undefined, want: number): void {
   const out = process.env.PIPEBENCH_AGREEMENT_OUT;
-  if (out) appendFileSync(out, `${dialect} | ${what} | ${got?.toFixed(3) ?? '-'} | ${want.toFixed(3)} | ${(off(got, want) * 100).toFixed(1)} %\n`);
+  if (out)
+    appendFileSync(out, `${dialect} | ${what} | ${got?.toFixed(3) ?? '-'} | ${want.toFixed(3)} | ${(off(got, want) * 100).toFixed(1)} %\n`);
 }
 
-async function runAgainst(dialect: MetricsDialect, extra: readonly string[] = []): Promise<{ report: RunReport; endpoint: ServerEndpointStep; stderr: string; code: number | null }> {
+async function runAgainst(
+  dialect: MetricsDialect,
+  extra: readonly string[] = [],
+): Promise<{ report: RunReport; endpoint: ServerEndpointStep; stderr: string; code: number | null }> {
   server = await startBatchingServer({ dialect, maxBatchSize: 8, baseMs: 20, perItemMs: 1 });
   const outDir = await mkdtemp(join(tmpdir(), `pipebench-scrape-${dialect}-`));
   const result = await runCli([
-    'run', '--target', server.url, '--protocol', 'kserve-v2', '--stage', 'classify', '--concurrency', '16', '--duration', '3s',
-    '--warmup', '32', '--no-stability', '--out', outDir, '--no-gpu', '--quiet', '--server-metrics', `${server.url}/metrics`, ...extra,
+    'run',
+    '--target',
+    server.url,
+    '--protocol',
+    'kserve-v2',
+    '--stage',
+    'classify',
+    '--concurrency',
+    '16',
+    '--duration',
+    '3s',
+    '--warmup',
+    '32',
+    '--no-stability',
+    '--out',
+    outDir,
+    '--no-gpu',
+    '--quiet',
+    '--server-metrics',
+    `${server.url}/metrics`,
+    ...extra,
   ]);
   const report = await reportOf(outDir);
   const endpoint = report.steps[0]?.serverMetrics?.endpoints[0];
@@ -47,7 +70,7 @@ async function runAgainst(dialect: MetricsDialect, extra: readonly string[] = []
 }
 
 describe('pipebench run --server-metrics against a batching server', () => {
-  it('Triton names: batch size ~8 at 16 in flight, queue and compute within 15 % of the server\'s own accounting', async () => {
+  it("Triton names: batch size ~8 at 16 in flight, queue and compute within 15 % of the server's own accounting", async () => {
     const { report, endpoint, code } = await runAgainst('triton');
     expect(code).toBe(0);
     const step = report.steps[0]!;
@@ -55,7 +78,13 @@ describe('pipebench run --server-metrics against a batching server', () => {
     expect(endpoint.source).toBe('triton');
     expect(endpoint.url).toBe(`${server!.url}/metrics`);
     expect(endpoint.scrapes).toBeGreaterThanOrEqual(6); // 3 s at 250 ms, on a loaded machine
-    for (const [what, got, want] of [['batch size', endpoint.batchSize?.mean, truth.batchSize], ['queue ms', endpoint.queueMs?.mean, truth.queueMs], ['compute ms', endpoint.computeMs?.mean, truth.computeMs], ['requests', endpoint.requests, truth.requests]] as const) record('triton', what, got, want);
+    for (const [what, got, want] of [
+      ['batch size', endpoint.batchSize?.mean, truth.batchSize],
+      ['queue ms', endpoint.queueMs?.mean, truth.queueMs],
+      ['compute ms', endpoint.computeMs?.mean, truth.computeMs],
+      ['requests', endpoint.requests, truth.requests],
+    ] as const)
+      record('triton', what, got, want);
     expect(truth.batchSize).toBeGreaterThan(6); // the batcher really formed ~8
     expect(off(endpoint.batchSize?.mean, truth.batchSize)).toBeLessThan(0.15);
     expect(off(endpoint.queueMs?.mean, truth.queueMs)).toBeLessThan(0.15);
@@ -84,7 +113,12 @@ describe('pipebench run --server-metrics against a batching server', () => {
     const step = report.steps[0]!;
     const truth = ledgerWindow(server!, step.startedAtMs, step.endedAtMs);
     expect(endpoint.source).toBe('torchserve');
-    for (const [what, got, want] of [['queue ms', endpoint.queueMs?.mean, truth.queueMs], ['compute ms', endpoint.computeMs?.mean, truth.computeMs], ['requests', endpoint.requests, truth.requests]] as const) record('torchserve', what, got, want);
+    for (const [what, got, want] of [
+      ['queue ms', endpoint.queueMs?.mean, truth.queueMs],
+      ['compute ms', endpoint.computeMs?.mean, truth.computeMs],
+      ['requests', endpoint.requests, truth.requests],
+    ] as const)
+      record('torchserve', what, got, want);
     expect(off(endpoint.queueMs?.mean, truth.queueMs)).toBeLessThan(0.15);
     expect(off(endpoint.computeMs?.mean, truth.computeMs)).toBeLessThan(0.15);
     expect(off(endpoint.requests, truth.requests)).toBeLessThan(0.15);
@@ -95,7 +129,12 @@ describe('pipebench run --server-metrics against a batching server', () => {
     const step = report.steps[0]!;
     const truth = ledgerWindow(server!, step.startedAtMs, step.endedAtMs);
     expect(endpoint.source).toBe('vllm');
-    for (const [what, got, want] of [['queue ms', endpoint.queueMs?.mean, truth.queueMs], ['compute ms', endpoint.computeMs?.mean, truth.computeMs], ['running (batch)', endpoint.batchSize?.mean, truth.batchSize]] as const) record('vllm', what, got, want);
+    for (const [what, got, want] of [
+      ['queue ms', endpoint.queueMs?.mean, truth.queueMs],
+      ['compute ms', endpoint.computeMs?.mean, truth.computeMs],
+      ['running (batch)', endpoint.batchSize?.mean, truth.batchSize],
+    ] as const)
+      record('vllm', what, got, want);
     expect(off(endpoint.queueMs?.mean, truth.queueMs)).toBeLessThan(0.15);
     expect(off(endpoint.computeMs?.mean, truth.computeMs)).toBeLessThan(0.15);
     // Percentiles from the buckets: the compute time sits in one bucket (20-30 ms or 30-40 ms).
@@ -109,13 +148,27 @@ describe('pipebench run --server-metrics against a batching server', () => {
 });
 
 describe('pipebench run against pipebench serve, scraping its own /metrics', () => {
-  it('finds /metrics on the target by itself and reports the batcher\'s batch size, queue and compute', async () => {
+  it("finds /metrics on the target by itself and reports the batcher's batch size, queue and compute", async () => {
     const serve = await startServe(['--backend', 'wasm', '--max-batch-size', '8', '--max-queue-delay', '5ms']);
     try {
       const outDir = await mkdtemp(join(tmpdir(), 'pipebench-scrape-serve-'));
       const result = await runCli([
-        'run', '--target', serve.url, '--stage', 'classify', '--concurrency', '8', '--duration', '2s', '--warmup', '8',
-        '--no-stability', '--out', outDir, '--no-gpu', '--quiet',
+        'run',
+        '--target',
+        serve.url,
+        '--stage',
+        'classify',
+        '--concurrency',
+        '8',
+        '--duration',
+        '2s',
+        '--warmup',
+        '8',
+        '--no-stability',
+        '--out',
+        outDir,
+        '--no-gpu',
+        '--quiet',
       ]);
       expect(result.code).toBe(0);
       const report = await reportOf(outDir);
@@ -139,7 +192,7 @@ describe('pipebench run against pipebench serve, scraping its own /metrics', () 
 });
 
 describe('pipebench run with a metrics URL that hangs', () => {
-  it('measures the step as usual, warns once, and never shows the URL\'s credentials', async () => {
+  it("measures the step as usual, warns once, and never shows the URL's credentials", async () => {
     const { createServer } = await import('node:http');
     const hang = createServer(() => undefined);
     await new Promise<void>((resolve) => hang.listen(0, '127.0.0.1', resolve));
@@ -148,9 +201,27 @@ describe('pipebench run with a metrics URL that hangs', () => {
     try {
       const outDir = await mkdtemp(join(tmpdir(), 'pipebench-scrape-hang-'));
       const result = await runCli([
-        'run', '--target', server.url, '--protocol', 'kserve-v2', '--stage', 'classify', '--concurrency', '16', '--duration', '2s',
-        '--warmup', '16', '--no-stability', '--out', outDir, '--no-gpu', '--server-metrics', `http://ops:hunter2-pw@127.0.0.1:${port}/metrics`,
-        '--server-metrics-interval', '100ms',
+        'run',
+        '--target',
+        server.url,
+        '--protocol',
+        'kserve-v2',
+        '--stage',
+        'classify',
+        '--concurrency',
+        '16',
+        '--duration',
+        '2s',
+        '--warmup',
+        '16',
+        '--no-stability',
+        '--out',
+        outDir,
+        '--no-gpu',
+        '--server-metrics',
+        `http://ops:hunter2-pw@127.0.0.1:${port}/metrics`,
+        '--server-metrics-interval',
+        '100ms',
       ]);
       expect(result.code).toBe(0);
       const text = await readFile(join(outDir, 'report.json'), 'utf8');
@@ -166,8 +237,11 @@ describe('pipebench run with a metrics URL that hangs', () => {
       expect(step.throughput.itemsPerSec).toBeGreaterThan(0.5 * serverItemsPerSec);
       expect(step.serverMetrics).toBeNull();
       const scrapeWarnings = report.warnings.filter((w) => w.includes('server metrics'));
-      expect(scrapeWarnings).toEqual([expect.stringMatching(new RegExp(`server metrics http://\\*\\*\\*@127\\.0\\.0\\.1:${port}/metrics: no answer within`))]);
-      for (const output of [text, result.stdout, result.stderr, await readFile(join(outDir, 'report.md'), 'utf8')]) expect(output).not.toContain('hunter2');
+      expect(scrapeWarnings).toEqual([
+        expect.stringMatching(new RegExp(`server metrics http://\\*\\*\\*@127\\.0\\.0\\.1:${port}/metrics: no answer within`)),
+      ]);
+      for (const output of [text, result.stdout, result.stderr, await readFile(join(outDir, 'report.md'), 'utf8')])
+        expect(output).not.toContain('hunter2');
       expect(report.harnessHealth?.serverScraping).toMatchObject({ scrapes: 0 });
     } finally {
       hang.closeAllConnections();
@@ -178,11 +252,31 @@ describe('pipebench run with a metrics URL that hangs', () => {
 
 describe('server-metrics input errors', () => {
   it.each([
-    [['--server-metrics', 'ftp://127.0.0.1/metrics'], /^pipebench: --server-metrics: expected an http:\/\/ or https:\/\/ metrics URL, got a ftp: URL$/m],
-    [['--server-metrics', 'http://u:topsecret@[bad/metrics'], /^pipebench: --server-metrics: expected an http:\/\/ or https:\/\/ metrics URL .*, got "http:\/\/\*\*\*@\[bad\/metrics"$/m],
-    [['--server-metrics-interval', '1ms'], /^pipebench: --server-metrics-interval: expected a scrape interval from 10 ms to 60 s, got 1 ms$/m],
+    [
+      ['--server-metrics', 'ftp://127.0.0.1/metrics'],
+      /^pipebench: --server-metrics: expected an http:\/\/ or https:\/\/ metrics URL, got a ftp: URL$/m,
+    ],
+    [
+      ['--server-metrics', 'http://u:topsecret@[bad/metrics'],
+      /^pipebench: --server-metrics: expected an http:\/\/ or https:\/\/ metrics URL .*, got "http:\/\/\*\*\*@\[bad\/metrics"$/m,
+    ],
+    [
+      ['--server-metrics-interval', '1ms'],
+      /^pipebench: --server-metrics-interval: expected a scrape interval from 10 ms to 60 s, got 1 ms$/m,
+    ],
   ])('%j: one line naming the flag, exit 2', async (flags, message) => {
-    const result = await runCli(['run', '--target', 'http://127.0.0.1:9', '--stage', 'classify', '--requests', '1', '--no-gpu', '--quiet', ...flags]);
+    const result = await runCli([
+      'run',
+      '--target',
+      'http://127.0.0.1:9',
+      '--stage',
+      'classify',
+      '--requests',
+      '1',
+      '--no-gpu',
+      '--quiet',
+      ...flags,
+    ]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
     expect(result.stderr).not.toContain('topsecret');
@@ -190,9 +284,18 @@ describe('server-metrics input errors', () => {
   });
 
   it('--server-metrics URL on an in-process workload: it needs an HTTP target', async () => {
-    const result = await runCli(['run', join(FIXTURES, 'minimal.yaml'), '--no-gpu', '--quiet', '--server-metrics', 'http://127.0.0.1:9400/metrics']);
+    const result = await runCli([
+      'run',
+      join(FIXTURES, 'minimal.yaml'),
+      '--no-gpu',
+      '--quiet',
+      '--server-metrics',
+      'http://127.0.0.1:9400/metrics',
+    ]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^pipebench: --server-metrics: expected an HTTP target \(give --target <url> or a workload with target:\), got workload ".*" which runs in process$/m);
+    expect(result.stderr).toMatch(
+      /^pipebench: --server-metrics: expected an HTTP target \(give --target <url> or a workload with target:\), got workload ".*" which runs in process$/m,
+    );
   });
 
   it('a bad target.serverMetrics in a workload names the field', async () => {
@@ -200,7 +303,16 @@ describe('server-metrics input errors', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pipebench-scrape-yaml-'));
     cpSync(join(import.meta.dirname, '..', 'fixtures', 'workloads', 'prompts.jsonl'), join(dir, 'prompts.jsonl'));
     const path = join(dir, 'w.yaml');
-    writeFileSync(path, ['corpus: { path: prompts.jsonl }', 'stages: [{ stage: classify }]', 'target:', '  url: http://127.0.0.1:9', '  serverMetrics: { urls: [http://127.0.0.1:8002/metrics], interval: 5ms }'].join('\n'));
+    writeFileSync(
+      path,
+      [
+        'corpus: { path: prompts.jsonl }',
+        'stages: [{ stage: classify }]',
+        'target:',
+        '  url: http://127.0.0.1:9',
+        '  serverMetrics: { urls: [http://127.0.0.1:8002/metrics], interval: 5ms }',
+      ].join('\n'),
+    );
     const result = await runCli(['run', path, '--no-gpu', '--quiet']);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/target\.serverMetrics.*interval.*expected a scrape interval from 10 ms to 60 s/);
@@ -213,8 +325,28 @@ describe('pipebench run with server metrics, interrupted', () => {
     const outDir = await mkdtemp(join(tmpdir(), 'pipebench-scrape-sigint-'));
     const durationMs = 60_000;
     const { child, done } = startCli([
-      'run', '--target', server.url, '--protocol', 'kserve-v2', '--stage', 'classify', '--concurrency', '16', '--duration', `${durationMs / 1000}s`,
-      '--warmup', '16', '--no-stability', '--out', outDir, '--no-gpu', '--quiet', '--server-metrics', `${server.url}/metrics`, '--server-metrics-interval', '100ms',
+      'run',
+      '--target',
+      server.url,
+      '--protocol',
+      'kserve-v2',
+      '--stage',
+      'classify',
+      '--concurrency',
+      '16',
+      '--duration',
+      `${durationMs / 1000}s`,
+      '--warmup',
+      '16',
+      '--no-stability',
+      '--out',
+      outDir,
+      '--no-gpu',
+      '--quiet',
+      '--server-metrics',
+      `${server.url}/metrics`,
+      '--server-metrics-interval',
+      '100ms',
     ]);
     // Measuring for a while: the ledger holds well over the warm-up's requests.
     const deadline = Date.now() + 30_000;

@@ -20,7 +20,10 @@ export interface SweepWorkloadOptions {
 }
 
 export function sweepWorkload(options: SweepWorkloadOptions): string {
-  const launch = `${process.execPath} ${KNOWN} --port {port} --max-batch {maxBatchSize}` + (options.params.includes('maxQueueDelayMs') ? ' --max-queue-delay-ms {maxQueueDelayMs}' : '') + ` ${options.extra ?? ''} --tag ${options.tag}`;
+  const launch =
+    `${process.execPath} ${KNOWN} --port {port} --max-batch {maxBatchSize}` +
+    (options.params.includes('maxQueueDelayMs') ? ' --max-queue-delay-ms {maxQueueDelayMs}' : '') +
+    ` ${options.extra ?? ''} --tag ${options.tag}`;
   return `name: known-batcher
 corpus: { path: ${PROMPTS} }
 target:

@@ -86,7 +86,14 @@ describe('pipebench run with server:', () => {
     const workload = join(dir, 'faults.yaml');
     await writeFile(
       workload,
-      sweepWorkload({ tag, params: '{ maxBatchSize: [1, 2, 3, 4, 5, 6] }', concurrency: 4, search: false, extra: '--faults 2=exit,3=never-healthy,5=ignore-sigterm,6=crash', readyTimeout: '2s' }),
+      sweepWorkload({
+        tag,
+        params: '{ maxBatchSize: [1, 2, 3, 4, 5, 6] }',
+        concurrency: 4,
+        search: false,
+        extra: '--faults 2=exit,3=never-healthy,5=ignore-sigterm,6=crash',
+        readyTimeout: '2s',
+      }),
     );
     const result = await runCli(['run', workload, '--out', out, '--quiet']);
     expect(result.stderr).not.toMatch(/\n\s+at /);
@@ -118,9 +125,19 @@ describe('pipebench run with server:', () => {
     expect(taggedPids(tag)).toEqual([]);
   }, 240_000);
 
-  it('sweeps pipebench serve\'s own batcher settings with workloads/tune-serve.yaml (the README example)', async () => {
+  it("sweeps pipebench serve's own batcher settings with workloads/tune-serve.yaml (the README example)", async () => {
     const out = join(dir, 'serve');
-    const result = await runCli(['run', join(REPO, 'workloads', 'tune-serve.yaml'), '--out', out, '--duration', '1s', '--warmup', '8', '--quiet']);
+    const result = await runCli([
+      'run',
+      join(REPO, 'workloads', 'tune-serve.yaml'),
+      '--out',
+      out,
+      '--duration',
+      '1s',
+      '--warmup',
+      '8',
+      '--quiet',
+    ]);
     expect(result.stderr).not.toMatch(/\n\s+at /);
     const report = await readReport(out);
     const sweep = report.serverSweep!;
@@ -130,10 +147,14 @@ describe('pipebench run with server:', () => {
     for (const config of sweep.configurations) {
       const log = await readFile(join(out, config.logPath), 'utf8');
       expect(log).toContain('pipebench serve listening on http://127.0.0.1:');
-      expect(config.command).toContain(`--max-batch-size ${config.params.maxBatchSize} --max-queue-delay ${config.params.maxQueueDelayMs}ms`);
+      expect(config.command).toContain(
+        `--max-batch-size ${config.params.maxBatchSize} --max-queue-delay ${config.params.maxQueueDelayMs}ms`,
+      );
     }
     expect(report.steps.every((step) => step.complete && step.errors.total === 0)).toBe(true);
-    expect(sweep.chosen?.serverTerms).toMatch(/^node dist\/cli\/bin\.js serve --port \{port\} --backend wasm --max-batch-size \d+ --max-queue-delay \d+ms$/);
+    expect(sweep.chosen?.serverTerms).toMatch(
+      /^node dist\/cli\/bin\.js serve --port \{port\} --backend wasm --max-batch-size \d+ --max-queue-delay \d+ms$/,
+    );
     expect(validate(report) ? [] : validate.errors).toEqual([]);
   }, 240_000);
 
@@ -141,7 +162,10 @@ describe('pipebench run with server:', () => {
     const tag = `sigint-${process.pid}`;
     const out = join(dir, 'sigint');
     const workload = join(dir, 'sigint.yaml');
-    await writeFile(workload, sweepWorkload({ tag, params: '{ maxBatchSize: [4, 8] }', concurrency: 4, measure: '{ duration: 30s, maxDuration: 60s }' }));
+    await writeFile(
+      workload,
+      sweepWorkload({ tag, params: '{ maxBatchSize: [4, 8] }', concurrency: 4, measure: '{ duration: 30s, maxDuration: 60s }' }),
+    );
     const run = startCli(['run', workload, '--out', out]);
     await new Promise<void>((resolve) => {
       let seen = '';

@@ -23,16 +23,25 @@ async function expectBadInput(args: readonly string[], line: string | RegExp): P
   expect(result.code, result.stderr).toBe(2);
   expect(result.stdout).toBe('');
   expect(result.stderr).not.toMatch(STACK_LINE);
-  const lines = result.stderr.trim().split('\n').filter((l) => !l.startsWith('setup native ['));
+  const lines = result.stderr
+    .trim()
+    .split('\n')
+    .filter((l) => !l.startsWith('setup native ['));
   expect(lines).toHaveLength(1);
   expect(lines[0]).toMatch(line);
 }
 
 describe('pipebench setup native: flags and sources', () => {
   it('flags that do not go together name the flag', async () => {
-    await expectBadInput(['setup', 'native', '--from-wheel', 'a.whl', '--from-python'], 'pipebench: --from-python: cannot be combined with --from-wheel: give one source of the TensorFlow library');
+    await expectBadInput(
+      ['setup', 'native', '--from-wheel', 'a.whl', '--from-python'],
+      'pipebench: --from-python: cannot be combined with --from-wheel: give one source of the TensorFlow library',
+    );
     await expectBadInput(['setup', 'native', '--allow-no-gpu'], 'pipebench: --allow-no-gpu: only goes with --gpu');
-    await expectBadInput(['setup', 'native', '--check', '--from-wheel', 'a.whl'], 'pipebench: --check: only reports: it takes no --from-wheel or --from-python');
+    await expectBadInput(
+      ['setup', 'native', '--check', '--from-wheel', 'a.whl'],
+      'pipebench: --check: only reports: it takes no --from-wheel or --from-python',
+    );
   });
 
   it('a wheel that does not exist or is for another platform stops at step "locate", exit 2', async () => {
@@ -42,7 +51,10 @@ describe('pipebench setup native: flags and sources', () => {
     );
     const mac = join(dir, 'tensorflow-2.21.0-cp311-cp311-macosx_12_0_arm64.whl');
     writeFileSync(mac, '');
-    await expectBadInput(['setup', 'native', '--from-wheel', mac], /step "locate" failed: tensorflow-2\.21\.0-cp311-cp311-macosx_12_0_arm64\.whl is a wheel for another platform \(platform tag macosx_12_0_arm64 is not Linux\)/);
+    await expectBadInput(
+      ['setup', 'native', '--from-wheel', mac],
+      /step "locate" failed: tensorflow-2\.21\.0-cp311-cp311-macosx_12_0_arm64\.whl is a wheel for another platform \(platform tag macosx_12_0_arm64 is not Linux\)/,
+    );
   });
 });
 
@@ -52,7 +64,10 @@ it('Ctrl-C (SIGINT to the whole process group) stops it mid-step: exit 130, one 
   mkdirSync(bin, { recursive: true });
   writeFileSync(join(bin, 'python-slow'), '#!/bin/sh\nsleep 30\n');
   chmodSync(join(bin, 'python-slow'), 0o755);
-  const child = spawn(process.execPath, [BIN, 'setup', 'native', '--from-python', join(bin, 'python-slow')], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'setup', 'native', '--from-python', join(bin, 'python-slow')], {
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
@@ -66,7 +81,10 @@ it('Ctrl-C (SIGINT to the whole process group) stops it mid-step: exit 130, one 
 
 describeWhenReady(PYTHON_STATUS, 'pipebench setup native --gpu with a CPU-only wheel', () => {
   it('is refused at step "locate": --gpu needs a CUDA build', async () => {
-    const wheel = writeWheel(join(dir, 'cpu', 'tensorflow_cpu-2.21.0-cp311-cp311-manylinux_2_27_x86_64.whl'), tensorflowMembers('tensorflow_cpu', '2.21.0', null));
+    const wheel = writeWheel(
+      join(dir, 'cpu', 'tensorflow_cpu-2.21.0-cp311-cp311-manylinux_2_27_x86_64.whl'),
+      tensorflowMembers('tensorflow_cpu', '2.21.0', null),
+    );
     await expectBadInput(
       ['setup', 'native', '--gpu', '--from-wheel', wheel],
       `pipebench: setup native: step "locate" failed: tensorflow_cpu-2.21.0-cp311-cp311-manylinux_2_27_x86_64.whl is a CPU-only build of TensorFlow (tensorflow-cpu 2.21.0); for --gpu use a CUDA build: pip install 'tensorflow[and-cuda]==2.21.0' then --from-python, or the tensorflow wheel (not tensorflow-cpu) with --from-wheel`,
@@ -81,7 +99,9 @@ describeWhenReady(status, 'pipebench setup native where it already ran', () => {
   it('--check proves the addon in a child process and exits 0', async () => {
     const result = await runCli(['setup', 'native', '--check']);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toContain(`pipebench setup native --check: ready: @tensorflow/tfjs-node ${manifest!.packageVersion}, built against TensorFlow ${manifest!.tensorflow.version}`);
+    expect(result.stdout).toContain(
+      `pipebench setup native --check: ready: @tensorflow/tfjs-node ${manifest!.packageVersion}, built against TensorFlow ${manifest!.tensorflow.version}`,
+    );
     expect(result.stdout).toMatch(/verified in a child process: matmul ok, classified 2 texts \(\w+, \w+\); TensorFlow [\d.]+ sees CPU:0/);
   });
 
@@ -92,7 +112,9 @@ describeWhenReady(status, 'pipebench setup native where it already ran', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toContain('nothing to rebuild');
     expect(result.stderr).not.toContain('setup native [libraries]');
-    expect(result.stdout).toContain(`@tensorflow/tfjs-node ${manifest!.packageVersion} was already built against TensorFlow ${manifest!.tensorflow.version}`);
+    expect(result.stdout).toContain(
+      `@tensorflow/tfjs-node ${manifest!.packageVersion} was already built against TensorFlow ${manifest!.tensorflow.version}`,
+    );
     expect(statSync(addon).mtimeMs).toBe(before);
   });
 });

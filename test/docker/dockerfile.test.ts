@@ -54,7 +54,9 @@ describe('Dockerfile.cuda', () => {
       expect(image![3] === '' ? '9' : image![3]).toBe(needs.cudnnMajor);
     }
     // The tag does not pin cuDNN's major for every CUDA line: the runtime build must prove it, and CUDA's.
-    expect(runs(runtime).some((run) => run.includes(`libcudnn.so.${needs.cudnnMajor}.`) && run.includes(`libcudart.so.${needMajor}`))).toBe(true);
+    expect(runs(runtime).some((run) => run.includes(`libcudnn.so.${needs.cudnnMajor}.`) && run.includes(`libcudart.so.${needMajor}`))).toBe(
+      true,
+    );
   });
 
   it('builds the native addon with pipebench setup native --gpu, Node headers at hand, toolchain installed', () => {
@@ -78,7 +80,9 @@ describe('Dockerfile.cuda', () => {
     const major = Number(/^node:(\d+)/.exec(nodeStage.image)?.[1]);
     expect(major % 2).toBe(0); // even majors become LTS
     expect(major).toBeGreaterThanOrEqual(Number(/(\d+)/.exec(pkg.engines.node)![1]));
-    expect(runtime.instructions.some((i) => i.keyword === 'COPY' && i.args === '--from=node /usr/local/bin/node /usr/local/bin/node')).toBe(true);
+    expect(runtime.instructions.some((i) => i.keyword === 'COPY' && i.args === '--from=node /usr/local/bin/node /usr/local/bin/node')).toBe(
+      true,
+    );
   });
 
   it('installs exactly from the lockfile and ships no dev dependencies', () => {
@@ -106,7 +110,10 @@ describe('Dockerfile.cuda', () => {
   });
 
   it('lets nvidia-smi and CUDA into the container', () => {
-    const env = runtime.instructions.filter((i) => i.keyword === 'ENV').map((i) => i.args).join(' ');
+    const env = runtime.instructions
+      .filter((i) => i.keyword === 'ENV')
+      .map((i) => i.args)
+      .join(' ');
     expect(env).toMatch(/NVIDIA_DRIVER_CAPABILITIES=\S*compute/);
     expect(env).toMatch(/NVIDIA_DRIVER_CAPABILITIES=\S*utility/);
   });

@@ -59,7 +59,10 @@ export function parseDockerfile(text: string): Dockerfile {
 }
 
 function substitute(text: string, args: Readonly<Record<string, string>>): string {
-  return text.replace(/\$\{(\w+)\}|\$(\w+)/g, (whole, braced: string | undefined, bare: string | undefined) => args[braced ?? bare ?? ''] ?? whole);
+  return text.replace(
+    /\$\{(\w+)\}|\$(\w+)/g,
+    (whole, braced: string | undefined, bare: string | undefined) => args[braced ?? bare ?? ''] ?? whole,
+  );
 }
 
 /** Resolve a stage by name, or by the image a later FROM names. */

@@ -163,7 +163,11 @@ describe('runClosedLoop', () => {
       abortedAtMs = performance.now();
       controller.abort('SIGTERM');
     }, 100);
-    const outcome = await drive(stalled as unknown as DelayTarget, sink, { concurrency: 3, measure: { requests: 1000, ...measureLimit }, signal: controller.signal });
+    const outcome = await drive(stalled as unknown as DelayTarget, sink, {
+      concurrency: 3,
+      measure: { requests: 1000, ...measureLimit },
+      signal: controller.signal,
+    });
     const drainMs = performance.now() - abortedAtMs;
     expect(outcome).toMatchObject({ endedBy: 'aborted', abandoned: 3 });
     expect(sink.results).toHaveLength(5);
@@ -190,7 +194,13 @@ describe('runClosedLoop', () => {
 
   it('a rejected send is recorded as a target_error and the loop goes on', async () => {
     const target = new DelayTarget(1);
-    const rejecting = { ...target, info: target.info, configure: target.configure, close: target.close, submit: () => Promise.reject(new Error('boom')) };
+    const rejecting = {
+      ...target,
+      info: target.info,
+      configure: target.configure,
+      close: target.close,
+      submit: () => Promise.reject(new Error('boom')),
+    };
     const sink = new ListSink();
     const outcome = await drive(rejecting as unknown as DelayTarget, sink, { concurrency: 2, measure: { requests: 6, ...measureLimit } });
     expect(outcome.measuredItems).toBe(6);
@@ -198,8 +208,21 @@ describe('runClosedLoop', () => {
   });
 
   it('a target that answers at once still lets timers run, so a duration ends the step', async () => {
-    const now = (): ItemResult => ({ ok: false, errorClass: 'worker_exit', tArrivalMs: 0, tResponseMs: 0, queueMs: 0, inferenceMs: 0, batchSize: 1 });
-    const instant = { info: { kind: 'inprocess', description: 'instant' }, configure: async () => {}, close: async () => {}, submit: () => Promise.resolve(now()) };
+    const now = (): ItemResult => ({
+      ok: false,
+      errorClass: 'worker_exit',
+      tArrivalMs: 0,
+      tResponseMs: 0,
+      queueMs: 0,
+      inferenceMs: 0,
+      batchSize: 1,
+    });
+    const instant = {
+      info: { kind: 'inprocess', description: 'instant' },
+      configure: async () => {},
+      close: async () => {},
+      submit: () => Promise.resolve(now()),
+    };
     const counter = { record: () => undefined };
     const outcome = await runClosedLoop({
       target: instant as never,

@@ -140,7 +140,11 @@ describe('runOpenLoop', () => {
 
   it('achieves about the target rate at a modest rate', async () => {
     const target = new SerialTarget({ serviceMs: 1 });
-    const outcome = await drive(target, new ListSink(), { schedule: constantArrivals(100), ratePerSec: 100, measure: { requests: 30, maxDurationMs: 5_000 } });
+    const outcome = await drive(target, new ListSink(), {
+      schedule: constantArrivals(100),
+      ratePerSec: 100,
+      measure: { requests: 30, maxDurationMs: 5_000 },
+    });
     expect(outcome.sends.achievedRatePerSec).toBeGreaterThan(85);
     expect(outcome.sends.achievedRatePerSec).toBeLessThan(115);
     expect(outcome.sends.lastSendAtMs! - outcome.sends.firstSendAtMs!).toBeGreaterThan(250);
@@ -148,7 +152,11 @@ describe('runOpenLoop', () => {
 
   it('follows a Poisson schedule exactly', async () => {
     const target = new SerialTarget({ serviceMs: 0 });
-    await drive(target, new ListSink(), { schedule: poissonArrivals(300, 11), ratePerSec: 300, measure: { requests: 30, maxDurationMs: 5_000 } });
+    await drive(target, new ListSink(), {
+      schedule: poissonArrivals(300, 11),
+      ratePerSec: 300,
+      measure: { requests: 30, maxDurationMs: 5_000 },
+    });
     const expected = poissonArrivals(300, 11);
     const offsets = Array.from({ length: 30 }, () => expected.next());
     const start = target.arrivalsMs[0]!;
@@ -191,9 +199,14 @@ describe('runOpenLoop', () => {
     const sends: { items: number; dueMs: number; issuedAtMs: number; recordedBefore: number }[] = [];
     const sink = new ListSink();
     const watching = Object.assign(sink, {
-      sent: (items: number, dueMs: number, issuedAtMs: number) => sends.push({ items, dueMs, issuedAtMs, recordedBefore: sink.results.length }),
+      sent: (items: number, dueMs: number, issuedAtMs: number) =>
+        sends.push({ items, dueMs, issuedAtMs, recordedBefore: sink.results.length }),
     });
-    const outcome = await drive(target, watching, { maxInFlight: 1, warmup: { requests: 10 }, measure: { requests: 60, maxDurationMs: 5_000 } });
+    const outcome = await drive(target, watching, {
+      maxInFlight: 1,
+      warmup: { requests: 10 },
+      measure: { requests: 60, maxDurationMs: 5_000 },
+    });
     expect(sends).toHaveLength(60);
     expect(sends.every((send) => send.items === 1)).toBe(true);
     // Due times are the schedule's (the measured sends, after the 10 warm-up ones), 5 ms apart.
@@ -209,7 +222,12 @@ describe('runOpenLoop', () => {
   it('never has more than maxInFlight sends in flight', async () => {
     const target = new SerialTarget({ serviceMs: 10 });
     const sink = new ListSink();
-    const outcome = await drive(target, sink, { schedule: constantArrivals(500), ratePerSec: 500, maxInFlight: 2, measure: { requests: 20, maxDurationMs: 5_000 } });
+    const outcome = await drive(target, sink, {
+      schedule: constantArrivals(500),
+      ratePerSec: 500,
+      maxInFlight: 2,
+      measure: { requests: 20, maxDurationMs: 5_000 },
+    });
     expect(target.maxInFlight).toBe(2);
     expect(sink.results).toHaveLength(20);
     expect(outcome.sends.lateSends).toBeGreaterThan(0);
@@ -288,7 +306,12 @@ describe('runOpenLoop', () => {
   });
 
   it('a rate beyond what the loop can send still yields to the event loop, so an abort ends the step', async () => {
-    const instant = { info: { kind: 'inprocess', description: 'instant' }, configure: async () => {}, close: async () => {}, submit: () => Promise.resolve(okResult) };
+    const instant = {
+      info: { kind: 'inprocess', description: 'instant' },
+      configure: async () => {},
+      close: async () => {},
+      submit: () => Promise.resolve(okResult),
+    };
     const controller = new AbortController();
     setTimeout(() => controller.abort('SIGINT'), 30);
     const outcome = await drive(instant as unknown as SerialTarget, new ListSink(), {

@@ -61,7 +61,12 @@ describe('profileArrivals', () => {
     expect(again).toEqual(offsets);
     expect(other).not.toEqual(offsets);
     // Mean m, sd sqrt(m): allow 4 sd.
-    for (const [from, to, mean] of [[0, 5_000, 125], [5_000, 10_000, 375], [10_000, 20_000, 1000], [20_000, 30_000, 500]] as const) {
+    for (const [from, to, mean] of [
+      [0, 5_000, 125],
+      [5_000, 10_000, 375],
+      [10_000, 20_000, 1000],
+      [20_000, 30_000, 500],
+    ] as const) {
       expect(Math.abs(countIn(offsets, from, to) - mean)).toBeLessThan(4 * Math.sqrt(mean));
     }
     // Exponential gaps in the hold: coefficient of variation near 1 (constant would be 0).

@@ -30,7 +30,16 @@ class DelayTarget implements StaticBatchTarget {
       setTimeout(() => {
         this.inFlight--;
         const t = epochNowMs();
-        resolve(Array.from({ length: n }, () => ({ ok: true, tArrivalMs, tResponseMs: t, queueMs: 0, inferenceMs: t - tArrivalMs, batchSize: n })));
+        resolve(
+          Array.from({ length: n }, () => ({
+            ok: true,
+            tArrivalMs,
+            tResponseMs: t,
+            queueMs: 0,
+            inferenceMs: t - tArrivalMs,
+            batchSize: n,
+          })),
+        );
       }, this.delayMs),
     );
   }
@@ -97,7 +106,10 @@ describe('runRampedClosedLoop', () => {
   it('a ramp up adds sends on the control timer even while nothing completes', async () => {
     // Sends take 2 s: only the control timer can add more as the level rises 0 -> 10 over 300 ms.
     const target = new DelayTarget(2_000);
-    const profile = new LoadProfile([{ name: 'up', durationMs: 300, target: 10 }, { name: 'hold', durationMs: 100, target: 10 }]);
+    const profile = new LoadProfile([
+      { name: 'up', durationMs: 300, target: 10 },
+      { name: 'hold', durationMs: 100, target: 10 },
+    ]);
     const controller = new AbortController();
     const { done } = drive(target, profile, { signal: controller.signal, drainGraceMs: 50 });
     await new Promise((resolve) => setTimeout(resolve, 350));
@@ -111,7 +123,10 @@ describe('runRampedClosedLoop', () => {
   it('an abort with sends stuck at the target ends within ABORT_DRAIN_GRACE_MS, whatever the drain grace', async () => {
     const target = new DelayTarget(1);
     target.hang = true;
-    const profile = new LoadProfile([{ name: 'hold', durationMs: 0, target: 4 }, { name: 'h', durationMs: 60_000, target: 4 }]);
+    const profile = new LoadProfile([
+      { name: 'hold', durationMs: 0, target: 4 },
+      { name: 'h', durationMs: 60_000, target: 4 },
+    ]);
     const controller = new AbortController();
     const { done } = drive(target, profile, { signal: controller.signal, drainGraceMs: 10_000 });
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -126,8 +141,14 @@ describe('runRampedClosedLoop', () => {
 
   it('static batches: keeps whole batches in flight by the level in items', async () => {
     const target = new DelayTarget(20);
-    const profile = new LoadProfile([{ name: 'hold', durationMs: 0, target: 16 }, { name: 'h', durationMs: 300, target: 16 }]);
-    const { sink, done } = drive(target, profile, { staticBatch: { target, batchSize: 4 }, sendsForLevel: (level) => Math.floor(level / 4) });
+    const profile = new LoadProfile([
+      { name: 'hold', durationMs: 0, target: 16 },
+      { name: 'h', durationMs: 300, target: 16 },
+    ]);
+    const { sink, done } = drive(target, profile, {
+      staticBatch: { target, batchSize: 4 },
+      sendsForLevel: (level) => Math.floor(level / 4),
+    });
     const samples = await sample(target, done);
     const outcome = await done;
     expect(new Set(target.batches)).toEqual(new Set([4]));
@@ -137,7 +158,10 @@ describe('runRampedClosedLoop', () => {
 
   it('abort stops sending at once; what is in flight drains within the grace and is recorded', async () => {
     const target = new DelayTarget(40);
-    const profile = new LoadProfile([{ name: 'h0', durationMs: 0, target: 5 }, { name: 'hold', durationMs: 10_000, target: 5 }]);
+    const profile = new LoadProfile([
+      { name: 'h0', durationMs: 0, target: 5 },
+      { name: 'hold', durationMs: 10_000, target: 5 },
+    ]);
     const controller = new AbortController();
     const { sink, done } = drive(target, profile, { signal: controller.signal, drainGraceMs: 1_000 });
     await new Promise((resolve) => setTimeout(resolve, 200));

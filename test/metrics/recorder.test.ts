@@ -49,7 +49,9 @@ describe('StepRecorder.finish', () => {
     expect(m.meanBatchSize).toBe(8);
     expect(decodeHistogram(m.histograms.e2e ?? '').totalCount).toBe(1);
     const e2e = m.latencyMs.e2e;
-    expect(m.windows).toEqual([{ startMs: T0, endMs: T0 + 250, completed: 1, errors: 0, e2eP50Ms: e2e?.p50, e2eP95Ms: e2e?.p95, e2eP99Ms: e2e?.p99 }]);
+    expect(m.windows).toEqual([
+      { startMs: T0, endMs: T0 + 250, completed: 1, errors: 0, e2eP50Ms: e2e?.p50, e2eP95Ms: e2e?.p95, e2eP99Ms: e2e?.p99 },
+    ]);
   });
 
   it('all equal: every percentile is the one value; throughput counts items over the span', () => {

@@ -47,7 +47,10 @@ describe('base shapes (reduced depth)', () => {
     const runtime = baseGenerator(tf, cache, decoder);
     const steps: number[] = [];
     const before = tf.memory().numTensors;
-    const [out] = await runtime.generate([{ text: 'plan a trip to japan', intent: 'task_planning', techniques: [] }], { maxNewTokens: 5, onStep: (s) => steps.push(s) });
+    const [out] = await runtime.generate([{ text: 'plan a trip to japan', intent: 'task_planning', techniques: [] }], {
+      maxNewTokens: 5,
+      onStep: (s) => steps.push(s),
+    });
     expect(tf.memory().numTensors).toBe(before);
     expect(steps).toEqual([0, 1, 2, 3, 4]);
     expect(out!.tokenCount).toBe(5);

@@ -15,10 +15,28 @@ describe('generator step decoding', () => {
   it('matches the teacher-forcing graph token for token (same GRU math)', async () => {
     const outVocab = new WordVocab(buildVocab([words.join(' ')], false, 1, 100));
     const inVocab = new WordVocab(buildVocab(['write a python function'], true, 1, 100));
-    const model = buildGenerator({ inputVocabSize: inVocab.size, outputVocabSize: outVocab.size, intents: 10, promptDim: 8, intentDim: 4, tokenDim: 8, stepConditionDim: 6, units: 16 });
+    const model = buildGenerator({
+      inputVocabSize: inVocab.size,
+      outputVocabSize: outVocab.size,
+      intents: 10,
+      promptDim: 8,
+      intentDim: 4,
+      tokenDim: 8,
+      stepConditionDim: 6,
+      units: 16,
+    });
     // Larger random weights make the greedy choice sensitive to every term of the GRU update.
     model.setWeights(model.getWeights().map((w) => tf.mul(w, 4)));
-    const info = { name: 'g', task: 'generate' as const, version: '0', format: 'layers' as const, size: 'test', parameters: model.countParams(), maxSequenceLength: 8, dir: '.' };
+    const info = {
+      name: 'g',
+      task: 'generate' as const,
+      version: '0',
+      format: 'layers' as const,
+      size: 'test',
+      parameters: model.countParams(),
+      maxSequenceLength: 8,
+      dir: '.',
+    };
     const runtime = generatorRuntime(tf, model, inVocab, outVocab, info);
     const input = { text: 'write a python function', intent: 'code_generation', techniques: ['step_by_step' as const] };
     const steps = 12;

@@ -14,7 +14,12 @@ describe('loadModel (built-in small)', () => {
   });
 
   it('loads the classifier and returns one label per text without leaking tensors', async () => {
-    const runtime = (await loadModel(tf, { kind: 'builtin', name: 'intent-classifier', size: 'small', cacheDir: '/unused' })) as ClassifierRuntime;
+    const runtime = (await loadModel(tf, {
+      kind: 'builtin',
+      name: 'intent-classifier',
+      size: 'small',
+      cacheDir: '/unused',
+    })) as ClassifierRuntime;
     expect(runtime.task).toBe('classify');
     expect(runtime.info.maxSequenceLength).toBe(64);
     await runtime.classify(['warm up']);
@@ -30,7 +35,12 @@ describe('loadModel (built-in small)', () => {
   });
 
   it('loads the generator and decodes exactly maxNewTokens steps, calling onStep per step', async () => {
-    const runtime = (await loadModel(tf, { kind: 'builtin', name: 'prompt-generator', size: 'small', cacheDir: '/unused' })) as GeneratorRuntime;
+    const runtime = (await loadModel(tf, {
+      kind: 'builtin',
+      name: 'prompt-generator',
+      size: 'small',
+      cacheDir: '/unused',
+    })) as GeneratorRuntime;
     const steps: number[] = [];
     const before = tf.memory().numTensors;
     const out = await runtime.generate(

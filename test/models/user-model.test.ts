@@ -83,27 +83,44 @@ describe('manifest errors name the file and field', () => {
 
   it('a missing field', async () => {
     const dir = copyFixture();
-    writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ name: 'x', task: 'classify', format: 'layers', maxSequenceLength: 16, tokenizer: { kind: 'huggingface', file: 'tokenizer.json' }, inputs: [{ name: 'input_ids', feed: 'input_ids' }], output: { kind: 'logits' } }));
+    writeFileSync(
+      join(dir, 'manifest.json'),
+      JSON.stringify({
+        name: 'x',
+        task: 'classify',
+        format: 'layers',
+        maxSequenceLength: 16,
+        tokenizer: { kind: 'huggingface', file: 'tokenizer.json' },
+        inputs: [{ name: 'input_ids', feed: 'input_ids' }],
+        output: { kind: 'logits' },
+      }),
+    );
     expect((await loadError(dir)).where).toBe(`${join(dir, 'manifest.json')}: labels`);
   });
 
   it.each([
     ['graph', 'sentiment-graph', '"input_ids"'],
     ['layers', 'sentiment-layers', '"embedding_input"'],
-  ])('a %s model: an input name the model lacks fails at load, naming inputs[0].name and the names it has', async (_format, fixture, has) => {
-    const dir = copyFixture(fixture);
-    editManifest(dir, (m) => {
-      (m['inputs'] as { name: string }[])[0]!.name = 'token_ids';
-    });
-    const err = await loadError(dir);
-    expect(err.where).toBe(`${join(dir, 'manifest.json')}: inputs[0].name`);
-    expect(err.message).toContain(`expected the name of one of the model's inputs (${has}), got "token_ids"`);
-  });
+  ])(
+    'a %s model: an input name the model lacks fails at load, naming inputs[0].name and the names it has',
+    async (_format, fixture, has) => {
+      const dir = copyFixture(fixture);
+      editManifest(dir, (m) => {
+        (m['inputs'] as { name: string }[])[0]!.name = 'token_ids';
+      });
+      const err = await loadError(dir);
+      expect(err.where).toBe(`${join(dir, 'manifest.json')}: inputs[0].name`);
+      expect(err.message).toContain(`expected the name of one of the model's inputs (${has}), got "token_ids"`);
+    },
+  );
 
   it('an input listed twice fails at load', async () => {
     const dir = copyFixture('sentiment-graph');
     editManifest(dir, (m) => {
-      m['inputs'] = [{ name: 'input_ids', feed: 'input_ids' }, { name: 'input_ids', feed: 'attention_mask' }];
+      m['inputs'] = [
+        { name: 'input_ids', feed: 'input_ids' },
+        { name: 'input_ids', feed: 'attention_mask' },
+      ];
     });
     const err = await loadError(dir);
     expect(err.where).toBe(`${join(dir, 'manifest.json')}: inputs[1].name`);
@@ -115,13 +132,20 @@ describe('manifest errors name the file and field', () => {
     // A second placeholder: the graph now takes input_ids and attention_mask (the mask goes unused).
     const modelPath = join(dir, 'model.json');
     const model = JSON.parse(readFileSync(modelPath, 'utf8')) as { modelTopology: { node: object[] } };
-    model.modelTopology.node.push({ name: 'attention_mask', op: 'Placeholder', attr: { dtype: { type: 'DT_INT32' }, shape: { shape: { dim: [{ size: '-1' }, { size: '16' }] } } } });
+    model.modelTopology.node.push({
+      name: 'attention_mask',
+      op: 'Placeholder',
+      attr: { dtype: { type: 'DT_INT32' }, shape: { shape: { dim: [{ size: '-1' }, { size: '16' }] } } },
+    });
     writeFileSync(modelPath, JSON.stringify(model));
     const err = await loadError(dir);
     expect(err.where).toBe(`${join(dir, 'manifest.json')}: inputs`);
     expect(err.message).toContain('expected an entry for every model input ("input_ids", "attention_mask"), got none for "attention_mask"');
     editManifest(dir, (m) => {
-      m['inputs'] = [{ name: 'attention_mask', feed: 'attention_mask' }, { name: 'input_ids', feed: 'input_ids' }];
+      m['inputs'] = [
+        { name: 'attention_mask', feed: 'attention_mask' },
+        { name: 'input_ids', feed: 'input_ids' },
+      ];
     });
     const runtime = (await loadModel(tf, { kind: 'dir', dir })) as ClassifierRuntime;
     expect((await runtime.classify(texts)).map((o) => o.label)).toEqual(['positive', 'negative', 'positive', 'negative']);

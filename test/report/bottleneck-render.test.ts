@@ -10,7 +10,10 @@ import { syntheticReport } from './synthetic-run.js';
 const HOSTILE = '<script>alert(1)</script> | a\nb';
 
 function withEvidence(report: RunReport, evidence: string[]): RunReport {
-  return { ...report, steps: report.steps.map((step, i) => (i === 0 ? { ...step, bottleneck: { verdict: 'server-cpu', evidence } } : step)) };
+  return {
+    ...report,
+    steps: report.steps.map((step, i) => (i === 0 ? { ...step, bottleneck: { verdict: 'server-cpu', evidence } } : step)),
+  };
 }
 
 describe('bottleneck in the outputs', () => {
@@ -47,7 +50,9 @@ describe('bottleneck in the outputs', () => {
     const section = /<section id="bottlenecks">([\s\S]*?)<\/section>/.exec(html)?.[1] ?? '';
     expect(section).toContain('<h2>What limited each step</h2>');
     expect(section.match(/<li>/g)).toHaveLength(report.steps.length);
-    expect(section).toContain('<li><span class="step">#0 classify b1 c2</span>: <strong class="verdict">server-cpu</strong>: &lt;script&gt;alert(1)&lt;/script&gt; | a\nb</li>');
+    expect(section).toContain(
+      '<li><span class="step">#0 classify b1 c2</span>: <strong class="verdict">server-cpu</strong>: &lt;script&gt;alert(1)&lt;/script&gt; | a\nb</li>',
+    );
     expect(section).toContain('<strong class="verdict">model-bound</strong>: the model call took');
     expect(html).not.toContain('<script>alert');
   });

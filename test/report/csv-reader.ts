@@ -31,4 +31,3 @@ export function parseCsv(text: string): string[][] {
   if (quoted || field !== '' || row.length > 0) throw new Error('unterminated last record');
   return rows;
 }
-

@@ -76,7 +76,12 @@ function reportOf(workload: Workload, build: (step: Step) => ReturnType<typeof b
     partial: false,
     interruptedBy: null,
     environment,
-    target: { kind: 'http', description: 'HTTP betterprompts http://127.0.0.1:8301', url: 'http://127.0.0.1:8301', protocol: 'betterprompts' },
+    target: {
+      kind: 'http',
+      description: 'HTTP betterprompts http://127.0.0.1:8301',
+      url: 'http://127.0.0.1:8301',
+      protocol: 'betterprompts',
+    },
     backend: null,
     models: [],
     workload,
@@ -121,7 +126,9 @@ describe('report.json for an HTTP open-loop run', () => {
     parsed.steps[0]!.openLoop.lateShare = 2;
     parsed.target.kind = 'grpc';
     expect(validate(parsed)).toBe(false);
-    expect((validate.errors ?? []).map((e) => e.instancePath)).toEqual(expect.arrayContaining(['/target/kind', '/steps/0/openLoop/lateShare']));
+    expect((validate.errors ?? []).map((e) => e.instancePath)).toEqual(
+      expect.arrayContaining(['/target/kind', '/steps/0/openLoop/lateShare']),
+    );
   });
 });
 
@@ -175,7 +182,15 @@ describe('an HTTP generate run: health route, text received, a step the hard lim
     const recorder = new StepRecorder({ clock: () => T0 });
     for (let i = 0; i < count; i++) {
       const tArrivalMs = T0 + (i * 1000) / count;
-      recorder.record({ ok: true, tArrivalMs, tResponseMs: tArrivalMs + 90, queueMs: 1, inferenceMs: 89, batchSize: 1, outputChars: chars });
+      recorder.record({
+        ok: true,
+        tArrivalMs,
+        tResponseMs: tArrivalMs + 90,
+        queueMs: 1,
+        inferenceMs: 89,
+        batchSize: 1,
+        outputChars: chars,
+      });
     }
     return recorder.finish();
   };
@@ -211,7 +226,9 @@ describe('an HTTP generate run: health route, text received, a step the hard lim
   });
 
   it('report.md: which health route answered, no max_tokens sent, text length columns, measured of requested', () => {
-    expect(md).toContain('- Target: HTTP, protocol betterprompts, http://127.0.0.1:8301; health check GET /health/ answered (not there: /api/v1/health: HTTP 404, /health: HTTP 307)');
+    expect(md).toContain(
+      '- Target: HTTP, protocol betterprompts, http://127.0.0.1:8301; health check GET /health/ answered (not there: /api/v1/health: HTTP 404, /health: HTTP 307)',
+    );
     expect(section).toContain("no max_tokens sent (the server's default length)");
     const header = section.split('\n').find((line) => line.startsWith('| batch')) ?? '';
     expect(header).toContain('| text chars mean | text chars p50 | measured |');

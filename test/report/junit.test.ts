@@ -53,15 +53,26 @@ describe('renderJunit', () => {
       'classify batch 1: error rate <= 1 %',
     ]);
     const slow = report.steps.find((s) => s.stage === 'classify' && s.batchSize === 8)!;
-    const failure = childrenNamed(cases.find((c) => c.attrs['name'] === 'classify batch 8: p95 <= 300 ms')!, 'failure')[0]!;
+    const failure = childrenNamed(
+      cases.find((c) => c.attrs['name'] === 'classify batch 8: p95 <= 300 ms')!,
+      'failure',
+    )[0]!;
     expect(failure.attrs['message']).toBe(`p95 ${Number(slow.latencyMs.e2e!.p95.toFixed(1))} ms > 300 ms`);
     expect(failure.text).toBe(failure.attrs['message']);
     const erring = report.steps.find((s) => s.stage === 'generate' && s.batchSize === 2)!;
-    const errorFailure = childrenNamed(cases.find((c) => c.attrs['name'] === 'generate batch 2: error rate <= 1 %')!, 'failure')[0]!;
+    const errorFailure = childrenNamed(
+      cases.find((c) => c.attrs['name'] === 'generate batch 2: error rate <= 1 %')!,
+      'failure',
+    )[0]!;
     expect(errorFailure.attrs['message']).toBe(`error rate ${Number((erring.errors.rate * 100).toFixed(2))} % > 1 % (1 failed items)`);
-    const skipped = childrenNamed(cases.find((c) => c.attrs['name'] === 'generate batch 4: p95 <= 300 ms')!, 'skipped')[0]!;
+    const skipped = childrenNamed(
+      cases.find((c) => c.attrs['name'] === 'generate batch 4: p95 <= 300 ms')!,
+      'skipped',
+    )[0]!;
     expect(skipped.attrs['message']).toContain('did not complete');
-    expect(childrenNamed(childrenNamed(root, 'testsuite')[0]!, 'properties')[0]!.children.map((p) => [p.attrs['name'], p.attrs['value']])).toEqual([
+    expect(
+      childrenNamed(childrenNamed(root, 'testsuite')[0]!, 'properties')[0]!.children.map((p) => [p.attrs['name'], p.attrs['value']]),
+    ).toEqual([
       ['budget.p95Ms', '300'],
       ['budget.p99Ms', '1000'],
       ['budget.maxErrorRate', '0.01'],
@@ -76,11 +87,18 @@ describe('renderJunit', () => {
 
   it('tells steps apart that share a batch size', () => {
     const [first] = report.steps;
-    const twin: RunReport = { ...report, steps: [first!, { ...first!, index: 9, concurrency: 16 }, { ...first!, index: 10, concurrency: 16 }] };
+    const twin: RunReport = {
+      ...report,
+      steps: [first!, { ...first!, index: 9, concurrency: 16 }, { ...first!, index: 10, concurrency: 16 }],
+    };
     const names = childrenNamed(childrenNamed(parseXml(renderJunit(twin, budgets)), 'testsuite')[0]!, 'testcase')
       .map((c) => c.attrs['name']!.split(':')[0])
       .filter((name, i, all) => all.indexOf(name) === i);
-    expect(names).toEqual(['classify batch 1 dynamic concurrency 2', 'classify batch 1 dynamic concurrency 16 step 9', 'classify batch 1 dynamic concurrency 16 step 10']);
+    expect(names).toEqual([
+      'classify batch 1 dynamic concurrency 2',
+      'classify batch 1 dynamic concurrency 16 step 9',
+      'classify batch 1 dynamic concurrency 16 step 10',
+    ]);
   });
 
   it('adds an alerts suite: fired fails, not evaluated is skipped', () => {

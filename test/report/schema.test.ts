@@ -29,7 +29,14 @@ describe('schema/report.schema.json', () => {
   it('accepts a native backend with its TensorFlow library and devices, and steps with a cold start', () => {
     const report = reportJson();
     const device = { name: '/job:localhost/replica:0/task:0/device:CPU:0', type: 'CPU', memoryBytes: 268435456 };
-    const native = { tensorflowVersion: '2.21.0', cudaBuild: false, cudaVersion: null, cudnnVersion: null, devices: [device], builtFrom: 'pipebench setup native from x.whl' };
+    const native = {
+      tensorflowVersion: '2.21.0',
+      cudaBuild: false,
+      cudaVersion: null,
+      cudnnVersion: null,
+      devices: [device],
+      builtFrom: 'pipebench setup native from x.whl',
+    };
     report['backend'] = { ...(report['backend'] as object), name: 'tensorflow', package: '@tensorflow/tfjs-node', native };
     report.steps[0]!['coldStartMs'] = 412.5;
     report.steps[1]!['coldStartMs'] = null;
@@ -69,7 +76,10 @@ describe('schema/report.schema.json', () => {
       breakIt(report);
       const errors = errorsOf(report);
       expect(errors.length, `expected an error at ${path}`).toBeGreaterThan(0);
-      expect(errors.some((e) => e.startsWith(`${path} `)), `${path}: ${errors.join('; ')}`).toBe(true);
+      expect(
+        errors.some((e) => e.startsWith(`${path} `)),
+        `${path}: ${errors.join('; ')}`,
+      ).toBe(true);
     }
   });
 
@@ -101,7 +111,16 @@ describe('schema/report.schema.json', () => {
       stageBudgets: { classify: parts.workload.budget, generate: loose, pipeline: loose },
       alertRules: rules,
       search: [
-        { stage: 'classify', axis: 'batchSize', answer: null, stepsRun: 2, fullSweepSteps: 4, itemsMeasured: 300, fullSweepItemsEstimate: 600, tried: [{ value: 8, withinBudget: false }] },
+        {
+          stage: 'classify',
+          axis: 'batchSize',
+          answer: null,
+          stepsRun: 2,
+          fullSweepSteps: 4,
+          itemsMeasured: 300,
+          fullSweepItemsEstimate: 600,
+          tried: [{ value: 8, withinBudget: false }],
+        },
       ],
     });
     expect(new Set(report.alerts.map((finding) => finding.kind))).toEqual(new Set(['fired', 'quiet', 'not-evaluated']));

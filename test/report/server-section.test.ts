@@ -20,7 +20,14 @@ function scraped(url: string, first: string, second: string, requests: number): 
   const store = new ScrapeStore();
   store.ingest(0, parseExposition(first));
   store.ingest(1000, parseExposition(second));
-  return endpointStep(url, store.scrapes, store.series, { fromMs: 0, toMs: 1000 }, { requests, items: requests, inferenceMsMean: 50 }, 'step').step;
+  return endpointStep(
+    url,
+    store.scrapes,
+    store.series,
+    { fromMs: 0, toMs: 1000 },
+    { requests, items: requests, inferenceMsMean: 50 },
+    'step',
+  ).step;
 }
 
 const TRITON = (success: number, execs: number, queueUs: number, inferUs: number, util: number, watts: number): string =>
@@ -36,7 +43,12 @@ const TRITON = (success: number, execs: number, queueUs: number, inferUs: number
 
 function withServer(): RunReport {
   const report = syntheticReport();
-  const endpoint = scraped('http://***@gpu-node:8002/metrics', TRITON(0, 0, 0, 0, 0.5, 300), TRITON(64, 8, 64 * 4000, 64 * 9000, 0.9, 500), 64);
+  const endpoint = scraped(
+    'http://***@gpu-node:8002/metrics',
+    TRITON(0, 0, 0, 0, 0.5, 300),
+    TRITON(64, 8, 64 * 4000, 64 * 9000, 0.9, 500),
+    64,
+  );
   const shared = { ...endpoint, shared: true };
   return { ...report, steps: report.steps.map((step, i) => ({ ...step, serverMetrics: { endpoints: [i === 0 ? endpoint : shared] } })) };
 }
@@ -44,8 +56,18 @@ function withServer(): RunReport {
 describe('server metrics in the reports', () => {
   it('report.json with serverMetrics and serverScraping passes the schema; a mistyped field does not', () => {
     const report = withServer();
-    const health = { wallMs: 1, cpuUserMs: 0, cpuSystemMs: 0, cpuShare: 0, eventLoopDelay: null, gpuSampling: null, serverScraping: { endpoints: 1, scrapes: 9, failures: 1, bytes: 900, parseMs: 1, cpuMs: 1, cpuMsPerScrape: 0.11, cpuShare: 0.01 } };
-    const json = JSON.parse(renderJson({ ...report, harnessHealth: health })) as { steps: { serverMetrics: { endpoints: Record<string, unknown>[] } }[] };
+    const health = {
+      wallMs: 1,
+      cpuUserMs: 0,
+      cpuSystemMs: 0,
+      cpuShare: 0,
+      eventLoopDelay: null,
+      gpuSampling: null,
+      serverScraping: { endpoints: 1, scrapes: 9, failures: 1, bytes: 900, parseMs: 1, cpuMs: 1, cpuMsPerScrape: 0.11, cpuShare: 0.01 },
+    };
+    const json = JSON.parse(renderJson({ ...report, harnessHealth: health })) as {
+      steps: { serverMetrics: { endpoints: Record<string, unknown>[] } }[];
+    };
     expect(validate(json), JSON.stringify(validate.errors)).toBe(true);
     json.steps[0]!.serverMetrics.endpoints[0]!.source = 'apache';
     expect(validate(json)).toBe(false);
@@ -54,7 +76,9 @@ describe('server metrics in the reports', () => {
   it('report.md: per step the server batch size, queue, compute and request counts, a remote GPU table, and shared steps flagged', () => {
     const markdown = renderMarkdown(withServer());
     expect(markdown).toContain('Server during each measured step, from http://***@gpu-node:8002/metrics');
-    expect(markdown).toMatch(/\| server \| requests server \/ client \| server batch mean \(max\) \| queue mean \/ p95 \| compute mean \/ p95 \|/);
+    expect(markdown).toMatch(
+      /\| server \| requests server \/ client \| server batch mean \(max\) \| queue mean \/ p95 \| compute mean \/ p95 \|/,
+    );
     expect(markdown).toMatch(/\| triton \| 64 \/ \d+ \| 8\.0 \| 4(\.0+)? ms \| 9(\.0+)? ms \|/);
     expect(markdown).toContain('shared: the server counted far more requests than this run sent');
     expect(markdown).toMatch(/Remote GPU from http:\/\/\*\*\*@gpu-node:8002\/metrics/);

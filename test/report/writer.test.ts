@@ -87,7 +87,9 @@ describe('ReportWriter', () => {
     const blocker = join(root, 'file');
     await writeFile(blocker, 'not a folder');
     const under = join(blocker, 'deeper', 'out');
-    await expect(new ReportWriter(under).checkWritable()).rejects.toThrow(`${under}: cannot create the report folder: ${blocker} is not a folder`);
+    await expect(new ReportWriter(under).checkWritable()).rejects.toThrow(
+      `${under}: cannot create the report folder: ${blocker} is not a folder`,
+    );
     const fresh = join(root, 'a', 'b', 'out');
     await new ReportWriter(fresh).checkWritable();
     await new ReportWriter(root).checkWritable();

@@ -39,13 +39,32 @@ function shapeTarget(): RunnerTarget & StaticBatchTarget & { calls: { slot: numb
       setTimeout(() => {
         busy[slot] = false;
         const t = epochNowMs();
-        resolve(Array.from({ length: size }, () => ({ ok: true, tArrivalMs, tResponseMs: t, queueMs: tDispatchMs - tArrivalMs, inferenceMs: modelMs, batchSize: size })));
+        resolve(
+          Array.from({ length: size }, () => ({
+            ok: true,
+            tArrivalMs,
+            tResponseMs: t,
+            queueMs: tDispatchMs - tArrivalMs,
+            inferenceMs: modelMs,
+            batchSize: size,
+          })),
+        );
       }, modelMs),
     );
   };
   return {
     info: { kind: 'inprocess', description: 'shape target' },
-    backend: { name: 'test', package: 'test', version: '0', threads: 1, simd: false, gpu: false, skipped: [], instances: 2, isolation: 'process' },
+    backend: {
+      name: 'test',
+      package: 'test',
+      version: '0',
+      threads: 1,
+      simd: false,
+      gpu: false,
+      skipped: [],
+      instances: 2,
+      isolation: 'process',
+    },
     models: [],
     calls,
     async configure() {},

@@ -6,16 +6,24 @@ import type { ItemResult } from '../../src/core/item-result.js';
 import type { Stage } from '../../src/core/stage.js';
 
 export const environment: EnvironmentReport = {
-  node: process.version, platform: 'linux', arch: 'x64', hostname: 'test',
-  cpu: { model: 'test', cores: 1, physicalCores: null, speedGHz: null }, memTotalBytes: 1,
-  os: { distro: 'test', release: '1', kernel: '1' }, gitCommit: null, pipebenchVersion: '0.0.0',
+  node: process.version,
+  platform: 'linux',
+  arch: 'x64',
+  hostname: 'test',
+  cpu: { model: 'test', cores: 1, physicalCores: null, speedGHz: null },
+  memTotalBytes: 1,
+  os: { distro: 'test', release: '1', kernel: '1' },
+  gitCommit: null,
+  pipebenchVersion: '0.0.0',
 };
 
 /**
  * Answers each item after `latencyMs(context)` ms: `sinceConfigureMs` counts from the step's
  * configure() (each step starts its own clock), `batchSize` is the configured maximum.
  */
-export function delayTarget(latencyMs: (context: { readonly sinceConfigureMs: number; readonly batchSize: number; readonly stage: Stage }) => number): RunnerTarget {
+export function delayTarget(
+  latencyMs: (context: { readonly sinceConfigureMs: number; readonly batchSize: number; readonly stage: Stage }) => number,
+): RunnerTarget {
   let configuredAtMs = epochNowMs();
   let batchSize = 1;
   return {

@@ -23,9 +23,15 @@ const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'workloads');
 const OK: Behaviour = { kind: 'json', body: '{"out": "ok"}' };
 
 const environment: EnvironmentReport = {
-  node: process.version, platform: 'linux', arch: 'x64', hostname: 'test',
-  cpu: { model: 'test', cores: 1, physicalCores: null, speedGHz: null }, memTotalBytes: 1,
-  os: { distro: 'test', release: '1', kernel: '1' }, gitCommit: null, pipebenchVersion: '0.0.0',
+  node: process.version,
+  platform: 'linux',
+  arch: 'x64',
+  hostname: 'test',
+  cpu: { model: 'test', cores: 1, physicalCores: null, speedGHz: null },
+  memTotalBytes: 1,
+  os: { distro: 'test', release: '1', kernel: '1' },
+  gitCommit: null,
+  pipebenchVersion: '0.0.0',
 };
 
 function workloadOf(yaml: string): Workload {

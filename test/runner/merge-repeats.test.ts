@@ -32,8 +32,18 @@ function measure(t0: number, latencies: readonly number[], failures: number, int
 describe('mergeMeasurements', () => {
   it('adds counts and merges histograms exactly: percentiles equal recording every item in one histogram', () => {
     const all = new StepRecorder({ clock: () => 0 });
-    const a = measure(0, Array.from({ length: 100 }, (_, i) => 1 + i), 2, all);
-    const b = measure(60_000, Array.from({ length: 50 }, (_, i) => 200 + 3 * i), 1, all);
+    const a = measure(
+      0,
+      Array.from({ length: 100 }, (_, i) => 1 + i),
+      2,
+      all,
+    );
+    const b = measure(
+      60_000,
+      Array.from({ length: 50 }, (_, i) => 200 + 3 * i),
+      1,
+      all,
+    );
     const merged = mergeMeasurements([a, b]);
     expect(merged.completed).toBe(150);
     expect(merged.errors.total).toBe(3);

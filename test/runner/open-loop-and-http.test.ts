@@ -15,9 +15,15 @@ import { startFaultServer, type FaultServer } from '../fixtures/http/fault-serve
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'workloads');
 
 const environment: EnvironmentReport = {
-  node: process.version, platform: 'linux', arch: 'x64', hostname: 'test',
-  cpu: { model: 'test', cores: 1, physicalCores: null, speedGHz: null }, memTotalBytes: 1,
-  os: { distro: 'test', release: '1', kernel: '1' }, gitCommit: null, pipebenchVersion: '0.0.0',
+  node: process.version,
+  platform: 'linux',
+  arch: 'x64',
+  hostname: 'test',
+  cpu: { model: 'test', cores: 1, physicalCores: null, speedGHz: null },
+  memTotalBytes: 1,
+  os: { distro: 'test', release: '1', kernel: '1' },
+  gitCommit: null,
+  pipebenchVersion: '0.0.0',
 };
 
 function workloadOf(yaml: string): Workload {
@@ -56,7 +62,11 @@ stages: [{ stage: classify, batchSizes: [4] }]`);
       runId: 'open',
       environment,
       openTarget: () =>
-        createInProcessTarget({ backend: 'wasm', instances: 1, models: { classify: { kind: 'builtin', name: 'intent-classifier', size: 'small', cacheDir } } }),
+        createInProcessTarget({
+          backend: 'wasm',
+          instances: 1,
+          models: { classify: { kind: 'builtin', name: 'intent-classifier', size: 'small', cacheDir } },
+        }),
     });
     const step = report.steps[0]!;
     expect(step.concurrency).toBeNull();
@@ -99,7 +109,13 @@ stages: [{ stage: classify, concurrency: [1, 3] }]`);
     ]);
     expect(report.steps[0]!.latencyMs.server?.p50).toBe(2);
     expect(report.steps[0]!.latencyMs.overhead?.p50).toBeGreaterThan(2);
-    expect(report.target).toEqual({ kind: 'http', description: `HTTP template ${server.url}`, url: server.url, protocol: 'template', health: null });
+    expect(report.target).toEqual({
+      kind: 'http',
+      description: `HTTP template ${server.url}`,
+      url: server.url,
+      protocol: 'template',
+      health: null,
+    });
     expect(report.backend).toBeNull();
   });
 
@@ -148,7 +164,9 @@ stages: [{ stage: classify, batchSizes: [1, 4] }]`);
     let opened = false;
     await expect(
       runBenchmark({ workload, outDir, runId: 'bad', environment, openTarget: (w) => ((opened = true), openHttp(w)) }),
-    ).rejects.toThrow('stages[classify].batchSizes: batch size 4 is more than the template protocol can send in one classify request (at most 1)');
+    ).rejects.toThrow(
+      'stages[classify].batchSizes: batch size 4 is more than the template protocol can send in one classify request (at most 1)',
+    );
     expect(opened).toBe(false);
     expect(server.received).toHaveLength(0);
     expect(await readdir(outDir)).toEqual([]);

@@ -38,7 +38,14 @@ function measured(step: Step, count: number): ReturnType<StepRecorder['finish']>
   for (let i = 0; i < count; i++) {
     const tArrivalMs = T0 + i * 10;
     const e2eMs = 5 + step.index + (i % 7);
-    recorder.record({ ok: true, tArrivalMs, tResponseMs: tArrivalMs + e2eMs, queueMs: 1, inferenceMs: e2eMs - 1, batchSize: step.batchSize });
+    recorder.record({
+      ok: true,
+      tArrivalMs,
+      tResponseMs: tArrivalMs + e2eMs,
+      queueMs: 1,
+      inferenceMs: e2eMs - 1,
+      batchSize: step.batchSize,
+    });
   }
   return recorder.finish();
 }
@@ -48,7 +55,10 @@ function reportOf(workload: Workload, complete: readonly boolean[], partial = tr
   const steps: StepReport[] = planSteps(workload)
     .slice(0, complete.length)
     // Scenario steps carry their load stage (set here in case the builder does not copy it yet).
-    .map((step, at) => ({ ...buildStepReport(step, measured(step, 20 + at), workload.budget, complete[at]), ...(step.profile && { profile: step.profile }) }));
+    .map((step, at) => ({
+      ...buildStepReport(step, measured(step, 20 + at), workload.budget, complete[at]),
+      ...(step.profile && { profile: step.profile }),
+    }));
   return buildRunReport({ ...syntheticParts({ partial }), workload, steps });
 }
 
@@ -114,7 +124,9 @@ describe('loadResumeState', () => {
 
   it('refuses another corpus and another stage list', async () => {
     const dir = await saved(reportOf(sweep, [true, false]));
-    const corpus = await refusal(loadResumeState(dir, { ...sweep, corpus: { ...sweep.corpus, path: '/other/prompts.jsonl' } }, SWEEP, RUN_FLAGS));
+    const corpus = await refusal(
+      loadResumeState(dir, { ...sweep, corpus: { ...sweep.corpus, path: '/other/prompts.jsonl' } }, SWEEP, RUN_FLAGS),
+    );
     expect(corpus.message).toContain('workload.corpus');
     const pipeline = applyOverrides(await loadWorkload(join(import.meta.dirname, '..', 'fixtures', 'workloads', 'cli-tiny.yaml')), {});
     const stages = await refusal(loadResumeState(dir, { ...sweep, stages: pipeline.stages }, SWEEP, RUN_FLAGS));
@@ -156,7 +168,21 @@ describe('loadResumeState', () => {
 
   it('refuses a previous --search or --repeat run', async () => {
     const previous = reportOf(sweep, [true, false]);
-    const searched = { ...previous, search: [{ stage: 'classify', axis: 'batchSize', answer: 2, stepsRun: 2, fullSweepSteps: 3, itemsMeasured: 40, fullSweepItemsEstimate: 60, tried: [] }] } satisfies RunReport;
+    const searched = {
+      ...previous,
+      search: [
+        {
+          stage: 'classify',
+          axis: 'batchSize',
+          answer: 2,
+          stepsRun: 2,
+          fullSweepSteps: 3,
+          itemsMeasured: 40,
+          fullSweepItemsEstimate: 60,
+          tried: [],
+        },
+      ],
+    } satisfies RunReport;
     expect((await refusal(loadResumeState(await saved(searched), sweep, SWEEP, RUN_FLAGS))).message).toContain('--search run');
     const repeated = { ...previous, steps: previous.steps.map((step) => ({ ...step, repeats: { itemsPerSec: [1, 2], p95Ms: [1, 2] } })) };
     expect((await refusal(loadResumeState(await saved(repeated), sweep, SWEEP, RUN_FLAGS))).message).toContain('--repeat run');

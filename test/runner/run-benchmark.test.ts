@@ -26,9 +26,15 @@ stages:
 );
 
 const environment: EnvironmentReport = {
-  node: process.version, platform: 'linux', arch: 'x64', hostname: 'test',
-  cpu: { model: 'test', cores: 1, physicalCores: null, speedGHz: null }, memTotalBytes: 1,
-  os: { distro: 'test', release: '1', kernel: '1' }, gitCommit: null, pipebenchVersion: '0.0.0',
+  node: process.version,
+  platform: 'linux',
+  arch: 'x64',
+  hostname: 'test',
+  cpu: { model: 'test', cores: 1, physicalCores: null, speedGHz: null },
+  memTotalBytes: 1,
+  os: { distro: 'test', release: '1', kernel: '1' },
+  gitCommit: null,
+  pipebenchVersion: '0.0.0',
 };
 
 /** Answers after 1 ms; its second configure() fails like a target whose instances all died. */
@@ -61,9 +67,9 @@ describe('runBenchmark', () => {
   it('a step that throws still leaves a final report of what was measured, with the reason, and closes the target', async () => {
     const outDir = await mkdtemp(join(tmpdir(), 'pipebench-runner-'));
     const target = failingTarget();
-    await expect(
-      runBenchmark({ workload, outDir, runId: 'r1', environment, openTarget: async () => target }),
-    ).rejects.toThrow('every model instance has exited');
+    await expect(runBenchmark({ workload, outDir, runId: 'r1', environment, openTarget: async () => target })).rejects.toThrow(
+      'every model instance has exited',
+    );
     expect(target.closed).toBe(true);
     const report = JSON.parse(await readFile(join(outDir, 'report.json'), 'utf8')) as RunReport;
     expect(report.partial).toBe(true);
@@ -90,7 +96,9 @@ describe('runBenchmark', () => {
         closed = true;
       },
     };
-    await expect(runBenchmark({ workload, outDir, runId: 'r2', environment, openTarget: async () => target })).rejects.toThrow('cannot size the pools');
+    await expect(runBenchmark({ workload, outDir, runId: 'r2', environment, openTarget: async () => target })).rejects.toThrow(
+      'cannot size the pools',
+    );
     expect(closed).toBe(true);
     expect(await readdir(outDir)).toEqual([]);
   });

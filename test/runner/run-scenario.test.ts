@@ -26,7 +26,15 @@ function serviceTarget(serviceMs: number, capacity = Infinity) {
       state.sends.push(tArrivalMs);
       if (state.inFlight >= capacity) {
         const t = epochNowMs();
-        return Promise.resolve<ItemResult>({ ok: false, errorClass: 'http_503', tArrivalMs, tResponseMs: t, queueMs: 0, inferenceMs: 0, batchSize: 1 });
+        return Promise.resolve<ItemResult>({
+          ok: false,
+          errorClass: 'http_503',
+          tArrivalMs,
+          tResponseMs: t,
+          queueMs: 0,
+          inferenceMs: 0,
+          batchSize: 1,
+        });
       }
       state.inFlight++;
       return new Promise<ItemResult>((resolve) =>
@@ -42,7 +50,18 @@ function serviceTarget(serviceMs: number, capacity = Infinity) {
 }
 
 function scenarioOf(stages: ScenarioStageSpec[], overrides: Partial<ScenarioSpec> = {}): ScenarioSpec {
-  return { kind: 'steady', stage: 'classify', batchSize: 1, stages, timeScale: 1, loadScale: 1, windowMs: 100, recoveryTargetMs: 30_000, stopAfterBreak: null, ...overrides };
+  return {
+    kind: 'steady',
+    stage: 'classify',
+    batchSize: 1,
+    stages,
+    timeScale: 1,
+    loadScale: 1,
+    windowMs: 100,
+    recoveryTargetMs: 30_000,
+    stopAfterBreak: null,
+    ...overrides,
+  };
 }
 
 /** One Step per scenario stage, as the planner makes them; `open`: arrivals at the stage's peak rate. */
@@ -104,7 +123,13 @@ describe('runScenario', () => {
     const { target, state } = serviceTarget(20);
     const events: RunEvent[] = [];
     const { done, callbacks } = collect();
-    const outcome = await runScenario(scenario, stepsOf(scenario, { warmup: { requests: 30 } }), contextOf(target, events), lenient, callbacks);
+    const outcome = await runScenario(
+      scenario,
+      stepsOf(scenario, { warmup: { requests: 30 } }),
+      contextOf(target, events),
+      lenient,
+      callbacks,
+    );
     expect(outcome.stoppedEarly).toBeNull();
     expect(outcome.stagesRun).toBe(3);
     expect(done.map((d) => d.step.profile?.name)).toEqual(['ramp-up', 'hold', 'ramp-down']);
@@ -201,8 +226,16 @@ describe('runScenario', () => {
     const scenario = scenarioOf(stages, { kind: 'stress', stopAfterBreak: 1 });
     const { target, state } = serviceTarget(20, 6);
     const { done, callbacks } = collect();
-    const outcome = await runScenario(scenario, stepsOf(scenario), contextOf(target, []), { p95Ms: 1000, p99Ms: 1000, maxErrorRate: 0.01 }, callbacks);
-    expect(outcome.stoppedEarly).toMatch(/^breaking point found: stage 5 "hold-8" at 8 in flight failed errorRate; stopped after 1 more hold stage$/);
+    const outcome = await runScenario(
+      scenario,
+      stepsOf(scenario),
+      contextOf(target, []),
+      { p95Ms: 1000, p99Ms: 1000, maxErrorRate: 0.01 },
+      callbacks,
+    );
+    expect(outcome.stoppedEarly).toMatch(
+      /^breaking point found: stage 5 "hold-8" at 8 in flight failed errorRate; stopped after 1 more hold stage$/,
+    );
     // Stages up to hold-12 ran to their end (8 of 12). The stop lands during the 50 ms ramp to 16,
     // which a loaded machine may finish before hold-12 has drained and been judged; hold-16 never runs.
     const names = done.map((d) => d.step.profile?.name);
@@ -228,7 +261,13 @@ describe('runScenario', () => {
     const scenario = scenarioOf(stages, { kind: 'stress', stopAfterBreak: 1 });
     const { target } = serviceTarget(10);
     const { done, callbacks } = collect();
-    const outcome = await runScenario(scenario, stepsOf(scenario), contextOf(target, []), { p95Ms: 1000, p99Ms: 1000, maxErrorRate: 0.01 }, callbacks);
+    const outcome = await runScenario(
+      scenario,
+      stepsOf(scenario),
+      contextOf(target, []),
+      { p95Ms: 1000, p99Ms: 1000, maxErrorRate: 0.01 },
+      callbacks,
+    );
     expect(outcome.stoppedEarly).toBeNull();
     expect(done.map((d) => d.step.profile?.name)).toEqual(stages.map((stage) => stage.name));
   });
@@ -271,7 +310,10 @@ describe('runScenario', () => {
     expect(epochNowMs() - abortedAt).toBeLessThan(300);
     expect(outcome.stoppedEarly).toBe('interrupted by SIGINT');
     expect(outcome.stagesRun).toBe(1);
-    expect(done.map((d) => [d.step.profile?.name, d.run.complete])).toEqual([['ramp-up', true], ['hold', false]]);
+    expect(done.map((d) => [d.step.profile?.name, d.run.complete])).toEqual([
+      ['ramp-up', true],
+      ['hold', false],
+    ]);
     expect(done[1]!.run.measurement.completed).toBeGreaterThan(20);
     expect(state.inFlight).toBe(0);
     expect(outcome.timeline.at(-1)!.endMs - outcome.startedAtMs).toBeLessThan(600);
@@ -279,7 +321,13 @@ describe('runScenario', () => {
     const early = new AbortController();
     early.abort('SIGTERM');
     const none = collect();
-    const skipped = await runScenario(scenario, stepsOf(scenario), contextOf(serviceTarget(1).target, [], { signal: early.signal }), lenient, none.callbacks);
+    const skipped = await runScenario(
+      scenario,
+      stepsOf(scenario),
+      contextOf(serviceTarget(1).target, [], { signal: early.signal }),
+      lenient,
+      none.callbacks,
+    );
     expect(skipped).toMatchObject({ stagesRun: 0, stoppedEarly: 'interrupted by SIGTERM', timeline: [] });
     expect(none.done).toEqual([]);
   });

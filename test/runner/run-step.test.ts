@@ -21,7 +21,15 @@ const step: Step = {
 function measured(ok: number, failed = 0): StepMeasurement {
   const recorder = new StepRecorder({ clock: () => 0 });
   for (let i = 0; i < ok + failed; i++) {
-    recorder.record({ ok: i < ok, ...(i >= ok && { errorClass: 'timeout' }), tArrivalMs: i, tResponseMs: i + 370, queueMs: 0, inferenceMs: 370, batchSize: 1 });
+    recorder.record({
+      ok: i < ok,
+      ...(i >= ok && { errorClass: 'timeout' }),
+      tArrivalMs: i,
+      tResponseMs: i + 370,
+      queueMs: 0,
+      inferenceMs: 370,
+      batchSize: 1,
+    });
   }
   return recorder.finish();
 }
@@ -33,7 +41,9 @@ describe('cutShortWarning', () => {
         'raise measure.maxDuration in the workload, or give a --duration longer than it as well (the hard limit then becomes 3 x that duration, at least 30 s)',
     );
     const open: Step = { ...step, concurrency: null, arrivals: { process: 'poisson', ratePerSec: 20, maxInFlight: null } };
-    expect(cutShortWarning(open, 'maxDuration', measured(5))).toMatch(/^step 3 \(generate batch 1 at 20 req\/s\): measured 5 of the 100 items requested/);
+    expect(cutShortWarning(open, 'maxDuration', measured(5))).toMatch(
+      /^step 3 \(generate batch 1 at 20 req\/s\): measured 5 of the 100 items requested/,
+    );
   });
 
   it('no warning when the plan ended it, when it measured all it asked for, or when it asked for a duration only', () => {

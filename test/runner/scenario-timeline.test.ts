@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { TimelineFold, windowStatOf } from '../../src/runner/scenario-timeline.js';
 import type { ItemResult } from '../../src/core/item-result.js';
 
-const item = (tArrivalMs: number, tResponseMs: number, ok = true): ItemResult => ({ ok, tArrivalMs, tResponseMs, queueMs: 0, inferenceMs: 0, batchSize: 1 });
+const item = (tArrivalMs: number, tResponseMs: number, ok = true): ItemResult => ({
+  ok,
+  tArrivalMs,
+  tResponseMs,
+  queueMs: 0,
+  inferenceMs: 0,
+  batchSize: 1,
+});
 
 describe('TimelineFold', () => {
   it('closes windows on time (empty ones too), each handed out once, with the level at its middle', () => {

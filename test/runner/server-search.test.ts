@@ -2,10 +2,24 @@ import { describe, expect, it } from 'vitest';
 import type { LaunchServerSpec, ServerParams } from '../../src/core/server-config.js';
 import { sweepServerConfigs, worthRaising, type ConfigOutcome } from '../../src/runner/server-search.js';
 
-const measured = (itemsPerSec: number, withinBudget = true, serverBatchMean: number | null = null): ConfigOutcome => ({ measured: true, itemsPerSec, withinBudget, serverBatchMean });
+const measured = (itemsPerSec: number, withinBudget = true, serverBatchMean: number | null = null): ConfigOutcome => ({
+  measured: true,
+  itemsPerSec,
+  withinBudget,
+  serverBatchMean,
+});
 
 function spec(params: LaunchServerSpec['params'], searchAxis: string | null): LaunchServerSpec {
-  return { kind: 'launch', command: 'x --port {port}', healthPath: '/health', params, readyTimeoutMs: 1000, stopGraceMs: 100, passEnv: [], searchAxis };
+  return {
+    kind: 'launch',
+    command: 'x --port {port}',
+    healthPath: '/health',
+    params,
+    readyTimeoutMs: 1000,
+    stopGraceMs: 100,
+    passEnv: [],
+    searchAxis,
+  };
 }
 
 /** Runs the sweep against a throughput model of the server; returns the configurations it asked for. */

@@ -26,7 +26,13 @@ stages:
 
 async function runOne(stability: string, target: RunnerTarget) {
   const outDir = await mkdtemp(join(tmpdir(), 'pipebench-stability-'));
-  const { report } = await runBenchmark({ workload: workload(stability), outDir, runId: 'stability', environment, openTarget: async () => target });
+  const { report } = await runBenchmark({
+    workload: workload(stability),
+    outDir,
+    runId: 'stability',
+    environment,
+    openTarget: async () => target,
+  });
   const [step] = report.steps;
   if (step === undefined) throw new Error('no step measured');
   return step;

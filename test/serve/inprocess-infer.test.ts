@@ -7,11 +7,16 @@ import { createInProcessTarget } from '../../src/targets/inprocess/create-target
 
 // InProcessTarget.infer(): the answers and the streaming that serve is built on (one wasm worker).
 let target: InProcessTarget;
-const spec = (name: 'intent-classifier' | 'prompt-generator') => ({ kind: 'builtin', name, size: 'small', cacheDir: '/tmp/pipebench-test-cache' }) as const;
+const spec = (name: 'intent-classifier' | 'prompt-generator') =>
+  ({ kind: 'builtin', name, size: 'small', cacheDir: '/tmp/pipebench-test-cache' }) as const;
 const TEXT = 'explain step by step how to plan a three day trip to rome';
 
 beforeAll(async () => {
-  target = await createInProcessTarget({ backend: 'wasm', instances: 1, models: { classify: spec('intent-classifier'), generate: spec('prompt-generator') } });
+  target = await createInProcessTarget({
+    backend: 'wasm',
+    instances: 1,
+    models: { classify: spec('intent-classifier'), generate: spec('prompt-generator') },
+  });
   await target.configure('pipeline', { maxBatchSize: 8, maxQueueDelayMs: 2, maxNewTokens: 16 });
 });
 afterAll(async () => {

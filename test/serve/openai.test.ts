@@ -6,11 +6,16 @@ import { createInProcessTarget } from '../../src/targets/inprocess/create-target
 
 let target: InProcessTarget;
 let server: RunningServer;
-const spec = (name: 'intent-classifier' | 'prompt-generator') => ({ kind: 'builtin', name, size: 'small', cacheDir: '/tmp/pipebench-test-cache' }) as const;
+const spec = (name: 'intent-classifier' | 'prompt-generator') =>
+  ({ kind: 'builtin', name, size: 'small', cacheDir: '/tmp/pipebench-test-cache' }) as const;
 const TEXT = 'explain step by step how to plan a three day trip to rome';
 
 beforeAll(async () => {
-  target = await createInProcessTarget({ backend: 'wasm', instances: 1, models: { classify: spec('intent-classifier'), generate: spec('prompt-generator') } });
+  target = await createInProcessTarget({
+    backend: 'wasm',
+    instances: 1,
+    models: { classify: spec('intent-classifier'), generate: spec('prompt-generator') },
+  });
   server = await startServer({ target, batching: { maxBatchSize: 16, maxQueueDelayMs: 2, maxNewTokens: 16 }, port: 0 });
 });
 afterAll(async () => {
@@ -25,7 +30,11 @@ interface Arrived {
 
 /** Reads an SSE answer, stamping each event with when its chunk arrived here. */
 async function stream(path: string, body: unknown): Promise<{ status: number; contentType: string | null; events: Arrived[] }> {
-  const res = await fetch(server.url + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...body as object, stream: true }) });
+  const res = await fetch(server.url + path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ ...(body as object), stream: true }),
+  });
   const events: Arrived[] = [];
   const decoder = new TextDecoder();
   let buffer = '';
@@ -42,7 +51,10 @@ async function stream(path: string, body: unknown): Promise<{ status: number; co
   return { status: res.status, contentType: res.headers.get('content-type'), events };
 }
 
-type Chunk = { choices: { index: number; text?: string; delta?: { content?: string }; finish_reason: string | null }[]; usage?: Record<string, number> };
+type Chunk = {
+  choices: { index: number; text?: string; delta?: { content?: string }; finish_reason: string | null }[];
+  usage?: Record<string, number>;
+};
 const parse = (events: Arrived[]): Chunk[] => events.filter((e) => e.data !== '[DONE]').map((e) => JSON.parse(e.data) as Chunk);
 
 describe('OpenAI routes', () => {
@@ -54,8 +66,15 @@ describe('OpenAI routes', () => {
   });
 
   it('completes an array of prompts with one choice each and usage; max_tokens caps the tokens', async () => {
-    const res = await fetch(server.url + '/v1/completions', { method: 'POST', body: JSON.stringify({ model: 'prompt-generator', prompt: [TEXT, 'write a poem about autumn'], max_tokens: 3 }) });
-    const json = (await res.json()) as { object: string; choices: { index: number; text: string; finish_reason: string }[]; usage: Record<string, number> };
+    const res = await fetch(server.url + '/v1/completions', {
+      method: 'POST',
+      body: JSON.stringify({ model: 'prompt-generator', prompt: [TEXT, 'write a poem about autumn'], max_tokens: 3 }),
+    });
+    const json = (await res.json()) as {
+      object: string;
+      choices: { index: number; text: string; finish_reason: string }[];
+      usage: Record<string, number>;
+    };
     expect(json.object).toBe('text_completion');
     expect(json.choices.map((c) => c.index)).toEqual([0, 1]);
     for (const c of json.choices) {
@@ -68,7 +87,10 @@ describe('OpenAI routes', () => {
   });
 
   it('answers chat with the intent label for the classifier model, and 404 for an unknown model', async () => {
-    const res = await fetch(server.url + '/v1/chat/completions', { method: 'POST', body: JSON.stringify({ model: 'intent-classifier', messages: [{ role: 'user', content: TEXT }] }) });
+    const res = await fetch(server.url + '/v1/chat/completions', {
+      method: 'POST',
+      body: JSON.stringify({ model: 'intent-classifier', messages: [{ role: 'user', content: TEXT }] }),
+    });
     const json = (await res.json()) as { object: string; choices: { message: { role: string; content: string } }[] };
     expect(json.object).toBe('chat.completion');
     expect(INTENTS).toContain(json.choices[0]?.message.content);

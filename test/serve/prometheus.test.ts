@@ -42,7 +42,13 @@ describe('Prometheus text exposition', () => {
     inFlight = 0;
     const text = metrics.render();
     expect(text).toContain('pipebench_serve_in_flight 0');
-    for (const name of ['requests_total counter', 'request_duration_seconds histogram', 'queue_seconds histogram', 'batch_size histogram', 'in_flight gauge']) {
+    for (const name of [
+      'requests_total counter',
+      'request_duration_seconds histogram',
+      'queue_seconds histogram',
+      'batch_size histogram',
+      'in_flight gauge',
+    ]) {
       expect(text).toContain(`# TYPE pipebench_serve_${name}`);
     }
     expect(text.endsWith('\n')).toBe(true);

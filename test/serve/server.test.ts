@@ -8,12 +8,17 @@ import { createInProcessTarget } from '../../src/targets/inprocess/create-target
 // One real wasm worker with the built-in small models behind a real server on 127.0.0.1:0.
 let target: InProcessTarget;
 let server: RunningServer;
-const spec = (name: 'intent-classifier' | 'prompt-generator') => ({ kind: 'builtin', name, size: 'small', cacheDir: '/tmp/pipebench-test-cache' }) as const;
+const spec = (name: 'intent-classifier' | 'prompt-generator') =>
+  ({ kind: 'builtin', name, size: 'small', cacheDir: '/tmp/pipebench-test-cache' }) as const;
 const batching = { maxBatchSize: 16, maxQueueDelayMs: 2, maxNewTokens: 16 };
 const TEXT = 'explain step by step how to plan a three day trip to rome';
 
 beforeAll(async () => {
-  target = await createInProcessTarget({ backend: 'wasm', instances: 1, models: { classify: spec('intent-classifier'), generate: spec('prompt-generator') } });
+  target = await createInProcessTarget({
+    backend: 'wasm',
+    instances: 1,
+    models: { classify: spec('intent-classifier'), generate: spec('prompt-generator') },
+  });
   server = await startServer({ target, batching, port: 0 });
 });
 afterAll(async () => {
@@ -21,7 +26,11 @@ afterAll(async () => {
   await target.close();
 });
 
-async function post(path: string, body: unknown, base = server.url): Promise<{ status: number; json: Record<string, unknown>; headers: Headers }> {
+async function post(
+  path: string,
+  body: unknown,
+  base = server.url,
+): Promise<{ status: number; json: Record<string, unknown>; headers: Headers }> {
   const res = await fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return { status: res.status, json: (await res.json()) as Record<string, unknown>, headers: res.headers };
 }
@@ -68,7 +77,14 @@ describe('BetterPrompts routes', () => {
   });
 
   it('generates one and a batch with generation_time_ms and token_count', async () => {
-    const one = { text: TEXT, intent: 'task_planning', complexity: 'moderate', techniques: ['step_by_step'], target_model: 'gpt-4', max_tokens: 100 };
+    const one = {
+      text: TEXT,
+      intent: 'task_planning',
+      complexity: 'moderate',
+      techniques: ['step_by_step'],
+      target_model: 'gpt-4',
+      max_tokens: 100,
+    };
     const single = await post('/api/v1/generate', one);
     expect(single.status).toBe(200);
     expect(single.json).toMatchObject({ original_text: TEXT, techniques_applied: ['step_by_step'], token_count: 16, warnings: [] });
@@ -109,7 +125,10 @@ describe('KServe v2 routes', () => {
     const cls = await post('/v2/models/intent-classifier/infer', input);
     expect(cls.status).toBe(200);
     const outputs = cls.json['outputs'] as { name: string; shape: number[]; datatype: string; data: unknown[] }[];
-    expect(outputs.map((o) => [o.name, o.datatype, o.shape[0]])).toEqual([['intent', 'BYTES', 2], ['confidence', 'FP32', 2]]);
+    expect(outputs.map((o) => [o.name, o.datatype, o.shape[0]])).toEqual([
+      ['intent', 'BYTES', 2],
+      ['confidence', 'FP32', 2],
+    ]);
     expect((cls.json['parameters'] as Record<string, number>)['inference_time_ms']).toBeGreaterThan(0);
     const gen = await post('/v2/models/enhance/infer', input);
     expect((gen.json['outputs'] as { name: string; data: string[] }[])[0]).toMatchObject({ name: 'enhanced_prompt', shape: [2] });
@@ -118,7 +137,10 @@ describe('KServe v2 routes', () => {
     expect(missing.json['error']).toContain('nope');
     expect((await fetch(server.url + '/v2/health/ready')).status).toBe(200);
     expect((await fetch(server.url + '/v2/health/live')).status).toBe(200);
-    expect(await (await fetch(server.url + '/v2/models/prompt-generator')).json()).toMatchObject({ name: 'prompt-generator', inputs: [{ name: 'text', datatype: 'BYTES' }] });
+    expect(await (await fetch(server.url + '/v2/models/prompt-generator')).json()).toMatchObject({
+      name: 'prompt-generator',
+      inputs: [{ name: 'text', datatype: 'BYTES' }],
+    });
   });
 });
 
@@ -135,10 +157,14 @@ describe('limits and errors', () => {
 
   it('answers 413 to a 2 MiB body and stays up', async () => {
     const status = await new Promise<number>((resolve, reject) => {
-      const req = request(`${server.url}/api/v1/enhance`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': 2 * 1024 * 1024 } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = request(
+        `${server.url}/api/v1/enhance`,
+        { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': 2 * 1024 * 1024 } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on('error', reject);
       req.end(Buffer.alloc(2 * 1024 * 1024, 0x20));
     });
@@ -164,7 +190,8 @@ describe('limits and errors', () => {
 
   it('/metrics counts the requests made, in Prometheus text format', async () => {
     const before = await (await fetch(server.url + '/metrics')).text();
-    const count = (text: string) => Number(/pipebench_serve_requests_total\{route="\/api\/v1\/intents\/classify",status="200"\} (\d+)/.exec(text)?.[1] ?? 0);
+    const count = (text: string) =>
+      Number(/pipebench_serve_requests_total\{route="\/api\/v1\/intents\/classify",status="200"\} (\d+)/.exec(text)?.[1] ?? 0);
     await post('/api/v1/intents/classify', { text: TEXT });
     await post('/api/v1/intents/classify', { text: TEXT });
     const res = await fetch(server.url + '/metrics');

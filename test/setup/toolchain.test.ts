@@ -55,6 +55,8 @@ describe("node-gyp and Node's headers for the build", () => {
     mkdirSync(join(viaNpm, '..'), { recursive: true });
     writeFileSync(viaNpm, '');
     expect(findNodeGyp({ ...noNpm, npm_execpath: join(npmDir, 'bin', 'npm-cli.js') }, execPath)).toBe(viaNpm);
-    expect(findNodeGyp({ ...noNpm, npm_config_node_gyp: besideNode, npm_execpath: join(npmDir, 'bin', 'npm-cli.js') }, execPath)).toBe(besideNode);
+    expect(findNodeGyp({ ...noNpm, npm_config_node_gyp: besideNode, npm_execpath: join(npmDir, 'bin', 'npm-cli.js') }, execPath)).toBe(
+      besideNode,
+    );
   });
 });

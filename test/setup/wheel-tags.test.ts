@@ -29,7 +29,9 @@ describe('wheel names and platforms', () => {
   });
 
   it('says why a wheel for another platform cannot run: OS, CPU, glibc floor', () => {
-    expect(platformMismatch(wheel('tensorflow-2.21.0-cp311-cp311-macosx_12_0_arm64.whl'), linux)).toBe('platform tag macosx_12_0_arm64 is not Linux');
+    expect(platformMismatch(wheel('tensorflow-2.21.0-cp311-cp311-macosx_12_0_arm64.whl'), linux)).toBe(
+      'platform tag macosx_12_0_arm64 is not Linux',
+    );
     expect(platformMismatch(wheel('tensorflow-2.21.0-cp311-cp311-win_amd64.whl'), linux)).toBe('platform tag win_amd64 is not Linux');
     expect(platformMismatch(wheel('tensorflow-2.21.0-cp311-cp311-manylinux_2_27_aarch64.whl'), linux)).toBe(
       'platform tag manylinux_2_27_aarch64 is for aarch64, this machine is x86_64',

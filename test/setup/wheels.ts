@@ -6,7 +6,9 @@ import type { NativeStatus } from '../targets/inprocess/native/native-status.js'
 
 export const PYTHON_STATUS: NativeStatus = (() => {
   const probe = spawnSync('python3', ['--version'], { encoding: 'utf8' });
-  return probe.status === 0 ? { ready: true, packageDir: '', manifest: null as never } : { ready: false, reason: 'python3 is not on PATH (setup reads wheels with it)' };
+  return probe.status === 0
+    ? { ready: true, packageDir: '', manifest: null as never }
+    : { ready: false, reason: 'python3 is not on PATH (setup reads wheels with it)' };
 })();
 
 export function buildInfo(cuda: { cuda: string; cudnn: string } | null): string {
@@ -17,7 +19,11 @@ export function buildInfo(cuda: { cuda: string; cudnn: string } | null): string 
 }
 
 /** The members a TensorFlow wheel has that setup uses, each a few bytes. */
-export function tensorflowMembers(distribution: string, version: string, cuda: { cuda: string; cudnn: string } | null): Record<string, string> {
+export function tensorflowMembers(
+  distribution: string,
+  version: string,
+  cuda: { cuda: string; cudnn: string } | null,
+): Record<string, string> {
   return {
     [`${distribution}-${version}.dist-info/METADATA`]: `Metadata-Version: 2.1\nName: ${distribution}\nVersion: ${version}\nRequires-Dist: numpy\n\nTensorFlow\n`,
     'tensorflow/libtensorflow_cc.so.2': 'not really a library',
@@ -33,7 +39,8 @@ export function tensorflowMembers(distribution: string, version: string, cuda: {
 
 export function writeWheel(path: string, members: Record<string, string>): string {
   mkdirSync(dirname(path), { recursive: true });
-  const script = 'import json, sys, zipfile\nwith zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:\n    for name, text in json.loads(sys.argv[2]).items(): z.writestr(name, text)\n';
+  const script =
+    'import json, sys, zipfile\nwith zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:\n    for name, text in json.loads(sys.argv[2]).items(): z.writestr(name, text)\n';
   const made = spawnSync('python3', ['-c', script, path, JSON.stringify(members)], { encoding: 'utf8' });
   if (made.status !== 0) throw new Error(`could not write ${path}: ${made.stderr}`);
   return path;

@@ -79,8 +79,22 @@ describe('summarizeGpuWindow on the real H100 trace', () => {
 
 function sample(tMs: number, gpuIndex: number, fields: Partial<GpuSample> = {}): GpuSample {
   return {
-    tMs, gpuIndex, uuid: null, name: null, utilPct: 50, memUtilPct: 10, memUsedBytes: 1, memTotalBytes: 2, powerW: 100,
-    powerLimitW: 300, tempC: 40, smClockMHz: 1000, memClockMHz: 2000, throttleMask: 0, pstate: 'P0', ...fields,
+    tMs,
+    gpuIndex,
+    uuid: null,
+    name: null,
+    utilPct: 50,
+    memUtilPct: 10,
+    memUsedBytes: 1,
+    memTotalBytes: 2,
+    powerW: 100,
+    powerLimitW: 300,
+    tempC: 40,
+    smClockMHz: 1000,
+    memClockMHz: 2000,
+    throttleMask: 0,
+    pstate: 'P0',
+    ...fields,
   };
 }
 
@@ -110,7 +124,12 @@ describe('summarizeGpuWindow edge cases', () => {
   });
 
   it('keeps GPUs apart and skips nulls', () => {
-    const series = [sample(0, 1, { utilPct: 90 }), sample(0, 0, { utilPct: null, powerW: null }), sample(100, 1, { utilPct: 70 }), sample(100, 0, { utilPct: null, powerW: null })];
+    const series = [
+      sample(0, 1, { utilPct: 90 }),
+      sample(0, 0, { utilPct: null, powerW: null }),
+      sample(100, 1, { utilPct: 70 }),
+      sample(100, 0, { utilPct: null, powerW: null }),
+    ];
     const [gpu0, gpu1] = summarizeGpuWindow(series, 0, 100);
     expect(gpu0!.gpuIndex).toBe(0);
     expect(gpu0!.utilPct).toBeNull();
@@ -122,6 +141,11 @@ describe('summarizeGpuWindow edge cases', () => {
   it('takes nearest-rank percentiles', () => {
     expect(percentile([1], 0.95)).toBe(1);
     expect(percentile([3, 1, 2], 0.5)).toBe(2);
-    expect(percentile(Array.from({ length: 100 }, (_, i) => i + 1), 0.95)).toBe(95);
+    expect(
+      percentile(
+        Array.from({ length: 100 }, (_, i) => i + 1),
+        0.95,
+      ),
+    ).toBe(95);
   });
 });

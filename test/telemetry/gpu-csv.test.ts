@@ -14,7 +14,9 @@ function sampleOf(line: GpuCsvLine): GpuSample {
 describe('GpuCsvParser on the real H100 trace', () => {
   it('parses every line of the 100 ms recording', () => {
     const parser = new GpuCsvParser({ timeZone: UTC });
-    const lines = readH100('trace-100ms.csv').split('\n').map((line) => parser.parseLine(line));
+    const lines = readH100('trace-100ms.csv')
+      .split('\n')
+      .map((line) => parser.parseLine(line));
     const kinds = lines.reduce<Record<string, number>>((counts, l) => ({ ...counts, [l.kind]: (counts[l.kind] ?? 0) + 1 }), {});
     expect(kinds).toEqual({ header: 1, sample: 696, blank: 1 });
     const header = lines[0]!;
@@ -52,7 +54,10 @@ describe('GpuCsvParser on the real H100 trace', () => {
 
 describe('GpuCsvParser on other shapes of --query-gpu output', () => {
   it('takes headerless lines in the query order, with units in the values', () => {
-    const parser = new GpuCsvParser({ fields: ['timestamp', 'index', 'memory.used', 'power.draw', 'utilization.gpu', 'clocks.sm'], timeZone: UTC });
+    const parser = new GpuCsvParser({
+      fields: ['timestamp', 'index', 'memory.used', 'power.draw', 'utilization.gpu', 'clocks.sm'],
+      timeZone: UTC,
+    });
     const s = sampleOf(parser.parseLine('2026/11/26 18:49:05.000, 1, 1332 MiB, 412.50 W, 98 %, 1755 MHz'));
     expect(s).toMatchObject({ gpuIndex: 1, memUsedBytes: 1332 * MiB, powerW: 412.5, utilPct: 98, smClockMHz: 1755 });
     expect(s.tMs).toBe(utc('2026-11-26T18:49:05.000'));
@@ -66,7 +71,9 @@ describe('GpuCsvParser on other shapes of --query-gpu output', () => {
 
   it('ORs Active/Not Active reason columns into the mask', () => {
     const parser = new GpuCsvParser();
-    parser.parseLine('index, clocks_throttle_reasons.gpu_idle, clocks_event_reasons.sw_power_cap, clocks_event_reasons.hw_thermal_slowdown');
+    parser.parseLine(
+      'index, clocks_throttle_reasons.gpu_idle, clocks_event_reasons.sw_power_cap, clocks_event_reasons.hw_thermal_slowdown',
+    );
     expect(sampleOf(parser.parseLine('0, Not Active, Active, Active')).throttleMask).toBe(0x4 | 0x40);
     expect(sampleOf(parser.parseLine('0, Not Active, Not Active, Not Active')).throttleMask).toBe(0);
     expect(parser.parseLine('0, Maybe, Active, Active').kind).toBe('garbage');
@@ -102,7 +109,10 @@ describe('GpuCsvParser on other shapes of --query-gpu output', () => {
   it('recognises nvidia-smi device errors', () => {
     const parser = new GpuCsvParser();
     expect(parser.parseLine('No devices were found').kind).toBe('device-error');
-    expect(parser.parseLine('Unable to determine the device handle for GPU0000:00:06.0: GPU is lost.  Reboot the system to recover this GPU').kind).toBe('device-error');
+    expect(
+      parser.parseLine('Unable to determine the device handle for GPU0000:00:06.0: GPU is lost.  Reboot the system to recover this GPU')
+        .kind,
+    ).toBe('device-error');
   });
 
   it('switches columns when a header arrives mid-stream and lists unknown fields', () => {
@@ -116,7 +126,9 @@ describe('GpuCsvParser on other shapes of --query-gpu output', () => {
 describe('GpuCsvParser on the trace pipebench itself recorded on an H100', () => {
   it('reads its field order from the header and sees the matmul load', () => {
     const parser = new GpuCsvParser({ timeZone: UTC });
-    const lines = readH100('pipebench-sampler-trace.csv').split('\n').map((line) => parser.parseLine(line));
+    const lines = readH100('pipebench-sampler-trace.csv')
+      .split('\n')
+      .map((line) => parser.parseLine(line));
     const samples = lines.flatMap((l) => (l.kind === 'sample' ? [l.sample] : []));
     expect(samples).toHaveLength(162);
     expect(lines.filter((l) => l.kind === 'garbage')).toEqual([]);

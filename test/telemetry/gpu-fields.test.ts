@@ -32,8 +32,23 @@ describe('selectSupportedFields', () => {
       '"clocks_throttle_reasons.active"',
       '"clocks.sm" or "clocks.current.sm"',
     ].join('\n');
-    const selection = selectSupportedFields(oldDriverHelp, ['timestamp', 'index', 'utilization.gpu', 'power.draw', 'clocks_event_reasons.active', 'clocks.sm', 'memory.used']);
-    expect(selection.fields).toEqual(['timestamp', 'index', 'utilization.gpu', 'power.draw', 'clocks_throttle_reasons.active', 'clocks.sm']);
+    const selection = selectSupportedFields(oldDriverHelp, [
+      'timestamp',
+      'index',
+      'utilization.gpu',
+      'power.draw',
+      'clocks_event_reasons.active',
+      'clocks.sm',
+      'memory.used',
+    ]);
+    expect(selection.fields).toEqual([
+      'timestamp',
+      'index',
+      'utilization.gpu',
+      'power.draw',
+      'clocks_throttle_reasons.active',
+      'clocks.sm',
+    ]);
     expect(selection.renamed).toEqual([{ from: 'clocks_event_reasons.active', to: 'clocks_throttle_reasons.active' }]);
     expect(selection.dropped).toEqual(['memory.used']);
   });

@@ -31,7 +31,17 @@ describe('parseGpuInventoryXml', () => {
 </nvidia_smi_log>`;
     const inventory = parseGpuInventoryXml(xml)!;
     expect(inventory.driverVersion).toBe('470.82.01');
-    expect(inventory.gpus[0]).toEqual({ index: 0, name: 'Tesla V100 & co', uuid: null, pciBusId: '00000000:3B:00.0', memTotalBytes: 16160 * 1024 * 1024, powerLimitW: 300, persistence: false, migMode: null, eccMode: null });
+    expect(inventory.gpus[0]).toEqual({
+      index: 0,
+      name: 'Tesla V100 & co',
+      uuid: null,
+      pciBusId: '00000000:3B:00.0',
+      memTotalBytes: 16160 * 1024 * 1024,
+      powerLimitW: 300,
+      persistence: false,
+      migMode: null,
+      eccMode: null,
+    });
     expect(inventory.gpus[1]).toMatchObject({ index: 1, pciBusId: '00000000:86:00.0', powerLimitW: null, persistence: null });
   });
 
@@ -61,6 +71,9 @@ describe('readGpuInventory', () => {
 
   it('says why there is none', async () => {
     expect(await readGpuInventory({ env: env('missing') })).toEqual({ kind: 'unavailable', reason: 'nvidia-smi not found on PATH' });
-    expect(await readGpuInventory({ env: env('no-devices') })).toEqual({ kind: 'unavailable', reason: 'nvidia-smi exited with code 6: No devices were found' });
+    expect(await readGpuInventory({ env: env('no-devices') })).toEqual({
+      kind: 'unavailable',
+      reason: 'nvidia-smi exited with code 6: No devices were found',
+    });
   });
 });

@@ -32,7 +32,10 @@ function twoGpuTrace(): string {
 describe('latestUtilPct', () => {
   it('replayed H100 trace: the last sample of the recording, whatever came before', async () => {
     const recorded = parseH100Trace();
-    const telemetry = await startGpuTelemetry({ mode: { kind: 'replay', trace: await readReplayTrace(H100_TRACE), speed: 1000 }, timeZone: UTC });
+    const telemetry = await startGpuTelemetry({
+      mode: { kind: 'replay', trace: await readReplayTrace(H100_TRACE), speed: 1000 },
+      timeZone: UTC,
+    });
     for (let i = 0; i < 100 && telemetry.sampler!.samples().length < recorded.length; i++) await sleep(20);
     expect(telemetry.sampler!.samples()).toHaveLength(recorded.length);
     expect(telemetry.latestUtilPct()).toBe(recorded.at(-1)!.utilPct);
@@ -40,7 +43,10 @@ describe('latestUtilPct', () => {
   });
 
   it('replayed two-GPU trace: the mean of both GPUs in the latest tick, nulls left out', async () => {
-    const telemetry = await startGpuTelemetry({ mode: { kind: 'replay', trace: await readReplayTrace(twoGpuTrace()), speed: 1000 }, timeZone: UTC });
+    const telemetry = await startGpuTelemetry({
+      mode: { kind: 'replay', trace: await readReplayTrace(twoGpuTrace()), speed: 1000 },
+      timeZone: UTC,
+    });
     for (let i = 0; i < 100 && telemetry.sampler!.samples().length < 6; i++) await sleep(10);
     expect(telemetry.latestUtilPct()).toBe(60); // (30 + 90) / 2, not the mean of the whole trace
     const samples = telemetry.sampler!.samples();

@@ -12,12 +12,16 @@ describe('gpuStepNotes on the real H100 trace', () => {
   it('notes the power cap during the large batches', () => {
     const notes = gpuStepNotes(window('18:49:11.9', '18:49:13.9'));
     expect(notes).toHaveLength(1);
-    expect(notes[0]).toMatch(/^GPU 0 clocks were throttled \(sw_power_cap\) in \d+ % of samples: SM clock 15\d\d-\d+ MHz .* of a 700 W limit;/);
+    expect(notes[0]).toMatch(
+      /^GPU 0 clocks were throttled \(sw_power_cap\) in \d+ % of samples: SM clock 15\d\d-\d+ MHz .* of a 700 W limit;/,
+    );
   });
 
   it('notes an idle GPU while items queue, and not when they do not', () => {
     const batchOne = '18:49:00.1';
-    expect(gpuStepNotes(window(batchOne, '18:49:02.0', 40))[0]).toMatch(/^GPU 0 ran a kernel only \d+ % of the step while items waited 40\.0 ms/);
+    expect(gpuStepNotes(window(batchOne, '18:49:02.0', 40))[0]).toMatch(
+      /^GPU 0 ran a kernel only \d+ % of the step while items waited 40\.0 ms/,
+    );
     expect(gpuStepNotes(window(batchOne, '18:49:02.0', 0.5))).toEqual([]);
     expect(gpuStepNotes(window(batchOne, '18:49:02.0'))).toEqual([]);
   });

@@ -73,6 +73,8 @@ describe('startReplaySampler', () => {
     await expect(readReplayTrace(noStamps)).rejects.toThrow(/--gpu-trace: .* no timestamp column/);
     const noSamples = join(dir, 'garbage.csv');
     writeFileSync(noSamples, '2026/11/26 18:48:38.682, this is not, a trace\n2026/11/26 18:48:38.782, nor this\n');
-    await expect(readReplayTrace(noSamples)).rejects.toThrow(`--gpu-trace: ${noSamples} holds no nvidia-smi sample to replay; first unreadable line: `);
+    await expect(readReplayTrace(noSamples)).rejects.toThrow(
+      `--gpu-trace: ${noSamples} holds no nvidia-smi sample to replay; first unreadable line: `,
+    );
   });
 });

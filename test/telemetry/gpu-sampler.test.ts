@@ -14,7 +14,12 @@ function envWith(scenario: string, extra: Record<string, string> = {}): NodeJS.P
 const fast: NvidiaSmiSamplerOptions = { intervalMs: 20, startupTimeoutMs: 1500, stallTimeoutMs: 400, stopGraceMs: 300 };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function runScenario(scenario: string, runMs: number, extra: Record<string, string> = {}, options: NvidiaSmiSamplerOptions = {}): Promise<{ result: SamplerResult; pid: number | null }> {
+async function runScenario(
+  scenario: string,
+  runMs: number,
+  extra: Record<string, string> = {},
+  options: NvidiaSmiSamplerOptions = {},
+): Promise<{ result: SamplerResult; pid: number | null }> {
   const sampler = await startNvidiaSmiSampler({ ...fast, ...options, env: envWith(scenario, extra) });
   const pid = sampler.pid;
   await sleep(runMs);

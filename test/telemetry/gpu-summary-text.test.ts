@@ -16,7 +16,9 @@ describe('renderGpuInventoryText', () => {
         '  memory 79.6 GiB, power limit 700 W, persistence on, MIG Disabled, ECC Enabled\n' +
         '  GPU-5f0c1d2e-0a1b-4c2d-8e3f-4a5b6c7d8e9f\n',
     );
-    expect(renderGpuInventoryText({ kind: 'unavailable', reason: 'nvidia-smi not found on PATH' })).toBe('No GPU inventory: nvidia-smi not found on PATH\n');
+    expect(renderGpuInventoryText({ kind: 'unavailable', reason: 'nvidia-smi not found on PATH' })).toBe(
+      'No GPU inventory: nvidia-smi not found on PATH\n',
+    );
   });
 });
 
@@ -43,7 +45,9 @@ describe('gpu summarize over the recorded trace', () => {
     expect(formatStamp(whole.fromMs, UTC)).toBe('2026-11-26T18:48:38.682Z');
     expect(formatStamp(whole.toMs, UTC)).toBe('2026-11-26T18:49:48.675Z');
     expect(() => resolveTraceWindow(trace.samples, { from: 'noon' }, UTC)).toThrow(/^--from: expected an ISO 8601 time/);
-    expect(() => resolveTraceWindow(trace.samples, { from: '2026-11-26T18:49:10', to: '2026-11-26T18:49:00' }, UTC)).toThrow(/^--to: must not be before --from/);
+    expect(() => resolveTraceWindow(trace.samples, { from: '2026-11-26T18:49:10', to: '2026-11-26T18:49:00' }, UTC)).toThrow(
+      /^--to: must not be before --from/,
+    );
   });
 
   it('prints local stamps without a zone', () => {

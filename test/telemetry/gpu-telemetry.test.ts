@@ -60,7 +60,12 @@ describe('startGpuTelemetry', () => {
     expect(telemetry.stepReport(0, now(), {}).gpus).toEqual([]);
     const outcome = await telemetry.finish();
     expect(outcome.warning).toBe('GPU telemetry absent: nvidia-smi not found on PATH');
-    expect(outcome.report).toMatchObject({ status: 'absent', inventory: null, inventoryReason: 'nvidia-smi not found on PATH', samples: 0 });
+    expect(outcome.report).toMatchObject({
+      status: 'absent',
+      inventory: null,
+      inventoryReason: 'nvidia-smi not found on PATH',
+      samples: 0,
+    });
   });
 
   it('an nvidia-smi that hangs on every call: one bounded wait for both start-up probes, not one after the other', async () => {
@@ -82,7 +87,10 @@ describe('startGpuTelemetry', () => {
 
   it('replay: samples on the run clock, no inventory, no process view', async () => {
     const started = now();
-    const telemetry = await startGpuTelemetry({ mode: { kind: 'replay', trace: await readReplayTrace(H100_TRACE), speed: 20 }, timeZone: { kind: 'offset', offsetMinutes: 0 } });
+    const telemetry = await startGpuTelemetry({
+      mode: { kind: 'replay', trace: await readReplayTrace(H100_TRACE), speed: 20 },
+      timeZone: { kind: 'offset', offsetMinutes: 0 },
+    });
     await sleep(200);
     const step = telemetry.stepReport(started, now(), {});
     expect(step.gpus[0]!.samples).toBeGreaterThan(10);

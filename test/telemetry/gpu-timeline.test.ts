@@ -6,12 +6,31 @@ import { parseH100Trace } from './fixtures.js';
 
 function sample(tMs: number, gpuIndex: number, utilPct: number | null, powerW: number | null = 100): GpuSample {
   return {
-    tMs, gpuIndex, uuid: null, name: `GPU ${gpuIndex}`, utilPct, memUtilPct: null, memUsedBytes: 1e9, memTotalBytes: 8e10, powerW, powerLimitW: 700,
-    tempC: null, smClockMHz: 1980, memClockMHz: null, throttleMask: null, pstate: null,
+    tMs,
+    gpuIndex,
+    uuid: null,
+    name: `GPU ${gpuIndex}`,
+    utilPct,
+    memUtilPct: null,
+    memUsedBytes: 1e9,
+    memTotalBytes: 8e10,
+    powerW,
+    powerLimitW: 700,
+    tempC: null,
+    smClockMHz: 1980,
+    memClockMHz: null,
+    throttleMask: null,
+    pstate: null,
   };
 }
 
-const point = (tMs: number, utilPct: number | null): GpuTimelinePoint => ({ tMs, utilPct, memUsedBytes: null, powerW: null, smClockMHz: null });
+const point = (tMs: number, utilPct: number | null): GpuTimelinePoint => ({
+  tMs,
+  utilPct,
+  memUsedBytes: null,
+  powerW: null,
+  smClockMHz: null,
+});
 
 describe('buildGpuTimeline', () => {
   it('no samples: null', () => {
@@ -20,8 +39,13 @@ describe('buildGpuTimeline', () => {
 
   it('one sample, and a short series, pass through unchanged', () => {
     const one = buildGpuTimeline([sample(5, 0, 40)]);
-    expect(one?.gpus).toEqual([{ gpuIndex: 0, name: 'GPU 0', samples: 1, points: [{ tMs: 5, utilPct: 40, memUsedBytes: 1e9, powerW: 100, smClockMHz: 1980 }] }]);
-    const short = buildGpuTimeline([1, 2, 3].map((t) => sample(t, 0, t)), 10);
+    expect(one?.gpus).toEqual([
+      { gpuIndex: 0, name: 'GPU 0', samples: 1, points: [{ tMs: 5, utilPct: 40, memUsedBytes: 1e9, powerW: 100, smClockMHz: 1980 }] },
+    ]);
+    const short = buildGpuTimeline(
+      [1, 2, 3].map((t) => sample(t, 0, t)),
+      10,
+    );
     expect(short?.gpus[0]?.points.map((p) => p.utilPct)).toEqual([1, 2, 3]);
   });
 
@@ -58,12 +82,27 @@ describe('downsample', () => {
     const out = downsample(flat, 20);
     expect(out.length).toBeLessThanOrEqual(20);
     expect(out.some((p) => p.utilPct === 100)).toBe(true);
-    const falling = downsample(Array.from({ length: 100 }, (_, i) => point(i, 100 - i)), 2);
+    const falling = downsample(
+      Array.from({ length: 100 }, (_, i) => point(i, 100 - i)),
+      2,
+    );
     expect(falling.map((p) => p.utilPct)).toEqual([100, 1]);
   });
 
   it('all equal, and all null, stay so', () => {
-    expect(new Set(downsample(Array.from({ length: 50 }, (_, i) => point(i, 7)), 10).map((p) => p.utilPct))).toEqual(new Set([7]));
-    expect(downsample(Array.from({ length: 50 }, (_, i) => point(i, null)), 10).every((p) => p.utilPct === null)).toBe(true);
+    expect(
+      new Set(
+        downsample(
+          Array.from({ length: 50 }, (_, i) => point(i, 7)),
+          10,
+        ).map((p) => p.utilPct),
+      ),
+    ).toEqual(new Set([7]));
+    expect(
+      downsample(
+        Array.from({ length: 50 }, (_, i) => point(i, null)),
+        10,
+      ).every((p) => p.utilPct === null),
+    ).toBe(true);
   });
 });

@@ -18,13 +18,21 @@ const idleMem = { memUsedPeakBytes: 2 * MiB };
 
 describe('isLocalUrl', () => {
   it('loopback names and addresses, and the host by its own name, are this host', () => {
-    for (const url of ['http://127.0.0.1:8000', 'http://localhost/x', 'http://[::1]:9', 'http://127.3.2.1', 'http://BENCH-HOST:80', 'http://api.localhost']) {
+    for (const url of [
+      'http://127.0.0.1:8000',
+      'http://localhost/x',
+      'http://[::1]:9',
+      'http://127.3.2.1',
+      'http://BENCH-HOST:80',
+      'http://api.localhost',
+    ]) {
       expect(isLocalUrl(url, 'bench-host'), url).toBe(true);
     }
   });
 
   it('another host, or a URL that does not parse, is not', () => {
-    for (const url of ['http://10.0.0.5:8000', 'https://api.example.com', 'http://128.0.0.1', 'not a url']) expect(isLocalUrl(url, 'bench-host'), url).toBe(false);
+    for (const url of ['http://10.0.0.5:8000', 'https://api.example.com', 'http://128.0.0.1', 'not a url'])
+      expect(isLocalUrl(url, 'bench-host'), url).toBe(false);
   });
 });
 
@@ -35,8 +43,12 @@ describe('modelGpuUse', () => {
     expect(modelGpuUse(tfGpu, idleMem, [])).toEqual({ kind: 'used', basis: 'backend', why: 'backend tensorflow on the GPU' });
   });
 
-  it('a server on another host never uses this host\'s GPU', () => {
-    expect(modelGpuUse(http('http://gpu-node.example:8000'), { memUsedPeakBytes: 40_000 * MiB }, [list({ pid: 7, processName: 'python', own: false })])).toEqual({
+  it("a server on another host never uses this host's GPU", () => {
+    expect(
+      modelGpuUse(http('http://gpu-node.example:8000'), { memUsedPeakBytes: 40_000 * MiB }, [
+        list({ pid: 7, processName: 'python', own: false }),
+      ]),
+    ).toEqual({
       kind: 'not-used',
       basis: 'server-host',
       why: 'the server gpu-node.example:8000 is not on this host',
@@ -59,7 +71,9 @@ describe('modelGpuUse', () => {
     });
     expect(modelGpuUse(local, { memUsedPeakBytes: CONTEXT_MEM_BYTES + 1 }, [list()])).toMatchObject({ kind: 'possible' });
     expect(modelGpuUse(local, { memUsedPeakBytes: CONTEXT_MEM_BYTES }, [list()])).toMatchObject({ kind: 'not-used' });
-    expect(modelGpuUse(local, idleMem, [null, { kind: 'unavailable', atMs: 0, reason: 'nvidia-smi timed out' }])).toMatchObject({ kind: 'possible' });
+    expect(modelGpuUse(local, idleMem, [null, { kind: 'unavailable', atMs: 0, reason: 'nvidia-smi timed out' }])).toMatchObject({
+      kind: 'possible',
+    });
   });
 });
 

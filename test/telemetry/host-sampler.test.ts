@@ -149,7 +149,7 @@ describe('host sampler', () => {
     expect(report.tfMemory).toEqual({ start: null, end: null });
   });
 
-  it('gives stop()\'s sample no rates when it follows a tick by a sliver of the interval', async () => {
+  it("gives stop()'s sample no rates when it follows a tick by a sliver of the interval", async () => {
     const sampler = startHostSampler({ intervalMs: 60_000 });
     await sampleAfter(sampler, 0);
     const report = await sampler.stop();

@@ -9,7 +9,12 @@ describe('throttle reasons', () => {
   });
 
   it('decodes several bits and names unknown ones', () => {
-    expect(decodeThrottleReasons(0x1 | 0x4 | 0x40 | 0x100)).toEqual(['gpu_idle', 'sw_power_cap', 'hw_thermal_slowdown', 'display_clock_setting']);
+    expect(decodeThrottleReasons(0x1 | 0x4 | 0x40 | 0x100)).toEqual([
+      'gpu_idle',
+      'sw_power_cap',
+      'hw_thermal_slowdown',
+      'display_clock_setting',
+    ]);
     expect(decodeThrottleReasons(0x200)).toEqual(['unknown_0x200']);
   });
 

@@ -37,7 +37,14 @@ describe('parseBudgetsFile', () => {
     expect(file.degradationThreshold).toEqual({ classify: 0.1, generate: 0.1, pipeline: 0.15 });
     expect(file.errorRate).toEqual({ max: 0.01, alertThreshold: 0.005 });
     expect(file.alerts).toEqual([
-      { text: 'p95(ml_pipeline_time) > 3500ms for 10m', metric: 'ml_pipeline_time', percentile: 'p95', op: '>', thresholdMs: 3500, forMs: 600_000 },
+      {
+        text: 'p95(ml_pipeline_time) > 3500ms for 10m',
+        metric: 'ml_pipeline_time',
+        percentile: 'p95',
+        op: '>',
+        thresholdMs: 3500,
+        forMs: 600_000,
+      },
       { text: 'error_rate > 1% for 5m', metric: 'error_rate', op: '>', thresholdRatio: 0.01, forMs: 300_000 },
     ]);
   });
@@ -49,24 +56,87 @@ describe('parseBudgetsFile', () => {
     expect(file.degradationThreshold).toEqual({ classify: 0.1, generate: 0.1, pipeline: 0.1 });
     expect(file.errorRate).toEqual({ max: 0.01, alertThreshold: 0.01 });
     expect(file.alerts).toEqual([]);
-    const apiOnly = parseBudgetsFile('performance_budgets:\n  api_response_time: { p95: 100, p99: 200, degradation_threshold: 0.2 }\n', 'b.yaml');
+    const apiOnly = parseBudgetsFile(
+      'performance_budgets:\n  api_response_time: { p95: 100, p99: 200, degradation_threshold: 0.2 }\n',
+      'b.yaml',
+    );
     expect(apiOnly.stages.pipeline.p95Ms).toBe(100);
     expect(apiOnly.degradationThreshold.pipeline).toBe(0.2);
   });
 
   it.each([
-    ['performance_budgets:\n  ml_pipeline: { p95: fast, p99: 5000ms }\n', 'budgets.yaml: performance_budgets.ml_pipeline.p95', 'expected a positive duration such as "3000ms"', 'got "fast"'],
-    ['performance_budgets:\n  ml_pipeline: { p95: 3000ms }\n', 'budgets.yaml: performance_budgets.ml_pipeline.p99', 'expected a positive duration', 'got nothing'],
-    ['performance_budgets:\n  ml_pipeline: { p95: 3000ms, p99: 1000ms }\n', 'budgets.yaml: performance_budgets.ml_pipeline.p99', 'expected at least p95', '1000 ms'],
-    ['performance_budgets:\n  ml_pipeline: { p95: 3s, p99: 5s, p90: 2s }\n', 'budgets.yaml: performance_budgets.ml_pipeline.p90', 'unknown key "p90"', 'allowed: p95, p99, degradation_threshold'],
-    ['performance_budget:\n  ml_pipeline: { p95: 3s, p99: 5s }\n', 'budgets.yaml: performance_budget', 'unknown key "performance_budget"', 'allowed: performance_budgets, alerts'],
-    ['performance_budgets:\n  error_rate: { max: 1% }\n', 'budgets.yaml: performance_budgets', 'expected api_response_time or ml_pipeline', 'got neither'],
-    ['performance_budgets:\n  ml_pipeline: { p95: 3s, p99: 5s }\n  error_rate: { max: 150% }\n', 'budgets.yaml: performance_budgets.error_rate.max', 'expected a percentage', 'got "150%"'],
-    ['performance_budgets:\n  ml_pipeline: { p95: 3s, p99: 5s }\n  error_rate: { max: 1%, alert_threshold: 2% }\n', 'budgets.yaml: performance_budgets.error_rate.alert_threshold', 'expected at most max', '2%'],
-    ['performance_budgets:\n  ml_pipeline: { p95: 3s, p99: 5s, degradation_threshold: lots }\n', 'budgets.yaml: performance_budgets.ml_pipeline.degradation_threshold', 'expected a percentage', 'got "lots"'],
-    ['performance_budgets:\n  ml_pipeline: { p95: 3s, p99: 5s }\nalerts:\n  - error_rate > 1% for 5m\n  - p99(ml_pipeline_time) > 3s for 1m\n', 'budgets.yaml: alerts[1]', 'unknown function "p99"', 'p95(ml_pipeline_time) > 3500ms for 10m'],
-    ['performance_budgets:\n  ml_pipeline: { p95: 3s, p99: 5s }\nalerts: p95(ml_pipeline_time) > 3s for 1m\n', 'budgets.yaml: alerts', 'expected a list of alert rules', 'got "p95'],
-    ['performance_budgets: [1, 2]\n', 'budgets.yaml: performance_budgets', 'expected a mapping with keys api_response_time, ml_pipeline, error_rate', 'a list'],
+    [
+      'performance_budgets:\n  ml_pipeline: { p95: fast, p99: 5000ms }\n',
+      'budgets.yaml: performance_budgets.ml_pipeline.p95',
+      'expected a positive duration such as "3000ms"',
+      'got "fast"',
+    ],
+    [
+      'performance_budgets:\n  ml_pipeline: { p95: 3000ms }\n',
+      'budgets.yaml: performance_budgets.ml_pipeline.p99',
+      'expected a positive duration',
+      'got nothing',
+    ],
+    [
+      'performance_budgets:\n  ml_pipeline: { p95: 3000ms, p99: 1000ms }\n',
+      'budgets.yaml: performance_budgets.ml_pipeline.p99',
+      'expected at least p95',
+      '1000 ms',
+    ],
+    [
+      'performance_budgets:\n  ml_pipeline: { p95: 3s, p99: 5s, p90: 2s }\n',
+      'budgets.yaml: performance_budgets.ml_pipeline.p90',
+      'unknown key "p90"',
+      'allowed: p95, p99, degradation_threshold',
+    ],
+    [
+      'performance_budget:\n  ml_pipeline: { p95: 3s, p99: 5s }\n',
+      'budgets.yaml: performance_budget',
+      'unknown key "performance_budget"',
+      'allowed: performance_budgets, alerts',
+    ],
+    [
+      'performance_budgets:\n  error_rate: { max: 1% }\n',
+      'budgets.yaml: performance_budgets',
+      'expected api_response_time or ml_pipeline',
+      'got neither',
+    ],
+    [
+      'performance_budgets:\n  ml_pipeline: { p95: 3s, p99: 5s }\n  error_rate: { max: 150% }\n',
+      'budgets.yaml: performance_budgets.error_rate.max',
+      'expected a percentage',
+      'got "150%"',
+    ],
+    [
+      'performance_budgets:\n  ml_pipeline: { p95: 3s, p99: 5s }\n  error_rate: { max: 1%, alert_threshold: 2% }\n',
+      'budgets.yaml: performance_budgets.error_rate.alert_threshold',
+      'expected at most max',
+      '2%',
+    ],
+    [
+      'performance_budgets:\n  ml_pipeline: { p95: 3s, p99: 5s, degradation_threshold: lots }\n',
+      'budgets.yaml: performance_budgets.ml_pipeline.degradation_threshold',
+      'expected a percentage',
+      'got "lots"',
+    ],
+    [
+      'performance_budgets:\n  ml_pipeline: { p95: 3s, p99: 5s }\nalerts:\n  - error_rate > 1% for 5m\n  - p99(ml_pipeline_time) > 3s for 1m\n',
+      'budgets.yaml: alerts[1]',
+      'unknown function "p99"',
+      'p95(ml_pipeline_time) > 3500ms for 10m',
+    ],
+    [
+      'performance_budgets:\n  ml_pipeline: { p95: 3s, p99: 5s }\nalerts: p95(ml_pipeline_time) > 3s for 1m\n',
+      'budgets.yaml: alerts',
+      'expected a list of alert rules',
+      'got "p95',
+    ],
+    [
+      'performance_budgets: [1, 2]\n',
+      'budgets.yaml: performance_budgets',
+      'expected a mapping with keys api_response_time, ml_pipeline, error_rate',
+      'a list',
+    ],
     ['', 'budgets.yaml: performance_budgets', 'expected a mapping', 'got nothing'],
     ['performance_budgets:\n  ml_pipeline: { p95: 3s\n', 'budgets.yaml:', 'invalid YAML', ''],
   ])('malformed %#: names %s', (text, where, message, detail) => {
@@ -123,6 +193,8 @@ describe('loadBudgetsFile', () => {
     const path = join(dir, 'nope.yaml');
     await expect(loadBudgetsFile(path)).rejects.toThrow(`${path}: cannot read the budgets file (not found)`);
     await writeFile(join(dir, 'bad.yaml'), 'performance_budgets:\n  ml_pipeline: { p95: fast, p99: 5s }\n');
-    await expect(loadBudgetsFile(join(dir, 'bad.yaml'))).rejects.toThrow(`${join(dir, 'bad.yaml')}: performance_budgets.ml_pipeline.p95: expected`);
+    await expect(loadBudgetsFile(join(dir, 'bad.yaml'))).rejects.toThrow(
+      `${join(dir, 'bad.yaml')}: performance_budgets.ml_pipeline.p95: expected`,
+    );
   });
 });

@@ -29,7 +29,11 @@ describe('loadCorpus', () => {
   it('reads JSONL, skipping blank lines and ignoring extra keys', async () => {
     const corpus = await loadCorpus(join(FIXTURES, 'prompts.jsonl'));
     expect(corpus.entries).toHaveLength(6);
-    expect(corpus.entries[0]).toEqual({ text: 'Summarise this quarterly report in three bullet points', intent: 'summarization', split: 'train' });
+    expect(corpus.entries[0]).toEqual({
+      text: 'Summarise this quarterly report in three bullet points',
+      intent: 'summarization',
+      split: 'train',
+    });
     expect(corpus.entries[3]).toEqual({ text: "Translate 'good morning' into French", intent: 'translation', split: 'train' });
     expect(corpus.entries[4]).toEqual({ text: 'Explain what a hash map is to a beginner' });
   });
@@ -45,7 +49,10 @@ describe('loadCorpus', () => {
   it('a byte that is not UTF-8 is an InputError at file:line, where it was read as U+FFFD before', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'pb-corpus-'));
     const file = join(dir, 'latin1.jsonl');
-    await writeFile(file, Buffer.concat([Buffer.from('{"text":"one"}\n{"text":"two"}\n{"text":"caf'), Buffer.from([0xff]), Buffer.from('"}\n')]));
+    await writeFile(
+      file,
+      Buffer.concat([Buffer.from('{"text":"one"}\n{"text":"two"}\n{"text":"caf'), Buffer.from([0xff]), Buffer.from('"}\n')]),
+    );
     const error: unknown = await loadCorpus(file).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputError);
     expect((error as InputError).where).toBe(`${file}:3`);
@@ -84,7 +91,9 @@ describe('loadCorpus', () => {
 describe('TextSource', () => {
   it('the same seed gives the same sequence', () => {
     const corpus = corpusOf(50);
-    expect(take(new TextSource(corpus, { seed: 7, uniqueTexts: false }), 120)).toEqual(take(new TextSource(corpus, { seed: 7, uniqueTexts: false }), 120));
+    expect(take(new TextSource(corpus, { seed: 7, uniqueTexts: false }), 120)).toEqual(
+      take(new TextSource(corpus, { seed: 7, uniqueTexts: false }), 120),
+    );
   });
 
   it('a different seed gives a different order', () => {

@@ -29,30 +29,105 @@ const STAGE = 'stages:\n  - { stage: classify, batchSizes: [1, 2, 4] }\n';
 // [case, yaml, where (after "workloads/bad.yaml: "), message fragments]
 const BAD_FIELDS: ReadonlyArray<readonly [string, string, string, readonly string[]]> = [
   ['unknown top-level key', `sead: 3\n${STAGE}`, 'sead', ['unknown key "sead"', 'allowed: name, description, seed, corpus']],
-  ['unknown stage key', 'stages:\n  - { stage: classify, batchSize: [1, 2] }', 'stages[0].batchSize', ['unknown key "batchSize"', 'batchSizes']],
-  ['unknown nested key', `measure: { requests: 10, timeout: 5s }\n${STAGE}`, 'measure.timeout', ['unknown key "timeout"', 'allowed: requests, duration, maxDuration']],
-  ['batch size 0', 'stages:\n  - { stage: classify, batchSizes: [1, 2, 0] }', 'stages[0].batchSizes[2]', ['expected a positive integer up to 4096, got 0']],
+  [
+    'unknown stage key',
+    'stages:\n  - { stage: classify, batchSize: [1, 2] }',
+    'stages[0].batchSize',
+    ['unknown key "batchSize"', 'batchSizes'],
+  ],
+  [
+    'unknown nested key',
+    `measure: { requests: 10, timeout: 5s }\n${STAGE}`,
+    'measure.timeout',
+    ['unknown key "timeout"', 'allowed: requests, duration, maxDuration'],
+  ],
+  [
+    'batch size 0',
+    'stages:\n  - { stage: classify, batchSizes: [1, 2, 0] }',
+    'stages[0].batchSizes[2]',
+    ['expected a positive integer up to 4096, got 0'],
+  ],
   ['batch size too large', 'stages:\n  - { stage: classify, batchSizes: [5000] }', 'stages[0].batchSizes[0]', ['up to 4096, got 5000']],
   ['fractional batch size', 'stages:\n  - { stage: classify, batchSizes: [1.5] }', 'stages[0].batchSizes[0]', ['got 1.5']],
-  ['duplicate batch sizes', 'stages:\n  - { stage: classify, batchSizes: [1, 4, 4] }', 'stages[0].batchSizes[2]', ['expected unique batch sizes, got 4 again (already at index 1)']],
-  ['batchSizes as a string', 'stages:\n  - { stage: classify, batchSizes: "8" }', 'stages[0].batchSizes', ['expected a list of batch sizes such as [1, 4, 16], got "8"']],
+  [
+    'duplicate batch sizes',
+    'stages:\n  - { stage: classify, batchSizes: [1, 4, 4] }',
+    'stages[0].batchSizes[2]',
+    ['expected unique batch sizes, got 4 again (already at index 1)'],
+  ],
+  [
+    'batchSizes as a string',
+    'stages:\n  - { stage: classify, batchSizes: "8" }',
+    'stages[0].batchSizes',
+    ['expected a list of batch sizes such as [1, 4, 16], got "8"'],
+  ],
   ['empty batchSizes', 'stages:\n  - { stage: classify, batchSizes: [] }', 'stages[0].batchSizes', ['expected at least one batch size']],
-  ['negative duration', `measure: { duration: -5s }\n${STAGE}`, 'measure.duration', ['expected a positive duration such as "500ms"', 'got "-5s"']],
+  [
+    'negative duration',
+    `measure: { duration: -5s }\n${STAGE}`,
+    'measure.duration',
+    ['expected a positive duration such as "500ms"', 'got "-5s"'],
+  ],
   ['negative number duration', `warmup: { duration: -100 }\n${STAGE}`, 'warmup.duration', ['expected a positive duration', 'got -100']],
   ['"abc" duration', `measure: { duration: abc }\n${STAGE}`, 'measure.duration', ['expected a positive duration', 'got "abc"']],
   ['zero p95', `budget: { p95: 0ms }\n${STAGE}`, 'budget.p95', ['expected a positive duration', 'got "0ms"']],
-  ['unknown stage name', 'stages:\n  - { stage: clasify }', 'stages[0].stage', ['expected one of classify, generate, pipeline, got "clasify"']],
-  ['stage listed twice', 'stages:\n  - { stage: generate }\n  - { stage: generate }', 'stages[1].stage', ['each stage at most once', 'already stages[0]']],
-  ['unknown backend', `engine: { backend: cuda }\n${STAGE}`, 'engine.backend', ['expected one of auto, tensorflow-gpu, tensorflow, wasm, cpu, got "cuda"']],
+  [
+    'unknown stage name',
+    'stages:\n  - { stage: clasify }',
+    'stages[0].stage',
+    ['expected one of classify, generate, pipeline, got "clasify"'],
+  ],
+  [
+    'stage listed twice',
+    'stages:\n  - { stage: generate }\n  - { stage: generate }',
+    'stages[1].stage',
+    ['each stage at most once', 'already stages[0]'],
+  ],
+  [
+    'unknown backend',
+    `engine: { backend: cuda }\n${STAGE}`,
+    'engine.backend',
+    ['expected one of auto, tensorflow-gpu, tensorflow, wasm, cpu, got "cuda"'],
+  ],
   ['instances 0', `engine: { instances: 0 }\n${STAGE}`, 'engine.instances', ['expected an integer from 1 to 64, got 0']],
   ['error rate 150%', `budget: { maxErrorRate: 150% }\n${STAGE}`, 'budget.maxErrorRate', ['expected a ratio from 0 to 1', 'got "150%"']],
   ['error rate 2', `budget: { maxErrorRate: 2 }\n${STAGE}`, 'budget.maxErrorRate', ['got 2']],
-  ['measure without requests or duration', `measure: { maxDuration: 30s }\n${STAGE}`, 'measure', ['expected requests or duration', 'got neither']],
-  ['maxDuration below duration', `measure: { duration: 10s, maxDuration: 5s }\n${STAGE}`, 'measure.maxDuration', ['expected maxDuration >= duration (10000 ms), got 5000 ms']],
-  ['concurrency not auto or a number', 'stages:\n  - { stage: classify, concurrency: lots }', 'stages[0].concurrency', ['expected "auto", an integer from 1', 'or a list of them', 'got "lots"']],
-  ['maxNewTokens on classify', 'stages:\n  - { stage: classify, maxNewTokens: 8 }', 'stages[0].maxNewTokens', ['it applies to generate and pipeline']],
-  ['maxNewTokens too large', 'stages:\n  - { stage: generate, maxNewTokens: 5000 }', 'stages[0].maxNewTokens', ['from 1 to 1024, got 5000']],
-  ['unknown built-in model', `models: { classifier: bert }\n${STAGE}`, 'models.classifier', ['"intent-classifier" (built-in) or a model folder path', 'got "bert"']],
+  [
+    'measure without requests or duration',
+    `measure: { maxDuration: 30s }\n${STAGE}`,
+    'measure',
+    ['expected requests or duration', 'got neither'],
+  ],
+  [
+    'maxDuration below duration',
+    `measure: { duration: 10s, maxDuration: 5s }\n${STAGE}`,
+    'measure.maxDuration',
+    ['expected maxDuration >= duration (10000 ms), got 5000 ms'],
+  ],
+  [
+    'concurrency not auto or a number',
+    'stages:\n  - { stage: classify, concurrency: lots }',
+    'stages[0].concurrency',
+    ['expected "auto", an integer from 1', 'or a list of them', 'got "lots"'],
+  ],
+  [
+    'maxNewTokens on classify',
+    'stages:\n  - { stage: classify, maxNewTokens: 8 }',
+    'stages[0].maxNewTokens',
+    ['it applies to generate and pipeline'],
+  ],
+  [
+    'maxNewTokens too large',
+    'stages:\n  - { stage: generate, maxNewTokens: 5000 }',
+    'stages[0].maxNewTokens',
+    ['from 1 to 1024, got 5000'],
+  ],
+  [
+    'unknown built-in model',
+    `models: { classifier: bert }\n${STAGE}`,
+    'models.classifier',
+    ['"intent-classifier" (built-in) or a model folder path', 'got "bert"'],
+  ],
   ['unknown model size', `models: { size: large }\n${STAGE}`, 'models.size', ['expected one of small, base, got "large"']],
   ['empty section value', `measure:\n${STAGE}`, 'measure', ['expected a mapping with keys requests, duration, maxDuration, got null']],
   ['stages not a list', 'stages: classify', 'stages', ['expected a list of stages', 'got "classify"']],
@@ -82,7 +157,9 @@ describe('file-level failures', () => {
     const file = join(FIXTURES, 'malformed.yaml');
     const error = await loadError(file);
     expect(error.where).toBe(`${file}:4:3`);
-    expect(error.message).toBe(`${file}:4:3: invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]`);
+    expect(error.message).toBe(
+      `${file}:4:3: invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]`,
+    );
     expect(error.detail).toBe('  - { stage: classify, batchSizes: [1, 2\n  - { stage: generate }\n  ^');
   });
 
@@ -100,8 +177,15 @@ describe('file-level failures', () => {
   });
 
   it('a few aliases, as a hand-written workload uses them, still load', () => {
-    const workload = parseWorkload('stages:\n  - { stage: classify, batchSizes: &sizes [1, 2] }\n  - { stage: generate, batchSizes: *sizes }\n', 'w.yaml', '/base');
-    expect(workload.stages.map((stage) => stage.batchSizes)).toEqual([[1, 2], [1, 2]]);
+    const workload = parseWorkload(
+      'stages:\n  - { stage: classify, batchSizes: &sizes [1, 2] }\n  - { stage: generate, batchSizes: *sizes }\n',
+      'w.yaml',
+      '/base',
+    );
+    expect(workload.stages.map((stage) => stage.batchSizes)).toEqual([
+      [1, 2],
+      [1, 2],
+    ]);
   });
 
   it('duplicate YAML keys are a syntax error at the second key', () => {

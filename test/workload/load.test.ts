@@ -76,7 +76,9 @@ describe('loading fixtures', () => {
       engine: { backend: 'auto', instances: 1 },
       target: { kind: 'inprocess' },
       load: { kind: 'closed' },
-      stages: [{ stage: 'classify', mode: 'dynamic', batchSizes: [1, 2, 4, 8, 16, 32], concurrency: 'auto', maxQueueDelayMs: 2, maxNewTokens: 16 }],
+      stages: [
+        { stage: 'classify', mode: 'dynamic', batchSizes: [1, 2, 4, 8, 16, 32], concurrency: 'auto', maxQueueDelayMs: 2, maxNewTokens: 16 },
+      ],
       warmup: { requests: 16 },
       measure: { requests: 200, durationMs: 10_000, maxDurationMs: 30_000 },
       budget: { p95Ms: 3000, p99Ms: 5000, maxErrorRate: 0.01 },
@@ -106,7 +108,11 @@ describe('loading fixtures', () => {
     const workload = parseWorkload('# nothing set\n', 'w/empty.yaml', '/base');
     expect(workload.name).toBe('empty');
     expect(workload.stages.map((s) => s.stage)).toEqual(['classify', 'generate', 'pipeline']);
-    expect(workload.stages.map((s) => s.batchSizes)).toEqual([[1, 2, 4, 8, 16, 32], [1, 4, 16], [1, 4, 16]]);
+    expect(workload.stages.map((s) => s.batchSizes)).toEqual([
+      [1, 2, 4, 8, 16, 32],
+      [1, 4, 16],
+      [1, 4, 16],
+    ]);
     expect(workload.corpus.path).toBe(BUILTIN_CORPUS_PATH);
   });
 

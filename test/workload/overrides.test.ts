@@ -36,7 +36,11 @@ describe('applyOverrides', () => {
 
   it('batch sizes apply to every stage, sorted; the input workload is untouched', () => {
     const out = applyOverrides(base, { batchSizes: [16, 1, 4] });
-    expect(out.stages.map((s) => s.batchSizes)).toEqual([[1, 4, 16], [1, 4, 16], [1, 4, 16]]);
+    expect(out.stages.map((s) => s.batchSizes)).toEqual([
+      [1, 4, 16],
+      [1, 4, 16],
+      [1, 4, 16],
+    ]);
     expect(base.stages[0]?.batchSizes).toEqual([1, 8, 32]);
   });
 
@@ -60,7 +64,11 @@ describe('applyOverrides', () => {
   it('--duration alone measures by time, raising the hard limit when it would cut the step short', () => {
     expect(applyOverrides(base, { durationMs: 5000 }).measure).toEqual({ durationMs: 5000, maxDurationMs: 30_000 });
     expect(applyOverrides(base, { durationMs: 60_000 }).measure).toEqual({ durationMs: 60_000, maxDurationMs: 180_000 });
-    expect(applyOverrides(base, { requests: 10, durationMs: 2000 }).measure).toEqual({ requests: 10, durationMs: 2000, maxDurationMs: 30_000 });
+    expect(applyOverrides(base, { requests: 10, durationMs: 2000 }).measure).toEqual({
+      requests: 10,
+      durationMs: 2000,
+      maxDurationMs: 30_000,
+    });
   });
 
   it('--warmup replaces the warm-up with a count (0 = none)', () => {

@@ -95,7 +95,10 @@ describe('applyScenarioOverrides', () => {
 
   it('a scaled target past the limit names --load-scale', () => {
     expect(applyScenarioOverrides(spike(), { loadScale: 1000 }).scenario?.stages[1]?.target).toBe(500_000);
-    const error = overrideError(parseWorkload(SPIKE.replace('target: 500', 'target: 5000'), 's.yaml', '/'), { loadScale: 1000, timeScale: 1 });
+    const error = overrideError(parseWorkload(SPIKE.replace('target: 500', 'target: 5000'), 's.yaml', '/'), {
+      loadScale: 1000,
+      timeScale: 1,
+    });
     expect(error.where).toBe('--load-scale');
     expect(error.message).toContain('within 1000000, got 1000 (stage "spike-up" would be 5000000)');
   });
@@ -108,10 +111,14 @@ describe('applyScenarioOverrides', () => {
   });
 
   it('recovers the stages as written from a workload that does not carry them', () => {
-    const { scenarioAsWritten: _dropped, ...bare } = applyScenarioOverrides(spike(), { timeScale: 0.2 }) as Workload & { scenarioAsWritten: unknown };
+    const { scenarioAsWritten: _dropped, ...bare } = applyScenarioOverrides(spike(), { timeScale: 0.2 }) as Workload & {
+      scenarioAsWritten: unknown;
+    };
     const rescaled = applyScenarioOverrides(bare as Workload, { timeScale: 1 });
     expect(rescaled.scenario?.stages.map((s) => s.durationMs)).toEqual([120_000, 120_000, 120_000, 240_000]);
-    expect(scenarioAsWrittenOf({ ...bare, scenario: bare.scenario! } as Workload & { scenario: NonNullable<Workload['scenario']> }).windowMs).toBe(2000);
+    expect(
+      scenarioAsWrittenOf({ ...bare, scenario: bare.scenario! } as Workload & { scenario: NonNullable<Workload['scenario']> }).windowMs,
+    ).toBe(2000);
   });
 });
 
@@ -136,7 +143,9 @@ describe('flag parsing', () => {
 
   it('reads schedule and scenario names', () => {
     expect(parseScheduleFlag('pr-smoke', '--schedule')).toBe('pr-smoke');
-    expect(() => parseScheduleFlag('nightly', '--schedule')).toThrow(expect.objectContaining({ where: '--schedule', message: expect.stringContaining('pr-smoke, daily, weekly') }));
+    expect(() => parseScheduleFlag('nightly', '--schedule')).toThrow(
+      expect.objectContaining({ where: '--schedule', message: expect.stringContaining('pr-smoke, daily, weekly') }),
+    );
     expect(parseScenarioFlag('soak', '--scenario')).toBe('soak');
     expect(() => parseScenarioFlag('load', '--scenario')).toThrow(expect.objectContaining({ where: '--scenario' }));
   });

@@ -11,7 +11,11 @@ const STAGES = `
 
 describe('planSteps for a scenario', () => {
   it('plans one dynamic step per load stage with its profile, peak level and stage-long measurement', () => {
-    const workload = parseWorkload(`warmup: { requests: 7 }\nscenario:\n  kind: steady\n  stage: generate\n  batchSize: 4${STAGES}`, 's.yaml', '/');
+    const workload = parseWorkload(
+      `warmup: { requests: 7 }\nscenario:\n  kind: steady\n  stage: generate\n  batchSize: 4${STAGES}`,
+      's.yaml',
+      '/',
+    );
     const steps = planSteps(workload);
     expect(steps.map((s) => [s.index, s.stage, s.mode, s.batchSize, s.concurrency, s.arrivals])).toEqual([
       [0, 'generate', 'dynamic', 4, 40, null],
@@ -30,7 +34,11 @@ describe('planSteps for a scenario', () => {
   });
 
   it('open loop: arrivals at the stage peak rate, no concurrency; peakInFlight from maxInFlight', () => {
-    const workload = parseWorkload(`load: { arrivals: constant, maxInFlight: 16 }\nscenario:\n  kind: spike\n  stage: classify\n  loadScale: 0.5${STAGES}`, 's.yaml', '/');
+    const workload = parseWorkload(
+      `load: { arrivals: constant, maxInFlight: 16 }\nscenario:\n  kind: spike\n  stage: classify\n  loadScale: 0.5${STAGES}`,
+      's.yaml',
+      '/',
+    );
     const steps = planSteps(workload);
     expect(steps.map((s) => [s.concurrency, s.arrivals])).toEqual([
       [null, { process: 'constant', ratePerSec: 20, maxInFlight: 16 }],
@@ -41,8 +49,13 @@ describe('planSteps for a scenario', () => {
   });
 
   it('sizes peakInFlight from the highest stage, and an uncapped open loop from its top rate', () => {
-    const ramp = '\n  stages:\n    - { name: a, duration: 1s, target: 3 }\n    - { name: b, duration: 1s, target: 90 }\n    - { name: c, duration: 1s, target: 10 }\n';
+    const ramp =
+      '\n  stages:\n    - { name: a, duration: 1s, target: 3 }\n    - { name: b, duration: 1s, target: 90 }\n    - { name: c, duration: 1s, target: 10 }\n';
     expect(peakInFlight(planSteps(parseWorkload(`scenario:\n  kind: stress\n  stage: classify${ramp}`, 's.yaml', '/')))).toBe(90);
-    expect(peakInFlight(planSteps(parseWorkload(`load: { arrivals: poisson }\nscenario:\n  kind: stress\n  stage: classify${ramp}`, 's.yaml', '/')))).toBe(90);
+    expect(
+      peakInFlight(
+        planSteps(parseWorkload(`load: { arrivals: poisson }\nscenario:\n  kind: stress\n  stage: classify${ramp}`, 's.yaml', '/')),
+      ),
+    ).toBe(90);
   });
 });

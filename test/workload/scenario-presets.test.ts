@@ -36,7 +36,10 @@ describe.each(SCENARIO_KINDS)('the %s preset', (kind) => {
   it('scales: pr-smoke runs 5 minutes, daily at most 30, --time-scale 0.01 in seconds', async () => {
     const workload = await loadWorkload(scenarioPresetPath(kind));
     expect(totalMs(applyScenarioOverrides(workload, { schedule: 'pr-smoke' }))).toBeCloseTo(5 * MINUTE_MS, 3);
-    expect(totalMs(applyScenarioOverrides(workload, { schedule: 'daily' }))).toBeCloseTo(Math.min(30, EXPECTED[kind].minutes) * MINUTE_MS, 3);
+    expect(totalMs(applyScenarioOverrides(workload, { schedule: 'daily' }))).toBeCloseTo(
+      Math.min(30, EXPECTED[kind].minutes) * MINUTE_MS,
+      3,
+    );
     const smoke = applyScenarioOverrides(workload, { timeScale: 0.01, loadScale: 0.1 });
     expect(totalMs(smoke)).toBeLessThan(75_000);
     expect(smoke.scenario?.windowMs).toBe(250);

@@ -34,7 +34,9 @@ describe('scenario: in a workload', () => {
       stopAfterBreak: null,
     });
     expect(workload.load).toEqual({ kind: 'closed' });
-    expect(workload.stages).toEqual([{ stage: 'classify', mode: 'dynamic', batchSizes: [8], concurrency: [4], maxQueueDelayMs: 2, maxNewTokens: 16 }]);
+    expect(workload.stages).toEqual([
+      { stage: 'classify', mode: 'dynamic', batchSizes: [8], concurrency: [4], maxQueueDelayMs: 2, maxNewTokens: 16 },
+    ]);
     expect((workload as unknown as { signoff: { stability: unknown } }).signoff.stability).toBeNull();
   });
 
@@ -78,28 +80,88 @@ describe('scenario: in a workload', () => {
 
 // [case, yaml, where (after "bad.yaml: "), message fragment]
 const BAD: ReadonlyArray<readonly [string, string, string, string]> = [
-  ['stage duration 0', scenario('', '  stages:\n    - { name: a, duration: 0s, target: 4 }\n'), 'scenario.stages[0].duration', 'expected a positive duration'],
-  ['negative target', scenario('', '  stages:\n    - { name: a, duration: 1s, target: -1 }\n'), 'scenario.stages[0].target', 'expected a load level >= 0'],
+  [
+    'stage duration 0',
+    scenario('', '  stages:\n    - { name: a, duration: 0s, target: 4 }\n'),
+    'scenario.stages[0].duration',
+    'expected a positive duration',
+  ],
+  [
+    'negative target',
+    scenario('', '  stages:\n    - { name: a, duration: 1s, target: -1 }\n'),
+    'scenario.stages[0].target',
+    'expected a load level >= 0',
+  ],
   ['empty stages', scenario('', '  stages: []\n'), 'scenario.stages', 'expected at least one stage'],
   ['no stages', scenario('', ''), 'scenario.stages', 'expected a list of stages'],
-  ['stage not a pipeline stage', scenario('').replace('stage: classify', 'stage: classfy'), 'scenario.stage', 'expected one of classify, generate, pipeline, got "classfy"'],
-  ['unknown kind', scenario('').replace('kind: steady', 'kind: burst'), 'scenario.kind', 'expected one of steady, spike, soak, stress, got "burst"'],
-  ['hold at 0 throughout', scenario('', '  stages:\n    - { name: a, duration: 1s, target: 0 }\n    - { name: b, duration: 1s, target: 0 }\n'), 'scenario.stages', 'got a hold at 0 for the whole scenario'],
-  ['fractional in-flight target', scenario('', '  stages:\n    - { name: a, duration: 1s, target: 2.5 }\n'), 'scenario.stages[0].target', 'expected an integer from 0 to 1000000 (requests in flight'],
-  ['duplicate stage names', scenario('', '  stages:\n    - { name: a, duration: 1s, target: 1 }\n    - { name: a, duration: 1s, target: 2 }\n'), 'scenario.stages[1].name', 'expected unique stage names, got "a" again'],
+  [
+    'stage not a pipeline stage',
+    scenario('').replace('stage: classify', 'stage: classfy'),
+    'scenario.stage',
+    'expected one of classify, generate, pipeline, got "classfy"',
+  ],
+  [
+    'unknown kind',
+    scenario('').replace('kind: steady', 'kind: burst'),
+    'scenario.kind',
+    'expected one of steady, spike, soak, stress, got "burst"',
+  ],
+  [
+    'hold at 0 throughout',
+    scenario('', '  stages:\n    - { name: a, duration: 1s, target: 0 }\n    - { name: b, duration: 1s, target: 0 }\n'),
+    'scenario.stages',
+    'got a hold at 0 for the whole scenario',
+  ],
+  [
+    'fractional in-flight target',
+    scenario('', '  stages:\n    - { name: a, duration: 1s, target: 2.5 }\n'),
+    'scenario.stages[0].target',
+    'expected an integer from 0 to 1000000 (requests in flight',
+  ],
+  [
+    'duplicate stage names',
+    scenario('', '  stages:\n    - { name: a, duration: 1s, target: 1 }\n    - { name: a, duration: 1s, target: 2 }\n'),
+    'scenario.stages[1].name',
+    'expected unique stage names, got "a" again',
+  ],
   ['window under 250ms', scenario('  window: 100ms\n'), 'scenario.window', 'expected a duration of at least 250ms'],
   ['time scale 0', scenario('  timeScale: 0\n'), 'scenario.timeScale', 'expected a factor above 0'],
-  ['load scale pushing past the limit', scenario('  loadScale: 1000\n', '  stages:\n    - { name: a, duration: 1s, target: 5000 }\n'), 'scenario.loadScale', 'within 1000000, got 1000'],
-  ['recoveryTarget on steady', scenario('  recoveryTarget: 10s\n'), 'scenario.recoveryTarget', 'expected no recoveryTarget on a steady scenario'],
-  ['stopAfterBreak on spike', scenario('  stopAfterBreak: 2\n').replace('kind: steady', 'kind: spike'), 'scenario.stopAfterBreak', 'expected no stopAfterBreak on a spike scenario'],
+  [
+    'load scale pushing past the limit',
+    scenario('  loadScale: 1000\n', '  stages:\n    - { name: a, duration: 1s, target: 5000 }\n'),
+    'scenario.loadScale',
+    'within 1000000, got 1000',
+  ],
+  [
+    'recoveryTarget on steady',
+    scenario('  recoveryTarget: 10s\n'),
+    'scenario.recoveryTarget',
+    'expected no recoveryTarget on a steady scenario',
+  ],
+  [
+    'stopAfterBreak on spike',
+    scenario('  stopAfterBreak: 2\n').replace('kind: steady', 'kind: spike'),
+    'scenario.stopAfterBreak',
+    'expected no stopAfterBreak on a spike scenario',
+  ],
   ['unknown scenario key', scenario('  ramp: 3\n'), 'scenario.ramp', 'unknown key "ramp"'],
   ['a sweep beside it', `stages:\n  - { stage: classify }\n${scenario('')}`, 'stages', 'expected no stages with a scenario'],
   ['measure beside it', `measure: { duration: 5s }\n${scenario('')}`, 'measure', 'expected no measure with a scenario'],
   ['search with it', `search: true\n${scenario('')}`, 'search', 'expected no search with a scenario'],
   ['repeat with it', `repeat: 3\n${scenario('')}`, 'repeat', 'expected 1 (or no repeat) with a scenario, got 3'],
-  ['stability settings with it', `stability: { windows: 3 }\n${scenario('')}`, 'stability', 'expected false (or no stability) with a scenario'],
+  [
+    'stability settings with it',
+    `stability: { windows: 3 }\n${scenario('')}`,
+    'stability',
+    'expected false (or no stability) with a scenario',
+  ],
   ['rates with it', `load: { arrivals: constant, rates: [1, 2] }\n${scenario('')}`, 'load.rates', 'expected no rates with a scenario'],
-  ['maxInFlight with a closed loop', `load: { maxInFlight: 4 }\n${scenario('')}`, 'load.maxInFlight', 'expected no maxInFlight with closed-loop arrivals'],
+  [
+    'maxInFlight with a closed loop',
+    `load: { maxInFlight: 4 }\n${scenario('')}`,
+    'load.maxInFlight',
+    'expected no maxInFlight with closed-loop arrivals',
+  ],
 ];
 
 describe('scenario errors name the field and what was expected', () => {
@@ -116,7 +178,9 @@ describe('scenario errors name the field and what was expected', () => {
 
 describe('scaleLevel', () => {
   it('rounds in-flight targets to whole numbers >= 1, keeps an explicit 0', () => {
-    expect([scaleLevel(50, 0.01, false), scaleLevel(50, 0.05, false), scaleLevel(0, 10, false), scaleLevel(3, 1.5, false)]).toEqual([1, 3, 0, 5]);
+    expect([scaleLevel(50, 0.01, false), scaleLevel(50, 0.05, false), scaleLevel(0, 10, false), scaleLevel(3, 1.5, false)]).toEqual([
+      1, 3, 0, 5,
+    ]);
   });
 
   it('keeps rate decimals without float noise, and small rates above 0', () => {

@@ -39,26 +39,72 @@ describe('server: workload block', () => {
       searchAxis: 'maxBatchSize',
     });
     expect(serverConfigurations(workload.server!.params)).toHaveLength(6);
-    expect(renderLaunchCommand(LAUNCH, 4321, { maxBatchSize: 8, maxQueueDelayMs: 5 })).toBe('pipebench serve --port 4321 --max-batch-size 8 --max-queue-delay 5ms');
+    expect(renderLaunchCommand(LAUNCH, 4321, { maxBatchSize: 8, maxQueueDelayMs: 5 })).toBe(
+      'pipebench serve --port 4321 --max-batch-size 8 --max-queue-delay 5ms',
+    );
   });
 
   it('search: false runs the grid; health, readyTimeout, stopGrace and passEnv are read', () => {
     const workload = parse(
-      server(`  launch: "${LAUNCH}"\n  health: /v2/health/ready\n  readyTimeout: 2s\n  stopGrace: 500ms\n  passEnv: [CUDA_VISIBLE_DEVICES]\n  search: false\n  params: { maxBatchSize: [1], maxQueueDelayMs: [0] }\n`),
+      server(
+        `  launch: "${LAUNCH}"\n  health: /v2/health/ready\n  readyTimeout: 2s\n  stopGrace: 500ms\n  passEnv: [CUDA_VISIBLE_DEVICES]\n  search: false\n  params: { maxBatchSize: [1], maxQueueDelayMs: [0] }\n`,
+      ),
     );
-    expect(workload.server).toMatchObject({ healthPath: '/v2/health/ready', readyTimeoutMs: 2000, stopGraceMs: 500, passEnv: ['CUDA_VISIBLE_DEVICES'], searchAxis: null });
+    expect(workload.server).toMatchObject({
+      healthPath: '/v2/health/ready',
+      readyTimeoutMs: 2000,
+      stopGraceMs: 500,
+      passEnv: ['CUDA_VISIBLE_DEVICES'],
+      searchAxis: null,
+    });
   });
 
   it.each([
-    ['a launch without {port}', `  launch: "serve --max-batch {maxBatchSize}"\n  params: { maxBatchSize: [1] }\n`, 'workloads/tune.yaml: server.launch: expected a command template with {port} in it'],
-    ['a placeholder no parameter fills', `  launch: "serve --port {port} --max-batch {maxBatch}"\n  params: { maxBatchSize: [1] }\n`, 'server.launch: expected every {placeholder} to be {port} or a parameter in server.params, got {maxBatch}'],
-    ['a parameter the command never receives', `  launch: "serve --port {port}"\n  params: { maxBatchSize: [1] }\n`, 'server.params.maxBatchSize: expected {maxBatchSize} in server.launch'],
-    ['an empty value list', `  launch: "serve --port {port} {maxBatchSize}"\n  params: { maxBatchSize: [] }\n`, 'server.params.maxBatchSize: expected at least one value'],
-    ['a repeated value', `  launch: "serve --port {port} {maxBatchSize}"\n  params: { maxBatchSize: [1, 1] }\n`, 'server.params.maxBatchSize[1]: expected unique values, got 1 again'],
-    ['a negative value', `  launch: "serve --port {port} {maxBatchSize}"\n  params: { maxBatchSize: [-1] }\n`, 'server.params.maxBatchSize[0]: expected a number >= 0, got -1'],
-    ['a health route that is not a path', `  launch: "serve --port {port} {m}"\n  health: health\n  params: { m: [1] }\n`, 'server.health: expected a path starting with "/"'],
-    ['a search axis that is not a parameter', `  launch: "serve --port {port} {m}"\n  search: batch\n  params: { m: [1] }\n`, 'server.search: expected a parameter in server.params or false, got "batch"'],
-    ['an unknown key', `  launch: "serve --port {port} {m}"\n  parms: { m: [1] }\n  params: { m: [1] }\n`, 'server.parms: unknown key "parms"'],
+    [
+      'a launch without {port}',
+      `  launch: "serve --max-batch {maxBatchSize}"\n  params: { maxBatchSize: [1] }\n`,
+      'workloads/tune.yaml: server.launch: expected a command template with {port} in it',
+    ],
+    [
+      'a placeholder no parameter fills',
+      `  launch: "serve --port {port} --max-batch {maxBatch}"\n  params: { maxBatchSize: [1] }\n`,
+      'server.launch: expected every {placeholder} to be {port} or a parameter in server.params, got {maxBatch}',
+    ],
+    [
+      'a parameter the command never receives',
+      `  launch: "serve --port {port}"\n  params: { maxBatchSize: [1] }\n`,
+      'server.params.maxBatchSize: expected {maxBatchSize} in server.launch',
+    ],
+    [
+      'an empty value list',
+      `  launch: "serve --port {port} {maxBatchSize}"\n  params: { maxBatchSize: [] }\n`,
+      'server.params.maxBatchSize: expected at least one value',
+    ],
+    [
+      'a repeated value',
+      `  launch: "serve --port {port} {maxBatchSize}"\n  params: { maxBatchSize: [1, 1] }\n`,
+      'server.params.maxBatchSize[1]: expected unique values, got 1 again',
+    ],
+    [
+      'a negative value',
+      `  launch: "serve --port {port} {maxBatchSize}"\n  params: { maxBatchSize: [-1] }\n`,
+      'server.params.maxBatchSize[0]: expected a number >= 0, got -1',
+    ],
+    [
+      'a health route that is not a path',
+      `  launch: "serve --port {port} {m}"\n  health: health\n  params: { m: [1] }\n`,
+      'server.health: expected a path starting with "/"',
+    ],
+    [
+      'a search axis that is not a parameter',
+      `  launch: "serve --port {port} {m}"\n  search: batch\n  params: { m: [1] }\n`,
+      'server.search: expected a parameter in server.params or false, got "batch"',
+    ],
+    [
+      'an unknown key',
+      `  launch: "serve --port {port} {m}"\n  parms: { m: [1] }\n  params: { m: [1] }\n`,
+      'server.parms: unknown key "parms"',
+    ],
   ])('refuses %s, naming the field', (_what, lines, message) => {
     expect(parseError(server(lines))).toContain(message);
   });

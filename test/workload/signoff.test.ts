@@ -53,7 +53,11 @@ describe('applySignoffOverrides (run flags)', () => {
   const base = parse('stability: false');
 
   it('tuning flags switch stability on over stability: false; --no-stability switches it off', () => {
-    expect(signoffOf(applySignoffOverrides(base, { stabilityWindows: 4 })).stability).toEqual({ windows: 4, tolerance: 0.1, maxExtendMs: null });
+    expect(signoffOf(applySignoffOverrides(base, { stabilityWindows: 4 })).stability).toEqual({
+      windows: 4,
+      tolerance: 0.1,
+      maxExtendMs: null,
+    });
     expect(signoffOf(applySignoffOverrides(parse(''), { stability: false })).stability).toBeNull();
     expect(signoffOf(applySignoffOverrides(parse(''), { maxExtendMs: 0 })).stability?.maxExtendMs).toBe(0);
   });

@@ -7,7 +7,11 @@ import { planSteps } from '../../src/workload/plan.js';
 import type { Workload } from '../../src/core/workload.js';
 import { HTTP_DEFAULTS } from '../../src/workload/defaults.js';
 
-const inProcess = parseWorkload('name: local\nstages:\n  - { stage: classify, batchSizes: [1, 8] }\n  - { stage: generate, batchSizes: [1] }', 'local.yaml', '/');
+const inProcess = parseWorkload(
+  'name: local\nstages:\n  - { stage: classify, batchSizes: [1, 8] }\n  - { stage: generate, batchSizes: [1] }',
+  'local.yaml',
+  '/',
+);
 const http = parseWorkload(
   `name: remote
 target:
@@ -34,7 +38,13 @@ function rejected(workload: Workload, overrides: WorkloadOverrides): InputError 
 describe('target flags', () => {
   it('--target turns an in-process workload into betterprompts over HTTP with unique texts', () => {
     const out = applyOverrides(inProcess, { targetUrl: 'http://127.0.0.1:8001/' });
-    expect(out.target).toMatchObject({ kind: 'http', url: 'http://127.0.0.1:8001', protocol: 'betterprompts', health: { routes: HTTP_DEFAULTS.healthRoutes.betterprompts, auto: true }, connections: 'auto' });
+    expect(out.target).toMatchObject({
+      kind: 'http',
+      url: 'http://127.0.0.1:8001',
+      protocol: 'betterprompts',
+      health: { routes: HTTP_DEFAULTS.healthRoutes.betterprompts, auto: true },
+      connections: 'auto',
+    });
     expect(out.corpus.uniqueTexts).toBe(true);
     expect(out.stages.map((s) => s.batchSizes)).toEqual([[1, 8], [1]]);
     expect(planSteps(out).map((s) => s.concurrency)).toEqual([1, 1, 1]);
@@ -43,7 +53,11 @@ describe('target flags', () => {
 
   it('--protocol with --target picks that protocol and its defaults; --no-unique-texts keeps repeats', () => {
     const out = applyOverrides(inProcess, { targetUrl: 'http://127.0.0.1:8000', protocol: 'kserve-v2', uniqueTexts: false });
-    expect(out.target).toMatchObject({ protocol: 'kserve-v2', health: { routes: HTTP_DEFAULTS.healthRoutes['kserve-v2'], auto: true }, options: { protocol: 'kserve-v2', inputName: 'text' } });
+    expect(out.target).toMatchObject({
+      protocol: 'kserve-v2',
+      health: { routes: HTTP_DEFAULTS.healthRoutes['kserve-v2'], auto: true },
+      options: { protocol: 'kserve-v2', inputName: 'text' },
+    });
     expect(out.corpus.uniqueTexts).toBe(false);
   });
 
@@ -57,17 +71,29 @@ describe('target flags', () => {
       timeouts: { connectMs: 1000, headersMs: 750, bodyMs: 750 },
     });
     const otherProtocol = applyOverrides(http, { protocol: 'betterprompts' });
-    expect(otherProtocol.target).toMatchObject({ protocol: 'betterprompts', health: { routes: HTTP_DEFAULTS.healthRoutes.betterprompts, auto: true }, options: { protocol: 'betterprompts', classifyApi: 'intents' } });
+    expect(otherProtocol.target).toMatchObject({
+      protocol: 'betterprompts',
+      health: { routes: HTTP_DEFAULTS.healthRoutes.betterprompts, auto: true },
+      options: { protocol: 'betterprompts', classifyApi: 'intents' },
+    });
     const ownHealth = parseWorkload('target: { url: "http://127.0.0.1:1", health: /ready }\nstages: [{ stage: classify }]', 'h.yaml', '/');
-    expect(applyOverrides(ownHealth, { protocol: 'openai' }).target).toMatchObject({ protocol: 'openai', health: { routes: ['/ready'], auto: false } });
+    expect(applyOverrides(ownHealth, { protocol: 'openai' }).target).toMatchObject({
+      protocol: 'openai',
+      health: { routes: ['/ready'], auto: false },
+    });
   });
 
   it('--health names the one route to check (a path or a URL); --no-health skips the check', () => {
     expect(applyOverrides(http, { health: '/custom' }).target).toMatchObject({ health: { routes: ['/custom'], auto: false } });
-    expect(applyOverrides(http, { health: 'http://127.0.0.1:9/up/' }).target).toMatchObject({ health: { routes: ['http://127.0.0.1:9/up'], auto: false } });
+    expect(applyOverrides(http, { health: 'http://127.0.0.1:9/up/' }).target).toMatchObject({
+      health: { routes: ['http://127.0.0.1:9/up'], auto: false },
+    });
     expect(applyOverrides(http, { health: false }).target).toMatchObject({ health: { routes: [], auto: false } });
     // Given with --protocol, the flag wins over the new protocol's default routes.
-    expect(applyOverrides(http, { protocol: 'kserve-v2', health: '/live' }).target).toMatchObject({ protocol: 'kserve-v2', health: { routes: ['/live'], auto: false } });
+    expect(applyOverrides(http, { protocol: 'kserve-v2', health: '/live' }).target).toMatchObject({
+      protocol: 'kserve-v2',
+      health: { routes: ['/live'], auto: false },
+    });
     expect(rejected(http, { health: 'health' })).toMatchObject({ where: '--health' });
     expect(rejected(http, { health: 'health' }).message).toBe(
       '--health: expected a path starting with "/" or an http(s) URL: expected an http:// or https:// URL such as http://127.0.0.1:8301, got "health"',
@@ -103,7 +129,12 @@ describe('load flags', () => {
   });
 
   it('--rate implies open loop with constant arrivals; --arrivals and --max-in-flight shape it', () => {
-    expect(applyOverrides(inProcess, { ratesPerSec: [20, 10] }).load).toEqual({ kind: 'open', arrivals: 'constant', ratesPerSec: [10, 20], maxInFlight: null });
+    expect(applyOverrides(inProcess, { ratesPerSec: [20, 10] }).load).toEqual({
+      kind: 'open',
+      arrivals: 'constant',
+      ratesPerSec: [10, 20],
+      maxInFlight: null,
+    });
     expect(applyOverrides(inProcess, { ratesPerSec: [20], arrivals: 'poisson', maxInFlight: 3 }).load).toEqual({
       kind: 'open',
       arrivals: 'poisson',
@@ -111,12 +142,24 @@ describe('load flags', () => {
       maxInFlight: 3,
     });
     // The file's open-loop settings stay unless a flag replaces them.
-    expect(applyOverrides(http, { ratesPerSec: [50] }).load).toEqual({ kind: 'open', arrivals: 'poisson', ratesPerSec: [50], maxInFlight: 8 });
-    expect(applyOverrides(http, { arrivals: 'constant' }).load).toEqual({ kind: 'open', arrivals: 'constant', ratesPerSec: [5], maxInFlight: 8 });
+    expect(applyOverrides(http, { ratesPerSec: [50] }).load).toEqual({
+      kind: 'open',
+      arrivals: 'poisson',
+      ratesPerSec: [50],
+      maxInFlight: 8,
+    });
+    expect(applyOverrides(http, { arrivals: 'constant' }).load).toEqual({
+      kind: 'open',
+      arrivals: 'constant',
+      ratesPerSec: [5],
+      maxInFlight: 8,
+    });
   });
 
   it('refuses contradictions and bad values, naming the flag', () => {
-    expect(rejected(inProcess, { concurrency: [2], ratesPerSec: [5] }).message).toContain('either --concurrency (closed loop) or --rate (open loop)');
+    expect(rejected(inProcess, { concurrency: [2], ratesPerSec: [5] }).message).toContain(
+      'either --concurrency (closed loop) or --rate (open loop)',
+    );
     expect(rejected(inProcess, { arrivals: 'poisson' })).toMatchObject({ where: '--arrivals' });
     expect(rejected(inProcess, { maxInFlight: 4 }).where).toBe('--max-in-flight');
     expect(rejected(inProcess, { concurrency: [2], maxInFlight: 4 }).message).toContain('expected --rate with it');

@@ -27,7 +27,8 @@ export type JsonlRecord =
       readonly repeat: number;
       readonly search: boolean;
       /** Scenario runs: the load stages in order; null for sweeps. */
-      readonly profile: readonly { readonly name: string; readonly fromLevel: number; readonly toLevel: number; readonly durationMs: number }[] | null;
+      readonly profile:
+        readonly { readonly name: string; readonly fromLevel: number; readonly toLevel: number; readonly durationMs: number }[] | null;
     }
   | ({
       readonly type: 'window';
@@ -60,22 +61,49 @@ export function jsonlRecord(event: RunEvent, runId: string | null, nowMs: number
     case 'run-start': {
       const stages = event.steps.flatMap((step) => (step.profile ? [step.profile] : []));
       return {
-        type: 'run-start', runId: event.runId, tMs: nowMs, outDir: event.outDir, backend: event.backend, steps: event.steps.length,
-        repeat: event.repeat, search: event.search,
-        profile: stages.length === 0 ? null : stages.map(({ name, fromLevel, toLevel, durationMs }) => ({ name, fromLevel, toLevel, durationMs })),
+        type: 'run-start',
+        runId: event.runId,
+        tMs: nowMs,
+        outDir: event.outDir,
+        backend: event.backend,
+        steps: event.steps.length,
+        repeat: event.repeat,
+        search: event.search,
+        profile:
+          stages.length === 0 ? null : stages.map(({ name, fromLevel, toLevel, durationMs }) => ({ name, fromLevel, toLevel, durationMs })),
       };
     }
     case 'window': {
       const { step } = event;
       return {
-        type: 'window', runId, tMs: event.window.endMs, stepIndex: step.index, stage: step.stage, batchSize: step.batchSize,
-        profile: step.profile?.name ?? null, ...liveWindowOf(event), gpuUtilPct: event.gpuUtilPct, host: event.host,
+        type: 'window',
+        runId,
+        tMs: event.window.endMs,
+        stepIndex: step.index,
+        stage: step.stage,
+        batchSize: step.batchSize,
+        profile: step.profile?.name ?? null,
+        ...liveWindowOf(event),
+        gpuUtilPct: event.gpuUtilPct,
+        host: event.host,
       };
     }
     case 'run-end': {
       const r = event.report;
-      const verdict = r.scenario === null ? null : { kind: r.scenario.verdict.kind, passed: r.scenario.verdict.passed, summary: r.scenario.verdict.summary };
-      return { type: 'run-end', runId: r.runId, tMs: nowMs, partial: r.partial, interruptedBy: r.interruptedBy, budgetMet: r.budgetMet, verdict, files: event.files };
+      const verdict =
+        r.scenario === null
+          ? null
+          : { kind: r.scenario.verdict.kind, passed: r.scenario.verdict.passed, summary: r.scenario.verdict.summary };
+      return {
+        type: 'run-end',
+        runId: r.runId,
+        tMs: nowMs,
+        partial: r.partial,
+        interruptedBy: r.interruptedBy,
+        budgetMet: r.budgetMet,
+        verdict,
+        files: event.files,
+      };
     }
     case 'step-start':
     case 'tick':

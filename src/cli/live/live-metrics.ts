@@ -28,7 +28,12 @@ const FAMILIES: readonly Family[] = [
     type: 'gauge',
     samples: (s, info) => (s.runId === null ? [] : [{ labels: { run_id: s.runId, workload: info.workload }, value: 1 }]),
   },
-  { name: 'pipebench_step_index', help: 'Index of the step (a scenario: its load stage) being measured.', type: 'gauge', samples: (s) => one(s.step?.index) },
+  {
+    name: 'pipebench_step_index',
+    help: 'Index of the step (a scenario: its load stage) being measured.',
+    type: 'gauge',
+    samples: (s) => one(s.step?.index),
+  },
   {
     name: 'pipebench_load_level',
     help: 'Load asked for: requests in flight (closed loop) or requests per second (open loop), at the last window.',
@@ -47,13 +52,32 @@ const FAMILIES: readonly Family[] = [
     samples: (s) => {
       const w = s.window;
       if (w === null) return [];
-      const quantiles: readonly [string, number | null][] = [['0.5', w.p50Ms], ['0.95', w.p95Ms], ['0.99', w.p99Ms]];
+      const quantiles: readonly [string, number | null][] = [
+        ['0.5', w.p50Ms],
+        ['0.95', w.p95Ms],
+        ['0.99', w.p99Ms],
+      ];
       return quantiles.flatMap(([quantile, ms]) => (ms === null ? [] : [{ labels: { quantile }, value: ms / 1000 }]));
     },
   },
-  { name: 'pipebench_window_items_per_second', help: 'Items completed per second in the last closed window.', type: 'gauge', samples: (s) => one(s.window?.itemsPerSec) },
-  { name: 'pipebench_items_total', help: 'Items completed in the windows closed so far.', type: 'counter', samples: (s) => (s.runId === null ? [] : [{ value: s.itemsTotal }]) },
-  { name: 'pipebench_errors_total', help: 'Items failed in the windows closed so far.', type: 'counter', samples: (s) => (s.runId === null ? [] : [{ value: s.errorsTotal }]) },
+  {
+    name: 'pipebench_window_items_per_second',
+    help: 'Items completed per second in the last closed window.',
+    type: 'gauge',
+    samples: (s) => one(s.window?.itemsPerSec),
+  },
+  {
+    name: 'pipebench_items_total',
+    help: 'Items completed in the windows closed so far.',
+    type: 'counter',
+    samples: (s) => (s.runId === null ? [] : [{ value: s.itemsTotal }]),
+  },
+  {
+    name: 'pipebench_errors_total',
+    help: 'Items failed in the windows closed so far.',
+    type: 'counter',
+    samples: (s) => (s.runId === null ? [] : [{ value: s.errorsTotal }]),
+  },
   {
     name: 'pipebench_gpu_utilization_ratio',
     help: 'Share of time a kernel ran, mean over GPUs, latest sample (0-1).',

@@ -67,9 +67,25 @@ export interface LiveState {
 
 export function initialLiveState(nowMs: number): LiveState {
   return {
-    runId: null, runStartedAtMs: null, nowMs, plannedSteps: null, search: false, stepNo: 0, step: null, repeat: null,
-    stepStartedAtMs: null, stepCompleted: 0, stepErrors: 0, stepP95Ms: null, window: null,
-    itemsTotal: 0, errorsTotal: 0, windows: 0, gpuUtilPct: null, host: null, finished: false,
+    runId: null,
+    runStartedAtMs: null,
+    nowMs,
+    plannedSteps: null,
+    search: false,
+    stepNo: 0,
+    step: null,
+    repeat: null,
+    stepStartedAtMs: null,
+    stepCompleted: 0,
+    stepErrors: 0,
+    stepP95Ms: null,
+    window: null,
+    itemsTotal: 0,
+    errorsTotal: 0,
+    windows: 0,
+    gpuUtilPct: null,
+    host: null,
+    finished: false,
   };
 }
 
@@ -96,7 +112,10 @@ export function reduceLiveState(state: LiveState, event: RunEvent, nowMs: number
     case 'window': {
       const w = event.window;
       // A scenario's timeline may move on to its next load stage without a step-start of its own.
-      const moved = state.step === null || state.step.index !== event.step.index ? { ...freshStep(event.step, w.startMs), stepNo: Math.max(state.stepNo, 1) } : {};
+      const moved =
+        state.step === null || state.step.index !== event.step.index
+          ? { ...freshStep(event.step, w.startMs), stepNo: Math.max(state.stepNo, 1) }
+          : {};
       return {
         ...at,
         ...moved,
@@ -117,7 +136,10 @@ export function reduceLiveState(state: LiveState, event: RunEvent, nowMs: number
   }
 }
 
-function freshStep(step: Step, startedAtMs: number): Pick<LiveState, 'step' | 'stepStartedAtMs' | 'stepCompleted' | 'stepErrors' | 'stepP95Ms'> {
+function freshStep(
+  step: Step,
+  startedAtMs: number,
+): Pick<LiveState, 'step' | 'stepStartedAtMs' | 'stepCompleted' | 'stepErrors' | 'stepP95Ms'> {
   return { step, stepStartedAtMs: startedAtMs, stepCompleted: 0, stepErrors: 0, stepP95Ms: null };
 }
 

@@ -34,7 +34,8 @@ export interface LiveExporter {
 export function parsePrometheusAddress(value: string): { readonly host: string; readonly port: number } {
   const match = /^(?:(\[[0-9a-fA-F:.]+\]|[^:[\]]+):)?(\d{1,5})$/.exec(value.trim());
   const port = match ? Number(match[2]) : NaN;
-  if (!match || port > 65535) throw new InputError(FLAG, `expected [host:]port with a port from 0 to 65535 (e.g. 9464 or 0.0.0.0:9464), got "${value}"`);
+  if (!match || port > 65535)
+    throw new InputError(FLAG, `expected [host:]port with a port from 0 to 65535 (e.g. 9464 or 0.0.0.0:9464), got "${value}"`);
   const host = match[1] === undefined ? '127.0.0.1' : match[1].replace(/^\[(.*)\]$/, '$1');
   return { host, port };
 }
@@ -47,7 +48,8 @@ export async function startLiveExporter(options: LiveExporterOptions): Promise<L
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     const path = (request.url ?? '/').split('?')[0];
     if (path !== '/metrics') return answer(response, 404, 'not found: the metrics are at /metrics\n');
-    if (request.method !== 'GET' && request.method !== 'HEAD') return answer(response, 405, 'method not allowed: use GET\n', { allow: 'GET, HEAD' });
+    if (request.method !== 'GET' && request.method !== 'HEAD')
+      return answer(response, 405, 'method not allowed: use GET\n', { allow: 'GET, HEAD' });
     answer(response, 200, renderLiveMetrics(state, info), { 'content-type': CONTENT_TYPE }, request.method === 'HEAD');
   });
   await new Promise<void>((resolve, reject) => {
@@ -73,16 +75,23 @@ export async function startLiveExporter(options: LiveExporterOptions): Promise<L
 }
 
 function answer(response: ServerResponse, status: number, body: string, headers: Record<string, string> = {}, headOnly = false): void {
-  response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...headers, 'content-length': String(Buffer.byteLength(body)) });
+  response.writeHead(status, {
+    'content-type': 'text/plain; charset=utf-8',
+    ...headers,
+    'content-length': String(Buffer.byteLength(body)),
+  });
   response.end(headOnly ? undefined : body);
 }
 
 function listenError(error: NodeJS.ErrnoException, options: LiveExporterOptions): InputError {
   const where = `${options.host}:${options.port}`;
   const why =
-    error.code === 'EADDRINUSE' ? `${where} is already in use; pick another port (0 = any free one)`
-    : error.code === 'EACCES' ? `not allowed to listen on ${where} (ports below 1024 need privileges)`
-    : error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND' ? `${options.host} is not an address of this machine`
-    : `cannot listen on ${where}: ${error.message}`;
+    error.code === 'EADDRINUSE'
+      ? `${where} is already in use; pick another port (0 = any free one)`
+      : error.code === 'EACCES'
+        ? `not allowed to listen on ${where} (ports below 1024 need privileges)`
+        : error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND'
+          ? `${options.host} is not an address of this machine`
+          : `cannot listen on ${where}: ${error.message}`;
   return new InputError(FLAG, why, { cause: error });
 }

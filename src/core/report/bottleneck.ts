@@ -9,15 +9,7 @@
  * limit. model-bound: in process, the model call itself. unknown: the evidence is missing.
  */
 export type BottleneckVerdict =
-  | 'gpu-compute'
-  | 'gpu-throttled'
-  | 'server-queue'
-  | 'server-cpu'
-  | 'transport'
-  | 'client-queue'
-  | 'client'
-  | 'model-bound'
-  | 'unknown';
+  'gpu-compute' | 'gpu-throttled' | 'server-queue' | 'server-cpu' | 'transport' | 'client-queue' | 'client' | 'model-bound' | 'unknown';
 
 export interface Bottleneck {
   readonly verdict: BottleneckVerdict;

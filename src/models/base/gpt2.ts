@@ -62,15 +62,7 @@ export interface KvCache {
  * (old cache tensors are disposed), and returns the greedy next ids [B] of the last position.
  * `bias` masks keys: [B, 1, L, start + L] additive (causal and padding).
  */
-export function decoderForward(
-  tf: TF,
-  c: DecoderConfig,
-  w: (name: string) => T,
-  ids: T,
-  start: number,
-  bias: T,
-  cache: KvCache,
-): T {
+export function decoderForward(tf: TF, c: DecoderConfig, w: (name: string) => T, ids: T, start: number, bias: T, cache: KvCache): T {
   const [batch, length] = ids.shape as [number, number];
   let x = tf.add(tf.gather(w('wte'), ids), tf.slice(w('wpe'), [start, 0], [length, c.hidden]));
   for (let l = 0; l < c.layers; l++) {

@@ -29,7 +29,10 @@ interface Loaded {
 }
 
 function loadWeights(tf: TF, cacheDir: string, name: string, config: object, specs: readonly WeightSpec[]): Loaded {
-  const key = createHash('sha256').update(JSON.stringify({ config, seed: BASE_SEED })).digest('hex').slice(0, 12);
+  const key = createHash('sha256')
+    .update(JSON.stringify({ config, seed: BASE_SEED }))
+    .digest('hex')
+    .slice(0, 12);
   const dir = join(cacheDir, `${name}-base-${key}`);
   const stored = loadOrBuildWeights(dir, config, specs, BASE_SEED);
   const tensors = new Map<string, T>();
@@ -121,8 +124,7 @@ export function baseGenerator(tf: TF, cacheDir: string, config: DecoderConfig = 
         [...cache.keys, ...cache.values].forEach((t) => t.dispose());
       }
       // Random weights: map ids onto the small generator's words so the text is at least printable.
-      const words = (row: number[]): string =>
-        row.map((id) => outputVocab.tokens[4 + (id % (outputVocab.size - 4))]).join(' ');
+      const words = (row: number[]): string => row.map((id) => outputVocab.tokens[4 + (id % (outputVocab.size - 4))]).join(' ');
       return rows.map((row) => ({ text: words(row), tokenCount: row.length }));
     },
     dispose: () => w.tensors.forEach((t) => t.dispose()),

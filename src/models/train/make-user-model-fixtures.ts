@@ -12,7 +12,32 @@ import { REPO_ROOT } from './common.js';
 import { say } from './say.js';
 
 const LENGTH = 16;
-const WORDS = ['great', 'good', 'love', 'excellent', 'happy', 'nice', 'bad', 'awful', 'hate', 'terrible', 'sad', 'poor', 'the', 'movie', 'food', 'service', 'was', 'is', 'i', 'it', 'really', 'very', 'this', 'day'];
+const WORDS = [
+  'great',
+  'good',
+  'love',
+  'excellent',
+  'happy',
+  'nice',
+  'bad',
+  'awful',
+  'hate',
+  'terrible',
+  'sad',
+  'poor',
+  'the',
+  'movie',
+  'food',
+  'service',
+  'was',
+  'is',
+  'i',
+  'it',
+  'really',
+  'very',
+  'this',
+  'day',
+];
 const SPECIALS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]'];
 const POSITIVE = ['great', 'good', 'love', 'excellent', 'happy', 'nice'];
 const NEGATIVE = ['bad', 'awful', 'hate', 'terrible', 'sad', 'poor'];
@@ -24,7 +49,15 @@ function tokenizerJson(): object {
     version: '1.0',
     truncation: { direction: 'Right', max_length: LENGTH, strategy: 'LongestFirst', stride: 0 },
     padding: null,
-    added_tokens: SPECIALS.map((content, id) => ({ id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true })),
+    added_tokens: SPECIALS.map((content, id) => ({
+      id,
+      content,
+      single_word: false,
+      lstrip: false,
+      rstrip: false,
+      normalized: false,
+      special: true,
+    })),
     normalizer: { type: 'BertNormalizer', clean_text: true, handle_chinese_chars: true, strip_accents: null, lowercase: true },
     pre_tokenizer: { type: 'BertPreTokenizer' },
     post_processor: { type: 'BertProcessing', sep: ['[SEP]', 3], cls: ['[CLS]', 2] },
@@ -44,7 +77,10 @@ function graphTopology(vocabSize: number, dim: number): object {
   const constNode = (name: string, dtype: object, dims: number[]) => ({
     name,
     op: 'Const',
-    attr: { dtype, value: { tensor: { dtype: (dtype as { type: string }).type, tensorShape: { dim: dims.map((size) => ({ size: String(size) })) } } } },
+    attr: {
+      dtype,
+      value: { tensor: { dtype: (dtype as { type: string }).type, tensorShape: { dim: dims.map((size) => ({ size: String(size) })) } } },
+    },
   });
   return {
     node: [
@@ -54,9 +90,19 @@ function graphTopology(vocabSize: number, dim: number): object {
       constNode('mean_axis', int, []),
       constNode('kernel', float, [dim, 2]),
       constNode('bias', float, [2]),
-      { name: 'embedded', op: 'GatherV2', input: ['embedding', 'input_ids', 'gather_axis'], attr: { Tparams: float, Tindices: int, Taxis: int, batch_dims: { i: '0' } } },
+      {
+        name: 'embedded',
+        op: 'GatherV2',
+        input: ['embedding', 'input_ids', 'gather_axis'],
+        attr: { Tparams: float, Tindices: int, Taxis: int, batch_dims: { i: '0' } },
+      },
       { name: 'pooled', op: 'Mean', input: ['embedded', 'mean_axis'], attr: { T: float, Tidx: int, keep_dims: { b: false } } },
-      { name: 'logits', op: 'MatMul', input: ['pooled', 'kernel'], attr: { T: float, transpose_a: { b: false }, transpose_b: { b: false } } },
+      {
+        name: 'logits',
+        op: 'MatMul',
+        input: ['pooled', 'kernel'],
+        attr: { T: float, transpose_a: { b: false }, transpose_b: { b: false } },
+      },
       { name: 'biased', op: 'BiasAdd', input: ['logits', 'bias'], attr: { T: float } },
       { name: 'probs', op: 'Softmax', input: ['biased'], attr: { T: float } },
     ],
@@ -72,7 +118,10 @@ async function main(): Promise<void> {
   const texts: string[] = [];
   const labels: number[] = [];
   for (const subject of SUBJECTS) {
-    for (const [label, words] of [[0, NEGATIVE], [1, POSITIVE]] as const) {
+    for (const [label, words] of [
+      [0, NEGATIVE],
+      [1, POSITIVE],
+    ] as const) {
       for (const w of words) {
         texts.push(`${subject} was really ${w}`);
         labels.push(label);
@@ -83,13 +132,23 @@ async function main(): Promise<void> {
   const dim = 8;
   const model = tf.sequential({
     layers: [
-      tf.layers.embedding({ inputDim: vocabSize, outputDim: dim, inputLength: LENGTH, embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: 3 }), name: 'embedding' }),
+      tf.layers.embedding({
+        inputDim: vocabSize,
+        outputDim: dim,
+        inputLength: LENGTH,
+        embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: 3 }),
+        name: 'embedding',
+      }),
       tf.layers.globalAveragePooling1d({ name: 'pool' }),
       tf.layers.dense({ units: 2, kernelInitializer: tf.initializers.glorotUniform({ seed: 5 }), name: 'logits' }),
     ],
   });
   model.compile({ optimizer: tf.train.adam(0.05), loss: tf.losses.softmaxCrossEntropy });
-  const x = tf.tensor2d(texts.map((t) => padded(tokenizer.encode(t).ids)), [texts.length, LENGTH], 'int32');
+  const x = tf.tensor2d(
+    texts.map((t) => padded(tokenizer.encode(t).ids)),
+    [texts.length, LENGTH],
+    'int32',
+  );
   const y = tf.oneHot(tf.tensor1d(labels, 'int32'), 2);
   await model.fit(x, y, { epochs: 60, batchSize: 16, shuffle: false, verbose: 0 });
 
@@ -101,14 +160,60 @@ async function main(): Promise<void> {
     writeFileSync(join(dir, 'tokenizer.json'), JSON.stringify(json, null, 1));
   }
   await model.save(fsSaveHandler(layersDir));
-  const common = { version: '1.0.0', task: 'classify', modelFile: 'model.json', maxSequenceLength: LENGTH, tokenizer: { kind: 'huggingface', file: 'tokenizer.json' }, labels: ['negative', 'positive'] };
-  writeFileSync(join(layersDir, 'manifest.json'), JSON.stringify({ name: 'sentiment-layers', ...common, format: 'layers', inputs: [{ name: 'embedding_input', feed: 'input_ids', dtype: 'float32' }], output: { kind: 'logits' } }, null, 2) + '\n');
+  const common = {
+    version: '1.0.0',
+    task: 'classify',
+    modelFile: 'model.json',
+    maxSequenceLength: LENGTH,
+    tokenizer: { kind: 'huggingface', file: 'tokenizer.json' },
+    labels: ['negative', 'positive'],
+  };
+  writeFileSync(
+    join(layersDir, 'manifest.json'),
+    JSON.stringify(
+      {
+        name: 'sentiment-layers',
+        ...common,
+        format: 'layers',
+        inputs: [{ name: 'embedding_input', feed: 'input_ids', dtype: 'float32' }],
+        output: { kind: 'logits' },
+      },
+      null,
+      2,
+    ) + '\n',
+  );
 
   const [embedding, kernel, bias] = model.getWeights();
-  const weights: [string, tf.Tensor][] = [['embedding', embedding!], ['gather_axis', tf.scalar(0, 'int32')], ['mean_axis', tf.scalar(1, 'int32')], ['kernel', kernel!], ['bias', bias!]];
+  const weights: [string, tf.Tensor][] = [
+    ['embedding', embedding!],
+    ['gather_axis', tf.scalar(0, 'int32')],
+    ['mean_axis', tf.scalar(1, 'int32')],
+    ['kernel', kernel!],
+    ['bias', bias!],
+  ];
   const encoded = await tf.io.encodeWeights(weights.map(([name, tensor]) => ({ name, tensor })));
-  await fsSaveHandler(graphDir).save!({ modelTopology: graphTopology(vocabSize, dim), format: 'graph-model', generatedBy: 'pipebench make-user-model-fixtures', convertedBy: null, weightSpecs: encoded.specs, weightData: encoded.data });
-  writeFileSync(join(graphDir, 'manifest.json'), JSON.stringify({ name: 'sentiment-graph', ...common, format: 'graph', inputs: [{ name: 'input_ids', feed: 'input_ids', dtype: 'int32' }], output: { name: 'probs', kind: 'probabilities' } }, null, 2) + '\n');
+  await fsSaveHandler(graphDir).save!({
+    modelTopology: graphTopology(vocabSize, dim),
+    format: 'graph-model',
+    generatedBy: 'pipebench make-user-model-fixtures',
+    convertedBy: null,
+    weightSpecs: encoded.specs,
+    weightData: encoded.data,
+  });
+  writeFileSync(
+    join(graphDir, 'manifest.json'),
+    JSON.stringify(
+      {
+        name: 'sentiment-graph',
+        ...common,
+        format: 'graph',
+        inputs: [{ name: 'input_ids', feed: 'input_ids', dtype: 'int32' }],
+        output: { name: 'probs', kind: 'probabilities' },
+      },
+      null,
+      2,
+    ) + '\n',
+  );
   say(`wrote ${layersDir} and ${graphDir}`);
 }
 

@@ -45,7 +45,9 @@ async function main(): Promise<void> {
       last = now;
     },
   });
-  say(`generate batch 1, 64 tokens: ${(performance.now() - t0).toFixed(1)} ms, first token ${steps[0]!.toFixed(2)} ms, median inter-token ${median(steps.slice(1)).toFixed(2)} ms`);
+  say(
+    `generate batch 1, 64 tokens: ${(performance.now() - t0).toFixed(1)} ms, first token ${steps[0]!.toFixed(2)} ms, median inter-token ${median(steps.slice(1)).toFixed(2)} ms`,
+  );
 }
 
 await main();

@@ -19,8 +19,15 @@ const MAX_SEQUENCE_LENGTH = 64;
 const BATCH = 32;
 
 function batchTensors(vocab: WordVocab, examples: readonly Example[], length: number): [tf.Tensor2D, tf.Tensor1D] {
-  const ids = tf.tensor2d(examples.flatMap((e) => vocab.encodeFixed(e.text, length)), [examples.length, length], 'int32');
-  const labels = tf.tensor1d(examples.map((e) => INTENTS.indexOf(e.intent)), 'int32');
+  const ids = tf.tensor2d(
+    examples.flatMap((e) => vocab.encodeFixed(e.text, length)),
+    [examples.length, length],
+    'int32',
+  );
+  const labels = tf.tensor1d(
+    examples.map((e) => INTENTS.indexOf(e.intent)),
+    'int32',
+  );
   return [ids, labels];
 }
 
@@ -44,7 +51,12 @@ async function main(): Promise<void> {
   const seed = Number(flag('--seed', '42'));
   const out = flag('--out', join(REPO_ROOT, 'models/intent-classifier'));
   const { train, test } = readCorpusSplits();
-  const vocabFile = buildVocab(train.map((e) => e.text), true, 1, 4000);
+  const vocabFile = buildVocab(
+    train.map((e) => e.text),
+    true,
+    1,
+    4000,
+  );
   const vocab = new WordVocab(vocabFile);
   const model = buildClassifier({
     ...SMALL_CLASSIFIER,
@@ -73,7 +85,9 @@ async function main(): Promise<void> {
       if ((i / BATCH) % 20 === 19) say(`  batch ${i / BATCH + 1} loss ${(lossSum / (i + chunk.length)).toFixed(4)}`);
     }
     const seconds = ((performance.now() - started) / 1000).toFixed(0);
-    say(`epoch ${epoch + 1}/${epochs} loss ${(lossSum / order.length).toFixed(4)} test acc ${accuracy(model, vocab, test).toFixed(4)} (${seconds} s)`);
+    say(
+      `epoch ${epoch + 1}/${epochs} loss ${(lossSum / order.length).toFixed(4)} test acc ${accuracy(model, vocab, test).toFixed(4)} (${seconds} s)`,
+    );
   }
   const testAccuracy = accuracy(model, vocab, test);
   await model.save(fsSaveHandler(out));
@@ -92,7 +106,17 @@ async function main(): Promise<void> {
     output: { kind: 'probabilities' },
   };
   writeFileSync(join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
-  const metrics = { epochs, seed, parameters: model.countParams(), vocabSize: vocab.size, train: train.length, test: test.length, testAccuracy, trainSeconds: (performance.now() - started) / 1000, backend: tf.getBackend() };
+  const metrics = {
+    epochs,
+    seed,
+    parameters: model.countParams(),
+    vocabSize: vocab.size,
+    train: train.length,
+    test: test.length,
+    testAccuracy,
+    trainSeconds: (performance.now() - started) / 1000,
+    backend: tf.getBackend(),
+  };
   writeFileSync(join(out, 'metrics.json'), JSON.stringify(metrics, null, 2) + '\n');
   say(JSON.stringify(metrics));
 }

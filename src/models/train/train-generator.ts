@@ -40,8 +40,16 @@ function batchTensors(inVocab: WordVocab, pairs: readonly Pair[]): tf.Tensor[] {
   }
   const n = pairs.length;
   return [
-    tf.tensor2d(pairs.flatMap((p) => inVocab.encodeFixed(p.example.text, TRAIN_PROMPT_LENGTH)), [n, TRAIN_PROMPT_LENGTH], 'int32'),
-    tf.tensor2d(pairs.map((p) => INTENTS.indexOf(p.example.intent)), [n, 1], 'int32'),
+    tf.tensor2d(
+      pairs.flatMap((p) => inVocab.encodeFixed(p.example.text, TRAIN_PROMPT_LENGTH)),
+      [n, TRAIN_PROMPT_LENGTH],
+      'int32',
+    ),
+    tf.tensor2d(
+      pairs.map((p) => INTENTS.indexOf(p.example.intent)),
+      [n, 1],
+      'int32',
+    ),
     tf.tensor2d(pairs.map((p) => techniqueVector(p.techniques))),
     tf.tensor2d(decoderIds, [n, steps], 'int32'),
     tf.tensor2d(targets, [n, steps], 'int32'),
@@ -58,12 +66,22 @@ async function main(): Promise<void> {
   const withTechniques = (e: Example) => ({ example: e, techniques: chooseTechniques(e.intent, pick(rand, COMPLEXITIES)) });
   const trainSet = train.map(withTechniques);
   const texts = trainSet.map((p) => enhancedText(p.example.text, p.example.intent, p.techniques));
-  const inVocabFile = buildVocab(train.map((e) => e.text), true, 1, 4000);
+  const inVocabFile = buildVocab(
+    train.map((e) => e.text),
+    true,
+    1,
+    4000,
+  );
   const outVocabFile = buildVocab(texts, false, 1, 4000);
   const inVocab = new WordVocab(inVocabFile);
   const outVocab = new WordVocab(outVocabFile);
   const pairs: Pair[] = trainSet.map((p, i) => ({ ...p, target: [...outVocab.wordIds(texts[i]!, 200), EOS_ID] }));
-  const model = buildGenerator({ ...SMALL_GENERATOR, inputVocabSize: inVocab.size, outputVocabSize: outVocab.size, intents: INTENTS.length });
+  const model = buildGenerator({
+    ...SMALL_GENERATOR,
+    inputVocabSize: inVocab.size,
+    outputVocabSize: outVocab.size,
+    intents: INTENTS.length,
+  });
   const optimizer = tf.train.adam(3e-3);
   const started = performance.now();
   for (let epoch = 0; epoch < epochs; epoch++) {
@@ -103,10 +121,22 @@ async function main(): Promise<void> {
   writeFileSync(join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
 
   // Held-out check: greedy output vs the reference text, word for word.
-  const info = { name: 'prompt-generator', task: 'generate' as const, version: '1.0.0', format: 'layers' as const, size: 'small', parameters: model.countParams(), maxSequenceLength: PROMPT_LENGTH, dir: out };
+  const info = {
+    name: 'prompt-generator',
+    task: 'generate' as const,
+    version: '1.0.0',
+    format: 'layers' as const,
+    size: 'small',
+    parameters: model.countParams(),
+    maxSequenceLength: PROMPT_LENGTH,
+    dir: out,
+  };
   const runtime = generatorRuntime(tf, model, inVocab, outVocab, info);
   const checks = test.slice(0, 200).map(withTechniques);
-  const outputs = await runtime.generate(checks.map((c) => ({ text: c.example.text, intent: c.example.intent, techniques: c.techniques })), { maxNewTokens: 96 });
+  const outputs = await runtime.generate(
+    checks.map((c) => ({ text: c.example.text, intent: c.example.intent, techniques: c.techniques })),
+    { maxNewTokens: 96 },
+  );
   let exact = 0;
   let wordMatch = 0;
   let words = 0;
@@ -118,9 +148,26 @@ async function main(): Promise<void> {
     refWords.forEach((w, j) => (wordMatch += gotWords[j] === w ? 1 : 0));
     words += refWords.length;
   });
-  const samples = outputs.slice(0, 6).map((o, i) => ({ prompt: checks[i]!.example.text, intent: checks[i]!.example.intent, techniques: checks[i]!.techniques, output: o.text }));
+  const samples = outputs.slice(0, 6).map((o, i) => ({
+    prompt: checks[i]!.example.text,
+    intent: checks[i]!.example.intent,
+    techniques: checks[i]!.techniques,
+    output: o.text,
+  }));
   writeFileSync(join(out, 'samples.json'), JSON.stringify(samples, null, 2) + '\n');
-  const metrics = { epochs, seed, parameters: model.countParams(), inputVocabSize: inVocab.size, outputVocabSize: outVocab.size, train: pairs.length, heldOutChecked: checks.length, heldOutExactMatch: exact / checks.length, heldOutWordAccuracy: wordMatch / words, trainSeconds: (performance.now() - started) / 1000, backend: tf.getBackend() };
+  const metrics = {
+    epochs,
+    seed,
+    parameters: model.countParams(),
+    inputVocabSize: inVocab.size,
+    outputVocabSize: outVocab.size,
+    train: pairs.length,
+    heldOutChecked: checks.length,
+    heldOutExactMatch: exact / checks.length,
+    heldOutWordAccuracy: wordMatch / words,
+    trainSeconds: (performance.now() - started) / 1000,
+    backend: tf.getBackend(),
+  };
   writeFileSync(join(out, 'metrics.json'), JSON.stringify(metrics, null, 2) + '\n');
   say(JSON.stringify(metrics));
   say(JSON.stringify(samples, null, 2));

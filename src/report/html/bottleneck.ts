@@ -11,7 +11,9 @@ export function bottleneckSection(report: RunReport): PageSection | null {
     if (bottleneck === undefined) return [];
     const name = step.profile ? `${stepLabel(step)} "${step.profile.name}"` : stepLabel(step);
     const evidence = bottleneck.evidence.length === 0 ? '' : `: ${escapeHtml(bottleneck.evidence.join('; '))}`;
-    return [`<li><span class="step">${escapeHtml(name)}</span>: <strong class="verdict">${escapeHtml(bottleneck.verdict)}</strong>${evidence}</li>`];
+    return [
+      `<li><span class="step">${escapeHtml(name)}</span>: <strong class="verdict">${escapeHtml(bottleneck.verdict)}</strong>${evidence}</li>`,
+    ];
   });
   if (items.length === 0) return null;
   return { kind: 'html', id: 'bottlenecks', title: 'What limited each step', html: `<ul class="bottlenecks">${items.join('')}</ul>` };

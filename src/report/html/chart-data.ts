@@ -13,18 +13,65 @@ import type { StepReport } from '../../core/report/step.js';
 export type PercentileName = 'p50' | 'p95' | 'p99';
 const PERCENTILES: readonly PercentileName[] = ['p50', 'p95', 'p99'];
 
-export interface LatencyRow { readonly series: string; readonly stage: Stage; readonly batchSize: number; readonly percentile: PercentileName; readonly latencyMs: number }
-export interface BudgetLine { readonly stage: Stage; readonly percentile: 'p95' | 'p99'; readonly latencyMs: number }
-export interface MarkedPoint { readonly stage: Stage; readonly series: string; readonly batchSize: number; readonly p95Ms: number | null; readonly itemsPerSec: number | null }
-export interface ThroughputRow { readonly series: string; readonly stage: Stage; readonly batchSize: number; readonly itemsPerSec: number; readonly efficiency: number | null }
-export interface QueueRow { readonly series: string; readonly batchSize: number; readonly phase: 'queue' | 'inference'; readonly meanMs: number }
-export interface PercentileCurveRow { readonly step: string; readonly percentile: number; /** 1 / (1 - percentile): the log-x position. */ readonly oneInN: number; readonly latencyMs: number }
-export interface OpenLoopRow { readonly step: string; readonly series: string; readonly targetRatePerSec: number; readonly achievedRatePerSec: number; readonly lateShare: number }
+export interface LatencyRow {
+  readonly series: string;
+  readonly stage: Stage;
+  readonly batchSize: number;
+  readonly percentile: PercentileName;
+  readonly latencyMs: number;
+}
+export interface BudgetLine {
+  readonly stage: Stage;
+  readonly percentile: 'p95' | 'p99';
+  readonly latencyMs: number;
+}
+export interface MarkedPoint {
+  readonly stage: Stage;
+  readonly series: string;
+  readonly batchSize: number;
+  readonly p95Ms: number | null;
+  readonly itemsPerSec: number | null;
+}
+export interface ThroughputRow {
+  readonly series: string;
+  readonly stage: Stage;
+  readonly batchSize: number;
+  readonly itemsPerSec: number;
+  readonly efficiency: number | null;
+}
+export interface QueueRow {
+  readonly series: string;
+  readonly batchSize: number;
+  readonly phase: 'queue' | 'inference';
+  readonly meanMs: number;
+}
+export interface PercentileCurveRow {
+  readonly step: string;
+  readonly percentile: number;
+  /** 1 / (1 - percentile): the log-x position. */ readonly oneInN: number;
+  readonly latencyMs: number;
+}
+export interface OpenLoopRow {
+  readonly step: string;
+  readonly series: string;
+  readonly targetRatePerSec: number;
+  readonly achievedRatePerSec: number;
+  readonly lateShare: number;
+}
 
 export const GPU_METRICS = ['util %', 'memory GiB', 'power W', 'SM clock MHz'] as const;
 export type GpuMetric = (typeof GPU_METRICS)[number];
-export interface GpuRow { readonly gpu: string; readonly metric: GpuMetric; readonly tS: number; readonly value: number }
-export interface StepBand { readonly step: string; readonly startS: number; readonly endS: number }
+export interface GpuRow {
+  readonly gpu: string;
+  readonly metric: GpuMetric;
+  readonly tS: number;
+  readonly value: number;
+}
+export interface StepBand {
+  readonly step: string;
+  readonly startS: number;
+  readonly endS: number;
+}
 
 export interface LatencyChartData {
   readonly rows: readonly LatencyRow[];
@@ -93,7 +140,13 @@ export function latencyChartData(report: RunReport): LatencyChartData {
   const rows = steps.flatMap((step) => {
     const e2e = step.latencyMs.e2e;
     if (e2e === undefined) return [];
-    return PERCENTILES.map((percentile) => ({ series: series(step), stage: step.stage, batchSize: step.batchSize, percentile, latencyMs: e2e[percentile] }));
+    return PERCENTILES.map((percentile) => ({
+      series: series(step),
+      stage: step.stage,
+      batchSize: step.batchSize,
+      percentile,
+      latencyMs: e2e[percentile],
+    }));
   });
   const stages = [...new Set(steps.map((s) => s.stage))];
   const budgets = stages.flatMap((stage): BudgetLine[] => {
@@ -116,7 +169,11 @@ export function latencyChartData(report: RunReport): LatencyChartData {
 export function throughputChartData(report: RunReport): ThroughputChartData {
   const series = seriesOf(report);
   const rows = measured(report).map((step) => ({
-    series: series(step), stage: step.stage, batchSize: step.batchSize, itemsPerSec: step.throughput.itemsPerSec, efficiency: step.efficiency,
+    series: series(step),
+    stage: step.stage,
+    batchSize: step.batchSize,
+    itemsPerSec: step.throughput.itemsPerSec,
+    efficiency: step.efficiency,
   }));
   const knees = tradeoffsOf(report).flatMap((t) => {
     if (t.knee === null) return [];
@@ -159,7 +216,8 @@ export function percentileCurveData(report: RunReport): PercentileCurveRow[] {
     }
     const maxMs = percentileMs(histogram, 100);
     const lastOneInN = rows.at(-1)?.oneInN ?? 1;
-    if (maxMs !== null && count > lastOneInN) rows.push({ step: stepLabel(step), percentile: 100 * (1 - 1 / count), oneInN: count, latencyMs: maxMs });
+    if (maxMs !== null && count > lastOneInN)
+      rows.push({ step: stepLabel(step), percentile: 100 * (1 - 1 / count), oneInN: count, latencyMs: maxMs });
     return rows;
   });
 }
@@ -169,7 +227,15 @@ export function openLoopChartData(report: RunReport): OpenLoopRow[] {
   return report.steps.flatMap((step) =>
     step.openLoop === null || step.openLoop.sends === 0
       ? []
-      : [{ step: stepLabel(step), series: series(step), targetRatePerSec: step.openLoop.targetRatePerSec, achievedRatePerSec: step.openLoop.achievedRatePerSec, lateShare: step.openLoop.lateShare }],
+      : [
+          {
+            step: stepLabel(step),
+            series: series(step),
+            targetRatePerSec: step.openLoop.targetRatePerSec,
+            achievedRatePerSec: step.openLoop.achievedRatePerSec,
+            lateShare: step.openLoop.lateShare,
+          },
+        ],
   );
 }
 

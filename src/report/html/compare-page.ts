@@ -20,7 +20,9 @@ const CHARTED = new Set(['p95', 'throughput']);
 
 export function compareHeader(result: CompareResult): string {
   const lines = (title: string, items: readonly string[], cls: string) =>
-    items.length === 0 ? '' : `<h3>${escapeHtml(title)}</h3><ul class="${cls}">${items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>`;
+    items.length === 0
+      ? ''
+      : `<h3>${escapeHtml(title)}</h3><ul class="${cls}">${items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>`;
   return [
     `<h1>pipebench compare: <span class="${result.verdict === 'PASS' ? 'verdict-ok' : 'verdict-bad'}">${result.verdict}</span></h1>`,
     `<p class="muted">baseline ${escapeHtml(result.runs.baseline)} · candidate ${escapeHtml(result.runs.candidate)} · thresholds: latency ${result.thresholds.latency * 100} %, throughput ${result.thresholds.throughput * 100} %</p>`,
@@ -49,24 +51,47 @@ export async function compareSections(result: CompareResult, baseline: RunReport
     });
   const table = {
     columns: ['step', 'metric', 'baseline', 'candidate', 'change %', 'status'],
-    rows: all.map(({ pair, metric }): Cell[] => [pair.label, metric.metric, metric.baseline, metric.candidate, metric.change * 100, metric.status]),
+    rows: all.map(({ pair, metric }): Cell[] => [
+      pair.label,
+      metric.metric,
+      metric.baseline,
+      metric.candidate,
+      metric.change * 100,
+      metric.status,
+    ]),
   };
   const sections: PageSection[] = [];
   if (bars.length > 0) {
     const spec = compareSpec(bars, METRIC_TITLES);
     sections.push({
-      kind: 'chart', id: 'compare', title: 'Baseline vs candidate per step', spec, table, svg: await renderSvg(spec),
-      caption: 'Light: baseline; dark: candidate. A red outline marks a regression (past the threshold and beyond noise). The table holds every compared metric; regressions in red.',
+      kind: 'chart',
+      id: 'compare',
+      title: 'Baseline vs candidate per step',
+      spec,
+      table,
+      svg: await renderSvg(spec),
+      caption:
+        'Light: baseline; dark: candidate. A red outline marks a regression (past the threshold and beyond noise). The table holds every compared metric; regressions in red.',
     });
   }
-  for (const [side, report] of [['baseline', baseline], ['candidate', candidate]] as const) {
+  for (const [side, report] of [
+    ['baseline', baseline],
+    ['candidate', candidate],
+  ] as const) {
     const data = latencyChartData(report);
     if (data.rows.length === 0) continue;
     const spec = latencySpec(data);
     sections.push({
-      kind: 'chart', id: `latency-${side}`, title: `Latency vs batch size: ${side}`, spec, svg: await renderSvg(spec),
+      kind: 'chart',
+      id: `latency-${side}`,
+      title: `Latency vs batch size: ${side}`,
+      spec,
+      svg: await renderSvg(spec),
       caption: `The ${side} run's e2e percentiles with its budgets and recommended batch.`,
-      table: { columns: ['series', 'batch size', 'percentile', 'ms'], rows: data.rows.map((r) => [r.series, r.batchSize, r.percentile, r.latencyMs]) },
+      table: {
+        columns: ['series', 'batch size', 'percentile', 'ms'],
+        rows: data.rows.map((r) => [r.series, r.batchSize, r.percentile, r.latencyMs]),
+      },
     });
   }
   if (result.unpaired.length > 0) {

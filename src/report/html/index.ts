@@ -25,7 +25,9 @@ function runHeader(report: RunReport): string {
   const parts = [
     `<h1>pipebench run ${escapeHtml(report.runId)}</h1>`,
     report.workload.description ? `<p>${escapeHtml(report.workload.description)}</p>` : '',
-    report.partial ? `<p class="verdict-bad">Partial results: the run ${escapeHtml(report.interruptedBy ? `was interrupted by ${report.interruptedBy}` : 'did not finish')}.</p>` : '',
+    report.partial
+      ? `<p class="verdict-bad">Partial results: the run ${escapeHtml(report.interruptedBy ? `was interrupted by ${report.interruptedBy}` : 'did not finish')}.</p>`
+      : '',
     `<p class="${report.budgetMet ? 'verdict-ok' : 'verdict-bad'}">Budget ${report.budgetMet ? 'met' : 'not met'}: p95 ≤ ${report.budget.p95Ms / 1000} s, p99 ≤ ${report.budget.p99Ms / 1000} s, errors ≤ ${report.budget.maxErrorRate * 100} %</p>`,
     facts([
       ['workload', `${report.workload.name} (${report.workload.source})`],
@@ -42,7 +44,10 @@ function recommendationSection(report: RunReport): PageSection {
   const rows = report.recommendation.map(
     (r) => `<tr><td>${escapeHtml(r.stage)}</td><td>${r.batchSize ?? '—'}</td><td class="text">${escapeHtml(r.reason)}</td></tr>`,
   );
-  const html = rows.length === 0 ? '<p class="muted">No recommendation (no stage completed a step).</p>' : `<table><tr><th>stage</th><th>batch size</th><th>why</th></tr>${rows.join('')}</table>`;
+  const html =
+    rows.length === 0
+      ? '<p class="muted">No recommendation (no stage completed a step).</p>'
+      : `<table><tr><th>stage</th><th>batch size</th><th>why</th></tr>${rows.join('')}</table>`;
   return { kind: 'html', id: 'recommendation', title: 'Recommendation', html };
 }
 

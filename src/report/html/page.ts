@@ -14,7 +14,15 @@ export interface DataTable {
 }
 
 export type PageSection =
-  | { readonly kind: 'chart'; readonly id: string; readonly title: string; readonly caption: string; readonly svg: string; readonly spec: TopLevelSpec; readonly table: DataTable }
+  | {
+      readonly kind: 'chart';
+      readonly id: string;
+      readonly title: string;
+      readonly caption: string;
+      readonly svg: string;
+      readonly spec: TopLevelSpec;
+      readonly table: DataTable;
+    }
   /** `html` is markup built from escaped parts by the caller. */
   | { readonly kind: 'html'; readonly id: string; readonly title: string; readonly html: string };
 
@@ -111,7 +119,9 @@ ${renderTable(section.table)}
 
 export function renderPage(page: Page): string {
   const sections = page.sections.map((section) =>
-    section.kind === 'chart' ? chartHtml(section) : `<section id="${escapeHtml(section.id)}">\n<h2>${escapeHtml(section.title)}</h2>\n${section.html}\n</section>`,
+    section.kind === 'chart'
+      ? chartHtml(section)
+      : `<section id="${escapeHtml(section.id)}">\n<h2>${escapeHtml(section.title)}</h2>\n${section.html}\n</section>`,
   );
   return `<!doctype html>
 <html lang="en">

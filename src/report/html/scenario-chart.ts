@@ -10,9 +10,21 @@ import type { ScenarioReport } from '../../core/report/scenario.js';
 import type { PageSection } from './page.js';
 import { renderSvg } from './render-svg.js';
 
-export interface ScenarioLatencyRow { readonly tS: number; readonly percentile: 'p50' | 'p95' | 'p99'; readonly latencyMs: number }
-export interface ScenarioLevelRow { readonly tS: number; readonly level: number }
-export interface StageBand { readonly stage: string; readonly startS: number; readonly endS: number; readonly shade: 'even' | 'odd' }
+export interface ScenarioLatencyRow {
+  readonly tS: number;
+  readonly percentile: 'p50' | 'p95' | 'p99';
+  readonly latencyMs: number;
+}
+export interface ScenarioLevelRow {
+  readonly tS: number;
+  readonly level: number;
+}
+export interface StageBand {
+  readonly stage: string;
+  readonly startS: number;
+  readonly endS: number;
+  readonly shade: 'even' | 'odd';
+}
 
 export interface ScenarioChartData {
   readonly latency: readonly ScenarioLatencyRow[];
@@ -30,7 +42,11 @@ export function scenarioChartData(scenario: ScenarioReport, p95BudgetMs: number)
   const latency: ScenarioLatencyRow[] = [];
   for (const w of scenario.timeline) {
     const tS = at((w.startMs + w.endMs) / 2);
-    for (const [percentile, value] of [['p50', w.p50Ms], ['p95', w.p95Ms], ['p99', w.p99Ms]] as const) {
+    for (const [percentile, value] of [
+      ['p50', w.p50Ms],
+      ['p95', w.p95Ms],
+      ['p99', w.p99Ms],
+    ] as const) {
       if (value !== null) latency.push({ tS, percentile, latencyMs: value });
     }
   }
@@ -67,7 +83,10 @@ export function scenarioSpec(data: ScenarioChartData): TopLevelSpec {
               color: { field: 'shade', type: 'nominal', scale: { domain: ['even', 'odd'], range: ['#7f7f7f', '#bcbd22'] }, legend: null },
             },
           },
-          { mark: { type: 'text', align: 'left', baseline: 'top', dx: 3, y: 2, fontSize: 10, color: '#555' }, encoding: { x: { field: 'startS', type: 'quantitative' }, text: { field: 'stage' } } },
+          {
+            mark: { type: 'text', align: 'left', baseline: 'top', dx: 3, y: 2, fontSize: 10, color: '#555' },
+            encoding: { x: { field: 'startS', type: 'quantitative' }, text: { field: 'stage' } },
+          },
         ],
       },
       {
@@ -78,10 +97,19 @@ export function scenarioSpec(data: ScenarioChartData): TopLevelSpec {
             encoding: {
               x: time,
               y: { field: 'latencyMs', type: 'quantitative', title: 'window e2e latency (ms)' },
-              stroke: { field: 'percentile', type: 'nominal', title: 'percentile', scale: { domain: ['p50', 'p95', 'p99'], range: ['#9ecae1', '#1f77b4', '#08306b'] } },
+              stroke: {
+                field: 'percentile',
+                type: 'nominal',
+                title: 'percentile',
+                scale: { domain: ['p50', 'p95', 'p99'], range: ['#9ecae1', '#1f77b4', '#08306b'] },
+              },
             },
           },
-          { data: { values: budget }, mark: { type: 'rule', color: '#d62728', strokeDash: [6, 4] }, encoding: { y: { field: 'latencyMs', type: 'quantitative' } } },
+          {
+            data: { values: budget },
+            mark: { type: 'rule', color: '#d62728', strokeDash: [6, 4] },
+            encoding: { y: { field: 'latencyMs', type: 'quantitative' } },
+          },
           {
             data: { values: budget },
             mark: { type: 'text', color: '#d62728', align: 'left', dx: 4, dy: -6, x: 0 },
@@ -92,7 +120,10 @@ export function scenarioSpec(data: ScenarioChartData): TopLevelSpec {
       {
         data: { values: data.levels },
         mark: { type: 'line', color: '#ff7f0e', strokeDash: [3, 2] },
-        encoding: { x: time, y: { field: 'level', type: 'quantitative', title: data.levelTitle, axis: { orient: 'right', titleColor: '#ff7f0e' } } },
+        encoding: {
+          x: time,
+          y: { field: 'level', type: 'quantitative', title: data.levelTitle, axis: { orient: 'right', titleColor: '#ff7f0e' } },
+        },
       },
     ],
     resolve: { scale: { y: 'independent', color: 'independent' } },
@@ -107,7 +138,15 @@ export async function scenarioSection(report: RunReport): Promise<PageSection | 
   const spec = scenarioSpec(data);
   const table = {
     columns: ['t s (window middle)', 'load', 'completed', 'errors', 'p50 ms', 'p95 ms', 'p99 ms'],
-    rows: scenario.timeline.map((w) => [((w.startMs + w.endMs) / 2 - scenario.startedAtMs) / MS_PER_S, w.level, w.completed, w.errors, w.p50Ms, w.p95Ms, w.p99Ms]),
+    rows: scenario.timeline.map((w) => [
+      ((w.startMs + w.endMs) / 2 - scenario.startedAtMs) / MS_PER_S,
+      w.level,
+      w.completed,
+      w.errors,
+      w.p50Ms,
+      w.p95Ms,
+      w.p99Ms,
+    ]),
   };
   const caption = `${scenario.verdict.passed ? 'Passed' : 'Failed'}: ${scenario.verdict.summary} Shaded bands: the load stages; dashed orange: the load asked for (right axis); dashed red: the p95 budget.`;
   return { kind: 'chart', id: 'scenario', title: `Scenario: ${scenario.kind}`, caption, spec, table, svg: await renderSvg(spec) };

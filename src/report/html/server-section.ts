@@ -17,9 +17,17 @@ export function serverSection(report: RunReport): PageSection | null {
   const parts: string[] = [];
   for (const url of new Set(rows.map((row) => row.endpoint.url))) {
     const own = rows.filter((row) => row.endpoint.url === url);
-    parts.push(`<h3>${escapeHtml(url)}</h3>`, `<p class="muted">The server's own metrics per measured step; queue and compute per request (mean / p95).</p>`, table(SERVER_COLUMNS, own));
+    parts.push(
+      `<h3>${escapeHtml(url)}</h3>`,
+      `<p class="muted">The server's own metrics per measured step; queue and compute per request (mean / p95).</p>`,
+      table(SERVER_COLUMNS, own),
+    );
     const gpus = remoteGpuRows(own.map((row) => row.step)).filter((row) => row.url === url);
-    if (gpus.length > 0) parts.push('<p class="muted">Remote GPU (utilisation is time with a kernel running, not SM occupancy):</p>', table(GPU_COLUMNS, gpus));
+    if (gpus.length > 0)
+      parts.push(
+        '<p class="muted">Remote GPU (utilisation is time with a kernel running, not SM occupancy):</p>',
+        table(GPU_COLUMNS, gpus),
+      );
   }
   return { kind: 'html', id: 'server', title: 'Server', html: parts.join('\n') };
 }

@@ -34,18 +34,35 @@ export function serverSweepSpec(rows: readonly ServerPointRow[], p95BudgetMs: nu
     width: 520,
     height: 300,
     layer: [
-      { data: { values: rows.filter((r) => r.kind !== 'dominated') }, mark: { type: 'line', color: '#1f77b4' }, encoding: { x, y, order: { field: 'itemsPerSec' } } },
+      {
+        data: { values: rows.filter((r) => r.kind !== 'dominated') },
+        mark: { type: 'line', color: '#1f77b4' },
+        encoding: { x, y, order: { field: 'itemsPerSec' } },
+      },
       {
         data: { values: [...rows] },
         mark: { type: 'point', filled: true, size: 70 },
         encoding: {
           x,
           y,
-          color: { field: 'kind', type: 'nominal', title: 'configuration', scale: { domain: ['chosen', 'pareto', 'dominated'], range: ['#2ca02c', '#1f77b4', '#aaaaaa'] } },
-          shape: { field: 'kind', type: 'nominal', scale: { domain: ['chosen', 'pareto', 'dominated'], range: ['diamond', 'circle', 'circle'] } },
+          color: {
+            field: 'kind',
+            type: 'nominal',
+            title: 'configuration',
+            scale: { domain: ['chosen', 'pareto', 'dominated'], range: ['#2ca02c', '#1f77b4', '#aaaaaa'] },
+          },
+          shape: {
+            field: 'kind',
+            type: 'nominal',
+            scale: { domain: ['chosen', 'pareto', 'dominated'], range: ['diamond', 'circle', 'circle'] },
+          },
         },
       },
-      { data: { values: [{ p95Ms: p95BudgetMs }] }, mark: { type: 'rule', color: '#d62728', strokeDash: [6, 4] }, encoding: { y: { field: 'p95Ms', type: 'quantitative' } } },
+      {
+        data: { values: [{ p95Ms: p95BudgetMs }] },
+        mark: { type: 'rule', color: '#d62728', strokeDash: [6, 4] },
+        encoding: { y: { field: 'p95Ms', type: 'quantitative' } },
+      },
     ],
   };
 }
@@ -62,9 +79,22 @@ export async function serverSweepSection(report: RunReport): Promise<PageSection
       score.itemsPerSec,
       score.p95Ms,
       score.withinBudget ? 'yes' : 'no',
-      sweep.chosen !== null && sameServerConfig(sweep.chosen.params, score.params) ? 'chosen' : sweep.pareto.some((p) => sameServerConfig(p.params, score.params)) ? 'pareto' : '',
+      sweep.chosen !== null && sameServerConfig(sweep.chosen.params, score.params)
+        ? 'chosen'
+        : sweep.pareto.some((p) => sameServerConfig(p.params, score.params))
+          ? 'pareto'
+          : '',
     ]),
   };
-  const caption = 'Each point: a configuration at its best step within budget (else its best step). Blue line: the Pareto set (no other is both faster and lower in p95). Green diamond: the chosen configuration. Dashed red: the p95 budget.';
-  return { kind: 'chart', id: 'server-configs', title: 'Server configurations: p95 vs items/s', caption, spec, table, svg: await renderSvg(spec) };
+  const caption =
+    'Each point: a configuration at its best step within budget (else its best step). Blue line: the Pareto set (no other is both faster and lower in p95). Green diamond: the chosen configuration. Dashed red: the p95 budget.';
+  return {
+    kind: 'chart',
+    id: 'server-configs',
+    title: 'Server configurations: p95 vs items/s',
+    caption,
+    spec,
+    table,
+    svg: await renderSvg(spec),
+  };
 }

@@ -35,7 +35,9 @@ const groupBy = <T, K>(rows: readonly T[], key: (row: T) => K): Map<K, T[]> => {
 /** p50/p95/p99 vs batch per stage, the stage's p95/p99 budget lines and its recommended batch. */
 export function latencySpec(data: LatencyChartData): TopLevelSpec {
   const panels = [...groupBy(data.rows, (r) => r.stage)].map(([stage, rows]) => {
-    const budgets = data.budgets.filter((b) => b.stage === stage).map((b) => ({ ...b, label: `${b.percentile} budget ${b.latencyMs / 1000} s` }));
+    const budgets = data.budgets
+      .filter((b) => b.stage === stage)
+      .map((b) => ({ ...b, label: `${b.percentile} budget ${b.latencyMs / 1000} s` }));
     const recommended = data.recommended
       .filter((p) => p.stage === stage && p.p95Ms !== null)
       .map((p) => ({ ...p, label: `recommended b${p.batchSize}` }));
@@ -55,7 +57,11 @@ export function latencySpec(data: LatencyChartData): TopLevelSpec {
             detail: { field: 'series', type: 'nominal' },
           },
         },
-        { data: { values: budgets }, mark: { type: 'rule', color: BUDGET_COLOR, strokeDash: [6, 4] }, encoding: { y: { field: 'latencyMs', type: 'quantitative' } } },
+        {
+          data: { values: budgets },
+          mark: { type: 'rule', color: BUDGET_COLOR, strokeDash: [6, 4] },
+          encoding: { y: { field: 'latencyMs', type: 'quantitative' } },
+        },
         {
           data: { values: budgets },
           mark: { type: 'text', color: BUDGET_COLOR, align: 'left', dx: 4, dy: -6, x: 0 },
@@ -114,9 +120,17 @@ export function throughputSpec(data: ThroughputChartData): TopLevelSpec {
           {
             data: { values: data.rows.filter((r) => r.efficiency !== null) },
             mark: { type: 'line', point: true },
-            encoding: { x: batchAxis, y: { field: 'efficiency', type: 'quantitative', title: 'efficiency (speedup / batch ratio)' }, color: series },
+            encoding: {
+              x: batchAxis,
+              y: { field: 'efficiency', type: 'quantitative', title: 'efficiency (speedup / batch ratio)' },
+              color: series,
+            },
           },
-          { data: { values: [{ efficiency: 1 }] }, mark: { type: 'rule', strokeDash: [4, 4], color: '#888' }, encoding: { y: { field: 'efficiency', type: 'quantitative' } } },
+          {
+            data: { values: [{ efficiency: 1 }] },
+            mark: { type: 'rule', strokeDash: [4, 4], color: '#888' },
+            encoding: { y: { field: 'efficiency', type: 'quantitative' } },
+          },
         ],
       },
     ],
@@ -136,7 +150,12 @@ export function queueSpec(rows: readonly QueueRow[]): TopLevelSpec {
       encoding: {
         x: { field: 'batchSize', type: 'ordinal', title: 'batch size' },
         y: { field: 'meanMs', type: 'quantitative', stack: 'zero', title: 'mean time per item (ms)' },
-        color: { field: 'phase', type: 'nominal', title: 'phase', scale: { domain: ['queue', 'inference'], range: ['#ff7f0e', '#1f77b4'] } },
+        color: {
+          field: 'phase',
+          type: 'nominal',
+          title: 'phase',
+          scale: { domain: ['queue', 'inference'], range: ['#ff7f0e', '#1f77b4'] },
+        },
         order: { field: 'phase', sort: 'descending' },
       },
     },
@@ -167,7 +186,11 @@ export function gpuSpec(data: GpuChartData): TopLevelSpec {
         {
           data: { values: data.rows.filter((r) => r.metric === metric) },
           mark: { type: 'line', strokeWidth: 1.2 },
-          encoding: { x: time, y: { field: 'value', type: 'quantitative', title: metric, axis: { format: '~g' } }, stroke: { field: 'gpu', type: 'nominal', title: 'GPU' } },
+          encoding: {
+            x: time,
+            y: { field: 'value', type: 'quantitative', title: metric, axis: { format: '~g' } },
+            stroke: { field: 'gpu', type: 'nominal', title: 'GPU' },
+          },
         },
       ],
       resolve: { scale: { color: 'independent' } },
@@ -206,7 +229,12 @@ export function openLoopSpec(rows: readonly OpenLoopRow[]): TopLevelSpec {
     height: WIDTH,
     layer: [
       {
-        data: { values: [{ targetRatePerSec: 0, achievedRatePerSec: 0 }, { targetRatePerSec: top, achievedRatePerSec: top }] },
+        data: {
+          values: [
+            { targetRatePerSec: 0, achievedRatePerSec: 0 },
+            { targetRatePerSec: top, achievedRatePerSec: top },
+          ],
+        },
         mark: { type: 'line', strokeDash: [4, 4], color: '#888' },
         encoding: { x: { field: 'targetRatePerSec', type: 'quantitative' }, y: { field: 'achievedRatePerSec', type: 'quantitative' } },
       },
@@ -245,8 +273,18 @@ export function compareSpec(rows: readonly CompareBarRow[], metricTitles: Readon
         x: { field: 'step', type: 'nominal', title: 'step', axis: { labelAngle: -35 } },
         xOffset: { field: 'side', type: 'nominal', scale: { domain: ['baseline', 'candidate'] } },
         y: { field: 'value', type: 'quantitative', title: metricTitles[metric] ?? metric },
-        color: { field: 'side', type: 'nominal', title: 'run', scale: { domain: ['baseline', 'candidate'], range: ['#9ecae1', '#3182bd'] } },
-        stroke: { field: 'regression', type: 'nominal', title: 'regression', scale: { domain: ['no', 'yes'], range: ['transparent', REGRESSION_COLOR] } },
+        color: {
+          field: 'side',
+          type: 'nominal',
+          title: 'run',
+          scale: { domain: ['baseline', 'candidate'], range: ['#9ecae1', '#3182bd'] },
+        },
+        stroke: {
+          field: 'regression',
+          type: 'nominal',
+          title: 'regression',
+          scale: { domain: ['no', 'yes'], range: ['transparent', REGRESSION_COLOR] },
+        },
       },
     })),
     columns: 2,

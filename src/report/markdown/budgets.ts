@@ -32,5 +32,11 @@ export function alertsSection(report: RunReport): string {
   const findings = [...report.alerts].sort((a, b) => order[a.kind] - order[b.kind] || a.stepIndex - b.stepIndex);
   const fired = findings.filter((finding) => finding.kind === 'fired').length;
   const head = fired === 0 ? 'No alert rule fired.' : `**${fired} alert ${fired === 1 ? 'finding' : 'findings'} fired.**`;
-  return ['## Alerts', '', head, '', ...findings.map((finding) => `- ${finding.kind === 'fired' ? '✗ ' : ''}${describeFinding(finding)}`)].join('\n');
+  return [
+    '## Alerts',
+    '',
+    head,
+    '',
+    ...findings.map((finding) => `- ${finding.kind === 'fired' ? '✗ ' : ''}${describeFinding(finding)}`),
+  ].join('\n');
 }

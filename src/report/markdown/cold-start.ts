@@ -13,7 +13,8 @@ export function coldStartColumns(steps: readonly StepReport[]): Column<StepRepor
     {
       header: 'first call',
       align: 'right',
-      cell: (s) => (typeof s.coldStartMs === 'number' ? `${formatMs(s.coldStartMs)}${isSlowColdStart(s) ? ` ${SLOW_COLD_START_MARK}` : ''}` : '-'),
+      cell: (s) =>
+        typeof s.coldStartMs === 'number' ? `${formatMs(s.coldStartMs)}${isSlowColdStart(s) ? ` ${SLOW_COLD_START_MARK}` : ''}` : '-',
     },
   ];
 }
@@ -21,7 +22,10 @@ export function coldStartColumns(steps: readonly StepReport[]): Column<StepRepor
 export function coldStartNote(steps: readonly StepReport[]): string {
   const slow = steps.filter(isSlowColdStart);
   if (slow.length === 0) return '';
-  const cases = slow.map((step) => `batch ${step.batchSize}: ${formatMs(step.coldStartMs ?? 0)}, ${Math.round(coldStartFactor(step) ?? 0)}x its p50 inference ${formatMs(step.latencyMs.inference?.p50 ?? 0)}`);
+  const cases = slow.map(
+    (step) =>
+      `batch ${step.batchSize}: ${formatMs(step.coldStartMs ?? 0)}, ${Math.round(coldStartFactor(step) ?? 0)}x its p50 inference ${formatMs(step.latencyMs.inference?.p50 ?? 0)}`,
+  );
   return (
     `${SLOW_COLD_START_MARK} The first call at a new batch size took over ${SLOW_COLD_START_FACTOR}x the step's p50 (${cases.join('; ')}). ` +
     'A native or GPU backend pays this once per shape (graph and kernel set-up, cuDNN autotuning, PTX JIT): it was measured before the load and is not in the percentiles.'

@@ -34,7 +34,11 @@ export function renderCompareMarkdown(result: CompareResult, sources: CompareSou
       ? ''
       : `### Not judged\n\nPast a threshold, but too few samples or windows to tell it from noise:\n\n${result.inconclusive.map((r) => `- ${r}`).join('\n')}`,
     `### All metrics\n\n${renderTable(table, rows)}`,
-    unpairedLines(result).length === 0 ? '' : `### Not compared\n\n${unpairedLines(result).map((l) => `- ${l}`).join('\n')}`,
+    unpairedLines(result).length === 0
+      ? ''
+      : `### Not compared\n\n${unpairedLines(result)
+          .map((l) => `- ${l}`)
+          .join('\n')}`,
     `<sub>A metric regresses only when its change is past the threshold and its interval lies wholly above 0. ${methodLine(result)}.</sub>`,
   ];
   return `${sections.filter((s) => s !== '').join('\n\n')}\n`;

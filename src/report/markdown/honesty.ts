@@ -95,7 +95,9 @@ export function honestySummary(report: RunReport): string[] {
     }
     const unstable = steps.filter((step) => step.stability?.kind === 'unstable');
     if (unstable.length > 0) {
-      lines.push(`${UNSTABLE_MARK} ${stage}: batch ${unstable.map((step) => step.batchSize).join(', ')} did not settle (unstable measurement)`);
+      lines.push(
+        `${UNSTABLE_MARK} ${stage}: batch ${unstable.map((step) => step.batchSize).join(', ')} did not settle (unstable measurement)`,
+      );
     }
   }
   return lines;

@@ -17,7 +17,9 @@ export function renderHostSection(report: RunReport): string {
   const loop = maxOf(host.timeline, (s) => s.eventLoopDelayP99Ms);
   if (loop !== null) lines.push(`- Event-loop delay p99: ${formatMs(loop)} at worst (max over samples)`);
   if ((host.netRxBytes ?? 0) > 0 || (host.netTxBytes ?? 0) > 0) {
-    lines.push(`- Network (all interfaces, loopback included): ${formatBytes(host.netRxBytes ?? 0)} received, ${formatBytes(host.netTxBytes ?? 0)} sent`);
+    lines.push(
+      `- Network (all interfaces, loopback included): ${formatBytes(host.netRxBytes ?? 0)} received, ${formatBytes(host.netTxBytes ?? 0)} sent`,
+    );
   }
   return lines.join('\n');
 }
@@ -25,7 +27,9 @@ export function renderHostSection(report: RunReport): string {
 function samplesLine(host: HostReport): string {
   const every = `${host.samples} samples every ${formatMs(host.intervalMs)}`;
   // Means below come from the timeline: exact until it was folded to bucket extremes.
-  return host.timeline.length < host.samples ? `${every} (timeline kept as ${host.timeline.length} points; means below are over those)` : every;
+  return host.timeline.length < host.samples
+    ? `${every} (timeline kept as ${host.timeline.length} points; means below are over those)`
+    : every;
 }
 
 function span(range: { readonly start: number; readonly end: number; readonly peak: number }): string {
@@ -43,7 +47,8 @@ function cpuLine(timeline: readonly HostSample[]): string | null {
   const machineMean = meanOf(timeline, (s) => s.systemCpuPct);
   const parts: string[] = [];
   // processCpuPct counts cores (100 = one core busy); the machine's is a share of all cores.
-  if (processMean !== null && processPeak !== null) parts.push(`process mean ${formatPct(processMean / 100)}, peak ${formatPct(processPeak / 100)} of one core`);
+  if (processMean !== null && processPeak !== null)
+    parts.push(`process mean ${formatPct(processMean / 100)}, peak ${formatPct(processPeak / 100)} of one core`);
   if (machineMean !== null) parts.push(`machine mean ${formatPct(machineMean / 100)} of all cores`);
   return parts.length > 0 ? parts.join('; ') : null;
 }

@@ -56,7 +56,8 @@ function header(report: RunReport): string {
     targetLine(report),
     `- Budget met: ${report.budgetMet ? 'yes' : 'no'}`,
   );
-  if (report.resumedFrom) lines.push(`- Resumed: kept ${report.resumedFrom.stepsKept} completed steps of run \`${report.resumedFrom.runId}\`, measured the rest`);
+  if (report.resumedFrom)
+    lines.push(`- Resumed: kept ${report.resumedFrom.stepsKept} completed steps of run \`${report.resumedFrom.runId}\`, measured the rest`);
   return lines.join('\n');
 }
 
@@ -100,7 +101,12 @@ function environmentSection(env: EnvironmentReport, backend: BackendReport | nul
 
 /** "TensorFlow 2.21.0 C library (CUDA 12.5.1, cuDNN 9 build), sees CPU:0, GPU:0; pipebench setup native from ...". */
 function nativeLine(native: NativeBackendInfo): string {
-  const build = native.cudaBuild === null ? 'build unknown' : native.cudaBuild ? `CUDA ${native.cudaVersion ?? '?'}, cuDNN ${native.cudnnVersion ?? '?'} build` : 'CPU-only build';
+  const build =
+    native.cudaBuild === null
+      ? 'build unknown'
+      : native.cudaBuild
+        ? `CUDA ${native.cudaVersion ?? '?'}, cuDNN ${native.cudnnVersion ?? '?'} build`
+        : 'CPU-only build';
   const devices = native.devices === null ? 'devices unknown' : `sees ${formatDevices(native.devices)}`;
   return `TensorFlow ${native.tensorflowVersion ?? '?'} C library (${build}), ${devices}; ${native.builtFrom ?? 'not built by pipebench setup native'}`;
 }
@@ -131,7 +137,9 @@ function budgetCell(step: StepReport): string {
       ? step.errors.total > 0
         ? '✗ errors (no item succeeded)'
         : '✗ no samples'
-      : `✗ ${failedChecks(step.budgetChecks).map((name) => (name === 'errorRate' ? 'errors' : name)).join(', ')}`;
+      : `✗ ${failedChecks(step.budgetChecks)
+          .map((name) => (name === 'errorRate' ? 'errors' : name))
+          .join(', ')}`;
   return step.complete ? verdict : `${verdict} (incomplete)`;
 }
 
@@ -191,7 +199,8 @@ function stageSection(report: RunReport, stage: Stage): string {
   lines.push(renderTable(stageColumns(steps, stage), steps));
   const footnotes = honestyFootnotes(steps);
   if (footnotes !== '') lines.push('', footnotes);
-  for (const part of [coldStartNote(steps), bottleneckSection(steps), openLoopSection(steps), errorsSection(steps)]) if (part !== '') lines.push('', part);
+  for (const part of [coldStartNote(steps), bottleneckSection(steps), openLoopSection(steps), errorsSection(steps)])
+    if (part !== '') lines.push('', part);
   const gpu = stageGpuSection(steps);
   if (gpu !== '') lines.push('', gpu);
   const server = stageServerSection(steps);

@@ -79,7 +79,8 @@ const OPEN_LOOP_COLUMNS: Column<StepReport>[] = [
   {
     header: 'late sends',
     align: 'right',
-    cell: (s) => (s.openLoop ? `${s.openLoop.lateSends} (${formatPct(s.openLoop.lateShare)}, > ${formatMs(s.openLoop.lateThresholdMs)})` : '-'),
+    cell: (s) =>
+      s.openLoop ? `${s.openLoop.lateSends} (${formatPct(s.openLoop.lateShare)}, > ${formatMs(s.openLoop.lateThresholdMs)})` : '-',
   },
   { header: 'max late', align: 'right', cell: (s) => (s.openLoop ? formatMs(s.openLoop.maxLateMs) : '-') },
   { header: 'in-flight cap', align: 'right', cell: (s) => (s.openLoop?.maxInFlight == null ? 'none' : String(s.openLoop.maxInFlight)) },

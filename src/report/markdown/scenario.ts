@@ -4,7 +4,15 @@
  */
 import { stepOfStage, windowErrorRate } from '../../analysis/scenario-windows.js';
 import { placeStages, type PlacedStage } from '../../load/placed-stages.js';
-import type { DriftFit, ScenarioVerdict, SoakVerdict, SpikeVerdict, SteadyVerdict, StressLevel, StressVerdict } from '../../core/report/scenario-verdict.js';
+import type {
+  DriftFit,
+  ScenarioVerdict,
+  SoakVerdict,
+  SpikeVerdict,
+  SteadyVerdict,
+  StressLevel,
+  StressVerdict,
+} from '../../core/report/scenario-verdict.js';
 import { formatBytes, formatMs, formatPct, formatRate } from '../../format.js';
 import { bottleneckSection } from './bottleneck.js';
 import { renderTable, type Column } from './table.js';
@@ -35,7 +43,11 @@ function stageColumns(scenario: ScenarioReport): Column<StageRow>[] {
     { header: 'items/s', align: 'right', cell: (r) => (r.step === undefined ? '-' : formatRate(r.step.throughput.itemsPerSec)) },
     { header: 'p95 e2e', align: 'right', cell: (r) => e2e(r, 'p95') },
     { header: 'p99 e2e', align: 'right', cell: (r) => e2e(r, 'p99') },
-    { header: 'errors', align: 'right', cell: (r) => (r.step === undefined ? '-' : `${r.step.errors.total} (${formatPct(r.step.errors.rate)})`) },
+    {
+      header: 'errors',
+      align: 'right',
+      cell: (r) => (r.step === undefined ? '-' : `${r.step.errors.total} (${formatPct(r.step.errors.rate)})`),
+    },
     {
       header: 'within budget',
       cell: (r) => (r.step === undefined ? 'not run' : `${r.step.withinBudget ? '✓' : '✗'}${r.step.complete ? '' : ' (incomplete)'}`),
@@ -75,7 +87,9 @@ function soakNumbers(v: SoakVerdict): string {
   const { leak } = v;
   const signed = (text: string, value: number): string => (value >= 0 ? `+${text}` : text);
   const rss =
-    leak.rssStartBytes === null || leak.rssEndBytes === null ? 'RSS -' : `RSS ${formatBytes(leak.rssStartBytes)} -> ${formatBytes(leak.rssEndBytes)}`;
+    leak.rssStartBytes === null || leak.rssEndBytes === null
+      ? 'RSS -'
+      : `RSS ${formatBytes(leak.rssStartBytes)} -> ${formatBytes(leak.rssEndBytes)}`;
   const tensors = leak.tfTensorsStart === null ? 'TF.js tensors -' : `TF.js tensors ${leak.tfTensorsStart} -> ${leak.tfTensorsEnd ?? '-'}`;
   return [
     `- p95 drift: ${driftText(v.p95Drift, (perHour) => signed(formatMs(perHour), perHour))}`,
@@ -98,8 +112,15 @@ function stressNumbers(v: StressVerdict, scenario: ScenarioReport): string {
     { header: '', cell: mark },
   ];
   const graceful = v.graceful === null ? 'not judged (nothing broke)' : v.graceful ? 'yes' : 'no';
-  const lines = [renderTable(columns, v.levels), '', `- Breaking point: ${v.breakingLevel === null ? 'none' : `${formatRate(v.breakingLevel)} (${v.breakingReason ?? ''})`}`];
-  lines.push(`- Max sustainable: ${v.maxSustainableLevel === null ? 'none' : formatRate(v.maxSustainableLevel)}`, `- Graceful degradation: ${graceful}`);
+  const lines = [
+    renderTable(columns, v.levels),
+    '',
+    `- Breaking point: ${v.breakingLevel === null ? 'none' : `${formatRate(v.breakingLevel)} (${v.breakingReason ?? ''})`}`,
+  ];
+  lines.push(
+    `- Max sustainable: ${v.maxSustainableLevel === null ? 'none' : formatRate(v.maxSustainableLevel)}`,
+    `- Graceful degradation: ${graceful}`,
+  );
   return lines.join('\n');
 }
 

@@ -20,7 +20,13 @@ export function repeatColumns(steps: readonly StepReport[]): Column<StepReport>[
     {
       header: 'p95 spread',
       align: 'right',
-      cell: (s) => (s.repeats === null ? '-' : range(s.repeats.p95Ms.filter((ms): ms is number => ms !== null), formatMs)),
+      cell: (s) =>
+        s.repeats === null
+          ? '-'
+          : range(
+              s.repeats.p95Ms.filter((ms): ms is number => ms !== null),
+              formatMs,
+            ),
     },
   ];
 }

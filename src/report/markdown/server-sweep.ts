@@ -14,7 +14,8 @@ export function serverSweepLines(sweep: ServerSweepReport): string[] {
   const lines = [sweep.chosen === null ? 'server: no configuration met the budget' : `server: ${sweep.chosen.reason}`];
   if (sweep.chosen !== null) lines.push(`server command: ${sweep.chosen.serverTerms}`);
   lines.push(costLine(sweep));
-  for (const config of sweep.configurations) if (config.state === 'failed') lines.push(`server ${serverConfigLabel(config.params)} failed: ${config.failure ?? 'unknown'}`);
+  for (const config of sweep.configurations)
+    if (config.state === 'failed') lines.push(`server ${serverConfigLabel(config.params)} failed: ${config.failure ?? 'unknown'}`);
   return lines;
 }
 
@@ -43,14 +44,17 @@ const paretoColumns: Column<ServerConfigScore>[] = [
 export function serverSweepSection(report: RunReport): string {
   const sweep = report.serverSweep;
   if (!sweep) return '';
-  const rows = sweep.configurations.map((config) => ({ config, score: sweep.scores.find((score) => sameServerConfig(score.params, config.params)) }));
+  const rows = sweep.configurations.map((config) => ({
+    config,
+    score: sweep.scores.find((score) => sameServerConfig(score.params, config.params)),
+  }));
   const failed = sweep.configurations.filter((config) => config.state === 'failed');
   return [
     '## Server configurations',
     '',
     sweep.chosen === null ? '**No configuration met the budget.**' : `**Chosen:** ${markdownText(sweep.chosen.reason)}.`,
     '',
-    ...(sweep.chosen === null ? [] : ['In the server\'s own terms:', '', '```', sweep.chosen.serverTerms, '```', '']),
+    ...(sweep.chosen === null ? [] : ["In the server's own terms:", '', '```', sweep.chosen.serverTerms, '```', '']),
     costLine(sweep) + '.',
     '',
     renderTable(configColumns, rows),
@@ -58,6 +62,15 @@ export function serverSweepSection(report: RunReport): string {
     '### Pareto set (p95 against items/s)',
     '',
     sweep.pareto.length === 0 ? 'No configuration measured a p95.' : renderTable(paretoColumns, sweep.pareto),
-    ...failed.flatMap((config) => ['', `### Failed: ${markdownText(serverConfigLabel(config.params))}`, '', markdownText(config.failure ?? ''), '', '```', ...config.logTail.map((line) => line.replace(/```/g, "'''")), '```']),
+    ...failed.flatMap((config) => [
+      '',
+      `### Failed: ${markdownText(serverConfigLabel(config.params))}`,
+      '',
+      markdownText(config.failure ?? ''),
+      '',
+      '```',
+      ...config.logTail.map((line) => line.replace(/```/g, "'''")),
+      '```',
+    ]),
   ].join('\n');
 }

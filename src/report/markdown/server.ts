@@ -37,11 +37,18 @@ export const SERVER_COLUMNS: readonly Column<ServerRow>[] = [
   { header: 'batch', align: 'right', cell: (r) => String(r.step.batchSize) },
   { header: 'load', align: 'right', cell: (r) => level(r.step) },
   { header: 'server', cell: (r) => r.endpoint.source },
-  { header: 'requests server / client', align: 'right', cell: (r) => `${r.endpoint.requests === null ? dash : Math.round(r.endpoint.requests)} / ${clientRequests(r.step)}` },
+  {
+    header: 'requests server / client',
+    align: 'right',
+    cell: (r) => `${r.endpoint.requests === null ? dash : Math.round(r.endpoint.requests)} / ${clientRequests(r.step)}`,
+  },
   {
     header: 'server batch mean (max)',
     align: 'right',
-    cell: (r) => (r.endpoint.batchSize?.mean == null ? dash : `${r.endpoint.batchSize.mean.toFixed(1)}${r.endpoint.maxBatchSize === null ? '' : ` (${r.endpoint.maxBatchSize})`}`),
+    cell: (r) =>
+      r.endpoint.batchSize?.mean == null
+        ? dash
+        : `${r.endpoint.batchSize.mean.toFixed(1)}${r.endpoint.maxBatchSize === null ? '' : ` (${r.endpoint.maxBatchSize})`}`,
   },
   { header: 'queue mean / p95', align: 'right', cell: (r) => msDistribution(r.endpoint.queueMs) },
   { header: 'compute mean / p95', align: 'right', cell: (r) => msDistribution(r.endpoint.computeMs) },
@@ -55,7 +62,9 @@ export function serverRows(steps: readonly StepReport[]): ServerRow[] {
 }
 
 export function remoteGpuRows(steps: readonly StepReport[]): (GpuRow & { readonly url: string })[] {
-  return serverRows(steps).flatMap(({ step, endpoint }) => endpoint.gpus.filter((gpu) => gpu.samples > 0).map((gpu) => ({ step, gpu, url: endpoint.url })));
+  return serverRows(steps).flatMap(({ step, endpoint }) =>
+    endpoint.gpus.filter((gpu) => gpu.samples > 0).map((gpu) => ({ step, gpu, url: endpoint.url })),
+  );
 }
 
 /** The server tables under a stage's step table; empty when no step has server metrics. */
@@ -65,9 +74,20 @@ export function stageServerSection(steps: readonly StepReport[]): string {
   const lines: string[] = [];
   for (const url of new Set(rows.map((row) => row.endpoint.url))) {
     const own = rows.filter((row) => row.endpoint.url === url);
-    lines.push(`Server during each measured step, from ${url} (its own metrics; queue and compute per request):`, '', renderTable(SERVER_COLUMNS, own), '');
+    lines.push(
+      `Server during each measured step, from ${url} (its own metrics; queue and compute per request):`,
+      '',
+      renderTable(SERVER_COLUMNS, own),
+      '',
+    );
     const gpus = remoteGpuRows(own.map((row) => row.step)).filter((row) => row.url === url);
-    if (gpus.length > 0) lines.push(`Remote GPU from ${url} (utilisation is time with a kernel running, not SM occupancy):`, '', renderTable(GPU_COLUMNS, gpus), '');
+    if (gpus.length > 0)
+      lines.push(
+        `Remote GPU from ${url} (utilisation is time with a kernel running, not SM occupancy):`,
+        '',
+        renderTable(GPU_COLUMNS, gpus),
+        '',
+      );
   }
   return lines.join('\n').trimEnd();
 }
@@ -76,7 +96,10 @@ export function stageServerSection(steps: readonly StepReport[]): string {
 export function serverScrapingSection(report: RunReport): string {
   const cost = report.harnessHealth?.serverScraping;
   if (!cost) return '';
-  const perScrape = cost.cpuMsPerScrape === null ? '' : `, ${cost.cpuMsPerScrape.toFixed(2)} ms of CPU per scrape in the scraping worker thread (fetch, parse, store; off the load's thread)`;
+  const perScrape =
+    cost.cpuMsPerScrape === null
+      ? ''
+      : `, ${cost.cpuMsPerScrape.toFixed(2)} ms of CPU per scrape in the scraping worker thread (fetch, parse, store; off the load's thread)`;
   return `## Server metrics
 
 - ${cost.scrapes} scrapes of ${cost.endpoints} URL${cost.endpoints === 1 ? '' : 's'}, ${cost.failures} failed${perScrape}`;

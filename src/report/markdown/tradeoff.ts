@@ -59,7 +59,9 @@ function curveSection(tradeoff: StageTradeoff, steps: readonly StepReport[], hea
   if (headed) lines.push(`**Curve ${tradeoff.label ?? ''}:** ${tradeoff.sentence}.`, '');
   if (tradeoff.points.length === 0) return [...lines, 'No complete step to analyse.'].join('\n');
   lines.push(renderTable(columns(unstableSizes(steps)), tradeoff.points), '', kneeLine(tradeoff));
-  lines.push('Goodput: items/s within the p95 budget. Queue share: p50 queue wait / p50 e2e. Pareto: no other batch size is both faster and lower-latency.');
+  lines.push(
+    'Goodput: items/s within the p95 budget. Queue share: p50 queue wait / p50 e2e. Pareto: no other batch size is both faster and lower-latency.',
+  );
   return lines.join('\n');
 }
 

@@ -32,7 +32,11 @@ export function scenarioMode(scenario: ScenarioSpec): RunMode {
         toRun.length === 0
           ? { startedAtMs: earlier?.startedAtMs ?? epochNowMs(), stagesRun: 0, stoppedEarly: null, timeline: [] }
           : await runScenario(scenario, toRun, context, stageBudgets[scenario.stage], { stageDone });
-      record.scenario = { ...scenarioFactsBase(scenario, steps), ...outcome, ...(earlier && resumedTimeline(earlier, outcome, steps[firstIndex])) };
+      record.scenario = {
+        ...scenarioFactsBase(scenario, steps),
+        ...outcome,
+        ...(earlier && resumedTimeline(earlier, outcome, steps[firstIndex])),
+      };
       return !signal?.aborted;
     },
   };

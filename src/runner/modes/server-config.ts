@@ -6,11 +6,23 @@
  * server-search.ts's choice (search or grid).
  */
 import { join } from 'node:path';
-import { renderLaunchCommand, sameServerConfig, serverConfigLabel, type LaunchServerSpec, type ServerParams } from '../../core/server-config.js';
+import {
+  renderLaunchCommand,
+  sameServerConfig,
+  serverConfigLabel,
+  type LaunchServerSpec,
+  type ServerParams,
+} from '../../core/server-config.js';
 import type { ServerConfigRun, ServerSweepFacts } from '../../core/report/server-sweep.js';
 import type { StepReport } from '../../core/report/step.js';
 import type { Step } from '../../core/workload.js';
-import { launchServer, logTail, ServerLaunchError, type LaunchedServer, type StopResult } from '../../targets/http/server-launch/launch-server.js';
+import {
+  launchServer,
+  logTail,
+  ServerLaunchError,
+  type LaunchedServer,
+  type StopResult,
+} from '../../targets/http/server-launch/launch-server.js';
 import { serverBatchMean } from '../../analysis/server-choice.js';
 import { measureStep } from '../run-step.js';
 import type { RunMode, RunSession } from '../run-mode.js';
@@ -43,7 +55,9 @@ export function serverConfigMode(spec: LaunchServerSpec, options: ServerModeOpti
       const finished = await sweepServerConfigs(spec, async (params) => {
         if (session.signal?.aborted) return null;
         const again = kept.find((config) => sameServerConfig(config.params, params));
-        const run = again ? { config: again, outcome: outcomeOf(again, session.record.steps) } : await runConfiguration(spec, params, session, options, facts.gridSteps);
+        const run = again
+          ? { config: again, outcome: outcomeOf(again, session.record.steps) }
+          : await runConfiguration(spec, params, session, options, facts.gridSteps);
         // A launch the interrupt cut short is no failure of the configuration: it is not recorded, so --resume launches it.
         if (session.signal?.aborted && run.config.state === 'failed' && run.config.stepIndexes.length === 0) return null;
         configurations.push(run.config);
@@ -61,7 +75,13 @@ interface ConfigResult {
 }
 
 /** `of`: the grid's step count, for progress (a search runs fewer). */
-async function runConfiguration(spec: LaunchServerSpec, params: ServerParams, session: RunSession, options: ServerModeOptions, of: number): Promise<ConfigResult> {
+async function runConfiguration(
+  spec: LaunchServerSpec,
+  params: ServerParams,
+  session: RunSession,
+  options: ServerModeOptions,
+  of: number,
+): Promise<ConfigResult> {
   const { context, record } = session;
   const port = Number(new URL(targetUrl(session)).port);
   const logPath = `servers/${configFileName(params)}.log`;

@@ -62,7 +62,11 @@ export async function openAuth(credentials: AuthCredentials, baseUrl: string, re
   if (loginUrl.password !== '') redactor.add(decodeURIComponent(loginUrl.password));
   loginUrl.username = '';
   loginUrl.password = '';
-  const session = new LoginAuth(loginUrl, JSON.stringify({ email_or_username: credentials.username, password: credentials.password }), redactor);
+  const session = new LoginAuth(
+    loginUrl,
+    JSON.stringify({ email_or_username: credentials.username, password: credentials.password }),
+    redactor,
+  );
   await session.login();
   return session;
 }

@@ -43,7 +43,11 @@ export function isRetriable(errorClass: HttpErrorClass, statusCode: number | nul
 }
 
 /** TLS errors that mean the port answered in plain HTTP: the URL says https:// where it should say http://. */
-const PLAIN_HTTP_TLS_CODES: ReadonlySet<string> = new Set(['ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_PACKET_LENGTH_TOO_LONG', 'ERR_SSL_HTTP_REQUEST']);
+const PLAIN_HTTP_TLS_CODES: ReadonlySet<string> = new Set([
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+  'ERR_SSL_PACKET_LENGTH_TOO_LONG',
+  'ERR_SSL_HTTP_REQUEST',
+]);
 
 /**
  * One line that says what the client hit: "ENOTFOUND: getaddrinfo ENOTFOUND api.example.invalid",
@@ -56,7 +60,8 @@ export function describeClientError(error: Error): string {
   const code = errorCode(error);
   const reason = /:error:[0-9A-Fa-f]+:[^:]*:[^:]*:([^:]+):/.exec(error.message)?.[1] ?? error.message;
   const oneLine = reason.replace(/\s+/g, ' ').trim();
-  const hint = code !== undefined && PLAIN_HTTP_TLS_CODES.has(code) ? ' (an https:// URL to a port that speaks plain HTTP? use http://)' : '';
+  const hint =
+    code !== undefined && PLAIN_HTTP_TLS_CODES.has(code) ? ' (an https:// URL to a port that speaks plain HTTP? use http://)' : '';
   return `${code === undefined ? '' : `${code}: `}${oneLine}${hint}`;
 }
 

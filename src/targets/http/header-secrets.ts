@@ -47,7 +47,10 @@ function decodedBasic(text: string): string | null {
 
 /** "a=1; session=XYZ" -> ["1", "XYZ"] (only for values shaped like a cookie list). */
 function cookieValues(value: string): string[] {
-  const pairs = value.split(';').map((pair) => pair.trim()).filter((pair) => pair !== '');
+  const pairs = value
+    .split(';')
+    .map((pair) => pair.trim())
+    .filter((pair) => pair !== '');
   if (pairs.length === 0 || !pairs.every((pair) => /^[^=\s]+=/.test(pair))) return [];
   return pairs.map((pair) => pair.slice(pair.indexOf('=') + 1));
 }

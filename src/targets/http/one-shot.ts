@@ -58,6 +58,7 @@ class TextCollector implements ResponseDecoder {
  * name a failed one-shot request.
  */
 export function describeFailure(outcome: Extract<SendOutcome, { ok: false }>, redactor: SecretRedactor): string {
-  if (outcome.statusCode !== null || outcome.errorClass === 'client_error') return redactor.excerpt(outcome.detail, outcome.detailTruncated);
+  if (outcome.statusCode !== null || outcome.errorClass === 'client_error')
+    return redactor.excerpt(outcome.detail, outcome.detailTruncated);
   return outcome.errorClass.replace(/_/g, ' ');
 }

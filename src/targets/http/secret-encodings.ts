@@ -26,7 +26,16 @@ type Encoding = (char: string) => readonly string[];
 
 const PLAIN = /^[A-Za-z0-9]$/;
 
-const JSON_SHORT_ESCAPES: Readonly<Record<string, string>> = { '"': '\\"', '\\': '\\\\', '/': '\\/', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+const JSON_SHORT_ESCAPES: Readonly<Record<string, string>> = {
+  '"': '\\"',
+  '\\': '\\\\',
+  '/': '\\/',
+  '\b': '\\b',
+  '\f': '\\f',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+};
 
 /** JSON string escaping: a short escape, and \uXXXX for anything not a letter or digit. */
 const json: Encoding = (char) => {
@@ -43,7 +52,13 @@ const url: Encoding = (char) => {
   return char === ' ' ? ['+', bytes] : [bytes];
 };
 
-const HTML_NAMED: Readonly<Record<string, readonly string[]>> = { '&': ['&amp;'], '<': ['&lt;'], '>': ['&gt;'], '"': ['&quot;'], "'": ['&apos;', '&#039;'] };
+const HTML_NAMED: Readonly<Record<string, readonly string[]>> = {
+  '&': ['&amp;'],
+  '<': ['&lt;'],
+  '>': ['&gt;'],
+  '"': ['&quot;'],
+  "'": ['&apos;', '&#039;'],
+};
 
 /** HTML character references: named ones, decimal and hex. */
 const html: Encoding = (char) => {

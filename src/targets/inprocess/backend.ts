@@ -28,7 +28,11 @@ interface Candidate {
 }
 
 const CANDIDATES = {
-  'tensorflow-gpu': { packageName: NATIVE_PACKAGES['tensorflow-gpu'], tfName: 'tensorflow', load: (o) => importNative('tensorflow-gpu', o) },
+  'tensorflow-gpu': {
+    packageName: NATIVE_PACKAGES['tensorflow-gpu'],
+    tfName: 'tensorflow',
+    load: (o) => importNative('tensorflow-gpu', o),
+  },
   tensorflow: { packageName: NATIVE_PACKAGES.tensorflow, tfName: 'tensorflow', load: (o) => importNative('tensorflow', o) },
   // Imported literally so a bundle carries it.
   wasm: { packageName: '@tensorflow/tfjs-backend-wasm', tfName: 'wasm', load: () => import('@tensorflow/tfjs-backend-wasm') },
@@ -108,9 +112,12 @@ async function tryBackend(
   await setBackendOrThrow(tf, candidate.tfName);
   await checkTinyOp(tf);
   const gpu = backend === 'tensorflow-gpu' ? usesGpuDevice(tf) : false;
-  const packageDir = backend === 'tensorflow' || backend === 'tensorflow-gpu' ? installedPackageDir(candidate.packageName, options.packagesFrom) : null;
+  const packageDir =
+    backend === 'tensorflow' || backend === 'tensorflow-gpu' ? installedPackageDir(candidate.packageName, options.packagesFrom) : null;
   if (backend === 'tensorflow-gpu' && !gpu && !auto) {
-    throw new Error(`the package loaded but TensorFlow found no GPU device (${noGpuHint(packageDir === null ? null : readManifest(packageDir))})`);
+    throw new Error(
+      `the package loaded but TensorFlow found no GPU device (${noGpuHint(packageDir === null ? null : readManifest(packageDir))})`,
+    );
   }
   const { threads, simd } = await parallelism(tf, backend, loaded);
   const native: NativeBackendInfo | null = packageDir === null ? null : nativeInfo(packageDir, bindingVersion(tf));

@@ -93,7 +93,8 @@ export class DynamicBatcher<L extends string, T extends QueuedItem> {
   };
 
   constructor(options: BatcherOptions<L, T>) {
-    if (!Number.isInteger(options.slots) || options.slots < 1) throw new RangeError(`slots must be a positive integer, got ${options.slots}`);
+    if (!Number.isInteger(options.slots) || options.slots < 1)
+      throw new RangeError(`slots must be a positive integer, got ${options.slots}`);
     this.timers = options.timers ?? realTimers;
     this.dispatch = options.dispatch;
     const config = options.initial ?? { maxBatchSize: 1, maxQueueDelayMs: 0 };

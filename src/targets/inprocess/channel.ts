@@ -116,6 +116,9 @@ function openChild(entry: string, events: ChannelEvents): InstanceChannel {
 }
 
 function lastLine(text: string): string | undefined {
-  const lines = text.split('\n').map((line) => line.trim()).filter((line) => line !== '' && !isTensorFlowNoise(line));
+  const lines = text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !isTensorFlowNoise(line));
   return lines.at(-1);
 }

@@ -52,7 +52,10 @@ const SIMPLE_MAX_WORDS = 8;
 const MODERATE_MAX_WORDS = 20;
 
 export function complexityOf(text: string): Complexity {
-  const words = text.trim().split(/\s+/).filter((w) => w !== '').length;
+  const words = text
+    .trim()
+    .split(/\s+/)
+    .filter((w) => w !== '').length;
   if (words <= SIMPLE_MAX_WORDS) return 'simple';
   return words <= MODERATE_MAX_WORDS ? 'moderate' : 'complex';
 }
@@ -64,11 +67,23 @@ export function inferOutcome(stage: Stage, item: PendingItem, result: ItemResult
     if (!classified) return { result };
     const complexity = complexityOf(item.text);
     const intent = classified.label;
-    return { result, output: { kind: 'classify', intent, confidence: classified.confidence, complexity, techniques: chooseTechniques(intent, complexity) } };
+    return {
+      result,
+      output: { kind: 'classify', intent, confidence: classified.confidence, complexity, techniques: chooseTechniques(intent, complexity) },
+    };
   }
   if (!generated) return { result };
   if (stage === 'generate') {
-    return { result, output: { kind: 'generate', text: generated.text, tokenCount: generated.tokenCount, intent: item.intent, techniques: item.techniques } };
+    return {
+      result,
+      output: {
+        kind: 'generate',
+        text: generated.text,
+        tokenCount: generated.tokenCount,
+        intent: item.intent,
+        techniques: item.techniques,
+      },
+    };
   }
   return {
     result,

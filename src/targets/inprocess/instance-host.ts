@@ -6,7 +6,16 @@ import { InputError, TargetUnavailableError } from '../../errors.js';
 import type { ModelInfo } from '../../core/model-info.js';
 import type { BackendChoice } from '../../core/workload.js';
 import { openChannel, type InstanceChannel, type Isolation } from './channel.js';
-import type { DoneMessage, FailedMessage, HostMessage, InstanceMessage, InstanceModels, RunMessage, SelectedBackend, TokensMessage } from './protocol.js';
+import type {
+  DoneMessage,
+  FailedMessage,
+  HostMessage,
+  InstanceMessage,
+  InstanceModels,
+  RunMessage,
+  SelectedBackend,
+  TokensMessage,
+} from './protocol.js';
 
 type QueryReply = Extract<InstanceMessage, { kind: 'memory' | 'raw-times' }>;
 
@@ -168,7 +177,8 @@ export class InstanceHost {
   private onExit(reason: string): void {
     this.alive = false;
     this.exitReason = reason;
-    for (const request of this.queries.values()) request.reject(new TargetUnavailableError(`model instance ${this.index} is gone: ${reason}`));
+    for (const request of this.queries.values())
+      request.reject(new TargetUnavailableError(`model instance ${this.index} is gone: ${reason}`));
     this.queries.clear();
     if (this.readyWaiter) {
       this.readyWaiter({ kind: 'exit', reason });

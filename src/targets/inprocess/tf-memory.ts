@@ -14,7 +14,11 @@ export async function liveTfMemory(hosts: readonly InstanceHost[], timeoutMs: nu
     timer = setTimeout(() => resolve(null), timeoutMs);
   });
   const all = Promise.all(live.map((h) => h.memory())).then(
-    (memories) => memories.reduce((sum, m) => ({ numTensors: sum.numTensors + m.numTensors, numBytes: sum.numBytes + m.numBytes }), { numTensors: 0, numBytes: 0 }),
+    (memories) =>
+      memories.reduce((sum, m) => ({ numTensors: sum.numTensors + m.numTensors, numBytes: sum.numBytes + m.numBytes }), {
+        numTensors: 0,
+        numBytes: 0,
+      }),
     () => null,
   );
   try {

@@ -37,7 +37,14 @@ export interface EndpointStepResult {
   readonly warnings: readonly string[];
 }
 
-export function endpointStep(url: string, rows: readonly ScrapeRow[], series: readonly SeriesInfo[], window: Window, client: ClientStepFacts, what: string): EndpointStepResult {
+export function endpointStep(
+  url: string,
+  rows: readonly ScrapeRow[],
+  series: readonly SeriesInfo[],
+  window: Window,
+  client: ClientStepFacts,
+  what: string,
+): EndpointStepResult {
   const source = detectSource(series.map((info) => info.name));
   const view = new StepView(rows, series, window);
   const mapped = SERVER_MAPPINGS[source](view);
@@ -54,7 +61,12 @@ export function endpointStep(url: string, rows: readonly ScrapeRow[], series: re
   }
   const serverMs = (mapped.queueMs?.mean ?? 0) + (mapped.computeMs?.mean ?? 0);
   const hasServerTime = mapped.queueMs?.mean != null || mapped.computeMs?.mean != null;
-  if (!shared && hasServerTime && client.inferenceMsMean !== null && serverMs > client.inferenceMsMean * SLOWER_THAN_CLIENT_FACTOR + SLOWER_THAN_CLIENT_SLACK_MS) {
+  if (
+    !shared &&
+    hasServerTime &&
+    client.inferenceMsMean !== null &&
+    serverMs > client.inferenceMsMean * SLOWER_THAN_CLIENT_FACTOR + SLOWER_THAN_CLIENT_SLACK_MS
+  ) {
     warnings.push(
       `${what}: server metrics ${url} say a request spent ${serverMs.toFixed(1)} ms in the server, more than the client's ${client.inferenceMsMean.toFixed(1)} ms ` +
         'inference on the wire: other traffic is in its figures, or it measures something else',

@@ -88,7 +88,10 @@ export function readTypeLine(line: string, types: Map<string, ExpositionType>): 
 }
 
 /** The family a sample belongs to, by its `# TYPE` line; null when none names it. */
-export function familyOf(name: string, types: ReadonlyMap<string, ExpositionType>): { readonly family: string; readonly type: ExpositionType } | null {
+export function familyOf(
+  name: string,
+  types: ReadonlyMap<string, ExpositionType>,
+): { readonly family: string; readonly type: ExpositionType } | null {
   const exact = types.get(name);
   if (exact !== undefined) return { family: name, type: exact };
   for (const suffix of FAMILY_SUFFIXES) {

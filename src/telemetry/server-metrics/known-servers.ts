@@ -8,11 +8,23 @@ import { DCGM_GPU, TRITON_GPU, type RemoteGpuDialect } from './remote-gpu.js';
 import type { StepView } from './step-view.js';
 
 /** A server's phases in the step, and how to read its GPU (null when it exposes none). */
-export type MappedStep = Pick<ServerEndpointStep, 'requests' | 'batchSize' | 'maxBatchSize' | 'queueMs' | 'computeMs' | 'ttftMs' | 'itlMs'> & {
+export type MappedStep = Pick<
+  ServerEndpointStep,
+  'requests' | 'batchSize' | 'maxBatchSize' | 'queueMs' | 'computeMs' | 'ttftMs' | 'itlMs'
+> & {
   readonly gpu: RemoteGpuDialect | null;
 };
 
-const NOTHING: MappedStep = { requests: null, batchSize: null, maxBatchSize: null, queueMs: null, computeMs: null, ttftMs: null, itlMs: null, gpu: null };
+const NOTHING: MappedStep = {
+  requests: null,
+  batchSize: null,
+  maxBatchSize: null,
+  queueMs: null,
+  computeMs: null,
+  ttftMs: null,
+  itlMs: null,
+  gpu: null,
+};
 
 /** Name prefixes that identify each server, checked in this order (Triton before a DCGM exporter it may sit beside). */
 const SIGNATURES: readonly (readonly [Exclude<ServerMetricsSource, 'generic'>, (name: string) => boolean])[] = [
@@ -55,12 +67,19 @@ export const SERVER_MAPPINGS = {
     const requests = view.counter('nv_inference_request_success');
     const executions = view.counter('nv_inference_exec_count');
     const inferences = view.counter('nv_inference_count');
-    const compute = sumOrNull(['nv_inference_compute_input_duration_us', 'nv_inference_compute_infer_duration_us', 'nv_inference_compute_output_duration_us'].map((name) => view.counter(name)));
+    const compute = sumOrNull(
+      ['nv_inference_compute_input_duration_us', 'nv_inference_compute_infer_duration_us', 'nv_inference_compute_output_duration_us'].map(
+        (name) => view.counter(name),
+      ),
+    );
     return {
       ...NOTHING,
       requests,
       // Items per model execution: inferences count items, executions count batches.
-      batchSize: inferences === null || executions === null ? null : { count: executions, mean: executions > 0 ? inferences / executions : null, p50: null, p95: null, p99: null },
+      batchSize:
+        inferences === null || executions === null
+          ? null
+          : { count: executions, mean: executions > 0 ? inferences / executions : null, p50: null, p95: null, p99: null },
       queueMs: perRequest(view.counter('nv_inference_queue_duration_us'), requests, US_TO_MS),
       computeMs: perRequest(compute, requests, US_TO_MS),
       gpu: TRITON_GPU,
@@ -103,7 +122,10 @@ export const SERVER_MAPPINGS = {
     return {
       ...NOTHING,
       requests: view.counter('pipebench_serve_model_requests_total'),
-      batchSize: items === null || executions === null ? null : { count: executions, mean: executions > 0 ? items.count / executions : null, p50: null, p95: null, p99: null },
+      batchSize:
+        items === null || executions === null
+          ? null
+          : { count: executions, mean: executions > 0 ? items.count / executions : null, p50: null, p95: null, p99: null },
       maxBatchSize: maxBatch === null || !Number.isFinite(maxBatch.max) ? null : maxBatch.max,
       queueMs: view.histogram('pipebench_serve_queue_seconds', S_TO_MS),
       computeMs: view.histogram('pipebench_serve_compute_seconds', S_TO_MS),

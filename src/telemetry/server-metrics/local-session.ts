@@ -69,7 +69,9 @@ export async function startLocalScraping(options: LocalScrapeOptions): Promise<L
       options.note?.(`server metrics: scraping ${scrapers[0]!.shownUrl} every ${intervalMs} ms (the target answers Prometheus text there)`);
     } else {
       await probe.stop();
-      options.note?.(`server metrics: ${probe.shownUrl} did not answer Prometheus text (${firstFault ?? 'no samples'}); not scraped (give --server-metrics URL)`);
+      options.note?.(
+        `server metrics: ${probe.shownUrl} did not answer Prometheus text (${firstFault ?? 'no samples'}); not scraped (give --server-metrics URL)`,
+      );
     }
   }
   if (scrapers.length === 0) return null;
@@ -106,12 +108,21 @@ export async function startLocalScraping(options: LocalScrapeOptions): Promise<L
 
 /** Zero scrapes over `endpoints` URLs: the cost of a session that never reported one. */
 export function emptyScrapingCost(endpoints: number): ServerScrapingCost {
-  return scrapingCost(Array.from({ length: endpoints }, () => ({ scrapes: 0, failures: 0, bytes: 0, parseMs: 0 })), 0, 0);
+  return scrapingCost(
+    Array.from({ length: endpoints }, () => ({ scrapes: 0, failures: 0, bytes: 0, parseMs: 0 })),
+    0,
+    0,
+  );
 }
 
 function scrapingCost(costs: readonly ScrapeCost[], cpuMs: number, wallMs: number): ServerScrapingCost {
   const total = costs.reduce(
-    (sum, cost) => ({ scrapes: sum.scrapes + cost.scrapes, failures: sum.failures + cost.failures, bytes: sum.bytes + cost.bytes, parseMs: sum.parseMs + cost.parseMs }),
+    (sum, cost) => ({
+      scrapes: sum.scrapes + cost.scrapes,
+      failures: sum.failures + cost.failures,
+      bytes: sum.bytes + cost.bytes,
+      parseMs: sum.parseMs + cost.parseMs,
+    }),
     { scrapes: 0, failures: 0, bytes: 0, parseMs: 0 },
   );
   return {

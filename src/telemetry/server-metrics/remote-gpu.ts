@@ -18,7 +18,17 @@ interface GpuFieldSource {
   readonly scale: number;
 }
 
-type SampledField = 'utilPct' | 'memUtilPct' | 'memUsedBytes' | 'memTotalBytes' | 'powerW' | 'powerLimitW' | 'tempC' | 'smClockMHz' | 'memClockMHz' | 'throttleMask';
+type SampledField =
+  | 'utilPct'
+  | 'memUtilPct'
+  | 'memUsedBytes'
+  | 'memTotalBytes'
+  | 'powerW'
+  | 'powerLimitW'
+  | 'tempC'
+  | 'smClockMHz'
+  | 'memClockMHz'
+  | 'throttleMask';
 
 export interface RemoteGpuDialect {
   /** The label that tells GPUs apart; its values are numbered in order of appearance when not numeric. */
@@ -40,11 +50,17 @@ export const DCGM_GPU: RemoteGpuDialect = {
     memUsedBytes: [{ metric: 'DCGM_FI_DEV_FB_USED', scale: MIB }],
     memTotalBytes: [{ metric: 'DCGM_FI_DEV_FB_TOTAL', scale: MIB }],
     powerW: [{ metric: 'DCGM_FI_DEV_POWER_USAGE', scale: 1 }],
-    powerLimitW: [{ metric: 'DCGM_FI_DEV_POWER_MGMT_LIMIT', scale: 1 }, { metric: 'DCGM_FI_DEV_ENFORCED_POWER_LIMIT', scale: 1 }],
+    powerLimitW: [
+      { metric: 'DCGM_FI_DEV_POWER_MGMT_LIMIT', scale: 1 },
+      { metric: 'DCGM_FI_DEV_ENFORCED_POWER_LIMIT', scale: 1 },
+    ],
     tempC: [{ metric: 'DCGM_FI_DEV_GPU_TEMP', scale: 1 }],
     smClockMHz: [{ metric: 'DCGM_FI_DEV_SM_CLOCK', scale: 1 }],
     memClockMHz: [{ metric: 'DCGM_FI_DEV_MEM_CLOCK', scale: 1 }],
-    throttleMask: [{ metric: 'DCGM_FI_DEV_CLOCKS_EVENT_REASONS', scale: 1 }, { metric: 'DCGM_FI_DEV_CLOCK_THROTTLE_REASONS', scale: 1 }],
+    throttleMask: [
+      { metric: 'DCGM_FI_DEV_CLOCKS_EVENT_REASONS', scale: 1 },
+      { metric: 'DCGM_FI_DEV_CLOCK_THROTTLE_REASONS', scale: 1 },
+    ],
   },
   // DCGM counts millijoules since the driver loaded.
   energy: { metric: 'DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION', scale: 1e-3 },
@@ -78,7 +94,13 @@ export function hasRemoteGpu(series: readonly SeriesInfo[], dialect: RemoteGpuDi
 }
 
 /** Per-GPU summaries of the window, as local nvidia-smi telemetry would give them. */
-export function remoteGpuSummaries(rows: readonly ScrapeRow[], series: readonly SeriesInfo[], dialect: RemoteGpuDialect, window: Window, items: number): GpuWindowSummary[] {
+export function remoteGpuSummaries(
+  rows: readonly ScrapeRow[],
+  series: readonly SeriesInfo[],
+  dialect: RemoteGpuDialect,
+  window: Window,
+  items: number,
+): GpuWindowSummary[] {
   const gpus = gpuIndexes(series, dialect);
   if (gpus.size === 0) return [];
   const samples = toSamples(rows, series, dialect, gpus);
@@ -86,7 +108,9 @@ export function remoteGpuSummaries(rows: readonly ScrapeRow[], series: readonly 
   if (dialect.energy === null) return summaries;
   const energy = dialect.energy;
   return summaries.map((summary) => {
-    const id = series.findIndex((info) => info.name === energy.metric && gpus.get(info.labels[dialect.gpuLabel] ?? '') === summary.gpuIndex);
+    const id = series.findIndex(
+      (info) => info.name === energy.metric && gpus.get(info.labels[dialect.gpuLabel] ?? '') === summary.gpuIndex,
+    );
     const joules = id < 0 ? null : counterIncrease(rows, id, window);
     if (joules === null) return summary;
     const energyJ = joules * energy.scale;
@@ -106,7 +130,12 @@ function gpuIndexes(series: readonly SeriesInfo[], dialect: RemoteGpuDialect): M
   return out;
 }
 
-function toSamples(rows: readonly ScrapeRow[], series: readonly SeriesInfo[], dialect: RemoteGpuDialect, gpus: ReadonlyMap<string, number>): GpuSample[] {
+function toSamples(
+  rows: readonly ScrapeRow[],
+  series: readonly SeriesInfo[],
+  dialect: RemoteGpuDialect,
+  gpus: ReadonlyMap<string, number>,
+): GpuSample[] {
   // Per GPU and field: the series ids to read, in the dialect's order of preference.
   const ids = new Map<string, Map<SampledField, { id: number; scale: number }[]>>();
   const meta = new Map<string, { uuid: string | null; name: string | null }>();
@@ -119,7 +148,11 @@ function toSamples(rows: readonly ScrapeRow[], series: readonly SeriesInfo[], di
       const byField = ids.get(gpu) ?? new Map<SampledField, { id: number; scale: number }[]>();
       ids.set(gpu, byField);
       byField.set(field, [...(byField.get(field) ?? []), { id, scale: source.scale }]);
-      if (!meta.has(gpu)) meta.set(gpu, { uuid: dialect.uuidLabel === null ? null : (info.labels[dialect.uuidLabel] ?? null), name: dialect.nameLabel === null ? null : (info.labels[dialect.nameLabel] ?? null) });
+      if (!meta.has(gpu))
+        meta.set(gpu, {
+          uuid: dialect.uuidLabel === null ? null : (info.labels[dialect.uuidLabel] ?? null),
+          name: dialect.nameLabel === null ? null : (info.labels[dialect.nameLabel] ?? null),
+        });
     }
   });
   const samples: GpuSample[] = [];

@@ -4,7 +4,14 @@ import type { ScrapeSettings, ServerScrapingCost, ServerStepOutcome } from './lo
 
 export type ToScrapeWorker =
   | { readonly kind: 'start'; readonly settings: ScrapeSettings }
-  | { readonly kind: 'step'; readonly id: number; readonly fromMs: number; readonly toMs: number; readonly client: ClientStepFacts; readonly what: string }
+  | {
+      readonly kind: 'step';
+      readonly id: number;
+      readonly fromMs: number;
+      readonly toMs: number;
+      readonly client: ClientStepFacts;
+      readonly what: string;
+    }
   | { readonly kind: 'finish' };
 
 export type FromScrapeWorker =

@@ -55,7 +55,11 @@ export class ScrapeStore {
   /** Adds one parsed page taken at tMs (epoch ms); rows stay in time order. */
   ingest(tMs: number, parsed: ParsedExposition): void {
     const ids = parsed.samples.map((sample) => this.idFor(sample.name, sample.labels, parsed.types));
-    this.pushRow(tMs, ids, parsed.samples.map((sample) => sample.value));
+    this.pushRow(
+      tMs,
+      ids,
+      parsed.samples.map((sample) => sample.value),
+    );
   }
 
   /**
@@ -222,7 +226,8 @@ function describeSeries(key: string, name: string, labels: Readonly<Record<strin
   const family = typed?.family ?? untypedFamily(name, labels);
   const type = typed?.type ?? untypedType(name, labels);
   const leText = labels.le;
-  const isBucket = (type === 'histogram' && name.endsWith('_bucket')) || (typed === null && leText !== undefined && name.endsWith('_bucket'));
+  const isBucket =
+    (type === 'histogram' && name.endsWith('_bucket')) || (typed === null && leText !== undefined && name.endsWith('_bucket'));
   const le = isBucket && leText !== undefined ? parseLe(leText) : null;
   return { key, name, family, type, kind: kindOf(name, type, labels), labels, le };
 }

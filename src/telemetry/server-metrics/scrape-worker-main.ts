@@ -38,17 +38,26 @@ async function handle(message: ToScrapeWorker): Promise<void> {
       post({ kind: 'started', urls: session?.urls ?? null });
       return;
     case 'step': {
-      if (session === null) return post({ kind: 'step', id: message.id, outcome: { metrics: null, warnings: [] }, cost: emptyScrapingCost(endpoints) });
+      if (session === null)
+        return post({ kind: 'step', id: message.id, outcome: { metrics: null, warnings: [] }, cost: emptyScrapingCost(endpoints) });
       try {
         const outcome = await session.stepReport(message.fromMs, message.toMs, message.client, message.what);
         post({ kind: 'step', id: message.id, outcome, cost: session.costSoFar() });
       } catch (error) {
-        post({ kind: 'step', id: message.id, outcome: { metrics: null, warnings: [failure(`${message.what}: the step's figures`, error)] }, cost: session.costSoFar() });
+        post({
+          kind: 'step',
+          id: message.id,
+          outcome: { metrics: null, warnings: [failure(`${message.what}: the step's figures`, error)] },
+          cost: session.costSoFar(),
+        });
       }
       return;
     }
     case 'finish':
-      post({ kind: 'finished', cost: session === null ? emptyScrapingCost(endpoints) : await session.finish().catch(() => session!.costSoFar()) });
+      post({
+        kind: 'finished',
+        cost: session === null ? emptyScrapingCost(endpoints) : await session.finish().catch(() => session!.costSoFar()),
+      });
       port.close();
       return;
   }

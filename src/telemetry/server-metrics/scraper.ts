@@ -19,7 +19,8 @@ export const SCRAPE_DEFAULTS = {
 
 export type ScrapeFault = 'status' | 'html' | 'too-large' | 'timeout' | 'unreachable' | 'not-prometheus';
 
-export type ScrapeOutcome = { readonly kind: 'ok'; readonly samples: number } | { readonly kind: 'fault'; readonly fault: ScrapeFault; readonly detail: string };
+export type ScrapeOutcome =
+  { readonly kind: 'ok'; readonly samples: number } | { readonly kind: 'fault'; readonly fault: ScrapeFault; readonly detail: string };
 
 export interface ScrapeCost {
   readonly scrapes: number;
@@ -65,12 +66,20 @@ export class EndpointScraper {
     this.shownUrl = maskUrlValue(url);
     this.path = `${parsed.pathname}${parsed.search}`;
     this.authorization =
-      parsed.username === '' && parsed.password === '' ? null : `Basic ${Buffer.from(`${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`).toString('base64')}`;
+      parsed.username === '' && parsed.password === ''
+        ? null
+        : `Basic ${Buffer.from(`${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`).toString('base64')}`;
     this.intervalMs = options.intervalMs ?? SCRAPE_DEFAULTS.intervalMs;
     this.timeoutMs = options.timeoutMs ?? Math.min(SCRAPE_DEFAULTS.timeoutMs, Math.max(1000, 4 * this.intervalMs));
     this.maxBytes = options.maxBytes ?? SCRAPE_DEFAULTS.maxBytes;
     this.clock = options.clock ?? epochNowMs;
-    this.pool = new Pool(parsed.origin, { connections: 1, pipelining: 1, connectTimeout: this.timeoutMs, headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs });
+    this.pool = new Pool(parsed.origin, {
+      connections: 1,
+      pipelining: 1,
+      connectTimeout: this.timeoutMs,
+      headersTimeout: this.timeoutMs,
+      bodyTimeout: this.timeoutMs,
+    });
   }
 
   /** Scrapes now and then every interval until stop(); a tick that finds a scrape still running skips. */
@@ -116,7 +125,11 @@ export class EndpointScraper {
     this.cost.failures += 1;
     if (this.warned.has(outcome.fault)) return;
     this.warned.add(outcome.fault);
-    this.options.onFault?.(maskUrlCredentials(`server metrics ${this.shownUrl}: ${outcome.detail}; the load went on, and steps without scrapes have no server figures from this URL`));
+    this.options.onFault?.(
+      maskUrlCredentials(
+        `server metrics ${this.shownUrl}: ${outcome.detail}; the load went on, and steps without scrapes have no server figures from this URL`,
+      ),
+    );
   }
 
   private async scrapeOnce(): Promise<ScrapeOutcome> {
@@ -124,7 +137,12 @@ export class EndpointScraper {
     const signal = AbortSignal.timeout(this.timeoutMs);
     let text: string;
     try {
-      const response = await this.pool.request({ path: this.path, method: 'GET', signal, headers: { accept: ACCEPT, ...(this.authorization !== null && { authorization: this.authorization }) } });
+      const response = await this.pool.request({
+        path: this.path,
+        method: 'GET',
+        signal,
+        headers: { accept: ACCEPT, ...(this.authorization !== null && { authorization: this.authorization }) },
+      });
       const atMs = (sentAtMs + this.clock()) / 2;
       const contentType = String(response.headers['content-type'] ?? '');
       if (response.statusCode < 200 || response.statusCode >= 300) {
@@ -136,13 +154,20 @@ export class EndpointScraper {
         return { kind: 'fault', fault: 'html', detail: `answered ${contentType.split(';')[0]}, not Prometheus text` };
       }
       const body = await readBounded(response.body, this.maxBytes);
-      if (body === null) return { kind: 'fault', fault: 'too-large', detail: `page larger than ${Math.round(this.maxBytes / (1024 * 1024))} MiB, not read` };
+      if (body === null)
+        return { kind: 'fault', fault: 'too-large', detail: `page larger than ${Math.round(this.maxBytes / (1024 * 1024))} MiB, not read` };
       this.cost.bytes += body.length;
       text = body.toString('utf8');
       return this.ingest(text, atMs);
     } catch (error) {
       const err = error as { name?: string; code?: string; message?: string };
-      if (signal.aborted || err.name === 'TimeoutError' || err.code === 'UND_ERR_HEADERS_TIMEOUT' || err.code === 'UND_ERR_BODY_TIMEOUT' || err.code === 'UND_ERR_CONNECT_TIMEOUT') {
+      if (
+        signal.aborted ||
+        err.name === 'TimeoutError' ||
+        err.code === 'UND_ERR_HEADERS_TIMEOUT' ||
+        err.code === 'UND_ERR_BODY_TIMEOUT' ||
+        err.code === 'UND_ERR_CONNECT_TIMEOUT'
+      ) {
         return { kind: 'fault', fault: 'timeout', detail: `no answer within ${this.timeoutMs} ms` };
       }
       return { kind: 'fault', fault: 'unreachable', detail: `unreachable (${err.code ?? err.message ?? 'error'})` };
@@ -155,7 +180,11 @@ export class EndpointScraper {
     const counts = this.store.ingestText(atMs, text);
     this.cost.parseMs += performance.now() - wallStart;
     if (counts.samples === 0 && counts.badLines > 0) {
-      return { kind: 'fault', fault: 'not-prometheus', detail: `answered text that is not Prometheus exposition (first line: ${JSON.stringify(counts.firstBadLine)})` };
+      return {
+        kind: 'fault',
+        fault: 'not-prometheus',
+        detail: `answered text that is not Prometheus exposition (first line: ${JSON.stringify(counts.firstBadLine)})`,
+      };
     }
     this.cost.scrapes += 1;
     return { kind: 'ok', samples: counts.samples };

@@ -92,7 +92,10 @@ export async function startServerMetrics(options: ServerMetricsOptions): Promise
       },
       onExit(reason) {
         exitReason = reason;
-        if (!closing) options.warn(maskUrlCredentials(`server metrics: the scraping ${reason}; the load went on, and later steps have no server figures`));
+        if (!closing)
+          options.warn(
+            maskUrlCredentials(`server metrics: the scraping ${reason}; the load went on, and later steps have no server figures`),
+          );
         onStarted(null);
         onFinished(lastCost);
         for (const resolve of steps.values()) resolve(noFigures);

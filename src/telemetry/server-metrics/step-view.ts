@@ -5,7 +5,15 @@
  */
 import type { ServerDistribution } from '../../core/report/server-metrics.js';
 import type { ScrapeRow, SeriesInfo } from './scrape-store.js';
-import { bucketIncreases, counterIncrease, gaugeStats, histogramDistribution, sumIncrease, type GaugeStats, type Window } from './step-window.js';
+import {
+  bucketIncreases,
+  counterIncrease,
+  gaugeStats,
+  histogramDistribution,
+  sumIncrease,
+  type GaugeStats,
+  type Window,
+} from './step-window.js';
 
 export class StepView {
   private readonly used = new Set<number>();
@@ -66,7 +74,8 @@ export class StepView {
     const out: Record<string, number> = {};
     this.series.forEach((info, id) => {
       if (this.used.has(id)) return;
-      const value = info.kind === 'counter' ? counterIncrease(this.rows, id, this.window) : (gaugeStats(this.rows, [id], this.window)?.mean ?? null);
+      const value =
+        info.kind === 'counter' ? counterIncrease(this.rows, id, this.window) : (gaugeStats(this.rows, [id], this.window)?.mean ?? null);
       if (value !== null && Number.isFinite(value)) out[info.key] = value;
     });
     return out;

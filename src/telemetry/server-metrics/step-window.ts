@@ -79,7 +79,12 @@ export function gaugeStats(rows: readonly ScrapeRow[], ids: readonly number[], w
     sums.push({ tMs: row.tMs, value: sum });
     if (row.tMs >= window.fromMs && row.tMs <= window.toMs) inside.push(sum);
   }
-  if (inside.length > 0) return { mean: inside.reduce((a, b) => a + b, 0) / inside.length, max: inside.reduce((a, b) => Math.max(a, b), -Infinity), scrapes: inside.length };
+  if (inside.length > 0)
+    return {
+      mean: inside.reduce((a, b) => a + b, 0) / inside.length,
+      max: inside.reduce((a, b) => Math.max(a, b), -Infinity),
+      scrapes: inside.length,
+    };
   const middle = interpolate(sums, (window.fromMs + window.toMs) / 2);
   return middle === null ? null : { mean: middle, max: middle, scrapes: 0 };
 }
@@ -101,7 +106,11 @@ function interpolate(points: readonly { tMs: number; value: number }[], tMs: num
 export type Buckets = ReadonlyMap<number, number>;
 
 /** Bucket increases summed over several bucket series (same family, any other labels); null when none is covered. */
-export function bucketIncreases(rows: readonly ScrapeRow[], buckets: readonly { readonly id: number; readonly le: number }[], window: Window): Buckets | null {
+export function bucketIncreases(
+  rows: readonly ScrapeRow[],
+  buckets: readonly { readonly id: number; readonly le: number }[],
+  window: Window,
+): Buckets | null {
   const out = new Map<number, number>();
   let covered = false;
   for (const { id, le } of buckets) {
@@ -139,7 +148,12 @@ export function histogramQuantile(q: number, buckets: Buckets): number | null {
 }
 
 /** A histogram's step distribution: count from the +Inf bucket (or _count), mean from _sum, percentiles from the buckets; values scaled (s -> ms: 1000). */
-export function histogramDistribution(buckets: Buckets | null, sum: number | null, count: number | null, scale: number): ServerDistribution | null {
+export function histogramDistribution(
+  buckets: Buckets | null,
+  sum: number | null,
+  count: number | null,
+  scale: number,
+): ServerDistribution | null {
   const n = count ?? buckets?.get(Infinity) ?? null;
   if (n === null) return null;
   const quantile = (q: number): number | null => {

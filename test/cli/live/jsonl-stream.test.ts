@@ -17,17 +17,40 @@ function tempPath(name: string): string {
 }
 
 function readLines(path: string): JsonlRecord[] {
-  return readFileSync(path, 'utf8').split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as JsonlRecord);
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as JsonlRecord);
 }
 
 function spikeScenario(): ScenarioReport {
   return {
-    kind: 'spike', axis: 'concurrency', stage: 'classify', batchSize: 8, timeScale: 1, loadScale: 1, windowMs: 1000,
-    stages: [{ name: 'hold', durationMs: 2000, target: 50 }, { name: 'spike-up', durationMs: 120_000, target: 500 }],
-    startedAtMs: T0, stagesRun: 2, stoppedEarly: null, timeline: [],
+    kind: 'spike',
+    axis: 'concurrency',
+    stage: 'classify',
+    batchSize: 8,
+    timeScale: 1,
+    loadScale: 1,
+    windowMs: 1000,
+    stages: [
+      { name: 'hold', durationMs: 2000, target: 50 },
+      { name: 'spike-up', durationMs: 120_000, target: 500 },
+    ],
+    startedAtMs: T0,
+    stagesRun: 2,
+    stoppedEarly: null,
+    timeline: [],
     verdict: {
-      kind: 'spike', passed: false, summary: 'p95 never came back within 10 % of 30 ms', preSpikeP95Ms: 30, spikeWorstP95Ms: 400,
-      spikeErrorRate: 0.02, spikeStartAtMs: 2000, spikeEndAtMs: 4000, recoveryMs: null, recoveryTargetMs: 30_000,
+      kind: 'spike',
+      passed: false,
+      summary: 'p95 never came back within 10 % of 30 ms',
+      preSpikeP95Ms: 30,
+      spikeWorstP95Ms: 400,
+      spikeErrorRate: 0.02,
+      spikeStartAtMs: 2000,
+      spikeEndAtMs: 4000,
+      recoveryMs: null,
+      recoveryTargetMs: 30_000,
     },
   };
 }
@@ -41,7 +64,8 @@ describe('openJsonlStream', () => {
     const firstWindow = events.findIndex((e) => e.event.kind === 'window');
     for (const [i, e] of events.entries()) {
       now = e.atMs;
-      const event: RunEvent = e.event.kind === 'run-end' ? { ...e.event, report: { ...e.event.report, scenario: spikeScenario() } as RunReport } : e.event;
+      const event: RunEvent =
+        e.event.kind === 'run-end' ? { ...e.event, report: { ...e.event.report, scenario: spikeScenario() } as RunReport } : e.event;
       stream.listener(event);
       // On disk as soon as written, before close.
       if (i === firstWindow) expect(readLines(path).map((r) => r.type)).toEqual(['run-start', 'window']);
@@ -50,20 +74,48 @@ describe('openJsonlStream', () => {
     const records = readLines(path);
     expect(records.map((r) => r.type)).toEqual(['run-start', 'window', 'window', 'window', 'window', 'window', 'window', 'run-end']);
     expect(records[0]).toEqual({
-      type: 'run-start', runId: '2026-01-01T00-00-00Z-spike', tMs: T0 - 500, outDir: '/out/run', backend: 'wasm', steps: 2, repeat: 1, search: false,
-      profile: [{ name: 'hold', fromLevel: 50, toLevel: 50, durationMs: 2000 }, { name: 'spike-up', fromLevel: 50, toLevel: 500, durationMs: 120_000 }],
+      type: 'run-start',
+      runId: '2026-01-01T00-00-00Z-spike',
+      tMs: T0 - 500,
+      outDir: '/out/run',
+      backend: 'wasm',
+      steps: 2,
+      repeat: 1,
+      search: false,
+      profile: [
+        { name: 'hold', fromLevel: 50, toLevel: 50, durationMs: 2000 },
+        { name: 'spike-up', fromLevel: 50, toLevel: 500, durationMs: 120_000 },
+      ],
     });
     const spikeWindow = records[5]!;
     expect(spikeWindow).toMatchObject({
-      type: 'window', runId: '2026-01-01T00-00-00Z-spike', stepIndex: SPIKE.index, stage: 'classify', batchSize: 8, profile: 'spike-up', level: 62,
-      completed: 196, errors: 4, itemsPerSec: 196, gpuUtilPct: 97, host: { rssBytes: 400 * 1024 * 1024, eventLoopDelayP99Ms: 12.5 },
+      type: 'window',
+      runId: '2026-01-01T00-00-00Z-spike',
+      stepIndex: SPIKE.index,
+      stage: 'classify',
+      batchSize: 8,
+      profile: 'spike-up',
+      level: 62,
+      completed: 196,
+      errors: 4,
+      itemsPerSec: 196,
+      gpuUtilPct: 97,
+      host: { rssBytes: 400 * 1024 * 1024, eventLoopDelayP99Ms: 12.5 },
     });
     expect(spikeWindow.type === 'window' && spikeWindow.tMs - spikeWindow.startMs).toBe(1000);
-    expect(spikeWindow.type === 'window' && [spikeWindow.p50Ms, spikeWindow.p95Ms, spikeWindow.p99Ms].map((ms) => Math.round(ms ?? NaN))).toEqual([200, 400, 400]);
+    expect(
+      spikeWindow.type === 'window' && [spikeWindow.p50Ms, spikeWindow.p95Ms, spikeWindow.p99Ms].map((ms) => Math.round(ms ?? NaN)),
+    ).toEqual([200, 400, 400]);
     expect(records[1]).toMatchObject({ stepIndex: HOLD.index, profile: 'hold', level: 50 });
     expect(records.at(-1)).toEqual({
-      type: 'run-end', runId: '2026-01-01T00-00-00Z-spike', tMs: T0 + 4100, partial: false, interruptedBy: null, budgetMet: true,
-      verdict: { kind: 'spike', passed: false, summary: 'p95 never came back within 10 % of 30 ms' }, files: ['/out/run/report.json', '/out/run/report.md'],
+      type: 'run-end',
+      runId: '2026-01-01T00-00-00Z-spike',
+      tMs: T0 + 4100,
+      partial: false,
+      interruptedBy: null,
+      budgetMet: true,
+      verdict: { kind: 'spike', passed: false, summary: 'p95 never came back within 10 % of 30 ms' },
+      files: ['/out/run/report.json', '/out/run/report.md'],
     });
     expect(stream.problem()).toBeNull();
   });
@@ -104,7 +156,9 @@ describe('openJsonlStream', () => {
     const stream = await openJsonlStream('/dev/full', { clock: () => 42 });
     const events = spikeRunEvents().map((e) => e.event);
     expect(() => events.forEach((event) => stream.listener(event))).not.toThrow();
-    expect(stream.problem()).toMatch(/^--out-jsonl: writing \/dev\/full failed at the run-start line of 42; no lines from there on: ENOSPC/);
+    expect(stream.problem()).toMatch(
+      /^--out-jsonl: writing \/dev\/full failed at the run-start line of 42; no lines from there on: ENOSPC/,
+    );
     await stream.close();
   });
 

@@ -41,8 +41,15 @@ export const SPIKE = scenarioStep(1, { name: 'spike-up', stageIndex: 1, fromLeve
 
 export function hostAt(tMs: number, rssBytes: number): HostSample {
   return {
-    tMs, processCpuPct: 85, systemCpuPct: 40, rssBytes, heapUsedBytes: 64 * 1024 * 1024, eventLoopDelayP99Ms: 12.5,
-    netRxBytesPerSec: null, netTxBytesPerSec: null, tfMemory: null,
+    tMs,
+    processCpuPct: 85,
+    systemCpuPct: 40,
+    rssBytes,
+    heapUsedBytes: 64 * 1024 * 1024,
+    eventLoopDelayP99Ms: 12.5,
+    netRxBytesPerSec: null,
+    netTxBytesPerSec: null,
+    tfMemory: null,
   };
 }
 
@@ -58,8 +65,13 @@ function measured(startMs: number, windows: number, perWindow: number, latencies
       const tResponseMs = startMs + w * 1000 + ((i + 0.5) * 1000) / perWindow;
       const fails = failEvery > 0 && i % failEvery === failEvery - 1;
       recorder.record({
-        ok: !fails, ...(fails ? { errorClass: 'timeout' } : {}),
-        tArrivalMs: tResponseMs - e2eMs, tResponseMs, queueMs: e2eMs / 2, inferenceMs: e2eMs / 2, batchSize: 8,
+        ok: !fails,
+        ...(fails ? { errorClass: 'timeout' } : {}),
+        tArrivalMs: tResponseMs - e2eMs,
+        tResponseMs,
+        queueMs: e2eMs / 2,
+        inferenceMs: e2eMs / 2,
+        batchSize: 8,
       });
     }
   }
@@ -71,7 +83,10 @@ export function spikeRunEvents(): TimedEvent[] {
   const hold = measured(T0, 2, 100, [10, 20, 30]);
   const spike = measured(T0 + 2000, 2, 200, [100, 200, 300, 400], 50);
   const events: TimedEvent[] = [
-    { atMs: T0 - 500, event: { kind: 'run-start', runId: RUN_ID, outDir: '/out/run', steps: [HOLD, SPIKE], backend: 'wasm', repeat: 1, search: false } },
+    {
+      atMs: T0 - 500,
+      event: { kind: 'run-start', runId: RUN_ID, outDir: '/out/run', steps: [HOLD, SPIKE], backend: 'wasm', repeat: 1, search: false },
+    },
     { atMs: T0, event: { kind: 'step-start', step: HOLD, of: 2, repeat: null } },
   ];
   const windowEvent = (step: Step, window: WindowStat, level: number, gpuUtilPct: number | null, rssBytes: number): TimedEvent => ({
@@ -85,6 +100,9 @@ export function spikeRunEvents(): TimedEvent[] {
   const spikeLevels = [56, 62, 63];
   spike.windows.forEach((window, i) => events.push(windowEvent(SPIKE, window, spikeLevels[i]!, 97, 400 * 1024 * 1024)));
   events.push({ atMs: T0 + 4000, event: { kind: 'step-end', step: SPIKE, report: buildStepReport(SPIKE, spike, budget, true) } });
-  events.push({ atMs: T0 + 4100, event: { kind: 'run-end', report: { ...syntheticReport(), runId: RUN_ID }, files: ['/out/run/report.json', '/out/run/report.md'] } });
+  events.push({
+    atMs: T0 + 4100,
+    event: { kind: 'run-end', report: { ...syntheticReport(), runId: RUN_ID }, files: ['/out/run/report.json', '/out/run/report.md'] },
+  });
   return events;
 }

@@ -15,12 +15,21 @@ describe('reduceLiveState', () => {
 
   it('a whole run: totals are the sums of its windows, the last window and readings kept', () => {
     const state = fold(spikeRunEvents());
-    expect(state).toMatchObject({ runId: '2026-01-01T00-00-00Z-spike', plannedSteps: 2, stepNo: 2, windows: 6, itemsTotal: 592, errorsTotal: 8, gpuUtilPct: 97, finished: true });
+    expect(state).toMatchObject({
+      runId: '2026-01-01T00-00-00Z-spike',
+      plannedSteps: 2,
+      stepNo: 2,
+      windows: 6,
+      itemsTotal: 592,
+      errorsTotal: 8,
+      gpuUtilPct: 97,
+      finished: true,
+    });
     expect(state.step).toBe(SPIKE);
     expect(state.window).toMatchObject({ completed: 19, errors: 1, level: 63 });
   });
 
-  it("a scenario window for the next load stage, before any step-start for it, moves the view on", () => {
+  it('a scenario window for the next load stage, before any step-start for it, moves the view on', () => {
     const events = spikeRunEvents().filter((e) => !(e.event.kind === 'step-start' && e.event.step === SPIKE));
     const firstSpikeWindow = events.findIndex((e) => e.event.kind === 'window' && e.event.step === SPIKE);
     const state = fold(events.slice(0, firstSpikeWindow + 1));

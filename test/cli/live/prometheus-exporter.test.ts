@@ -96,7 +96,10 @@ describe('startLiveExporter', () => {
     const port = Number(new URL(first.url).port);
     const second = startLiveExporter({ host: '127.0.0.1', port });
     await expect(second).rejects.toBeInstanceOf(InputError);
-    await expect(second).rejects.toMatchObject({ where: '--prometheus-port', message: expect.stringContaining(`127.0.0.1:${port} is already in use`) });
+    await expect(second).rejects.toMatchObject({
+      where: '--prometheus-port',
+      message: expect.stringContaining(`127.0.0.1:${port} is already in use`),
+    });
   });
 
   it('close() ends even with a scraper holding a keep-alive connection, and twice is fine', async () => {

@@ -53,8 +53,17 @@ let port: number;
 
 function launchChromium(userDataDir: string): Promise<number> {
   const args = [
-    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', `--user-data-dir=${userDataDir}`, '--remote-debugging-port=0', 'about:blank',
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    `--user-data-dir=${userDataDir}`,
+    '--remote-debugging-port=0',
+    'about:blank',
   ];
   const child = spawn(CHROMIUM, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   browser = child;
@@ -118,7 +127,18 @@ describe.skipIf(!present)('report.html in headless Chromium', () => {
     const workload = await readFile(join(FIXTURES, 'cli-tiny.yaml'), 'utf8');
     await writeFile(join(dir, 'hostile.yaml'), `${workload}\ndescription: ${JSON.stringify(HOSTILE)}\n`);
     const out = join(dir, 'run');
-    const run = await runCli(['run', join(dir, 'hostile.yaml'), '--backend', 'wasm', '--gpu-trace', H100_TRACE, '--no-stability', '-q', '--out', out]);
+    const run = await runCli([
+      'run',
+      join(dir, 'hostile.yaml'),
+      '--backend',
+      'wasm',
+      '--gpu-trace',
+      H100_TRACE,
+      '--no-stability',
+      '-q',
+      '--out',
+      out,
+    ]);
     expect(run.code, run.stderr).toBe(0);
     const json = join(out, 'report.json');
     const saved = JSON.parse(await readFile(json, 'utf8')) as RunReport;

@@ -18,7 +18,7 @@ const step = (index: number): StepReport => report.steps[index]!;
 describe('latencyChartData', () => {
   const data = latencyChartData(report);
 
-  it('p50/p95/p99 of every complete step, per stage, with the step\'s own numbers', () => {
+  it("p50/p95/p99 of every complete step, per stage, with the step's own numbers", () => {
     // classify b1..b8 complete; generate b1, b2 complete, b4 incomplete (left out).
     expect(data.rows).toHaveLength(6 * 3);
     expect(data.rows.filter((r) => r.stage === 'generate').map((r) => r.batchSize)).toEqual([1, 1, 1, 2, 2, 2]);
@@ -35,9 +35,15 @@ describe('latencyChartData', () => {
     ]);
   });
 
-  it('the recommended batch from the trade-offs, placed at its step\'s p95', () => {
+  it("the recommended batch from the trade-offs, placed at its step's p95", () => {
     expect(report.tradeoffs[0]!.recommendation.batchSize).toBe(4);
-    expect(data.recommended).toContainEqual({ stage: 'classify', series: 'classify', batchSize: 4, p95Ms: step(2).latencyMs.e2e!.p95, itemsPerSec: step(2).throughput.itemsPerSec });
+    expect(data.recommended).toContainEqual({
+      stage: 'classify',
+      series: 'classify',
+      batchSize: 4,
+      p95Ms: step(2).latencyMs.e2e!.p95,
+      itemsPerSec: step(2).throughput.itemsPerSec,
+    });
     // A trade-off that says 2 is drawn at 2: the chart follows the analysis, it does not redo it.
     const moved = { ...report.tradeoffs[0]!, recommendation: { ...report.tradeoffs[0]!.recommendation, batchSize: 2, p95Ms: null } };
     const redrawn = latencyChartData({ ...report, tradeoffs: [moved] });
@@ -95,9 +101,21 @@ describe('series', () => {
 describe('openLoopChartData', () => {
   it('closed-loop runs have none; an open-loop step gives target vs achieved', () => {
     expect(openLoopChartData(report)).toEqual([]);
-    const openLoop = { process: 'poisson' as const, targetRatePerSec: 50, achievedRatePerSec: 47.5, maxInFlight: 64, sends: 100, lateSends: 3, lateShare: 0.03, lateThresholdMs: 5, maxLateMs: 20 };
+    const openLoop = {
+      process: 'poisson' as const,
+      targetRatePerSec: 50,
+      achievedRatePerSec: 47.5,
+      maxInFlight: 64,
+      sends: 100,
+      lateSends: 3,
+      lateShare: 0.03,
+      lateThresholdMs: 5,
+      maxLateMs: 20,
+    };
     const open: RunReport = { ...report, steps: [{ ...step(0), concurrency: null, openLoop }] };
-    expect(openLoopChartData(open)).toEqual([{ step: '#0 classify b1 50/s', series: 'classify', targetRatePerSec: 50, achievedRatePerSec: 47.5, lateShare: 0.03 }]);
+    expect(openLoopChartData(open)).toEqual([
+      { step: '#0 classify b1 50/s', series: 'classify', targetRatePerSec: 50, achievedRatePerSec: 47.5, lateShare: 0.03 },
+    ]);
   });
 });
 

@@ -21,8 +21,16 @@ export function gpuTelemetryOnSteps(report: RunReport): GpuTelemetryReport {
   const shiftMs = (report.steps[0]?.startedAtMs ?? 0) - (samples[0]?.tMs ?? 0);
   const moved = samples.map((s) => ({ ...s, tMs: s.tMs + shiftMs }));
   return {
-    status: 'ok', reason: null, source: 'replay', inventory: null, inventoryReason: null, fields: null, intervalMs: 100,
-    samples: moved.length, lines: { total: moved.length, samples: moved.length, garbage: 0, deviceErrors: 0 }, stampCorrectionMs: 0,
+    status: 'ok',
+    reason: null,
+    source: 'replay',
+    inventory: null,
+    inventoryReason: null,
+    fields: null,
+    intervalMs: 100,
+    samples: moved.length,
+    lines: { total: moved.length, samples: moved.length, garbage: 0, deviceErrors: 0 },
+    stampCorrectionMs: 0,
     timeline: buildGpuTimeline(moved),
   };
 }

@@ -30,7 +30,9 @@ describe('renderHtml', async () => {
       expect(section).toMatch(/<table>\n<tr><th>/);
       expect(section).toMatch(/href="data:text\/csv;charset=utf-8,/);
       const spec = section!.match(/<script type="application\/json" class="vega-lite-spec" id="spec-[^"]+">([\s\S]*?)<\/script>/);
-      expect(JSON.parse(spec![1]!)).toHaveProperty(id === 'queue' || id === 'percentiles' ? 'data' : id === 'gpu' ? 'vconcat' : id === 'throughput' ? 'hconcat' : 'concat');
+      expect(JSON.parse(spec![1]!)).toHaveProperty(
+        id === 'queue' || id === 'percentiles' ? 'data' : id === 'gpu' ? 'vconcat' : id === 'throughput' ? 'hconcat' : 'concat',
+      );
     }
     expect(byId.has('open-loop')).toBe(false);
   });
@@ -52,8 +54,22 @@ describe('renderHtml', async () => {
 
 describe('page parts', () => {
   it('CSV quotes every field and doubles quotes; regression rows are marked', () => {
-    expect(toCsv({ columns: ['a', 'b'], rows: [['x"y', null], ['z', 1.5]] })).toBe('"a","b"\r\n"x""y",""\r\n"z","1.5"\r\n');
-    const table = renderTable({ columns: ['step', 'status'], rows: [['s1', 'regression'], ['s2', 'noise']] });
+    expect(
+      toCsv({
+        columns: ['a', 'b'],
+        rows: [
+          ['x"y', null],
+          ['z', 1.5],
+        ],
+      }),
+    ).toBe('"a","b"\r\n"x""y",""\r\n"z","1.5"\r\n');
+    const table = renderTable({
+      columns: ['step', 'status'],
+      rows: [
+        ['s1', 'regression'],
+        ['s2', 'noise'],
+      ],
+    });
     expect(table).toContain('<tr class="regression"><td>s1</td>');
     expect(table).toContain('<tr><td>s2</td>');
   });

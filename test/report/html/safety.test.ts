@@ -40,7 +40,7 @@ describe('escaping', () => {
 describe('renderHtml with hostile strings', async () => {
   const html = await renderHtml(hostileReport());
 
-  it('holds no live markup: only the page\'s own tags, scripts only JSON data', () => {
+  it("holds no live markup: only the page's own tags, scripts only JSON data", () => {
     expect(html).not.toContain(SCRIPT);
     expect(html).not.toContain('<img');
     expect(html).not.toMatch(/<[a-z][^<>]*\son[a-z]+=/i); // no event-handler attribute on any tag
@@ -53,7 +53,9 @@ describe('renderHtml with hostile strings', async () => {
   });
 
   it('and a CSP that would stop a script anyway', () => {
-    expect(html).toMatch(/<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">/);
+    expect(html).toMatch(
+      /<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">/,
+    );
   });
 });
 

@@ -12,7 +12,9 @@ const ROWS: StageRow[] = [
   ['fall', 1000, 100],
   ['after', 4000, 100],
 ];
-const windows = timeline(Array.from({ length: 12 }, (_, i) => ({ p95Ms: i === 4 ? null : 100 + i, completed: i === 4 ? 0 : 100, level: i < 2 ? 50 : 100 })));
+const windows = timeline(
+  Array.from({ length: 12 }, (_, i) => ({ p95Ms: i === 4 ? null : 100 + i, completed: i === 4 ? 0 : 100, level: i < 2 ? 50 : 100 })),
+);
 const report = buildRunReport({
   ...syntheticParts(),
   steps: ROWS.map((_, i) => scenarioStep(ROWS, i, { count: 400, e2eMs: 100, spanMs: 4000 })),
@@ -24,7 +26,9 @@ describe('scenario chart', () => {
     const scenario = report.scenario;
     if (scenario === null) throw new Error('no scenario');
     const data = scenarioChartData(scenario, 3000);
-    expect(data.latency.filter((r) => r.percentile === 'p95').map((r) => r.tS)).toEqual([0.5, 1.5, 2.5, 3.5, 5.5, 6.5, 7.5, 8.5, 9.5, 10.5, 11.5]);
+    expect(data.latency.filter((r) => r.percentile === 'p95').map((r) => r.tS)).toEqual([
+      0.5, 1.5, 2.5, 3.5, 5.5, 6.5, 7.5, 8.5, 9.5, 10.5, 11.5,
+    ]);
     expect(data.latency.find((r) => r.percentile === 'p99' && r.tS === 0.5)?.latencyMs).toBe(120);
     expect(data.levels).toHaveLength(12);
     expect(data.levels[0]).toEqual({ tS: 0.5, level: 50 });

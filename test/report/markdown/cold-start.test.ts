@@ -3,13 +3,17 @@ import { renderMarkdown } from '../../../src/report/markdown/index.js';
 import type { RunReport } from '../../../src/core/report/run.js';
 import { syntheticReport } from '../synthetic-run.js';
 
-const classifyRows = (md: string): string[] => (md.split('## classify\n')[1]?.split('\n## ')[0] ?? '').split('\n').filter((line) => line.startsWith('| '));
+const classifyRows = (md: string): string[] =>
+  (md.split('## classify\n')[1]?.split('\n## ')[0] ?? '').split('\n').filter((line) => line.startsWith('| '));
 
 /** The synthetic run with the given cold starts on its classify steps (batch 1, 2, 4, 8). */
 function withColdStarts(coldStartMs: readonly (number | null)[]): RunReport {
   const report = syntheticReport();
   let i = 0;
-  return { ...report, steps: report.steps.map((step) => (step.stage === 'classify' ? { ...step, coldStartMs: coldStartMs[i++] ?? null } : step)) };
+  return {
+    ...report,
+    steps: report.steps.map((step) => (step.stage === 'classify' ? { ...step, coldStartMs: coldStartMs[i++] ?? null } : step)),
+  };
 }
 
 describe('report.md and cold starts', () => {
@@ -23,7 +27,9 @@ describe('report.md and cold starts', () => {
     expect(rows[3]).toMatch(/\| 20 ms \| 200 \|/);
     expect(rows[4]).toMatch(/\| - \| 400 \|/);
     expect(rows[5]).toMatch(/\| 3.5 s \| 420 \|/);
-    expect(md).toContain(`⚠ The first call at a new batch size took over 10x the step's p50 (batch 1: 500 ms, ${Math.round(500 / p50)}x its p50 inference`);
+    expect(md).toContain(
+      `⚠ The first call at a new batch size took over 10x the step's p50 (batch 1: 500 ms, ${Math.round(500 / p50)}x its p50 inference`,
+    );
     expect(md).toContain('it was measured before the load and is not in the percentiles.');
   });
 

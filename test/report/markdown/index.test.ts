@@ -61,13 +61,20 @@ describe('renderMarkdown', () => {
         { name: '/job:localhost/replica:0/task:0/device:CPU:0', type: 'CPU', memoryBytes: 268435456 },
         { name: '/job:localhost/replica:0/task:0/device:GPU:0', type: 'GPU', memoryBytes: 79e9 },
       ],
-      builtFrom: "pipebench setup native from tensorflow 2.21.0 installed for Python 3.12.3 (/venv/lib/python3.12/site-packages/tensorflow)",
+      builtFrom:
+        'pipebench setup native from tensorflow 2.21.0 installed for Python 3.12.3 (/venv/lib/python3.12/site-packages/tensorflow)',
     };
-    const text = renderMarkdown({ ...report, backend: { ...report.backend!, name: 'tensorflow', package: '@tensorflow/tfjs-node-gpu', gpu: true, native } });
+    const text = renderMarkdown({
+      ...report,
+      backend: { ...report.backend!, name: 'tensorflow', package: '@tensorflow/tfjs-node-gpu', gpu: true, native },
+    });
     expect(text).toContain(
       '  - TensorFlow 2.21.0 C library (CUDA 12.5.1, cuDNN 9 build), sees CPU:0, GPU:0; pipebench setup native from tensorflow 2.21.0 installed for Python 3.12.3 (/venv/lib/python3.12/site-packages/tensorflow)',
     );
-    const unknown = renderMarkdown({ ...report, backend: { ...report.backend!, native: { ...native, cudaBuild: null, devices: null, builtFrom: null } } });
+    const unknown = renderMarkdown({
+      ...report,
+      backend: { ...report.backend!, native: { ...native, cudaBuild: null, devices: null, builtFrom: null } },
+    });
     expect(unknown).toContain('  - TensorFlow 2.21.0 C library (build unknown), devices unknown; not built by pipebench setup native');
   });
 

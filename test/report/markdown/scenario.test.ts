@@ -63,7 +63,11 @@ describe('renderScenarioSection', () => {
   });
 
   it('marks stages that did not run and the early stop', () => {
-    const facts = { ...scenarioFacts('spike', SPIKE, timeline(Array.from({ length: 5 }, () => ({ p95Ms: 100 })))), stagesRun: 2, stoppedEarly: 'SIGINT' };
+    const facts = {
+      ...scenarioFacts('spike', SPIKE, timeline(Array.from({ length: 5 }, () => ({ p95Ms: 100 })))),
+      stagesRun: 2,
+      stoppedEarly: 'SIGINT',
+    };
     const md = renderScenarioSection(reportOf(facts, SPIKE, 2));
     expect(md).toContain('2 of 5 stages ran to their end (stopped early: SIGINT)');
     expect(md).toContain('| after | 100 -> 100 | 4 s | - | - | - | - | not run |');
@@ -95,22 +99,32 @@ describe('renderScenarioSection', () => {
   });
 
   it('soak: drift and leak lines, and a note instead of a long timeline', () => {
-    const rows: StageRow[] = [['ramp-up', 5000, 200], ['soak', 95_000, 200]];
+    const rows: StageRow[] = [
+      ['ramp-up', 5000, 200],
+      ['soak', 95_000, 200],
+    ];
     const windows = timeline(Array.from({ length: 100 }, (_, i) => ({ p95Ms: i < 5 ? 10 : 100 })));
     const MiB = 1024 ** 2;
-    const host = hostReport(Array.from({ length: 101 }, (_, i) => hostSample(T0 + i * 1000, 300 * MiB, 40 * MiB, { numTensors: 40 + i, numBytes: 1024 })));
+    const host = hostReport(
+      Array.from({ length: 101 }, (_, i) => hostSample(T0 + i * 1000, 300 * MiB, 40 * MiB, { numTensors: 40 + i, numBytes: 1024 })),
+    );
     const md = renderScenarioSection(reportOf(scenarioFacts('soak', rows, windows), rows, 2, host));
     expect(md.split('\n')[2]).toMatch(/^\*\*Failed\.\*\* Soak: p95 \+0 % over the run \(flat\)/);
     expect(md).toContain('- p95 drift: +0 ms per hour (+0 %/h, +0 % over the run, flat; Theil-Sen over 95 points)');
     expect(md).toContain('- Leak: **leak**: TF.js tensors rose from 40 to 140 and never fell back');
     expect(md).toContain('- Memory: RSS 300.0 MiB -> 300.0 MiB; heap +0 B per hour');
     expect(md).toContain('TF.js tensors 40 -> 140');
-    expect(md).toContain('100 timeline windows of 1 s: see report.html for the chart and report.json `scenario.timeline` for every window.');
+    expect(md).toContain(
+      '100 timeline windows of 1 s: see report.html for the chart and report.json `scenario.timeline` for every window.',
+    );
     expect(md).not.toContain('| at |');
   });
 
   it('steady: the hold percentiles and windows judged', () => {
-    const rows: StageRow[] = [['ramp-up', 2000, 100], ['hold', 4000, 100]];
+    const rows: StageRow[] = [
+      ['ramp-up', 2000, 100],
+      ['hold', 4000, 100],
+    ];
     const windows = timeline(Array.from({ length: 6 }, (_, i) => ({ p95Ms: i === 4 ? 3500 : 100 })));
     const md = renderScenarioSection(reportOf(scenarioFacts('steady', rows, windows), rows));
     expect(md).toContain('- Over the hold: p50 100 ms, p95 100 ms, p99 100 ms, errors 0 %');

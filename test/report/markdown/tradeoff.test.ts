@@ -32,8 +32,12 @@ describe('report.md trade-off, honesty and run sections', () => {
 
   it('states the recommendation sentence once per stage, then the trade-off table with CI, goodput, queue share, Pareto', () => {
     const classify = section(md, 'classify');
-    expect(classify).toContain('**Recommendation:** batch 4 is the largest within budget (400 items/s at p95 8 ms): 8 breaks p95 3 s (4 s).');
-    expect(classify).toContain('| batch | items/s | speedup | efficiency | gain per doubling | p95 e2e (95 % CI) | goodput | queue share p50 | Pareto | within budget |');
+    expect(classify).toContain(
+      '**Recommendation:** batch 4 is the largest within budget (400 items/s at p95 8 ms): 8 breaks p95 3 s (4 s).',
+    );
+    expect(classify).toContain(
+      '| batch | items/s | speedup | efficiency | gain per doubling | p95 e2e (95 % CI) | goodput | queue share p50 | Pareto | within budget |',
+    );
     expect(classify).toContain('| 2 | 200 | 2.00 | 1.00 | 100 % | 6 ms (6 ms–6 ms) | 200 | 25 % | ● | ✓ |');
     expect(classify).toContain('| 8 | 420 | 4.20 | 0.53 | - | 4 s (4 s–4 s) | 0 | 25 % | ● | ✗ |');
     expect(classify).toContain('Kneedle point (largest bend of the log2 curve): batch 4.');
@@ -52,7 +56,9 @@ describe('report.md trade-off, honesty and run sections', () => {
     const classify = section(renderMarkdown(report), 'classify');
     expect(classify).toMatch(/^\| 4‡ \| 8 ms \|/m);
     expect(classify).toMatch(/^\| 4‡ \| 400 \|/m);
-    expect(classify).toContain('‡ step 2 (batch 4) did not settle: the last 3 windows disagree past 10 %; p95 spread 14 %; throughput spread 3 %; extended 2 s.');
+    expect(classify).toContain(
+      '‡ step 2 (batch 4) did not settle: the last 3 windows disagree past 10 %; p95 spread 14 %; throughput spread 3 %; extended 2 s.',
+    );
     expect(classify).toContain('; it rests on an unstable step 2 (the last 3 windows disagree past 10 %).');
     expect(report.recommendation[0]?.reason).toContain('it rests on an unstable step 2');
     expect(md).not.toContain('‡');
@@ -61,7 +67,9 @@ describe('report.md trade-off, honesty and run sections', () => {
   it('shows a spread column only when steps repeated', () => {
     expect(md).not.toContain('items/s spread');
     const report = buildRunReport(
-      withSteps((step) => (step.stage === 'classify' ? { ...step, repeats: { itemsPerSec: [390, 400, 412], p95Ms: [7.9, null, 8.4] } } : step)),
+      withSteps((step) =>
+        step.stage === 'classify' ? { ...step, repeats: { itemsPerSec: [390, 400, 412], p95Ms: [7.9, null, 8.4] } } : step,
+      ),
     );
     const classify = section(renderMarkdown(report), 'classify');
     expect(classify).toContain('| repeats | items/s spread | p95 spread |');
@@ -111,7 +119,10 @@ describe('report.md trade-off, honesty and run sections', () => {
 
   it('an alerts section listing fired rules first when rules were evaluated', () => {
     expect(md).not.toContain('## Alerts');
-    const report = buildRunReport({ ...syntheticParts(), alertRules: [rule('p95(api_response_time) > 1000ms for 2s'), rule('error_rate > 1% for 10m')] });
+    const report = buildRunReport({
+      ...syntheticParts(),
+      alertRules: [rule('p95(api_response_time) > 1000ms for 2s'), rule('error_rate > 1% for 10m')],
+    });
     const alerts = section(renderMarkdown(report), 'Alerts');
     expect(alerts.split('\n')[1]).toMatch(/^\*\*1 alert finding fired\.\*\*$/);
     expect(alerts).toMatch(/- ✗ alert "p95\(api_response_time\) > 1000ms for 2s" on step 3 \(classify batch 8\): fired/);
@@ -122,10 +133,14 @@ describe('report.md trade-off, honesty and run sections', () => {
 describe('the knee line', () => {
   it('says why there is no knee: the last doubling still gains, or no doubling was measured', () => {
     const md = renderMarkdown(buildRunReport(syntheticParts()));
-    expect(section(md, 'classify')).toContain('Knee (every later doubling gains < 5 %): none within the sweep (the last measured doubling still gains ≥ 5 %).');
+    expect(section(md, 'classify')).toContain(
+      'Knee (every later doubling gains < 5 %): none within the sweep (the last measured doubling still gains ≥ 5 %).',
+    );
     const parts = syntheticParts();
     const lone = buildRunReport({ ...parts, steps: parts.steps.filter((step) => step.index === 0) });
-    expect(section(renderMarkdown(lone), 'classify')).toContain('Knee (every later doubling gains < 5 %): not known (no batch size and its double were both measured).');
+    expect(section(renderMarkdown(lone), 'classify')).toContain(
+      'Knee (every later doubling gains < 5 %): not known (no batch size and its double were both measured).',
+    );
   });
 });
 
@@ -137,7 +152,16 @@ describe('a stage with several curves', () => {
     const steps = [...classify, ...classify.map((step, i) => ({ ...step, index: 10 + i, concurrency: 16 }))];
     const workload = {
       ...parts.workload,
-      stages: [{ stage: 'classify' as const, mode: 'dynamic' as const, batchSizes: [1, 2], concurrency: [2, 4, 16], maxQueueDelayMs: 5, maxNewTokens: 64 }],
+      stages: [
+        {
+          stage: 'classify' as const,
+          mode: 'dynamic' as const,
+          batchSizes: [1, 2],
+          concurrency: [2, 4, 16],
+          maxQueueDelayMs: 5,
+          maxNewTokens: 64,
+        },
+      ],
     };
     const md = section(renderMarkdown(buildRunReport({ ...parts, workload, steps })), 'classify');
     expect(md).toContain('**Recommendation:** batch 2: 200 items/s at p95 6 ms, the largest batch size measured.');

@@ -33,7 +33,9 @@ function authService(expiresInS: number) {
 describe('HttpTarget auth', () => {
   it('sends a bearer token read from the environment', async () => {
     server = await open.server({ kind: 'echo' });
-    target = await open.target(templateSpec(server.url, { auth: { kind: 'bearer-env', tokenEnv: 'BP_TOKEN' } }), { env: { BP_TOKEN: 'abc123' } });
+    target = await open.target(templateSpec(server.url, { auth: { kind: 'bearer-env', tokenEnv: 'BP_TOKEN' } }), {
+      env: { BP_TOKEN: 'abc123' },
+    });
     await target.submit('classify', 'x', epochNowMs());
     expect(server.received[0]?.headers.authorization).toBe('Bearer abc123');
   });
@@ -63,7 +65,9 @@ describe('HttpTarget auth', () => {
     target = await open.target(templateSpec(server.url, { headers }), { env: { API_KEY: 'k-1' } });
     await target.submit('classify', 'x', epochNowMs());
     expect(server.received[0]?.headers).toMatchObject({ 'x-test-mode': 'true', 'x-api-key': 'k-1', 'content-type': 'application/json' });
-    await expect(createHttpTarget(templateSpec(server.url, { headers }), { env: {} })).rejects.toThrow(/^target\.headers\.x-api-key: .*API_KEY/);
+    await expect(createHttpTarget(templateSpec(server.url, { headers }), { env: {} })).rejects.toThrow(
+      /^target\.headers\.x-api-key: .*API_KEY/,
+    );
   });
 
   it('logs in, sends the token, and renews it in the background before it expires', async () => {
@@ -101,9 +105,9 @@ describe('HttpTarget auth', () => {
   it('keeps user:password of a base URL out of a failed login message', async () => {
     server = await authService(60);
     const withCredentials = server.url.replace('http://', 'http://bob:s3cret-url-pw@');
-    const error = await createHttpTarget(templateSpec(withCredentials, { auth: LOGIN }), { env: { ...ENV, BP_PASS: 'wrong-secret-pw' } }).catch(
-      (e: unknown) => e,
-    );
+    const error = await createHttpTarget(templateSpec(withCredentials, { auth: LOGIN }), {
+      env: { ...ENV, BP_PASS: 'wrong-secret-pw' },
+    }).catch((e: unknown) => e);
     const message = (error as Error).message;
     expect(message).toMatch(/login at http:\/\/127\.0\.0\.1:\d+\/api\/v1\/auth\/login failed: HTTP 401/);
     expect(message).not.toContain('s3cret-url-pw');

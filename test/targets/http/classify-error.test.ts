@@ -5,7 +5,16 @@ import { parseRetryAfterMs } from '../../../src/targets/http/send.js';
 
 describe('classifyStatus / classifyError', () => {
   it('maps statuses', () => {
-    expect([200, 204, 429, 404, 400, 500, 503, 302].map(classifyStatus)).toEqual([null, null, 'http_429', 'http_4xx', 'http_4xx', 'http_5xx', 'http_5xx', 'http_4xx']);
+    expect([200, 204, 429, 404, 400, 500, 503, 302].map(classifyStatus)).toEqual([
+      null,
+      null,
+      'http_429',
+      'http_4xx',
+      'http_4xx',
+      'http_5xx',
+      'http_5xx',
+      'http_4xx',
+    ]);
   });
 
   it('maps undici and Node error codes', () => {
@@ -41,18 +50,27 @@ describe('describeClientError', () => {
   const withCode = (code: string, message: string) => Object.assign(new Error(message), { code });
 
   it('keeps the code and a DNS failure names the host', () => {
-    expect(describeClientError(withCode('ENOTFOUND', 'getaddrinfo ENOTFOUND api.example.invalid'))).toBe('ENOTFOUND: getaddrinfo ENOTFOUND api.example.invalid');
+    expect(describeClientError(withCode('ENOTFOUND', 'getaddrinfo ENOTFOUND api.example.invalid'))).toBe(
+      'ENOTFOUND: getaddrinfo ENOTFOUND api.example.invalid',
+    );
   });
 
   it("keeps only OpenSSL's reason, on one line, and says what a wrong version number from a plain-HTTP port means", () => {
-    const tls = withCode('ERR_SSL_WRONG_VERSION_NUMBER', '80ACAAF13D7F0000:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../deps/openssl/openssl/ssl/record/ssl3_record.c:350:\n');
-    expect(describeClientError(tls)).toBe('ERR_SSL_WRONG_VERSION_NUMBER: wrong version number (an https:// URL to a port that speaks plain HTTP? use http://)');
+    const tls = withCode(
+      'ERR_SSL_WRONG_VERSION_NUMBER',
+      '80ACAAF13D7F0000:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../deps/openssl/openssl/ssl/record/ssl3_record.c:350:\n',
+    );
+    expect(describeClientError(tls)).toBe(
+      'ERR_SSL_WRONG_VERSION_NUMBER: wrong version number (an https:// URL to a port that speaks plain HTTP? use http://)',
+    );
     const expired = withCode('CERT_HAS_EXPIRED', 'certificate has expired');
     expect(describeClientError(expired)).toBe('CERT_HAS_EXPIRED: certificate has expired');
   });
 
   it('describes the first failure inside an aggregate error (happy-eyeballs connects)', () => {
-    expect(describeClientError(new AggregateError([withCode('EHOSTUNREACH', 'connect EHOSTUNREACH 10.0.0.1:80')]))).toBe('EHOSTUNREACH: connect EHOSTUNREACH 10.0.0.1:80');
+    expect(describeClientError(new AggregateError([withCode('EHOSTUNREACH', 'connect EHOSTUNREACH 10.0.0.1:80')]))).toBe(
+      'EHOSTUNREACH: connect EHOSTUNREACH 10.0.0.1:80',
+    );
     expect(describeClientError(new Error('socket hang\n up'))).toBe('socket hang up');
   });
 });

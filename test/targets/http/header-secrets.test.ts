@@ -11,13 +11,16 @@ describe('headerSecrets: what of a configured header value is secret', () => {
     expect(headerSecrets('Authorization', 'Bearer eyJhbGciOi.abc', false)).toEqual(['Bearer eyJhbGciOi.abc', 'eyJhbGciOi.abc']);
   });
 
-  it("Basic auth: the base64, user:password inside it, and the password", () => {
+  it('Basic auth: the base64, user:password inside it, and the password', () => {
     const basic = Buffer.from('bob:Pa"ss\\word').toString('base64');
     expect(headerSecrets('Authorization', `Basic ${basic}`, false)).toEqual([`Basic ${basic}`, basic, 'bob:Pa"ss\\word', 'Pa"ss\\word']);
   });
 
   it("each cookie's value", () => {
-    expect(headerSecrets('Cookie', 'theme=dark; session=s3ss10n-7781', false)).toEqual(['theme=dark; session=s3ss10n-7781', 's3ss10n-7781']);
+    expect(headerSecrets('Cookie', 'theme=dark; session=s3ss10n-7781', false)).toEqual([
+      'theme=dark; session=s3ss10n-7781',
+      's3ss10n-7781',
+    ]);
   });
 
   it(`short literal values of other headers are switches, not secrets (under ${MIN_SECRET_HEADER_CHARS} characters)`, () => {

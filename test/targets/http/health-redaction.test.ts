@@ -14,18 +14,24 @@ describe('health preflight', () => {
   it('fails at the first route with one clear line when nothing listens (the rest are not tried)', async () => {
     const closed = await startFaultServer({ kind: 'echo' });
     await closed.close();
-    const error = await createHttpTarget(templateSpec(closed.url, { health: { routes: ['/api/v1/health', '/health'], auto: true } })).catch((e: unknown) => e);
+    const error = await createHttpTarget(templateSpec(closed.url, { health: { routes: ['/api/v1/health', '/health'], auto: true } })).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(TargetUnavailableError);
     expect((error as Error).message).toBe(`target ${closed.url} is not reachable: connection refused (health check GET /api/v1/health)`);
   });
 
   it('an unresolvable host says ENOTFOUND and the host, not "client error"', async () => {
     const url = 'http://pipebench-no-such-host.invalid:8080';
-    const error = await createHttpTarget(templateSpec(url, { health: { routes: ['/api/v1/health'], auto: false } })).catch((e: unknown) => e);
+    const error = await createHttpTarget(templateSpec(url, { health: { routes: ['/api/v1/health'], auto: false } })).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(TargetUnavailableError);
     const message = (error as Error).message;
     // .invalid never resolves (RFC 6761); a resolver that cannot be reached says EAI_AGAIN instead.
-    expect(message).toMatch(/^target http:\/\/pipebench-no-such-host\.invalid:8080 is not reachable: (ENOTFOUND|EAI_AGAIN): getaddrinfo \1 pipebench-no-such-host\.invalid \(health check GET \/api\/v1\/health\)$/);
+    expect(message).toMatch(
+      /^target http:\/\/pipebench-no-such-host\.invalid:8080 is not reachable: (ENOTFOUND|EAI_AGAIN): getaddrinfo \1 pipebench-no-such-host\.invalid \(health check GET \/api\/v1\/health\)$/,
+    );
   });
 
   it('https:// to a plain-HTTP port shows the TLS error and the likely fix', async () => {
@@ -36,11 +42,16 @@ describe('health preflight', () => {
     // Node 20's OpenSSL 3 says "wrong version number"; other builds may name the bad record otherwise.
     const message = (error as Error).message;
     expect(message.startsWith(`target ${httpsUrl} is not reachable: ERR_SSL_`)).toBe(true);
-    expect(message).toMatch(/: [a-z ]+ \(an https:\/\/ URL to a port that speaks plain HTTP\? use http:\/\/\) \(health check GET \/health\)$/);
+    expect(message).toMatch(
+      /: [a-z ]+ \(an https:\/\/ URL to a port that speaks plain HTTP\? use http:\/\/\) \(health check GET \/health\)$/,
+    );
   });
 
   it('fails on a non-2xx health answer and passes on a 2xx one', async () => {
-    server = await open.server([{ kind: 'status', status: 503, body: 'warming up' }, { kind: 'json', body: '{"status": "healthy"}' }]);
+    server = await open.server([
+      { kind: 'status', status: 503, body: 'warming up' },
+      { kind: 'json', body: '{"status": "healthy"}' },
+    ]);
     await expect(createHttpTarget(templateSpec(server.url, { health: { routes: ['/health'], auto: false } }))).rejects.toThrow(
       `target ${server.url} is not healthy: HTTP 503: warming up (health check GET /health)`,
     );
@@ -84,7 +95,9 @@ describe('secrets never reach results or messages', () => {
       res.writeHead(401).end(`bad password ${(JSON.parse(request.body) as { password: string }).password} for this user`);
     });
     const login = { kind: 'login', url: '/login', usernameEnv: 'U', passwordEnv: 'P' } as const;
-    const error = await createHttpTarget(templateSpec(server.url, { auth: login }), { env: { U: 'bob', P: password } }).catch((e: unknown) => e);
+    const error = await createHttpTarget(templateSpec(server.url, { auth: login }), { env: { U: 'bob', P: password } }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(TargetUnavailableError);
     const message = (error as Error).message;
     // The kept 16 KiB are shorter than the password itself: all of it may go, never a piece of the password.

@@ -41,14 +41,14 @@ describe('SecretRedactor: every spelling a server may echo', () => {
     expect(redactor.redact(text)).toBe(text);
   });
 
-  it('leaves no piece of two overlapping secrets (one a prefix of the other; one sharing the other\'s edge)', () => {
+  it("leaves no piece of two overlapping secrets (one a prefix of the other; one sharing the other's edge)", () => {
     const redactor = redactorOf('abc123', 'abc123xyz789', 'xyz789-and-more');
     expect(redactor.redact('a abc123xyz789 b')).toBe(`a ${REDACTED} b`);
     expect(redactor.redact('a abc123xyz789-and-more b')).toBe(`a ${REDACTED} b`);
     expect(redactorOf('aaaa').redact('xaaaaax')).toBe(`x${REDACTED}x`);
   });
 
-  it("masks user:password of any URL in the text", () => {
+  it('masks user:password of any URL in the text', () => {
     expect(redactorOf().redact('redirected to http://admin:s3cret@10.0.0.7/x')).toBe('redirected to http://***@10.0.0.7/x');
   });
 
@@ -60,7 +60,9 @@ describe('SecretRedactor: every spelling a server may echo', () => {
 
 describe('SecretRedactor.excerpt: redact the whole text, then cut', () => {
   it('a 330-character bearer token echoed in a 401 body leaves no piece of it, however the cut falls', () => {
-    const token = Array.from({ length: 330 }, (_, i) => 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789'[(i * 7919) % 56]).join('');
+    const token = Array.from({ length: 330 }, (_, i) => 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789'[(i * 7919) % 56]).join(
+      '',
+    );
     const redactor = redactorOf(token);
     for (const lead of [0, 1, 35, 150, 199]) {
       const detail = `HTTP 401: ${'x'.repeat(lead)} invalid credentials: Bearer ${token} (expired)`;

@@ -62,7 +62,11 @@ describe('launchServer', () => {
 
   it('gives the command a clean environment: PATH and the names in passEnv, nothing else of ours', async () => {
     const logPath = join(dir, 'env.log');
-    const opts = await options(1, '', { logPath, passEnv: ['PIPEBENCH_PASSED'], env: { ...process.env, PIPEBENCH_PASSED: 'yes', PIPEBENCH_SECRET_TOKEN: 's3cr3t-value' } });
+    const opts = await options(1, '', {
+      logPath,
+      passEnv: ['PIPEBENCH_PASSED'],
+      env: { ...process.env, PIPEBENCH_PASSED: 'yes', PIPEBENCH_SECRET_TOKEN: 's3cr3t-value' },
+    });
     const server = await launchServer({ ...opts, command: `env; exec ${opts.command}` });
     await server.stop();
     const log = await readFile(logPath, 'utf8');

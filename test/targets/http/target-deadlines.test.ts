@@ -43,7 +43,10 @@ describe('DeadlineSweep', () => {
     let nowMs = 0;
     const sweep = new DeadlineSweep(5, () => nowMs);
     const expired: string[] = [];
-    const request = (name: string, deadlineMs: number): Expirable & { deadlineMs: number } => ({ deadlineMs, expire: () => expired.push(name) });
+    const request = (name: string, deadlineMs: number): Expirable & { deadlineMs: number } => ({
+      deadlineMs,
+      expire: () => expired.push(name),
+    });
     const early = request('early', 10);
     const moved = request('moved', 10);
     const done = request('done', 10);

@@ -54,7 +54,10 @@ describe('HttpTarget faults: each is an ok:false result with its class, never a 
   });
 
   it('keeps a non-2xx body snippet as the class detail and the connection usable', async () => {
-    server = await open.server([{ kind: 'status', status: 400, body: '{"error": "text too long"}' }, { kind: 'json', body: '{"outputs": 1}' }]);
+    server = await open.server([
+      { kind: 'status', status: 400, body: '{"error": "text too long"}' },
+      { kind: 'json', body: '{"outputs": 1}' },
+    ]);
     target = await open.target(templateSpec(server.url, { connections: 1 }));
     expect((await target.submit('classify', 'x', epochNowMs())).errorClass).toBe('http_4xx');
     expect(target.errorDetails.get('http_4xx')).toBe('HTTP 400: {"error": "text too long"}');

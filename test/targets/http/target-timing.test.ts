@@ -84,7 +84,13 @@ describe('HttpTarget timing', () => {
       options: { protocol: 'template', method: 'PUT', body: '{"t": {{text}}}', outputPath: 'method', serverTime: null },
     });
     target = await open.target(spec);
-    expect(target.info).toEqual({ kind: 'http', description: 'HTTP template http://127.0.0.1:1/base', url: 'http://127.0.0.1:1/base', protocol: 'template', health: null });
+    expect(target.info).toEqual({
+      kind: 'http',
+      description: 'HTTP template http://127.0.0.1:1/base',
+      url: 'http://127.0.0.1:1/base',
+      protocol: 'template',
+      health: null,
+    });
     expect(target.backend).toBeNull();
     expect(target.models).toEqual([]);
     const result = await target.submit('generate', 'hi', epochNowMs());

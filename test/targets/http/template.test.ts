@@ -14,8 +14,20 @@ function decode(protocol: ReturnType<typeof templateProtocol>, body: string, ite
 }
 
 describe('template protocol', () => {
-  const single = templateProtocol({ protocol: 'template', method: 'PUT', body: '{"q": {{text}}, "n": 1}', outputPath: 'r.0.label', serverTime: { path: 'took_ms', unit: 'ms' } });
-  const batch = templateProtocol({ protocol: 'template', method: 'POST', body: '{"qs": {{texts}}}', outputPath: 'out', serverTime: { path: 'meta.took', unit: 's' } });
+  const single = templateProtocol({
+    protocol: 'template',
+    method: 'PUT',
+    body: '{"q": {{text}}, "n": 1}',
+    outputPath: 'r.0.label',
+    serverTime: { path: 'took_ms', unit: 'ms' },
+  });
+  const batch = templateProtocol({
+    protocol: 'template',
+    method: 'POST',
+    body: '{"qs": {{texts}}}',
+    outputPath: 'out',
+    serverTime: { path: 'meta.took', unit: 's' },
+  });
 
   it('substitutes {{text}} as one JSON string and sends to the base URL itself', () => {
     const request = single.request('classify', ['say "hi"\n'], config);
@@ -41,7 +53,11 @@ describe('template protocol', () => {
   });
 
   it('requires one result per text when the output is an array', () => {
-    expect(decode(batch, '{"out": [1, 2]}', 3)).toMatchObject({ ok: false, errorClass: 'protocol_mismatch', detail: expect.stringContaining('2 results for 3 texts') });
+    expect(decode(batch, '{"out": [1, 2]}', 3)).toMatchObject({
+      ok: false,
+      errorClass: 'protocol_mismatch',
+      detail: expect.stringContaining('2 results for 3 texts'),
+    });
   });
 
   it('compiles templates without placeholders and reads dotted paths', () => {
@@ -52,6 +68,8 @@ describe('template protocol', () => {
   });
 
   it('is reachable through the registry', () => {
-    expect(createProtocol({ protocol: 'template', method: 'POST', body: '{{texts}}', outputPath: '', serverTime: null }).name).toBe('template');
+    expect(createProtocol({ protocol: 'template', method: 'POST', body: '{{texts}}', outputPath: '', serverTime: null }).name).toBe(
+      'template',
+    );
   });
 });

@@ -29,7 +29,10 @@ describe('selectBackend', () => {
     expect(selected.gpu).toBe(false);
     expect(selected.native).toBeUndefined();
     expect(selected.skipped).toEqual([
-      { backend: 'tensorflow-gpu', reason: '@tensorflow/tfjs-node-gpu is not installed (an optional dependency: run `pipebench setup native --gpu`)' },
+      {
+        backend: 'tensorflow-gpu',
+        reason: '@tensorflow/tfjs-node-gpu is not installed (an optional dependency: run `pipebench setup native --gpu`)',
+      },
       { backend: 'tensorflow', reason: '@tensorflow/tfjs-node is not installed (an optional dependency: run `pipebench setup native`)' },
     ]);
     expect(tf.getBackend()).toBe('wasm');

@@ -125,7 +125,10 @@ describe('DynamicBatcher', () => {
     clock.advance(1);
     add(1, 'generate');
     clock.advance(1);
-    batcher.enqueueBatch('classify', [5, 6, 7, 8, 9].map((n) => ({ tEnqueueMs: 0, n: 100 + n })));
+    batcher.enqueueBatch(
+      'classify',
+      [5, 6, 7, 8, 9].map((n) => ({ tEnqueueMs: 0, n: 100 + n })),
+    );
     clock.advance(1);
     add(2, 'classify');
     batcher.release(0);

@@ -36,7 +36,11 @@ process.stdout.write(JSON.stringify({ backend: target.backend, ok: results.map((
     );
     const common = { bundle: true, platform: 'node', format: 'esm', banner: { js: banner }, logLevel: 'silent' } as const;
     await build({ ...common, entryPoints: [join(out, 'entry.mjs')], outfile: join(out, 'app', 'bench.mjs') });
-    await build({ ...common, entryPoints: [join(root, 'dist/targets/inprocess/instance-main.js')], outfile: join(out, 'app', 'instance-main.js') });
+    await build({
+      ...common,
+      entryPoints: [join(root, 'dist/targets/inprocess/instance-main.js')],
+      outfile: join(out, 'app', 'instance-main.js'),
+    });
     const wasmDist = join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
     for (const file of readdirSync(wasmDist).filter((f) => f.endsWith('.wasm'))) cpSync(join(wasmDist, file), join(out, 'app', file));
     cpSync(join(root, 'models/intent-classifier'), join(out, 'app', 'intent-classifier'), { recursive: true });

@@ -5,7 +5,8 @@ import { createInProcessTarget } from '../../../src/targets/inprocess/create-tar
 import { describeWhenReady, nativeStatus } from './native/native-status.js';
 
 const classifier = { kind: 'builtin', name: 'intent-classifier', size: 'small', cacheDir: '/tmp/pipebench-test-cache' } as const;
-const texts = (n: number): string[] => Array.from({ length: n }, (_, i) => `item ${i}: summarise this long report about quarterly sales figures`);
+const texts = (n: number): string[] =>
+  Array.from({ length: n }, (_, i) => `item ${i}: summarise this long report about quarterly sales figures`);
 
 function processExists(pid: number): boolean {
   try {
@@ -80,4 +81,6 @@ function childProcessTests(backend: BackendChoice): void {
 }
 
 describe('in-process target with child-process instances, wasm', () => childProcessTests('wasm'));
-describeWhenReady(nativeStatus(), 'in-process target with child-process instances, native TensorFlow', () => childProcessTests('tensorflow'));
+describeWhenReady(nativeStatus(), 'in-process target with child-process instances, native TensorFlow', () =>
+  childProcessTests('tensorflow'),
+);

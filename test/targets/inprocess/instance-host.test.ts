@@ -61,7 +61,9 @@ describe('instance start-up and exit', () => {
     try {
       const attempt = createInProcessTarget({ backend: 'wasm', instances: 1, isolation: 'process', models: {} });
       await expect(attempt).rejects.toBeInstanceOf(TargetUnavailableError);
-      await expect(attempt).rejects.toThrow(/model instance 0 \(process\): TF\.js backend "wasm" is unavailable: wasm: tfjs-backend-wasm\.wasm not found in \/nonexistent-wasm-dir/);
+      await expect(attempt).rejects.toThrow(
+        /model instance 0 \(process\): TF\.js backend "wasm" is unavailable: wasm: tfjs-backend-wasm\.wasm not found in \/nonexistent-wasm-dir/,
+      );
     } finally {
       delete process.env['PIPEBENCH_WASM_DIR'];
     }

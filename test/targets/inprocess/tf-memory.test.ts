@@ -6,7 +6,8 @@ import { createInProcessTarget } from '../../../src/targets/inprocess/create-tar
 // Two real wasm worker threads with the built-in small classifier (from dist/, built by the global
 // setup): tf.memory() summed over both is the soak's no-leak baseline.
 let target: InProcessTarget;
-const texts = (n: number, tag: string): string[] => Array.from({ length: n }, (_, i) => `${tag} ${i}: explain how a hash map handles collisions`);
+const texts = (n: number, tag: string): string[] =>
+  Array.from({ length: n }, (_, i) => `${tag} ${i}: explain how a hash map handles collisions`);
 
 beforeAll(async () => {
   target = await createInProcessTarget({

@@ -32,9 +32,15 @@ describe('parseExposition', () => {
       { name: 'http_requests_total', labels: { method: 'post', code: '200' }, value: 1027 },
       { name: 'http_requests_total', labels: { method: 'post', code: '400' }, value: 3 },
     ]);
-    expect(byName('msdos_file_access_time_seconds')[0]?.labels).toEqual({ path: 'C:\\DIR\\FILE.TXT', error: 'Cannot find file:\n"FILE.TXT"' });
+    expect(byName('msdos_file_access_time_seconds')[0]?.labels).toEqual({
+      path: 'C:\\DIR\\FILE.TXT',
+      error: 'Cannot find file:\n"FILE.TXT"',
+    });
     expect(byName('something_weird')[0]?.value).toBe(Infinity);
-    expect(byName('foo_bucket').map((s) => [s.labels.le, s.value])).toEqual([['0.1', 8], ['+Inf', 17]]);
+    expect(byName('foo_bucket').map((s) => [s.labels.le, s.value])).toEqual([
+      ['0.1', 8],
+      ['+Inf', 17],
+    ]);
     expect(Number.isNaN(byName('nan_gauge')[0]?.value)).toBe(true);
     expect(familyOf('rpc_duration_seconds_sum', parsed.types)).toEqual({ family: 'rpc_duration_seconds', type: 'summary' });
     expect(familyOf('foo_bucket', parsed.types)).toEqual({ family: 'foo', type: 'histogram' });
@@ -42,10 +48,15 @@ describe('parseExposition', () => {
   });
 
   it('takes OpenMetrics counters (TYPE foo counter, sample foo_total) and CRLF line ends', () => {
-    const parsed = parseExposition('# TYPE requests counter\r\n# UNIT requests requests\r\nrequests_total 5\r\nrequests_created 1.7e9\r\n# EOF\r\n');
+    const parsed = parseExposition(
+      '# TYPE requests counter\r\n# UNIT requests requests\r\nrequests_total 5\r\nrequests_created 1.7e9\r\n# EOF\r\n',
+    );
     expect(parsed.badLines).toBe(0);
     expect(familyOf('requests_total', parsed.types)).toEqual({ family: 'requests', type: 'counter' });
-    expect(parsed.samples.map((s) => [s.name, s.value])).toEqual([['requests_total', 5], ['requests_created', 1.7e9]]);
+    expect(parsed.samples.map((s) => [s.name, s.value])).toEqual([
+      ['requests_total', 5],
+      ['requests_created', 1.7e9],
+    ]);
   });
 
   it('counts a broken line and keeps the rest of the page', () => {
@@ -56,7 +67,13 @@ describe('parseExposition', () => {
   });
 
   it('reads values as the format spells them', () => {
-    expect([parseValue('+Inf'), parseValue('-Inf'), parseValue('1e-3'), parseValue('-0'), parseValue('.5')]).toEqual([Infinity, -Infinity, 0.001, -0, 0.5]);
+    expect([parseValue('+Inf'), parseValue('-Inf'), parseValue('1e-3'), parseValue('-0'), parseValue('.5')]).toEqual([
+      Infinity,
+      -Infinity,
+      0.001,
+      -0,
+      0.5,
+    ]);
     expect([parseValue(''), parseValue('abc'), parseValue('0x10'), parseValue('1,5')]).toEqual([null, null, null, null]);
   });
 });
@@ -137,8 +154,13 @@ describe('ScrapeStore.ingestText (the scrape hot path)', () => {
         expect(counts.badLines, name).toBe(parsed.badLines);
         expect(counts.samples, name).toBe(parsed.samples.length);
       });
-      expect(viaText.series.map((s) => s.key), name).toEqual(viaParse.series.map((s) => s.key));
-      viaText.scrapes.forEach((row, i) => expect(Array.from(row.values), `${name} scrape ${i}`).toEqual(Array.from(viaParse.scrapes[i]!.values)));
+      expect(
+        viaText.series.map((s) => s.key),
+        name,
+      ).toEqual(viaParse.series.map((s) => s.key));
+      viaText.scrapes.forEach((row, i) =>
+        expect(Array.from(row.values), `${name} scrape ${i}`).toEqual(Array.from(viaParse.scrapes[i]!.values)),
+      );
     }
   });
 });

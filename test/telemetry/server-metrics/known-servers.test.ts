@@ -16,7 +16,8 @@ function moved(text: string, changes: Record<string, number>): string {
   return text
     .split('\n')
     .map((line) => {
-      for (const [prefix, value] of Object.entries(changes)) if (line.startsWith(prefix)) return `${line.slice(0, line.lastIndexOf(' '))} ${value}`;
+      for (const [prefix, value] of Object.entries(changes))
+        if (line.startsWith(prefix)) return `${line.slice(0, line.lastIndexOf(' '))} ${value}`;
       return line;
     })
     .join('\n');

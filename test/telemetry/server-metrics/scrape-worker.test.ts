@@ -40,7 +40,7 @@ function bigPage(series: number, hit: number): string {
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('server metrics in a worker thread', () => {
-  it("parses off the calling thread: its event loop is busy for far less than the parsing took", async () => {
+  it('parses off the calling thread: its event loop is busy for far less than the parsing took', async () => {
     const url = await serve((res, hit) => res.writeHead(200, { 'content-type': 'text/plain' }).end(bigPage(20_000, hit)));
     const elu = performance.eventLoopUtilization();
     const session = (await startServerMetrics({ urls: [url], intervalMs: 50, warn: (m) => expect.fail(m) }))!;
@@ -59,18 +59,31 @@ describe('server metrics in a worker thread', () => {
 
   it('a worker that dies (out of memory on a huge page) costs one warning, not the run', async () => {
     let good = true;
-    const url = await serve((res) => res.writeHead(200, { 'content-type': 'text/plain' }).end(good ? '# TYPE up_total counter\nup_total 1\n' : bigPage(100_000, 1)));
+    const url = await serve((res) =>
+      res.writeHead(200, { 'content-type': 'text/plain' }).end(good ? '# TYPE up_total counter\nup_total 1\n' : bigPage(100_000, 1)),
+    );
     const warnings: string[] = [];
     // A 7 MB page (under the 8 MiB cap) of all-new series, read in time, then parsed into a 16 MB heap.
-    const session = (await startServerMetrics({ urls: [url], intervalMs: 50, timeoutMs: 10_000, warn: (m) => warnings.push(m), workerLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 4 } }))!;
+    const session = (await startServerMetrics({
+      urls: [url],
+      intervalMs: 50,
+      timeoutMs: 10_000,
+      warn: (m) => warnings.push(m),
+      workerLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 4 },
+    }))!;
     expect(session).not.toBeNull();
     good = false;
     const deadline = Date.now() + 20_000;
     while (warnings.length === 0 && Date.now() < deadline) await sleep(50);
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/^server metrics: the scraping worker thread crashed: .*; the load went on, and later steps have no server figures$/);
+    expect(warnings[0]).toMatch(
+      /^server metrics: the scraping worker thread crashed: .*; the load went on, and later steps have no server figures$/,
+    );
     const nowMs = performance.timeOrigin + performance.now();
-    expect(await session.stepReport(nowMs - 500, nowMs, { requests: 0, items: 0, inferenceMsMean: null }, 'step 0')).toEqual({ metrics: null, warnings: [] });
+    expect(await session.stepReport(nowMs - 500, nowMs, { requests: 0, items: 0, inferenceMsMean: null }, 'step 0')).toEqual({
+      metrics: null,
+      warnings: [],
+    });
     const cost = await session.finish();
     expect(cost.endpoints).toBe(1);
     expect(warnings).toHaveLength(1);
@@ -110,8 +123,12 @@ describe('parseThreadStatCpuMs', () => {
 
 describe('scrapeWorkerEntryPath', () => {
   it('is the built entry under dist/, from src/ (vitest) and from dist/ alike', () => {
-    expect(scrapeWorkerEntryPath('file:///repo/src/telemetry/server-metrics/session.ts')).toBe('/repo/dist/telemetry/server-metrics/scrape-worker-main.js');
-    expect(scrapeWorkerEntryPath('file:///repo/dist/telemetry/server-metrics/session.js')).toBe('/repo/dist/telemetry/server-metrics/scrape-worker-main.js');
+    expect(scrapeWorkerEntryPath('file:///repo/src/telemetry/server-metrics/session.ts')).toBe(
+      '/repo/dist/telemetry/server-metrics/scrape-worker-main.js',
+    );
+    expect(scrapeWorkerEntryPath('file:///repo/dist/telemetry/server-metrics/session.js')).toBe(
+      '/repo/dist/telemetry/server-metrics/scrape-worker-main.js',
+    );
     expect(scrapeWorkerEntryPath('file:///app/dist/cli/bin.js')).toBe('/app/dist/cli/scrape-worker-main.js'); // a bundle: beside bin.js
   });
 });

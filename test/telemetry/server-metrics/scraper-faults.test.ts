@@ -42,9 +42,21 @@ async function scrapeTimes(scraper: EndpointScraper, times: number): Promise<voi
 describe('EndpointScraper faults', () => {
   it.each([
     ['404', (res: ServerResponse) => res.writeHead(404).end('no'), /answered HTTP 404/],
-    ['HTML with an HTML type', (res: ServerResponse) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html></html>'), /answered text\/html, not Prometheus text/],
-    ['HTML as text/plain', (res: ServerResponse) => res.writeHead(200, { 'content-type': 'text/plain' }).end('<!doctype html><p>login</p>'), /answered HTML/],
-    ['plain text that is not exposition', (res: ServerResponse) => res.writeHead(200).end('hello world\nthis is not it\n'), /not Prometheus exposition/],
+    [
+      'HTML with an HTML type',
+      (res: ServerResponse) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html></html>'),
+      /answered text\/html, not Prometheus text/,
+    ],
+    [
+      'HTML as text/plain',
+      (res: ServerResponse) => res.writeHead(200, { 'content-type': 'text/plain' }).end('<!doctype html><p>login</p>'),
+      /answered HTML/,
+    ],
+    [
+      'plain text that is not exposition',
+      (res: ServerResponse) => res.writeHead(200).end('hello world\nthis is not it\n'),
+      /not Prometheus exposition/,
+    ],
   ])('%s: one warning for three scrapes, nothing stored', async (_name, behaviour, message) => {
     const { url } = await serve(behaviour);
     const warnings: string[] = [];
@@ -111,13 +123,16 @@ describe('EndpointScraper faults', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as AddressInfo).port;
     const warnings: string[] = [];
-    const scraper = new EndpointScraper(`http://scraper:s3cr%40t-pw@127.0.0.1:${port}/metrics?token=abc123`, { onFault: (m) => warnings.push(m) });
+    const scraper = new EndpointScraper(`http://scraper:s3cr%40t-pw@127.0.0.1:${port}/metrics?token=abc123`, {
+      onFault: (m) => warnings.push(m),
+    });
     await scraper.scrapeNow();
     await scraper.stop();
     expect(authorization).toBe(`Basic ${Buffer.from('scraper:s3cr@t-pw').toString('base64')}`);
     expect(scraper.shownUrl).toBe(`http://***@127.0.0.1:${port}/metrics?***`);
     expect(warnings).toHaveLength(1);
-    for (const secret of ['s3cr', 'pw', 'abc123', Buffer.from('scraper:s3cr@t-pw').toString('base64')]) expect(warnings[0]).not.toContain(secret);
+    for (const secret of ['s3cr', 'pw', 'abc123', Buffer.from('scraper:s3cr@t-pw').toString('base64')])
+      expect(warnings[0]).not.toContain(secret);
   });
 });
 
@@ -125,11 +140,23 @@ describe('startServerMetrics', () => {
   it("uses the target's own /metrics only when its first answer is Prometheus text", async () => {
     const good = await serve((res, hit) => prometheus(res, hit));
     const notes: string[] = [];
-    const session = await startServerMetrics({ urls: [], autoUrl: good.url, intervalMs: 50, warn: () => undefined, note: (m) => notes.push(m) });
+    const session = await startServerMetrics({
+      urls: [],
+      autoUrl: good.url,
+      intervalMs: 50,
+      warn: () => undefined,
+      note: (m) => notes.push(m),
+    });
     expect(session?.urls).toEqual([good.url]);
     await session?.finish();
     const html = await serve((res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html/>'));
-    const none = await startServerMetrics({ urls: [], autoUrl: html.url, intervalMs: 50, warn: () => expect.fail('no warning for a target without metrics'), note: (m) => notes.push(m) });
+    const none = await startServerMetrics({
+      urls: [],
+      autoUrl: html.url,
+      intervalMs: 50,
+      warn: () => expect.fail('no warning for a target without metrics'),
+      note: (m) => notes.push(m),
+    });
     expect(none).toBeNull();
     expect(html.hits()).toBe(1);
     expect(notes[1]).toMatch(/did not answer Prometheus text/);

@@ -113,7 +113,10 @@ export function readObject(root: unknown, path: JsonPath): object {
 export function readArrayOfLength(root: unknown, path: JsonPath, items: number): readonly unknown[] {
   const array = readArray(root, path);
   if (array.length !== items) {
-    throw new ShapeMismatch(path.text, `has ${array.length} ${array.length === 1 ? 'entry' : 'entries'} for ${items} ${items === 1 ? 'text' : 'texts'}`);
+    throw new ShapeMismatch(
+      path.text,
+      `has ${array.length} ${array.length === 1 ? 'entry' : 'entries'} for ${items} ${items === 1 ? 'text' : 'texts'}`,
+    );
   }
   return array;
 }

@@ -5,7 +5,16 @@
  */
 import type { Stage } from '../../../core/stage.js';
 import type { ProtocolOptions } from '../../../core/workload.js';
-import type { Decoded, DecodedError, DecodedOk, Protocol, ProtocolConfig, ProtocolFactory, ProtocolRequest, ResponseDecoder } from '../protocol.js';
+import type {
+  Decoded,
+  DecodedError,
+  DecodedOk,
+  Protocol,
+  ProtocolConfig,
+  ProtocolFactory,
+  ProtocolRequest,
+  ResponseDecoder,
+} from '../protocol.js';
 import {
   BufferedJsonDecoder,
   checkEach,
@@ -165,7 +174,8 @@ class OpenaiStreamDecoder implements ResponseDecoder {
     let unfinished = 0;
     for (let index = 0; index < this.items; index++) {
       if (this.finished[index] === 1) continue;
-      if ((this.lastTokenAtMs[index] ?? -1) < 0) return protocolMismatch(`choice ${index} of ${this.items} sent neither text nor a finish_reason`);
+      if ((this.lastTokenAtMs[index] ?? -1) < 0)
+        return protocolMismatch(`choice ${index} of ${this.items} sent neither text nor a finish_reason`);
       unfinished++;
     }
     const tokens = this.usageTokens ?? this.contentEvents;
@@ -219,7 +229,10 @@ class OpenaiStreamDecoder implements ResponseDecoder {
       const choice = choices[position];
       const index = readNumber(choice, INDEX);
       if (!Number.isInteger(index) || index < 0 || index >= this.items) {
-        throw new ShapeMismatch(`${CHOICES.text}.${position}.index`, `is ${index} for ${this.items} ${this.items === 1 ? 'text' : 'texts'}`);
+        throw new ShapeMismatch(
+          `${CHOICES.text}.${position}.index`,
+          `is ${index} for ${this.items} ${this.items === 1 ? 'text' : 'texts'}`,
+        );
       }
       const text = valueAt(choice, this.textPath);
       if (typeof text === 'string') {

@@ -65,7 +65,11 @@ export async function launchServer(options: LaunchOptions): Promise<LaunchedServ
   const log = await open(options.logPath, 'w');
   let child: ChildProcess;
   try {
-    child = spawn('/bin/sh', ['-c', options.command], { detached: true, stdio: ['ignore', log.fd, log.fd], env: cleanEnv(options.env, options.passEnv) });
+    child = spawn('/bin/sh', ['-c', options.command], {
+      detached: true,
+      stdio: ['ignore', log.fd, log.fd],
+      env: cleanEnv(options.env, options.passEnv),
+    });
   } finally {
     // The child holds its own copies of the descriptor.
     await log.close();

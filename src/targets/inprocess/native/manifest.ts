@@ -42,7 +42,12 @@ export interface NativeManifest {
    * Where the library came from: in words, a key that changes when the source does, and the
    * setup flags that name it again (--from-wheel FILE, --from-python PYTHON, or none: pip's index).
    */
-  readonly source: { readonly kind: 'wheel' | 'index' | 'python'; readonly description: string; readonly key: string; readonly flags: readonly string[] };
+  readonly source: {
+    readonly kind: 'wheel' | 'index' | 'python';
+    readonly description: string;
+    readonly key: string;
+    readonly flags: readonly string[];
+  };
   /** Folders a child process needs on LD_LIBRARY_PATH (pip's nvidia-*-cu12 libraries). */
   readonly libraryPath: readonly string[];
   /** The Node the addon was compiled for. */

@@ -39,7 +39,11 @@ const generation = (tokens: number) => ({
 
 describe('betterprompts requests', () => {
   it('caps items per stage: classify 100 (1 via TorchServe), generate 100, pipeline 1', () => {
-    expect([intents.maxItemsPerRequest('classify'), intents.maxItemsPerRequest('generate'), intents.maxItemsPerRequest('pipeline')]).toEqual([100, 100, 1]);
+    expect([
+      intents.maxItemsPerRequest('classify'),
+      intents.maxItemsPerRequest('generate'),
+      intents.maxItemsPerRequest('pipeline'),
+    ]).toEqual([100, 100, 1]);
     expect(torchserve.maxItemsPerRequest('classify')).toBe(1);
   });
 
@@ -52,7 +56,11 @@ describe('betterprompts requests', () => {
   });
 
   it('classify via TorchServe posts to /predictions/<model>, escaped', () => {
-    expect(torchserve.request('classify', ['hi'], config)).toEqual({ method: 'POST', path: '/predictions/my%20model', body: '{"text":"hi"}' });
+    expect(torchserve.request('classify', ['hi'], config)).toEqual({
+      method: 'POST',
+      path: '/predictions/my%20model',
+      body: '{"text":"hi"}',
+    });
   });
 
   it('generate sends the configured intent, techniques, target model and max_tokens; batches under prompts', () => {
@@ -74,8 +82,16 @@ describe('betterprompts requests', () => {
 
   it('generate without a set length sends no max_tokens (the generator cuts its answer to ~4 x max_tokens characters)', () => {
     const single = JSON.parse(intents.request('generate', ['why'], { maxNewTokens: null }).body) as Record<string, unknown>;
-    expect(single).toEqual({ text: 'why', intent: 'reasoning', complexity: 'moderate', techniques: ['chain_of_thought', 'few_shot'], target_model: 'gpt-4' });
-    const batch = JSON.parse(intents.request('generate', ['a', 'b'], { maxNewTokens: null }).body) as { prompts: Record<string, unknown>[] };
+    expect(single).toEqual({
+      text: 'why',
+      intent: 'reasoning',
+      complexity: 'moderate',
+      techniques: ['chain_of_thought', 'few_shot'],
+      target_model: 'gpt-4',
+    });
+    const batch = JSON.parse(intents.request('generate', ['a', 'b'], { maxNewTokens: null }).body) as {
+      prompts: Record<string, unknown>[];
+    };
     expect(batch.prompts.map((prompt) => 'max_tokens' in prompt)).toEqual([false, false]);
   });
 
@@ -100,7 +116,10 @@ describe('betterprompts decoders', () => {
       detail: 'results has 2 entries for 3 texts',
     });
     const noIntent = { results: [classification('a'), { confidence: 1 }], total_processing_time: 0.1 };
-    expect(decodeWhole(intents.decoder('classify', 2), noIntent)).toMatchObject({ errorClass: 'protocol_mismatch', detail: 'results.1.intent is missing' });
+    expect(decodeWhole(intents.decoder('classify', 2), noIntent)).toMatchObject({
+      errorClass: 'protocol_mismatch',
+      detail: 'results.1.intent is missing',
+    });
     const secondsAsString = { results: [classification('a'), classification('b')], total_processing_time: '0.1' };
     expect(decodeWhole(intents.decoder('classify', 2), secondsAsString)).toMatchObject({
       errorClass: 'protocol_mismatch',
@@ -130,17 +149,49 @@ describe('betterprompts decoders', () => {
 
   it('generate: serverMs from generation_time_ms, outputTokens from token_count, outputChars the enhanced prompt received (batch: per item)', () => {
     const chars = generation(0).enhanced_prompt.length;
-    expect(decodeWhole(intents.decoder('generate', 1), generation(40))).toEqual({ ok: true, serverMs: 8.5, outputTokens: 40, outputChars: chars });
+    expect(decodeWhole(intents.decoder('generate', 1), generation(40))).toEqual({
+      ok: true,
+      serverMs: 8.5,
+      outputTokens: 40,
+      outputChars: chars,
+    });
     const shortAnswer = { ...generation(30), enhanced_prompt: 'Let us' };
-    const batch = { batch_id: 'b', total_prompts: 2, successful: 2, failed: 0, results: [generation(10), shortAnswer], errors: [], processing_time_ms: 21 };
-    expect(decodeWhole(intents.decoder('generate', 2), batch)).toEqual({ ok: true, serverMs: 21, outputTokens: 20, outputChars: (chars + 6) / 2 });
+    const batch = {
+      batch_id: 'b',
+      total_prompts: 2,
+      successful: 2,
+      failed: 0,
+      results: [generation(10), shortAnswer],
+      errors: [],
+      processing_time_ms: 21,
+    };
+    expect(decodeWhole(intents.decoder('generate', 2), batch)).toEqual({
+      ok: true,
+      serverMs: 21,
+      outputTokens: 20,
+      outputChars: (chars + 6) / 2,
+    });
   });
 
   it('generate batch: failures or a short result list are protocol_mismatch', () => {
-    const failed = { batch_id: 'b', total_prompts: 2, successful: 1, failed: 1, results: [generation(10)], errors: ['x'], processing_time_ms: 5 };
-    expect(decodeWhole(intents.decoder('generate', 2), failed)).toMatchObject({ errorClass: 'protocol_mismatch', detail: 'failed is 1 (the batch had failures)' });
+    const failed = {
+      batch_id: 'b',
+      total_prompts: 2,
+      successful: 1,
+      failed: 1,
+      results: [generation(10)],
+      errors: ['x'],
+      processing_time_ms: 5,
+    };
+    expect(decodeWhole(intents.decoder('generate', 2), failed)).toMatchObject({
+      errorClass: 'protocol_mismatch',
+      detail: 'failed is 1 (the batch had failures)',
+    });
     const short = { ...failed, successful: 1, failed: 0 };
-    expect(decodeWhole(intents.decoder('generate', 2), short)).toMatchObject({ errorClass: 'protocol_mismatch', detail: 'results has 1 entry for 2 texts' });
+    expect(decodeWhole(intents.decoder('generate', 2), short)).toMatchObject({
+      errorClass: 'protocol_mismatch',
+      detail: 'results has 1 entry for 2 texts',
+    });
   });
 
   it('pipeline: serverMs from processing_time_ms; enhanced_prompt must be a string', () => {

@@ -96,7 +96,11 @@ describe('parseJsonText', () => {
     const body = `{"error": ${token}}`;
     const bad = parseJsonText(body);
     // V8 says: Unexpected token 't', "{"error": tok-012"... is not valid JSON
-    expect(bad).toEqual({ ok: false, errorClass: 'malformed_body', detail: `invalid JSON (${body.length} chars, unexpected token): ${body}` });
+    expect(bad).toEqual({
+      ok: false,
+      errorClass: 'malformed_body',
+      detail: `invalid JSON (${body.length} chars, unexpected token): ${body}`,
+    });
   });
 });
 
@@ -120,7 +124,10 @@ describe('BufferedJsonDecoder', () => {
       detail: 'results has 2 entries for 3 texts',
     });
     expect(decodePieces(new BufferedJsonDecoder(readCount, 1), [])).toMatchObject({ ok: false, errorClass: 'malformed_body' });
-    expect(decodeWhole(new BufferedJsonDecoder(readCount, 1), '{"results": [1], "ms": ')).toMatchObject({ ok: false, errorClass: 'malformed_body' });
+    expect(decodeWhole(new BufferedJsonDecoder(readCount, 1), '{"results": [1], "ms": ')).toMatchObject({
+      ok: false,
+      errorClass: 'malformed_body',
+    });
   });
 
   it('lets errors other than ShapeMismatch through (a bug is not a server fault)', () => {

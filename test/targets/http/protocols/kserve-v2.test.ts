@@ -13,7 +13,11 @@ const options: Options = {
   outputName: null,
 };
 const firstOutput = kserveV2Protocol(options);
-const namedOutput = kserveV2Protocol({ ...options, outputName: 'confidence', models: { ...options.models, classify: 'intent/classifier v2' } });
+const namedOutput = kserveV2Protocol({
+  ...options,
+  outputName: 'confidence',
+  models: { ...options.models, classify: 'intent/classifier v2' },
+});
 const config = { maxNewTokens: 32 };
 
 /** A Triton-style classify answer for n texts: intent (BYTES [n]) then confidence (FP32 [n, 1]). */
@@ -65,19 +69,28 @@ describe('kserve-v2 decoder', () => {
   it('data must hold prod(shape) values; dimensions must be whole numbers', () => {
     const answer = classifyAnswer(3);
     const short = { ...answer, outputs: [{ ...answer.outputs[0], data: ['a', 'b'] }] };
-    expect(decodeWhole(firstOutput.decoder('classify', 3), short)).toMatchObject({ errorClass: 'protocol_mismatch', detail: 'outputs.0.data has 2 values for shape [3]' });
+    expect(decodeWhole(firstOutput.decoder('classify', 3), short)).toMatchObject({
+      errorClass: 'protocol_mismatch',
+      detail: 'outputs.0.data has 2 values for shape [3]',
+    });
     const badDim = { ...answer, outputs: [{ ...answer.outputs[0], shape: [3, '1'] }] };
-    expect(decodeWhole(firstOutput.decoder('classify', 3), badDim)).toMatchObject({ detail: 'outputs.0.shape.1 is not a dimension (got "1")' });
+    expect(decodeWhole(firstOutput.decoder('classify', 3), badDim)).toMatchObject({
+      detail: 'outputs.0.shape.1 is not a dimension (got "1")',
+    });
   });
 
   it('missing outputs, an absent named output, or a wrong server time type are protocol_mismatch', () => {
     expect(decodeWhole(firstOutput.decoder('classify', 1), { model_name: 'm', outputs: [] })).toMatchObject({ detail: 'outputs is empty' });
     expect(decodeWhole(firstOutput.decoder('classify', 1), { error: 'model not ready' })).toMatchObject({ detail: 'outputs is missing' });
     const onlyIntent = { ...classifyAnswer(1), outputs: [classifyAnswer(1).outputs[0]] };
-    expect(decodeWhole(namedOutput.decoder('classify', 1), onlyIntent)).toMatchObject({ detail: 'outputs has no output named "confidence"' });
-    expect(decodeWhole(firstOutput.decoder('classify', 1), classifyAnswer(1, { parameters: { inference_time_ms: 'fast' } }))).toMatchObject({
-      detail: 'parameters.inference_time_ms is not a number (got string)',
+    expect(decodeWhole(namedOutput.decoder('classify', 1), onlyIntent)).toMatchObject({
+      detail: 'outputs has no output named "confidence"',
     });
+    expect(decodeWhole(firstOutput.decoder('classify', 1), classifyAnswer(1, { parameters: { inference_time_ms: 'fast' } }))).toMatchObject(
+      {
+        detail: 'parameters.inference_time_ms is not a number (got string)',
+      },
+    );
   });
 
   it('invalid JSON is malformed_body', () => {

@@ -16,13 +16,18 @@ import type { Stage } from '../../../../src/core/stage.js';
 
 let target: InProcessTarget;
 let server: RunningServer;
-const spec = (name: 'intent-classifier' | 'prompt-generator') => ({ kind: 'builtin', name, size: 'small', cacheDir: '/tmp/pipebench-test-cache' }) as const;
+const spec = (name: 'intent-classifier' | 'prompt-generator') =>
+  ({ kind: 'builtin', name, size: 'small', cacheDir: '/tmp/pipebench-test-cache' }) as const;
 const config = { maxNewTokens: 8 };
 const TEXTS = ['write a poem about autumn', 'translate hello into french', 'explain step by step how to plan a trip'];
 const MODELS = { classify: 'intent-classifier', generate: 'prompt-generator', pipeline: 'enhance' } as const;
 
 beforeAll(async () => {
-  target = await createInProcessTarget({ backend: 'wasm', instances: 1, models: { classify: spec('intent-classifier'), generate: spec('prompt-generator') } });
+  target = await createInProcessTarget({
+    backend: 'wasm',
+    instances: 1,
+    models: { classify: spec('intent-classifier'), generate: spec('prompt-generator') },
+  });
   server = await startServer({ target, batching: { maxBatchSize: 16, maxQueueDelayMs: 2, maxNewTokens: 8 }, port: 0 });
 });
 afterAll(async () => {

@@ -54,7 +54,9 @@ describe('SseSplitter', () => {
   });
 
   it('splits a long chunk with sparse \\r line ends the same as piece by piece', () => {
-    const text = Array.from({ length: 300 }, (_, i) => (i % 37 === 0 ? `data: ${i}\r\r` : i % 11 === 0 ? `data: ${i}\r\n\r\n` : `data: ${i}\n\n`)).join('');
+    const text = Array.from({ length: 300 }, (_, i) =>
+      i % 37 === 0 ? `data: ${i}\r\r` : i % 11 === 0 ? `data: ${i}\r\n\r\n` : `data: ${i}\n\n`,
+    ).join('');
     const { events, open } = whole(text);
     expect(events.map((event) => event.data)).toEqual(Array.from({ length: 300 }, (_, i) => String(i)));
     expect(open).toBeNull();

@@ -26,7 +26,9 @@ describe('the environment of a child that may load native TensorFlow', () => {
       ),
     ).toBe(true);
     expect(isTensorFlowNoise('W0000 00:00:1796482123.427011   31035 gpu_device.cc:2344] Cannot dlopen some GPU libraries.')).toBe(true);
-    expect(isTensorFlowNoise('E0000 00:00:1796482123.427011   31035 cuda_executor.cc:1228] failed call to cuInit: UNKNOWN ERROR (303)')).toBe(false);
+    expect(
+      isTensorFlowNoise('E0000 00:00:1796482123.427011   31035 cuda_executor.cc:1228] failed call to cuInit: UNKNOWN ERROR (303)'),
+    ).toBe(false);
     expect(isTensorFlowNoise('terminate called after throwing an instance of std::bad_alloc')).toBe(false);
     expect(isTensorFlowNoise('Error: Cannot find module')).toBe(false);
   });

@@ -28,13 +28,23 @@ describeWhenReady(status, 'native TensorFlow backend', () => {
 
   it('forced tensorflow runs the addon and reports the C library under it and the devices it sees', async () => {
     const selected = await selectBackend(tf, 'tensorflow');
-    expect(selected).toMatchObject({ name: 'tensorflow', package: '@tensorflow/tfjs-node', version: tf.version_core, gpu: false, threads: null, simd: null, skipped: [] });
+    expect(selected).toMatchObject({
+      name: 'tensorflow',
+      package: '@tensorflow/tfjs-node',
+      version: tf.version_core,
+      gpu: false,
+      threads: null,
+      simd: null,
+      skipped: [],
+    });
     expect(selected.native).toEqual({
       tensorflowVersion: manifest!.tensorflow.version,
       cudaBuild: manifest!.tensorflow.cudaBuild,
       cudaVersion: manifest!.tensorflow.cudaVersion,
       cudnnVersion: manifest!.tensorflow.cudnnVersion,
-      devices: expect.arrayContaining([{ name: '/job:localhost/replica:0/task:0/device:CPU:0', type: 'CPU', memoryBytes: expect.any(Number) }]),
+      devices: expect.arrayContaining([
+        { name: '/job:localhost/replica:0/task:0/device:CPU:0', type: 'CPU', memoryBytes: expect.any(Number) },
+      ]),
       builtFrom: `pipebench setup native from ${manifest!.source.description}`,
     });
     const product = tf.matMul(tf.tensor2d([[1, 2]]), tf.tensor2d([[3], [4]]));
@@ -51,7 +61,8 @@ describeWhenReady(status, 'native TensorFlow backend', () => {
       expect(native.backend.native?.tensorflowVersion).toBe(manifest!.tensorflow.version);
       const pids = native.instanceIds.map((i) => i.pid);
       expect(new Set([process.pid, ...pids]).size).toBe(3);
-      for (const target of [native, wasm]) await target.configure('classify', { maxBatchSize: mixed.length, maxQueueDelayMs: 0, maxNewTokens: 1 });
+      for (const target of [native, wasm])
+        await target.configure('classify', { maxBatchSize: mixed.length, maxQueueDelayMs: 0, maxNewTokens: 1 });
       const [fromNative, fromWasm] = await Promise.all([native.infer('classify', mixed), wasm.infer('classify', mixed)]);
       const answer = (outcome: (typeof fromNative)[number]) => (outcome.output?.kind === 'classify' ? outcome.output : null);
       expect(fromNative.map((o) => answer(o)?.intent)).toEqual(fromWasm.map((o) => answer(o)?.intent));

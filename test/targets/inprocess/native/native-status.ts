@@ -10,7 +10,9 @@ import { addonPath, installedPackageDir, readManifest, type NativeManifest } fro
 
 export const REQUIRE_NATIVE_ENV = 'PIPEBENCH_REQUIRE_NATIVE';
 
-export type NativeStatus = { readonly ready: true; readonly packageDir: string; readonly manifest: NativeManifest } | { readonly ready: false; readonly reason: string };
+export type NativeStatus =
+  | { readonly ready: true; readonly packageDir: string; readonly manifest: NativeManifest }
+  | { readonly ready: false; readonly reason: string };
 
 export function nativeStatus(): NativeStatus {
   const packageDir = installedPackageDir('@tensorflow/tfjs-node');
