@@ -4,14 +4,13 @@
  * so an interrupted or crashed run keeps what it measured.
  */
 import { join } from 'node:path';
-import { buildRunReport } from '../analysis/analyze-run.js';
 import { epochNowMs, type Clock } from '../core/clock.js';
-import { describeHealth, type EnvironmentReport, type TargetReport } from '../core/report/environment.js';
+import { describeHealth, type EnvironmentReport } from '../core/report/environment.js';
 import type { RunReport } from '../core/report/run.js';
 import type { StepReport } from '../core/report/step.js';
 import type { Step, Workload } from '../core/workload.js';
 import { toError } from '../errors.js';
-import { probesTfMemory, reportsErrorDetails, reportsNotices, sizesPools } from '../targets/capabilities.js';
+import { probesTfMemory, sizesPools } from '../targets/capabilities.js';
 import { startGpuTelemetry, type GpuTelemetryMode, type GpuTelemetrySession } from '../telemetry/gpu-telemetry.js';
 import { startHarnessHealth, type HarnessHealthMonitor } from '../telemetry/harness-health.js';
 import {
@@ -27,7 +26,7 @@ import { peakInFlight } from '../workload/plan.js';
 import { signoffOf } from '../workload/signoff.js';
 import { type SignoffSettings } from '../core/workload.js';
 import { uniformStageBudgets } from '../workload/stage-budgets.js';
-import type { RunListener } from './events.js';
+import type { RunEvent, RunListener } from './events.js';
 import { runModeFor } from './modes/index.js';
 import { warningsToCarry, type ResumeState } from './resume.js';
 import { checkRunInputs, type RunInputs } from './run-inputs.js';
@@ -35,6 +34,7 @@ import type { RunRecord } from './run-mode.js';
 import { RunOutputs } from './run-outputs.js';
 import type { StepContext } from './run-step.js';
 import type { RunnerTarget } from './types.js';
+import { snapshotter, targetReport, targetWarnings, type Finished } from './run-snapshot.js';
 import { withLaunchPort } from './server-target.js';
 
 export interface RunOptions {
@@ -94,28 +94,7 @@ export async function runBenchmark(options: RunOptions): Promise<RunResult> {
   const outputs = new RunOutputs(options.outDir, warnings, warn);
   let telemetry: GpuTelemetrySession | null = null;
   let serverMetrics: ServerMetricsSession | null = null;
-  const snapshot = (partial: boolean, finished?: Pick<RunReport, 'gpuTelemetry' | 'harnessHealth' | 'host'>): RunReport =>
-    buildRunReport({
-      runId: options.runId,
-      startedAt,
-      finishedAt: new Date().toISOString(),
-      partial,
-      interruptedBy: partial ? interruptReason(signal) : null,
-      environment: options.environment,
-      target: targetReport(target),
-      backend: target.backend,
-      models: target.models,
-      workload,
-      steps: record.steps,
-      // A resumed run may say again what the interrupted one said (no GPU, say): once is enough.
-      warnings: [...new Set(warnings)],
-      ...(budgets && { stageBudgets, alertRules: budgets.alerts }),
-      search: record.searches,
-      scenario: record.scenario,
-      serverSweep: record.serverSweep ?? null,
-      resumedFrom: resume ? { runId: resume.previous.runId, stepsKept: resume.keptSteps.length } : null,
-      ...finished,
-    });
+  const snapshot = snapshotter({ run: options, workload, target, record, warnings, startedAt, stageBudgets });
   let allMeasured = false;
   let failure: { readonly error: unknown } | undefined;
   let started = false;
@@ -125,15 +104,7 @@ export async function runBenchmark(options: RunOptions): Promise<RunResult> {
     serverMetrics = await startScraping(options.serverMetrics, target, warn, emit);
     if (sizesPools(target)) await target.setConnections(peakInFlight(steps));
     started = true;
-    emit({
-      kind: 'run-start',
-      runId: options.runId,
-      outDir: options.outDir,
-      steps,
-      backend: target.backend?.name ?? target.info.description,
-      repeat: signoff.repeat,
-      search: signoff.search,
-    });
+    emit(runStartEvent(options, steps, target, signoff));
     if (target.info.health) emit({ kind: 'note', message: `health check: ${describeHealth(target.info.health)}` });
     const context = { ...stepContext(options, { target, texts, clock, telemetry, hostSampler, signoff, emit, warn }), serverMetrics };
     const finishStep = async (step: Step, report: StepReport, partial: boolean, jsonOnly = false): Promise<void> => {
@@ -162,13 +133,7 @@ export async function runBenchmark(options: RunOptions): Promise<RunResult> {
     failure = { error };
     warnings.push(`run stopped early: ${toError(error).message}`);
   }
-  // What a failure class meant, once per class: "http_5xx: 503 Service Unavailable" says more than a count.
-  if (reportsErrorDetails(target))
-    for (const [errorClass, detail] of target.errorDetails) warnings.push(`first ${errorClass} error: ${detail}`);
-  // Answers accepted despite a protocol deviation: once per run, with how many responses had it.
-  if (reportsNotices(target))
-    for (const [notice, responses] of target.notices)
-      warnings.push(`${notice} (${responses} ${responses === 1 ? 'response' : 'responses'})`);
+  warnings.push(...targetWarnings(target));
   const finished = await cleanUp(target, hostSampler, telemetry, serverMetrics, health, warnings, emit);
   // Failed before its first step: nothing was measured, so nothing is written (a resumed run's
   // outputs stay as they were).
@@ -178,6 +143,18 @@ export async function runBenchmark(options: RunOptions): Promise<RunResult> {
   if (failure) throw failure.error;
   emit({ kind: 'run-end', report: final, files: outputs.files });
   return { report: final, files: outputs.files };
+}
+
+function runStartEvent(options: RunOptions, steps: readonly Step[], target: RunnerTarget, signoff: SignoffSettings): RunEvent {
+  return {
+    kind: 'run-start',
+    runId: options.runId,
+    outDir: options.outDir,
+    steps,
+    backend: target.backend?.name ?? target.info.description,
+    repeat: signoff.repeat,
+    search: signoff.search,
+  };
 }
 
 interface ContextParts {
@@ -221,7 +198,7 @@ async function cleanUp(
   health: HarnessHealthMonitor,
   warnings: string[],
   emit: RunListener,
-): Promise<Pick<RunReport, 'gpuTelemetry' | 'harnessHealth' | 'host'>> {
+): Promise<Finished> {
   const hostReport = await settle(() => hostSampler.stop(), 'stopping host metrics', warnings);
   await settle(() => target.close(), 'closing the target', warnings);
   const gpu = await settle(async () => telemetry?.finish(), 'stopping GPU telemetry', warnings);
@@ -262,17 +239,6 @@ async function settle<T>(work: () => Promise<T>, what: string, warnings: string[
     warnings.push(`${what} failed: ${toError(error).message}`);
     return undefined;
   }
-}
-
-function targetReport(target: RunnerTarget): TargetReport {
-  const { info } = target;
-  const report: TargetReport = { kind: info.kind, description: info.description, url: info.url ?? null, protocol: info.protocol ?? null };
-  return info.kind === 'http' ? { ...report, health: info.health ?? null } : report;
-}
-
-function interruptReason(signal: AbortSignal | undefined): 'SIGINT' | 'SIGTERM' | null {
-  const reason: unknown = signal?.reason;
-  return reason === 'SIGINT' || reason === 'SIGTERM' ? reason : null;
 }
 
 export function defaultRunId(now: Date, workloadName: string): string {

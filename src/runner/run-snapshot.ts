@@ -1,0 +1,89 @@
+/**
+ * The run's report as it stands, built again for every write (partial until the run's end says
+ * otherwise), and what the target itself adds to it: its report line and its warnings.
+ */
+import { buildRunReport } from '../analysis/analyze-run.js';
+import type { EnvironmentReport, TargetReport } from '../core/report/environment.js';
+import type { RunReport } from '../core/report/run.js';
+import type { Workload } from '../core/workload.js';
+import { reportsErrorDetails, reportsNotices } from '../targets/capabilities.js';
+import type { BudgetsFile } from '../workload/budgets-file.js';
+import type { StageBudgets } from '../workload/stage-budgets.js';
+import type { ResumeState } from './resume.js';
+import type { RunRecord } from './run-mode.js';
+import type { RunnerTarget } from './types.js';
+
+export type Finished = Pick<RunReport, 'gpuTelemetry' | 'harnessHealth' | 'host'>;
+
+/** What the run was asked (runBenchmark's options). */
+export interface SnapshotRun {
+  readonly runId: string;
+  readonly environment: EnvironmentReport;
+  readonly signal?: AbortSignal;
+  readonly budgets?: BudgetsFile;
+  readonly resume?: ResumeState;
+}
+
+export interface SnapshotParts {
+  readonly run: SnapshotRun;
+  readonly workload: Workload;
+  readonly target: RunnerTarget;
+  readonly record: RunRecord;
+  readonly warnings: readonly string[];
+  readonly startedAt: string;
+  readonly stageBudgets: StageBudgets;
+}
+
+/** The report as it stands, built again for every write: partial until the run's end says otherwise. */
+export function snapshotter(parts: SnapshotParts): (partial: boolean, finished?: Finished) => RunReport {
+  const { run, workload, target, record, warnings, startedAt, stageBudgets } = parts;
+  const { budgets, resume } = run;
+  return (partial, finished) =>
+    buildRunReport({
+      runId: run.runId,
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      partial,
+      interruptedBy: partial ? interruptReason(run.signal) : null,
+      environment: run.environment,
+      target: targetReport(target),
+      backend: target.backend,
+      models: target.models,
+      workload,
+      steps: record.steps,
+      // A resumed run may say again what the interrupted one said (no GPU, say): once is enough.
+      warnings: [...new Set(warnings)],
+      ...(budgets && { stageBudgets, alertRules: budgets.alerts }),
+      search: record.searches,
+      scenario: record.scenario,
+      serverSweep: record.serverSweep ?? null,
+      resumedFrom: resume ? { runId: resume.previous.runId, stepsKept: resume.keptSteps.length } : null,
+      ...finished,
+    });
+}
+
+/**
+ * What a failure class meant, once per class ("http_5xx: 503 Service Unavailable" says more than a
+ * count), and each answer accepted despite a protocol deviation, with how many responses had it.
+ */
+export function targetWarnings(target: RunnerTarget): string[] {
+  const warnings: string[] = [];
+  if (reportsErrorDetails(target))
+    for (const [errorClass, detail] of target.errorDetails) warnings.push(`first ${errorClass} error: ${detail}`);
+  if (reportsNotices(target)) {
+    for (const [notice, responses] of target.notices)
+      warnings.push(`${notice} (${responses} ${responses === 1 ? 'response' : 'responses'})`);
+  }
+  return warnings;
+}
+
+export function targetReport(target: RunnerTarget): TargetReport {
+  const { info } = target;
+  const report: TargetReport = { kind: info.kind, description: info.description, url: info.url ?? null, protocol: info.protocol ?? null };
+  return info.kind === 'http' ? { ...report, health: info.health ?? null } : report;
+}
+
+function interruptReason(signal: AbortSignal | undefined): 'SIGINT' | 'SIGTERM' | null {
+  const reason: unknown = signal?.reason;
+  return reason === 'SIGINT' || reason === 'SIGTERM' ? reason : null;
+}
