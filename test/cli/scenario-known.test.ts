@@ -79,35 +79,42 @@ describe('spike recovery on a FIFO server of known capacity', () => {
     }
   }
 
-  it('recovers when queueing says the backlog is gone; a server with twice the capacity recovers clearly faster', async () => {
-    const slow = await runAgainst(20, 'fifo-50-per-sec');
-    const fast = await runAgainst(10, 'fifo-100-per-sec');
+  // The verdict's rule is strict (p95 back within 10 % of a ~110 ms baseline for 3 windows in a row):
+  // on a loaded machine one noisy window after a seconds-long spike can keep a run from confirming
+  // its recovery (recoveryMs null, seen once in CI). Such a run is measured again, whole.
+  it(
+    'recovers when queueing says the backlog is gone; a server with twice the capacity recovers clearly faster',
+    { retry: 2, timeout: 90_000 },
+    async () => {
+      const slow = await runAgainst(20, 'fifo-50-per-sec');
+      const fast = await runAgainst(10, 'fifo-100-per-sec');
 
-    // 50/s against a 100/s spike: ~65 requests queued by the end of the fall, draining at 25/s.
-    expect(slow.predictedMs).toBeGreaterThan(2000);
-    expect(slow.predictedMs).toBeLessThan(3000);
-    // 100/s: the spike only reaches capacity, nothing queues.
-    expect(fast.predictedMs).toBe(0);
+      // 50/s against a 100/s spike: ~65 requests queued by the end of the fall, draining at 25/s.
+      expect(slow.predictedMs).toBeGreaterThan(2000);
+      expect(slow.predictedMs).toBeLessThan(3000);
+      // 100/s: the spike only reaches capacity, nothing queues.
+      expect(fast.predictedMs).toBe(0);
 
-    for (const { report, verdict, predictedMs } of [slow, fast]) {
-      // Baseline: no queueing, so p95 is the service plus the fixed delay (and the client's overhead,
-      // which on a machine loaded by other processes grows with the harness's own event-loop delay).
-      const loopDelayMs = report.harnessHealth?.eventLoopDelay?.p99Ms ?? 0;
-      expect(verdict.preSpikeP95Ms).toBeGreaterThanOrEqual(EXTRA_LATENCY_MS);
-      expect(verdict.preSpikeP95Ms).toBeLessThan(EXTRA_LATENCY_MS + 80 + loopDelayMs);
-      expect(verdict.recoveryMs).not.toBeNull();
-      const windowMs = slow.report.scenario!.windowMs;
-      // The last queued answer leaves at the drain time plus the fixed delay; recovery is timed to
-      // the start of the first window after it: up to one window later, plus slack for timers.
-      expect(verdict.recoveryMs!).toBeGreaterThanOrEqual(predictedMs - windowMs);
-      expect(verdict.recoveryMs!).toBeLessThanOrEqual(predictedMs + EXTRA_LATENCY_MS + windowMs + 400);
-      expect(verdict.passed).toBe(true);
-    }
-    // The queue shows during the spike on the small server only.
-    expect(slow.verdict.spikeWorstP95Ms!).toBeGreaterThan(slow.verdict.preSpikeP95Ms! + 500);
-    expect(fast.verdict.spikeWorstP95Ms!).toBeLessThan(fast.verdict.preSpikeP95Ms! + 200);
-    expect(fast.verdict.recoveryMs!).toBeLessThan(slow.verdict.recoveryMs! - 1000);
-  }, 90_000);
+      for (const { report, verdict, predictedMs } of [slow, fast]) {
+        // Baseline: no queueing, so p95 is the service plus the fixed delay (and the client's overhead,
+        // which on a machine loaded by other processes grows with the harness's own event-loop delay).
+        const loopDelayMs = report.harnessHealth?.eventLoopDelay?.p99Ms ?? 0;
+        expect(verdict.preSpikeP95Ms).toBeGreaterThanOrEqual(EXTRA_LATENCY_MS);
+        expect(verdict.preSpikeP95Ms).toBeLessThan(EXTRA_LATENCY_MS + 80 + loopDelayMs);
+        expect(verdict.recoveryMs).not.toBeNull();
+        const windowMs = slow.report.scenario!.windowMs;
+        // The last queued answer leaves at the drain time plus the fixed delay; recovery is timed to
+        // the start of the first window after it: up to one window later, plus slack for timers.
+        expect(verdict.recoveryMs!).toBeGreaterThanOrEqual(predictedMs - windowMs);
+        expect(verdict.recoveryMs!).toBeLessThanOrEqual(predictedMs + EXTRA_LATENCY_MS + windowMs + 400);
+        expect(verdict.passed).toBe(true);
+      }
+      // The queue shows during the spike on the small server only.
+      expect(slow.verdict.spikeWorstP95Ms!).toBeGreaterThan(slow.verdict.preSpikeP95Ms! + 500);
+      expect(fast.verdict.spikeWorstP95Ms!).toBeLessThan(fast.verdict.preSpikeP95Ms! + 200);
+      expect(fast.verdict.recoveryMs!).toBeLessThan(slow.verdict.recoveryMs! - 1000);
+    },
+  );
 });
 
 describe('stress breaking point on pipebench serve --max-in-flight', () => {
