@@ -3,6 +3,7 @@
  * runBenchmark through the HTTP target. Each fault: the run completes, the class is counted, and
  * nothing measured before it is lost.
  */
+import { environment } from './fake-targets.js';
 import { mkdir, mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +12,6 @@ import { epochNowMs } from '../../src/core/clock.js';
 import { runOpenLoop } from '../../src/load/open-loop.js';
 import { constantArrivals } from '../../src/load/arrivals.js';
 import type { RunReport } from '../../src/core/report/run.js';
-import type { EnvironmentReport } from '../../src/core/report/environment.js';
 import { runBenchmark } from '../../src/runner/run-benchmark.js';
 import { createHttpTarget, type HttpTarget } from '../../src/targets/http/target.js';
 import type { ItemResult } from '../../src/core/item-result.js';
@@ -21,18 +21,6 @@ import { startFaultServer, type Behaviour, type FaultServer } from '../fixtures/
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'workloads');
 const OK: Behaviour = { kind: 'json', body: '{"out": "ok"}' };
-
-const environment: EnvironmentReport = {
-  node: process.version,
-  platform: 'linux',
-  arch: 'x64',
-  hostname: 'test',
-  cpu: { model: 'test', cores: 1, physicalCores: null, speedGHz: null },
-  memTotalBytes: 1,
-  os: { distro: 'test', release: '1', kernel: '1' },
-  gitCommit: null,
-  pipebenchVersion: '0.0.0',
-};
 
 function workloadOf(yaml: string): Workload {
   return parseWorkload(`corpus: { path: prompts.jsonl }\n${yaml}`, join(FIXTURES, 'http-faults.yaml'), FIXTURES);

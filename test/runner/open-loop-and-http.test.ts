@@ -1,9 +1,9 @@
+import { environment } from './fake-targets.js';
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunReport } from '../../src/core/report/run.js';
-import type { EnvironmentReport } from '../../src/core/report/environment.js';
 import { runBenchmark } from '../../src/runner/run-benchmark.js';
 import type { RunEvent } from '../../src/runner/events.js';
 import { createHttpTarget, type HttpTarget } from '../../src/targets/http/target.js';
@@ -13,18 +13,6 @@ import type { Workload } from '../../src/core/workload.js';
 import { startFaultServer, type FaultServer } from '../fixtures/http/fault-server.js';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'workloads');
-
-const environment: EnvironmentReport = {
-  node: process.version,
-  platform: 'linux',
-  arch: 'x64',
-  hostname: 'test',
-  cpu: { model: 'test', cores: 1, physicalCores: null, speedGHz: null },
-  memTotalBytes: 1,
-  os: { distro: 'test', release: '1', kernel: '1' },
-  gitCommit: null,
-  pipebenchVersion: '0.0.0',
-};
 
 function workloadOf(yaml: string): Workload {
   return parseWorkload(`corpus: { path: prompts.jsonl }\n${yaml}`, join(FIXTURES, 'runner-http.yaml'), FIXTURES);

@@ -1,10 +1,10 @@
+import { environment } from './fake-targets.js';
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { epochNowMs } from '../../src/core/clock.js';
 import type { RunReport } from '../../src/core/report/run.js';
-import type { EnvironmentReport } from '../../src/core/report/environment.js';
 import { runBenchmark } from '../../src/runner/run-benchmark.js';
 import { type RunnerTarget } from '../../src/runner/types.js';
 import type { PoolSizing } from '../../src/targets/capabilities.js';
@@ -24,18 +24,6 @@ stages:
   join(FIXTURES, 'runner-test.yaml'),
   FIXTURES,
 );
-
-const environment: EnvironmentReport = {
-  node: process.version,
-  platform: 'linux',
-  arch: 'x64',
-  hostname: 'test',
-  cpu: { model: 'test', cores: 1, physicalCores: null, speedGHz: null },
-  memTotalBytes: 1,
-  os: { distro: 'test', release: '1', kernel: '1' },
-  gitCommit: null,
-  pipebenchVersion: '0.0.0',
-};
 
 /** Answers after 1 ms; its second configure() fails like a target whose instances all died. */
 function failingTarget(): RunnerTarget & { closed: boolean } {
