@@ -48,54 +48,23 @@ describe('the GPU benchmark workflow', () => {
 });
 
 describe('the workflow lint finds what rots', () => {
+  // what it breaks, the text replaced, its replacement, what the lint must then say
+  // prettier-ignore
   const broken: readonly (readonly [string, string, string, string])[] = [
     ['an unknown key', 'runs-on: [self-hosted', 'run-on: [self-hosted', "Unexpected value 'run-on'"],
     ['an input not declared', 'inputs.scenario ||', 'inputs.scenarios ||', 'env.SCENARIO: inputs.scenarios: no such input'],
-    [
-      'a step that does not exist',
-      'steps.sweep.outputs.exit }}',
-      'steps.sweeps.outputs.exit }}',
-      'jobs.benchmark.outputs.sweep-exit: steps.sweeps.outputs.exit: no step with id sweeps',
-    ],
+    ['a step that does not exist', 'steps.sweep.outputs.exit }}', 'steps.sweeps.outputs.exit }}', 'jobs.benchmark.outputs.sweep-exit: steps.sweeps.outputs.exit: no step with id sweeps'],
+    ['a step used before it runs', "if: steps.baseline.outputs.run-id != ''\n", "if: steps.sweep.outputs.exit != ''\n", 'steps.sweep.outputs.exit: step sweep does not run before this point'],
+    ['a job not in needs', 'needs: benchmark', 'needs: []', 'needs.benchmark.result: job comment does not list benchmark in needs'],
     ['a step output never set', 'steps.smoke.outputs.exit }}', 'steps.smoke.outputs.code }}', 'step smoke sets no output code'],
-    [
-      'a job output not declared',
-      'needs.benchmark.outputs.smoke-exit',
-      'needs.benchmark.outputs.smoke-code',
-      'job benchmark declares no output smoke-code',
-    ],
-    [
-      'an env variable never set',
-      'env.BASELINE_ARTIFACT }}\n          path: bench/baseline',
-      'env.BASELINE }}\n          path: bench/baseline',
-      'env.BASELINE: not set',
-    ],
+    ['a job output not declared', 'needs.benchmark.outputs.smoke-exit', 'needs.benchmark.outputs.smoke-code', 'job benchmark declares no output smoke-code'],
+    ['an env variable never set', 'env.BASELINE_ARTIFACT }}\n          path: bench/baseline', 'env.BASELINE }}\n          path: bench/baseline', 'env.BASELINE: not set'],
     ['a flag the CLI lacks', '--repeat 3', '--repeats 3', '--repeats is not a flag of this command'],
-    [
-      'a subcommand the CLI lacks',
-      'pipebench gpu info --json',
-      'pipebench gpu inventory --json',
-      '"inventory" is not a subcommand of pipebench gpu',
-    ],
+    ['a subcommand the CLI lacks', 'pipebench gpu info --json', 'pipebench gpu inventory --json', '"inventory" is not a subcommand of pipebench gpu'],
     ['a flag without its value', '--gpu-interval 100ms --out bench/sweep', '--gpu-interval 100ms --out', '--out needs a value'],
-    [
-      'a missing argument',
-      'compare bench/baseline/report.json bench/sweep/report.json',
-      'compare bench/sweep/report.json',
-      '1 arguments, expected 2 to 2',
-    ],
-    [
-      'an action not pinned to a major version',
-      'actions/checkout@v4',
-      'actions/checkout@main',
-      'uses: actions/checkout@main is not pinned',
-    ],
-    [
-      'a workload that is not in the repository',
-      'workloads/default.yaml',
-      'workloads/defaults.yaml',
-      'file: workloads/defaults.yaml is not in the repository',
-    ],
+    ['a missing argument', 'compare bench/baseline/report.json bench/sweep/report.json', 'compare bench/sweep/report.json', '1 arguments, expected 2 to 2'],
+    ['an action not pinned to a major version', 'actions/checkout@v4', 'actions/checkout@main', 'uses: actions/checkout@main is not pinned'],
+    ['a workload that is not in the repository', 'workloads/default.yaml', 'workloads/defaults.yaml', 'file: workloads/defaults.yaml is not in the repository'],
   ];
   test.each(broken)('%s', async (_what, from, to, expected) => {
     expect(TEXT).toContain(from);
