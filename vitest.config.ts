@@ -37,13 +37,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: {
-          name: 'main',
-          include: ['test/**/*.test.ts'],
-          exclude: [...configDefaults.exclude, ...QUIET],
-          fileParallelism: true,
-          sequence: { groupOrder: 0 },
-        },
+        test: { name: 'main', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, ...QUIET], fileParallelism: true, sequence: { groupOrder: 0 } },
       },
       {
         extends: true,
