@@ -8,11 +8,14 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunReport } from '../../src/core/report/run.js';
 import { FIXTURES, runCli, startCli, stderrShows } from './cli-process.js';
 
 const STACK_LINE = /^\s+at /m;
+const schema = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'schema', 'report.schema.json'), 'utf8')) as object;
+const validate = new Ajv2020({ allErrors: true, strict: false }).compile(schema);
 
 let dir: string;
 let server: Server;
@@ -91,6 +94,7 @@ describe('pipebench run --workers: interrupted', () => {
     expect(result.code).toBe(130);
     expect(result.stderr).not.toMatch(STACK_LINE);
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as RunReport;
+    expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
     expect(report).toMatchObject({ partial: true, interruptedBy: 'SIGINT' });
     const step = report.steps[0]!;
     expect(step.complete).toBe(false);

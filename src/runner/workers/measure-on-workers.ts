@@ -6,6 +6,7 @@
  * worker has reached its planned length, the watch decides when all of them stop. An abort reaches
  * every worker; each drains and reports what it measured.
  */
+import { epochNowMs } from '../../core/clock.js';
 import type { Step } from '../../core/workload.js';
 import { InternalError, PipebenchError, type ExitCode } from '../../errors.js';
 import { mergeSendStats } from '../../load/merge-send-stats.js';
@@ -29,7 +30,9 @@ const START_LEAD_MS = 50;
 const UPDATE_MS = 250;
 
 export async function measureOnWorkers(step: Step, context: LoadContext, pool: LoadWorkerPool, count: number): Promise<LoadRun> {
-  const { clock, emit, target } = context;
+  // Worker threads stamp with the real clock: the start and the stop decisions use it too.
+  const clock = epochNowMs;
+  const { emit, target } = context;
   const sendsInFlight = closedLoopSends(step, target);
   const itemsPerSend = batchSender(step, target) === null ? 1 : step.batchSize;
   const live = new MergedLiveStep(count);
