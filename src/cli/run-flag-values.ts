@@ -10,6 +10,7 @@ import { parseScaleFlag, parseScheduleFlag, type ScenarioOverrides } from '../wo
 import type { TargetOverrides } from '../workload/target-overrides.js';
 import type { ServerOverrides } from '../workload/server-overrides.js';
 import { HTTP_DEFAULTS } from '../workload/defaults.js';
+import { parseWorkerCount, WORKERS_EXPECTED, type WorkerOverrides } from '../workload/workers.js';
 import { PROTOCOL_NAMES, type ArrivalProcess } from '../core/workload.js';
 import { parseChoiceFlag, parseDurationFlag, parseIntFlag, parseIntListFlag, parseNumberListFlag, parseRatioFlag } from './flags.js';
 import { BACKENDS, RUN_FLAGS, type RunFlags } from './run-flags.js';
@@ -53,7 +54,15 @@ export function runOverridesFromFlags(flags: RunFlags, builtinHttp: boolean): Ru
     ...signoffOverridesFromFlags(flags),
     ...scenarioOverridesFromFlags(flags),
     ...serverOverridesFromFlags(flags),
+    ...workerOverridesFromFlags(flags),
   };
+}
+
+function workerOverridesFromFlags(flags: RunFlags): WorkerOverrides {
+  if (flags.workers === undefined) return {};
+  const workers = parseWorkerCount(flags.workers.trim());
+  if (workers === undefined) throw new InputError(F.workers, `expected ${WORKERS_EXPECTED}, got "${flags.workers}"`);
+  return { workers };
 }
 
 function serverOverridesFromFlags(flags: RunFlags): ServerOverrides {

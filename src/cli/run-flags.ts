@@ -52,6 +52,7 @@ export const RUN_FLAGS = {
   serverLaunch: '--server-launch',
   serverParams: '--server-param',
   serverHealth: '--server-health',
+  workers: '--workers',
 } as const satisfies OverrideNames;
 
 const F = RUN_FLAGS;
@@ -70,6 +71,10 @@ export function addRunPlanOptions(command: Command): Command {
     .option(`${F.maxInFlight} <n>`, 'open loop: cap on requests in flight (late sends still count from the schedule)')
     .option(`${F.connections} <n>`, 'HTTP: connections per origin (default: the peak in-flight count)')
     .option(`${F.timeoutMs} <d>`, 'HTTP: headers and body timeout, e.g. 30s')
+    .option(
+      `${F.workers} <n>`,
+      'HTTP: split each step\'s load over n worker threads (own connections each; merged exactly), or "auto" (cores - 1); in-process targets and scenarios take 1 (default 1)',
+    )
     .option(F.uniqueTexts, 'let prompt texts repeat (HTTP services that cache on the text then measure their cache)')
     .option(`${F.health} <path>`, 'HTTP: the one health route to GET before the first step (default: the usual routes in turn)')
     .option('--no-health', 'HTTP: no health check before the first step')
@@ -169,6 +174,7 @@ export interface RunFlags {
   /** --server-param, once per parameter (empty when not given). */
   readonly serverParam?: readonly string[];
   readonly serverHealth?: string;
+  readonly workers?: string;
 }
 
 function collect(value: string, previous: readonly string[]): string[] {

@@ -28,6 +28,11 @@ export interface WindowStat {
   /** Always recorded now; absent in reports written before they were. */
   readonly e2eP50Ms?: number | null;
   readonly e2eP99Ms?: number | null;
+  /**
+   * The window's e2e HDR histogram (microseconds, compressed base64), kept where the window is a
+   * merge of concurrent parts (--workers), so it can be merged again exactly; absent otherwise.
+   */
+  readonly e2eHistogram?: string;
 }
 
 /**

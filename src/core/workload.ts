@@ -210,7 +210,12 @@ export interface Workload {
   readonly signoff?: SignoffSettings;
   /** Scenario workloads: the scenario as its file wrote it, before --time-scale and --load-scale. */
   readonly scenarioAsWritten?: ScenarioAsWritten;
+  /** Worker threads an HTTP step's load is split over (load.workers, --workers); absent: 1, the main thread. */
+  readonly workers?: WorkerCount;
 }
+
+/** A number of load worker threads, or `auto`: cores - 1 (at least 1), capped per step by what it keeps in flight. */
+export type WorkerCount = number | 'auto';
 
 /** A scenario step: one of the scenario's load stages (the drive runs them back to back, no drain between). */
 export interface StepProfile {

@@ -28,6 +28,11 @@ import { WindowFolder } from './windows.js';
 export interface StepRecorderOptions {
   readonly windowMs?: number;
   readonly clock?: Clock;
+  /**
+   * Windows start here instead of at the first measured arrival, and carry their e2e histograms:
+   * the recorders of one step's worker threads share one window grid, so their windows merge exactly.
+   */
+  readonly sharedWindowOriginMs?: number;
 }
 
 /** What a progress display may read while the step runs. */
@@ -65,7 +70,9 @@ export class StepRecorder {
   constructor(options: StepRecorderOptions = {}) {
     const windowMs = options.windowMs ?? 1000;
     if (!(windowMs > 0)) throw new RangeError(`windowMs must be > 0, got ${windowMs}`);
-    this.windows = new WindowFolder(windowMs);
+    const shared = options.sharedWindowOriginMs;
+    this.windows = new WindowFolder(windowMs, shared !== undefined);
+    if (shared !== undefined) this.windows.start(shared);
     this.createdAtMs = (options.clock ?? epochNowMs)();
   }
 
@@ -108,6 +115,11 @@ export class StepRecorder {
   /** Cheap enough for a 1 Hz progress tick: one percentile walk over the e2e histogram. */
   live(): LiveStats {
     return { completed: this.completed, errors: this.errorTotal, p95Ms: percentileMs(this.e2e, 95) };
+  }
+
+  /** The e2e histogram so far, encoded: what a worker thread hands over for a merged live p95. */
+  encodedE2e(): string {
+    return encodeHistogram(this.e2e);
   }
 
   /** The earliest measured arrival so far, null before the first item. */

@@ -3,7 +3,7 @@
  * p50, p95 and p99. One histogram is reused (reset when a window closes), so folding allocates nothing
  * per item; closed windows live in parallel arrays of numbers.
  */
-import { createHistogram, percentileMs, recordUs, type Histogram } from './histogram.js';
+import { createHistogram, encodeHistogram, percentileMs, recordUs, type Histogram } from './histogram.js';
 import type { WindowStat } from '../core/measurement.js';
 
 export class WindowFolder {
@@ -14,8 +14,14 @@ export class WindowFolder {
   private readonly errors: number[] = [];
   /** Closed windows' e2e percentiles, [p50, p95, p99] per window (null when nothing completed). */
   private readonly e2ePercentilesMs: (WindowPercentiles | null)[] = [];
+  /** Closed windows' encoded e2e histograms, only when kept (windows of a worker, merged later). */
+  private readonly e2eHistograms: (string | undefined)[] = [];
 
-  constructor(private readonly windowMs: number) {}
+  /** keepHistograms: each window carries its encoded e2e histogram (one encode per window closed). */
+  constructor(
+    private readonly windowMs: number,
+    private readonly keepHistograms = false,
+  ) {}
 
   /** Windows start at `originMs` (the first measured arrival); call before the first `add`. */
   start(originMs: number): void {
@@ -69,6 +75,7 @@ export class WindowFolder {
         completed: this.completed[i] ?? 0,
         errors: this.errors[i] ?? 0,
         ...percentileFields(this.e2ePercentilesMs[i] ?? null),
+        ...histogramField(this.e2eHistograms[i]),
       });
     }
     return out;
@@ -86,6 +93,7 @@ export class WindowFolder {
         completed: this.completed[i] ?? 0,
         errors: this.errors[i] ?? 0,
         ...percentileFields(i === this.currentIndex ? windowPercentiles(this.currentE2e) : (this.e2ePercentilesMs[i] ?? null)),
+        ...histogramField(i === this.currentIndex ? this.encodedCurrent() : this.e2eHistograms[i]),
       });
     }
     return out;
@@ -94,6 +102,7 @@ export class WindowFolder {
   private rollTo(index: number): void {
     if (this.currentIndex >= 0) {
       this.e2ePercentilesMs[this.currentIndex] = windowPercentiles(this.currentE2e);
+      this.e2eHistograms[this.currentIndex] = this.encodedCurrent();
       this.currentE2e.reset();
     }
     // Windows in which nothing responded stay in the list as zeros: a stall is worth seeing.
@@ -104,6 +113,14 @@ export class WindowFolder {
     }
     this.currentIndex = index;
   }
+
+  private encodedCurrent(): string | undefined {
+    return this.keepHistograms && this.currentE2e.totalCount > 0 ? encodeHistogram(this.currentE2e) : undefined;
+  }
+}
+
+function histogramField(encoded: string | undefined): Pick<WindowStat, 'e2eHistogram'> {
+  return encoded === undefined ? {} : { e2eHistogram: encoded };
 }
 
 type WindowPercentiles = readonly [p50Ms: number | null, p95Ms: number | null, p99Ms: number | null];

@@ -3,10 +3,10 @@
  * loop (a schedule of sends, fresh per step). Also decides how items travel: one by one, or as
  * whole batches (in-process static mode; HTTP requests carrying batchSize texts).
  */
-import { createArrivals } from '../load/arrivals.js';
+import { createArrivals, type ArrivalSchedule } from '../load/arrivals.js';
 import { runClosedLoop, type ResultSink, type TextFeed } from '../load/closed-loop.js';
 import { runOpenLoop } from '../load/open-loop.js';
-import { openLoopReport } from '../load/send-stats.js';
+import { openLoopReport, type SendStats } from '../load/send-stats.js';
 import type { Clock } from '../core/clock.js';
 import type { OpenLoopReport } from '../core/report/step.js';
 import { batchUnitOf, supportsStaticBatches, type StaticBatchTarget, type Target } from '../targets/target.js';
@@ -23,6 +23,8 @@ export interface DriveOptions {
   readonly drainGraceMs?: number;
   /** See StepPhasesOptions.shouldStop (stability: measure past the plan until the windows settle). */
   readonly shouldStop?: (overrunMs: number) => boolean;
+  /** Open loop: this driver's part of the step's planned schedule (a load worker thread's arrivals); absent: all of it. */
+  readonly scheduleShare?: (planned: ArrivalSchedule) => ArrivalSchedule;
 }
 
 export interface DriveOutcome {
@@ -33,6 +35,8 @@ export interface DriveOutcome {
   readonly extendedMs: number;
   /** Open-loop steps only. */
   readonly openLoop: OpenLoopReport | null;
+  /** Open-loop steps only: the sends as counted, for merging several drivers' counts. */
+  readonly sends: SendStats | null;
 }
 
 export async function driveStep(step: Step, options: DriveOptions): Promise<DriveOutcome> {
@@ -54,12 +58,19 @@ export async function driveStep(step: Step, options: DriveOptions): Promise<Driv
   };
   if (step.arrivals === null) {
     const outcome = await runClosedLoop({ ...common, concurrency: closedLoopSends(step, target) });
-    return { endedBy: outcome.endedBy, abandoned: outcome.abandoned * itemsPerSend, extendedMs: outcome.extendedMs, openLoop: null };
+    return {
+      endedBy: outcome.endedBy,
+      abandoned: outcome.abandoned * itemsPerSend,
+      extendedMs: outcome.extendedMs,
+      openLoop: null,
+      sends: null,
+    };
   }
   const { process, ratePerSec, maxInFlight } = step.arrivals;
+  const planned = createArrivals(process, ratePerSec, options.seed + step.index);
   const outcome = await runOpenLoop({
     ...common,
-    schedule: createArrivals(process, ratePerSec, options.seed + step.index),
+    schedule: options.scheduleShare?.(planned) ?? planned,
     ratePerSec,
     maxInFlight,
   });
@@ -68,6 +79,7 @@ export async function driveStep(step: Step, options: DriveOptions): Promise<Driv
     abandoned: outcome.abandoned * itemsPerSend,
     extendedMs: outcome.extendedMs,
     openLoop: openLoopReport(step.arrivals, outcome.sends),
+    sends: outcome.sends,
   };
 }
 

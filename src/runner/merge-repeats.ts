@@ -4,54 +4,26 @@
  * order. startedAtMs/endedAtMs span the first to the last repeat, so measuredMs (the sum of the
  * repeats' measured time) is less than their difference: the gaps between repeats were not measured.
  */
-import { decodeHistogram, mergeEncoded, summarize } from '../metrics/histogram.js';
-import { mergeTextLengths } from '../metrics/text-length.js';
-import { LATENCY_PHASES, type LatencyPhase, type LatencySummary, type StepMeasurement } from '../core/measurement.js';
+import { mergeCounts, mergeLatencies, outputTokensOf, sumOf as sum } from '../metrics/measurement-merge.js';
+import type { StepMeasurement } from '../core/measurement.js';
 import type { RepeatReport, StabilityReport } from '../core/report/step.js';
 
 export function mergeMeasurements(repeats: readonly StepMeasurement[]): StepMeasurement {
   const first = repeats[0];
   if (first === undefined) throw new RangeError('mergeMeasurements needs at least one measurement');
   if (repeats.length === 1) return first;
-  const completed = sum(repeats, (m) => m.completed);
-  const errorTotal = sum(repeats, (m) => m.errors.total);
   const measuredMs = sum(repeats, (m) => m.measuredMs);
   const perSec = (count: number): number => (measuredMs > 0 ? count / (measuredMs / 1000) : 0);
-  const byClass: Record<string, number> = {};
-  for (const m of repeats)
-    for (const [errorClass, count] of Object.entries(m.errors.byClass)) byClass[errorClass] = (byClass[errorClass] ?? 0) + count;
+  const counts = mergeCounts(repeats);
   const generating = repeats.some((m) => m.throughput.outputTokensPerSec !== null);
-  const outputTokens = sum(repeats, (m) => (m.throughput.outputTokensPerSec ?? 0) * (m.measuredMs / 1000));
-  const latencyMs: Partial<Record<LatencyPhase, LatencySummary>> = {};
-  const histograms: Partial<Record<LatencyPhase, string>> = {};
-  for (const phase of LATENCY_PHASES) {
-    const parts = repeats.map((m) => m.histograms[phase]).filter((h): h is string => h !== undefined);
-    if (parts.length === 0) continue;
-    const merged = mergeEncoded(parts);
-    const summary = summarize(decodeHistogram(merged));
-    if (summary === undefined) continue;
-    histograms[phase] = merged;
-    latencyMs[phase] = summary;
-  }
-  const outputText = mergeTextLengths(repeats.map((m) => m.outputText));
   return {
     startedAtMs: Math.min(...repeats.map((m) => m.startedAtMs)),
     endedAtMs: Math.max(...repeats.map((m) => m.endedAtMs)),
     measuredMs,
-    completed,
-    errors: {
-      total: errorTotal,
-      rate: completed + errorTotal > 0 ? errorTotal / (completed + errorTotal) : 0,
-      byClass: Object.fromEntries(Object.entries(byClass).sort(([a], [b]) => a.localeCompare(b))),
-    },
-    retries: sum(repeats, (m) => m.retries ?? 0),
-    abandoned: sum(repeats, (m) => m.abandoned ?? 0),
-    throughput: { itemsPerSec: perSec(completed), outputTokensPerSec: generating ? perSec(outputTokens) : null },
-    meanBatchSize: completed > 0 ? sum(repeats, (m) => m.meanBatchSize * m.completed) / completed : 0,
-    latencyMs,
-    histograms,
+    ...counts,
+    throughput: { itemsPerSec: perSec(counts.completed), outputTokensPerSec: generating ? perSec(sum(repeats, outputTokensOf)) : null },
+    ...mergeLatencies(repeats),
     windows: repeats.flatMap((m) => m.windows),
-    ...(outputText !== undefined && { outputText }),
   };
 }
 
@@ -93,10 +65,4 @@ export function mergeStability(reports: readonly (StabilityReport | null)[]): St
     throughputSpread,
     extendedMs,
   };
-}
-
-function sum<T>(items: readonly T[], value: (item: T) => number): number {
-  let total = 0;
-  for (const item of items) total += value(item);
-  return total;
 }

@@ -34,8 +34,11 @@ import type { RunRecord } from './run-mode.js';
 import { RunOutputs } from './run-outputs.js';
 import type { StepContext } from './run-step.js';
 import type { RunnerTarget } from './types.js';
-import { snapshotter, targetReport, targetWarnings, type Finished } from './run-snapshot.js';
+import { snapshotter, targetReport, type Finished } from './run-snapshot.js';
+import { targetWarnings } from './target-warnings.js';
 import { withLaunchPort } from './server-target.js';
+import { openLoadWorkers } from './workers/open-load-workers.js';
+import type { LoadWorkerPool } from './workers/load-worker-pool.js';
 
 export interface RunOptions {
   readonly workload: Workload;
@@ -60,7 +63,10 @@ export interface RunOptions {
   readonly resume?: ResumeState;
   /** The workload's plan and corpus from checkRunInputs (the CLI checks before it opens anything); default: checked here first. */
   readonly inputs?: RunInputs;
-  /** Server sweeps: the environment launched servers take PATH, HOME and server.passEnv from (default process.env). */
+  /**
+   * Server sweeps: the environment launched servers take PATH, HOME and server.passEnv from; load
+   * worker threads: where their targets look up header values named by variable (default process.env).
+   */
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
@@ -94,6 +100,7 @@ export async function runBenchmark(options: RunOptions): Promise<RunResult> {
   const outputs = new RunOutputs(options.outDir, warnings, warn);
   let telemetry: GpuTelemetrySession | null = null;
   let serverMetrics: ServerMetricsSession | null = null;
+  let loadWorkers: LoadWorkerPool | null = null;
   const snapshot = snapshotter({ run: options, workload, target, record, warnings, startedAt, stageBudgets });
   let allMeasured = false;
   let failure: { readonly error: unknown } | undefined;
@@ -103,10 +110,15 @@ export async function runBenchmark(options: RunOptions): Promise<RunResult> {
     telemetry = await startGpuTelemetry({ mode: options.gpuTelemetry ?? { kind: 'off' }, placement });
     serverMetrics = await startScraping(options.serverMetrics, target, warn, emit);
     if (sizesPools(target)) await target.setConnections(peakInFlight(steps));
+    loadWorkers = await openLoadWorkers(workload, corpus, steps, options.env ?? process.env);
     started = true;
     emit(runStartEvent(options, steps, target, signoff));
     if (target.info.health) emit({ kind: 'note', message: `health check: ${describeHealth(target.info.health)}` });
-    const context = { ...stepContext(options, { target, texts, clock, telemetry, hostSampler, signoff, emit, warn }), serverMetrics };
+    const context = {
+      ...stepContext(options, { target, texts, clock, telemetry, hostSampler, signoff, emit, warn }),
+      serverMetrics,
+      loadWorkers,
+    };
     const finishStep = async (step: Step, report: StepReport, partial: boolean, jsonOnly = false): Promise<void> => {
       emit({ kind: 'step-end', step, report });
       for (const note of report.gpu?.notes ?? []) emit({ kind: 'note', message: `${step.stage} batch ${step.batchSize}: ${note}` });
@@ -134,6 +146,7 @@ export async function runBenchmark(options: RunOptions): Promise<RunResult> {
     warnings.push(`run stopped early: ${toError(error).message}`);
   }
   warnings.push(...targetWarnings(target));
+  warnings.push(...((await settle(async () => loadWorkers?.close(), 'closing the load workers', warnings)) ?? []));
   const finished = await cleanUp(target, hostSampler, telemetry, serverMetrics, health, warnings, emit);
   // Failed before its first step: nothing was measured, so nothing is written (a resumed run's
   // outputs stay as they were).

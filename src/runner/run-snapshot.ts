@@ -1,12 +1,11 @@
 /**
  * The run's report as it stands, built again for every write (partial until the run's end says
- * otherwise), and what the target itself adds to it: its report line and its warnings.
+ * otherwise), and the target's report line (its warnings: target-warnings.ts).
  */
 import { buildRunReport } from '../analysis/analyze-run.js';
 import type { EnvironmentReport, TargetReport } from '../core/report/environment.js';
 import type { RunReport } from '../core/report/run.js';
 import type { Workload } from '../core/workload.js';
-import { reportsErrorDetails, reportsNotices } from '../targets/capabilities.js';
 import type { BudgetsFile } from '../workload/budgets-file.js';
 import type { StageBudgets } from '../workload/stage-budgets.js';
 import type { ResumeState } from './resume.js';
@@ -60,21 +59,6 @@ export function snapshotter(parts: SnapshotParts): (partial: boolean, finished?:
       resumedFrom: resume ? { runId: resume.previous.runId, stepsKept: resume.keptSteps.length } : null,
       ...finished,
     });
-}
-
-/**
- * What a failure class meant, once per class ("http_5xx: 503 Service Unavailable" says more than a
- * count), and each answer accepted despite a protocol deviation, with how many responses had it.
- */
-export function targetWarnings(target: RunnerTarget): string[] {
-  const warnings: string[] = [];
-  if (reportsErrorDetails(target))
-    for (const [errorClass, detail] of target.errorDetails) warnings.push(`first ${errorClass} error: ${detail}`);
-  if (reportsNotices(target)) {
-    for (const [notice, responses] of target.notices)
-      warnings.push(`${notice} (${responses} ${responses === 1 ? 'response' : 'responses'})`);
-  }
-  return warnings;
 }
 
 export function targetReport(target: RunnerTarget): TargetReport {

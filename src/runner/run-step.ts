@@ -3,24 +3,24 @@
  * is on) keep measuring past the planned length until the windows settle or the allowance is spent.
  * Returns plain facts; the caller merges repeats and builds the report step.
  */
-import type { Clock } from '../core/clock.js';
 import { StepRecorder } from '../metrics/recorder.js';
-import { measuredItems, type StepMeasurement, type WindowStat } from '../core/measurement.js';
+import { measuredItems, type StepMeasurement } from '../core/measurement.js';
 import { LATE_SEND_WARN_SHARE } from '../load/send-stats.js';
 import type { EndReason } from '../load/step-phases.js';
 import { formatMs } from '../format.js';
 import type { OpenLoopReport, StabilityReport } from '../core/report/step.js';
-import type { GpuStepReport, HostSample } from '../core/report/telemetry.js';
+import type { GpuStepReport } from '../core/report/telemetry.js';
 import type { GpuTelemetrySession } from '../telemetry/gpu-telemetry.js';
 import type { ServerMetricsSession } from '../telemetry/server-metrics/session.js';
 import type { ServerStepMetrics } from '../core/report/server-metrics.js';
 import { InputError } from '../errors.js';
-import type { TextSource } from '../workload/corpus.js';
-import type { StabilitySettings } from '../core/workload.js';
 import type { Step } from '../core/workload.js';
-import { batchSender, driveStep } from './drive-step.js';
-import type { RunListener } from './events.js';
-import type { RunnerTarget } from './types.js';
+import { batchSender, closedLoopSends, driveStep } from './drive-step.js';
+import type { LoadContext, LoadRun } from './load-run.js';
+import { windowEmitter } from './window-events.js';
+import { measureOnWorkers } from './workers/measure-on-workers.js';
+import type { LoadWorkerPool } from './workers/load-worker-pool.js';
+import { workersForStep } from './workers/split-load.js';
 import { StabilityWatch } from './stability-watch.js';
 import { serverStepMetrics } from './server-step.js';
 import { measureColdStart } from './cold-start.js';
@@ -45,33 +45,17 @@ export interface StepRun {
   readonly coldStartMs: number | null;
 }
 
-/** The latest GPU and host readings, for the live `window` events. */
-export interface LiveSources {
-  /** Mean utilisation over the GPUs in the latest sample; null without GPU telemetry. */
-  gpuUtilPct(): number | null;
-  host(): HostSample | null;
-}
-
-export interface StepContext {
-  readonly target: RunnerTarget;
-  readonly texts: TextSource;
-  readonly seed: number;
-  readonly clock: Clock;
+export interface StepContext extends LoadContext {
   readonly telemetry: GpuTelemetrySession | null;
   /** The run's server-metrics scrapers; absent or null when nothing is scraped. */
   readonly serverMetrics?: ServerMetricsSession | null;
-  readonly stability: StabilitySettings | null;
-  readonly signal?: AbortSignal;
-  readonly drainGraceMs?: number;
-  readonly tickMs?: number;
-  readonly emit: RunListener;
   readonly warn: (message: string) => void;
-  /** Absent: window events carry no GPU or host reading. */
-  readonly live?: LiveSources;
+  /** --workers: the run's load worker threads (HTTP); absent or null: every step runs on this thread. */
+  readonly loadWorkers?: LoadWorkerPool | null;
 }
 
 export async function measureStep(step: Step, context: StepContext): Promise<StepRun> {
-  const { target, clock, telemetry, emit } = context;
+  const { target, clock, telemetry } = context;
   await target.configure(step.stage, {
     maxBatchSize: step.batchSize,
     maxQueueDelayMs: step.maxQueueDelayMs,
@@ -82,10 +66,54 @@ export async function measureStep(step: Step, context: StepContext): Promise<Ste
   }
   const coldStartMs = context.signal?.aborted ? null : await measureColdStart(step, target, context.texts, clock);
   const processesAtStart = (await telemetry?.processes()) ?? null;
+  const workers = context.loadWorkers ? workersForStep(context.loadWorkers.size, step, closedLoopSends(step, target)) : 1;
+  const load =
+    context.loadWorkers && workers > 1
+      ? await measureOnWorkers(step, context, context.loadWorkers, workers)
+      : await measureHere(step, context);
+  const { measurement, endedBy, abandoned, openLoop } = load;
+  if (abandoned > 0) {
+    context.warn(abandonedWarning(`step ${step.index} (${step.stage} batch ${step.batchSize})`, abandoned, endedBy === 'aborted'));
+  }
+  const complete = endedBy !== 'aborted' && abandoned === 0 && measuredItems(measurement) > 0;
+  const gpu =
+    telemetry?.stepReport(
+      measurement.startedAtMs,
+      measurement.endedAtMs,
+      { items: measurement.completed, ...(measurement.latencyMs.queue && { queueMsMean: measurement.latencyMs.queue.mean }) },
+      { atStart: processesAtStart, atEnd: (await telemetry.processes()) ?? null },
+    ) ?? null;
+  const what = `step ${step.index} (${step.stage} batch ${step.batchSize})`;
+  const window = { fromMs: measurement.startedAtMs, toMs: measurement.endedAtMs };
+  const serverMetrics = await serverStepMetrics(context.serverMetrics ?? null, step, measurement, window, what, context.warn);
+  const cutShort = cutShortWarning(step, endedBy, measurement);
+  if (cutShort !== null) context.warn(cutShort);
+  if (openLoop !== null && openLoop.lateShare > LATE_SEND_WARN_SHARE) {
+    context.warn(
+      `step ${step.index} (${step.stage} batch ${step.batchSize} at ${openLoop.targetRatePerSec} req/s): ` +
+        `${(openLoop.lateShare * 100).toFixed(1)} % of sends were late (max ${openLoop.maxLateMs.toFixed(1)} ms); ` +
+        'the driver could not keep the rate; latency still counts from the schedule',
+    );
+  }
+  return {
+    measurement,
+    complete,
+    endedBy,
+    gpu,
+    ...(context.serverMetrics && { serverMetrics }),
+    openLoop,
+    stability: load.stability,
+    coldStartMs,
+  };
+}
+
+/** The step's load on this thread: one recorder, the stability watch on its windows. */
+async function measureHere(step: Step, context: LoadContext): Promise<LoadRun> {
+  const { clock, emit } = context;
   const recorder = new StepRecorder({ clock });
   const watch = context.stability ? new StabilityWatch(recorder, context.stability, step.measure, clock) : null;
   const started = clock();
-  const windowEvents = windowEmitter(step, context);
+  const windowEvents = windowEmitter(step, emit, context.live);
   const ticker = setInterval(() => {
     const live = recorder.live();
     emit({ kind: 'tick', step, elapsedMs: clock() - started, ...live });
@@ -94,7 +122,7 @@ export async function measureStep(step: Step, context: StepContext): Promise<Ste
   ticker.unref();
   try {
     const outcome = await driveStep(step, {
-      target,
+      target: context.target,
       texts: context.texts,
       sink: recorder,
       clock,
@@ -104,44 +132,15 @@ export async function measureStep(step: Step, context: StepContext): Promise<Ste
       ...(watch && { shouldStop: watch.shouldStop }),
     });
     windowEvents(recorder);
-    if (outcome.abandoned > 0) {
-      recorder.abandon(outcome.abandoned);
-      context.warn(
-        abandonedWarning(`step ${step.index} (${step.stage} batch ${step.batchSize})`, outcome.abandoned, outcome.endedBy === 'aborted'),
-      );
-    }
+    if (outcome.abandoned > 0) recorder.abandon(outcome.abandoned);
     const measurement = recorder.finish();
     windowEvents.last(measurement.windows);
-    const complete = outcome.endedBy !== 'aborted' && outcome.abandoned === 0 && measuredItems(measurement) > 0;
-    const gpu =
-      telemetry?.stepReport(
-        measurement.startedAtMs,
-        measurement.endedAtMs,
-        { items: measurement.completed, ...(measurement.latencyMs.queue && { queueMsMean: measurement.latencyMs.queue.mean }) },
-        { atStart: processesAtStart, atEnd: (await telemetry.processes()) ?? null },
-      ) ?? null;
-    const what = `step ${step.index} (${step.stage} batch ${step.batchSize})`;
-    const window = { fromMs: measurement.startedAtMs, toMs: measurement.endedAtMs };
-    const serverMetrics = await serverStepMetrics(context.serverMetrics ?? null, step, measurement, window, what, context.warn);
-    const cutShort = cutShortWarning(step, outcome.endedBy, measurement);
-    if (cutShort !== null) context.warn(cutShort);
-    if (outcome.openLoop !== null && outcome.openLoop.lateShare > LATE_SEND_WARN_SHARE) {
-      const late = outcome.openLoop;
-      context.warn(
-        `step ${step.index} (${step.stage} batch ${step.batchSize} at ${late.targetRatePerSec} req/s): ` +
-          `${(late.lateShare * 100).toFixed(1)} % of sends were late (max ${late.maxLateMs.toFixed(1)} ms); ` +
-          'the driver could not keep the rate; latency still counts from the schedule',
-      );
-    }
     return {
       measurement,
-      complete,
       endedBy: outcome.endedBy,
-      gpu,
-      ...(context.serverMetrics && { serverMetrics }),
+      abandoned: outcome.abandoned,
       openLoop: outcome.openLoop,
       stability: watch?.report(outcome.extendedMs) ?? null,
-      coldStartMs,
     };
   } finally {
     clearInterval(ticker);
@@ -169,36 +168,4 @@ export function cutShortWarning(step: Step, endedBy: EndReason, measurement: Ste
 export function abandonedWarning(what: string, items: number, interrupted: boolean): string {
   const when = interrupted ? 'the run was interrupted' : 'sending stopped';
   return `${what}: ${items} item${items === 1 ? '' : 's'} still in flight after the drain that followed when ${when}: abandoned (counted as abandoned, not as completed or errors)`;
-}
-
-/** The load a step asks for: requests (or items) in flight, or requests per second. */
-export function stepLevel(step: Step): number | null {
-  return step.arrivals?.ratePerSec ?? step.concurrency;
-}
-
-interface WindowEmitter {
-  /** A `window` event for each window that closed since the last call (live view, exporters). */
-  (recorder: StepRecorder): void;
-  /** At the step's end: the rest, the last (shorter) window included, so live totals add up. */
-  last(windows: readonly WindowStat[]): void;
-}
-
-function windowEmitter(step: Step, context: StepContext): WindowEmitter {
-  let emitted = 0;
-  const level = stepLevel(step);
-  const emitFrom = (windows: readonly WindowStat[], count: number): void => {
-    if (count <= emitted) return;
-    const gpuUtilPct = context.live?.gpuUtilPct() ?? null;
-    const host = context.live?.host() ?? null;
-    for (let i = emitted; i < count; i++) {
-      const window = windows[i];
-      if (window !== undefined) context.emit({ kind: 'window', step, window, level, gpuUtilPct, host });
-    }
-    emitted = count;
-  };
-  const emitter = (recorder: StepRecorder): void => {
-    const count = recorder.closedWindowCount;
-    if (count > emitted) emitFrom(recorder.closedWindows(), count);
-  };
-  return Object.assign(emitter, { last: (windows: readonly WindowStat[]) => emitFrom(windows, windows.length) });
 }

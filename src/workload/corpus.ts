@@ -66,6 +66,11 @@ export interface TextSourceOptions {
    * and the benchmark would measure the cache instead of the models.
    */
   readonly uniqueTexts: boolean;
+  /**
+   * Marks this source's unique suffixes (" (#w2.17)"), so several sources drawing at once (load
+   * worker threads) never send the same text. Absent: " (#17)".
+   */
+  readonly uniqueTag?: string;
 }
 
 /**
@@ -75,6 +80,7 @@ export interface TextSourceOptions {
 export class TextSource {
   private readonly texts: readonly string[];
   private readonly uniqueTexts: boolean;
+  private readonly uniquePrefix: string;
   private position = 0;
   private issued = 0;
 
@@ -85,6 +91,7 @@ export class TextSource {
       mulberry32(options.seed),
     );
     this.uniqueTexts = options.uniqueTexts;
+    this.uniquePrefix = options.uniqueTag === undefined ? ' (#' : ` (#${options.uniqueTag}.`;
   }
 
   /** How many texts next() has returned. */
@@ -96,6 +103,6 @@ export class TextSource {
     const text = this.texts[this.position] as string;
     this.position = this.position + 1 === this.texts.length ? 0 : this.position + 1;
     this.issued++;
-    return this.uniqueTexts ? `${text} (#${this.issued})` : text;
+    return this.uniqueTexts ? `${text}${this.uniquePrefix}${this.issued})` : text;
   }
 }

@@ -43,6 +43,7 @@ export const OVERRIDE_FIELDS = [
   'serverLaunch',
   'serverParams',
   'serverHealth',
+  'workers',
 ] as const;
 
 export type OverrideField = (typeof OVERRIDE_FIELDS)[number];

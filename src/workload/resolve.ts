@@ -60,6 +60,7 @@ export function resolveWorkload(yaml: WorkloadYaml, source: string, baseDir: str
       maxErrorRate: yaml.budget?.maxErrorRate ?? DEFAULTS.budget.maxErrorRate,
     },
     ...(yaml.server && { server: resolveServer(yaml.server) }),
+    ...(yaml.load?.workers !== undefined && { workers: yaml.load.workers }),
   };
   if (yaml.scenario === undefined) return withSignoff(workload, signoff(yaml));
   const open = isOpenLoad(yaml.load);

@@ -9,11 +9,13 @@ import { applyOverrides, type WorkloadOverrides } from './overrides.js';
 import { applyScenarioOverrides, type ScenarioOverrides } from './scenario-overrides.js';
 import { applySignoffOverrides, type SignoffOverrides } from './signoff.js';
 import { applyServerOverrides, type ServerOverrides } from './server-overrides.js';
+import { applyWorkerOverrides, type WorkerOverrides } from './workers.js';
 
-export type RunOverrides = WorkloadOverrides & SignoffOverrides & ScenarioOverrides & ServerOverrides;
+export type RunOverrides = WorkloadOverrides & SignoffOverrides & ScenarioOverrides & ServerOverrides & WorkerOverrides;
 
 /** Errors name each override as `names` spells it: the CLI passes its flag table, a library caller gets `overrides.<field>`. */
 export function resolveRunPlan(base: Workload, overrides: RunOverrides, names: OverrideNames = FIELD_NAMES): Workload {
   const withOwnFields = applyServerOverrides(applyOverrides(base, overrides, names), overrides, names);
-  return applyScenarioOverrides(applySignoffOverrides(withOwnFields, overrides, names), overrides, names);
+  const planned = applyScenarioOverrides(applySignoffOverrides(withOwnFields, overrides, names), overrides, names);
+  return applyWorkerOverrides(planned, overrides, names);
 }

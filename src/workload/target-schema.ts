@@ -9,6 +9,7 @@ import { PROTOCOL_NAMES } from '../core/workload.js';
 import { choice, durationMs, expected, intBetween, scalar, strictObject, text } from './schema-kit.js';
 import { describeValue, parseBytes } from './units.js';
 import { ServerMetricsYamlSchema } from './server-metrics-spec.js';
+import { parseWorkerCount, WORKERS_EXPECTED } from './workers.js';
 
 export const TARGET_LIMITS = {
   maxConnections: 65_536,
@@ -244,6 +245,7 @@ export const LoadYamlSchema = strictObject({
     .transform((rates) => [...rates].sort((a, b) => a - b))
     .optional(),
   maxInFlight: intBetween(1, TARGET_LIMITS.maxInFlight).optional(),
+  workers: scalar(WORKERS_EXPECTED, parseWorkerCount).optional(),
 }).superRefine((load, ctx) => {
   const arrivals = load.arrivals ?? (load.rates === undefined ? 'closed' : 'constant');
   if (arrivals === 'closed') {
