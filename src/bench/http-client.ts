@@ -1,17 +1,14 @@
 /**
- * One bench:http round, run as its own process (so each client starts cold and alike):
+ * One bench:scrape round, run as its own process (so each round starts cold and alike):
  *
- *   node dist/bench/http-client.js <pipebench|autocannon|raw> <port> <seconds> <connections>
+ *   node dist/bench/http-client.js <pipebench|pipebench+scrape> <port> <seconds> <connections> [metricsUrl] [intervalMs]
  *
- * Prints one JSON line: { mode, requests, requestsPerSec, p50Us, cpuUsPerRequest }. On two shared
- * cores the server can be the limit for both clients; CPU per request still tells them apart.
+ * Prints one JSON line: { mode, requests, requestsPerSec, p50Us, cpuUsPerRequest, scrape? }.
  * - pipebench: the real run path — closed-loop driver, HTTP target (undici, template protocol),
  *   unique corpus texts, HDR recorder — with 1 s of warm-up.
- * - autocannon: the same server, body and connection count through autocannon's programmatic API,
- *   after 1 s of its own warm-up.
- * - raw: one socket, a prebuilt request, back to back (the latency floor; connections ignored).
+ * - pipebench+scrape: the same with the run's server-metrics session scraping beside it.
+ * (bench:http compares pipebench with its peers through the CLI: peer-clients.ts.)
  */
-import autocannon from 'autocannon';
 import { epochNowMs } from '../core/clock.js';
 import { StepRecorder } from '../metrics/recorder.js';
 import { runClosedLoop } from '../load/closed-loop.js';
@@ -19,11 +16,10 @@ import { createHttpTarget } from '../targets/http/target.js';
 import { BUILTIN_CORPUS_PATH } from '../workload/defaults.js';
 import { loadCorpus, TextSource } from '../workload/corpus.js';
 import type { HttpTargetSpec } from '../core/workload.js';
-import { rawRequestBytes, rawRound } from './raw-http-client.js';
 import { startServerMetrics, type ServerScrapingCost } from '../telemetry/server-metrics/session.js';
 
 export interface RoundResult {
-  readonly mode: 'pipebench' | 'pipebench+scrape' | 'autocannon' | 'raw';
+  readonly mode: 'pipebench' | 'pipebench+scrape';
   readonly requests: number;
   readonly requestsPerSec: number;
   readonly p50Us: number;
@@ -35,9 +31,6 @@ export interface RoundResult {
 
 const HOST = '127.0.0.1';
 const WARMUP_MS = 1000;
-/** A typical corpus prompt, for the clients that send one fixed body. */
-export const FIXED_BODY = JSON.stringify({ text: 'Explain how a transformer model decides which words to attend to (#1)' });
-
 export function benchTargetSpec(port: number, connections: number): HttpTargetSpec {
   return {
     kind: 'http',
@@ -91,47 +84,6 @@ async function pipebenchRound(port: number, seconds: number, connections: number
   }
 }
 
-async function autocannonRound(port: number, seconds: number, connections: number): Promise<RoundResult> {
-  const options = {
-    url: `http://${HOST}:${port}/`,
-    connections,
-    pipelining: 1,
-    method: 'POST' as const,
-    headers: { 'content-type': 'application/json' },
-    body: FIXED_BODY,
-  };
-  const cpuBefore = process.cpuUsage();
-  const warmup = await autocannon({ ...options, duration: WARMUP_MS / 1000 });
-  const result = await autocannon({ ...options, duration: seconds });
-  const cpu = process.cpuUsage(cpuBefore);
-  const cpuUsPerRequest = (cpu.user + cpu.system) / (warmup['2xx'] + result['2xx']);
-  if (result.errors > 0 || result.non2xx > 0) throw new Error(`autocannon round saw ${result.errors} errors, ${result.non2xx} non-2xx`);
-  // autocannon's latency histogram is in ms; its p50 is as fine as its recording allows.
-  return {
-    mode: 'autocannon',
-    requests: result['2xx'],
-    requestsPerSec: result['2xx'] / result.duration,
-    p50Us: result.latency.p50 * 1000,
-    cpuUsPerRequest,
-  };
-}
-
-async function rawLatencyRound(port: number, seconds: number): Promise<RoundResult> {
-  const request = rawRequestBytes(HOST, port, '/', FIXED_BODY);
-  const cpuBefore = process.cpuUsage();
-  const warmup = await rawRound(HOST, port, request, WARMUP_MS);
-  const { requests, latenciesUs } = await rawRound(HOST, port, request, seconds * 1000);
-  const cpu = process.cpuUsage(cpuBefore);
-  const sorted = [...latenciesUs].sort((a, b) => a - b);
-  return {
-    mode: 'raw',
-    requests,
-    requestsPerSec: requests / seconds,
-    p50Us: sorted[sorted.length >> 1] ?? 0,
-    cpuUsPerRequest: (cpu.user + cpu.system) / (warmup.requests + requests),
-  };
-}
-
 /** The pipebench round with the run's server-metrics session (its scraping worker) beside it in the same process (bench:scrape). */
 async function scrapingRound(
   port: number,
@@ -159,9 +111,5 @@ const round =
     ? pipebenchRound(port, seconds, connections)
     : mode === 'pipebench+scrape'
       ? scrapingRound(port, seconds, connections, metricsUrl ?? '', Number(intervalArg ?? '250'))
-      : mode === 'autocannon'
-        ? autocannonRound(port, seconds, connections)
-        : mode === 'raw'
-          ? rawLatencyRound(port, seconds)
-          : Promise.reject(new Error(`unknown mode "${mode}" (pipebench | autocannon | raw)`));
+      : Promise.reject(new Error(`unknown mode "${mode}" (pipebench | pipebench+scrape)`));
 process.stdout.write(`${JSON.stringify(await round)}\n`);

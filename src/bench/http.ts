@@ -1,91 +1,106 @@
 /**
- * bench:http — how fast pipebench's HTTP driver is, against autocannon as the public baseline.
+ * bench:http — pipebench as an HTTP load generator, against its peers in one run:
  *
- *   npm run bench:http -- [--rounds 4] [--seconds 5] [--connections 10]
+ *   npm run bench:http -- [--servers instant,5ms,20ms] [--levels 1,16,64] [--clients pipebench,autocannon,hey,wrk]
+ *                         [--rounds 2] [--seconds 3] [--workers N]
  *
- * One trivial loopback server (its own process) for the whole run. Each round runs every client
- * in a fresh process, alternating which goes first, so drift on a shared machine hits both alike:
- * - throughput: pipebench (closed loop, N connections) vs autocannon (N connections): requests/s
- *   and the client's CPU per request. Goal: pipebench / autocannon >= 1.0.
- * - latency: pipebench at 1 request in flight vs a raw one-socket client: p50. Goal: pipebench
- *   adds <= 50 us at p50.
- * Ratios are per round and their median is the figure; absolute numbers depend on the machine.
+ * One loopback server process (http-echo-server.ts) answers at once or after 5 or 20 ms of service
+ * time, by route. Every cell (server x requests in flight) runs every client in a fresh process:
+ * pipebench through its CLI at 1 worker and then with --workers N (when the CLI has the flag),
+ * autocannon (npm), and hey and wrk where installed. Each client's own figures (requests/s,
+ * p50/p99), its CPU per request (the same /proc method for all, start-up included, and net of its
+ * start-up), achieved in flight (Little's law on its own figures) and the server's CPU. Rounds
+ * alternate the clients' order; goals are judged on per-round ratios, median reported.
+ * The Markdown goes to stdout, progress to stderr.
  */
 import { spawn } from 'node:child_process';
-import { once } from 'node:events';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { PipebenchError } from '../errors.js';
+import { clockTicksPerSec } from './child-cpu.js';
 import { firstJsonLine } from './child-rounds.js';
-import type { RoundResult } from './http-client.js';
-import { median } from './median.js';
+import { cliTakesWorkers, findPeers, pipebenchClient, type PeerClient } from './peer-clients.js';
+import { parsePeerBenchFlags, type PeerBenchFlags } from './peer-flags.js';
+import { runGrid, type CellRun } from './peer-grid.js';
+import { judgeGoals, type GoalCells } from './peer-goals.js';
+import { startupCpuMs, summarizeRows } from './peer-summary.js';
+import { FIGURE_NOTES, renderGoals, renderStartup, renderTable, type MissingClient } from './peer-table.js';
 
-const { values } = parseArgs({
-  options: {
-    rounds: { type: 'string', default: '4' },
-    seconds: { type: 'string', default: '5' },
-    connections: { type: 'string', default: '10' },
-  },
-});
-const rounds = Number(values.rounds);
-const seconds = Number(values.seconds);
-const connections = Number(values.connections);
-const here = (file: string): string => fileURLToPath(new URL(file, import.meta.url));
+/** The cell the issue's goals name: 16 in flight against a 5 ms server. */
+const GOAL_SERVER = '5ms';
+const GOAL_IN_FLIGHT = 16;
 
-async function round(mode: RoundResult['mode'], port: number, roundConnections: number): Promise<RoundResult> {
-  const child = spawn(process.execPath, [here('./http-client.js'), mode, String(port), String(seconds), String(roundConnections)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const [result] = await Promise.all([firstJsonLine<RoundResult>(child), once(child, 'exit')]);
-  if (child.exitCode !== 0) throw new Error(`${mode} round exited with ${child.exitCode}`);
-  return result;
-}
-
-/** Runs a then b, or b then a on odd rounds. */
-async function pair(index: number, a: () => Promise<RoundResult>, b: () => Promise<RoundResult>): Promise<[RoundResult, RoundResult]> {
-  if (index % 2 === 0) return [await a(), await b()];
-  const second = await b();
-  return [await a(), second];
-}
-
-const server = spawn(process.execPath, [here('./http-echo-server.js')], { stdio: ['ignore', 'pipe', 'inherit'] });
-try {
-  const { port } = await firstJsonLine<{ port: number }>(server);
-  console.log(
-    `bench:http against a loopback server on :${port}: ${rounds} rounds of ${seconds} s per client, ${connections} connections\n`,
-  );
-  const throughputRatios: number[] = [];
-  const cpuRatios: number[] = [];
-  const addedUs: number[] = [];
-  console.log(
-    '| round | pipebench req/s | autocannon req/s | ratio | CPU us/req pipebench / autocannon | pipebench p50 @1 | raw p50 @1 | added |',
-  );
-  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
-  for (let r = 0; r < rounds; r++) {
-    const [ours, theirs] = await pair(
-      r,
-      () => round('pipebench', port, connections),
-      () => round('autocannon', port, connections),
-    );
-    const [oursAt1, raw] = await pair(
-      r,
-      () => round('pipebench', port, 1),
-      () => round('raw', port, 1),
-    );
-    throughputRatios.push(ours.requestsPerSec / theirs.requestsPerSec);
-    cpuRatios.push(ours.cpuUsPerRequest / theirs.cpuUsPerRequest);
-    addedUs.push(oursAt1.p50Us - raw.p50Us);
-    console.log(
-      `| ${r + 1} | ${ours.requestsPerSec.toFixed(0)} | ${theirs.requestsPerSec.toFixed(0)} | ${throughputRatios.at(-1)!.toFixed(3)} | ` +
-        `${ours.cpuUsPerRequest.toFixed(1)} / ${theirs.cpuUsPerRequest.toFixed(1)} | ${oursAt1.p50Us.toFixed(1)} us | ${raw.p50Us.toFixed(1)} us | ${addedUs.at(-1)!.toFixed(1)} us |`,
-    );
+async function chooseClients(flags: PeerBenchFlags): Promise<{ clients: PeerClient[]; missing: MissingClient[]; lines: string[] }> {
+  const clients: PeerClient[] = [];
+  const missing: MissingClient[] = [];
+  if (flags.withPipebench) {
+    clients.push(pipebenchClient(null));
+    if (flags.workers > 1) {
+      if (await cliTakesWorkers()) clients.push(pipebenchClient(flags.workers));
+      else missing.push({ client: `pipebench x${flags.workers}`, reason: 'needs --workers' });
+    }
   }
-  const ratio = median(throughputRatios);
-  const added = median(addedUs);
-  console.log(
-    `\nthroughput ratio pipebench / autocannon (median of ${rounds}): ${ratio.toFixed(3)}  goal >= 1.0: ${ratio >= 1 ? 'met' : 'NOT met'}`,
-  );
-  console.log(`client CPU per request, pipebench / autocannon (median): ${median(cpuRatios).toFixed(3)} (lower is leaner)`);
-  console.log(`added client-side latency at p50 (median): ${added.toFixed(1)} us  goal <= 50 us: ${added <= 50 ? 'met' : 'NOT met'}`);
-} finally {
-  server.kill('SIGTERM');
+  const peers = findPeers(flags.peers);
+  clients.push(...peers.found);
+  const lines = [
+    `peers found: ${peers.found.map((p) => p.name).join(', ') || 'none'}`,
+    ...peers.skipped.map((s) => `skipped ${s.name}: ${s.reason}`),
+    ...missing.map((m) => `skipped ${m.client}: this pipebench's run ${m.reason}`),
+  ];
+  return { clients, missing, lines };
+}
+
+function goalCells(flags: PeerBenchFlags, clients: readonly PeerClient[]): GoalCells {
+  const ceilingServer = [...flags.servers].sort((a, b) => a.delayMs - b.delayMs)[0]!;
+  const workersClient = clients.find((c) => c.name.startsWith('pipebench x'));
+  return {
+    goalServer: GOAL_SERVER,
+    goalInFlight: GOAL_IN_FLIGHT,
+    ceilingServer: ceilingServer.name,
+    ceilingInFlight: Math.max(...flags.levels),
+    workers: workersClient ? { client: workersClient.name, count: flags.workers } : null,
+  };
+}
+
+function progress(run: CellRun): void {
+  const what = run.figures ? `${Math.round(run.figures.requestsPerSec)} req/s, CPU ${run.cpuMs.toFixed(0)} ms` : `failed: ${run.failure}`;
+  process.stderr.write(`round ${run.round + 1}: ${run.server} @${run.inFlight} ${run.client}: ${what}\n`);
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const flags = parsePeerBenchFlags(argv);
+  const { clients, missing, lines } = await chooseClients(flags);
+  const here = (file: string): string => fileURLToPath(new URL(file, import.meta.url));
+  const server = spawn(process.execPath, [here('./http-echo-server.js')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const startedMs = performance.now();
+  try {
+    const { port } = await firstJsonLine<{ port: number }>(server);
+    console.log(
+      `bench:http on ${availableParallelism()} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}, ` +
+        `load average ${loadavg()[0]!.toFixed(1)} at start; ${flags.rounds} rounds of ${flags.seconds} s per client and cell`,
+    );
+    for (const line of lines) console.log(line);
+    const result = await runGrid(
+      { servers: flags.servers, levels: flags.levels, seconds: flags.seconds, rounds: flags.rounds, clients },
+      { port, serverPid: server.pid!, ticksPerSec: clockTicksPerSec(), onRun: progress },
+    );
+    const rows = summarizeRows(result);
+    console.log(`\n${renderTable(rows, missing)}\n\n${FIGURE_NOTES}\n`);
+    console.log(renderStartup(startupCpuMs(result)));
+    console.log(`\nGoals (per-round ratios, median of ${flags.rounds}):\n${renderGoals(judgeGoals(rows, goalCells(flags, clients)))}`);
+    console.log(
+      `\nwall time ${((performance.now() - startedMs) / 1000).toFixed(0)} s, load average ${loadavg()[0]!.toFixed(1)} at the end`,
+    );
+    return 0;
+  } finally {
+    server.kill('SIGTERM');
+  }
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  if (!(error instanceof PipebenchError)) throw error;
+  process.stderr.write(`${error.message}\n`);
+  process.exitCode = error.exitCode;
 }

@@ -1,0 +1,106 @@
+/**
+ * Runs bench:http's grid: every cell (server x requests in flight) with every client, each in a
+ * fresh process measured by runMeasured, round after round. Odd rounds run the clients of a cell
+ * in reverse order, so drift on a shared machine hits every client alike. Each round also runs
+ * every client once for 1 s at 1 in flight against a 1 s server (one request at most): its
+ * start-up and exit CPU, measured the same way. A client that fails a cell costs that cell only.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { toError } from '../errors.js';
+import { processTicks, runMeasured } from './child-cpu.js';
+import type { BenchServer, Cell, PeerClient } from './peer-clients.js';
+import type { ClientFigures } from './peer-output.js';
+
+export interface CellRun {
+  readonly round: number;
+  readonly server: string;
+  readonly inFlight: number;
+  readonly client: string;
+  /** null when the client failed the cell (then `failure` says why). */
+  readonly figures: ClientFigures | null;
+  readonly failure: string | null;
+  /** The client process's CPU, start-up included. */
+  readonly cpuMs: number;
+  readonly wallMs: number;
+  /** The server process's CPU while the client ran. */
+  readonly serverCpuMs: number;
+}
+
+export interface StartupRun {
+  readonly round: number;
+  readonly client: string;
+  readonly cpuMs: number;
+}
+
+export interface GridPlan {
+  readonly servers: readonly BenchServer[];
+  readonly levels: readonly number[];
+  readonly seconds: number;
+  readonly rounds: number;
+  readonly clients: readonly PeerClient[];
+}
+
+export interface GridContext {
+  readonly port: number;
+  readonly serverPid: number;
+  readonly ticksPerSec: number;
+  /** Called after every client run (the bench prints progress). */
+  readonly onRun?: (run: CellRun) => void;
+}
+
+export interface GridResult {
+  readonly runs: readonly CellRun[];
+  readonly startups: readonly StartupRun[];
+}
+
+const STARTUP_CELL: Cell = { server: { name: 'start-up', delayMs: 1000 }, inFlight: 1, seconds: 1 };
+
+async function runOne(client: PeerClient, cell: Cell, round: number, context: GridContext): Promise<CellRun> {
+  const scratchDir = await mkdtemp(join(tmpdir(), 'pipebench-peer-'));
+  const base = { round, server: cell.server.name, inFlight: cell.inFlight, client: client.name };
+  try {
+    const command = await client.command(cell, { port: context.port, scratchDir });
+    const serverBefore = processTicks(context.serverPid);
+    const child = await runMeasured(command.argv, { ticksPerSec: context.ticksPerSec });
+    const serverCpuMs = ((processTicks(context.serverPid) - serverBefore) * 1000) / context.ticksPerSec;
+    const measured = { cpuMs: child.cpuMs, wallMs: child.wallMs, serverCpuMs };
+    if (child.exitCode !== 0) {
+      const why = (child.stderr.trim() || child.stdout.trim()).split('\n').at(-1) ?? '';
+      return { ...base, ...measured, figures: null, failure: `exit ${child.exitCode}: ${why}` };
+    }
+    try {
+      return { ...base, ...measured, figures: await command.figures(child.stdout), failure: null };
+    } catch (error) {
+      return { ...base, ...measured, figures: null, failure: toError(error).message };
+    }
+  } finally {
+    await rm(scratchDir, { recursive: true, force: true });
+  }
+}
+
+function inRoundOrder<T>(items: readonly T[], round: number): readonly T[] {
+  return round % 2 === 0 ? items : [...items].reverse();
+}
+
+export async function runGrid(plan: GridPlan, context: GridContext): Promise<GridResult> {
+  const runs: CellRun[] = [];
+  const startups: StartupRun[] = [];
+  for (let round = 0; round < plan.rounds; round++) {
+    for (const client of inRoundOrder(plan.clients, round)) {
+      const startup = await runOne(client, STARTUP_CELL, round, context);
+      startups.push({ round, client: client.name, cpuMs: startup.cpuMs });
+    }
+    for (const server of plan.servers) {
+      for (const inFlight of plan.levels) {
+        for (const client of inRoundOrder(plan.clients, round)) {
+          const run = await runOne(client, { server, inFlight, seconds: plan.seconds }, round, context);
+          runs.push(run);
+          context.onRun?.(run);
+        }
+      }
+    }
+  }
+  return { runs, startups };
+}
