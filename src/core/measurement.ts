@@ -28,6 +28,14 @@ export interface WindowStat {
   /** Always recorded now; absent in reports written before they were. */
   readonly e2eP50Ms?: number | null;
   readonly e2eP99Ms?: number | null;
+  /**
+   * Sum of the answered items' e2e latency (ms): sums add exactly across windows and runs where
+   * percentiles cannot (mean = e2eSumMs / completed; the live summary's _sum). Always recorded
+   * now; absent in reports written before it was.
+   */
+  readonly e2eSumMs?: number;
+  /** Failed items by class; only in windows that had failures. */
+  readonly errorsByClass?: Readonly<Record<string, number>>;
 }
 
 /**

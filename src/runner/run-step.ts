@@ -49,6 +49,8 @@ export interface StepRun {
 export interface LiveSources {
   /** Mean utilisation over the GPUs in the latest sample; null without GPU telemetry. */
   gpuUtilPct(): number | null;
+  /** Power of all GPUs together in the latest sample; null without GPU telemetry. */
+  gpuPowerW(): number | null;
   host(): HostSample | null;
 }
 
@@ -189,10 +191,11 @@ function windowEmitter(step: Step, context: StepContext): WindowEmitter {
   const emitFrom = (windows: readonly WindowStat[], count: number): void => {
     if (count <= emitted) return;
     const gpuUtilPct = context.live?.gpuUtilPct() ?? null;
+    const gpuPowerW = context.live?.gpuPowerW() ?? null;
     const host = context.live?.host() ?? null;
     for (let i = emitted; i < count; i++) {
       const window = windows[i];
-      if (window !== undefined) context.emit({ kind: 'window', step, window, level, gpuUtilPct, host });
+      if (window !== undefined) context.emit({ kind: 'window', step, window, level, gpuUtilPct, gpuPowerW, host });
     }
     emitted = count;
   };
