@@ -111,6 +111,32 @@ describe('deploy/grafana', () => {
     expect(queries.some((q) => q.optional && metricNames(q.expr).some((n) => DCGM_SERIES.includes(n)))).toBe(true);
   });
 
+  it('panels fit the 24-column grid and do not overlap', () => {
+    for (const { json } of readDashboards()) {
+      const taken = new Map<string, string>();
+      for (const panel of json.panels) {
+        const { x, y, w, h } = panel.gridPos;
+        expect(x + w, panel.title).toBeLessThanOrEqual(24);
+        for (let col = x; col < x + w; col++)
+          for (let row = y; row < y + h; row++) {
+            expect(taken.get(`${col},${row}`), `${panel.title} at ${col},${row}`).toBeUndefined();
+            taken.set(`${col},${row}`, panel.title);
+          }
+      }
+    }
+  });
+
+  it('a missing prometheus or promtool fails the test, saying which package to install', () => {
+    const path = process.env['PATH'];
+    process.env['PATH'] = GRAFANA_DIR; // a folder with no such executables
+    try {
+      expect(() => requireTool('prometheus')).toThrow(/^prometheus is not on PATH: install Debian's prometheus package/);
+      expect(() => requireTool('promtool')).toThrow(/^promtool is not on PATH/);
+    } finally {
+      process.env['PATH'] = path;
+    }
+  });
+
   it('metricNames reads names, not functions, labels, ranges or grouping', () => {
     expect(
       metricNames(

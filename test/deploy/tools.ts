@@ -3,7 +3,7 @@
  * missing tool fails the test with the way to install it (CI installs it): nothing is skipped.
  */
 import { spawn } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
 /** The tool's path on PATH; throws naming the package to install when it is not there. */
@@ -12,7 +12,7 @@ export function requireTool(name: 'prometheus' | 'promtool'): string {
     const path = join(dir, name);
     try {
       accessSync(path, constants.X_OK);
-      return path;
+      if (statSync(path).isFile()) return path; // a folder of that name is no tool
     } catch {
       // not in this directory
     }
