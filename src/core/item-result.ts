@@ -3,6 +3,9 @@
  * For HTTP targets: queue = t_write - t_arrival (waiting for a connection, or a late open-loop
  * send), inference = t_response - t_write (the request on the wire and in the server).
  */
+/** The class of a failure that did not say what it was. */
+export const UNKNOWN_ERROR_CLASS = 'unknown';
+
 export interface ItemResult {
   readonly ok: boolean;
   /** Set when !ok: a short stable class such as "model_error", "worker_exit", "timeout". */

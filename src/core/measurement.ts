@@ -33,6 +33,14 @@ export interface WindowStat {
    * merge of concurrent parts (--workers), so it can be merged again exactly; absent otherwise.
    */
   readonly e2eHistogram?: string;
+  /**
+   * Sum of the answered items' e2e latency (ms): sums add exactly across windows and runs where
+   * percentiles cannot (mean = e2eSumMs / completed; the live summary's _sum). Always recorded
+   * now; absent in reports written before it was.
+   */
+  readonly e2eSumMs?: number;
+  /** Failed items by class; only in windows that had failures. */
+  readonly errorsByClass?: Readonly<Record<string, number>>;
 }
 
 /**

@@ -123,12 +123,13 @@ function mergeWindowGroup(group: readonly WindowStat[]): WindowStat {
   const completed = sumOf(group, (w) => w.completed);
   const errors = sumOf(group, (w) => w.errors);
   const withItems = group.filter((w) => w.completed > 0);
+  const sums = windowSums(group);
   if (withItems.length <= 1) {
     const source = withItems[0] ?? only;
-    return { ...pickPercentiles(source), startMs, endMs, completed, errors };
+    return { ...pickPercentiles(source), startMs, endMs, completed, errors, ...sums };
   }
   if (withItems.some((w) => w.e2eHistogram === undefined)) {
-    return { startMs, endMs, completed, errors, e2eP95Ms: null, e2eP50Ms: null, e2eP99Ms: null };
+    return { startMs, endMs, completed, errors, e2eP95Ms: null, e2eP50Ms: null, e2eP99Ms: null, ...sums };
   }
   const total = createHistogram();
   for (const w of withItems) total.add(decodeHistogram(w.e2eHistogram as string));
@@ -141,6 +142,21 @@ function mergeWindowGroup(group: readonly WindowStat[]): WindowStat {
     e2eP50Ms: percentileMs(total, 50),
     e2eP99Ms: percentileMs(total, 99),
     e2eHistogram: encodeHistogram(total),
+    ...sums,
+  };
+}
+
+/** The window fields that add exactly: the e2e sum (when every part with items kept one) and failures by class. */
+function windowSums(group: readonly WindowStat[]): Pick<WindowStat, 'e2eSumMs' | 'errorsByClass'> {
+  const summed = group.every((w) => w.e2eSumMs !== undefined || w.completed === 0);
+  const byClass: Record<string, number> = {};
+  for (const w of group)
+    for (const [errorClass, count] of Object.entries(w.errorsByClass ?? {})) byClass[errorClass] = (byClass[errorClass] ?? 0) + count;
+  const classes = Object.keys(byClass).sort((a, b) => a.localeCompare(b));
+  return {
+    // Parts hold whole microseconds: rounding there keeps the sum what one recorder of every item gives.
+    ...(summed && { e2eSumMs: Math.round(sumOf(group, (w) => w.e2eSumMs ?? 0) * 1000) / 1000 }),
+    ...(classes.length > 0 && { errorsByClass: Object.fromEntries(classes.map((c) => [c, byClass[c] as number])) }),
   };
 }
 

@@ -4,11 +4,13 @@
  */
 export type Labels = Readonly<Record<string, string>>;
 
-export type MetricType = 'counter' | 'gauge';
+export type MetricType = 'counter' | 'gauge' | 'summary';
 
 export interface MetricSample {
   readonly labels?: Labels;
   readonly value: number;
+  /** A summary's `_sum` or `_count` line; absent for the family's own samples. */
+  readonly suffix?: '_sum' | '_count';
 }
 
 /** `{k="v",...}` with backslash, newline and quote escaped; "" for no labels. */
@@ -28,6 +30,6 @@ export function numberText(value: number): string {
 /** HELP, TYPE and one line per sample; a family with no samples still says what it is. */
 export function metricFamily(name: string, help: string, type: MetricType, samples: readonly MetricSample[]): string {
   const lines = [`# HELP ${name} ${help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}`, `# TYPE ${name} ${type}`];
-  for (const sample of samples) lines.push(`${name}${labelText(sample.labels ?? {})} ${numberText(sample.value)}`);
+  for (const sample of samples) lines.push(`${name}${sample.suffix ?? ''}${labelText(sample.labels ?? {})} ${numberText(sample.value)}`);
   return lines.join('\n');
 }

@@ -18,7 +18,7 @@
  *   server's clock can disagree with ours by a little; overhead is never negative).
  * - outputText (HTTP): characters of generated text per ok item, when the protocol reported them.
  */
-import type { ItemResult } from '../core/item-result.js';
+import { UNKNOWN_ERROR_CLASS, type ItemResult } from '../core/item-result.js';
 import { epochNowMs, msToUs, type Clock } from '../core/clock.js';
 import { createHistogram, encodeHistogram, percentileMs, recordUs, summarize, type Histogram } from './histogram.js';
 import { LATENCY_PHASES, type LatencyPhase, type LatencySummary, type StepMeasurement, type WindowStat } from '../core/measurement.js';
@@ -41,8 +41,6 @@ export interface LiveStats {
   readonly errors: number;
   readonly p95Ms: number | null;
 }
-
-const UNKNOWN_ERROR_CLASS = 'unknown';
 
 export class StepRecorder {
   private readonly createdAtMs: number;
@@ -81,7 +79,7 @@ export class StepRecorder {
     if (result.tArrivalMs < this.firstArrivalMs) this.firstArrivalMs = result.tArrivalMs;
     if (result.tResponseMs > this.lastResponseMs) this.lastResponseMs = result.tResponseMs;
     const e2eUs = msToUs(result.tResponseMs - result.tArrivalMs);
-    this.windows.add(result.tResponseMs, result.ok, e2eUs);
+    this.windows.add(result.tResponseMs, result.ok, e2eUs, result.errorClass);
     if (result.retries !== undefined) this.retries += result.retries;
     if (!result.ok) {
       const errorClass = result.errorClass ?? UNKNOWN_ERROR_CLASS;

@@ -1,10 +1,11 @@
 /**
- * Measurement windows: fixed slices of response time (t_response), each with its counts and e2e
- * p50, p95 and p99. One histogram is reused (reset when a window closes), so folding allocates nothing
- * per item; closed windows live in parallel arrays of numbers.
+ * Measurement windows: fixed slices of response time (t_response), each with its counts, errors by
+ * class, the e2e sum and e2e p50, p95 and p99. One histogram is reused (reset when a window
+ * closes), so folding allocates nothing per answered item; closed windows live in parallel arrays.
  */
 import { createHistogram, encodeHistogram, percentileMs, recordUs, type Histogram } from './histogram.js';
 import type { WindowStat } from '../core/measurement.js';
+import { UNKNOWN_ERROR_CLASS } from '../core/item-result.js';
 
 export class WindowFolder {
   private originMs = Number.NaN;
@@ -12,6 +13,10 @@ export class WindowFolder {
   private readonly currentE2e: Histogram = createHistogram();
   private readonly completed: number[] = [];
   private readonly errors: number[] = [];
+  /** Sum of the answered items' e2e (whole µs, as HDR records them) per window: adds exactly, unlike percentiles (a summary's _sum). */
+  private readonly e2eSumUs: number[] = [];
+  /** Per window with errors only: failures are rare, so most windows keep no map. */
+  private readonly errorsByClass: (Map<string, number> | undefined)[] = [];
   /** Closed windows' e2e percentiles, [p50, p95, p99] per window (null when nothing completed). */
   private readonly e2ePercentilesMs: (WindowPercentiles | null)[] = [];
   /** Closed windows' encoded e2e histograms, only when kept (windows of a worker, merged later). */
@@ -36,12 +41,18 @@ export class WindowFolder {
    * An item that responds in a window already closed (results are recorded slightly out of order)
    * counts there, but its latency only reaches the p95 of the open window.
    */
-  add(tResponseMs: number, ok: boolean, e2eUs: number): void {
+  add(tResponseMs: number, ok: boolean, e2eUs: number, errorClass: string = UNKNOWN_ERROR_CLASS): void {
     const index = Math.max(0, Math.floor((tResponseMs - this.originMs) / this.windowMs));
     if (index > this.currentIndex) this.rollTo(index);
-    if (ok) this.completed[index] = (this.completed[index] ?? 0) + 1;
-    else this.errors[index] = (this.errors[index] ?? 0) + 1;
-    if (ok) recordUs(this.currentE2e, e2eUs);
+    if (ok) {
+      this.completed[index] = (this.completed[index] ?? 0) + 1;
+      this.e2eSumUs[index] = (this.e2eSumUs[index] ?? 0) + Math.round(e2eUs);
+      recordUs(this.currentE2e, e2eUs);
+      return;
+    }
+    this.errors[index] = (this.errors[index] ?? 0) + 1;
+    const byClass = (this.errorsByClass[index] ??= new Map<string, number>());
+    byClass.set(errorClass, (byClass.get(errorClass) ?? 0) + 1);
   }
 
   /**
@@ -69,14 +80,7 @@ export class WindowFolder {
     const out: WindowStat[] = [];
     for (let i = from; i < this.currentIndex; i++) {
       const startMs = this.originMs + i * this.windowMs;
-      out.push({
-        startMs,
-        endMs: startMs + this.windowMs,
-        completed: this.completed[i] ?? 0,
-        errors: this.errors[i] ?? 0,
-        ...percentileFields(this.e2ePercentilesMs[i] ?? null),
-        ...histogramField(this.e2eHistograms[i]),
-      });
+      out.push(this.window(i, startMs, startMs + this.windowMs, this.e2ePercentilesMs[i] ?? null, this.e2eHistograms[i]));
     }
     return out;
   }
@@ -87,16 +91,39 @@ export class WindowFolder {
     const out: WindowStat[] = [];
     for (let i = 0; i <= this.currentIndex; i++) {
       const startMs = this.originMs + i * this.windowMs;
-      out.push({
-        startMs,
-        endMs: i === this.currentIndex ? Math.max(startMs, Math.min(startMs + this.windowMs, endedAtMs)) : startMs + this.windowMs,
-        completed: this.completed[i] ?? 0,
-        errors: this.errors[i] ?? 0,
-        ...percentileFields(i === this.currentIndex ? windowPercentiles(this.currentE2e) : (this.e2ePercentilesMs[i] ?? null)),
-        ...histogramField(i === this.currentIndex ? this.encodedCurrent() : this.e2eHistograms[i]),
-      });
+      const open = i === this.currentIndex;
+      const endMs = open ? Math.max(startMs, Math.min(startMs + this.windowMs, endedAtMs)) : startMs + this.windowMs;
+      out.push(
+        this.window(
+          i,
+          startMs,
+          endMs,
+          open ? windowPercentiles(this.currentE2e) : (this.e2ePercentilesMs[i] ?? null),
+          open ? this.encodedCurrent() : this.e2eHistograms[i],
+        ),
+      );
     }
     return out;
+  }
+
+  private window(
+    i: number,
+    startMs: number,
+    endMs: number,
+    percentiles: WindowPercentiles | null,
+    encoded: string | undefined,
+  ): WindowStat {
+    const byClass = this.errorsByClass[i];
+    return {
+      startMs,
+      endMs,
+      completed: this.completed[i] ?? 0,
+      errors: this.errors[i] ?? 0,
+      ...percentileFields(percentiles),
+      ...histogramField(encoded),
+      e2eSumMs: (this.e2eSumUs[i] ?? 0) / 1000,
+      ...(byClass === undefined ? {} : { errorsByClass: Object.fromEntries([...byClass].sort(([a], [b]) => a.localeCompare(b))) }),
+    };
   }
 
   private rollTo(index: number): void {
@@ -109,6 +136,7 @@ export class WindowFolder {
     for (let i = this.currentIndex + 1; i <= index; i++) {
       this.completed[i] = 0;
       this.errors[i] = 0;
+      this.e2eSumUs[i] = 0;
       this.e2ePercentilesMs[i] = null;
     }
     this.currentIndex = index;

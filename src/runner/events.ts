@@ -38,6 +38,8 @@ export type RunEvent =
       readonly level: number | null;
       /** Latest GPU utilisation (mean over GPUs); null without GPU telemetry. */
       readonly gpuUtilPct: number | null;
+      /** Latest power of all GPUs together; null without GPU telemetry. */
+      readonly gpuPowerW: number | null;
       readonly host: HostSample | null;
     }
   | { readonly kind: 'step-end'; readonly step: Step; readonly report: StepReport }

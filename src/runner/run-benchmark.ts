@@ -192,7 +192,11 @@ function stepContext(options: RunOptions, parts: ContextParts): StepContext {
     stability: signoff.stability,
     emit,
     warn,
-    live: { gpuUtilPct: () => telemetry?.latestUtilPct() ?? null, host: () => hostSampler.latest() },
+    live: {
+      gpuUtilPct: () => telemetry?.latestUtilPct() ?? null,
+      gpuPowerW: () => telemetry?.latestPowerW() ?? null,
+      host: () => hostSampler.latest(),
+    },
     ...(options.signal && { signal: options.signal }),
     ...(options.drainGraceMs !== undefined && { drainGraceMs: options.drainGraceMs }),
     ...(options.tickMs !== undefined && { tickMs: options.tickMs }),

@@ -10,7 +10,6 @@ import { InputError } from '../errors.js';
 import { LATE_SEND_WARN_SHARE, openLoopReport } from '../load/send-stats.js';
 import { LoadProfile } from '../load/profile.js';
 import { measuredItems } from '../core/measurement.js';
-import type { TimelineWindow } from '../core/report/scenario.js';
 import type { OpenLoopReport } from '../core/report/step.js';
 import type { ComputeAppsResult } from '../core/report/telemetry.js';
 import type { Budget, Step } from '../core/workload.js';
@@ -20,7 +19,7 @@ import { abandonedWarning, type StepContext, type StepRun } from './run-step.js'
 import { serverStepMetrics } from './server-step.js';
 import type { ScenarioOutcome } from './types.js';
 import { StageLedger, type StageLedgerEntry } from './stage-ledger.js';
-import { TimelineFold, windowStatOf } from './scenario-timeline.js';
+import { TimelineFold, type LevelledWindow } from './scenario-timeline.js';
 import { StressWatch } from './stress-watch.js';
 import { warmUp } from './scenario-warm-up.js';
 import { driveProfile } from './scenario-drive-load.js';
@@ -191,17 +190,18 @@ class ScenarioDrive {
     this.context.emit({ kind: 'step-start', step: entry.step, of: this.scenario.stages.length, repeat: null });
   }
 
-  private emitWindows(windows: readonly TimelineWindow[]): void {
+  private emitWindows(windows: readonly LevelledWindow[]): void {
     const { live, emit } = this.context;
-    for (const window of windows) {
-      const entry = this.ledger.entryAt((window.startMs + window.endMs) / 2);
+    for (const { stat, level } of windows) {
+      const entry = this.ledger.entryAt((stat.startMs + stat.endMs) / 2);
       if (entry === undefined) continue;
       emit({
         kind: 'window',
         step: entry.step,
-        window: windowStatOf(window),
-        level: window.level,
+        window: stat,
+        level,
         gpuUtilPct: live?.gpuUtilPct() ?? null,
+        gpuPowerW: live?.gpuPowerW() ?? null,
         host: live?.host() ?? null,
       });
     }

@@ -10,6 +10,12 @@ import { WindowFolder } from '../metrics/windows.js';
 import type { TimelineWindow } from '../core/report/scenario.js';
 import type { ItemResult } from '../core/item-result.js';
 
+/** A closed window as the live `window` event carries it, with the load asked for at its middle. */
+export interface LevelledWindow {
+  readonly stat: WindowStat;
+  readonly level: number;
+}
+
 export class TimelineFold {
   private readonly folder: WindowFolder;
   /** Windows below this were handed out by closeUntil or finish (items also close windows). */
@@ -29,54 +35,48 @@ export class TimelineFold {
   }
 
   add(result: ItemResult): void {
-    if (this.final === null) this.folder.add(result.tResponseMs, result.ok, msToUs(result.tResponseMs - result.tArrivalMs));
+    if (this.final === null)
+      this.folder.add(result.tResponseMs, result.ok, msToUs(result.tResponseMs - result.tArrivalMs), result.errorClass);
   }
 
   /** Closes every window that ended at or before `cutoffMs`; returns the closed ones not yet returned. */
-  closeUntil(cutoffMs: number): TimelineWindow[] {
+  closeUntil(cutoffMs: number): LevelledWindow[] {
     if (this.final !== null) return [];
     this.folder.closeUntil(cutoffMs);
-    const fresh = this.folder.closed(this.handedOut).map(this.withLevel);
+    const fresh = this.folder.closed(this.handedOut).map(this.levelled);
     this.handedOut += fresh.length;
     return fresh;
   }
 
   /** Closes the rest; the last window ends at `endMs` (it may be short). Returns those not yet returned. */
-  finish(endMs: number): TimelineWindow[] {
+  finish(endMs: number): LevelledWindow[] {
     if (this.final !== null) return [];
     this.folder.extendTo(endMs);
-    this.final = this.folder.stats(endMs).map(this.withLevel);
-    const fresh = this.final.slice(this.handedOut);
-    this.handedOut = this.final.length;
+    const all = this.folder.stats(endMs);
+    this.final = all.map((w) => timelineWindowOf(this.levelled(w)));
+    const fresh = all.slice(this.handedOut).map(this.levelled);
+    this.handedOut = all.length;
     return fresh;
   }
 
   /** Every closed window (after finish, every window), counts as they stand now. */
   windows(): TimelineWindow[] {
-    return this.final ?? this.folder.closed().map(this.withLevel);
+    return this.final ?? this.folder.closed().map((w) => timelineWindowOf(this.levelled(w)));
   }
 
-  private readonly withLevel = (w: WindowStat): TimelineWindow => ({
-    startMs: w.startMs,
-    endMs: w.endMs,
-    level: this.levelAt((w.startMs + w.endMs) / 2),
-    completed: w.completed,
-    errors: w.errors,
-    p50Ms: w.e2eP50Ms ?? null,
-    p95Ms: w.e2eP95Ms,
-    p99Ms: w.e2eP99Ms ?? null,
-  });
+  private readonly levelled = (stat: WindowStat): LevelledWindow => ({ stat, level: this.levelAt((stat.startMs + stat.endMs) / 2) });
 }
 
-/** The timeline window as the live `window` event carries it. */
-export function windowStatOf(window: TimelineWindow): WindowStat {
+/** The window as report.json's scenario timeline keeps it. */
+export function timelineWindowOf({ stat, level }: LevelledWindow): TimelineWindow {
   return {
-    startMs: window.startMs,
-    endMs: window.endMs,
-    completed: window.completed,
-    errors: window.errors,
-    e2eP50Ms: window.p50Ms,
-    e2eP95Ms: window.p95Ms,
-    e2eP99Ms: window.p99Ms,
+    startMs: stat.startMs,
+    endMs: stat.endMs,
+    level,
+    completed: stat.completed,
+    errors: stat.errors,
+    p50Ms: stat.e2eP50Ms ?? null,
+    p95Ms: stat.e2eP95Ms,
+    p99Ms: stat.e2eP99Ms ?? null,
   };
 }

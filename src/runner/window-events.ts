@@ -12,6 +12,8 @@ import type { RunListener } from './events.js';
 export interface LiveSources {
   /** Mean utilisation over the GPUs in the latest sample; null without GPU telemetry. */
   gpuUtilPct(): number | null;
+  /** Power of all GPUs together in the latest sample; null without GPU telemetry. */
+  gpuPowerW(): number | null;
   host(): HostSample | null;
 }
 
@@ -39,10 +41,11 @@ export function windowEmitter(step: Step, emit: RunListener, live: LiveSources |
   const emitFrom = (windows: readonly WindowStat[], count: number): void => {
     if (count <= emitted) return;
     const gpuUtilPct = live?.gpuUtilPct() ?? null;
+    const gpuPowerW = live?.gpuPowerW() ?? null;
     const host = live?.host() ?? null;
     for (let i = emitted; i < count; i++) {
       const window = windows[i];
-      if (window !== undefined) emit({ kind: 'window', step, window, level, gpuUtilPct, host });
+      if (window !== undefined) emit({ kind: 'window', step, window, level, gpuUtilPct, gpuPowerW, host });
     }
     emitted = count;
   };

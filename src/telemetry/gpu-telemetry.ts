@@ -57,6 +57,8 @@ export interface GpuTelemetrySession {
   ): GpuStepReport;
   /** Mean utilisation over the GPUs in the most recent sample; null when off or none yet. For live views. */
   latestUtilPct(): number | null;
+  /** Power drawn by all the GPUs together in the most recent sample; null when off or none read it. For live views. */
+  latestPowerW(): number | null;
   finish(): Promise<GpuTelemetryOutcome>;
 }
 
@@ -112,6 +114,9 @@ function session(
     latestUtilPct() {
       return sampler === null ? null : latestUtilPct(sampler.samples());
     },
+    latestPowerW() {
+      return sampler === null ? null : latestPowerW(sampler.samples());
+    },
     finish() {
       outcome ??= finish(sampler, inventory);
       return outcome;
@@ -123,20 +128,28 @@ function session(
  * The latest reading of each GPU: walks back from the end only until a GPU repeats (one tick holds
  * one line per GPU), so the cost is the number of GPUs, not the length of the run.
  */
-export function latestUtilPct(samples: readonly GpuSample[]): number | null {
+function latestPerGpu(samples: readonly GpuSample[]): GpuSample[] {
   const seen = new Set<number>();
-  let sum = 0;
-  let count = 0;
+  const latest: GpuSample[] = [];
   for (let i = samples.length - 1; i >= 0; i--) {
     const sample = samples[i]!;
     if (seen.has(sample.gpuIndex)) break;
     seen.add(sample.gpuIndex);
-    if (sample.utilPct !== null) {
-      sum += sample.utilPct;
-      count++;
-    }
+    latest.push(sample);
   }
-  return count === 0 ? null : sum / count;
+  return latest;
+}
+
+/** Mean utilisation over the GPUs that read one in the latest tick. */
+export function latestUtilPct(samples: readonly GpuSample[]): number | null {
+  const read = latestPerGpu(samples).flatMap((s) => (s.utilPct === null ? [] : [s.utilPct]));
+  return read.length === 0 ? null : read.reduce((sum, pct) => sum + pct, 0) / read.length;
+}
+
+/** Power summed over the GPUs that read one in the latest tick (the node's GPU draw). */
+export function latestPowerW(samples: readonly GpuSample[]): number | null {
+  const read = latestPerGpu(samples).flatMap((s) => (s.powerW === null ? [] : [s.powerW]));
+  return read.length === 0 ? null : read.reduce((sum, watts) => sum + watts, 0);
 }
 
 async function finish(sampler: Sampler | null, inventory: GpuInventoryResult): Promise<GpuTelemetryOutcome> {

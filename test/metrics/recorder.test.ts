@@ -50,7 +50,7 @@ describe('StepRecorder.finish', () => {
     expect(decodeHistogram(m.histograms.e2e ?? '').totalCount).toBe(1);
     const e2e = m.latencyMs.e2e;
     expect(m.windows).toEqual([
-      { startMs: T0, endMs: T0 + 250, completed: 1, errors: 0, e2eP50Ms: e2e?.p50, e2eP95Ms: e2e?.p95, e2eP99Ms: e2e?.p99 },
+      { startMs: T0, endMs: T0 + 250, completed: 1, errors: 0, e2eP50Ms: e2e?.p50, e2eP95Ms: e2e?.p95, e2eP99Ms: e2e?.p99, e2eSumMs: 250 },
     ]);
   });
 
@@ -76,7 +76,19 @@ describe('StepRecorder.finish', () => {
     expect(m.throughput.itemsPerSec).toBe(0);
     expect(m.latencyMs).toEqual({});
     expect(m.measuredMs).toBe(7);
-    expect(m.windows).toEqual([{ startMs: T0, endMs: T0 + 7, completed: 0, errors: 3, e2eP50Ms: null, e2eP95Ms: null, e2eP99Ms: null }]);
+    expect(m.windows).toEqual([
+      {
+        startMs: T0,
+        endMs: T0 + 7,
+        completed: 0,
+        errors: 3,
+        e2eP50Ms: null,
+        e2eP95Ms: null,
+        e2eP99Ms: null,
+        e2eSumMs: 0,
+        errorsByClass: { timeout: 2, unknown: 1 },
+      },
+    ]);
   });
 
   it('mixed: error rate over all items, batch size and tokens over ok items', () => {

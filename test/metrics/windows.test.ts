@@ -31,4 +31,22 @@ describe('WindowFolder closing on time', () => {
     folder.extendTo(200); // on a boundary: the window ending there is the last
     expect(folder.stats(250)).toHaveLength(3);
   });
+
+  it("keeps each window its answered items' e2e sum and its failures by class (a window without failures has no map)", () => {
+    const folder = new WindowFolder(100);
+    folder.start(0);
+    folder.add(10, true, 20_000);
+    folder.add(20, true, 5_500);
+    folder.add(30, false, 0, 'timeout');
+    folder.add(40, false, 0, 'http_503');
+    folder.add(50, false, 0, 'timeout');
+    folder.add(60, false, 0); // no class given
+    folder.add(150, true, 1_000);
+    const [first, second] = folder.stats(200);
+    expect(first).toMatchObject({ completed: 2, errors: 4, e2eSumMs: 25.5, errorsByClass: { http_503: 1, timeout: 2, unknown: 1 } });
+    expect(Object.keys(first!.errorsByClass!)).toEqual(['http_503', 'timeout', 'unknown']);
+    expect(second).toMatchObject({ completed: 1, errors: 0, e2eSumMs: 1 });
+    expect(second).not.toHaveProperty('errorsByClass');
+    expect(folder.closed()[0]).toEqual(first); // closed windows read the same
+  });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readReplayTrace } from '../../src/telemetry/gpu-replay.js';
-import { latestUtilPct, startGpuTelemetry } from '../../src/telemetry/gpu-telemetry.js';
+import { latestPowerW, latestUtilPct, startGpuTelemetry } from '../../src/telemetry/gpu-telemetry.js';
 import type { GpuSample } from '../../src/telemetry/types.js';
 import { H100_TRACE, parseH100Trace } from './fixtures.js';
 
@@ -22,14 +22,14 @@ function twoGpuTrace(): string {
     '2026/11/26 18:48:38.000, 1, 50, 100.0',
     '2026/11/26 18:48:38.100, 0, 20, 100.0',
     '2026/11/26 18:48:38.100, 1, [N/A], 100.0',
-    '2026/11/26 18:48:38.200, 0, 30, 100.0',
-    '2026/11/26 18:48:38.200, 1, 90, 100.0',
+    '2026/11/26 18:48:38.200, 0, 30, 300.5',
+    '2026/11/26 18:48:38.200, 1, 90, 650.0',
   ];
   writeFileSync(path, lines.join('\n') + '\n');
   return path;
 }
 
-describe('latestUtilPct', () => {
+describe('latestUtilPct and latestPowerW', () => {
   it('replayed H100 trace: the last sample of the recording, whatever came before', async () => {
     const recorded = parseH100Trace();
     const telemetry = await startGpuTelemetry({
@@ -51,6 +51,8 @@ describe('latestUtilPct', () => {
     expect(telemetry.latestUtilPct()).toBe(60); // (30 + 90) / 2, not the mean of the whole trace
     const samples = telemetry.sampler!.samples();
     expect(latestUtilPct(samples.slice(0, 4))).toBe(20); // GPU 1 read [N/A] in that tick
+    expect(telemetry.latestPowerW()).toBe(950.5); // power adds over the GPUs of the latest tick
+    expect(latestPowerW(samples.slice(0, 4))).toBe(200);
     await telemetry.finish();
   });
 
@@ -60,5 +62,8 @@ describe('latestUtilPct', () => {
     expect(latestUtilPct([idle])).toBeNull();
     const off = await startGpuTelemetry({ mode: { kind: 'off' } });
     expect(off.latestUtilPct()).toBeNull();
+    expect(latestPowerW([])).toBeNull();
+    expect(latestPowerW([{ ...idle, powerW: null }])).toBeNull();
+    expect(off.latestPowerW()).toBeNull();
   });
 });

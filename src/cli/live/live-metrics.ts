@@ -41,23 +41,34 @@ const FAMILIES: readonly Family[] = [
     samples: (s) => {
       if (s.step === null) return [];
       const level = s.window?.level ?? stepLevel(s.step);
-      const labels = { stage: s.step.stage, step: String(s.step.index), profile: s.step.profile?.name ?? '' };
+      // A scenario's stages have a profile name; a sweep's steps have none, and an empty label is no label.
+      const profile = s.step.profile?.name;
+      const labels = { stage: s.step.stage, step: String(s.step.index), ...(profile ? { profile } : {}) };
       return level === null ? [] : [{ labels, value: level }];
     },
   },
   {
+    // A summary, as client libraries write one: quantiles over a recent window (here the last
+    // closed one), _sum and _count over everything so far, so rate(_sum)/rate(_count) is the mean.
     name: 'pipebench_window_latency_seconds',
-    help: 'End-to-end latency percentiles of the last closed window.',
-    type: 'gauge',
+    help: 'End-to-end latency of answered items: quantiles of the last closed window; _sum and _count over every window so far.',
+    type: 'summary',
     samples: (s) => {
+      if (s.runId === null) return [];
       const w = s.window;
-      if (w === null) return [];
-      const quantiles: readonly [string, number | null][] = [
-        ['0.5', w.p50Ms],
-        ['0.95', w.p95Ms],
-        ['0.99', w.p99Ms],
+      const quantiles: readonly [string, number | null][] =
+        w === null
+          ? []
+          : [
+              ['0.5', w.p50Ms],
+              ['0.95', w.p95Ms],
+              ['0.99', w.p99Ms],
+            ];
+      return [
+        ...quantiles.flatMap(([quantile, ms]) => (ms === null ? [] : [{ labels: { quantile }, value: ms / 1000 }])),
+        { suffix: '_sum', value: s.e2eSumMsTotal / 1000 },
+        { suffix: '_count', value: s.itemsTotal },
       ];
-      return quantiles.flatMap(([quantile, ms]) => (ms === null ? [] : [{ labels: { quantile }, value: ms / 1000 }]));
     },
   },
   {
@@ -79,10 +90,22 @@ const FAMILIES: readonly Family[] = [
     samples: (s) => (s.runId === null ? [] : [{ value: s.errorsTotal }]),
   },
   {
+    name: 'pipebench_errors_by_class_total',
+    help: 'Items failed in the windows closed so far, by error class (a class appears with its first failure).',
+    type: 'counter',
+    samples: (s) => Object.entries(s.errorsByClassTotal).map(([errorClass, count]) => ({ labels: { class: errorClass }, value: count })),
+  },
+  {
     name: 'pipebench_gpu_utilization_ratio',
     help: 'Share of time a kernel ran, mean over GPUs, latest sample (0-1).',
     type: 'gauge',
     samples: (s) => one(s.gpuUtilPct === null ? null : s.gpuUtilPct / 100),
+  },
+  {
+    name: 'pipebench_gpu_power_watts',
+    help: 'Power drawn by all GPUs together, latest sample.',
+    type: 'gauge',
+    samples: (s) => one(s.gpuPowerW),
   },
   { name: 'pipebench_host_rss_bytes', help: 'Resident set size of the harness.', type: 'gauge', samples: (s) => one(s.host?.rssBytes) },
   {

@@ -59,8 +59,12 @@ export interface LiveState {
   /** Sums over every window so far: monotonic, for counters. */
   readonly itemsTotal: number;
   readonly errorsTotal: number;
+  readonly errorsByClassTotal: Readonly<Record<string, number>>;
+  /** The answered items' e2e latency summed (ms): with itemsTotal, the latency summary's _sum and _count. */
+  readonly e2eSumMsTotal: number;
   readonly windows: number;
   readonly gpuUtilPct: number | null;
+  readonly gpuPowerW: number | null;
   readonly host: HostSample | null;
   readonly finished: boolean;
 }
@@ -82,8 +86,11 @@ export function initialLiveState(nowMs: number): LiveState {
     window: null,
     itemsTotal: 0,
     errorsTotal: 0,
+    errorsByClassTotal: {},
+    e2eSumMsTotal: 0,
     windows: 0,
     gpuUtilPct: null,
+    gpuPowerW: null,
     host: null,
     finished: false,
   };
@@ -122,8 +129,11 @@ export function reduceLiveState(state: LiveState, event: RunEvent, nowMs: number
         window: liveWindowOf(event),
         itemsTotal: state.itemsTotal + w.completed,
         errorsTotal: state.errorsTotal + w.errors,
+        errorsByClassTotal: addCounts(state.errorsByClassTotal, w.errorsByClass),
+        e2eSumMsTotal: state.e2eSumMsTotal + (w.e2eSumMs ?? 0),
         windows: state.windows + 1,
         gpuUtilPct: event.gpuUtilPct,
+        gpuPowerW: event.gpuPowerW,
         host: event.host ?? state.host,
       };
     }
@@ -134,6 +144,16 @@ export function reduceLiveState(state: LiveState, event: RunEvent, nowMs: number
     case 'note':
       return at;
   }
+}
+
+function addCounts(
+  totals: Readonly<Record<string, number>>,
+  more: Readonly<Record<string, number>> | undefined,
+): Readonly<Record<string, number>> {
+  if (more === undefined) return totals;
+  const sum = { ...totals };
+  for (const [key, count] of Object.entries(more)) sum[key] = (sum[key] ?? 0) + count;
+  return sum;
 }
 
 function freshStep(

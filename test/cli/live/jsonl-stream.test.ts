@@ -171,7 +171,7 @@ describe('openJsonlStream', () => {
       stream.listener({ kind: 'run-start', runId: 'killed', outDir: '/o', steps: [step], backend: 'cpu', repeat: 1, search: false });
       for (let i = 0; i < 3; i++) {
         const window = { startMs: i * 1000, endMs: (i + 1) * 1000, completed: 10, errors: 0, e2eP95Ms: 5 };
-        stream.listener({ kind: 'window', step, window, level: 4, gpuUtilPct: null, host: null });
+        stream.listener({ kind: 'window', step, window, level: 4, gpuUtilPct: null, gpuPowerW: null, host: null });
       }
       process.kill(process.pid, 'SIGKILL');
     `;

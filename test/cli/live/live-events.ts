@@ -91,7 +91,15 @@ export function spikeRunEvents(): TimedEvent[] {
   ];
   const windowEvent = (step: Step, window: WindowStat, level: number, gpuUtilPct: number | null, rssBytes: number): TimedEvent => ({
     atMs: window.endMs,
-    event: { kind: 'window', step, window, level, gpuUtilPct, host: hostAt(window.endMs, rssBytes) },
+    event: {
+      kind: 'window',
+      step,
+      window,
+      level,
+      gpuUtilPct,
+      gpuPowerW: gpuUtilPct === null ? null : gpuUtilPct * 7,
+      host: hostAt(window.endMs, rssBytes),
+    },
   });
   hold.windows.forEach((window) => events.push(windowEvent(HOLD, window, 50, 40, 300 * 1024 * 1024)));
   events.push({ atMs: T0 + 2000, event: { kind: 'step-end', step: HOLD, report: buildStepReport(HOLD, hold, budget, true) } });

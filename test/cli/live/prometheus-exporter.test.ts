@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { InputError } from '../../../src/errors.js';
 import { parsePrometheusAddress, startLiveExporter, type LiveExporter } from '../../../src/cli/live/prometheus-exporter.js';
-import { spikeRunEvents, T0 } from './live-events.js';
+import { SPIKE, spikeRunEvents, T0 } from './live-events.js';
 
 interface Exposition {
   readonly types: ReadonlyMap<string, string>;
@@ -16,7 +16,7 @@ function parseExposition(text: string): Exposition {
   const samples = new Map<string, number>();
   for (const line of text.split('\n')) {
     if (line === '') continue;
-    const type = /^# TYPE (\w+) (counter|gauge)$/.exec(line);
+    const type = /^# TYPE (\w+) (counter|gauge|summary)$/.exec(line);
     if (type) types.set(type[1]!, type[2]!);
     if (line.startsWith('#')) continue;
     const sample = /^(\w+(?:\{[^}]*\})?) (\S+)$/.exec(line);
@@ -53,7 +53,7 @@ describe('startLiveExporter', () => {
     expect(before.contentType).toBe('text/plain; version=0.0.4; charset=utf-8');
     expect(before.exposition.samples.size).toBe(0); // nothing known yet, but every family declared
     expect(before.exposition.types.get('pipebench_items_total')).toBe('counter');
-    expect(before.exposition.types.get('pipebench_window_latency_seconds')).toBe('gauge');
+    expect(before.exposition.types.get('pipebench_window_latency_seconds')).toBe('summary');
 
     const events = spikeRunEvents();
     const lastWindow = events.findLastIndex((e) => e.event.kind === 'window');
@@ -66,10 +66,14 @@ describe('startLiveExporter', () => {
       'pipebench_window_latency_seconds{quantile="0.5"}': expect.closeTo(0.2, 3),
       'pipebench_window_latency_seconds{quantile="0.95"}': expect.closeTo(0.4, 3),
       'pipebench_window_latency_seconds{quantile="0.99"}': expect.closeTo(0.4, 3),
+      pipebench_window_latency_seconds_sum: expect.any(Number),
+      pipebench_window_latency_seconds_count: 573,
       pipebench_window_items_per_second: 196,
       pipebench_items_total: 573,
       pipebench_errors_total: 7,
+      'pipebench_errors_by_class_total{class="timeout"}': 7,
       pipebench_gpu_utilization_ratio: 0.97,
+      pipebench_gpu_power_watts: 679,
       pipebench_host_rss_bytes: 400 * 1024 * 1024,
       pipebench_host_cpu_ratio: 0.85,
       pipebench_event_loop_delay_p99_seconds: 0.0125,
@@ -79,6 +83,22 @@ describe('startLiveExporter', () => {
     const end = (await scrape(live.url)).exposition.samples;
     expect(end.get('pipebench_items_total')).toBe(573 + 19); // counters only grow
     expect(end.get('pipebench_errors_total')).toBe(8);
+    expect(end.get('pipebench_errors_by_class_total{class="timeout"}')).toBe(8);
+    // The summary's _sum and _count cover every answered item: hold 2 x (34 x 10 + 33 x 20 + 33 x 30 ms),
+    // spike 2 x (50 x (100 + 200 + 300 + 400) ms less the 4 failed: 200 + 400 + 200 + 400 ms).
+    expect(end.get('pipebench_window_latency_seconds_count')).toBe(592);
+    expect(end.get('pipebench_window_latency_seconds_sum')).toBeCloseTo((2 * 1990 + 2 * (50_000 - 1200)) / 1000, 6);
+    expect(mid.get('pipebench_window_latency_seconds_sum')).toBeLessThan(end.get('pipebench_window_latency_seconds_sum')!);
+  });
+
+  it('a sweep step has no profile, and its load level carries no empty profile label', async () => {
+    const live = await exporter();
+    const { profile: _scenarioOnly, ...sweepStep } = SPIKE;
+    live.listener(spikeRunEvents()[0]!.event);
+    live.listener({ kind: 'step-start', step: sweepStep, of: 1, repeat: null });
+    const text = await (await request(live.url)).body.text();
+    expect(text).toContain('\npipebench_load_level{stage="classify",step="1"} 500\n');
+    expect(text).not.toContain('profile=');
   });
 
   it('other paths 404, other methods 405', async () => {
