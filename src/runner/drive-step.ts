@@ -9,6 +9,8 @@ import { runOpenLoop } from '../load/open-loop.js';
 import { openLoopReport } from '../load/send-stats.js';
 import type { Clock } from '../core/clock.js';
 import type { OpenLoopReport } from '../core/report/step.js';
+import { countsWireInFlight } from '../targets/capabilities.js';
+import type { InFlightFigures } from '../core/measurement.js';
 import { batchUnitOf, supportsStaticBatches, type StaticBatchTarget, type Target } from '../targets/target.js';
 import type { Step } from '../core/workload.js';
 
@@ -33,6 +35,8 @@ export interface DriveOutcome {
   readonly extendedMs: number;
   /** Open-loop steps only. */
   readonly openLoop: OpenLoopReport | null;
+  /** The load held while measured sends went out; null when sending never stopped on its own. */
+  readonly inFlight: InFlightFigures | null;
 }
 
 export async function driveStep(step: Step, options: DriveOptions): Promise<DriveOutcome> {
@@ -51,10 +55,17 @@ export async function driveStep(step: Step, options: DriveOptions): Promise<Driv
     ...(drainGraceMs !== undefined && { drainGraceMs }),
     ...(shouldStop !== undefined && { shouldStop }),
     ...(batches !== null && { staticBatch: { target: batches, batchSize: step.batchSize } }),
+    ...(countsWireInFlight(target) && { inFlightGauge: target.wireInFlight }),
   };
   if (step.arrivals === null) {
     const outcome = await runClosedLoop({ ...common, concurrency: closedLoopSends(step, target) });
-    return { endedBy: outcome.endedBy, abandoned: outcome.abandoned * itemsPerSend, extendedMs: outcome.extendedMs, openLoop: null };
+    return {
+      endedBy: outcome.endedBy,
+      abandoned: outcome.abandoned * itemsPerSend,
+      extendedMs: outcome.extendedMs,
+      openLoop: null,
+      inFlight: outcome.inFlight,
+    };
   }
   const { process, ratePerSec, maxInFlight } = step.arrivals;
   const outcome = await runOpenLoop({
@@ -68,6 +79,7 @@ export async function driveStep(step: Step, options: DriveOptions): Promise<Driv
     abandoned: outcome.abandoned * itemsPerSend,
     extendedMs: outcome.extendedMs,
     openLoop: openLoopReport(step.arrivals, outcome.sends),
+    inFlight: outcome.inFlight,
   };
 }
 

@@ -34,6 +34,10 @@ export function mergeMeasurements(repeats: readonly StepMeasurement[]): StepMeas
     latencyMs[phase] = summary;
   }
   const outputText = mergeTextLengths(repeats.map((m) => m.outputText));
+  // One repeat after another: the areas and the spans add (a missing one leaves the mean unknown).
+  const inFlight = repeats.every((m) => m.inFlight !== undefined)
+    ? { areaMs: sum(repeats, (m) => m.inFlight?.areaMs ?? 0), spanMs: sum(repeats, (m) => m.inFlight?.spanMs ?? 0) }
+    : undefined;
   return {
     startedAtMs: Math.min(...repeats.map((m) => m.startedAtMs)),
     endedAtMs: Math.max(...repeats.map((m) => m.endedAtMs)),
@@ -52,6 +56,7 @@ export function mergeMeasurements(repeats: readonly StepMeasurement[]): StepMeas
     histograms,
     windows: repeats.flatMap((m) => m.windows),
     ...(outputText !== undefined && { outputText }),
+    ...(inFlight !== undefined && { inFlight }),
   };
 }
 

@@ -110,7 +110,8 @@ export async function measureStep(step: Step, context: StepContext): Promise<Ste
         abandonedWarning(`step ${step.index} (${step.stage} batch ${step.batchSize})`, outcome.abandoned, outcome.endedBy === 'aborted'),
       );
     }
-    const measurement = recorder.finish();
+    const recorded = recorder.finish();
+    const measurement = outcome.inFlight === null ? recorded : { ...recorded, inFlight: outcome.inFlight };
     windowEvents.last(measurement.windows);
     const complete = outcome.endedBy !== 'aborted' && outcome.abandoned === 0 && measuredItems(measurement) > 0;
     const gpu =
