@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunReport } from '../../src/core/report/run.js';
-import { runCli } from './cli-process.js';
+import { classifyRunArgs, runCli } from './cli-process.js';
 
 const SERVICE_MS = 20;
 const PLANNED = 8;
@@ -46,17 +46,7 @@ afterAll(async () => {
 async function run(extra: readonly string[]): Promise<{ report: RunReport; markdown: string; stdout: string; stderr: string }> {
   const outDir = await mkdtemp(join(tmpdir(), 'pipebench-held-'));
   const result = await runCli([
-    'run',
-    '--target',
-    url,
-    '--stage',
-    'classify',
-    '--concurrency',
-    String(PLANNED),
-    '--requests',
-    '160',
-    '--warmup',
-    '16',
+    ...classifyRunArgs(url, PLANNED, 160, 16),
     '--no-health',
     '--no-server-metrics',
     '--no-stability',
