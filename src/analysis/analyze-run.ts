@@ -4,6 +4,7 @@
  * per stage. Pure: the caller supplies every fact and stamp.
  */
 import { evaluateAlerts } from './alerts.js';
+import { heldLoadWarning } from './held-load.js';
 import { judgeBottleneck, type BottleneckContext } from './bottleneck.js';
 import { checkBudget, passesAll } from './budget.js';
 import { e2eConfidence } from './e2e-confidence.js';
@@ -13,7 +14,7 @@ import { curveKey, curveLabel, withScaling } from './step-curves.js';
 import { uniformStageBudgets, type StageBudgets } from '../workload/stage-budgets.js';
 import { stageTradeoff } from './tradeoff.js';
 import { type StageTradeoff } from '../core/report/verdicts.js';
-import { measuredItems, type StepMeasurement } from '../core/measurement.js';
+import { meanInFlight, measuredItems, type StepMeasurement } from '../core/measurement.js';
 import type { ServerStepMetrics } from '../core/report/server-metrics.js';
 import type { ServerSweepFacts } from '../core/report/server-sweep.js';
 import { judgeServerSweep } from './server-choice.js';
@@ -69,6 +70,7 @@ export function buildStepReport(
     mode: step.mode,
     batchSize: step.batchSize,
     concurrency: step.concurrency,
+    achievedConcurrency: meanInFlight(measurement),
     openLoop,
     maxQueueDelayMs: step.maxQueueDelayMs,
     maxNewTokens: step.stage === 'classify' ? null : step.maxNewTokens,
@@ -175,7 +177,10 @@ export function buildRunReport(parts: RunReportParts): RunReport {
       : serverSweep
         ? serverSweep.chosen !== null
         : recommendation.length > 0 && recommendation.every((rec) => rec.batchSize !== null),
-    warnings: [...parts.warnings, ...stepWarnings(steps).filter((warning) => !parts.warnings.includes(warning))],
+    warnings: [
+      ...parts.warnings,
+      ...stepWarnings(steps, parts.workload, bottleneckContext).filter((warning) => !parts.warnings.includes(warning)),
+    ],
     gpuTelemetry: parts.gpuTelemetry ?? null,
     harnessHealth: parts.harnessHealth ?? null,
     scenario,
@@ -246,7 +251,7 @@ function incompleteReason(step: StepReport): string {
   return measuredItems(step) === 0 ? 'recorded no items' : 'ended before its time was up';
 }
 
-function stepWarnings(steps: readonly StepReport[]): string[] {
+function stepWarnings(steps: readonly StepReport[], workload: Workload, context: BottleneckContext): string[] {
   const warnings: string[] = [];
   for (const step of steps) {
     const name = `step ${step.index} (${step.stage} batch ${step.batchSize}${step.profile ? `, load stage "${step.profile.name}"` : ''})`;
@@ -257,6 +262,8 @@ function stepWarnings(steps: readonly StepReport[]): string[] {
         .join(', ');
       warnings.push(`${name} had ${step.errors.total} failed items (${byClass})`);
     }
+    const held = heldLoadWarning(step, workload.target, context);
+    if (held !== null) warnings.push(held);
   }
   return warnings;
 }

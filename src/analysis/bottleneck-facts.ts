@@ -29,6 +29,8 @@ export interface HarnessFacts {
   readonly cpuPct: number | null;
   /** Event-loop delay median beyond the monitor's resolution, ms (a p99 is one pause; a median is a saturated loop). */
   readonly loopDelayP50Ms: number | null;
+  /** Event-loop delay p99 beyond the resolution, ms: late stamps and late sends, one pause at a time. */
+  readonly loopDelayP99Ms: number | null;
   /** Host samples in the step's window, or the whole run's harness record when none fell in it. */
   readonly over: 'step' | 'run';
 }
@@ -116,10 +118,16 @@ function harnessFacts(step: BottleneckSubject, context: BottleneckContext): Harn
   const inStep = context.host === null ? [] : samplesIn(context.host, step.startedAtMs, step.endedAtMs);
   const cpuPct = mean(inStep.map((s) => s.processCpuPct));
   const loopDelayP50Ms = mean(inStep.map((s) => s.eventLoopDelayP50Ms ?? null));
-  if (cpuPct !== null || loopDelayP50Ms !== null) return { cpuPct: ownCpu ? cpuPct : null, loopDelayP50Ms, over: 'step' };
+  const loopDelayP99Ms = mean(inStep.map((s) => s.eventLoopDelayP99Ms));
+  if (cpuPct !== null || loopDelayP50Ms !== null) return { cpuPct: ownCpu ? cpuPct : null, loopDelayP50Ms, loopDelayP99Ms, over: 'step' };
   const run = context.harnessHealth;
   if (run === null) return null;
-  return { cpuPct: ownCpu ? run.cpuShare * 100 : null, loopDelayP50Ms: run.eventLoopDelay?.p50Ms ?? null, over: 'run' };
+  return {
+    cpuPct: ownCpu ? run.cpuShare * 100 : null,
+    loopDelayP50Ms: run.eventLoopDelay?.p50Ms ?? null,
+    loopDelayP99Ms: run.eventLoopDelay?.p99Ms ?? null,
+    over: 'run',
+  };
 }
 
 /** The first endpoint that splits a request's server time (a DCGM exporter has GPUs only). */

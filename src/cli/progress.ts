@@ -10,6 +10,7 @@ import { initialLiveState, reduceLiveState } from './live/live-state.js';
 import type { CliIo } from './io.js';
 import { LiveScreen, renderLiveView } from './live-view.js';
 import { stepLabel } from './step-label.js';
+import type { StepReport } from '../core/report/step.js';
 
 export { stepLabel } from './step-label.js';
 
@@ -76,6 +77,7 @@ function permanentLines(): (event: RunEvent) => string | null {
           `[${event.step.profile ? event.step.profile.stageIndex + 1 : stepNo}/${total}] ${stepLabel(event.step)}: ` +
           `${formatRate(r.throughput.itemsPerSec)} items/s, p95 ${p95}, ${verdict}` +
           (r.errors.total > 0 ? `, ${r.errors.total} errors` : '') +
+          heldText(r) +
           (r.openLoop ? `, sent ${formatRate(r.openLoop.achievedRatePerSec)}/s (${formatPct(r.openLoop.lateShare)} late)` : '') +
           (r.stability?.kind === 'unstable' ? ', unstable' : '') +
           (r.stability && r.stability.extendedMs > 0 ? ` (extended ${(r.stability.extendedMs / 1000).toFixed(1)} s)` : '') +
@@ -93,4 +95,11 @@ function permanentLines(): (event: RunEvent) => string | null {
         return null;
     }
   };
+}
+
+/** ", held 15.2 of 16 in flight" for a closed-loop step that knows what it held; "" otherwise. */
+function heldText(report: StepReport): string {
+  const held = report.achievedConcurrency;
+  if (report.concurrency === null || report.openLoop !== null || typeof held !== 'number') return '';
+  return `, held ${held.toFixed(1)} of ${report.concurrency} in flight`;
 }

@@ -59,6 +59,19 @@ export interface OutputTextSummary {
   readonly histogram: string;
 }
 
+/**
+ * How many sends were in flight while a step sent its measured load (from the moment measurement
+ * began, warm-up sends still out counting, to the moment sending stopped): the integral of the
+ * count over time, and the span's length. Mean in flight = areaMs / spanMs; repeats add both.
+ * Counted in the unit of the step's concurrency: over HTTP requests on the wire (written to a
+ * connection, not yet answered: a request waiting for a connection or for the client's event loop
+ * is not in flight), in process items submitted and not yet answered.
+ */
+export interface InFlightFigures {
+  readonly areaMs: number;
+  readonly spanMs: number;
+}
+
 export interface StepMeasurement {
   readonly startedAtMs: number; // epoch ms, first measured arrival
   readonly endedAtMs: number; // epoch ms, last measured response
@@ -85,6 +98,14 @@ export interface StepMeasurement {
   readonly windows: readonly WindowStat[];
   /** Present only when items reported the length of the text they received (see OutputTextSummary). */
   readonly outputText?: OutputTextSummary;
+  /** The load the step held (see InFlightFigures). Absent in reports written before it was kept. */
+  readonly inFlight?: InFlightFigures;
+}
+
+/** Mean sends in flight while the step sent its measured load; null when not known or the span is empty. */
+export function meanInFlight(measurement: Pick<StepMeasurement, 'inFlight'>): number | null {
+  const figures = measurement.inFlight;
+  return figures === undefined || !(figures.spanMs > 0) ? null : figures.areaMs / figures.spanMs;
 }
 
 /** Items a measurement recorded, answered or failed: what a step's `measured` counts. */

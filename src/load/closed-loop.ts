@@ -3,6 +3,7 @@
  * `concurrency` batches of exactly `batchSize` items), warm-up first, then measurement by count
  * and/or duration. Every completion issues the next request; nothing else runs per item.
  */
+import type { InFlightFigures } from '../core/measurement.js';
 import { sendContinuations, StepPhases, type DriverOptions, type EndReason, type SendContinuations } from './step-phases.js';
 
 export type { ResultSink, TextFeed } from './step-phases.js';
@@ -17,6 +18,8 @@ export interface ClosedLoopOutcome {
   readonly measuredItems: number;
   /** Why measurement ended: its count or duration was reached, the hard limit hit, or aborted. */
   readonly endedBy: EndReason;
+  /** The load held while measured sends went out (StepPhases.inFlightFigures); null when sending never stopped on its own. */
+  readonly inFlight: InFlightFigures | null;
   /** Requests (or static batches) still in flight when the drain grace ran out. */
   readonly abandoned: number;
   /** How long measurement ran past its planned length because shouldStop asked for more. */
@@ -38,7 +41,7 @@ class ClosedLoop {
   private deferredIssues = 0;
   private readonly issueDeferred = (): void => {
     this.deferredIssues--;
-    this.issueOrFinish();
+    this.issueOrFinish(this.options.clock());
   };
 
   constructor(private readonly options: ClosedLoopOptions) {
@@ -49,18 +52,17 @@ class ClosedLoop {
 
   async run(): Promise<ClosedLoopOutcome> {
     const done = this.phases.start(this.options.clock());
-    for (let i = 0; i < this.options.concurrency && this.phases.phase !== 'draining'; i++) this.issue();
+    for (let i = 0; i < this.options.concurrency && this.phases.phase !== 'draining'; i++) this.issue(this.options.clock());
     this.phases.finishIfDrained();
     await done;
     const { warmupItems, measuredItems, endedBy, abandoned, extendedMs } = this.phases;
-    return { warmupItems, measuredItems, endedBy, abandoned, extendedMs };
+    return { warmupItems, measuredItems, endedBy, abandoned, extendedMs, inFlight: this.phases.inFlightFigures };
   }
 
-  private issue(): void {
-    const now = this.options.clock();
+  private issue(now: number): void {
     if (this.phases.advance(now) === 'draining') return;
     const measuring = this.phases.phase === 'measure';
-    this.phases.sent();
+    this.phases.sent(now);
     const { target, stage, staticBatch, texts, sink } = this.options;
     if (measuring) sink.sent?.(staticBatch?.batchSize ?? 1, now, now);
     if (staticBatch) {
@@ -76,8 +78,10 @@ class ClosedLoop {
     }
   }
 
+  /** A send came back: its slot goes to the next send in the same tick, stamped with the same clock read. */
   private complete(): void {
-    this.phases.returned();
+    const now = this.options.clock();
+    this.phases.returned(now);
     // A target that answers synchronously (e.g. every instance gone) would otherwise chain sends
     // in microtasks forever, starving the hard-limit timer and signal handlers.
     if (++this.completionsSinceYield >= YIELD_EVERY) {
@@ -85,12 +89,12 @@ class ClosedLoop {
       this.deferredIssues++;
       setImmediate(this.issueDeferred);
     } else {
-      this.issueOrFinish();
+      this.issueOrFinish(now);
     }
   }
 
-  private issueOrFinish(): void {
-    this.issue();
+  private issueOrFinish(now: number): void {
+    this.issue(now);
     if (this.deferredIssues === 0) this.phases.finishIfDrained();
   }
 }

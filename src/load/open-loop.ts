@@ -4,6 +4,7 @@
  * as latency (coordinated omission cannot hide queueing). Warm-up and measurement follow one
  * schedule without a gap; a send issued more than lateThresholdMs after it was due is late.
  */
+import type { InFlightFigures } from '../core/measurement.js';
 import type { ArrivalSchedule } from './arrivals.js';
 import { SendCounter, type SendStats } from './send-stats.js';
 import { sendContinuations, StepPhases, type DriverOptions, type EndReason, type SendContinuations } from './step-phases.js';
@@ -28,6 +29,8 @@ export interface OpenLoopOutcome {
   /** How long measurement ran past its planned length because shouldStop asked for more. */
   readonly extendedMs: number;
   readonly sends: SendStats;
+  /** Sends in flight while measured ones went out (StepPhases.inFlightFigures); null when sending never stopped on its own. */
+  readonly inFlight: InFlightFigures | null;
 }
 
 const DEFAULT_LATE_THRESHOLD_MS = 2;
@@ -84,7 +87,15 @@ class OpenLoop {
     await done;
     this.stopTimer();
     const { warmupItems, measuredItems, endedBy, abandoned, extendedMs } = this.phases;
-    return { warmupItems, measuredItems, endedBy, abandoned, extendedMs, sends: this.sendCounter.stats() };
+    return {
+      warmupItems,
+      measuredItems,
+      endedBy,
+      abandoned,
+      extendedMs,
+      sends: this.sendCounter.stats(),
+      inFlight: this.phases.inFlightFigures,
+    };
   }
 
   /** Issues every send that is due (as far as the cap allows), then sleeps until the next one. */
@@ -112,7 +123,7 @@ class OpenLoop {
       this.sendCounter.count(dueMs, now);
       this.options.sink.sent?.(this.itemsPerSend, dueMs, now);
     }
-    this.phases.sent();
+    this.phases.sent(now);
     const { target, stage, staticBatch, texts } = this.options;
     if (staticBatch) {
       const batch: string[] = new Array<string>(staticBatch.batchSize);
@@ -138,7 +149,7 @@ class OpenLoop {
   }
 
   private returned(): void {
-    this.phases.returned();
+    this.phases.returned(this.options.clock());
     if (this.phases.phase === 'draining') this.phases.finishIfDrained();
     else if (this.phases.inFlight === this.cap - 1) this.sendDue();
   }

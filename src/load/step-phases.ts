@@ -3,7 +3,9 @@
  * the stop reasons, the hard limit, abort handling and the drain grace, and the prebuilt
  * continuations that record a send's results. The drivers only decide when to send.
  */
-import type { Clock } from '../core/clock.js';
+import { epochNowMs, type Clock } from '../core/clock.js';
+import type { InFlightFigures } from '../core/measurement.js';
+import { InFlightGauge, InFlightSpan } from '../metrics/in-flight.js';
 import type { StaticBatchTarget, Target } from '../targets/target.js';
 import type { ItemResult } from '../core/item-result.js';
 import type { Stage } from '../core/stage.js';
@@ -47,6 +49,8 @@ export interface DriverOptions {
   readonly drainGraceMs?: number;
   /** See StepPhasesOptions.shouldStop: lets measurement run past its planned length. */
   readonly shouldStop?: (overrunMs: number) => boolean;
+  /** See StepPhasesOptions.inFlightGauge. */
+  readonly inFlightGauge?: InFlightGauge;
 }
 
 export type LoadPhase = 'warmup' | 'measure' | 'draining';
@@ -70,6 +74,11 @@ export interface StepPhasesOptions {
   readonly shouldStop?: (overrunMs: number) => boolean;
   /** Stamps a stop that no send triggered (hard limit, abort), so extendedMs stays right. */
   readonly clock?: Clock;
+  /**
+   * What counts as in flight for the step's held load: a target's own gauge (HTTP: requests on the
+   * wire). Absent: the driver's count of sends not yet returned, in items.
+   */
+  readonly inFlightGauge?: InFlightGauge;
 }
 
 const DEFAULT_DRAIN_GRACE_MS = 10_000;
@@ -93,6 +102,10 @@ export class StepPhases {
   private plannedEndMs: number | null = null;
   private stoppedAtMs: number | null = null;
   private resolveDone: (() => void) | undefined;
+  /** Items sent and not yet returned, time-weighted (the driver's own view of the load). */
+  private readonly sending = new InFlightGauge();
+  /** The held load, read from measurement's start to sending's stop. */
+  private readonly held: InFlightSpan;
   private readonly grace = new DrainGrace(() => {
     this.sendsAbandoned = this.inFlight;
     this.finish();
@@ -102,7 +115,9 @@ export class StepPhases {
     this.armDrainGrace(abortDrainGraceMs(this.options.drainGraceMs));
   };
 
-  constructor(private readonly options: StepPhasesOptions) {}
+  constructor(private readonly options: StepPhasesOptions) {
+    this.held = new InFlightSpan(options.inFlightGauge ?? this.sending);
+  }
 
   /**
    * Starts the step at `startMs`: arms the hard limit and listens for abort. Resolves once sending
@@ -153,6 +168,11 @@ export class StepPhases {
     return this.measureSends * this.options.itemsPerSend;
   }
 
+  /** The load held from measurement's start until sending stopped; null before it stopped. */
+  get inFlightFigures(): InFlightFigures | null {
+    return this.held.result;
+  }
+
   /** How long measurement ran past its planned length (0 when shouldStop never asked for more). */
   get extendedMs(): number {
     if (this.plannedEndMs === null || this.stoppedAtMs === null) return 0;
@@ -184,9 +204,10 @@ export class StepPhases {
     return this.phase;
   }
 
-  /** Counts one send in the current phase (call after advance() said it is not draining). */
-  sent(): void {
+  /** Counts one send, issued at `atMs`, in the current phase (call after advance() said it is not draining). */
+  sent(atMs: number): void {
     this.sendsInFlight++;
+    this.sending.up(atMs, this.options.itemsPerSend);
     if (this.phase === 'measure') this.measureSends++;
     else this.warmupSends++;
   }
@@ -196,15 +217,18 @@ export class StepPhases {
     if (this.phase === 'draining') return;
     this.currentPhase = 'draining';
     this.stoppedBy = reason;
+    // Stamped with the send that settled it (the same clock read as the return that freed its slot), else now.
+    this.held.end(atMs ?? this.options.clock?.() ?? epochNowMs());
     if (this.plannedEndMs !== null) this.stoppedAtMs = atMs ?? this.options.clock?.() ?? this.plannedEndMs;
     this.options.onStop?.();
     if (reason === 'maxDuration') this.armDrainGrace();
     this.finishIfDrained();
   }
 
-  /** One send came back (answered or rejected). */
-  returned(): void {
+  /** One send came back (answered or rejected) at `atMs`. */
+  returned(atMs: number): void {
     this.sendsInFlight--;
+    this.sending.down(atMs, this.options.itemsPerSend);
   }
 
   finishIfDrained(): void {
@@ -219,6 +243,7 @@ export class StepPhases {
   private startMeasuring(atMs: number): void {
     this.currentPhase = 'measure';
     this.phaseStartMs = atMs;
+    this.held.start(atMs);
   }
 
   private armDrainGrace(graceMs = this.options.drainGraceMs ?? DEFAULT_DRAIN_GRACE_MS): void {

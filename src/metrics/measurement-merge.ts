@@ -83,7 +83,20 @@ export function mergeConcurrentMeasurements(parts: readonly StepMeasurement[]): 
       parts.map((m) => m.windows),
       startedAtMs,
     ),
+    ...concurrentInFlight(parts),
   };
+}
+
+/**
+ * Parts that held their loads at the same time hold the sum of their mean loads: over the longest
+ * span, an area that makes that sum (a missing part leaves the mean unknown).
+ */
+function concurrentInFlight(parts: readonly StepMeasurement[]): Pick<StepMeasurement, 'inFlight'> {
+  const figures = parts.map((m) => m.inFlight);
+  if (figures.some((f) => f === undefined || !(f.spanMs > 0))) return {};
+  const spanMs = Math.max(...figures.map((f) => f?.spanMs ?? 0));
+  const meanSum = sumOf(figures, (f) => (f === undefined ? 0 : f.areaMs / f.spanMs));
+  return { inFlight: { areaMs: meanSum * spanMs, spanMs } };
 }
 
 /**

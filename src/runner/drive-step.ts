@@ -9,6 +9,9 @@ import { runOpenLoop } from '../load/open-loop.js';
 import { openLoopReport, type SendStats } from '../load/send-stats.js';
 import type { Clock } from '../core/clock.js';
 import type { OpenLoopReport } from '../core/report/step.js';
+import { countsWireInFlight } from '../targets/capabilities.js';
+import type { InFlightFigures, StepMeasurement } from '../core/measurement.js';
+import type { StepRecorder } from '../metrics/recorder.js';
 import { batchUnitOf, supportsStaticBatches, type StaticBatchTarget, type Target } from '../targets/target.js';
 import type { Step } from '../core/workload.js';
 
@@ -37,6 +40,8 @@ export interface DriveOutcome {
   readonly openLoop: OpenLoopReport | null;
   /** Open-loop steps only: the sends as counted, for merging several drivers' counts. */
   readonly sends: SendStats | null;
+  /** The load held while measured sends went out; null when sending never stopped on its own. */
+  readonly inFlight: InFlightFigures | null;
 }
 
 export async function driveStep(step: Step, options: DriveOptions): Promise<DriveOutcome> {
@@ -55,6 +60,7 @@ export async function driveStep(step: Step, options: DriveOptions): Promise<Driv
     ...(drainGraceMs !== undefined && { drainGraceMs }),
     ...(shouldStop !== undefined && { shouldStop }),
     ...(batches !== null && { staticBatch: { target: batches, batchSize: step.batchSize } }),
+    ...(countsWireInFlight(target) && { inFlightGauge: target.wireInFlight }),
   };
   if (step.arrivals === null) {
     const outcome = await runClosedLoop({ ...common, concurrency: closedLoopSends(step, target) });
@@ -64,6 +70,7 @@ export async function driveStep(step: Step, options: DriveOptions): Promise<Driv
       extendedMs: outcome.extendedMs,
       openLoop: null,
       sends: null,
+      inFlight: outcome.inFlight,
     };
   }
   const { process, ratePerSec, maxInFlight } = step.arrivals;
@@ -80,6 +87,7 @@ export async function driveStep(step: Step, options: DriveOptions): Promise<Driv
     extendedMs: outcome.extendedMs,
     openLoop: openLoopReport(step.arrivals, outcome.sends),
     sends: outcome.sends,
+    inFlight: outcome.inFlight,
   };
 }
 
@@ -87,6 +95,13 @@ export async function driveStep(step: Step, options: DriveOptions): Promise<Driv
  * Whole batches per send: in process only in static mode (dynamic items meet in the batcher);
  * over HTTP whenever a request carries more than one text (client-side batching).
  */
+/** The step's measurement once its driver is done: what the recorder holds, the items left in flight, the load held. */
+export function finishMeasurement(recorder: StepRecorder, outcome: DriveOutcome): StepMeasurement {
+  if (outcome.abandoned > 0) recorder.abandon(outcome.abandoned);
+  const recorded = recorder.finish();
+  return outcome.inFlight === null ? recorded : { ...recorded, inFlight: outcome.inFlight };
+}
+
 export function batchSender(step: Step, target: Target): StaticBatchTarget | null {
   const wanted = step.mode === 'static' || (batchUnitOf(target) === 'request' && step.batchSize > 1);
   return wanted && supportsStaticBatches(target) ? target : null;

@@ -16,6 +16,10 @@ export function mergeMeasurements(repeats: readonly StepMeasurement[]): StepMeas
   const perSec = (count: number): number => (measuredMs > 0 ? count / (measuredMs / 1000) : 0);
   const counts = mergeCounts(repeats);
   const generating = repeats.some((m) => m.throughput.outputTokensPerSec !== null);
+  // One repeat after another: the areas and the spans add (a missing one leaves the mean unknown).
+  const inFlight = repeats.every((m) => m.inFlight !== undefined)
+    ? { areaMs: sum(repeats, (m) => m.inFlight?.areaMs ?? 0), spanMs: sum(repeats, (m) => m.inFlight?.spanMs ?? 0) }
+    : undefined;
   return {
     startedAtMs: Math.min(...repeats.map((m) => m.startedAtMs)),
     endedAtMs: Math.max(...repeats.map((m) => m.endedAtMs)),
@@ -24,6 +28,7 @@ export function mergeMeasurements(repeats: readonly StepMeasurement[]): StepMeas
     throughput: { itemsPerSec: perSec(counts.completed), outputTokensPerSec: generating ? perSec(sum(repeats, outputTokensOf)) : null },
     ...mergeLatencies(repeats),
     windows: repeats.flatMap((m) => m.windows),
+    ...(inFlight !== undefined && { inFlight }),
   };
 }
 

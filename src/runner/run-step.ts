@@ -15,7 +15,7 @@ import type { ServerMetricsSession } from '../telemetry/server-metrics/session.j
 import type { ServerStepMetrics } from '../core/report/server-metrics.js';
 import { InputError } from '../errors.js';
 import type { Step } from '../core/workload.js';
-import { batchSender, closedLoopSends, driveStep } from './drive-step.js';
+import { batchSender, closedLoopSends, driveStep, finishMeasurement } from './drive-step.js';
 import type { LoadContext, LoadRun } from './load-run.js';
 import { windowEmitter } from './window-events.js';
 import { measureOnWorkers } from './workers/measure-on-workers.js';
@@ -132,8 +132,7 @@ async function measureHere(step: Step, context: LoadContext): Promise<LoadRun> {
       ...(watch && { shouldStop: watch.shouldStop }),
     });
     windowEvents(recorder);
-    if (outcome.abandoned > 0) recorder.abandon(outcome.abandoned);
-    const measurement = recorder.finish();
+    const measurement = finishMeasurement(recorder, outcome);
     windowEvents.last(measurement.windows);
     return {
       measurement,

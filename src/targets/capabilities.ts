@@ -4,6 +4,7 @@
  * throws "not supported".
  */
 import type { TfMemory } from '../core/report/telemetry.js';
+import type { InFlightGauge } from '../metrics/in-flight.js';
 import type { Target } from './target.js';
 
 /** HTTP targets with connections "auto": size the pools for the plan's peak in-flight count. */
@@ -13,6 +14,18 @@ export interface PoolSizing {
 
 export function sizesPools(target: Target): target is Target & PoolSizing {
   return typeof (target as Partial<PoolSizing>).setConnections === 'function';
+}
+
+/**
+ * HTTP targets: requests on the wire (written to a connection, not yet answered), time-weighted. What
+ * the server really had in flight: a request waiting for a connection or for the event loop is not.
+ */
+export interface WireInFlight {
+  readonly wireInFlight: InFlightGauge;
+}
+
+export function countsWireInFlight(target: Target): target is Target & WireInFlight {
+  return (target as Partial<WireInFlight>).wireInFlight !== undefined;
 }
 
 /** In-process targets: tf.memory() summed over the model instances (null when they do not answer). */

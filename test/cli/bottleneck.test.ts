@@ -11,7 +11,7 @@ import type { BottleneckVerdict } from '../../src/core/report/bottleneck.js';
 import type { RunReport } from '../../src/core/report/run.js';
 import { startFaultServer, type FaultServer } from '../fixtures/http/fault-server.js';
 import { parseCsv } from '../report/csv-reader.js';
-import { FIXTURES, runCli } from './cli-process.js';
+import { FIXTURES, classifyRunArgs, runCli } from './cli-process.js';
 
 const H100_TRACE = join(import.meta.dirname, '..', 'fixtures', 'gpu', 'h100-80gb-hbm3', 'trace-100ms.csv');
 /** A stand-in nvidia-smi on PATH that streams the real H100 trace (idle at its start) and lists one python3 process. */
@@ -73,20 +73,7 @@ async function workloadFile(dir: string, yaml: string): Promise<string> {
 /** `run --target url`: one classify step at 2 in flight. */
 async function runClassify(url: string, requests: number, extra: readonly string[], env?: NodeJS.ProcessEnv): Promise<Outputs> {
   const outDir = await mkdtemp(join(tmpdir(), 'pipebench-bottleneck-http-'));
-  const args = [
-    'run',
-    '--target',
-    url,
-    '--stage',
-    'classify',
-    '--concurrency',
-    '2',
-    '--requests',
-    String(requests),
-    '--warmup',
-    '2',
-    ...extra,
-  ];
+  const args = [...classifyRunArgs(url, 2, requests, 2), ...extra];
   const result = await runCli([...args, '--out', outDir, '--quiet'], env);
   expect(result.stderr).toBe('');
   expect(result.code).toBe(0);

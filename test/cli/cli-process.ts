@@ -37,6 +37,23 @@ export function stderrShows(child: ChildProcess, pattern: RegExp, what: string):
   });
 }
 
+/** `run --target url --stage classify`: one classify step at `concurrency` in flight, `requests` measured after `warmup`. */
+export function classifyRunArgs(url: string, concurrency: number, requests: number, warmup: number): string[] {
+  return [
+    'run',
+    '--target',
+    url,
+    '--stage',
+    'classify',
+    '--concurrency',
+    String(concurrency),
+    '--requests',
+    String(requests),
+    '--warmup',
+    String(warmup),
+  ];
+}
+
 export function runCli(args: readonly string[], env?: NodeJS.ProcessEnv): Promise<CliResult> {
   return startCli(args, env).done;
 }

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunReport } from '../../src/core/report/run.js';
-import { runCli, startServe, type ServeProcess } from './cli-process.js';
+import { classifyRunArgs, runCli, startServe, type ServeProcess } from './cli-process.js';
 
 const BASE_DELAY_MS = 400;
 
@@ -23,23 +23,7 @@ afterEach(async () => {
 });
 
 async function measure(url: string, outDir: string): Promise<RunReport> {
-  const result = await runCli([
-    'run',
-    '--target',
-    url,
-    '--stage',
-    'classify',
-    '--concurrency',
-    '1',
-    '--requests',
-    '60',
-    '--warmup',
-    '4',
-    '--out',
-    outDir,
-    '--no-gpu',
-    '--quiet',
-  ]);
+  const result = await runCli([...classifyRunArgs(url, 1, 60, 4), '--out', outDir, '--no-gpu', '--quiet']);
   expect(result.code).toBe(0);
   return JSON.parse(await readFile(join(outDir, 'report.json'), 'utf8')) as RunReport;
 }

@@ -72,6 +72,29 @@ function drive(target: DelayTarget, sink: ListSink, options: Partial<ClosedLoopO
 }
 
 describe('runClosedLoop', () => {
+  it('holds exactly N in flight while it sends: each completion hands its slot to the next send in the same tick', async () => {
+    const target = new DelayTarget(3);
+    const sink = new ListSink();
+    const outcome = await drive(target, sink, { concurrency: 6, warmup: { requests: 12 }, measure: { requests: 60, ...measureLimit } });
+    const held = outcome.inFlight;
+    expect(held).not.toBeNull();
+    // Warm-up sends still out at measurement's start count: the count never dips below N while sending.
+    expect(held!.spanMs).toBeGreaterThan(0);
+    expect(held!.areaMs / held!.spanMs).toBeCloseTo(6, 9);
+  });
+
+  it('counts a static batch as its items in the held load', async () => {
+    const target = new DelayTarget(3);
+    const sink = new ListSink();
+    const outcome = await drive(target, sink, {
+      concurrency: 2,
+      staticBatch: { target, batchSize: 4 },
+      warmup: { requests: 8 },
+      measure: { requests: 40, ...measureLimit },
+    });
+    expect(outcome.inFlight!.areaMs / outcome.inFlight!.spanMs).toBeCloseTo(8, 9);
+  });
+
   it('keeps exactly N in flight, excludes warm-up and records exactly the measured count', async () => {
     const target = new DelayTarget(2);
     const sink = new ListSink();
@@ -81,7 +104,7 @@ describe('runClosedLoop', () => {
       measure: { requests: 40, ...measureLimit },
     });
     expect(target.maxInFlight).toBe(4);
-    expect(outcome).toEqual({ warmupItems: 8, measuredItems: 40, endedBy: 'requests', abandoned: 0, extendedMs: 0 });
+    expect(outcome).toMatchObject({ warmupItems: 8, measuredItems: 40, endedBy: 'requests', abandoned: 0, extendedMs: 0 });
     expect(sink.results).toHaveLength(40);
     expect(target.sent).toBe(48);
     expect(target.inFlight).toBe(0);
@@ -136,7 +159,7 @@ describe('runClosedLoop', () => {
     const controller = new AbortController();
     controller.abort('SIGINT');
     const outcome = await drive(target, new ListSink(), { concurrency: 3, signal: controller.signal });
-    expect(outcome).toEqual({ warmupItems: 0, measuredItems: 0, endedBy: 'aborted', abandoned: 0, extendedMs: 0 });
+    expect(outcome).toMatchObject({ warmupItems: 0, measuredItems: 0, endedBy: 'aborted', abandoned: 0, extendedMs: 0 });
     expect(target.sent).toBe(0);
   });
 

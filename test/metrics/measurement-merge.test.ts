@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ItemResult } from '../../src/core/item-result.js';
-import type { StepMeasurement, WindowStat } from '../../src/core/measurement.js';
+import { meanInFlight, type StepMeasurement, type WindowStat } from '../../src/core/measurement.js';
 import { mergeConcurrentMeasurements, mergeWindowLists } from '../../src/metrics/measurement-merge.js';
 import { StepRecorder } from '../../src/metrics/recorder.js';
 import { mulberry32 } from '../../src/random.js';
@@ -83,6 +83,17 @@ describe('mergeConcurrentMeasurements', () => {
     expect(merged.measuredMs).toBe(parts[0]!.measuredMs);
     expect(merged.completed).toBe(parts[0]!.completed);
     expect(() => mergeConcurrentMeasurements([])).toThrow(RangeError);
+  });
+  it("loads held at the same time add: the merged mean in flight is the sum of the parts' means; a part without one leaves it unknown", () => {
+    const { parts } = concurrentParts();
+    const held = [
+      { ...parts[0]!, inFlight: { areaMs: 4000 * 3, spanMs: 4000 } },
+      { ...parts[1]!, inFlight: { areaMs: 3900 * 5, spanMs: 3900 } },
+    ];
+    const merged = mergeConcurrentMeasurements(held);
+    expect(meanInFlight(merged)).toBeCloseTo(8, 9);
+    expect(merged.inFlight!.spanMs).toBe(4000);
+    expect(mergeConcurrentMeasurements([held[0]!, parts[2]!]).inFlight).toBeUndefined();
   });
 });
 

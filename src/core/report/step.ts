@@ -75,6 +75,12 @@ export interface StepReport extends StepMeasurement {
   readonly batchSize: number;
   /** Closed loop: items in flight; null for open-loop steps. */
   readonly concurrency: number | null;
+  /**
+   * The mean in flight the step really held while it sent its measured load (inFlight's area / span),
+   * in the unit of `concurrency` (HTTP: requests on the wire); open-loop steps too. null when not
+   * known; absent in reports written before it was kept.
+   */
+  readonly achievedConcurrency?: number | null;
   /** Open-loop steps only; null for closed-loop steps. */
   readonly openLoop: OpenLoopReport | null;
   readonly maxQueueDelayMs: number;

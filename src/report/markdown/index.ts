@@ -8,7 +8,16 @@ import { bottleneckSection } from './bottleneck.js';
 import { gpuTelemetrySection, stageGpuSection } from './gpu.js';
 import { serverScrapingSection, stageServerSection } from './server.js';
 import { batchCell, e2eCell, honestyFootnotes } from './honesty.js';
-import { errorsSection, loadColumns, measuredColumns, openLoopSection, outputTextColumns, serverColumns, targetLine } from './load.js';
+import {
+  errorsSection,
+  heldColumns,
+  loadColumns,
+  measuredColumns,
+  openLoopSection,
+  outputTextColumns,
+  serverColumns,
+  targetLine,
+} from './load.js';
 import { repeatColumns, searchSection } from './search.js';
 import { serverSweepSection } from './server-sweep.js';
 import { markdownText, renderTable, type Column } from './table.js';
@@ -149,6 +158,7 @@ function stageColumns(steps: readonly StepReport[], stage: Stage): Column<StepRe
     ...(modes.size > 1 ? [{ header: 'mode', cell: (s: StepReport) => s.mode }] : []),
     { header: 'batch', align: 'right', cell: batchCell },
     ...loadColumns(steps),
+    ...heldColumns(steps),
     { header: 'p50 e2e', align: 'right', cell: (s) => e2eCell(s, 'p50') },
     { header: 'p95 e2e', align: 'right', cell: (s) => e2eCell(s, 'p95') },
     { header: 'p99 e2e', align: 'right', cell: (s) => e2eCell(s, 'p99') },

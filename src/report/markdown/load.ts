@@ -33,6 +33,18 @@ export function loadColumns(steps: readonly StepReport[]): Column<StepReport>[] 
   return [{ header: open ? 'rate' : 'in flight', align: 'right', cell: loadLevel }];
 }
 
+/**
+ * The mean in flight each closed-loop step really held, next to the N it planned ("15.2 of 16"),
+ * when any step knows it: under-driving shows where it happened.
+ */
+export function heldColumns(steps: readonly StepReport[]): Column<StepReport>[] {
+  const closed = (step: StepReport): boolean => step.concurrency !== null && step.openLoop === null;
+  if (!steps.some((step) => closed(step) && typeof step.achievedConcurrency === 'number')) return [];
+  const cell = (step: StepReport): string =>
+    closed(step) && typeof step.achievedConcurrency === 'number' ? `${step.achievedConcurrency.toFixed(1)} of ${step.concurrency}` : '-';
+  return [{ header: 'held in flight', align: 'right', cell }];
+}
+
 /** Server-reported time and what surrounds it, when any step of the stage has them. */
 export function serverColumns(steps: readonly StepReport[]): Column<StepReport>[] {
   if (!steps.some((step) => step.latencyMs.server !== undefined)) return [];

@@ -10,7 +10,7 @@ import { PipebenchError, toError } from '../../errors.js';
 import { StepRecorder } from '../../metrics/recorder.js';
 import { createHttpTarget, type HttpTarget } from '../../targets/http/target.js';
 import { TextSource } from '../../workload/corpus.js';
-import { driveStep } from '../drive-step.js';
+import { driveStep, finishMeasurement } from '../drive-step.js';
 import { targetWarnings } from '../target-warnings.js';
 import type { FromWorker, ToWorker } from './messages.js';
 import { dealtSchedule } from './split-load.js';
@@ -93,11 +93,11 @@ async function measure(message: Extract<ToWorker, { kind: 'step' }>): Promise<vo
       ...(message.drainGraceMs !== undefined && { drainGraceMs: message.drainGraceMs }),
       ...(message.judged && { shouldStop }),
     });
-    if (outcome.abandoned > 0) recorder.abandon(outcome.abandoned);
+    const measurement = finishMeasurement(recorder, outcome);
     postUpdate();
     post({
       kind: 'measured',
-      measurement: recorder.finish(),
+      measurement,
       endedBy: outcome.endedBy,
       abandoned: outcome.abandoned,
       extendedMs: outcome.extendedMs,

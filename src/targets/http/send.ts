@@ -11,6 +11,7 @@ import type { Socket } from 'node:net';
 import type { Dispatcher } from 'undici';
 import { epochNowMs } from '../../core/clock.js';
 import { classifyError, classifyStatus, describeClientError } from './classify-error.js';
+import type { InFlightGauge } from '../../metrics/in-flight.js';
 import type { DeadlineSweep, Expirable } from './deadlines.js';
 import type { HttpErrorClass } from './error-class.js';
 import type { DecodedOk, ResponseDecoder } from './protocol.js';
@@ -24,8 +25,10 @@ export interface SendRequest {
   readonly body: string | null;
 }
 
-/** What bounds one request; built once per target, not per request. */
+/** What bounds one request, and what counts it; built once per target, not per request. */
 export interface SendLimits {
+  /** Counts the request on the wire from its write to its end (absent: not counted). */
+  readonly wire?: InFlightGauge;
   readonly maxResponseBytes: number;
   /** The response headers must arrive within this of the request being written. */
   readonly headersMs: number;
@@ -137,7 +140,9 @@ class SendHandler implements Dispatcher.DispatchHandler, Expirable, ConnectionTa
 
   onConnect(abort: (error?: Error) => void): void {
     // Fires when a connection takes the request; again if undici re-sends it from a failed pipeline: the last write counts.
+    const written = this.tWriteMs !== null;
     this.tWriteMs = epochNowMs();
+    if (!written) this.limits.wire?.up(this.tWriteMs);
     this.abort = abort;
     this.deadlineMs = this.tWriteMs + this.limits.headersMs;
     this.limits.deadlines.track(this);
@@ -257,6 +262,7 @@ class SendHandler implements Dispatcher.DispatchHandler, Expirable, ConnectionTa
   private settle(outcome: SendOutcome): void {
     if (this.done) return;
     this.done = true;
+    if (this.tWriteMs !== null) this.limits.wire?.down(outcome.tResponseMs);
     this.limits.deadlines.untrack(this);
     this.resolve(outcome);
   }

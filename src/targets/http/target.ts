@@ -28,6 +28,7 @@ import { DeadlineSweep, sweepIntervalMs } from './deadlines.js';
 import type { HttpErrorClass } from './error-class.js';
 import { checkHealth } from './health.js';
 import { OriginPools } from './pools.js';
+import { InFlightGauge } from '../../metrics/in-flight.js';
 import { checkBatchSize, type Protocol, type ProtocolConfig, type ProtocolRequest } from './protocol.js';
 import { createProtocol } from './protocols/index.js';
 import { SecretRedactor } from './redact.js';
@@ -81,6 +82,8 @@ export class HttpTarget implements StaticBatchTarget {
   readonly batchUnit = 'request';
   readonly backend = null;
   readonly models: readonly [] = [];
+  /** Requests on the wire (capabilities.ts WireInFlight). */
+  readonly wireInFlight = new InFlightGauge();
   private readonly pools: OriginPools;
   private readonly limits: SendLimits;
   private readonly routes: Readonly<Record<Stage, StageRoute>>;
@@ -110,6 +113,7 @@ export class HttpTarget implements StaticBatchTarget {
     });
     const { headersMs, bodyMs } = spec.timeouts;
     this.limits = {
+      wire: this.wireInFlight,
       maxResponseBytes: spec.maxResponseBytes,
       headersMs,
       bodyMs,
