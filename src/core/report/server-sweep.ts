@@ -11,9 +11,9 @@ export type ServerConfigState = 'measured' | 'failed';
 /** One configuration as launched: the facts the run recorded. */
 export interface ServerConfigRun {
   readonly params: ServerParams;
-  /** The command line run for it (its port filled in). */
+  /** The command line run for it (its port filled in); for Triton, the load request (POST URL and JSON body). */
   readonly command: string;
-  /** Its server's stdout and stderr, relative to the report folder. */
+  /** Its server's stdout and stderr (Triton: the load request and Triton's answers), relative to the report folder. */
   readonly logPath: string;
   readonly state: ServerConfigState;
   /** Why it failed, in one line; null when measured. */
@@ -22,7 +22,7 @@ export interface ServerConfigRun {
   readonly logTail: readonly string[];
   /** steps[].index of its steps. */
   readonly stepIndexes: readonly number[];
-  /** How its server stopped: SIGTERM sufficed, SIGKILL was needed, or processes were left; null if it never started. */
+  /** How its server stopped: SIGTERM sufficed, SIGKILL was needed, or processes were left; null if it never started, and for Triton (nothing is stopped). */
   readonly stop: 'terminated' | 'killed' | 'left' | null;
 }
 
