@@ -3,9 +3,10 @@
  * p95 against items/s, and the highest-throughput configuration within budget with its reason in
  * one sentence. Pure: facts and judged steps in, the report section out.
  */
-import { renderLaunchCommand, serverConfigLabel, type ServerParams, type ServerSpec } from '../core/server-config.js';
+import { serverConfigLabel, type ServerParams, type ServerSpec } from '../core/server-config.js';
 import type { ServerChoice, ServerConfigRun, ServerConfigScore, ServerSweepFacts, ServerSweepReport } from '../core/report/server-sweep.js';
 import type { StepReport } from '../core/report/step.js';
+import { serverTerms } from './server-terms.js';
 import { formatMs, formatPct, formatRate, formatRatio } from '../format.js';
 
 export function judgeServerSweep(facts: ServerSweepFacts, steps: readonly StepReport[], spec: ServerSpec | undefined): ServerSweepReport {
@@ -87,12 +88,14 @@ function choice(
   const axisValue = axis === null ? undefined : best.params[axis];
   if (best.serverBatchMean !== null && axisValue !== undefined)
     parts.push(`the batcher filled ${best.serverBatchMean.toFixed(0)} of ${axisValue} on average`);
+  const terms = serverTerms(spec, best.params);
   return {
     params: best.params,
     itemsPerSec: best.itemsPerSec,
     p95Ms: best.p95Ms,
     reason: parts.join('; '),
-    serverTerms: spec?.kind === 'launch' ? renderLaunchCommand(spec.command, null, best.params) : serverConfigLabel(best.params),
+    serverTerms: terms.text,
+    serverTermsKind: terms.kind,
   };
 }
 

@@ -86,6 +86,10 @@ describe('pipebench run with server.triton', () => {
     expect(triton.unloads).toBe(1);
     expect(report.steps.every((step) => step.complete && step.errors.total === 0)).toBe(true);
     expect(stdout).toContain('server: maxQueueDelayMs=100 maxBatchSize=32: ');
+    // The winner in Triton's own terms: the config.pbtxt fields the sweep set.
+    expect(sweep.chosen?.serverTermsKind).toBe('config.pbtxt');
+    expect(sweep.chosen?.serverTerms).toBe('max_batch_size: 32\ndynamic_batching {\n  max_queue_delay_microseconds: 100000\n}');
+    expect(stdout).toContain('  server config.pbtxt:\n    max_batch_size: 32\n    dynamic_batching {\n');
     expect(validate(report) ? [] : validate.errors).toEqual([]);
     expect(code).toBe(0);
   }, 180_000);

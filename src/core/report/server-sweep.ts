@@ -49,14 +49,18 @@ export interface ServerConfigScore {
   readonly serverBatchMean: number | null;
 }
 
+/** What serverTerms holds: the launch command line, a Triton config.pbtxt fragment, or TorchServe config.properties lines. */
+export type ServerTermsKind = 'command' | 'config.pbtxt' | 'config.properties';
+
 export interface ServerChoice {
   readonly params: ServerParams;
   readonly itemsPerSec: number;
   readonly p95Ms: number | null;
   /** One sentence: what it reached, what the next step up would add and cost, how full the batcher ran. */
   readonly reason: string;
-  /** The winner in the server's own terms: the launch command line with its values. */
+  /** The winner in the server's own terms (serverTermsKind says which); may span lines. */
   readonly serverTerms: string;
+  readonly serverTermsKind: ServerTermsKind;
 }
 
 export interface ServerSweepReport extends ServerSweepFacts {
