@@ -36,6 +36,7 @@ import type { StepContext } from './run-step.js';
 import type { RunnerTarget } from './types.js';
 import { snapshotter, targetReport, targetWarnings, type Finished } from './run-snapshot.js';
 import { withLaunchPort } from './server-target.js';
+import { gridSize, maxServerRuns } from './server-search.js';
 
 export interface RunOptions {
   readonly workload: Workload;
@@ -154,6 +155,13 @@ function runStartEvent(options: RunOptions, steps: readonly Step[], target: Runn
     backend: target.backend?.name ?? target.info.description,
     repeat: signoff.repeat,
     search: signoff.search,
+    ...(options.workload.server && {
+      server: {
+        gridConfigurations: gridSize(options.workload.server),
+        maxRuns: maxServerRuns(options.workload.server),
+        searchAxis: options.workload.server.searchAxis,
+      },
+    }),
   };
 }
 

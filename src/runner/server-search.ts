@@ -6,7 +6,7 @@
  * its metrics say), and it did not break the budget above a value that met it.
  */
 import { serverConfigurations, type ServerParams, type ServerSpec } from '../core/server-config.js';
-import { searchListed } from './search.js';
+import { maxListedProbes, searchListed } from './search.js';
 
 /** Raising the axis must add at least this much throughput to be worth the next run. */
 export const MIN_GAIN = 0.05;
@@ -69,4 +69,11 @@ export function worthRaising(value: number, outcome: ConfigOutcome, below: reado
 /** Configurations in the full grid. */
 export function gridSize(spec: ServerSpec): number {
   return Object.values(spec.params).reduce((n, values) => n * values.length, 1);
+}
+
+/** The most configurations the sweep can launch: the grid, or per value of the other parameters the search's worst case. */
+export function maxServerRuns(spec: ServerSpec): number {
+  const axisValues = spec.searchAxis === null ? undefined : spec.params[spec.searchAxis];
+  if (axisValues === undefined) return gridSize(spec);
+  return (gridSize(spec) / axisValues.length) * maxListedProbes([...axisValues].sort((a, b) => a - b));
 }

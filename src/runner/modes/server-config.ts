@@ -13,7 +13,7 @@ import { serverBatchMean } from '../../analysis/server-choice.js';
 import { measureStep } from '../run-step.js';
 import type { RunMode, RunSession } from '../run-mode.js';
 import { repeatedStepReport } from '../step-report.js';
-import { gridSize, sweepServerConfigs, type ConfigOutcome } from '../server-search.js';
+import { gridSize, maxServerRuns, sweepServerConfigs, type ConfigOutcome } from '../server-search.js';
 import { isServerUp, serverHost, serverLogPaths, type ServerHost, type ServerProblem } from '../server-host.js';
 
 export interface ServerModeOptions {
@@ -45,7 +45,7 @@ export function serverConfigMode(spec: ServerSpec, options: ServerModeOptions): 
         const again = kept.find((config) => sameServerConfig(config.params, params));
         const run = again
           ? { config: again, outcome: outcomeOf(again, session.record.steps) }
-          : await runConfiguration(host, params, session, options, facts.gridSteps);
+          : await runConfiguration(host, params, session, options, maxServerRuns(spec) * session.steps.length);
         // A launch the interrupt cut short is no failure of the configuration: it is not recorded, so --resume launches it.
         if (session.signal?.aborted && run.config.state === 'failed' && run.config.stepIndexes.length === 0) return null;
         configurations.push(run.config);
@@ -64,7 +64,7 @@ interface ConfigResult {
   readonly outcome: ConfigOutcome;
 }
 
-/** `of`: the grid's step count, for progress (a search runs fewer). */
+/** `of`: the most steps the sweep can run, for progress (a search often runs fewer). */
 async function runConfiguration(
   host: ServerHost,
   params: ServerParams,
