@@ -35,7 +35,7 @@ import { RunOutputs } from './run-outputs.js';
 import type { StepContext } from './run-step.js';
 import type { RunnerTarget } from './types.js';
 import { snapshotter, targetReport, targetWarnings, type Finished } from './run-snapshot.js';
-import { withLaunchPort } from './server-target.js';
+import { metricsOnLaunchPort, withLaunchPort } from './server-target.js';
 import { gridSize, maxServerRuns } from './server-search.js';
 
 export interface RunOptions {
@@ -102,7 +102,7 @@ export async function runBenchmark(options: RunOptions): Promise<RunResult> {
   try {
     const placement = { target: targetReport(target), backend: target.backend, hostname: options.environment.hostname };
     telemetry = await startGpuTelemetry({ mode: options.gpuTelemetry ?? { kind: 'off' }, placement });
-    serverMetrics = await startScraping(options.serverMetrics, target, warn, emit);
+    serverMetrics = await startScraping(options.serverMetrics, workload, target, warn, emit);
     if (sizesPools(target)) await target.setConnections(peakInFlight(steps));
     started = true;
     emit(runStartEvent(options, steps, target, signoff));
@@ -225,13 +225,14 @@ async function cleanUp(
 /** Scrapers up for the run: the URLs given, or the target's own /metrics when it answers Prometheus text. */
 async function startScraping(
   mode: ServerMetricsMode | undefined,
+  workload: Workload,
   target: RunnerTarget,
   warn: (message: string) => void,
   emit: RunListener,
 ): Promise<ServerMetricsSession | null> {
   if (mode === undefined || mode.kind === 'off') return null;
   return startServerMetrics({
-    urls: mode.urls,
+    urls: metricsOnLaunchPort(mode.urls, workload),
     autoUrl: mode.auto ? defaultMetricsUrl(target.info.url) : null,
     intervalMs: mode.intervalMs,
     warn,

@@ -25,6 +25,21 @@ export async function withLaunchPort(workload: Workload): Promise<Workload> {
   };
 }
 
+/**
+ * A launched sweep's metrics URLs that name no port are its launched servers' (their port filled
+ * in): given explicitly, as the servers are not up yet when scraping starts.
+ */
+export function metricsOnLaunchPort(urls: readonly string[], workload: Workload): string[] {
+  if (workload.server?.kind !== 'launch' || workload.target.kind !== 'http') return [...urls];
+  const port = Number(new URL(workload.target.url).port);
+  return urls.map((raw) => {
+    const url = new URL(raw);
+    if (url.port !== '') return raw;
+    url.port = String(port); // keeps user:password and the query, unlike onPort
+    return url.toString();
+  });
+}
+
 /** An endpoint on the launched server's host without a port of its own gets the launched port. */
 function onPort(endpoint: string, port: number): string {
   const url = new URL(endpoint);
