@@ -3,16 +3,13 @@
  * p95 against items/s, and the highest-throughput configuration within budget with its reason in
  * one sentence. Pure: facts and judged steps in, the report section out.
  */
-import { renderLaunchCommand, serverConfigLabel, type LaunchServerSpec, type ServerParams } from '../core/server-config.js';
+import { serverConfigLabel, type ServerParams, type ServerSpec } from '../core/server-config.js';
 import type { ServerChoice, ServerConfigRun, ServerConfigScore, ServerSweepFacts, ServerSweepReport } from '../core/report/server-sweep.js';
 import type { StepReport } from '../core/report/step.js';
+import { serverTerms } from './server-terms.js';
 import { formatMs, formatPct, formatRate, formatRatio } from '../format.js';
 
-export function judgeServerSweep(
-  facts: ServerSweepFacts,
-  steps: readonly StepReport[],
-  spec: LaunchServerSpec | undefined,
-): ServerSweepReport {
+export function judgeServerSweep(facts: ServerSweepFacts, steps: readonly StepReport[], spec: ServerSpec | undefined): ServerSweepReport {
   const byIndex = new Map(steps.map((step) => [step.index, step]));
   const scores = facts.configurations.flatMap((config) => {
     const score = scoreOf(
@@ -76,7 +73,7 @@ function choice(
   best: ServerConfigScore,
   scores: readonly ServerConfigScore[],
   axis: string | null,
-  spec: LaunchServerSpec | undefined,
+  spec: ServerSpec | undefined,
 ): ServerChoice {
   const parts = [
     `${serverConfigLabel(best.params)}: ${formatRate(best.itemsPerSec)} items/s${best.p95Ms === null ? '' : ` at p95 ${formatMs(best.p95Ms)}`}`,
@@ -91,12 +88,14 @@ function choice(
   const axisValue = axis === null ? undefined : best.params[axis];
   if (best.serverBatchMean !== null && axisValue !== undefined)
     parts.push(`the batcher filled ${best.serverBatchMean.toFixed(0)} of ${axisValue} on average`);
+  const terms = serverTerms(spec, best.params);
   return {
     params: best.params,
     itemsPerSec: best.itemsPerSec,
     p95Ms: best.p95Ms,
     reason: parts.join('; '),
-    serverTerms: spec === undefined ? serverConfigLabel(best.params) : renderLaunchCommand(spec.command, null, best.params),
+    serverTerms: terms.text,
+    serverTermsKind: terms.kind,
   };
 }
 

@@ -3,7 +3,7 @@
  * steps, warnings, notes) with the live view redrawn under them. Otherwise: plain lines only (CI
  * logs). The runner only emits; this is the only place that formats progress.
  */
-import type { RunEvent, RunListener } from '../runner/events.js';
+import type { RunEvent, RunListener, ServerSweepPlan } from '../runner/events.js';
 import { epochNowMs, type Clock } from '../core/clock.js';
 import { formatMs, formatPct, formatRate } from '../format.js';
 import { initialLiveState, reduceLiveState } from './live/live-state.js';
@@ -56,6 +56,11 @@ function permanentLines(): (event: RunEvent) => string | null {
   return (event) => {
     switch (event.kind) {
       case 'run-start': {
+        if (event.server) {
+          const plan = serverPlan(event.server, event.steps.length);
+          total = plan.total;
+          return `pipebench run ${event.runId}: ${plan.how} on ${event.backend}; writing ${event.outDir}\n`;
+        }
         const sweep = event.steps.length * event.repeat;
         total = event.search ? `<=${event.steps.length}` : String(sweep);
         const how = event.search
@@ -102,4 +107,19 @@ function heldText(report: StepReport): string {
   const held = report.achievedConcurrency;
   if (report.concurrency === null || report.openLoop !== null || typeof held !== 'number') return '';
   return `, held ${held.toFixed(1)} of ${report.concurrency} in flight`;
+}
+
+/** A server sweep's start: configurations x load levels, and for a search at most how many runs of the grid. */
+export function serverPlan(plan: ServerSweepPlan, levels: number): { readonly how: string; readonly total: string } {
+  const configs = `${plan.gridConfigurations} server configuration${plan.gridConfigurations === 1 ? '' : 's'}`;
+  const perConfig = `${levels} load level${levels === 1 ? '' : 's'}`;
+  if (plan.searchAxis === null)
+    return {
+      how: `a grid of ${configs} x ${perConfig} (${plan.gridConfigurations * levels} steps)`,
+      total: String(plan.gridConfigurations * levels),
+    };
+  return {
+    how: `a search along ${plan.searchAxis}: up to ${plan.maxRuns} runs of a grid of ${configs}, each x ${perConfig}`,
+    total: `<=${plan.maxRuns * levels}`,
+  };
 }

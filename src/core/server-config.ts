@@ -1,7 +1,8 @@
 /**
  * A served model's batching configuration swept by the run (issue 15): how to bring the server up
- * for one configuration (a launch command template), and the parameter lists crossed into
- * configurations. The YAML form is `server:` (workloads/README.md); workload/server-schema.ts checks it.
+ * for one configuration (a launch command template, or a model load on a running Triton), and the
+ * parameter lists crossed into configurations. The YAML form is `server:` (workloads/README.md);
+ * workload/server-schema.ts checks it.
  */
 
 /** One configuration: a value per parameter, e.g. { maxBatchSize: 8, maxQueueDelayMs: 5 }. */
@@ -28,7 +29,25 @@ export interface LaunchServerSpec {
   readonly searchAxis: string | null;
 }
 
-export type ServerSpec = LaunchServerSpec;
+/** A Triton already running with --model-control-mode=explicit: each configuration is a model (re)load with a config override. */
+export interface TritonServerSpec {
+  readonly kind: 'triton';
+  /** Triton's HTTP origin, e.g. http://127.0.0.1:8000. */
+  readonly url: string;
+  /** The model to load, as named in Triton's model repository. */
+  readonly model: string;
+  /** Model configuration fields sent with every load (backend, inputs, ...); the swept fields are set over them. */
+  readonly baseConfig: Readonly<Record<string, unknown>>;
+  /** Values per parameter: only TRITON_PARAMS. */
+  readonly params: Readonly<Record<string, readonly number[]>>;
+  /** How long the model may take to answer GET /v2/models/<model>/ready with 200 after its load. */
+  readonly readyTimeoutMs: number;
+  /** Unload the model once the sweep is done. */
+  readonly unloadAtEnd: boolean;
+  readonly searchAxis: string | null;
+}
+
+export type ServerSpec = LaunchServerSpec | TritonServerSpec;
 
 /** Placeholders in a launch template: {port} and {name}. */
 const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;

@@ -5,6 +5,15 @@ import type { WindowStat } from '../core/measurement.js';
 import type { HostSample } from '../core/report/telemetry.js';
 import type { Step } from '../core/workload.js';
 
+/** What a server sweep will launch: the grid's configurations, and at most how many of them its search runs. */
+export interface ServerSweepPlan {
+  readonly gridConfigurations: number;
+  /** gridConfigurations for a grid; the search's worst case otherwise. */
+  readonly maxRuns: number;
+  /** The searched parameter; null: the grid. */
+  readonly searchAxis: string | null;
+}
+
 export type RunEvent =
   | {
       readonly kind: 'run-start';
@@ -15,6 +24,8 @@ export type RunEvent =
       readonly backend: string;
       readonly repeat: number;
       readonly search: boolean;
+      /** A server sweep: its configurations; absent otherwise. */
+      readonly server?: ServerSweepPlan;
     }
   /** `of`: measurements in the run (a search: at most); `repeat`: 1-based, null unless repeating. */
   | { readonly kind: 'step-start'; readonly step: Step; readonly of: number; readonly repeat: number | null }

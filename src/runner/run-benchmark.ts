@@ -36,7 +36,8 @@ import type { StepContext } from './run-step.js';
 import type { RunnerTarget } from './types.js';
 import { snapshotter, targetReport, type Finished } from './run-snapshot.js';
 import { targetWarnings } from './target-warnings.js';
-import { withLaunchPort } from './server-target.js';
+import { metricsOnLaunchPort, withLaunchPort } from './server-target.js';
+import { gridSize, maxServerRuns } from './server-search.js';
 import { openLoadWorkers } from './workers/open-load-workers.js';
 import type { LoadWorkerPool } from './workers/load-worker-pool.js';
 
@@ -108,7 +109,7 @@ export async function runBenchmark(options: RunOptions): Promise<RunResult> {
   try {
     const placement = { target: targetReport(target), backend: target.backend, hostname: options.environment.hostname };
     telemetry = await startGpuTelemetry({ mode: options.gpuTelemetry ?? { kind: 'off' }, placement });
-    serverMetrics = await startScraping(options.serverMetrics, target, warn, emit);
+    serverMetrics = await startScraping(options.serverMetrics, workload, target, warn, emit);
     if (sizesPools(target)) await target.setConnections(peakInFlight(steps));
     loadWorkers = await openLoadWorkers(workload, corpus, steps, options.env ?? process.env);
     started = true;
@@ -167,6 +168,13 @@ function runStartEvent(options: RunOptions, steps: readonly Step[], target: Runn
     backend: target.backend?.name ?? target.info.description,
     repeat: signoff.repeat,
     search: signoff.search,
+    ...(options.workload.server && {
+      server: {
+        gridConfigurations: gridSize(options.workload.server),
+        maxRuns: maxServerRuns(options.workload.server),
+        searchAxis: options.workload.server.searchAxis,
+      },
+    }),
   };
 }
 
@@ -234,13 +242,14 @@ async function cleanUp(
 /** Scrapers up for the run: the URLs given, or the target's own /metrics when it answers Prometheus text. */
 async function startScraping(
   mode: ServerMetricsMode | undefined,
+  workload: Workload,
   target: RunnerTarget,
   warn: (message: string) => void,
   emit: RunListener,
 ): Promise<ServerMetricsSession | null> {
   if (mode === undefined || mode.kind === 'off') return null;
   return startServerMetrics({
-    urls: mode.urls,
+    urls: metricsOnLaunchPort(mode.urls, workload),
     autoUrl: mode.auto ? defaultMetricsUrl(target.info.url) : null,
     intervalMs: mode.intervalMs,
     warn,

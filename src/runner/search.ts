@@ -56,6 +56,18 @@ export async function searchListed(values: readonly number[], probe: Probe): Pro
   return done(lastPass, true);
 }
 
+/** The most probes searchListed can make over these values, whatever each probe answers. */
+export function maxListedProbes(values: readonly number[]): number {
+  if (values.length === 0) return 0;
+  const bisection = (low: number, high: number): number => (high - low > 1 ? Math.ceil(Math.log2(high - low)) : 0);
+  const doubling = (lastPass: number): number => {
+    if (lastPass >= values.length - 1) return 0;
+    const next = doubledIndex(values, lastPass);
+    return 1 + Math.max(doubling(next), bisection(lastPass, next));
+  };
+  return 1 + doubling(0);
+}
+
 /** The largest listed index whose value is at most twice values[from]; at least from + 1. */
 function doubledIndex(values: readonly number[], from: number): number {
   const limit = 2 * (values[from] ?? 0);

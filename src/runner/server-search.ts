@@ -5,8 +5,8 @@
  * a run: it gained throughput over the last value that passed, the server's batcher filled it (when
  * its metrics say), and it did not break the budget above a value that met it.
  */
-import { serverConfigurations, type LaunchServerSpec, type ServerParams } from '../core/server-config.js';
-import { searchListed } from './search.js';
+import { serverConfigurations, type ServerParams, type ServerSpec } from '../core/server-config.js';
+import { maxListedProbes, searchListed } from './search.js';
 
 /** Raising the axis must add at least this much throughput to be worth the next run. */
 export const MIN_GAIN = 0.05;
@@ -29,7 +29,7 @@ export interface ConfigOutcome {
 export type ConfigProbe = (params: ServerParams) => Promise<ConfigOutcome | null>;
 
 /** Runs the probes the strategy asks for; resolves false when a probe stopped it (interrupted). */
-export async function sweepServerConfigs(spec: LaunchServerSpec, probe: ConfigProbe): Promise<boolean> {
+export async function sweepServerConfigs(spec: ServerSpec, probe: ConfigProbe): Promise<boolean> {
   const axis = spec.searchAxis;
   const axisValues = axis === null ? undefined : spec.params[axis];
   if (axis === null || axisValues === undefined) {
@@ -67,6 +67,13 @@ export function worthRaising(value: number, outcome: ConfigOutcome, below: reado
 }
 
 /** Configurations in the full grid. */
-export function gridSize(spec: LaunchServerSpec): number {
+export function gridSize(spec: ServerSpec): number {
   return Object.values(spec.params).reduce((n, values) => n * values.length, 1);
+}
+
+/** The most configurations the sweep can launch: the grid, or per value of the other parameters the search's worst case. */
+export function maxServerRuns(spec: ServerSpec): number {
+  const axisValues = spec.searchAxis === null ? undefined : spec.params[spec.searchAxis];
+  if (axisValues === undefined) return gridSize(spec);
+  return (gridSize(spec) / axisValues.length) * maxListedProbes([...axisValues].sort((a, b) => a - b));
 }

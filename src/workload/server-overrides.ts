@@ -19,22 +19,20 @@ export interface ServerOverrides {
 export function applyServerOverrides(workload: Workload, o: ServerOverrides, names: OverrideNames = FIELD_NAMES): Workload {
   if (o.serverLaunch === undefined && o.serverParams === undefined && o.serverHealth === undefined) return workload;
   const current = workload.server;
-  const launch = o.serverLaunch ?? current?.command;
-  if (launch === undefined)
+  const triton = o.serverLaunch === undefined && current?.kind === 'triton' ? current : undefined;
+  const launch = o.serverLaunch ?? (current?.kind === 'launch' ? current.command : undefined);
+  if (launch === undefined && triton === undefined)
     throw new InputError(
       names.serverLaunch,
       `expected a launch template with ${names.serverParams} and ${names.serverHealth} (the workload has no server: block), got none`,
     );
   const yaml = {
-    launch,
-    health: o.serverHealth ?? current?.healthPath,
+    ...(triton
+      ? { triton: { url: triton.url, model: triton.model, config: triton.baseConfig, unload: triton.unloadAtEnd } }
+      : { launch, health: o.serverHealth ?? (current?.kind === 'launch' ? current.healthPath : undefined) }),
     params: { ...current?.params, ...o.serverParams },
-    ...(current && {
-      readyTimeout: current.readyTimeoutMs,
-      stopGrace: current.stopGraceMs,
-      passEnv: current.passEnv,
-      search: current.searchAxis ?? false,
-    }),
+    ...(current && { readyTimeout: current.readyTimeoutMs, search: current.searchAxis ?? false }),
+    ...(current?.kind === 'launch' && { stopGrace: current.stopGraceMs, passEnv: current.passEnv }),
   };
   const checked = ServerYamlSchema.safeParse(yaml);
   if (!checked.success) {
@@ -48,7 +46,7 @@ export function applyServerOverrides(workload: Workload, o: ServerOverrides, nam
       names.serverLaunch,
       `expected an HTTP target (${names.targetUrl} http://127.0.0.1) with a launched server, got the in-process models`,
     );
-  if (urlNamesPort(target.url))
+  if (triton === undefined && urlNamesPort(target.url))
     throw new InputError(
       names.targetUrl,
       `expected a URL without a port with a launched server (its free port is used), got ${target.url}`,

@@ -4,7 +4,8 @@
  * "expected X, got Y" messages naming the field, units converted, defaults applied by resolveServer.
  */
 import { z } from 'zod';
-import { templatePlaceholders, type LaunchServerSpec } from '../core/server-config.js';
+import { templatePlaceholders, type ServerSpec } from '../core/server-config.js';
+import { checkTritonServer, resolveTriton, TritonYamlSchema } from './server-triton-schema.js';
 import { durationMs, expected, strictObject, text } from './schema-kit.js';
 
 export const SERVER_DEFAULTS = { healthPath: '/health', readyTimeoutMs: 60_000, stopGraceMs: 5_000, searchAxis: 'maxBatchSize' } as const;
@@ -33,7 +34,8 @@ const paramValues = z
   });
 
 export const ServerYamlSchema = strictObject({
-  launch: text('a command template such as "pipebench serve --port {port} --max-batch-size {maxBatchSize}"'),
+  launch: text('a command template such as "pipebench serve --port {port} --max-batch-size {maxBatchSize}"').optional(),
+  triton: TritonYamlSchema.optional(),
   health: text('a path starting with "/" such as /health')
     .refine((value) => value.startsWith('/'), { error: expected('a path starting with "/" such as /health') })
     .optional(),
@@ -47,8 +49,16 @@ export const ServerYamlSchema = strictObject({
     .optional(),
   search: z.union([z.literal(false), z.string()], { error: expected('a parameter name or false') }).optional(),
 }).superRefine((server, ctx) => {
-  const placeholders = templatePlaceholders(server.launch);
-  if (!placeholders.includes('port')) {
+  if (server.triton !== undefined) checkTritonServer(server, ctx);
+  else if (server.launch === undefined)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['launch'],
+      input: undefined,
+      message: 'expected a launch command template or a triton: block (model control of a running Triton), got neither',
+    });
+  const placeholders = templatePlaceholders(server.launch ?? '');
+  if (server.launch !== undefined && !placeholders.includes('port')) {
     ctx.addIssue({
       code: 'custom',
       path: ['launch'],
@@ -89,7 +99,7 @@ export const ServerYamlSchema = strictObject({
         input: name,
         message: 'expected a parameter other than port (pipebench picks the port), got port',
       });
-    else if (!placeholders.includes(name))
+    else if (server.launch !== undefined && !placeholders.includes(name))
       ctx.addIssue({
         code: 'custom',
         path: ['params', name],
@@ -117,16 +127,18 @@ export const ServerYamlSchema = strictObject({
 
 export type ServerYaml = z.output<typeof ServerYamlSchema>;
 
-export function resolveServer(yaml: ServerYaml): LaunchServerSpec {
+export function resolveServer(yaml: ServerYaml): ServerSpec {
   const names = Object.keys(yaml.params);
   const searchAxis =
     yaml.search === false ? null : (yaml.search ?? (names.includes(SERVER_DEFAULTS.searchAxis) ? SERVER_DEFAULTS.searchAxis : null));
+  const readyTimeoutMs = yaml.readyTimeout ?? SERVER_DEFAULTS.readyTimeoutMs;
+  if (yaml.triton !== undefined) return resolveTriton(yaml.triton, yaml.params, readyTimeoutMs, searchAxis);
   return {
     kind: 'launch',
-    command: yaml.launch,
+    command: yaml.launch ?? '',
     healthPath: yaml.health ?? SERVER_DEFAULTS.healthPath,
     params: yaml.params,
-    readyTimeoutMs: yaml.readyTimeout ?? SERVER_DEFAULTS.readyTimeoutMs,
+    readyTimeoutMs,
     stopGraceMs: yaml.stopGrace ?? SERVER_DEFAULTS.stopGraceMs,
     passEnv: yaml.passEnv ?? [],
     searchAxis,
@@ -140,9 +152,10 @@ export function urlNamesPort(url: string): boolean {
 
 /** `server:` launches the HTTP service the run measures: it needs a target URL with no port, and runs its own search. */
 export function checkServerWorkload(
-  workload: { target?: { url: string } | undefined; scenario?: unknown; search?: boolean | undefined },
+  workload: { target?: { url: string } | undefined; scenario?: unknown; search?: boolean | undefined; server?: { triton?: unknown } },
   ctx: z.RefinementCtx,
 ): void {
+  const launched = workload.server?.triton === undefined;
   if (workload.target === undefined) {
     ctx.addIssue({
       code: 'custom',
@@ -151,7 +164,7 @@ export function checkServerWorkload(
       message:
         'expected a target (such as { url: http://127.0.0.1, protocol: kserve-v2 }) with server:, got none: the launched server is an HTTP target',
     });
-  } else if (urlNamesPort(workload.target.url)) {
+  } else if (launched && urlNamesPort(workload.target.url)) {
     ctx.addIssue({
       code: 'custom',
       path: ['target', 'url'],

@@ -17,6 +17,8 @@ export interface SweepWorkloadOptions {
   readonly readyTimeout?: string;
   readonly measure?: string;
   readonly budget?: string;
+  /** Scrape the launched servers' /metrics (the URL names no port: the launched one is used). */
+  readonly serverMetrics?: boolean;
 }
 
 export function sweepWorkload(options: SweepWorkloadOptions): string {
@@ -30,7 +32,7 @@ target:
   url: http://127.0.0.1
   protocol: template
   template: { body: '{"text": {{text}}}', output: label }
-server:
+${options.serverMetrics === true ? '  serverMetrics: { urls: [http://127.0.0.1/metrics], interval: 100ms }\n' : ''}server:
   launch: "${launch}"
   health: /health
   readyTimeout: ${options.readyTimeout ?? '20s'}

@@ -64,6 +64,7 @@ describe('pipebench run with server:', () => {
     expect(sweep.gridConfigurations).toBe(18);
     expect(sweep.runsSpent).toBeLessThan(sweep.gridConfigurations);
     expect(sweep.chosen?.params).toEqual({ maxQueueDelayMs: 100, maxBatchSize: 32 });
+    expect(sweep.chosen?.serverTermsKind).toBe('command');
     expect(sweep.chosen?.serverTerms).toContain('--port {port} --max-batch 32 --max-queue-delay-ms 100');
     expect(result.stdout).toContain('server: maxQueueDelayMs=100 maxBatchSize=32: ');
     expect(result.stdout).toMatch(/server runs: \d+ of 18 configurations \(search along maxBatchSize\)/);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LaunchServerSpec, ServerParams } from '../../src/core/server-config.js';
-import { sweepServerConfigs, worthRaising, type ConfigOutcome } from '../../src/runner/server-search.js';
+import { maxServerRuns, sweepServerConfigs, worthRaising, type ConfigOutcome } from '../../src/runner/server-search.js';
+import { maxListedProbes, searchListed } from '../../src/runner/search.js';
 
 const measured = (itemsPerSec: number, withinBudget = true, serverBatchMean: number | null = null): ConfigOutcome => ({
   measured: true,
@@ -75,5 +76,35 @@ describe('sweepServerConfigs', () => {
     expect(along(1)).toEqual([1, 8, 16, 32, 24, 20]);
     expect(along(2)).toEqual([1, 8, 16, 32, 24, 20]);
     expect(asked.length).toBeLessThan(2 * values.length);
+  });
+});
+
+describe('the most runs a sweep can make', () => {
+  /** Runs searchListed under every sequence of answers (an adversary), returning the most probes any made. */
+  async function worstCase(values: number[]): Promise<number> {
+    let most = 0;
+    for (let bits = 0; bits < 2 ** values.length; bits++) {
+      let probes = 0;
+      await searchListed(values, async () => ((bits >> probes++) & 1) === 1);
+      most = Math.max(most, probes);
+    }
+    return most;
+  }
+
+  it.each([[[1]], [[1, 2]], [[1, 8, 12, 16, 20, 24, 28, 32, 64]], [[1, 2, 3, 4, 5, 6, 7, 8]], [[1, 2, 4, 8, 16, 32, 64, 128, 256]]])(
+    'maxListedProbes(%j) is the worst case of searchListed over every answer sequence',
+    async (values) => {
+      expect(maxListedProbes(values)).toBe(await worstCase(values));
+    },
+  );
+
+  it('maxServerRuns: the grid without a search axis, else the search worst case per value of the others', () => {
+    expect(maxServerRuns(spec({ a: [1, 2], b: [5, 6, 7] }, null))).toBe(6);
+    expect(maxServerRuns(spec({ maxQueueDelayMs: [0, 100], maxBatchSize: [1, 2, 4, 8, 16, 32, 64, 128, 256] }, 'maxBatchSize'))).toBe(
+      2 * maxListedProbes([1, 2, 4, 8, 16, 32, 64, 128, 256]),
+    );
+    // Doubling over powers of two may visit every value; over a dense list it cannot.
+    expect(maxListedProbes([1, 2, 4, 8, 16, 32, 64, 128, 256])).toBe(9);
+    expect(maxListedProbes([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16])).toBeLessThan(16);
   });
 });

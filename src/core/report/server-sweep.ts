@@ -11,9 +11,9 @@ export type ServerConfigState = 'measured' | 'failed';
 /** One configuration as launched: the facts the run recorded. */
 export interface ServerConfigRun {
   readonly params: ServerParams;
-  /** The command line run for it (its port filled in). */
+  /** The command line run for it (its port filled in); for Triton, the load request (POST URL and JSON body). */
   readonly command: string;
-  /** Its server's stdout and stderr, relative to the report folder. */
+  /** Its server's stdout and stderr (Triton: the load request and Triton's answers), relative to the report folder. */
   readonly logPath: string;
   readonly state: ServerConfigState;
   /** Why it failed, in one line; null when measured. */
@@ -22,7 +22,7 @@ export interface ServerConfigRun {
   readonly logTail: readonly string[];
   /** steps[].index of its steps. */
   readonly stepIndexes: readonly number[];
-  /** How its server stopped: SIGTERM sufficed, SIGKILL was needed, or processes were left; null if it never started. */
+  /** How its server stopped: SIGTERM sufficed, SIGKILL was needed, or processes were left; null if it never started, and for Triton (nothing is stopped). */
   readonly stop: 'terminated' | 'killed' | 'left' | null;
 }
 
@@ -49,14 +49,18 @@ export interface ServerConfigScore {
   readonly serverBatchMean: number | null;
 }
 
+/** What serverTerms holds: the launch command line, a Triton config.pbtxt fragment, or TorchServe config.properties lines. */
+export type ServerTermsKind = 'command' | 'config.pbtxt' | 'config.properties';
+
 export interface ServerChoice {
   readonly params: ServerParams;
   readonly itemsPerSec: number;
   readonly p95Ms: number | null;
   /** One sentence: what it reached, what the next step up would add and cost, how full the batcher ran. */
   readonly reason: string;
-  /** The winner in the server's own terms: the launch command line with its values. */
+  /** The winner in the server's own terms (serverTermsKind says which); may span lines. */
   readonly serverTerms: string;
+  readonly serverTermsKind: ServerTermsKind;
 }
 
 export interface ServerSweepReport extends ServerSweepFacts {

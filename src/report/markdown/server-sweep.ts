@@ -4,7 +4,7 @@
  * tail), and the Pareto set of p95 against items/s.
  */
 import { sameServerConfig, serverConfigLabel } from '../../core/server-config.js';
-import type { ServerConfigRun, ServerConfigScore, ServerSweepReport } from '../../core/report/server-sweep.js';
+import type { ServerConfigRun, ServerConfigScore, ServerSweepReport, ServerTermsKind } from '../../core/report/server-sweep.js';
 import type { RunReport } from '../../core/report/run.js';
 import { formatMs, formatRate } from '../../format.js';
 import { markdownText, renderTable, type Column } from './table.js';
@@ -12,7 +12,9 @@ import { markdownText, renderTable, type Column } from './table.js';
 /** The lines a run's summary prints: the choice and its reason, the command line, the cost, failures. */
 export function serverSweepLines(sweep: ServerSweepReport): string[] {
   const lines = [sweep.chosen === null ? 'server: no configuration met the budget' : `server: ${sweep.chosen.reason}`];
-  if (sweep.chosen !== null) lines.push(`server command: ${sweep.chosen.serverTerms}`);
+  if (sweep.chosen?.serverTermsKind === 'command') lines.push(`server command: ${sweep.chosen.serverTerms}`);
+  else if (sweep.chosen)
+    lines.push(`server ${sweep.chosen.serverTermsKind}:`, ...sweep.chosen.serverTerms.split('\n').map((line) => `  ${line}`));
   lines.push(costLine(sweep));
   for (const config of sweep.configurations)
     if (config.state === 'failed') lines.push(`server ${serverConfigLabel(config.params)} failed: ${config.failure ?? 'unknown'}`);
@@ -41,6 +43,12 @@ const paretoColumns: Column<ServerConfigScore>[] = [
   { header: 'within budget', cell: (s) => (s.withinBudget ? 'yes' : 'no') },
 ];
 
+const TERMS_TITLES = {
+  command: 'the launch command line',
+  'config.pbtxt': "a fragment of the model's Triton config.pbtxt",
+  'config.properties': "TorchServe's config.properties",
+} as const satisfies Record<ServerTermsKind, string>;
+
 export function serverSweepSection(report: RunReport): string {
   const sweep = report.serverSweep;
   if (!sweep) return '';
@@ -54,7 +62,9 @@ export function serverSweepSection(report: RunReport): string {
     '',
     sweep.chosen === null ? '**No configuration met the budget.**' : `**Chosen:** ${markdownText(sweep.chosen.reason)}.`,
     '',
-    ...(sweep.chosen === null ? [] : ["In the server's own terms:", '', '```', sweep.chosen.serverTerms, '```', '']),
+    ...(sweep.chosen === null
+      ? []
+      : [`In the server's own terms (${TERMS_TITLES[sweep.chosen.serverTermsKind]}):`, '', '```', sweep.chosen.serverTerms, '```', '']),
     costLine(sweep) + '.',
     '',
     renderTable(configColumns, rows),

@@ -5,29 +5,16 @@
  * SIGTERM) is marked failed with its log tail and costs only itself. Which configurations run is
  * server-search.ts's choice (search or grid).
  */
-import { join } from 'node:path';
-import {
-  renderLaunchCommand,
-  sameServerConfig,
-  serverConfigLabel,
-  type LaunchServerSpec,
-  type ServerParams,
-} from '../../core/server-config.js';
+import { sameServerConfig, serverConfigLabel, type ServerParams, type ServerSpec } from '../../core/server-config.js';
 import type { ServerConfigRun, ServerSweepFacts } from '../../core/report/server-sweep.js';
 import type { StepReport } from '../../core/report/step.js';
 import type { Step } from '../../core/workload.js';
-import {
-  launchServer,
-  logTail,
-  ServerLaunchError,
-  type LaunchedServer,
-  type StopResult,
-} from '../../targets/http/server-launch/launch-server.js';
 import { serverBatchMean } from '../../analysis/server-choice.js';
 import { measureStep } from '../run-step.js';
 import type { RunMode, RunSession } from '../run-mode.js';
 import { repeatedStepReport } from '../step-report.js';
-import { gridSize, sweepServerConfigs, type ConfigOutcome } from '../server-search.js';
+import { gridSize, maxServerRuns, sweepServerConfigs, type ConfigOutcome } from '../server-search.js';
+import { isServerUp, serverHost, serverLogPaths, type ServerHost, type ServerProblem } from '../server-host.js';
 
 export interface ServerModeOptions {
   /** pipebench's environment: the launched command gets only PATH, HOME, LANG, TMPDIR and server.passEnv from it. */
@@ -36,10 +23,11 @@ export interface ServerModeOptions {
   readonly outDir: string;
 }
 
-export function serverConfigMode(spec: LaunchServerSpec, options: ServerModeOptions): RunMode {
+export function serverConfigMode(spec: ServerSpec, options: ServerModeOptions): RunMode {
   return {
     incompleteStepIsPartial: true,
     async run(session: RunSession): Promise<boolean> {
+      const host = serverHost(spec, { targetUrl: targetUrl(session), env: options.env });
       const configurations: ServerConfigRun[] = [];
       const facts: ServerSweepFacts = {
         strategy: spec.searchAxis === null ? 'grid' : 'search',
@@ -57,13 +45,15 @@ export function serverConfigMode(spec: LaunchServerSpec, options: ServerModeOpti
         const again = kept.find((config) => sameServerConfig(config.params, params));
         const run = again
           ? { config: again, outcome: outcomeOf(again, session.record.steps) }
-          : await runConfiguration(spec, params, session, options, facts.gridSteps);
+          : await runConfiguration(host, params, session, options, maxServerRuns(spec) * session.steps.length);
         // A launch the interrupt cut short is no failure of the configuration: it is not recorded, so --resume launches it.
         if (session.signal?.aborted && run.config.state === 'failed' && run.config.stepIndexes.length === 0) return null;
         configurations.push(run.config);
         await session.writeOutputs(true);
         return session.signal?.aborted ? null : run.outcome;
       });
+      const finishWarning = await host.finish();
+      if (finishWarning !== null) session.context.warn(finishWarning);
       return finished && !session.signal?.aborted;
     },
   };
@@ -74,65 +64,47 @@ interface ConfigResult {
   readonly outcome: ConfigOutcome;
 }
 
-/** `of`: the grid's step count, for progress (a search runs fewer). */
+/** `of`: the most steps the sweep can run, for progress (a search often runs fewer). */
 async function runConfiguration(
-  spec: LaunchServerSpec,
+  host: ServerHost,
   params: ServerParams,
   session: RunSession,
   options: ServerModeOptions,
   of: number,
 ): Promise<ConfigResult> {
   const { context, record } = session;
-  const port = Number(new URL(targetUrl(session)).port);
-  const logPath = `servers/${configFileName(params)}.log`;
-  const command = renderLaunchCommand(spec.command, port, params);
-  const base = { params, command, logPath, stepIndexes: [] as number[] };
-  const failed = (failure: string, tail: readonly string[], stop: ServerConfigRun['stop']): ConfigResult => {
-    context.warn(`server ${serverConfigLabel(params)}: ${failure} (log: ${logPath})`);
+  const log = serverLogPaths(options.outDir, params);
+  const command = host.command(params);
+  const base = { params, command, logPath: log.relative, stepIndexes: [] as number[] };
+  const failed = (problem: ServerProblem): ConfigResult => {
+    context.warn(`server ${serverConfigLabel(params)}: ${problem.failure} (log: ${log.relative})`);
     return {
-      config: { ...base, state: 'failed', failure, logTail: tail, stop },
+      config: { ...base, state: 'failed', ...problem },
       outcome: { measured: false, itemsPerSec: null, withinBudget: false, serverBatchMean: null },
     };
   };
   context.emit({ kind: 'note', message: `server ${serverConfigLabel(params)}: ${command}` });
-  let server: LaunchedServer;
-  try {
-    server = await launchServer({
-      command,
-      healthUrl: `http://127.0.0.1:${port}${spec.healthPath}`,
-      logPath: join(options.outDir, logPath),
-      readyTimeoutMs: spec.readyTimeoutMs,
-      stopGraceMs: spec.stopGraceMs,
-      env: options.env,
-      passEnv: spec.passEnv,
-      ...(session.signal && { signal: session.signal }),
-    });
-  } catch (error) {
-    if (!(error instanceof ServerLaunchError)) throw error;
-    return failed(error.reason, error.logTail, 'terminated');
-  }
+  const server = await host.up(params, log.absolute, session.signal);
+  if (!isServerUp(server)) return failed(server);
   const reports: StepReport[] = [];
-  let crashed: string | null = null;
-  let stop: StopResult | undefined;
+  let down: Awaited<ReturnType<typeof server.down>>;
   try {
     for (const template of session.steps) {
       if (session.signal?.aborted) break;
-      const step: Step = { ...template, index: record.steps.length, serverConfig: params, serverLog: logPath };
+      const step: Step = { ...template, index: record.steps.length, serverConfig: params, serverLog: log.relative };
       context.emit({ kind: 'step-start', step, of, repeat: null });
       const report = repeatedStepReport(step, [await measureStep(step, context)], session.stageBudgets[step.stage], false);
       record.steps.push(report);
       reports.push(report);
       base.stepIndexes.push(step.index);
       await session.finishStep(step, report, true);
-      crashed = server.exitedWith();
-      if (crashed !== null) break;
+      if (server.crashed() !== null) break;
     }
   } finally {
-    stop = await server.stop();
+    down = await server.down();
   }
-  const problem = stopProblem(crashed, stop.outcome, spec.stopGraceMs);
-  if (problem !== null) return failed(problem, await logTail(join(options.outDir, logPath)), stop.outcome);
-  const config: ServerConfigRun = { ...base, state: 'measured', failure: null, logTail: [], stop: 'terminated' };
+  if (down.problem !== null) return failed(down.problem);
+  const config: ServerConfigRun = { ...base, state: 'measured', failure: null, logTail: [], stop: down.stop };
   return { config, outcome: outcomeOf(config, reports) };
 }
 
@@ -165,23 +137,8 @@ function keptConfigurations(session: RunSession): ServerConfigRun[] {
   return kept;
 }
 
-/** Why a configuration that started counts as failed; null when its server ran and stopped cleanly. */
-function stopProblem(crashed: string | null, stop: StopResult['outcome'], graceMs: number): string | null {
-  if (crashed !== null) return `server exited (${crashed}) while its steps ran`;
-  if (stop === 'killed') return `server ignored SIGTERM: its process group was killed after the ${graceMs} ms grace`;
-  if (stop === 'left') return 'processes of its group were still there after SIGKILL';
-  return null;
-}
-
 function targetUrl(session: RunSession): string {
   const target = session.workload.target;
   if (target.kind !== 'http') throw new TypeError('a server sweep needs an HTTP target');
   return target.url;
-}
-
-/** "maxBatchSize-8_maxQueueDelayMs-5": a configuration's log file name. */
-function configFileName(params: ServerParams): string {
-  return Object.entries(params)
-    .map(([name, value]) => `${name}-${value}`)
-    .join('_');
 }
