@@ -24,10 +24,19 @@ import { createHistogram, encodeHistogram, percentileMs, recordUs, summarize, ty
 import { LATENCY_PHASES, type LatencyPhase, type LatencySummary, type StepMeasurement, type WindowStat } from '../core/measurement.js';
 import { recordChars, summarizeTextLengths } from './text-length.js';
 import { WindowFolder } from './windows.js';
+import type { WindowSizingRule } from './window-sizing.js';
 
 export interface StepRecorderOptions {
-  readonly windowMs?: number;
+  /** A fixed window length (default 1 s), or a rule sizing windows by the model calls they hold. */
+  readonly windowMs?: number | WindowSizingRule;
   readonly clock?: Clock;
+}
+
+/** The e2e latencies recorded so far, for judging precision while the step runs (once per closed window). */
+export interface E2eSoFar {
+  readonly histogram: Histogram;
+  readonly completed: number;
+  readonly meanBatchSize: number;
 }
 
 /** What a progress display may read while the step runs. */
@@ -64,7 +73,7 @@ export class StepRecorder {
 
   constructor(options: StepRecorderOptions = {}) {
     const windowMs = options.windowMs ?? 1000;
-    if (!(windowMs > 0)) throw new RangeError(`windowMs must be > 0, got ${windowMs}`);
+    if (typeof windowMs === 'number' && !(windowMs > 0)) throw new RangeError(`windowMs must be > 0, got ${windowMs}`);
     this.windows = new WindowFolder(windowMs);
     this.createdAtMs = (options.clock ?? epochNowMs)();
   }
@@ -74,7 +83,7 @@ export class StepRecorder {
     if (result.tArrivalMs < this.firstArrivalMs) this.firstArrivalMs = result.tArrivalMs;
     if (result.tResponseMs > this.lastResponseMs) this.lastResponseMs = result.tResponseMs;
     const e2eUs = msToUs(result.tResponseMs - result.tArrivalMs);
-    this.windows.add(result.tResponseMs, result.ok, e2eUs);
+    this.windows.add(result.tResponseMs, result.ok, e2eUs, result.batchSize > 1 ? 1 / result.batchSize : 1);
     if (result.retries !== undefined) this.retries += result.retries;
     if (!result.ok) {
       const errorClass = result.errorClass ?? UNKNOWN_ERROR_CLASS;
@@ -108,6 +117,15 @@ export class StepRecorder {
   /** Cheap enough for a 1 Hz progress tick: one percentile walk over the e2e histogram. */
   live(): LiveStats {
     return { completed: this.completed, errors: this.errorTotal, p95Ms: percentileMs(this.e2e, 95) };
+  }
+
+  e2eSoFar(): E2eSoFar {
+    return { histogram: this.e2e, completed: this.completed, meanBatchSize: this.completed > 0 ? this.batchSizeSum / this.completed : 0 };
+  }
+
+  /** The window length: sized from the calls seen (Infinity until then), or the fixed one. */
+  get windowMs(): number {
+    return this.windows.windowMs;
   }
 
   /** The earliest measured arrival so far, null before the first item. */

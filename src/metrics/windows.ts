@@ -1,10 +1,13 @@
 /**
- * Measurement windows: fixed slices of response time (t_response), each with its counts and e2e
- * p50, p95 and p99. One histogram is reused (reset when a window closes), so folding allocates nothing
- * per item; closed windows live in parallel arrays of numbers.
+ * Measurement windows: equal slices of response time (t_response), each with its counts and e2e
+ * p50, p95 and p99. Their length is fixed, or sized from the model-call rate seen in the first
+ * window (window-sizing.ts): until then the first window stays open. One histogram is reused
+ * (reset when a window closes), so folding allocates nothing per item; closed windows live in
+ * parallel arrays of numbers.
  */
 import { createHistogram, percentileMs, recordUs, type Histogram } from './histogram.js';
 import type { WindowStat } from '../core/measurement.js';
+import { sizedWindowMs, type WindowSizingRule } from './window-sizing.js';
 
 export class WindowFolder {
   private originMs = Number.NaN;
@@ -14,8 +17,21 @@ export class WindowFolder {
   private readonly errors: number[] = [];
   /** Closed windows' e2e percentiles, [p50, p95, p99] per window (null when nothing completed). */
   private readonly e2ePercentilesMs: (WindowPercentiles | null)[] = [];
+  private windowLengthMs: number;
+  /** Non-null while the window length waits to be sized; the first window stays open meanwhile. */
+  private sizing: WindowSizingRule | null;
+  private callsSeen = 0;
 
-  constructor(private readonly windowMs: number) {}
+  /** A length in ms, or a rule that sizes the windows from the calls seen in the first one. */
+  constructor(length: number | WindowSizingRule) {
+    this.sizing = typeof length === 'number' ? null : length;
+    this.windowLengthMs = typeof length === 'number' ? length : Number.POSITIVE_INFINITY;
+  }
+
+  /** The window length; Infinity while it waits to be sized. */
+  get windowMs(): number {
+    return this.windowLengthMs;
+  }
 
   /** Windows start at `originMs` (the first measured arrival); call before the first `add`. */
   start(originMs: number): void {
@@ -30,7 +46,8 @@ export class WindowFolder {
    * An item that responds in a window already closed (results are recorded slightly out of order)
    * counts there, but its latency only reaches the p95 of the open window.
    */
-  add(tResponseMs: number, ok: boolean, e2eUs: number): void {
+  add(tResponseMs: number, ok: boolean, e2eUs: number, calls = 1): void {
+    if (this.sizing !== null) this.size(tResponseMs, calls);
     const index = Math.max(0, Math.floor((tResponseMs - this.originMs) / this.windowMs));
     if (index > this.currentIndex) this.rollTo(index);
     if (ok) this.completed[index] = (this.completed[index] ?? 0) + 1;
@@ -62,7 +79,7 @@ export class WindowFolder {
   closed(from = 0): WindowStat[] {
     const out: WindowStat[] = [];
     for (let i = from; i < this.currentIndex; i++) {
-      const startMs = this.originMs + i * this.windowMs;
+      const startMs = this.startOf(i);
       out.push({
         startMs,
         endMs: startMs + this.windowMs,
@@ -79,7 +96,7 @@ export class WindowFolder {
     if (this.currentIndex < 0) return [];
     const out: WindowStat[] = [];
     for (let i = 0; i <= this.currentIndex; i++) {
-      const startMs = this.originMs + i * this.windowMs;
+      const startMs = this.startOf(i);
       out.push({
         startMs,
         endMs: i === this.currentIndex ? Math.max(startMs, Math.min(startMs + this.windowMs, endedAtMs)) : startMs + this.windowMs,
@@ -89,6 +106,22 @@ export class WindowFolder {
       });
     }
     return out;
+  }
+
+  /** Counts the calls `calls` (an item's share of its model call) and fixes the length once they tell. */
+  private size(tResponseMs: number, calls: number): void {
+    const rule = this.sizing;
+    if (rule === null) return;
+    this.callsSeen += calls;
+    const sizedMs = sizedWindowMs(this.callsSeen, tResponseMs - this.originMs, rule);
+    if (sizedMs === null) return;
+    this.windowLengthMs = sizedMs;
+    this.sizing = null;
+  }
+
+  /** Window i's start; window 0 starts at the origin even while its length is still open. */
+  private startOf(index: number): number {
+    return index === 0 ? this.originMs : this.originMs + index * this.windowMs;
   }
 
   private rollTo(index: number): void {
