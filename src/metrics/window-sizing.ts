@@ -4,8 +4,9 @@
  * classifier but a couple at batch 64. So the first window stays open until it has lasted
  * `floorMs` and seen at least CALLS_TO_SIZE calls; from the call rate seen in it, every window
  * (the first included, still open) becomes as long as `minCalls` calls take, never shorter than
- * the floor nor than the first window has already run, rounded up to GRAIN_MS, and no longer than
- * `ceilingMs` (a step's time cap over its stability windows, so they can all close in it).
+ * the floor, rounded up to GRAIN_MS, and no longer than `ceilingMs` (a step's time cap over its
+ * stability windows, so they can all close in it), unless the first window already holds items
+ * past that (it waited for its calls): then it ends just after them.
  */
 
 export interface WindowSizingRule {
@@ -31,13 +32,13 @@ export function callWindowRule(ceilingMs = Number.POSITIVE_INFINITY): WindowSizi
 /**
  * The window length, once the first window has run `elapsedMs` and seen `callsSeen` model calls
  * (items / their call's batch size, summed); null while that is too little to size it by.
+ * `heldMs`: the latest response the first window already holds (it cannot end before it).
  */
-export function sizedWindowMs(callsSeen: number, elapsedMs: number, rule: WindowSizingRule): number | null {
+export function sizedWindowMs(callsSeen: number, elapsedMs: number, rule: WindowSizingRule, heldMs = 0): number | null {
   if (elapsedMs < rule.floorMs || callsSeen < CALLS_TO_SIZE) return null;
   const forCallsMs = (elapsedMs / callsSeen) * rule.minCalls;
-  const wantedMs = Math.min(rule.ceilingMs, Math.max(rule.floorMs, forCallsMs));
-  // The first window already holds what responded so far: it cannot end before now.
-  return roundUpToGrain(Math.max(wantedMs, elapsedMs));
+  const wantedMs = roundUpToGrain(Math.min(rule.ceilingMs, Math.max(rule.floorMs, forCallsMs)));
+  return heldMs < wantedMs ? wantedMs : roundUpToGrain(heldMs + 1);
 }
 
 function roundUpToGrain(ms: number): number {

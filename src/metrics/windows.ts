@@ -21,6 +21,8 @@ export class WindowFolder {
   /** Non-null while the window length waits to be sized; the first window stays open meanwhile. */
   private sizing: WindowSizingRule | null;
   private callsSeen = 0;
+  /** While sizing: the latest response (from the origin) the open first window holds. */
+  private heldMs = 0;
 
   /** A length in ms, or a rule that sizes the windows from the calls seen in the first one. */
   constructor(length: number | WindowSizingRule) {
@@ -113,7 +115,8 @@ export class WindowFolder {
     const rule = this.sizing;
     if (rule === null) return;
     this.callsSeen += calls;
-    const sizedMs = sizedWindowMs(this.callsSeen, tResponseMs - this.originMs, rule);
+    const sizedMs = sizedWindowMs(this.callsSeen, tResponseMs - this.originMs, rule, this.heldMs);
+    this.heldMs = Math.max(this.heldMs, tResponseMs - this.originMs);
     if (sizedMs === null) return;
     this.windowLengthMs = sizedMs;
     this.sizing = null;

@@ -22,11 +22,13 @@ describe('sizedWindowMs: windows that hold ~20 model calls', () => {
     expect(sizedWindowMs(5, 1000, rule)).toBe((1000 / 5) * MIN_CALLS_PER_WINDOW);
   });
 
-  it('never asks for more than the ceiling, nor ends the first window before the time it already ran', () => {
+  it('never asks for more than the ceiling, nor ends the first window before a response it already holds', () => {
     const capped = callWindowRule(4000);
     expect(sizedWindowMs(3, 1000, capped)).toBe(4000); // 20 calls would take 6.7 s
-    // The first window waited 9.05 s for its 3 calls: it already holds them, so it ends no earlier.
-    expect(sizedWindowMs(3, 9050, capped)).toBe(9100);
+    // The first window waited 9.05 s for its 3 calls and holds a response at 9.04 s: it ends after it.
+    expect(sizedWindowMs(3, 9050, capped, 9040)).toBe(9100);
+    // Sized by the first item past the floor: the ones before it are all inside the floor.
+    expect(sizedWindowMs(400, 1003, rule, 999)).toBe(1000);
   });
 });
 
