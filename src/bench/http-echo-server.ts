@@ -4,6 +4,7 @@
  * Prints {"port": N} once listening; exits on SIGTERM.
  */
 import { createServer } from 'node:http';
+import { serveOnLoopback } from './serve-loopback.js';
 
 const RESPONSE = Buffer.from('{"output":"ok"}');
 const HEADERS = { 'content-type': 'application/json', 'content-length': String(RESPONSE.length) };
@@ -15,13 +16,4 @@ const server = createServer((request, response) => {
     response.end(RESPONSE);
   });
 });
-server.keepAliveTimeout = 60_000;
-server.listen(0, '127.0.0.1', () => {
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no TCP address');
-  process.stdout.write(`${JSON.stringify({ port: address.port })}\n`);
-});
-process.on('SIGTERM', () => {
-  server.close();
-  server.closeAllConnections();
-});
+serveOnLoopback(server);
