@@ -7,7 +7,7 @@ import { evaluateAlerts } from './alerts.js';
 import { heldLoadWarning } from './held-load.js';
 import { judgeBottleneck, type BottleneckContext } from './bottleneck.js';
 import { checkBudget, passesAll } from './budget.js';
-import { e2eConfidence } from './e2e-confidence.js';
+import { e2eConfidence, precisionReport } from './e2e-confidence.js';
 import { recommend } from './recommend.js';
 import { judgeScenario } from './scenario.js';
 import { curveKey, curveLabel, withScaling } from './step-curves.js';
@@ -64,6 +64,7 @@ export function buildStepReport(
   options: StepReportOptions = {},
 ): StepReport {
   const budgetChecks = checkBudget(measurement, budget);
+  const confidence = e2eConfidence(measurement);
   return {
     index: step.index,
     stage: step.stage,
@@ -85,7 +86,8 @@ export function buildStepReport(
     ...(options.endedBy !== undefined && { endedBy: options.endedBy }),
     gpu,
     stability: options.stability ?? null,
-    e2eConfidence: e2eConfidence(measurement),
+    e2eConfidence: confidence,
+    precision: step.measure.precision === undefined ? null : precisionReport(step.measure.precision, confidence, measurement.windows),
     repeats: options.repeats ?? null,
     coldStartMs: options.coldStartMs ?? null,
     ...(step.profile && { profile: step.profile }),

@@ -9,7 +9,7 @@
  * (b) Whether n supports the percentile at all: MLPerf's early-stopping rule.
  */
 import { InputError } from '../errors.js';
-import { decodeHistogram } from '../metrics/histogram.js';
+import { decodeHistogram, type Histogram } from '../metrics/histogram.js';
 import { recordedBuckets, totalCount, valueAtRankUs } from './histogram-buckets.js';
 
 const US_PER_MS = 1000;
@@ -118,7 +118,12 @@ export function quantileRanks(n: number, q: number, confidence = 0.95, exactMaxN
  * taken over fewer samples and scaled back onto the histogram (a wider, honest interval).
  */
 export function percentileCi(encodedHistogram: string, q: number, confidence = 0.95, independentSamples?: number): PercentileInterval {
-  const buckets = recordedBuckets(decodeHistogram(encodedHistogram));
+  return percentileCiOf(decodeHistogram(encodedHistogram), q, confidence, independentSamples);
+}
+
+/** percentileCi of a histogram in hand (a step's, while it runs). */
+export function percentileCiOf(histogram: Histogram, q: number, confidence = 0.95, independentSamples?: number): PercentileInterval {
+  const buckets = recordedBuckets(histogram);
   const count = totalCount(buckets);
   const n = independentSamples === undefined ? count : Math.min(count, Math.max(0, Math.floor(independentSamples)));
   const ranks = quantileRanks(n, q, confidence);

@@ -6,6 +6,7 @@
  * client under test has a core to itself. Prints {"port": N} once listening; exits on SIGTERM.
  */
 import { createServer, type ServerResponse } from 'node:http';
+import { serveOnLoopback } from './serve-loopback.js';
 
 const RESPONSE = Buffer.from('{"output":"ok"}');
 const HEADERS = { 'content-type': 'application/json', 'content-length': String(RESPONSE.length) };
@@ -24,13 +25,4 @@ const server = createServer((request, response) => {
     else answer(response);
   });
 });
-server.keepAliveTimeout = 60_000;
-server.listen(0, '127.0.0.1', () => {
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no TCP address');
-  process.stdout.write(`${JSON.stringify({ port: address.port })}\n`);
-});
-process.on('SIGTERM', () => {
-  server.close();
-  server.closeAllConnections();
-});
+serveOnLoopback(server);

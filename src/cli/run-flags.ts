@@ -19,6 +19,7 @@ export const RUN_FLAGS = {
   instances: '--instances',
   requests: '--requests',
   durationMs: '--duration',
+  precision: '--precision',
   warmupRequests: '--warmup',
   maxNewTokens: '--max-new-tokens',
   seed: '--seed',
@@ -88,6 +89,10 @@ export function addRunPlanOptions(command: Command): Command {
     .option(`${F.instances} <n>`, 'model instances (worker threads or processes)')
     .option(`${F.requests} <n>`, 'measured items per step')
     .option(`${F.durationMs} <d>`, 'measured time per step, e.g. 10s')
+    .option(
+      `${F.precision} <r>`,
+      'adaptive: each step measures until its e2e p95 interval is within +-r (e.g. 5%) and settles, or measure.maxDuration',
+    )
     .option(`${F.warmupRequests} <n>`, 'warm-up items per step (not measured)')
     .option(`${F.maxNewTokens} <n>`, 'tokens generated per item (generate and pipeline stages)')
     .option(`${F.seed} <n>`, 'seed for the prompt order')
@@ -104,7 +109,7 @@ export function addRunPlanOptions(command: Command): Command {
     .option(`${F.stabilityWindows} <n>`, 'a step is stable when its last n 1-second windows agree (default 3)')
     .option(`${F.stabilityTolerance} <r>`, 'how closely they must agree: p95 and throughput max/min - 1 (default 10%)')
     .option(`${F.maxExtendMs} <d>`, 'how long an unsettled step may measure past its plan (default: as long as the plan)')
-    .option(F.stability, 'stop every step at its planned length, unjudged')
+    .option(F.stability, 'judge no stability windows: a step stops at its planned length (adaptive: once its interval is reached)')
     .option(
       `${F.serverLaunch} <template>`,
       'launch the HTTP server per configuration: a command with {port} and {name} per --server-param (README "Tune a served model")',
@@ -127,6 +132,7 @@ export interface RunFlags {
   readonly instances?: string;
   readonly requests?: string;
   readonly duration?: string;
+  readonly precision?: string;
   readonly warmup?: string;
   readonly maxNewTokens?: string;
   readonly seed?: string;

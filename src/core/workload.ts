@@ -22,6 +22,18 @@ export interface PhaseLength {
   readonly durationMs?: number;
 }
 
+/**
+ * A step's measurement. Fixed plan (no precision): its count and/or duration, then the stability
+ * extension. Adaptive (precision): it measures until its e2e p95 interval is within +-precision and
+ * its windows settle; requests/duration, when given, are the least it measures first. maxDurationMs
+ * is the hard limit either way (an adaptive step's time cap).
+ */
+export interface MeasureSpec extends PhaseLength {
+  readonly maxDurationMs: number;
+  /** Half-width of the e2e p95 interval, as a fraction of the p95 (0.05: +-5 %); absent: a fixed plan. */
+  readonly precision?: number;
+}
+
 export interface StageSpec {
   readonly stage: Stage;
   readonly mode: BatchMode;
@@ -197,7 +209,7 @@ export interface Workload {
   readonly load: LoadSpec;
   readonly stages: readonly StageSpec[];
   readonly warmup: PhaseLength;
-  readonly measure: PhaseLength & { readonly maxDurationMs: number };
+  readonly measure: MeasureSpec;
   readonly budget: Budget;
   /**
    * A scenario (issue 7): load as stages over time instead of a sweep. Absent = a sweep of
@@ -250,7 +262,7 @@ export interface Step {
   /** See StageSpec.maxNewTokens (null: HTTP, not set). */
   readonly maxNewTokens: number | null;
   readonly warmup: PhaseLength;
-  readonly measure: PhaseLength & { readonly maxDurationMs: number };
+  readonly measure: MeasureSpec;
   /**
    * Scenario steps only: the load stage this step is. Its concurrency (closed) or arrivals rate
    * (open) above then holds the stage's peak level, max(from, to), for labels and sizing.

@@ -24,15 +24,24 @@ import { createHistogram, encodeHistogram, percentileMs, recordUs, summarize, ty
 import { LATENCY_PHASES, type LatencyPhase, type LatencySummary, type StepMeasurement, type WindowStat } from '../core/measurement.js';
 import { recordChars, summarizeTextLengths } from './text-length.js';
 import { WindowFolder } from './windows.js';
+import type { WindowSizingRule } from './window-sizing.js';
 
 export interface StepRecorderOptions {
-  readonly windowMs?: number;
+  /** A fixed window length (default 1 s), or a rule sizing windows by the model calls they hold. */
+  readonly windowMs?: number | WindowSizingRule;
   readonly clock?: Clock;
   /**
    * Windows start here instead of at the first measured arrival, and carry their e2e histograms:
    * the recorders of one step's worker threads share one window grid, so their windows merge exactly.
    */
   readonly sharedWindowOriginMs?: number;
+}
+
+/** The e2e latencies recorded so far, for judging precision while the step runs (once per closed window). */
+export interface E2eSoFar {
+  readonly histogram: Histogram;
+  readonly completed: number;
+  readonly meanBatchSize: number;
 }
 
 /** What a progress display may read while the step runs. */
@@ -67,7 +76,7 @@ export class StepRecorder {
 
   constructor(options: StepRecorderOptions = {}) {
     const windowMs = options.windowMs ?? 1000;
-    if (!(windowMs > 0)) throw new RangeError(`windowMs must be > 0, got ${windowMs}`);
+    if (typeof windowMs === 'number' && !(windowMs > 0)) throw new RangeError(`windowMs must be > 0, got ${windowMs}`);
     const shared = options.sharedWindowOriginMs;
     this.windows = new WindowFolder(windowMs, shared !== undefined);
     if (shared !== undefined) this.windows.start(shared);
@@ -79,7 +88,7 @@ export class StepRecorder {
     if (result.tArrivalMs < this.firstArrivalMs) this.firstArrivalMs = result.tArrivalMs;
     if (result.tResponseMs > this.lastResponseMs) this.lastResponseMs = result.tResponseMs;
     const e2eUs = msToUs(result.tResponseMs - result.tArrivalMs);
-    this.windows.add(result.tResponseMs, result.ok, e2eUs, result.errorClass);
+    this.windows.add(result.tResponseMs, result.ok, e2eUs, result.errorClass, result.batchSize > 1 ? 1 / result.batchSize : 1);
     if (result.retries !== undefined) this.retries += result.retries;
     if (!result.ok) {
       const errorClass = result.errorClass ?? UNKNOWN_ERROR_CLASS;
@@ -118,6 +127,15 @@ export class StepRecorder {
   /** The e2e histogram so far, encoded: what a worker thread hands over for a merged live p95. */
   encodedE2e(): string {
     return encodeHistogram(this.e2e);
+  }
+
+  e2eSoFar(): E2eSoFar {
+    return { histogram: this.e2e, completed: this.completed, meanBatchSize: this.completed > 0 ? this.batchSizeSum / this.completed : 0 };
+  }
+
+  /** The window length: sized from the calls seen (Infinity until then), or the fixed one. */
+  get windowMs(): number {
+    return this.windows.windowMs;
   }
 
   /** The earliest measured arrival so far, null before the first item. */

@@ -1,11 +1,14 @@
 /**
- * Measurement windows: fixed slices of response time (t_response), each with its counts, errors by
- * class, the e2e sum and e2e p50, p95 and p99. One histogram is reused (reset when a window
- * closes), so folding allocates nothing per answered item; closed windows live in parallel arrays.
+ * Measurement windows: equal slices of response time (t_response), each with its counts, errors by
+ * class, the e2e sum and e2e p50, p95 and p99. Their length is fixed, or sized from the model-call
+ * rate seen in the first window (window-sizing.ts): until then the first window stays open. One
+ * histogram is reused (reset when a window closes), so folding allocates nothing per answered item;
+ * closed windows live in parallel arrays.
  */
 import { createHistogram, encodeHistogram, percentileMs, recordUs, type Histogram } from './histogram.js';
 import type { WindowStat } from '../core/measurement.js';
 import { UNKNOWN_ERROR_CLASS } from '../core/item-result.js';
+import { sizedWindowMs, type WindowSizingRule } from './window-sizing.js';
 
 export class WindowFolder {
   private originMs = Number.NaN;
@@ -21,12 +24,29 @@ export class WindowFolder {
   private readonly e2ePercentilesMs: (WindowPercentiles | null)[] = [];
   /** Closed windows' encoded e2e histograms, only when kept (windows of a worker, merged later). */
   private readonly e2eHistograms: (string | undefined)[] = [];
+  private windowLengthMs: number;
+  /** Non-null while the window length waits to be sized; the first window stays open meanwhile. */
+  private sizing: WindowSizingRule | null;
+  private callsSeen = 0;
+  /** While sizing: the latest response (from the origin) the open first window holds. */
+  private heldMs = 0;
 
-  /** keepHistograms: each window carries its encoded e2e histogram (one encode per window closed). */
+  /**
+   * A length in ms, or a rule that sizes the windows from the calls seen in the first one.
+   * keepHistograms: each window carries its encoded e2e histogram (one encode per window closed).
+   */
   constructor(
-    private readonly windowMs: number,
+    length: number | WindowSizingRule,
     private readonly keepHistograms = false,
-  ) {}
+  ) {
+    this.sizing = typeof length === 'number' ? null : length;
+    this.windowLengthMs = typeof length === 'number' ? length : Number.POSITIVE_INFINITY;
+  }
+
+  /** The window length; Infinity while it waits to be sized. */
+  get windowMs(): number {
+    return this.windowLengthMs;
+  }
 
   /** Windows start at `originMs` (the first measured arrival); call before the first `add`. */
   start(originMs: number): void {
@@ -41,7 +61,8 @@ export class WindowFolder {
    * An item that responds in a window already closed (results are recorded slightly out of order)
    * counts there, but its latency only reaches the p95 of the open window.
    */
-  add(tResponseMs: number, ok: boolean, e2eUs: number, errorClass: string = UNKNOWN_ERROR_CLASS): void {
+  add(tResponseMs: number, ok: boolean, e2eUs: number, errorClass: string = UNKNOWN_ERROR_CLASS, calls = 1): void {
+    if (this.sizing !== null) this.size(tResponseMs, calls);
     const index = Math.max(0, Math.floor((tResponseMs - this.originMs) / this.windowMs));
     if (index > this.currentIndex) this.rollTo(index);
     if (ok) {
@@ -79,7 +100,7 @@ export class WindowFolder {
   closed(from = 0): WindowStat[] {
     const out: WindowStat[] = [];
     for (let i = from; i < this.currentIndex; i++) {
-      const startMs = this.originMs + i * this.windowMs;
+      const startMs = this.startOf(i);
       out.push(this.window(i, startMs, startMs + this.windowMs, this.e2ePercentilesMs[i] ?? null, this.e2eHistograms[i]));
     }
     return out;
@@ -90,7 +111,7 @@ export class WindowFolder {
     if (this.currentIndex < 0) return [];
     const out: WindowStat[] = [];
     for (let i = 0; i <= this.currentIndex; i++) {
-      const startMs = this.originMs + i * this.windowMs;
+      const startMs = this.startOf(i);
       const open = i === this.currentIndex;
       const endMs = open ? Math.max(startMs, Math.min(startMs + this.windowMs, endedAtMs)) : startMs + this.windowMs;
       out.push(
@@ -124,6 +145,23 @@ export class WindowFolder {
       e2eSumMs: (this.e2eSumUs[i] ?? 0) / 1000,
       ...(byClass === undefined ? {} : { errorsByClass: Object.fromEntries([...byClass].sort(([a], [b]) => a.localeCompare(b))) }),
     };
+  }
+
+  /** Counts the calls `calls` (an item's share of its model call) and fixes the length once they tell. */
+  private size(tResponseMs: number, calls: number): void {
+    const rule = this.sizing;
+    if (rule === null) return;
+    this.callsSeen += calls;
+    const sizedMs = sizedWindowMs(this.callsSeen, tResponseMs - this.originMs, rule, this.heldMs);
+    this.heldMs = Math.max(this.heldMs, tResponseMs - this.originMs);
+    if (sizedMs === null) return;
+    this.windowLengthMs = sizedMs;
+    this.sizing = null;
+  }
+
+  /** Window i's start; window 0 starts at the origin even while its length is still open. */
+  private startOf(index: number): number {
+    return index === 0 ? this.originMs : this.originMs + index * this.windowMs;
   }
 
   private rollTo(index: number): void {

@@ -4,9 +4,8 @@
  */
 import type { Clock } from '../core/clock.js';
 import type { StepMeasurement } from '../core/measurement.js';
-import type { OpenLoopReport, StabilityReport } from '../core/report/step.js';
+import type { MeasureEndReason, OpenLoopReport, StabilityReport } from '../core/report/step.js';
 import type { StabilitySettings } from '../core/workload.js';
-import type { EndReason } from '../load/step-phases.js';
 import type { TextSource } from '../workload/corpus.js';
 import type { RunListener } from './events.js';
 import type { RunnerTarget } from './types.js';
@@ -29,7 +28,8 @@ export interface LoadContext {
 export interface LoadRun {
   /** Abandoned items already counted in it. */
   readonly measurement: StepMeasurement;
-  readonly endedBy: EndReason;
+  /** What ended the measurement, in the report's words. */
+  readonly endedBy: MeasureEndReason;
   /** Items still in flight when the drain ran out. */
   readonly abandoned: number;
   readonly openLoop: OpenLoopReport | null;

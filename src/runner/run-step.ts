@@ -1,14 +1,16 @@
 /**
- * One measurement of one step: configure the target, drive the load, record, and (when stability
- * is on) keep measuring past the planned length until the windows settle or the allowance is spent.
- * Returns plain facts; the caller merges repeats and builds the report step.
+ * One measurement of one step: configure the target, drive the load, record in windows sized to
+ * hold ~20 model calls, and decide when to stop: a fixed plan (with stability on) measures past its
+ * length until the windows settle or the allowance is spent; an adaptive one (measure.precision)
+ * until its p95 interval is reached and the windows settle, or its time cap. Returns plain facts;
+ * the caller merges repeats and builds the report step.
  */
 import { StepRecorder } from '../metrics/recorder.js';
 import { measuredItems, type StepMeasurement } from '../core/measurement.js';
 import { LATE_SEND_WARN_SHARE } from '../load/send-stats.js';
 import type { EndReason } from '../load/step-phases.js';
 import { formatMs } from '../format.js';
-import type { OpenLoopReport, StabilityReport } from '../core/report/step.js';
+import type { MeasureEndReason, OpenLoopReport, StabilityReport } from '../core/report/step.js';
 import type { GpuStepReport } from '../core/report/telemetry.js';
 import type { GpuTelemetrySession } from '../telemetry/gpu-telemetry.js';
 import type { ServerMetricsSession } from '../telemetry/server-metrics/session.js';
@@ -22,6 +24,8 @@ import { measureOnWorkers } from './workers/measure-on-workers.js';
 import type { LoadWorkerPool } from './workers/load-worker-pool.js';
 import { workersForStep } from './workers/split-load.js';
 import { StabilityWatch } from './stability-watch.js';
+import { PrecisionWatch } from './precision-watch.js';
+import { callWindowRule } from '../metrics/window-sizing.js';
 import { serverStepMetrics } from './server-step.js';
 import { measureColdStart } from './cold-start.js';
 
@@ -34,7 +38,7 @@ export interface StepRun {
    */
   readonly complete: boolean;
   /** What ended the measurement: its planned count or duration, the hard limit, or an interrupt. */
-  readonly endedBy: EndReason;
+  readonly endedBy: MeasureEndReason;
   readonly gpu: GpuStepReport | null;
   /** What the scraped servers said about the step; absent or null without --server-metrics. */
   readonly serverMetrics?: ServerStepMetrics | null;
@@ -107,11 +111,17 @@ export async function measureStep(step: Step, context: StepContext): Promise<Ste
   };
 }
 
-/** The step's load on this thread: one recorder, the stability watch on its windows. */
+/**
+ * The step's load on this thread: one recorder with windows sized to hold ~20 model calls, the
+ * stability watch on its windows, and (measure.precision) the precision watch that decides the end.
+ */
 async function measureHere(step: Step, context: LoadContext): Promise<LoadRun> {
   const { clock, emit } = context;
-  const recorder = new StepRecorder({ clock });
-  const watch = context.stability ? new StabilityWatch(recorder, context.stability, step.measure, clock) : null;
+  const recorder = new StepRecorder({ clock, windowMs: callWindowRule(step.measure.maxDurationMs / (context.stability?.windows ?? 3)) });
+  const stability = context.stability ? new StabilityWatch(recorder, context.stability, step.measure, clock) : null;
+  const precision = step.measure.precision === undefined ? null : new PrecisionWatch(recorder, step.measure.precision, stability);
+  const shouldStop = precision?.shouldStop ?? stability?.shouldStop;
+  const driven = withDriverMeasure(step);
   const started = clock();
   const windowEvents = windowEmitter(step, emit, context.live);
   const ticker = setInterval(() => {
@@ -121,7 +131,7 @@ async function measureHere(step: Step, context: LoadContext): Promise<LoadRun> {
   }, context.tickMs ?? 1000);
   ticker.unref();
   try {
-    const outcome = await driveStep(step, {
+    const outcome = await driveStep(driven, {
       target: context.target,
       texts: context.texts,
       sink: recorder,
@@ -129,17 +139,18 @@ async function measureHere(step: Step, context: LoadContext): Promise<LoadRun> {
       seed: context.seed,
       ...(context.signal && { signal: context.signal }),
       ...(context.drainGraceMs !== undefined && { drainGraceMs: context.drainGraceMs }),
-      ...(watch && { shouldStop: watch.shouldStop }),
+      ...(shouldStop && { shouldStop }),
     });
     windowEvents(recorder);
     const measurement = finishMeasurement(recorder, outcome);
     windowEvents.last(measurement.windows);
     return {
       measurement,
-      endedBy: outcome.endedBy,
+      endedBy: endReason(outcome.endedBy, precision, stability),
       abandoned: outcome.abandoned,
       openLoop: outcome.openLoop,
-      stability: watch?.report(outcome.extendedMs) ?? null,
+      // An adaptive step with no least length has no plan to run past.
+      stability: stability?.report(driven === step ? outcome.extendedMs : 0) ?? null,
     };
   } finally {
     clearInterval(ticker);
@@ -147,10 +158,27 @@ async function measureHere(step: Step, context: LoadContext): Promise<LoadRun> {
 }
 
 /**
+ * An adaptive step with no least length (no requests or duration) is planned to end at once, so
+ * the precision watch decides from its first closed window on; any other step drives as planned.
+ */
+function withDriverMeasure(step: Step): Step {
+  const { measure } = step;
+  if (measure.precision === undefined || measure.requests !== undefined || measure.durationMs !== undefined) return step;
+  return { ...step, measure: { ...measure, durationMs: 0 } };
+}
+
+/** Why the step ended, in the report's words: the driver's reason, or the watch that stopped it. */
+function endReason(driver: EndReason, precision: PrecisionWatch | null, stability: StabilityWatch | null): MeasureEndReason {
+  if (driver === 'aborted' || driver === 'maxDuration') return driver;
+  if (precision?.precisionReached) return 'precision';
+  return stability?.settledPastPlan ? 'stable' : driver;
+}
+
+/**
  * The hard limit (maxDuration) ended a step before it measured the items asked for: one line that
  * says how many, and how to give the step the time it needs. null when the plan's own length ended it.
  */
-export function cutShortWarning(step: Step, endedBy: EndReason, measurement: StepMeasurement): string | null {
+export function cutShortWarning(step: Step, endedBy: MeasureEndReason, measurement: StepMeasurement): string | null {
   const requested = step.measure.requests;
   const measured = measuredItems(measurement);
   if (endedBy !== 'maxDuration' || requested === undefined || measured >= requested) return null;

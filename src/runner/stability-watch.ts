@@ -22,6 +22,7 @@ export class StabilityWatch {
   private judgedAtCount = -1;
   private verdict: StabilityVerdict | null = null;
   private ranOut = false;
+  private stoppedSettled = false;
   private readonly fixedAllowanceMs: number | null;
 
   constructor(
@@ -35,13 +36,26 @@ export class StabilityWatch {
 
   /** StepPhasesOptions.shouldStop: stop when settled or when the allowance is spent. */
   readonly shouldStop = (overrunMs: number): boolean => {
-    if (this.judge().stable) return true;
+    if (this.judge().stable) {
+      this.stoppedSettled = overrunMs > 0;
+      return true;
+    }
     if (overrunMs >= this.allowanceMs(overrunMs)) {
       this.ranOut = true;
       return true;
     }
     return false;
   };
+
+  /** Whether the last closed windows agree (judged again only when another window has closed). */
+  settled(): boolean {
+    return this.judge().stable;
+  }
+
+  /** True when the step measured past its planned length and then settled: what ended it. */
+  get settledPastPlan(): boolean {
+    return this.stoppedSettled;
+  }
 
   /** The step's stability after it ended; `extendedMs` from the driver. */
   report(extendedMs: number): StabilityReport {

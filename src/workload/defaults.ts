@@ -35,12 +35,16 @@ export function defaultMaxNewTokens(http: boolean): number | null {
   return http ? null : DEFAULTS.maxNewTokens;
 }
 
+const ADAPTIVE_TIME_CAP_MS = 30_000;
+
 /**
  * The hard limit on one step's measurement when the file sets none: three times the duration (at
- * least 30 s), or 120 s for a count-only measurement. It stops a step whose target stalls.
+ * least 30 s), or 120 s for a count-only measurement. It stops a step whose target stalls. An
+ * adaptive step (measure.precision) without a duration gets 30 s: there it is the step's time cap.
  */
-export function defaultMaxDurationMs(durationMs: number | undefined): number {
-  return durationMs === undefined ? 120_000 : Math.max(30_000, 3 * durationMs);
+export function defaultMaxDurationMs(durationMs: number | undefined, adaptive = false): number {
+  if (durationMs === undefined) return adaptive ? ADAPTIVE_TIME_CAP_MS : 120_000;
+  return Math.max(30_000, 3 * durationMs);
 }
 
 /** What an HTTP target gets for every field its YAML leaves out (workloads/README.md lists the same). */

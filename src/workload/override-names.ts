@@ -10,6 +10,7 @@ export const OVERRIDE_FIELDS = [
   'instances',
   'requests',
   'durationMs',
+  'precision',
   'warmupRequests',
   'maxNewTokens',
   'seed',

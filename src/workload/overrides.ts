@@ -9,7 +9,7 @@ import { defaultMaxDurationMs } from './defaults.js';
 import { BACKENDS, LIMITS } from './schema.js';
 import { FIELD_NAMES, type OverrideNames } from './override-names.js';
 import { applyTargetOverrides, type TargetOverrides } from './target-overrides.js';
-import type { BackendChoice, Workload } from '../core/workload.js';
+import type { BackendChoice, MeasureSpec, Workload } from '../core/workload.js';
 
 export interface WorkloadOverrides extends TargetOverrides {
   /** Replaces every stage's batch sizes. */
@@ -22,6 +22,13 @@ export interface WorkloadOverrides extends TargetOverrides {
   readonly requests?: number;
   /** Measured time per step. Alone, it replaces the file's request count. */
   readonly durationMs?: number;
+  /**
+   * Adaptive measurement: each step runs until its e2e p95 interval is within +-precision (a
+   * fraction) and its windows settle. It replaces the file's requests and duration unless those
+   * flags come with it (then they are the least a step measures). Without it, --requests or
+   * --duration make the plan fixed again.
+   */
+  readonly precision?: number;
   /** Warm-up items per step (0 = none); replaces the file's warm-up. */
   readonly warmupRequests?: number;
   /** Tokens per item for every stage that generates. */
@@ -45,6 +52,9 @@ export function applyOverrides(workload: Workload, overrides: WorkloadOverrides,
   checkInt(names.maxNewTokens, o.maxNewTokens, 1, LIMITS.maxNewTokens);
   checkInt(names.seed, o.seed, 0, LIMITS.maxSeed);
   checkPositive(names.durationMs, o.durationMs);
+  if (o.precision !== undefined && !(o.precision > 0 && o.precision < 1)) {
+    throw new InputError(names.precision, `expected a precision above 0 % and below 100 % (e.g. "5%"), got ${o.precision}`);
+  }
   checkPositive(names.p95Ms, o.p95Ms);
   checkPositive(names.p99Ms, o.p99Ms);
   if (o.maxErrorRate !== undefined && !(o.maxErrorRate >= 0 && o.maxErrorRate <= 1)) {
@@ -64,7 +74,7 @@ export function applyOverrides(workload: Workload, overrides: WorkloadOverrides,
     engine: { backend: o.backend ?? workload.engine.backend, instances: o.instances ?? workload.engine.instances },
     stages,
     warmup: o.warmupRequests === undefined ? workload.warmup : { requests: o.warmupRequests },
-    measure: measureWith(workload.measure, o.requests, o.durationMs),
+    measure: measureWith(workload.measure, o),
     budget: {
       p95Ms: o.p95Ms ?? workload.budget.p95Ms,
       p99Ms: o.p99Ms ?? workload.budget.p99Ms,
@@ -74,8 +84,10 @@ export function applyOverrides(workload: Workload, overrides: WorkloadOverrides,
   return applyTargetOverrides(overridden, o, names);
 }
 
-function measureWith(measure: Workload['measure'], requests: number | undefined, durationMs: number | undefined): Workload['measure'] {
-  if (requests === undefined && durationMs === undefined) return measure;
+/** The flags that set a length replace the file's whole length: count, duration and precision together. */
+function measureWith(measure: Workload['measure'], o: Pick<WorkloadOverrides, 'requests' | 'durationMs' | 'precision'>): MeasureSpec {
+  const { requests, durationMs, precision } = o;
+  if (requests === undefined && durationMs === undefined && precision === undefined) return measure;
   // The hard limit must stay above the asked-for duration; a shorter duration keeps the file's limit.
   const maxDurationMs =
     durationMs !== undefined && durationMs > measure.maxDurationMs ? defaultMaxDurationMs(durationMs) : measure.maxDurationMs;
@@ -83,6 +95,7 @@ function measureWith(measure: Workload['measure'], requests: number | undefined,
     ...(requests !== undefined && { requests }),
     ...(durationMs !== undefined && { durationMs }),
     maxDurationMs,
+    ...(precision !== undefined && { precision }),
   };
 }
 

@@ -51,7 +51,8 @@ export function resolveWorkload(yaml: WorkloadYaml, source: string, baseDir: str
     measure: yaml.measure
       ? {
           ...phase(yaml.measure.requests, yaml.measure.duration),
-          maxDurationMs: yaml.measure.maxDuration ?? defaultMaxDurationMs(yaml.measure.duration),
+          maxDurationMs: yaml.measure.maxDuration ?? defaultMaxDurationMs(yaml.measure.duration, yaml.measure.precision !== undefined),
+          ...(yaml.measure.precision !== undefined && { precision: yaml.measure.precision }),
         }
       : DEFAULTS.measure,
     budget: {

@@ -153,12 +153,15 @@ const measure = strictObject({
   requests: intBetween(1, LIMITS.maxRequests).optional(),
   duration: durationMs().optional(),
   maxDuration: durationMs().optional(),
+  precision: ratio()
+    .refine((value) => value > 0 && value < 1, { error: expected('a precision above 0 % and below 100 % such as "5%"') })
+    .optional(),
 }).superRefine((value, ctx) => {
-  if (value.requests === undefined && value.duration === undefined) {
+  if (value.requests === undefined && value.duration === undefined && value.precision === undefined) {
     ctx.addIssue({
       code: 'custom',
       input: value,
-      message: 'expected requests or duration (or both; the first reached ends measurement), got neither',
+      message: 'expected requests, duration or precision (requests and duration: the first reached ends measurement), got none',
     });
   } else if (value.maxDuration !== undefined && value.duration !== undefined && value.maxDuration < value.duration) {
     ctx.addIssue({

@@ -44,6 +44,8 @@ describe('stability windows', () => {
     const drifting = delayTarget(({ sinceConfigureMs }) => (sinceConfigureMs < 2500 ? 10 + (30 * sinceConfigureMs) / 2500 : 40));
     const step = await runOne('{ windows: 3, tolerance: 20%, maxExtend: 8s }', drifting);
     expect(step.stability?.kind, step.stability?.reason).toBe('stable');
+    // It ran past its plan, and settling is what ended it.
+    expect(step.endedBy).toBe('stable');
     // Exactly the report contract's fields (the schema allows no others).
     expect(Object.keys(step.stability!).sort()).toEqual(['extendedMs', 'kind', 'p95Spread', 'reason', 'throughputSpread']);
     // Three settled windows end no earlier than 2.5 s + 3 s into the step, 1 s of it planned.
@@ -61,6 +63,7 @@ describe('stability windows', () => {
     const step = await runOne('{ windows: 3, tolerance: 10%, maxExtend: 2s }', flapping);
     expect(step.stability?.kind).toBe('unstable');
     expect(step.stability!.reason).toContain('limit reached');
+    expect(step.endedBy).toBe('duration'); // the extension ran out: the plan's own reason stands
     expect(step.stability!.extendedMs).toBeGreaterThanOrEqual(2000);
     expect(step.stability!.extendedMs).toBeLessThan(2600);
     expect(step.stability!.p95Spread ?? step.stability!.throughputSpread ?? 0).toBeGreaterThan(0.1);

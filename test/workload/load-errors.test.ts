@@ -93,10 +93,10 @@ const BAD_FIELDS: ReadonlyArray<readonly [string, string, string, readonly strin
   ['error rate 150%', `budget: { maxErrorRate: 150% }\n${STAGE}`, 'budget.maxErrorRate', ['expected a ratio from 0 to 1', 'got "150%"']],
   ['error rate 2', `budget: { maxErrorRate: 2 }\n${STAGE}`, 'budget.maxErrorRate', ['got 2']],
   [
-    'measure without requests or duration',
+    'measure without requests, duration or precision',
     `measure: { maxDuration: 30s }\n${STAGE}`,
     'measure',
-    ['expected requests or duration', 'got neither'],
+    ['expected requests, duration or precision', 'got none'],
   ],
   [
     'maxDuration below duration',
@@ -129,7 +129,12 @@ const BAD_FIELDS: ReadonlyArray<readonly [string, string, string, readonly strin
     ['"intent-classifier" (built-in) or a model folder path', 'got "bert"'],
   ],
   ['unknown model size', `models: { size: large }\n${STAGE}`, 'models.size', ['expected one of small, base, got "large"']],
-  ['empty section value', `measure:\n${STAGE}`, 'measure', ['expected a mapping with keys requests, duration, maxDuration, got null']],
+  [
+    'empty section value',
+    `measure:\n${STAGE}`,
+    'measure',
+    ['expected a mapping with keys requests, duration, maxDuration, precision, got null'],
+  ],
   ['stages not a list', 'stages: classify', 'stages', ['expected a list of stages', 'got "classify"']],
   ['empty stages', 'stages: []', 'stages', ['expected at least one stage']],
   ['top level is a list', '- stage: classify', '(top level)', ['expected a mapping with keys name, description']],

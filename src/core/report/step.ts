@@ -63,10 +63,25 @@ export interface RepeatReport {
 }
 
 /**
- * requests / duration: the planned length (with both, the first reached); maxDuration: the hard
- * limit, which wins over both; aborted: interrupted (scenario stages: stopped before their end).
+ * requests / duration: the planned length (with both, the first reached); stable: measured past
+ * that length until its windows settled; precision: an adaptive step whose e2e p95 interval
+ * reached +-measure.precision (and whose windows settled, with stability on); maxDuration: the
+ * hard limit (an adaptive step's time cap), which wins over all of them; aborted: interrupted
+ * (scenario stages: stopped before their end).
  */
-export type MeasureEndReason = 'requests' | 'duration' | 'maxDuration' | 'aborted';
+export type MeasureEndReason = 'requests' | 'duration' | 'stable' | 'precision' | 'maxDuration' | 'aborted';
+
+/** An adaptive step (measure.precision): the p95 interval asked for and the one it ended with. */
+export interface PrecisionReport {
+  /** The half-width asked for, as a fraction of the p95 (0.05: +-5 %). */
+  readonly target: number;
+  /** max(p95 - low, high - p95) / p95 of the step's e2e p95 interval; null when a side is unbounded. */
+  readonly reached: number | null;
+  /** reached <= target and the p95 supported (MLPerf's minimum of independent samples). */
+  readonly met: boolean;
+  /** The step's window length (ms), sized to hold ~20 model calls (windows[] has every window). */
+  readonly windowMs: number;
+}
 
 export interface StepReport extends StepMeasurement {
   readonly index: number;
@@ -111,6 +126,8 @@ export interface StepReport extends StepMeasurement {
   /** null when stability was not checked for this step. */
   readonly stability: StabilityReport | null;
   readonly e2eConfidence: E2eConfidenceReport | null;
+  /** Adaptive steps (measure.precision) only; null for a fixed plan. Absent in older reports. */
+  readonly precision?: PrecisionReport | null;
   /** null unless the run repeated its sweep. */
   readonly repeats: RepeatReport | null;
   /**

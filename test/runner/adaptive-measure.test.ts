@@ -1,0 +1,121 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { StepReport } from '../../src/core/report/step.js';
+import { runBenchmark } from '../../src/runner/run-benchmark.js';
+import { createHttpTarget } from '../../src/targets/http/target.js';
+import { parseWorkload } from '../../src/workload/load.js';
+import { mulberry32 } from '../../src/random.js';
+import { startFaultServer, type FaultServer } from '../fixtures/http/fault-server.js';
+import { environment } from './fake-targets.js';
+
+const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'workloads');
+
+/**
+ * A loopback server whose service time is drawn from a known distribution (seeded), one draw per
+ * request, long enough that the event loop's jitter on a loaded machine is small beside it:
+ * tight = 200-204 ms uniform; tail = 80 % at 200 ms, 20 % uniform over 200-1000 ms, so its p95
+ * (800 ms) sits where the density is 0.00025 per ms: a +-10 % interval (+-80 ms, +-0.02 in
+ * quantile) needs (1.96 / 0.02)^2 x 0.95 x 0.05 = ~460 samples, where the tight one needs only
+ * MLPerf's minimum of 90.
+ */
+function serviceTime(kind: 'tight' | 'tail'): () => number {
+  const random = mulberry32(kind === 'tight' ? 1 : 2);
+  return kind === 'tight' ? () => 200 + 4 * random() : () => (random() < 0.8 ? 200 : 200 + 800 * random());
+}
+
+async function knownServer(kind: 'tight' | 'tail'): Promise<FaultServer> {
+  const draw = serviceTime(kind);
+  return startFaultServer((_request, res) => {
+    setTimeout(() => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"label":"x"}');
+    }, draw());
+  });
+}
+
+let servers: FaultServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.map((server) => server.close()));
+  servers = [];
+});
+
+async function adaptiveStep(server: FaultServer, measure: string, stability = 'false'): Promise<StepReport> {
+  const workload = parseWorkload(
+    `name: adaptive
+corpus: { path: prompts.jsonl }
+target:
+  url: ${server.url}
+  protocol: template
+  template: { body: '{"text": {{text}}}', output: label }
+warmup: { requests: 128 } # four rounds of 32: connections open and warm before measuring
+measure: ${measure}
+stability: ${stability}
+stages: [{ stage: classify, concurrency: [32] }]
+`,
+    join(FIXTURES, 'adaptive.yaml'),
+    FIXTURES,
+  );
+  if (workload.target.kind !== 'http') throw new Error('expected an HTTP workload');
+  const spec = workload.target;
+  const outDir = await mkdtemp(join(tmpdir(), 'pipebench-adaptive-'));
+  const { report } = await runBenchmark({
+    workload,
+    outDir,
+    runId: 'adaptive',
+    environment,
+    openTarget: () => createHttpTarget(spec, { env: {} }),
+  });
+  const [step] = report.steps;
+  if (step === undefined) throw new Error('no step measured');
+  return step;
+}
+
+describe('adaptive measurement (measure.precision) against servers of known service time', () => {
+  it('stops once the p95 interval is within +-10 %: the tight server early, the long-tailed one later, each with what it needs', async () => {
+    const tight = await knownServer('tight');
+    const tail = await knownServer('tail');
+    servers = [tight, tail];
+    const tightStep = await adaptiveStep(tight, '{ precision: 10%, maxDuration: 30s }');
+    const tailStep = await adaptiveStep(tail, '{ precision: 10%, maxDuration: 30s }');
+    for (const step of [tightStep, tailStep]) {
+      expect(step.endedBy).toBe('precision');
+      expect(step.precision).toMatchObject({ target: 0.1, met: true });
+      expect(step.precision!.reached!).toBeLessThanOrEqual(0.1);
+      expect(step.e2eConfidence!.p95.supported).toBe(true);
+      expect(step.requested).toBeNull();
+      expect(step.measuredMs).toBeLessThan(30_000);
+    }
+    // The tail's p95 is ~800 ms against the tight one's ~204 ms (plus the loaded machine's jitter).
+    expect(tailStep.latencyMs.e2e!.p95).toBeGreaterThan(tightStep.latencyMs.e2e!.p95);
+    // A fixed count sized to reach +-10 % on both steps is at least the tail's: the tight step spent
+    // less than that, and the tail step kept measuring past where the tight one had stopped.
+    expect(tightStep.measured!).toBeLessThan(tailStep.measured!);
+    expect(tailStep.windows.length).toBeGreaterThan(tightStep.windows.length);
+  }, 90_000);
+
+  it('a precision the cap cannot buy ends the step at measure.maxDuration, reporting the interval it reached', async () => {
+    const tail = await knownServer('tail');
+    servers = [tail];
+    const step = await adaptiveStep(tail, '{ precision: 0.5%, maxDuration: 3s }'); // ~90,000 samples would do
+    expect(step.endedBy).toBe('maxDuration');
+    expect(step.precision!.met).toBe(false);
+    expect(step.precision!.reached!).toBeGreaterThan(0.005);
+    expect(step.complete).toBe(true);
+    // Sending stopped at the cap; what was in flight then came back within its own latency.
+    expect(step.measuredMs).toBeGreaterThanOrEqual(3000 - step.latencyMs.e2e!.max);
+    expect(step.measuredMs).toBeLessThanOrEqual(3000 + step.latencyMs.e2e!.max);
+  }, 60_000);
+
+  it('with stability on, a precise step still measures until its last windows agree', async () => {
+    const tight = await knownServer('tight');
+    servers = [tight];
+    const step = await adaptiveStep(tight, '{ precision: 10%, maxDuration: 30s }', '{ windows: 3, tolerance: 25% }');
+    // Three closed windows of at least 1 s before it may stop, though the interval is reached in the first.
+    expect(step.stability?.kind).toBe('stable');
+    expect(step.endedBy).toBe('precision');
+    expect(step.windows.length).toBeGreaterThanOrEqual(4);
+    expect(step.measuredMs).toBeGreaterThanOrEqual(3000);
+  }, 60_000);
+});
