@@ -125,6 +125,8 @@ export type RunReportParts = Pick<
   readonly resumedFrom?: RunReport['resumedFrom'];
   /** Server sweeps: the configurations launched; judged here. */
   readonly serverSweep?: ServerSweepFacts | null;
+  readonly shard?: RunReport['shard'];
+  readonly shards?: RunReport['shards'];
 };
 
 export function buildRunReport(parts: RunReportParts): RunReport {
@@ -182,6 +184,8 @@ export function buildRunReport(parts: RunReportParts): RunReport {
     host: parts.host ?? null,
     resumedFrom: parts.resumedFrom ?? null,
     serverSweep,
+    ...(parts.shard && { shard: parts.shard }),
+    ...(parts.shards && { shards: parts.shards }),
   };
 }
 

@@ -24,6 +24,11 @@ import { workersForStep } from './workers/split-load.js';
 import { StabilityWatch } from './stability-watch.js';
 import { serverStepMetrics } from './server-step.js';
 import { measureColdStart } from './cold-start.js';
+import type { ArrivalSchedule } from '../load/arrivals.js';
+
+/** The recorder's window length (its default), which a shard's grid is built of. */
+const WINDOW_MS = 1000;
+import type { ShardRun } from './shard-run.js';
 
 export interface StepRun {
   readonly measurement: StepMeasurement;
@@ -52,6 +57,8 @@ export interface StepContext extends LoadContext {
   readonly warn: (message: string) => void;
   /** --workers: the run's load worker threads (HTTP); absent or null: every step runs on this thread. */
   readonly loadWorkers?: LoadWorkerPool | null;
+  /** --shard i/N: this process drives its share of each step; absent or null: all of it. */
+  readonly shard?: ShardRun | null;
 }
 
 export async function measureStep(step: Step, context: StepContext): Promise<StepRun> {
@@ -67,10 +74,13 @@ export async function measureStep(step: Step, context: StepContext): Promise<Ste
   const coldStartMs = context.signal?.aborted ? null : await measureColdStart(step, target, context.texts, clock);
   const processesAtStart = (await telemetry?.processes()) ?? null;
   const workers = context.loadWorkers ? workersForStep(context.loadWorkers.size, step, closedLoopSends(step, target)) : 1;
+  const shard = context.shard ?? null;
+  // A shard drives (and is judged on) its share; its report keeps the plan's step, so shards compare.
+  const driven = shard === null ? step : shard.share(step, closedLoopSends(step, target), batchSender(step, target) === null ? 1 : step.batchSize);
   const load =
     context.loadWorkers && workers > 1
       ? await measureOnWorkers(step, context, context.loadWorkers, workers)
-      : await measureHere(step, context);
+      : await measureHere(driven, context, shard);
   const { measurement, endedBy, abandoned, openLoop } = load;
   if (abandoned > 0) {
     context.warn(abandonedWarning(`step ${step.index} (${step.stage} batch ${step.batchSize})`, abandoned, endedBy === 'aborted'));
@@ -86,7 +96,7 @@ export async function measureStep(step: Step, context: StepContext): Promise<Ste
   const what = `step ${step.index} (${step.stage} batch ${step.batchSize})`;
   const window = { fromMs: measurement.startedAtMs, toMs: measurement.endedAtMs };
   const serverMetrics = await serverStepMetrics(context.serverMetrics ?? null, step, measurement, window, what, context.warn);
-  const cutShort = cutShortWarning(step, endedBy, measurement);
+  const cutShort = cutShortWarning(driven, endedBy, measurement);
   if (cutShort !== null) context.warn(cutShort);
   if (openLoop !== null && openLoop.lateShare > LATE_SEND_WARN_SHARE) {
     context.warn(
@@ -107,10 +117,11 @@ export async function measureStep(step: Step, context: StepContext): Promise<Ste
   };
 }
 
-/** The step's load on this thread: one recorder, the stability watch on its windows. */
-async function measureHere(step: Step, context: LoadContext): Promise<LoadRun> {
+/** The step's load on this thread: one recorder, the stability watch on its windows (a shard: on the shards' shared grid). */
+async function measureHere(step: Step, context: LoadContext, shard: ShardRun | null): Promise<LoadRun> {
   const { clock, emit } = context;
-  const recorder = new StepRecorder({ clock });
+  await shard?.waitForStart(clock);
+  const recorder = new StepRecorder({ clock, ...(shard && { sharedWindowOriginMs: shard.windowOriginMs(clock(), WINDOW_MS) }) });
   const watch = context.stability ? new StabilityWatch(recorder, context.stability, step.measure, clock) : null;
   const started = clock();
   const windowEvents = windowEmitter(step, emit, context.live);
@@ -130,6 +141,7 @@ async function measureHere(step: Step, context: LoadContext): Promise<LoadRun> {
       ...(context.signal && { signal: context.signal }),
       ...(context.drainGraceMs !== undefined && { drainGraceMs: context.drainGraceMs }),
       ...(watch && { shouldStop: watch.shouldStop }),
+      ...(shard && { scheduleShare: (planned: ArrivalSchedule) => shard.schedule(planned) }),
     });
     windowEvents(recorder);
     if (outcome.abandoned > 0) recorder.abandon(outcome.abandoned);
