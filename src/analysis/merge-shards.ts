@@ -13,13 +13,14 @@ import { mergedEndReason } from '../load/step-phases.js';
 import { mergeConcurrentMeasurements, sumOf } from '../metrics/measurement-merge.js';
 import { buildRunReport } from './analyze-run.js';
 import type { ShardOf } from './shard-set.js';
+import { InputError } from '../errors.js';
 
 /** A start skew beyond this (one window) means the shards' loads did not overlap as planned. */
 const SKEW_WARN_MS = 1000;
 
 export function mergeShards(shards: readonly ShardOf[], runId: string): RunReport {
   const first = (shards[0] as ShardOf).report;
-  const steps = first.steps.map((step, i) => mergeStep(shards.map((shard) => shard.report.steps[i] as StepReport)));
+  const steps = first.steps.map((_step, i) => mergeStep(shards.map((shard) => shard.report.steps[i] as StepReport), i));
   return buildRunReport({
     runId,
     startedAt: earliest(shards.map((shard) => shard.report.startedAt)),
@@ -39,9 +40,9 @@ export function mergeShards(shards: readonly ShardOf[], runId: string): RunRepor
   });
 }
 
-function mergeStep(parts: readonly StepReport[]): StepReport {
+function mergeStep(parts: readonly StepReport[], position: number): StepReport {
   const first = parts[0] as StepReport;
-  const measurement: StepMeasurement = mergeConcurrentMeasurements(parts);
+  const measurement = mergeOnGrid(parts, position);
   const { bottleneck: _judgedAgain, ...plan } = first;
   return {
     ...plan,
@@ -58,6 +59,16 @@ function mergeStep(parts: readonly StepReport[]): StepReport {
     repeats: null,
     coldStartMs: null,
   };
+}
+
+/** Shards written by `run --shard` share one window grid; reports that do not cannot merge window by window. */
+function mergeOnGrid(parts: readonly StepReport[], position: number): StepMeasurement {
+  try {
+    return mergeConcurrentMeasurements(parts);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    throw new InputError(`steps[${position}].windows`, `expected shards recorded on one window grid (pipebench run --shard), got ${error.message}`);
+  }
 }
 
 /** Sends and late sends sum; each shard sent its dealt share of one schedule, so the achieved rates add. */

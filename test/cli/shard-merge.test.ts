@@ -159,11 +159,16 @@ describe('pipebench run --shard i/N, then pipebench merge', () => {
     const other = readReport('shards/shard-1');
     writeFileSync(join(dir, 'other-plan.json'), JSON.stringify({ ...other, workload: { ...other.workload, seed: 8 } }));
     const shard = (i: number): string => join(dir, `shards/shard-${i}/report.json`);
+    // Windows off the shards' grid (as a run without --shard records them) cannot be added window by window.
+    const offGrid = readReport('shards/shard-2');
+    const shifted = offGrid.steps.map((step) => ({ ...step, windows: step.windows.map((w) => ({ ...w, startMs: w.startMs + 500, endMs: w.endMs + 500 })) }));
+    writeFileSync(join(dir, 'off-grid.json'), JSON.stringify({ ...offGrid, steps: shifted }));
     const cases: [string[], RegExp][] = [
       [[shard(0), join(dir, 'other-plan.json'), shard(2)], /other-plan\.json: workload\.seed: expected the plan of .*shard-0\/report\.json \(shards of one run\), got a different value \(8 vs 7\)/],
       [[shard(0), shard(0), shard(2)], /shard-0\/report\.json: shard\.index: expected each shard once, got shard 0 again/],
       [[shard(0), shard(1)], /merge: expected all 3 shards \(0 to 2\), got none for shard 2/],
       [[join(dir, 'whole', 'report.json')], /whole\/report\.json: shard: expected the report of a shard run/],
+      [[shard(0), shard(1), join(dir, 'off-grid.json')], /steps\[0\]\.windows: expected shards recorded on one window grid/],
     ];
     for (const [paths, message] of cases) {
       const result = await runCli(['merge', ...paths, '--out', join(dir, 'refused')]);
