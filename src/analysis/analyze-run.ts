@@ -129,6 +129,8 @@ export type RunReportParts = Pick<
   readonly resumedFrom?: RunReport['resumedFrom'];
   /** Server sweeps: the configurations launched; judged here. */
   readonly serverSweep?: ServerSweepFacts | null;
+  readonly shard?: RunReport['shard'];
+  readonly shards?: RunReport['shards'];
 };
 
 export function buildRunReport(parts: RunReportParts): RunReport {
@@ -189,6 +191,8 @@ export function buildRunReport(parts: RunReportParts): RunReport {
     host: parts.host ?? null,
     resumedFrom: parts.resumedFrom ?? null,
     serverSweep,
+    ...(parts.shard && { shard: parts.shard }),
+    ...(parts.shards && { shards: parts.shards }),
   };
 }
 

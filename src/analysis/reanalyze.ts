@@ -67,6 +67,8 @@ function partsOf(report: RunReport): RunReportParts {
     scenario: report.scenario ? scenarioFacts(report.scenario) : null,
     host: report.host ?? null,
     resumedFrom: report.resumedFrom ?? null,
+    shard: report.shard ?? null,
+    shards: report.shards ?? null,
   };
 }
 

@@ -9,6 +9,7 @@ import type { CliIo } from './io.js';
 import type { CommandContext, CommandRegistrar } from './context.js';
 import { registerCompareCommand } from './compare.js';
 import { registerGpuCommands } from './gpu.js';
+import { registerMergeCommand } from './merge.js';
 import { registerReportCommand } from './report.js';
 import { registerRunCommand } from './run.js';
 import { registerServeCommand } from './serve.js';
@@ -21,6 +22,7 @@ const COMMANDS: readonly CommandRegistrar[] = [
   registerServeCommand,
   registerCompareCommand,
   registerReportCommand,
+  registerMergeCommand,
   registerGpuCommands,
   registerSetupCommand,
 ];

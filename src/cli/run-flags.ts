@@ -181,6 +181,8 @@ export interface RunFlags {
   readonly serverParam?: readonly string[];
   readonly serverHealth?: string;
   readonly workers?: string;
+  readonly shard?: string;
+  readonly startAt?: string;
 }
 
 function collect(value: string, previous: readonly string[]): string[] {

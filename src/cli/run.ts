@@ -35,6 +35,10 @@ import { progressListener } from './progress.js';
 import { addRunPlanOptions, RUN_FLAGS, type RunFlags } from './run-flags.js';
 import { refuseSweepFlags, runOverridesFromFlags } from './run-flag-values.js';
 import { renderRunSummary } from './run-summary.js';
+import { SHARD_ENV, shardRunOf, shardSlotOf, startAtOf } from './shard-flags.js';
+import type { ShardRun } from '../runner/shard-run.js';
+import { estimateClockOffset } from '../targets/http/clock-offset.js';
+import { epochNowMs } from '../core/clock.js';
 
 export function registerRunCommand(program: Command, context: CommandContext): void {
   const command = program
@@ -49,6 +53,8 @@ export function registerRunCommand(program: Command, context: CommandContext): v
     .option('--gpu-interval <ms>', 'nvidia-smi sampling interval', '100ms')
     .option('--no-gpu', 'do not sample the GPU')
     .option('-q, --quiet', 'no progress output')
+    .option('--shard <i/N>', `drive shard i (from 0) of N: its share of every step, merged later by pipebench merge (env: ${SHARD_ENV.index} + ${SHARD_ENV.count})`)
+    .option('--start-at <time>', `with --shard: start the first step at this ISO 8601 instant, e.g. 2026-12-05T22:00:00Z (env: ${SHARD_ENV.startAt})`)
     .addHelpText(
       'after',
       `
@@ -82,6 +88,8 @@ Examples:
           : undefined;
       // A resumed run goes on under its first run id, in the same folder.
       const runId = resume?.previous.runId ?? newRunId;
+      const shard = await shardOf(flags, workload, context);
+      if (shard !== null && flags.resume === true) throw new InputError(RUN_FLAGS.resume, 'expected a run without --shard: a shard starts with the others, whole');
       const inputs = await checkRunInputs(workload, outDir);
       // Every input passed: from here on the run opens, loads and writes.
       const progress = progressListener(context.io, { quiet: flags.quiet === true });
@@ -104,6 +112,7 @@ Examples:
           inputs,
           ...(budgets && { budgets }),
           ...(resume && { resume }),
+          ...(shard && { shard }),
         });
         context.io.stdout.write(renderRunSummary(result.report, result.files) + breachLines(result.report, budgets?.source ?? null));
         context.exitCode = exitCodeForRun(result.report);
@@ -168,6 +177,16 @@ function breachLines(report: RunReport, budgetsFile: string | null): string {
   }
   for (const finding of report.alerts) if (finding.kind === 'fired') lines.push(`  budget breached: ${describeFinding(finding)}`);
   return lines.map((line) => `${line}\n`).join('');
+}
+
+/** --shard/--start-at (or their environment), checked; an HTTP shard's clock offset from its target's Date header. */
+async function shardOf(flags: RunFlags, workload: Workload, context: CommandContext): Promise<ShardRun | null> {
+  const slot = shardSlotOf(flags, context.io.env);
+  const startAtMs = startAtOf(flags, context.io.env);
+  // Checked before the probe, so a refused shard sends nothing.
+  const checked = shardRunOf(slot, startAtMs, workload, null);
+  if (slot === null || checked === null || workload.target.kind !== 'http') return checked;
+  return shardRunOf(slot, startAtMs, workload, await estimateClockOffset(workload.target.url, epochNowMs));
 }
 
 /** What the run scrapes: the HTTP target's serverMetrics spec (on by default, the target's own /metrics). */

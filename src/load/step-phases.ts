@@ -56,6 +56,12 @@ export interface DriverOptions {
 export type LoadPhase = 'warmup' | 'measure' | 'draining';
 export type EndReason = 'requests' | 'duration' | 'maxDuration' | 'aborted';
 
+/** Parts measured at once (worker threads, shards): an interrupt or the hard limit in any is the whole's; otherwise the plan's own end. */
+export function mergedEndReason<Reason extends string>(reasons: readonly Reason[]): Reason | EndReason {
+  for (const reason of ['aborted', 'maxDuration'] as const) if ((reasons as readonly string[]).includes(reason)) return reason;
+  return reasons[0] ?? 'requests';
+}
+
 export interface StepPhasesOptions {
   readonly warmup: PhaseLength;
   readonly measure: PhaseLength & { readonly maxDurationMs: number };

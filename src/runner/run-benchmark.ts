@@ -40,6 +40,7 @@ import { metricsOnLaunchPort, withLaunchPort } from './server-target.js';
 import { gridSize, maxServerRuns } from './server-search.js';
 import { openLoadWorkers } from './workers/open-load-workers.js';
 import type { LoadWorkerPool } from './workers/load-worker-pool.js';
+import type { ShardRun } from './shard-run.js';
 
 export interface RunOptions {
   readonly workload: Workload;
@@ -69,6 +70,8 @@ export interface RunOptions {
    * worker threads: where their targets look up header values named by variable (default process.env).
    */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** --shard i/N: drive this shard's share of every step (HTTP sweeps; cli checks the rest). */
+  readonly shard?: ShardRun;
 }
 
 export interface RunResult {
@@ -85,7 +88,7 @@ export async function runBenchmark(options: RunOptions): Promise<RunResult> {
   const signoff = signoffOf(workload);
   const { steps, corpus } = options.inputs ?? (await checkRunInputs(workload, options.outDir));
   const stageBudgets = budgets?.stages ?? uniformStageBudgets(workload.budget);
-  const texts = new TextSource(corpus, { seed: workload.seed, uniqueTexts: workload.corpus.uniqueTexts });
+  const texts = new TextSource(corpus, { uniqueTexts: workload.corpus.uniqueTexts, ...textStream(workload.seed, options.shard) });
   const startedAt = resume?.previous.startedAt ?? new Date().toISOString();
   // A resumed run keeps the steps already measured, and what was said about them.
   const warnings: string[] = resume ? warningsToCarry(resume.previous, resume.nextIndex) : [];
@@ -208,7 +211,14 @@ function stepContext(options: RunOptions, parts: ContextParts): StepContext {
     ...(options.signal && { signal: options.signal }),
     ...(options.drainGraceMs !== undefined && { drainGraceMs: options.drainGraceMs }),
     ...(options.tickMs !== undefined && { tickMs: options.tickMs }),
+    ...(options.shard && { shard: options.shard }),
   };
+}
+
+/** The run's prompt order; a shard's has its own seed and unique tag (as a load worker's), so the shards' streams are disjoint. */
+function textStream(seed: number, shard: ShardRun | undefined): { seed: number; uniqueTag?: string } {
+  if (shard === undefined) return { seed };
+  return { seed: seed + shard.slot.index, uniqueTag: `s${shard.slot.index + 1}` };
 }
 
 /**

@@ -11,6 +11,7 @@ import type { StageBudgets } from '../workload/stage-budgets.js';
 import type { ResumeState } from './resume.js';
 import type { RunRecord } from './run-mode.js';
 import type { RunnerTarget } from './types.js';
+import type { ShardRun } from './shard-run.js';
 
 export type Finished = Pick<RunReport, 'gpuTelemetry' | 'harnessHealth' | 'host'>;
 
@@ -21,6 +22,7 @@ export interface SnapshotRun {
   readonly signal?: AbortSignal;
   readonly budgets?: BudgetsFile;
   readonly resume?: ResumeState;
+  readonly shard?: ShardRun;
 }
 
 export interface SnapshotParts {
@@ -57,6 +59,7 @@ export function snapshotter(parts: SnapshotParts): (partial: boolean, finished?:
       scenario: record.scenario,
       serverSweep: record.serverSweep ?? null,
       resumedFrom: resume ? { runId: resume.previous.runId, stepsKept: resume.keptSteps.length } : null,
+      ...(run.shard && { shard: run.shard.report() }),
       ...finished,
     });
 }

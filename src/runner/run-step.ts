@@ -28,6 +28,11 @@ import { PrecisionWatch } from './precision-watch.js';
 import { callWindowRule } from '../metrics/window-sizing.js';
 import { serverStepMetrics } from './server-step.js';
 import { measureColdStart } from './cold-start.js';
+import type { ArrivalSchedule } from '../load/arrivals.js';
+import type { ShardRun } from './shard-run.js';
+
+/** The window length a shard's grid is built of (the recorder's default). */
+const WINDOW_MS = 1000;
 
 export interface StepRun {
   readonly measurement: StepMeasurement;
@@ -56,6 +61,8 @@ export interface StepContext extends LoadContext {
   readonly warn: (message: string) => void;
   /** --workers: the run's load worker threads (HTTP); absent or null: every step runs on this thread. */
   readonly loadWorkers?: LoadWorkerPool | null;
+  /** --shard i/N: this process drives its share of each step; absent or null: all of it. */
+  readonly shard?: ShardRun | null;
 }
 
 export async function measureStep(step: Step, context: StepContext): Promise<StepRun> {
@@ -71,10 +78,14 @@ export async function measureStep(step: Step, context: StepContext): Promise<Ste
   const coldStartMs = context.signal?.aborted ? null : await measureColdStart(step, target, context.texts, clock);
   const processesAtStart = (await telemetry?.processes()) ?? null;
   const workers = context.loadWorkers ? workersForStep(context.loadWorkers.size, step, closedLoopSends(step, target)) : 1;
+  const shard = context.shard ?? null;
+  // A shard drives (and is judged on) its share; its report keeps the plan's step, so shards compare.
+  const driven =
+    shard === null ? step : shard.share(step, closedLoopSends(step, target), batchSender(step, target) === null ? 1 : step.batchSize);
   const load =
     context.loadWorkers && workers > 1
       ? await measureOnWorkers(step, context, context.loadWorkers, workers)
-      : await measureHere(step, context);
+      : await measureHere(driven, context, shard);
   const { measurement, endedBy, abandoned, openLoop } = load;
   if (abandoned > 0) {
     context.warn(abandonedWarning(`step ${step.index} (${step.stage} batch ${step.batchSize})`, abandoned, endedBy === 'aborted'));
@@ -90,7 +101,7 @@ export async function measureStep(step: Step, context: StepContext): Promise<Ste
   const what = `step ${step.index} (${step.stage} batch ${step.batchSize})`;
   const window = { fromMs: measurement.startedAtMs, toMs: measurement.endedAtMs };
   const serverMetrics = await serverStepMetrics(context.serverMetrics ?? null, step, measurement, window, what, context.warn);
-  const cutShort = cutShortWarning(step, endedBy, measurement);
+  const cutShort = cutShortWarning(driven, endedBy, measurement);
   if (cutShort !== null) context.warn(cutShort);
   if (openLoop !== null && openLoop.lateShare > LATE_SEND_WARN_SHARE) {
     context.warn(
@@ -112,16 +123,24 @@ export async function measureStep(step: Step, context: StepContext): Promise<Ste
 }
 
 /**
- * The step's load on this thread: one recorder with windows sized to hold ~20 model calls, the
- * stability watch on its windows, and (measure.precision) the precision watch that decides the end.
+ * The step's load on this thread: one recorder, the stability watch on its windows, and
+ * (measure.precision) the precision watch that decides the end. Windows are sized to hold ~20 model
+ * calls; a shard's stay WINDOW_MS on the grid the shards share (so their reports merge exactly), and
+ * a shard runs its plan's count or duration without judging precision, as worker threads do.
  */
-async function measureHere(step: Step, context: LoadContext): Promise<LoadRun> {
+async function measureHere(step: Step, context: LoadContext, shard: ShardRun | null): Promise<LoadRun> {
   const { clock, emit } = context;
-  const recorder = new StepRecorder({ clock, windowMs: callWindowRule(step.measure.maxDurationMs / (context.stability?.windows ?? 3)) });
+  await shard?.waitForStart(clock);
+  const recorder = new StepRecorder(
+    shard
+      ? { clock, windowMs: WINDOW_MS, sharedWindowOriginMs: shard.windowOriginMs(clock(), WINDOW_MS) }
+      : { clock, windowMs: callWindowRule(step.measure.maxDurationMs / (context.stability?.windows ?? 3)) },
+  );
   const stability = context.stability ? new StabilityWatch(recorder, context.stability, step.measure, clock) : null;
-  const precision = step.measure.precision === undefined ? null : new PrecisionWatch(recorder, step.measure.precision, stability);
+  const precision =
+    shard === null && step.measure.precision !== undefined ? new PrecisionWatch(recorder, step.measure.precision, stability) : null;
   const shouldStop = precision?.shouldStop ?? stability?.shouldStop;
-  const driven = withDriverMeasure(step);
+  const driven = shard === null ? withDriverMeasure(step) : step;
   const started = clock();
   const windowEvents = windowEmitter(step, emit, context.live);
   const ticker = setInterval(() => {
@@ -140,6 +159,7 @@ async function measureHere(step: Step, context: LoadContext): Promise<LoadRun> {
       ...(context.signal && { signal: context.signal }),
       ...(context.drainGraceMs !== undefined && { drainGraceMs: context.drainGraceMs }),
       ...(shouldStop && { shouldStop }),
+      ...(shard && { scheduleShare: (planned: ArrivalSchedule) => shard.schedule(planned) }),
     });
     windowEvents(recorder);
     const measurement = finishMeasurement(recorder, outcome);

@@ -9,6 +9,7 @@ import type { Budget, Workload } from '../workload.js';
 import type { BackendReport, EnvironmentReport, TargetReport } from './environment.js';
 import type { ScenarioReport } from './scenario.js';
 import type { ServerSweepReport } from './server-sweep.js';
+import type { ShardReport, ShardSummary } from './shard.js';
 import type { StepReport } from './step.js';
 import type { GpuTelemetryReport, HarnessHealthReport, HostReport } from './telemetry.js';
 import type { AlertFinding, Recommendation, StageTradeoff } from './verdicts.js';
@@ -73,4 +74,8 @@ export interface RunReport {
   readonly resumedFrom: { readonly runId: string; readonly stepsKept: number } | null;
   /** Server sweeps only (workload `server:`): the configurations launched and the one chosen. Absent in older reports. */
   readonly serverSweep?: ServerSweepReport | null;
+  /** A shard run (`run --shard i/N`): its share, start skew and clock offset. Absent otherwise. */
+  readonly shard?: ShardReport | null;
+  /** A merged run (`pipebench merge`): each shard's own figures. Absent otherwise. */
+  readonly shards?: readonly ShardSummary[] | null;
 }

@@ -22,6 +22,7 @@ import { repeatColumns, searchSection } from './search.js';
 import { serverSweepSection } from './server-sweep.js';
 import { markdownText, renderTable, type Column } from './table.js';
 import { tradeoffSection } from './tradeoff.js';
+import { shardLine, shardsSection } from './shards.js';
 import { renderHostSection } from './host.js';
 import { renderScenarioSection } from './scenario.js';
 import { coldStartColumns, coldStartNote } from './cold-start.js';
@@ -35,6 +36,7 @@ export function renderMarkdown(report: RunReport): string {
     environmentSection(report.environment, report.backend),
     modelsSection(report),
     budgetSection(report),
+    shardsSection(report),
     alertsSection(report),
     searchSection(report),
     serverSweepSection(report),
@@ -65,6 +67,8 @@ function header(report: RunReport): string {
     targetLine(report),
     `- Budget met: ${report.budgetMet ? 'yes' : 'no'}`,
   );
+  const shard = shardLine(report);
+  if (shard !== '') lines.push(shard);
   if (report.resumedFrom)
     lines.push(`- Resumed: kept ${report.resumedFrom.stepsKept} completed steps of run \`${report.resumedFrom.runId}\`, measured the rest`);
   return lines.join('\n');

@@ -11,7 +11,7 @@ import type { Step } from '../../core/workload.js';
 import { InternalError, PipebenchError, type ExitCode } from '../../errors.js';
 import { mergeSendStats } from '../../load/merge-send-stats.js';
 import { openLoopReport, type SendStats } from '../../load/send-stats.js';
-import type { EndReason } from '../../load/step-phases.js';
+import { mergedEndReason } from '../../load/step-phases.js';
 import { mergeConcurrentMeasurements } from '../../metrics/measurement-merge.js';
 import { batchSender, closedLoopSends } from '../drive-step.js';
 import type { LoadContext, LoadRun } from '../load-run.js';
@@ -126,12 +126,6 @@ export async function measureOnWorkers(step: Step, context: LoadContext, pool: L
     openLoop: step.arrivals !== null && sends.length > 0 ? openLoopReport(step.arrivals, mergeSendStats(sends)) : null,
     stability: watch?.report(extendedMs) ?? null,
   };
-}
-
-/** An interrupt or the hard limit in any worker is the step's; otherwise the plan's own end. */
-export function mergedEndReason(reasons: readonly EndReason[]): EndReason {
-  for (const reason of ['aborted', 'maxDuration'] as const) if (reasons.includes(reason)) return reason;
-  return reasons[0] ?? 'requests';
 }
 
 function failure(message: string, exitCode: number): PipebenchError {
