@@ -20,7 +20,12 @@ const SKEW_WARN_MS = 1000;
 
 export function mergeShards(shards: readonly ShardOf[], runId: string): RunReport {
   const first = (shards[0] as ShardOf).report;
-  const steps = first.steps.map((_step, i) => mergeStep(shards.map((shard) => shard.report.steps[i] as StepReport), i));
+  const steps = first.steps.map((_step, i) =>
+    mergeStep(
+      shards.map((shard) => shard.report.steps[i] as StepReport),
+      i,
+    ),
+  );
   return buildRunReport({
     runId,
     startedAt: earliest(shards.map((shard) => shard.report.startedAt)),
@@ -35,7 +40,10 @@ export function mergeShards(shards: readonly ShardOf[], runId: string): RunRepor
     budget: first.budget,
     stageBudgets: first.stageBudgets,
     steps,
-    warnings: [...mergeWarnings(shards), ...shards.flatMap((shard) => shard.report.warnings.map((w) => `shard ${shard.shard.index}: ${w}`))],
+    warnings: [
+      ...mergeWarnings(shards),
+      ...shards.flatMap((shard) => shard.report.warnings.map((w) => `shard ${shard.shard.index}: ${w}`)),
+    ],
     shards: shards.map(shardSummary),
   });
 }
@@ -67,7 +75,10 @@ function mergeOnGrid(parts: readonly StepReport[], position: number): StepMeasur
     return mergeConcurrentMeasurements(parts);
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
-    throw new InputError(`steps[${position}].windows`, `expected shards recorded on one window grid (pipebench run --shard), got ${error.message}`);
+    throw new InputError(
+      `steps[${position}].windows`,
+      `expected shards recorded on one window grid (pipebench run --shard), got ${error.message}`,
+    );
   }
 }
 

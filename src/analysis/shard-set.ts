@@ -28,7 +28,10 @@ export function checkShardSet(files: readonly ShardFile[]): ShardOf[] {
       throw new InputError(`${file.source}: shard.of`, `expected ${of} shards as in ${first.source}, got ${file.shard.of}`);
     const seen = byIndex[file.shard.index];
     if (seen !== undefined)
-      throw new InputError(`${file.source}: shard.index`, `expected each shard once, got shard ${file.shard.index} again (also ${seen.source})`);
+      throw new InputError(
+        `${file.source}: shard.index`,
+        `expected each shard once, got shard ${file.shard.index} again (also ${seen.source})`,
+      );
     byIndex[file.shard.index] = file;
   }
   const missing = byIndex.flatMap((file, index) => (file === undefined ? [index] : []));

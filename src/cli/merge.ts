@@ -34,7 +34,7 @@ export function registerMergeCommand(program: Command, context: CommandContext):
     .argument('<reports...>', "shard report.json files, or folders holding them (each shard's report.json one level down)")
     .option('--out <dir>', 'output folder for the merged run (required)')
     .option('--formats <list>', `outputs to write, from ${REPORT_FORMATS.join(',')}`, REPORT_FORMATS.join(','))
-    .option('--budgets <file>', 'judge the merged run under this budgets file instead of the shards\' own budget')
+    .option('--budgets <file>', "judge the merged run under this budgets file instead of the shards' own budget")
     .option('--run-id <id>', "the merged run's id (default: shard 0's run id with -merged)")
     .addHelpText(
       'after',
@@ -83,7 +83,8 @@ async function readShardFiles(paths: readonly string[]): Promise<ShardFile[]> {
       const report = await loadReport(candidate);
       if (report.shards === undefined || report.shards === null) found.push({ source: candidate, report });
     }
-    if (found.length === 0) throw new InputError(path, 'expected shard report.json files one folder down (e.g. shard-0/report.json), got none');
+    if (found.length === 0)
+      throw new InputError(path, 'expected shard report.json files one folder down (e.g. shard-0/report.json), got none');
     files.push(...found);
   }
   return files;

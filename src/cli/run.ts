@@ -53,8 +53,14 @@ export function registerRunCommand(program: Command, context: CommandContext): v
     .option('--gpu-interval <ms>', 'nvidia-smi sampling interval', '100ms')
     .option('--no-gpu', 'do not sample the GPU')
     .option('-q, --quiet', 'no progress output')
-    .option('--shard <i/N>', `drive shard i (from 0) of N: its share of every step, merged later by pipebench merge (env: ${SHARD_ENV.index} + ${SHARD_ENV.count})`)
-    .option('--start-at <time>', `with --shard: start the first step at this ISO 8601 instant, e.g. 2026-12-05T22:00:00Z (env: ${SHARD_ENV.startAt})`)
+    .option(
+      '--shard <i/N>',
+      `drive shard i (from 0) of N: its share of every step, merged later by pipebench merge (env: ${SHARD_ENV.index} + ${SHARD_ENV.count})`,
+    )
+    .option(
+      '--start-at <time>',
+      `with --shard: start the first step at this ISO 8601 instant, e.g. 2026-12-05T22:00:00Z (env: ${SHARD_ENV.startAt})`,
+    )
     .addHelpText(
       'after',
       `
@@ -89,7 +95,8 @@ Examples:
       // A resumed run goes on under its first run id, in the same folder.
       const runId = resume?.previous.runId ?? newRunId;
       const shard = await shardOf(flags, workload, context);
-      if (shard !== null && flags.resume === true) throw new InputError(RUN_FLAGS.resume, 'expected a run without --shard: a shard starts with the others, whole');
+      if (shard !== null && flags.resume === true)
+        throw new InputError(RUN_FLAGS.resume, 'expected a run without --shard: a shard starts with the others, whole');
       const inputs = await checkRunInputs(workload, outDir);
       // Every input passed: from here on the run opens, loads and writes.
       const progress = progressListener(context.io, { quiet: flags.quiet === true });

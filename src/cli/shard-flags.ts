@@ -31,7 +31,10 @@ export function shardSlotOf(flags: ShardFlags, env: Env): ShardSlot | null {
   if (count === undefined || count === '') return null;
   const index = env[SHARD_ENV.index];
   if (index === undefined || index === '')
-    throw new InputError(SHARD_ENV.index, `expected the shard index (0 to N-1; an Indexed Job sets it) beside ${SHARD_ENV.count}=${count}, got none`);
+    throw new InputError(
+      SHARD_ENV.index,
+      `expected the shard index (0 to N-1; an Indexed Job sets it) beside ${SHARD_ENV.count}=${count}, got none`,
+    );
   return checkedSlot(wholeNumber(index, SHARD_ENV.index), wholeNumber(count, SHARD_ENV.count), SHARD_ENV.index, SHARD_ENV.count);
 }
 
@@ -72,7 +75,8 @@ export function shardRunOf(
 }
 
 function checkedSlot(index: number, of: number, indexName: string, countName: string): ShardSlot {
-  if (!Number.isInteger(of) || of < 1 || of > MAX_SHARDS) throw new InputError(countName, `expected a shard count from 1 to ${MAX_SHARDS}, got ${of}`);
+  if (!Number.isInteger(of) || of < 1 || of > MAX_SHARDS)
+    throw new InputError(countName, `expected a shard count from 1 to ${MAX_SHARDS}, got ${of}`);
   if (!Number.isInteger(index) || index >= of) throw new InputError(indexName, `expected a shard index from 0 to ${of - 1}, got ${index}`);
   return { index, of };
 }

@@ -71,7 +71,12 @@ function readReport(folder: string): RunReport {
 
 /** The histogram of all shards' samples together, built here from their encodings (not by the merge module). */
 function rebuilt(encoded: readonly string[]): Histogram {
-  const total = build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3, useWebAssembly: false });
+  const total = build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 3_600_000_000,
+    numberOfSignificantValueDigits: 3,
+    useWebAssembly: false,
+  });
   for (const one of encoded) total.add(decodeFromCompressedBase64(one, 32, false));
   return total;
 }
@@ -161,10 +166,16 @@ describe('pipebench run --shard i/N, then pipebench merge', () => {
     const shard = (i: number): string => join(dir, `shards/shard-${i}/report.json`);
     // Windows off the shards' grid (as a run without --shard records them) cannot be added window by window.
     const offGrid = readReport('shards/shard-2');
-    const shifted = offGrid.steps.map((step) => ({ ...step, windows: step.windows.map((w) => ({ ...w, startMs: w.startMs + 500, endMs: w.endMs + 500 })) }));
+    const shifted = offGrid.steps.map((step) => ({
+      ...step,
+      windows: step.windows.map((w) => ({ ...w, startMs: w.startMs + 500, endMs: w.endMs + 500 })),
+    }));
     writeFileSync(join(dir, 'off-grid.json'), JSON.stringify({ ...offGrid, steps: shifted }));
     const cases: [string[], RegExp][] = [
-      [[shard(0), join(dir, 'other-plan.json'), shard(2)], /other-plan\.json: workload\.seed: expected the plan of .*shard-0\/report\.json \(shards of one run\), got a different value \(8 vs 7\)/],
+      [
+        [shard(0), join(dir, 'other-plan.json'), shard(2)],
+        /other-plan\.json: workload\.seed: expected the plan of .*shard-0\/report\.json \(shards of one run\), got a different value \(8 vs 7\)/,
+      ],
       [[shard(0), shard(0), shard(2)], /shard-0\/report\.json: shard\.index: expected each shard once, got shard 0 again/],
       [[shard(0), shard(1)], /merge: expected all 3 shards \(0 to 2\), got none for shard 2/],
       [[join(dir, 'whole', 'report.json')], /whole\/report\.json: shard: expected the report of a shard run/],

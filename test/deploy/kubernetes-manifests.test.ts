@@ -42,8 +42,16 @@ const byName = (name: string): Resource => {
   return found.resource;
 };
 
-type Container = { image: string; args: string[]; env?: { name: string; value: string }[]; volumeMounts: { name: string; mountPath: string }[] };
-type PodSpec = { containers: Container[]; volumes: { name: string; persistentVolumeClaim?: { claimName: string }; configMap?: { name: string } }[] };
+type Container = {
+  image: string;
+  args: string[];
+  env?: { name: string; value: string }[];
+  volumeMounts: { name: string; mountPath: string }[];
+};
+type PodSpec = {
+  containers: Container[];
+  volumes: { name: string; persistentVolumeClaim?: { claimName: string }; configMap?: { name: string } }[];
+};
 const podOf = (job: Resource): PodSpec => (job['spec'] as { template: { spec: PodSpec } }).template.spec;
 const envOf = (container: Container, name: string): string | undefined => container.env?.find((e) => e.name === name)?.value;
 
