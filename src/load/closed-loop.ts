@@ -4,7 +4,8 @@
  * and/or duration. Every completion issues the next request; nothing else runs per item.
  */
 import type { InFlightFigures } from '../core/measurement.js';
-import { sendContinuations, StepPhases, type DriverOptions, type EndReason, type SendContinuations } from './step-phases.js';
+import { StepPhases, type DriverOptions, type EndReason } from './step-phases.js';
+import { sendContinuations, type SendContinuations } from './send-continuations.js';
 
 export type { ResultSink, TextFeed } from './step-phases.js';
 

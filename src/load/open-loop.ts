@@ -7,7 +7,8 @@
 import type { InFlightFigures } from '../core/measurement.js';
 import type { ArrivalSchedule } from './arrivals.js';
 import { SendCounter, type SendStats } from './send-stats.js';
-import { sendContinuations, StepPhases, type DriverOptions, type EndReason, type SendContinuations } from './step-phases.js';
+import { StepPhases, type DriverOptions, type EndReason } from './step-phases.js';
+import { sendContinuations, type SendContinuations } from './send-continuations.js';
 
 export interface OpenLoopOptions extends DriverOptions {
   /** A fresh schedule for this step; warm-up then measurement continue it (in schedule time). */

@@ -9,7 +9,8 @@ import type { Clock } from '../core/clock.js';
 import type { StaticBatchTarget, Target } from '../targets/target.js';
 import type { Stage } from '../core/stage.js';
 import type { LoadProfile } from './profile.js';
-import { abortDrainGraceMs, DrainGrace, sendContinuations, type ResultSink, type SendContinuations, type TextFeed } from './step-phases.js';
+import { abortDrainGraceMs, DrainGrace, type ResultSink, type TextFeed } from './step-phases.js';
+import { sendContinuations, type SendContinuations } from './send-continuations.js';
 
 export interface RampedClosedLoopOptions {
   readonly target: Target;

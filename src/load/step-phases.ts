@@ -284,43 +284,6 @@ export class DrainGrace {
   }
 }
 
-/** The four ways a send comes back, each built once per step: no closure per request. */
-export interface SendContinuations {
-  readonly warmupDone: () => void;
-  readonly measuredItem: (result: ItemResult) => void;
-  readonly measuredBatch: (results: ItemResult[]) => void;
-  readonly measuredFailed: () => void;
-}
-
-/** Warm-up results are dropped; measured ones go to the sink; `returned` runs after each. */
-export function sendContinuations(sink: ResultSink, clock: Clock, itemsPerSend: number, returned: () => void): SendContinuations {
-  return {
-    warmupDone: returned,
-    measuredItem: (result) => {
-      sink.record(result);
-      returned();
-    },
-    measuredBatch: (results) => {
-      for (const result of results) sink.record(result);
-      returned();
-    },
-    measuredFailed: () => {
-      const now = clock();
-      const failed: ItemResult = {
-        ok: false,
-        errorClass: TARGET_ERROR,
-        tArrivalMs: now,
-        tResponseMs: now,
-        queueMs: 0,
-        inferenceMs: 0,
-        batchSize: itemsPerSend,
-      };
-      for (let i = 0; i < itemsPerSend; i++) sink.record(failed);
-      returned();
-    },
-  };
-}
-
 /** The drain grace after an abort: ABORT_DRAIN_GRACE_MS, or the configured grace when it is shorter. */
 export function abortDrainGraceMs(drainGraceMs: number | undefined): number {
   return Math.min(drainGraceMs ?? DEFAULT_DRAIN_GRACE_MS, ABORT_DRAIN_GRACE_MS);

@@ -16,6 +16,7 @@ import type { DeadlineSweep, Expirable } from './deadlines.js';
 import type { HttpErrorClass } from './error-class.js';
 import type { DecodedOk, ResponseDecoder } from './protocol.js';
 import type { ConnectionTaker, TrackedClient } from './tracked-client.js';
+import { parseRetryAfterMs, rawHeader } from './response-headers.js';
 
 export interface SendRequest {
   readonly method: 'GET' | 'POST' | 'PUT';
@@ -266,25 +267,6 @@ class SendHandler implements Dispatcher.DispatchHandler, Expirable, ConnectionTa
     this.limits.deadlines.untrack(this);
     this.resolve(outcome);
   }
-}
-
-/** A header's value from undici's raw [name, value, name, value, ...] list (names in any case). */
-function rawHeader(rawHeaders: readonly Buffer[], lowerName: string): string | undefined {
-  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
-    const name = rawHeaders[i]!;
-    if (name.length === lowerName.length && name.toString('latin1').toLowerCase() === lowerName)
-      return rawHeaders[i + 1]!.toString('latin1');
-  }
-  return undefined;
-}
-
-/** Retry-After as delta-seconds or an HTTP date; null when absent or unreadable. */
-export function parseRetryAfterMs(value: string | string[] | undefined): number | null {
-  const text = Array.isArray(value) ? value[0] : value;
-  if (text === undefined || text.trim() === '') return null;
-  if (/^\s*\d+(\.\d+)?\s*$/.test(text)) return Number(text) * 1000;
-  const atMs = Date.parse(text); // a wall-clock date: compare with wall-clock now
-  return Number.isNaN(atMs) ? null : Math.max(0, atMs - Date.now());
 }
 
 /** A request that never went out (the client refused it): no write, no status. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { classifyError, classifyStatus, describeClientError, isRetriable } from '../../../src/targets/http/classify-error.js';
 import { SecretRedactor } from '../../../src/targets/http/redact.js';
-import { parseRetryAfterMs } from '../../../src/targets/http/send.js';
+import { parseRetryAfterMs } from '../../../src/targets/http/response-headers.js';
 
 describe('classifyStatus / classifyError', () => {
   it('maps statuses', () => {
