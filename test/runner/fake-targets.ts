@@ -1,5 +1,8 @@
 /** Tiny targets over the public Target interface, with latencies the tests choose. */
+import { join } from 'node:path';
 import { epochNowMs } from '../../src/core/clock.js';
+import type { Workload } from '../../src/core/workload.js';
+import { parseWorkload } from '../../src/workload/load.js';
 import type { EnvironmentReport } from '../../src/core/report/environment.js';
 import type { RunnerTarget } from '../../src/runner/types.js';
 import type { ItemResult } from '../../src/core/item-result.js';
@@ -45,4 +48,24 @@ export function delayTarget(
     },
     async close() {},
   };
+}
+
+const WORKLOAD_FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'workloads');
+
+/**
+ * A workload named `name` against a template-protocol server at `url` (body {"text": ...}, the answer's
+ * `output` field read back), with the test's own `yaml` after it; its corpus is the fixtures' prompts.
+ */
+export function templateWorkload(name: string, url: string, output: string, yaml: string): Workload {
+  return parseWorkload(
+    `name: ${name}
+corpus: { path: prompts.jsonl }
+target:
+  url: ${url}
+  protocol: template
+  template: { body: '{"text": {{text}}}', output: ${output} }
+${yaml}`,
+    join(WORKLOAD_FIXTURES, `${name}.yaml`),
+    WORKLOAD_FIXTURES,
+  );
 }

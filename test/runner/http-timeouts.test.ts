@@ -10,25 +10,12 @@ import { describe, expect, it } from 'vitest';
 import type { RunReport } from '../../src/core/report/run.js';
 import { runBenchmark } from '../../src/runner/run-benchmark.js';
 import { createHttpTarget } from '../../src/targets/http/target.js';
-import { parseWorkload } from '../../src/workload/load.js';
 import type { Workload } from '../../src/core/workload.js';
 import { closedAfterEach } from '../targets/http/spec.js';
-import { environment } from './fake-targets.js';
-
-const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'workloads');
+import { environment, templateWorkload } from './fake-targets.js';
 
 function workloadOf(url: string, yaml: string): Workload {
-  return parseWorkload(
-    `name: http-timeouts
-corpus: { path: prompts.jsonl }
-target:
-  url: ${url}
-  protocol: template
-  template: { body: '{"text": {{text}}}', output: out }
-${yaml}`,
-    join(FIXTURES, 'http-timeouts.yaml'),
-    FIXTURES,
-  );
+  return templateWorkload('http-timeouts', url, 'out', yaml);
 }
 
 async function run(workload: Workload): Promise<RunReport> {

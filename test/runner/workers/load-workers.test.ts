@@ -14,10 +14,7 @@ import { decodeHistogram } from '../../../src/metrics/histogram.js';
 import type { RunEvent } from '../../../src/runner/events.js';
 import { runBenchmark, type RunOptions } from '../../../src/runner/run-benchmark.js';
 import { createHttpTarget } from '../../../src/targets/http/target.js';
-import { parseWorkload } from '../../../src/workload/load.js';
-import { environment } from '../fake-targets.js';
-
-const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures', 'workloads');
+import { environment, templateWorkload } from '../fake-targets.js';
 
 interface CountingServer {
   readonly url: string;
@@ -73,17 +70,7 @@ afterEach(async () => {
 });
 
 function workloadOf(url: string, yaml: string): Workload {
-  return parseWorkload(
-    `name: workers
-corpus: { path: prompts.jsonl }
-target:
-  url: ${url}
-  protocol: template
-  template: { body: '{"text": {{text}}}', output: label }
-${yaml}`,
-    join(FIXTURES, 'runner-workers.yaml'),
-    FIXTURES,
-  );
+  return templateWorkload('runner-workers', url, 'label', yaml);
 }
 
 async function run(
