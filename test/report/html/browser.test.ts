@@ -159,7 +159,9 @@ describe.skipIf(!present)('report.html in headless Chromium', () => {
       browser.kill('SIGTERM');
       await exited;
     }
-    if (dir && !process.env['PIPEBENCH_KEEP_HTML']) await rm(dir, { recursive: true, force: true });
+    // Chromium's helper processes may still write to the profile for a moment after the browser
+    // itself exited (ENOTEMPTY seen in CI): rm retries those, with a pause between tries.
+    if (dir && !process.env['PIPEBENCH_KEEP_HTML']) await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   });
 
   it('no console error and no request but the file itself', () => {
