@@ -3,7 +3,7 @@
  * share of one schedule) as one: sends and late sends sum, the worst lateness is the largest, and
  * the achieved rate runs from the first send of any driver to the last.
  */
-import type { SendStats } from './send-stats.js';
+import { achievedRate, type SendStats } from './send-stats.js';
 
 export function mergeSendStats(parts: readonly SendStats[]): SendStats {
   const first = parts[0];
@@ -20,7 +20,6 @@ export function mergeSendStats(parts: readonly SendStats[]): SendStats {
     if (part.firstSendAtMs !== null) firstSendAtMs = Math.min(firstSendAtMs ?? part.firstSendAtMs, part.firstSendAtMs);
     if (part.lastSendAtMs !== null) lastSendAtMs = Math.max(lastSendAtMs ?? part.lastSendAtMs, part.lastSendAtMs);
   }
-  const spanMs = firstSendAtMs !== null && lastSendAtMs !== null ? lastSendAtMs - firstSendAtMs : 0;
   return {
     sends,
     lateSends,
@@ -28,6 +27,6 @@ export function mergeSendStats(parts: readonly SendStats[]): SendStats {
     maxLateMs,
     firstSendAtMs,
     lastSendAtMs,
-    achievedRatePerSec: sends >= 2 && spanMs > 0 ? (sends - 1) / (spanMs / 1000) : 0,
+    achievedRatePerSec: achievedRate(sends, firstSendAtMs, lastSendAtMs),
   };
 }

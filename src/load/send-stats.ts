@@ -52,7 +52,6 @@ export class SendCounter {
   /** The rate comes from the first and last measured send. */
   stats(): SendStats {
     const { sends, lateSends, lateThresholdMs, maxLateMs, firstSendAtMs, lastSendAtMs } = this;
-    const spanMs = firstSendAtMs !== null && lastSendAtMs !== null ? lastSendAtMs - firstSendAtMs : 0;
     return {
       sends,
       lateSends,
@@ -60,9 +59,15 @@ export class SendCounter {
       maxLateMs,
       firstSendAtMs,
       lastSendAtMs,
-      achievedRatePerSec: sends >= 2 && spanMs > 0 ? (sends - 1) / (spanMs / 1000) : 0,
+      achievedRatePerSec: achievedRate(sends, firstSendAtMs, lastSendAtMs),
     };
   }
+}
+
+/** Sends per second between the first and the last send (n sends span n - 1 gaps); 0 with fewer than two. */
+export function achievedRate(sends: number, firstSendAtMs: number | null, lastSendAtMs: number | null): number {
+  const spanMs = firstSendAtMs !== null && lastSendAtMs !== null ? lastSendAtMs - firstSendAtMs : 0;
+  return sends >= 2 && spanMs > 0 ? (sends - 1) / (spanMs / 1000) : 0;
 }
 
 /** report.json's openLoop for a step (or a scenario stage) driven at `arrivals`. */
