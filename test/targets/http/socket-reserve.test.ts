@@ -1,7 +1,7 @@
 /**
  * The connections a step opens before its clock starts (socket-reserve.ts, through
  * HttpTarget.prepareLoad), against real node:http servers on 127.0.0.1: the requests then go out on
- * them without connecting again, and a reserved connection the server closed meanwhile is not used.
+ * them without connecting again, and a reserved connection the server closed meanwhile fails no request.
  */
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { once } from 'node:events';
@@ -36,7 +36,7 @@ describe('HttpTarget.prepareLoad', () => {
     expect(clientSockets).toHaveLength(4);
   });
 
-  it('does not hand out a reserved connection the server closed: the requests connect afresh and succeed', async () => {
+  it('a reserved connection the server closed meanwhile costs no request: they connect afresh and succeed', async () => {
     // The server drops the first two connections at once (as one with a short idle timeout would), then answers.
     let accepted = 0;
     const server = createServer((request, response) => {
