@@ -19,8 +19,8 @@ export function sizesPools(target: Target): target is Target & PoolSizing {
 
 /**
  * HTTP targets: what a step's load will use, readied before its clock starts without sending a
- * request (the connections for `sends` requests in flight open, the response parser built), so the
- * step's first requests do not pay for it inside the measured time.
+ * request (the connections for `sends` requests in flight open), so the step's first requests do
+ * not pay for it inside the measured time.
  */
 export interface LoadPreparation {
   prepareLoad(stage: Stage, sends: number): Promise<void>;

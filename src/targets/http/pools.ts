@@ -7,7 +7,7 @@
  */
 import { Pool } from 'undici';
 import type { TimeoutsSpec } from '../../core/workload.js';
-import { readyResponseParser, SocketReserve } from './socket-reserve.js';
+import { SocketReserve } from './socket-reserve.js';
 import { trackedClientFactory } from './tracked-client.js';
 
 export interface PoolSettings {
@@ -39,12 +39,12 @@ export class OriginPools {
 
   /**
    * Before a step's clock starts: the connections `sends` requests in flight will use are open
-   * (those the pool has connected already count) and the response parser is built. Sends nothing.
+   * (those the pool has connected already count). Sends nothing.
    */
   async prepare(origin: string, sends: number): Promise<void> {
     const { pool, reserve } = this.entry(origin);
     const wanted = Math.min(this.connections, Math.ceil(sends / Math.max(1, this.settings.pipelining)));
-    await Promise.all([readyResponseParser(), reserve.fill(wanted - pool.stats.connected)]);
+    await reserve.fill(wanted - pool.stats.connected);
   }
 
   private entry(origin: string): { readonly pool: Pool; readonly reserve: SocketReserve } {

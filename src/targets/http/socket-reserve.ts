@@ -5,12 +5,11 @@
  * would use, and is the pool's `connect`: a connection that connects takes a reserved socket still
  * open, or connects afresh. No request is sent: the server sees only the connections.
  *
- * Also readies undici's HTTP/1.1 response parser (llhttp, WebAssembly compiled on the first
- * connection of the process, ~30 ms on a 2-core machine) with a client that "connects" to a socket
- * that never opens: nothing reaches the network.
+ * undici's response parser (llhttp, WebAssembly compiled on a process's first connection) is built
+ * by then too when the run's health check went first: it goes through the same undici.
  */
 import { Socket } from 'node:net';
-import { buildConnector, Client } from 'undici';
+import { buildConnector } from 'undici';
 
 const noop = (): void => undefined;
 
@@ -81,35 +80,4 @@ export class SocketReserve {
       }
     }
   }
-}
-
-let parserReady: Promise<void> | null = null;
-
-/**
- * Has undici build its llhttp parser now (it does so, once per process, when a client first
- * connects): a throwaway client connects to an unopened socket through undici's own connect step,
- * then is destroyed. Resolves either way: if this undici no longer has that step, the parser is
- * built on the first real connection, as it was.
- */
-export function readyResponseParser(): Promise<void> {
-  parserReady ??= new Promise<void>((resolve) => {
-    const connectStep = Object.getOwnPropertySymbols(Client.prototype).find((symbol) => symbol.description === 'connect');
-    if (connectStep === undefined) {
-      resolve();
-      return;
-    }
-    const socket = new Socket();
-    // Called back on a later tick: undici listens for the connect only after starting it.
-    const client = new Client('http://127.0.0.1', { connect: (_options, callback) => process.nextTick(callback, null, socket) });
-    const done = (): void => {
-      void client.destroy().catch(noop).finally(resolve);
-    };
-    client.once('connectionError', done);
-    try {
-      (client as unknown as Record<symbol, (callback: () => void) => void>)[connectStep]!(done);
-    } catch {
-      done();
-    }
-  });
-  return parserReady;
 }

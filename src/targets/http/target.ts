@@ -173,7 +173,7 @@ export class HttpTarget implements StaticBatchTarget {
     await this.pools.setConnections(connections);
   }
 
-  /** Before a step's clock starts (capabilities.ts LoadPreparation): its connections open, the parser built; sends nothing. */
+  /** Before a step's clock starts (capabilities.ts LoadPreparation): its connections open; sends nothing. */
   async prepareLoad(stage: Stage, sends: number): Promise<void> {
     if (this.closed) return;
     await this.pools.prepare(this.routes[stage].origin, sends);
