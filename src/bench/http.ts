@@ -2,15 +2,16 @@
  * bench:http — pipebench as an HTTP load generator, against its peers in one run:
  *
  *   npm run bench:http -- [--servers instant,5ms,20ms] [--levels 1,16,64] [--clients pipebench,autocannon,hey,wrk]
- *                         [--rounds 2] [--seconds 3] [--workers N]
+ *                         [--rounds 2] [--seconds 1] [--workers N]
  *
  * One loopback server process (http-echo-server.ts) answers at once or after 5 or 20 ms of service
  * time, by route. Every cell (server x requests in flight) runs every client in a fresh process:
  * pipebench through its CLI at 1 worker and then with --workers N (when the CLI has the flag),
  * autocannon (npm), and hey and wrk where installed. Each client's own figures (requests/s,
- * p50/p99), its CPU per request (the same /proc method for all, start-up included, and net of its
- * start-up), achieved in flight (Little's law on its own figures) and the server's CPU. Rounds
- * alternate the clients' order; goals are judged on per-round ratios, median reported.
+ * p50/p99), its CPU per request (the same /proc method for all: whole process, start-up included, and
+ * marginal, from a pair of runs of S and 3S seconds), achieved in flight (Little's law on its own
+ * figures) and the server's CPU. Rounds alternate the clients' order; goals are judged on per-round
+ * ratios, median reported.
  * The Markdown goes to stdout, progress to stderr.
  */
 import { spawn } from 'node:child_process';
@@ -21,10 +22,10 @@ import { clockTicksPerSec } from './child-cpu.js';
 import { firstJsonLine } from './child-rounds.js';
 import { cliTakesWorkers, findPeers, pipebenchClient, type PeerClient } from './peer-clients.js';
 import { parsePeerBenchFlags, type PeerBenchFlags } from './peer-flags.js';
-import { runGrid, type CellRun } from './peer-grid.js';
+import { LONG_RUN_FACTOR, runGrid, type CellRun } from './peer-grid.js';
 import { judgeGoals, type GoalCells } from './peer-goals.js';
-import { startupCpuMs, summarizeRows } from './peer-summary.js';
-import { FIGURE_NOTES, renderGoals, renderStartup, renderTable, type MissingClient } from './peer-table.js';
+import { fixedCpuMs, summarizeRows } from './peer-summary.js';
+import { FIGURE_NOTES, renderFixedCpu, renderGoals, renderTable, type MissingClient } from './peer-table.js';
 
 /** The cell the issue's goals name: 16 in flight against a 5 ms server. */
 const GOAL_SERVER = '5ms';
@@ -64,7 +65,7 @@ function goalCells(flags: PeerBenchFlags, clients: readonly PeerClient[]): GoalC
 
 function progress(run: CellRun): void {
   const what = run.figures ? `${Math.round(run.figures.requestsPerSec)} req/s, CPU ${run.cpuMs.toFixed(0)} ms` : `failed: ${run.failure}`;
-  process.stderr.write(`round ${run.round + 1}: ${run.server} @${run.inFlight} ${run.client}: ${what}\n`);
+  process.stderr.write(`round ${run.round + 1}: ${run.server} @${run.inFlight} ${run.client} ${run.seconds} s: ${what}\n`);
 }
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -77,7 +78,8 @@ async function main(argv: readonly string[]): Promise<number> {
     const { port } = await firstJsonLine<{ port: number }>(server);
     console.log(
       `bench:http on ${availableParallelism()} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}, ` +
-        `load average ${loadavg()[0]!.toFixed(1)} at start; ${flags.rounds} rounds of ${flags.seconds} s per client and cell`,
+        `load average ${loadavg()[0]!.toFixed(1)} at start; ${flags.rounds} rounds of ${flags.seconds} s and ` +
+        `${flags.seconds * LONG_RUN_FACTOR} s per client and cell`,
     );
     for (const line of lines) console.log(line);
     const result = await runGrid(
@@ -86,7 +88,7 @@ async function main(argv: readonly string[]): Promise<number> {
     );
     const rows = summarizeRows(result);
     console.log(`\n${renderTable(rows, missing)}\n\n${FIGURE_NOTES}\n`);
-    console.log(renderStartup(startupCpuMs(result)));
+    console.log(renderFixedCpu(fixedCpuMs(rows)));
     console.log(`\nGoals (per-round ratios, median of ${flags.rounds}):\n${renderGoals(judgeGoals(rows, goalCells(flags, clients)))}`);
     console.log(
       `\nwall time ${((performance.now() - startedMs) / 1000).toFixed(0)} s, load average ${loadavg()[0]!.toFixed(1)} at the end`,

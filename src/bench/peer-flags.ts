@@ -1,7 +1,7 @@
 /**
  * bench:http's flags, resolved once into a typed plan; a bad value is an InputError naming the
  * flag and what was expected. Defaults: the full comparison (three servers, 1/16/64 in flight,
- * every peer, 2 rounds of 3 s; ~8 minutes on 2 cores).
+ * every peer, 2 rounds, each client running each cell for 1 s and 3 s).
  */
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -17,6 +17,7 @@ export interface PeerBenchFlags {
   readonly withPipebench: boolean;
   readonly peers: readonly string[];
   readonly rounds: number;
+  /** S: each client runs each cell for S and 3S seconds (peer-grid.ts). */
   readonly seconds: number;
   /** N for the N-worker rows; 1 runs none. */
   readonly workers: number;
@@ -51,7 +52,7 @@ export function parsePeerBenchFlags(argv: readonly string[]): PeerBenchFlags {
         levels: { type: 'string', default: '1,16,64' },
         clients: { type: 'string', default: ['pipebench', ...PEER_NAMES].join(',') },
         rounds: { type: 'string', default: '2' },
-        seconds: { type: 'string', default: '3' },
+        seconds: { type: 'string', default: '1' },
         workers: { type: 'string', default: String(Math.max(2, availableParallelism() - 1)) },
       },
     }));

@@ -1,8 +1,8 @@
 /**
  * bench:http's goals (issue 16), judged on ratios taken within each round and their median, so
  * the machine's drift between rounds cancels. At 1 worker, 16 in flight against the 5 ms server:
- * requests/s >= 1.0x autocannon's and >= 0.9x hey's, p99 <= 1.2x hey's, CPU per request (net of
- * start-up) <= autocannon's; at every cell, achieved in flight >= 0.97 N; with N workers at the
+ * requests/s >= 1.0x autocannon's and >= 0.9x hey's, p99 <= 1.2x hey's, CPU per request (marginal:
+ * marginal-cpu.ts) <= autocannon's, there and at the ceiling cell; at every cell, achieved in flight >= 0.97 N; with N workers at the
  * ceiling cell (instant server, most in flight), requests/s >= 0.9 N x 1 worker's, unless the
  * server was saturated (>= 90 % of its one core), where >= 1.0x is all there is to gain.
  */
@@ -27,12 +27,16 @@ export interface GoalCells {
 
 const PIPEBENCH = 'pipebench';
 
-/** Median over rounds of pick(ours) / pick(theirs), for the rounds both measured; null if none. */
-function roundRatio(ours: RowSummary | undefined, theirs: RowSummary | undefined, pick: (f: RoundFigures) => number): number | null {
+/**
+ * Median over rounds of pick(ours) / pick(theirs), for the rounds where both figures are there and
+ * positive (a marginal CPU figure at or below 0 is noise, not a measurement); null if none.
+ */
+function roundRatio(ours: RowSummary | undefined, theirs: RowSummary | undefined, pick: (f: RoundFigures) => number | null): number | null {
   if (!ours || !theirs) return null;
   const ratios = ours.perRound.flatMap((mine) => {
     const other = theirs.perRound.find((f) => f.round === mine.round);
-    return other && pick(other) > 0 ? [pick(mine) / pick(other)] : [];
+    const [a, b] = [pick(mine), other ? pick(other) : null];
+    return a !== null && b !== null && a > 0 && b > 0 ? [a / b] : [];
   });
   return ratios.length > 0 ? median(ratios) : null;
 }
@@ -66,8 +70,8 @@ export function judgeGoals(rows: readonly RowSummary[], cells: GoalCells): GoalR
       (v) => v <= 1.2,
     ),
     judge(
-      `CPU per request, net of start-up, <= autocannon's (${at})`,
-      roundRatio(ours, autocannon, (f) => f.netCpuUsPerRequest),
+      `CPU per request, marginal, <= autocannon's (${at})`,
+      roundRatio(ours, autocannon, (f) => f.marginalCpuUsPerRequest),
       (v) => v <= 1,
     ),
   ];
@@ -75,11 +79,11 @@ export function judgeGoals(rows: readonly RowSummary[], cells: GoalCells): GoalR
   if (ceiling !== at)
     goals.push(
       judge(
-        `CPU per request, net of start-up, <= autocannon's (${ceiling})`,
+        `CPU per request, marginal, <= autocannon's (${ceiling})`,
         roundRatio(
           row(cells.ceilingServer, cells.ceilingInFlight, PIPEBENCH),
           row(cells.ceilingServer, cells.ceilingInFlight, 'autocannon'),
-          (f) => f.netCpuUsPerRequest,
+          (f) => f.marginalCpuUsPerRequest,
         ),
         (v) => v <= 1,
       ),

@@ -1,9 +1,10 @@
 /**
  * Runs bench:http's grid: every cell (server x requests in flight) with every client, each in a
- * fresh process measured by runMeasured, round after round. Odd rounds run the clients of a cell
- * in reverse order, so drift on a shared machine hits every client alike. Each round also runs
- * every client once for 1 s at 1 in flight against a 1 s server (one request at most): its
- * start-up and exit CPU, measured the same way. A client that fails a cell costs that cell only.
+ * fresh process measured by runMeasured, round after round. Each client runs each cell twice back
+ * to back, for S and for 3S seconds (marginal-cpu.ts takes its CPU per request from the pair); the
+ * longer run gives the row's figures. Odd rounds run the clients of a cell in reverse order and the
+ * longer run first, so drift on a shared machine hits every client and both lengths alike. A client
+ * that fails a cell costs that cell only.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -15,6 +16,7 @@ import type { ClientFigures } from './peer-output.js';
 
 export interface CellRun {
   readonly round: number;
+  readonly seconds: number;
   readonly server: string;
   readonly inFlight: number;
   readonly client: string;
@@ -28,15 +30,19 @@ export interface CellRun {
   readonly serverCpuMs: number;
 }
 
-export interface StartupRun {
-  readonly round: number;
-  readonly client: string;
-  readonly cpuMs: number;
+/** One client's pair of runs of one cell in one round: S and 3S seconds. */
+export interface CellPair {
+  readonly short: CellRun;
+  readonly long: CellRun;
 }
+
+/** How much longer the long run of a pair is than the short one. */
+export const LONG_RUN_FACTOR = 3;
 
 export interface GridPlan {
   readonly servers: readonly BenchServer[];
   readonly levels: readonly number[];
+  /** S: the short run's length; the long run is LONG_RUN_FACTOR x S. */
   readonly seconds: number;
   readonly rounds: number;
   readonly clients: readonly PeerClient[];
@@ -51,15 +57,12 @@ export interface GridContext {
 }
 
 export interface GridResult {
-  readonly runs: readonly CellRun[];
-  readonly startups: readonly StartupRun[];
+  readonly pairs: readonly CellPair[];
 }
-
-const STARTUP_CELL: Cell = { server: { name: 'start-up', delayMs: 1000 }, inFlight: 1, seconds: 1 };
 
 async function runOne(client: PeerClient, cell: Cell, round: number, context: GridContext): Promise<CellRun> {
   const scratchDir = await mkdtemp(join(tmpdir(), 'pipebench-peer-'));
-  const base = { round, server: cell.server.name, inFlight: cell.inFlight, client: client.name };
+  const base = { round, seconds: cell.seconds, server: cell.server.name, inFlight: cell.inFlight, client: client.name };
   try {
     const command = await client.command(cell, { port: context.port, scratchDir });
     const serverBefore = processTicks(context.serverPid);
@@ -85,22 +88,23 @@ function inRoundOrder<T>(items: readonly T[], round: number): readonly T[] {
 }
 
 export async function runGrid(plan: GridPlan, context: GridContext): Promise<GridResult> {
-  const runs: CellRun[] = [];
-  const startups: StartupRun[] = [];
+  const pairs: CellPair[] = [];
+  const lengths = [plan.seconds, plan.seconds * LONG_RUN_FACTOR];
   for (let round = 0; round < plan.rounds; round++) {
-    for (const client of inRoundOrder(plan.clients, round)) {
-      const startup = await runOne(client, STARTUP_CELL, round, context);
-      startups.push({ round, client: client.name, cpuMs: startup.cpuMs });
-    }
     for (const server of plan.servers) {
       for (const inFlight of plan.levels) {
         for (const client of inRoundOrder(plan.clients, round)) {
-          const run = await runOne(client, { server, inFlight, seconds: plan.seconds }, round, context);
-          runs.push(run);
-          context.onRun?.(run);
+          const runs: CellRun[] = [];
+          for (const seconds of inRoundOrder(lengths, round)) {
+            const run = await runOne(client, { server, inFlight, seconds }, round, context);
+            runs.push(run);
+            context.onRun?.(run);
+          }
+          const [short, long] = runs.sort((a, b) => a.seconds - b.seconds);
+          pairs.push({ short: short!, long: long! });
         }
       }
     }
   }
-  return { runs, startups };
+  return { pairs };
 }

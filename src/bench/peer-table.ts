@@ -6,7 +6,7 @@ import type { GoalResult } from './peer-goals.js';
 import type { RowSummary } from './peer-summary.js';
 
 export const TABLE_HEADER = [
-  '| server | in flight | client | req/s | p50 ms | p99 ms | achieved in flight | CPU µs/req | net of start-up | server CPU |',
+  '| server | in flight | client | req/s | p50 ms | p99 ms | achieved in flight | CPU µs/req, whole process | CPU µs/req, marginal | server CPU |',
   '| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
 ];
 
@@ -25,7 +25,7 @@ function rowLine(row: RowSummary): string {
   if (m === null) return `${lead} failed: ${row.failure ?? 'no figures'} | | | | | | |`;
   return (
     `${lead} ${whole(m.requestsPerSec)} | ${ms(m.p50Us)} | ${ms(m.p99Us)} | ${m.achievedInFlight.toFixed(2)} | ` +
-    `${m.cpuUsPerRequest.toFixed(1)} | ${m.netCpuUsPerRequest.toFixed(1)} | ${m.serverCpuPct.toFixed(0)} % |`
+    `${m.cpuUsPerRequest.toFixed(1)} | ${m.marginalCpuUsPerRequest?.toFixed(1) ?? 'n/a'} | ${m.serverCpuPct.toFixed(0)} % |`
   );
 }
 
@@ -46,13 +46,14 @@ export const FIGURE_NOTES = [
   "Each client's own figures: requests/s over its own elapsed time; p50/p99 at its own resolution (pipebench and wrk: µs;",
   'hey: 0.1 ms; autocannon: whole ms, so its mean, and the in flight taken from it, reads low against a fast server).',
   'wrk 4 adds synthetic samples to its latency histogram before printing (stats_correct, for coordinated omission), so',
-  "its mean, p99 and in flight from them can exceed what was in flight. CPU µs/req: the client process's whole CPU",
-  '(start-up included) / requests it finished; net of start-up: less its start-up run in the same round.',
+  'its mean, p99 and in flight from them can exceed what was in flight. Each client runs each cell for S and 3S seconds',
+  "back to back; the row's figures are the longer run's. CPU µs/req, whole process: its CPU (start-up included) / requests",
+  'it finished; marginal: (CPU(3S) - CPU(S)) / (requests(3S) - requests(S)), what one more request costs (n/a: no slope).',
 ].join('\n');
 
-export function renderStartup(startupMs: ReadonlyMap<string, number>): string {
-  const parts = [...startupMs].map(([client, cpuMs]) => `${client} ${cpuMs.toFixed(0)} ms`);
-  return `start-up and exit CPU per process (1 s at 1 in flight against a 1 s server, median): ${parts.join(', ')}`;
+export function renderFixedCpu(fixedMs: ReadonlyMap<string, number>): string {
+  const parts = [...fixedMs].map(([client, cpuMs]) => `${client} ${cpuMs.toFixed(0)} ms`);
+  return `fixed CPU per process (start-up, exit and all else that does not grow with the requests: the pairs' intercept, median): ${parts.join(', ')}`;
 }
 
 export function renderGoals(goals: readonly GoalResult[]): string {

@@ -9,7 +9,7 @@ import { runOpenLoop } from '../load/open-loop.js';
 import { openLoopReport, type SendStats } from '../load/send-stats.js';
 import type { Clock } from '../core/clock.js';
 import type { OpenLoopReport } from '../core/report/step.js';
-import { countsWireInFlight } from '../targets/capabilities.js';
+import { countsWireInFlight, preparesLoad } from '../targets/capabilities.js';
 import type { InFlightFigures, StepMeasurement } from '../core/measurement.js';
 import type { StepRecorder } from '../metrics/recorder.js';
 import { batchUnitOf, supportsStaticBatches, type StaticBatchTarget, type Target } from '../targets/target.js';
@@ -62,8 +62,11 @@ export async function driveStep(step: Step, options: DriveOptions): Promise<Driv
     ...(batches !== null && { staticBatch: { target: batches, batchSize: step.batchSize } }),
     ...(countsWireInFlight(target) && { inFlightGauge: target.wireInFlight }),
   };
+  // What can be readied without a request is, before the driver reads its clock for the step's start.
+  const sends = step.arrivals === null ? closedLoopSends(step, target) : 1;
+  if (preparesLoad(target)) await target.prepareLoad(step.stage, sends);
   if (step.arrivals === null) {
-    const outcome = await runClosedLoop({ ...common, concurrency: closedLoopSends(step, target) });
+    const outcome = await runClosedLoop({ ...common, concurrency: sends });
     return {
       endedBy: outcome.endedBy,
       abandoned: outcome.abandoned * itemsPerSend,

@@ -4,6 +4,7 @@
  * throws "not supported".
  */
 import type { TfMemory } from '../core/report/telemetry.js';
+import type { Stage } from '../core/stage.js';
 import type { InFlightGauge } from '../metrics/in-flight.js';
 import type { Target } from './target.js';
 
@@ -14,6 +15,19 @@ export interface PoolSizing {
 
 export function sizesPools(target: Target): target is Target & PoolSizing {
   return typeof (target as Partial<PoolSizing>).setConnections === 'function';
+}
+
+/**
+ * HTTP targets: what a step's load will use, readied before its clock starts without sending a
+ * request (the connections for `sends` requests in flight open), so the step's first requests do
+ * not pay for it inside the measured time.
+ */
+export interface LoadPreparation {
+  prepareLoad(stage: Stage, sends: number): Promise<void>;
+}
+
+export function preparesLoad(target: Target): target is Target & LoadPreparation {
+  return typeof (target as Partial<LoadPreparation>).prepareLoad === 'function';
 }
 
 /**

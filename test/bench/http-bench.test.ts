@@ -1,6 +1,6 @@
 /**
  * bench:http end to end, short: the built bench against its real loopback server, one cell (16 in
- * flight, 5 ms server), 1 s, pipebench and autocannon only. Checks the table's shape and that the
+ * flight, 5 ms server), runs of 1 s and 3 s, pipebench and autocannon only. Checks the table's shape and that the
  * measured figures are positive; the figures themselves are the machine's.
  */
 import { spawn } from 'node:child_process';
@@ -44,12 +44,14 @@ describe('bench:http', () => {
       if (row[3] === 'needs --workers') continue; // a pipebench before --workers: that row says so
       const figures = row.slice(3).map((cell) => Number(cell.replace(/[,%]/g, '').trim()));
       expect(figures, row.join(' | ')).toHaveLength(7);
-      // req/s, p50, p99, achieved in flight, CPU per request: positive; net of start-up and the server's CPU: not negative.
+      // req/s, p50, p99, achieved in flight, whole-process CPU per request: positive; the server's CPU: not negative.
       for (const figure of figures.slice(0, 5)) expect(figure, row.join(' | ')).toBeGreaterThan(0);
-      for (const figure of figures.slice(5)) expect(figure, row.join(' | ')).toBeGreaterThanOrEqual(0);
+      expect(figures[6], row.join(' | ')).toBeGreaterThanOrEqual(0);
+      // The marginal figure is a difference of two runs: a number, whose sign the machine's noise may flip.
+      expect(Number.isFinite(figures[5]), row.join(' | ')).toBe(true);
     }
     expect(stdout).toMatch(/^peers found: autocannon$/m);
-    expect(stdout).toMatch(/^start-up and exit CPU per process .*: pipebench \d+ ms, .*autocannon \d+ ms/m);
+    expect(stdout).toMatch(/^fixed CPU per process .*: pipebench -?\d+ ms, .*autocannon -?\d+ ms/m);
     const goals = lines.filter((line) => line.startsWith('- '));
     expect(goals.length).toBeGreaterThanOrEqual(6);
     for (const goal of goals) expect(goal).toMatch(/ -> (met|NOT met|not measured)$/);

@@ -2,10 +2,12 @@
  * One undici Pool per origin (the target URL and each distinct stage endpoint). Pools open lazily
  * on first use, so `setConnections` (the runner's in-flight count for connections: "auto") can
  * still size them after the target is open. Each connection is a TrackedClient, so a request
- * knows whether it went out on a reused connection.
+ * knows whether it went out on a reused connection. Each pool connects through a SocketReserve, so
+ * a step can have its connections opened before its clock starts (prepare).
  */
 import { Pool } from 'undici';
 import type { TimeoutsSpec } from '../../core/workload.js';
+import { SocketReserve } from './socket-reserve.js';
 import { trackedClientFactory } from './tracked-client.js';
 
 export interface PoolSettings {
@@ -19,7 +21,7 @@ export interface PoolSettings {
 export const DEFAULT_AUTO_CONNECTIONS = 1;
 
 export class OriginPools {
-  private readonly pools = new Map<string, Pool>();
+  private readonly pools = new Map<string, { readonly pool: Pool; readonly reserve: SocketReserve }>();
   private settings: PoolSettings;
 
   constructor(settings: PoolSettings) {
@@ -32,11 +34,28 @@ export class OriginPools {
 
   /** The pool for an origin ("http://host:port"). */
   get(origin: string): Pool {
-    let pool = this.pools.get(origin);
-    if (pool === undefined) {
+    return this.entry(origin).pool;
+  }
+
+  /**
+   * Before a step's clock starts: the connections `sends` requests in flight will use are open
+   * (those the pool has connected already count). Sends nothing.
+   */
+  async prepare(origin: string, sends: number): Promise<void> {
+    const { pool, reserve } = this.entry(origin);
+    const wanted = Math.min(this.connections, Math.ceil(sends / Math.max(1, this.settings.pipelining)));
+    await reserve.fill(wanted - pool.stats.connected);
+  }
+
+  private entry(origin: string): { readonly pool: Pool; readonly reserve: SocketReserve } {
+    let entry = this.pools.get(origin);
+    if (entry === undefined) {
       const { pipelining, timeouts } = this.settings;
-      pool = new Pool(origin, {
+      // The connector undici's Pool builds by default, with the same connect timeout.
+      const reserve = new SocketReserve(new URL(origin), { timeout: timeouts.connectMs });
+      const pool = new Pool(origin, {
         factory: trackedClientFactory,
+        connect: reserve.connect,
         connections: this.connections,
         pipelining,
         connectTimeout: timeouts.connectMs,
@@ -48,9 +67,10 @@ export class OriginPools {
         keepAliveTimeout: 30_000,
         keepAliveMaxTimeout: 600_000,
       });
-      this.pools.set(origin, pool);
+      entry = { pool, reserve };
+      this.pools.set(origin, entry);
     }
-    return pool;
+    return entry;
   }
 
   /**
@@ -68,8 +88,9 @@ export class OriginPools {
   }
 
   private async destroyAll(): Promise<void> {
-    const pools = [...this.pools.values()];
+    const entries = [...this.pools.values()];
     this.pools.clear();
-    await Promise.all(pools.map((pool) => pool.destroy()));
+    for (const { reserve } of entries) reserve.close();
+    await Promise.all(entries.map(({ pool }) => pool.destroy()));
   }
 }

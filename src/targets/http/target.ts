@@ -11,9 +11,10 @@
  * dropped before a single response byte (the server closed it as we wrote; browsers and curl
  * resend too). Every resend is counted on the item (ItemResult.retries).
  *
- * Capability beyond Target: `setConnections(n)` sizes the pools when the workload says
+ * Capabilities beyond Target: `setConnections(n)` sizes the pools when the workload says
  * connections: "auto"; the runner calls it before the first step with the plan's highest
- * in-flight count (an explicit connection count ignores it).
+ * in-flight count (an explicit connection count ignores it). `prepareLoad(stage, sends)` opens a
+ * step's connections before its clock starts.
  */
 import type { Dispatcher } from 'undici';
 import { InputError, toError } from '../../errors.js';
@@ -170,6 +171,12 @@ export class HttpTarget implements StaticBatchTarget {
       throw new InputError('target.connections', `"auto" needs a positive in-flight count, got ${connections}`);
     }
     await this.pools.setConnections(connections);
+  }
+
+  /** Before a step's clock starts (capabilities.ts LoadPreparation): its connections open; sends nothing. */
+  async prepareLoad(stage: Stage, sends: number): Promise<void> {
+    if (this.closed) return;
+    await this.pools.prepare(this.routes[stage].origin, sends);
   }
 
   async configure(stage: Stage, config: BatchingConfig): Promise<void> {
