@@ -60,6 +60,10 @@ export async function runCommand(workloadPath: string | undefined, flags: RunFla
   const shard = await shardOf(flags, workload, context);
   if (shard !== null && flags.resume === true)
     throw new InputError(RUN_FLAGS.resume, 'expected a run without --shard: a shard starts with the others, whole');
+  // The host survey (a few files, and git) goes on while the inputs are read and checked; a refused
+  // run drops it, and its failure, if any, surfaces where the run awaits it.
+  const environment = collectEnvironment();
+  environment.catch(() => undefined);
   const inputs = await checkRunInputs(workload, outDir);
   // Every input passed: from here on the run opens, loads and writes.
   const progress = progressListener(context.io, { quiet: flags.quiet === true });
@@ -69,7 +73,7 @@ export async function runCommand(workloadPath: string | undefined, flags: RunFla
       workload,
       outDir,
       runId,
-      environment: await collectEnvironment(),
+      environment: await environment,
       openTarget: (w) => openWorkloadTarget(w, context.io.env),
       env: context.io.env,
       signal: context.signal,
