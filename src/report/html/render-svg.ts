@@ -5,8 +5,8 @@
  * rendered lately is answered from memory (the same spec gives the same SVG) instead of again
  * (~0.1 s of CPU a chart).
  */
-import { parse, View } from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
+import { chartLibraries, type ChartLibraries } from './chart-libraries.js';
 
 /** Transparent background (the page colours it), system fonts only: nothing to fetch. */
 const CONFIG = {
@@ -39,8 +39,13 @@ export function renderSvg(spec: TopLevelSpec): Promise<string> {
 }
 
 async function renderUncached(spec: TopLevelSpec): Promise<string> {
-  const vegaSpec = compile(spec, { config: CONFIG }).spec;
-  const view = new View(parse(vegaSpec), { renderer: 'none' });
+  return svgWith(await chartLibraries(), spec);
+}
+
+/** One render with the libraries given (tests: each copy of them draws the same). */
+export async function svgWith({ vega, vegaLite }: ChartLibraries, spec: TopLevelSpec): Promise<string> {
+  const vegaSpec = vegaLite.compile(spec, { config: CONFIG }).spec;
+  const view = new vega.View(vega.parse(vegaSpec), { renderer: 'none' });
   try {
     return await view.toSVG();
   } finally {

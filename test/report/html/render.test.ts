@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { compareRuns } from '../../../src/analysis/compare.js';
 import { DEFAULT_COMPARE_OPTIONS } from '../../../src/analysis/compare-model.js';
+import { moduleEntries, singleFileBuilds } from '../../../src/report/html/chart-libraries.js';
 import { renderCompareHtml, renderHtml, renderSvg } from '../../../src/report/html/index.js';
+import { svgWith } from '../../../src/report/html/render-svg.js';
 import { renderTable, toCsv } from '../../../src/report/html/page.js';
 import { latencySamplesMs, makeRun, scaled, type StepSpec } from '../../analysis/compare-fixtures.js';
 import { chartReport } from './fixture.js';
@@ -78,6 +80,22 @@ describe('renderSvg', () => {
     expect(changed).not.toBe(first);
     expect(await changed).not.toBe(await first);
     expect(await first).toMatch(/<svg [^>]*class="marks"/);
+  });
+
+  it("Vega's single-file builds (what a run loads) draw every chart of a page exactly as the packages' module entries", async () => {
+    const single = await singleFileBuilds();
+    expect(single?.source).toBe('single-file');
+    const modules = await moduleEntries();
+    const page = await renderHtml(chartReport());
+    const specs = [...page.matchAll(/<script type="application\/json" class="vega-lite-spec" id="spec-[^"]+">([\s\S]*?)<\/script>/g)].map(
+      (m) => JSON.parse(m[1]!) as TopLevelSpec,
+    );
+    expect(specs.length).toBeGreaterThanOrEqual(5);
+    for (const spec of specs) {
+      const svg = await svgWith(single!, spec);
+      expect(svg).toMatch(/<svg [^>]*class="marks"/);
+      expect(svg).toBe(await svgWith(modules, spec));
+    }
   });
 
   it('the page rendered again from an equal report is the same page', async () => {
