@@ -162,7 +162,7 @@ describe('startServerMetrics', () => {
     expect(notes[1]).toMatch(/did not answer Prometheus text/);
   });
 
-  it("starts no scraping worker thread for a target whose /metrics is not there (404): one request, one note", async () => {
+  it('starts no scraping worker thread for a target whose /metrics is not there (404): one request, one note', async () => {
     const missing = await serve((res) => res.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found'));
     const good = await serve((res, hit) => prometheus(res, hit));
     let workersStarted = 0;
