@@ -1,34 +1,19 @@
-/** `pipebench gpu info | record | summarize`: the GPU telemetry on its own, outside a run. */
-import { createWriteStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+/**
+ * `pipebench gpu info | record | summarize`: the GPU telemetry on its own, outside a run. Flags and
+ * help here; the actions (gpu-action.ts) are imported when one runs.
+ */
 import type { Command } from 'commander';
-import { ExitCode, InputError } from '../errors.js';
-import { summarizeGpuWindow } from '../telemetry/gpu-aggregate.js';
-import { readGpuInventory } from '../telemetry/gpu-inventory.js';
-import { startNvidiaSmiSampler } from '../telemetry/gpu-sampler.js';
-import { renderGpuInventoryText, renderGpuWindowText } from '../telemetry/gpu-summary-text.js';
-import { parseGpuTrace, resolveTraceWindow } from '../telemetry/gpu-trace.js';
-import type { TimeZoneRule } from '../telemetry/types.js';
-import { parseDurationFlag } from './flags.js';
+import type { GpuRecordFlags, GpuSummarizeFlags } from './gpu-action.js';
 import type { CommandContext } from './context.js';
-
-const LOCAL: TimeZoneRule = { kind: 'local' };
 
 export function registerGpuCommands(program: Command, context: CommandContext): void {
   const gpu = program.command('gpu').description('GPU inventory, recording and trace summaries from nvidia-smi');
-  const { io } = context;
 
   gpu
     .command('info')
     .description('driver, CUDA version and each GPU (from nvidia-smi -q -x)')
     .option('--json', 'print JSON')
-    .action(async (flags: { json?: boolean }) => {
-      const result = await readGpuInventory({ env: { ...io.env } });
-      io.stdout.write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : renderGpuInventoryText(result));
-      // No GPU (or no working nvidia-smi) is the target being unavailable, not bad input.
-      context.exitCode = result.kind === 'ok' ? ExitCode.ok : ExitCode.internal;
-    });
+    .action(async (flags: { json?: boolean }) => (await import('./gpu-action.js')).gpuInfo(flags, context));
 
   gpu
     .command('record')
@@ -36,25 +21,7 @@ export function registerGpuCommands(program: Command, context: CommandContext): 
     .requiredOption('--out <csv>', 'trace file to write')
     .option('--duration <d>', 'stop after this long, e.g. 60s')
     .option('--interval <ms>', 'sampling interval', '100ms')
-    .action(async (flags: { out: string; duration?: string; interval: string }) => {
-      const intervalMs = Math.round(parseDurationFlag('--interval', flags.interval));
-      const durationMs = flags.duration === undefined ? null : parseDurationFlag('--duration', flags.duration);
-      const path = resolve(io.cwd, flags.out);
-      const file = createWriteStream(path);
-      await new Promise<void>((ok, fail) => {
-        file.once('open', () => ok());
-        file.once('error', (error) => fail(new InputError('--out', `cannot write ${path} (${error.message})`)));
-      });
-      const sampler = await startNvidiaSmiSampler({ intervalMs, env: { ...io.env }, onLine: (line) => file.write(`${line}\n`) });
-      io.stderr.write(`recording to ${path} every ${intervalMs} ms; Ctrl-C to stop\n`);
-      await recordingEnds(sampler.ready, durationMs, context.signal);
-      const result = await sampler.stop();
-      await new Promise<void>((done) => file.end(done));
-      io.stdout.write(
-        `${result.samples.length} samples written to ${path} (${result.status}${result.reason ? `: ${result.reason}` : ''})\n`,
-      );
-      context.exitCode = result.samples.length > 0 ? ExitCode.ok : ExitCode.internal;
-    });
+    .action(async (flags: GpuRecordFlags) => (await import('./gpu-action.js')).gpuRecord(flags, context));
 
   gpu
     .command('summarize')
@@ -64,40 +31,7 @@ export function registerGpuCommands(program: Command, context: CommandContext): 
     .option('--to <time>', 'window end, ISO 8601')
     .option('--items <n>', 'items completed in the window, for energy per item')
     .option('--json', 'print JSON')
-    .action(async (tracePath: string, flags: { from?: string; to?: string; items?: string; json?: boolean }) => {
-      const path = resolve(io.cwd, tracePath);
-      const text = await readFile(path, 'utf8').catch((error: Error) => {
-        throw new InputError(tracePath, `cannot read the trace (${error.message})`);
-      });
-      const trace = parseGpuTrace(text, LOCAL);
-      if (trace.samples.length === 0) {
-        throw new InputError(
-          tracePath,
-          `no nvidia-smi samples found${trace.firstGarbage ? `; first unreadable line: ${trace.firstGarbage}` : ''}`,
-        );
-      }
-      const window = resolveTraceWindow(trace.samples, { from: flags.from, to: flags.to }, LOCAL);
-      const items = flags.items === undefined ? undefined : Number(flags.items);
-      if (items !== undefined && !(Number.isInteger(items) && items > 0))
-        throw new InputError('--items', `expected a positive integer, got "${flags.items}"`);
-      const summaries = summarizeGpuWindow(trace.samples, window.fromMs, window.toMs, items === undefined ? {} : { items });
-      io.stdout.write(
-        flags.json
-          ? `${JSON.stringify({ trace: path, fromMs: window.fromMs, toMs: window.toMs, lines: trace.lines, gpus: summaries }, null, 2)}\n`
-          : renderGpuWindowText(summaries, { ...window, timeZone: LOCAL }),
-      );
-    });
-}
-
-/** Ctrl-C, --duration, or a sampler that gave up (no GPU, nvidia-smi died) ends a recording. */
-function recordingEnds(ready: Promise<boolean>, durationMs: number | null, signal: AbortSignal): Promise<void> {
-  return new Promise((done) => {
-    const timer = durationMs === null ? undefined : setTimeout(done, durationMs);
-    const finish = (): void => {
-      clearTimeout(timer);
-      done();
-    };
-    signal.addEventListener('abort', finish, { once: true });
-    void ready.then((ok) => (ok ? undefined : finish()));
-  });
+    .action(async (tracePath: string, flags: GpuSummarizeFlags) =>
+      (await import('./gpu-action.js')).gpuSummarize(tracePath, flags, context),
+    );
 }

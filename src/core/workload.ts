@@ -9,6 +9,7 @@ import type { ServerParams, ServerSpec } from './server-config.js';
 export type BackendChoice = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
 export type BatchMode = 'dynamic' | 'static';
 export type ModelSize = 'small' | 'base';
+export const MODEL_SIZES = ['small', 'base'] as const satisfies readonly ModelSize[];
 
 /** A model: a built-in by name ("intent-classifier") or a folder with a manifest.json. */
 export interface ModelRef {

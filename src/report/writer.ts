@@ -14,20 +14,9 @@ import { renderJson } from './json.js';
 import { renderJunit } from './junit.js';
 import { renderMarkdown } from './markdown/index.js';
 import type { RunReport } from '../core/report/run.js';
+import { REPORT_FILES, REPORT_FORMATS, type ReportFormat } from './formats.js';
 
-export const REPORT_FORMATS = ['json', 'md', 'junit', 'csv', 'html'] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
-
-export const REPORT_FILES = {
-  json: 'report.json',
-  md: 'report.md',
-  junit: 'junit.xml',
-  csv: 'steps.csv',
-  html: 'report.html',
-} as const satisfies Record<ReportFormat, string>;
-
-export const REPORT_JSON = REPORT_FILES.json;
-export const REPORT_MD = REPORT_FILES.md;
+export { REPORT_FILES, REPORT_FORMATS, REPORT_JSON, REPORT_MD, type ReportFormat } from './formats.js';
 
 type Renderer = (report: RunReport) => string | Promise<string>;
 

@@ -33,9 +33,9 @@ import { badSetupInput, type SetupStep } from './setup-error.js';
 import { stageLibraries } from './stage-libraries.js';
 import { findToolchain, pythonOf } from './toolchain.js';
 import { verifyNative, type Verification } from './verify.js';
+import { TESTED_TENSORFLOW } from './tested-tensorflow.js';
 
-/** The TensorFlow this recipe was built and tested with; pip's index source asks for it. */
-export const TESTED_TENSORFLOW = '2.21.0';
+export { TESTED_TENSORFLOW };
 
 export interface SetupNativeOptions {
   readonly gpu: boolean;

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { STAGES } from '../core/stage.js';
-import type { BackendChoice, BatchMode, ModelSize } from '../core/workload.js';
+import { MODEL_SIZES, type BackendChoice, type BatchMode } from '../core/workload.js';
 import { LoadYamlSchema, TargetYamlSchema } from './target-schema.js';
 import { MAX_REPEAT, MAX_STABILITY_WINDOWS } from './signoff.js';
 import { choice, durationMs, expected, intBetween, ratio, strictObject, text } from './schema-kit.js';
@@ -15,7 +15,6 @@ import { checkServerWorkload, ServerYamlSchema } from './server-schema.js';
 
 export const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const satisfies readonly BackendChoice[];
 export const BATCH_MODES = ['dynamic', 'static'] as const satisfies readonly BatchMode[];
-export const MODEL_SIZES = ['small', 'base'] as const satisfies readonly ModelSize[];
 export const BUILTIN_CLASSIFIERS = ['intent-classifier'] as const;
 export const BUILTIN_GENERATORS = ['prompt-generator'] as const;
 

@@ -14,8 +14,6 @@ import { EndpointScraper, SCRAPE_DEFAULTS, type ScrapeCost } from './scraper.js'
 export interface ScrapeSettings {
   /** Metrics URLs to scrape (credentials allowed: sent as basic auth, masked wherever shown). */
   readonly urls: readonly string[];
-  /** With no URL: `<target origin>/metrics`, used when its first answer is Prometheus text. */
-  readonly autoUrl?: string | null;
   readonly intervalMs?: number;
   readonly timeoutMs?: number;
   readonly maxBytes?: number;
@@ -25,7 +23,6 @@ export interface LocalScrapeOptions extends ScrapeSettings {
   readonly clock?: Clock;
   /** Once per fault kind and URL, credentials masked. */
   readonly warn: (message: string) => void;
-  readonly note?: (message: string) => void;
 }
 
 export interface ServerStepOutcome {
@@ -45,35 +42,20 @@ export interface LocalScrapeSession {
   finish(): Promise<ServerScrapingCost>;
 }
 
-/** Null when there is nothing to scrape (no URL, and the target's /metrics did not answer Prometheus text). */
+/** Null when there is no URL to scrape. */
 export async function startLocalScraping(options: LocalScrapeOptions): Promise<LocalScrapeSession | null> {
   const clock = options.clock ?? epochNowMs;
   const intervalMs = options.intervalMs ?? SCRAPE_DEFAULTS.intervalMs;
-  const make = (url: string, onFault: (message: string) => void): EndpointScraper =>
-    new EndpointScraper(url, {
-      intervalMs,
-      clock,
-      onFault,
-      ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
-      ...(options.maxBytes !== undefined && { maxBytes: options.maxBytes }),
-    });
-  const scrapers = options.urls.map((url) => make(url, options.warn));
-  if (scrapers.length === 0 && options.autoUrl) {
-    // Tried once, quietly: a target without /metrics is the common case, not a fault.
-    let firstFault: string | null = null;
-    const probe = make(options.autoUrl, (message) => (firstFault ??= message));
-    const outcome = await probe.scrapeNow();
-    if (outcome.kind === 'ok' && outcome.samples > 0) {
-      await probe.stop();
-      scrapers.push(make(options.autoUrl, options.warn));
-      options.note?.(`server metrics: scraping ${scrapers[0]!.shownUrl} every ${intervalMs} ms (the target answers Prometheus text there)`);
-    } else {
-      await probe.stop();
-      options.note?.(
-        `server metrics: ${probe.shownUrl} did not answer Prometheus text (${firstFault ?? 'no samples'}); not scraped (give --server-metrics URL)`,
-      );
-    }
-  }
+  const scrapers = options.urls.map(
+    (url) =>
+      new EndpointScraper(url, {
+        intervalMs,
+        clock,
+        onFault: options.warn,
+        ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
+        ...(options.maxBytes !== undefined && { maxBytes: options.maxBytes }),
+      }),
+  );
   if (scrapers.length === 0) return null;
   // All of this thread's CPU from here on is scraping: fetching, parsing, storing, step figures.
   const cpu = threadCpuMeter();

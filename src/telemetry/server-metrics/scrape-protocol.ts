@@ -18,7 +18,6 @@ export type FromScrapeWorker =
   /** urls: the masked URLs scraped; null when there is nothing to scrape. */
   | { readonly kind: 'started'; readonly urls: readonly string[] | null }
   | { readonly kind: 'warn'; readonly message: string }
-  | { readonly kind: 'note'; readonly message: string }
   /** With the cost so far, so a worker lost later still leaves its figures up to this step. */
   | { readonly kind: 'step'; readonly id: number; readonly outcome: ServerStepOutcome; readonly cost: ServerScrapingCost }
   | { readonly kind: 'finished'; readonly cost: ServerScrapingCost };

@@ -30,7 +30,6 @@ async function handle(message: ToScrapeWorker): Promise<void> {
         session = await startLocalScraping({
           ...message.settings,
           warn: (text) => post({ kind: 'warn', message: text }),
-          note: (text) => post({ kind: 'note', message: text }),
         });
       } catch (error) {
         post({ kind: 'warn', message: failure('starting the scrapers', error) });

@@ -48,7 +48,7 @@ export class EndpointScraper {
   private readonly pool: Pool;
   private readonly path: string;
   private readonly authorization: string | null;
-  private readonly intervalMs: number;
+  readonly intervalMs: number;
   private readonly timeoutMs: number;
   private readonly maxBytes: number;
   private readonly clock: Clock;

@@ -11,6 +11,7 @@ import type { ClientStepFacts } from './endpoint-step.js';
 import { emptyScrapingCost, type ScrapeSettings, type ServerScrapingCost, type ServerStepOutcome } from './local-session.js';
 import type { FromScrapeWorker, ToScrapeWorker } from './scrape-protocol.js';
 import { SCRAPE_DEFAULTS } from './scraper.js';
+import { targetServesMetrics } from './target-probe.js';
 
 export type { ServerScrapingCost, ServerStepOutcome } from './local-session.js';
 
@@ -35,6 +36,8 @@ export function defaultMetricsUrl(targetUrl: string | null | undefined): string 
  * so step windows must be on that axis too: the runner's default clock.
  */
 export interface ServerMetricsOptions extends ScrapeSettings {
+  /** With no URL: `<target origin>/metrics`, scraped when its first answer is Prometheus text. */
+  readonly autoUrl?: string | null;
   readonly warn: (message: string) => void;
   readonly note?: (message: string) => void;
   /** The worker's heap limit (tests: a real out-of-memory crash). */
@@ -60,7 +63,17 @@ const ANSWER_SLACK_MS = 3000;
 
 /** Null when there is nothing to scrape (no URL, and the target's /metrics did not answer Prometheus text). */
 export async function startServerMetrics(options: ServerMetricsOptions): Promise<ServerMetricsSession | null> {
-  if (options.urls.length === 0 && !options.autoUrl) return null;
+  const urls = await urlsToScrape(options);
+  return urls.length === 0 ? null : startScrapeWorker({ ...options, urls });
+}
+
+/** The URLs given; with none, the target's /metrics once it answered Prometheus text (probed here: no worker for a 404). */
+async function urlsToScrape(options: ServerMetricsOptions): Promise<readonly string[]> {
+  if (options.urls.length > 0 || !options.autoUrl) return options.urls;
+  return (await targetServesMetrics(options.autoUrl, pick(options), options.note)) ? [options.autoUrl] : [];
+}
+
+async function startScrapeWorker(options: ServerMetricsOptions): Promise<ServerMetricsSession | null> {
   const answerMs = (options.timeoutMs ?? SCRAPE_DEFAULTS.timeoutMs) + ANSWER_SLACK_MS;
   const steps = new Map<number, (outcome: ServerStepOutcome) => void>();
   let nextStepId = 1;
@@ -77,8 +90,6 @@ export async function startServerMetrics(options: ServerMetricsOptions): Promise
         switch (message.kind) {
           case 'warn':
             return options.warn(message.message);
-          case 'note':
-            return options.note?.(message.message);
           case 'started':
             return onStarted(message.urls);
           case 'step':
@@ -117,7 +128,7 @@ export async function startServerMetrics(options: ServerMetricsOptions): Promise
       });
     });
   };
-  const settings: ScrapeSettings = { urls: options.urls, autoUrl: options.autoUrl ?? null, ...pick(options) };
+  const settings: ScrapeSettings = { urls: options.urls, ...pick(options) };
   const urls = await ask<readonly string[] | null>((answer) => {
     onStarted = answer;
     worker.post({ kind: 'start', settings });
@@ -154,7 +165,7 @@ export async function startServerMetrics(options: ServerMetricsOptions): Promise
   };
 }
 
-function pick(options: ScrapeSettings): Omit<ScrapeSettings, 'urls' | 'autoUrl'> {
+function pick(options: ScrapeSettings): Omit<ScrapeSettings, 'urls'> {
   return {
     ...(options.intervalMs !== undefined && { intervalMs: options.intervalMs }),
     ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),

@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { compareRuns } from '../../../src/analysis/compare.js';
 import { DEFAULT_COMPARE_OPTIONS } from '../../../src/analysis/compare-model.js';
-import { renderCompareHtml, renderHtml } from '../../../src/report/html/index.js';
+import { moduleEntries, singleFileBuilds } from '../../../src/report/html/chart-libraries.js';
+import { renderCompareHtml, renderHtml, renderSvg } from '../../../src/report/html/index.js';
+import { svgWith } from '../../../src/report/html/render-svg.js';
 import { renderTable, toCsv } from '../../../src/report/html/page.js';
 import { latencySamplesMs, makeRun, scaled, type StepSpec } from '../../analysis/compare-fixtures.js';
 import { chartReport } from './fixture.js';
+import type { TopLevelSpec } from 'vega-lite';
 
 /** The <section id=...> blocks of a page, by id. */
 function sections(html: string): Map<string, string> {
@@ -49,6 +52,55 @@ describe('renderHtml', async () => {
     const noGpu = sections(await renderHtml(chartReport({ gpu: false }))).get('gpu')!;
     expect(noGpu).not.toContain('<svg');
     expect(noGpu).toContain('No GPU timeline in this report');
+  });
+});
+
+describe('renderSvg', () => {
+  const line = (values: readonly { x: number; y: number }[]): TopLevelSpec => ({
+    data: { values: [...values] },
+    mark: 'line',
+    encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } },
+  });
+
+  it('a chart rendered lately is not rendered again (a run rewrites report.html after its last step and at its end)', async () => {
+    const spec = line([
+      { x: 1, y: 2 },
+      { x: 2, y: 3 },
+    ]);
+    const first = renderSvg(spec);
+    // The same render answers an equal spec, even a fresh copy of it (each report write builds new objects).
+    expect(renderSvg(structuredClone(spec))).toBe(first);
+    const changed = renderSvg(
+      line([
+        { x: 1, y: 2 },
+        { x: 2, y: 3 },
+        { x: 3, y: 1 },
+      ]),
+    );
+    expect(changed).not.toBe(first);
+    expect(await changed).not.toBe(await first);
+    expect(await first).toMatch(/<svg [^>]*class="marks"/);
+  });
+
+  it("Vega's single-file builds (what a run loads) draw every chart of a page exactly as the packages' module entries", async () => {
+    const single = await singleFileBuilds();
+    expect(single?.source).toBe('single-file');
+    const modules = await moduleEntries();
+    const page = await renderHtml(chartReport());
+    const specs = [...page.matchAll(/<script type="application\/json" class="vega-lite-spec" id="spec-[^"]+">([\s\S]*?)<\/script>/g)].map(
+      (m) => JSON.parse(m[1]!) as TopLevelSpec,
+    );
+    expect(specs.length).toBeGreaterThanOrEqual(5);
+    for (const spec of specs) {
+      const svg = await svgWith(single!, spec);
+      expect(svg).toMatch(/<svg [^>]*class="marks"/);
+      expect(svg).toBe(await svgWith(modules, spec));
+    }
+  });
+
+  it('the page rendered again from an equal report is the same page', async () => {
+    const report = chartReport();
+    expect(await renderHtml(structuredClone(report))).toBe(await renderHtml(report));
   });
 });
 

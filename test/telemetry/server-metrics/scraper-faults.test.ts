@@ -162,6 +162,35 @@ describe('startServerMetrics', () => {
     expect(notes[1]).toMatch(/did not answer Prometheus text/);
   });
 
+  it('starts no scraping worker thread for a target whose /metrics is not there (404): one request, one note', async () => {
+    const missing = await serve((res) => res.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found'));
+    const good = await serve((res, hit) => prometheus(res, hit));
+    let workersStarted = 0;
+    const counting = (): void => void (workersStarted += 1);
+    process.on('worker', counting);
+    try {
+      const notes: string[] = [];
+      const none = await startServerMetrics({
+        urls: [],
+        autoUrl: missing.url,
+        intervalMs: 50,
+        warn: () => expect.fail('no warning for a target without metrics'),
+        note: (m) => notes.push(m),
+      });
+      expect(none).toBeNull();
+      expect(missing.hits()).toBe(1);
+      expect(notes).toEqual([expect.stringMatching(/did not answer Prometheus text \(.*HTTP 404.*\); not scraped/)]);
+      expect(workersStarted).toBe(0);
+      // The same call for a target that serves metrics does start the worker: the count above could see one.
+      const session = await startServerMetrics({ urls: [], autoUrl: good.url, intervalMs: 50, warn: () => undefined });
+      expect(session?.urls).toEqual([good.url]);
+      await session?.finish();
+      expect(workersStarted).toBe(1);
+    } finally {
+      process.off('worker', counting);
+    }
+  });
+
   it('reports a step from the scrapes around it, with a fresh scrape at its end', async () => {
     const started = Date.now();
     const counter = await serve((res) => prometheus(res, Date.now() - started)); // grows 1 per ms
