@@ -42,3 +42,10 @@ export function buildRequestHeaders(userHeaders: readonly string[], authorizatio
   if (authorization !== null) flat.push('authorization', authorization);
   return flat;
 }
+
+/** A request's headers plus those its protocol added for this one request (names lower-cased as undici sends them). */
+export function withExtraHeaders(base: readonly string[], extra: Readonly<Record<string, string>>): readonly string[] {
+  const flat = base.slice();
+  for (const [name, value] of Object.entries(extra)) flat.push(name.toLowerCase(), value);
+  return flat;
+}

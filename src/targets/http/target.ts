@@ -11,10 +11,9 @@
  * dropped before a single response byte (the server closed it as we wrote; browsers and curl
  * resend too). Every resend is counted on the item (ItemResult.retries).
  *
- * Capabilities beyond Target: `setConnections(n)` sizes the pools when the workload says
- * connections: "auto"; the runner calls it before the first step with the plan's highest
- * in-flight count (an explicit connection count ignores it). `prepareLoad(stage, sends)` opens a
- * step's connections before its clock starts.
+ * Capabilities beyond Target: `setConnections(n)` sizes the pools for connections: "auto" (the
+ * runner gives the plan's highest in-flight count before the first step; an explicit count ignores
+ * it); `prepareLoad(stage, sends)` opens a step's connections before its clock starts.
  */
 import type { Dispatcher } from 'undici';
 import { InputError, toError } from '../../errors.js';
@@ -33,7 +32,7 @@ import { InFlightGauge } from '../../metrics/in-flight.js';
 import { checkBatchSize, type Protocol, type ProtocolConfig, type ProtocolRequest } from './protocol.js';
 import { createProtocol } from './protocols/index.js';
 import { SecretRedactor } from './redact.js';
-import { buildRequestHeaders, resolveUserHeaders } from './request-headers.js';
+import { buildRequestHeaders, resolveUserHeaders, withExtraHeaders } from './request-headers.js';
 import { clientFailure, send, type SendLimits, type SendOutcome } from './send.js';
 import { withoutCredentials } from '../../url-credentials.js';
 
@@ -298,10 +297,4 @@ export class HttpTarget implements StaticBatchTarget {
 function routeFor(baseUrl: string): StageRoute {
   const url = new URL(baseUrl);
   return { origin: url.origin, prefix: url.pathname.replace(/\/+$/, ''), search: url.search };
-}
-
-function withExtraHeaders(base: readonly string[], extra: Readonly<Record<string, string>>): readonly string[] {
-  const flat = base.slice();
-  for (const [name, value] of Object.entries(extra)) flat.push(name.toLowerCase(), value);
-  return flat;
 }
