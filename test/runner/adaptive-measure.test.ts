@@ -108,6 +108,23 @@ describe('adaptive measurement (measure.precision) against servers of known serv
     expect(step.measuredMs).toBeLessThanOrEqual(3000 + step.latencyMs.e2e!.max);
   }, 60_000);
 
+  it('measure.maxWindows ends a step that cannot reach its precision after that many windows, well before its time cap', async () => {
+    const tail = await knownServer('tail');
+    servers = [tail];
+    const step = await adaptiveStep(tail, '{ precision: 0.5%, maxWindows: 3, maxDuration: 60s }'); // ~90,000 samples would do
+    expect(step.endedBy).toBe('maxWindows');
+    expect(step.precision!.met).toBe(false);
+    expect(step.complete).toBe(true);
+    // Three windows closed, then the requests in flight came back into a last, partial one.
+    const closed = step.windows.filter((w) => w.endMs - w.startMs >= step.precision!.windowMs);
+    expect(closed.length).toBe(3);
+    expect(step.windows.length).toBeLessThanOrEqual(4);
+    // Sending stopped as the third window closed: 3 windows of measuring, plus at most one window to notice and one answer to drain.
+    const threeWindowsMs = 3 * step.precision!.windowMs;
+    expect(step.measuredMs).toBeGreaterThanOrEqual(threeWindowsMs);
+    expect(step.measuredMs).toBeLessThanOrEqual(threeWindowsMs + step.precision!.windowMs + step.latencyMs.e2e!.max);
+  }, 60_000);
+
   it('with stability on, a precise step still measures until its last windows agree', async () => {
     const tight = await knownServer('tight');
     servers = [tight];
