@@ -37,6 +37,8 @@ export interface MeasureSpec extends PhaseLength {
    * measures before it ends short of its precision or unsettled; absent: only maxDurationMs caps it.
    */
   readonly maxWindows?: number;
+  /** The whole sweep's time cap, shared over its steps (runner/sweep-budget.ts); absent: none. */
+  readonly maxSweepDurationMs?: number;
 }
 
 export interface StageSpec {

@@ -158,6 +158,7 @@ const measure = strictObject({
     .refine((value) => value > 0 && value < 1, { error: expected('a precision above 0 % and below 100 % such as "5%"') })
     .optional(),
   maxWindows: intBetween(1, LIMITS.maxWindows).optional(),
+  maxSweepDuration: durationMs().optional(),
 }).superRefine((value, ctx) => {
   if (value.maxWindows !== undefined && value.precision === undefined) {
     ctx.addIssue({

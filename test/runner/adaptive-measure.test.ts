@@ -41,7 +41,12 @@ afterEach(async () => {
   servers = [];
 });
 
-async function adaptiveStep(server: FaultServer, measure: string, stability = 'false'): Promise<StepReport> {
+async function adaptiveSteps(
+  server: FaultServer,
+  measure: string,
+  stability = 'false',
+  concurrency = '[32]',
+): Promise<readonly StepReport[]> {
   const workload = parseWorkload(
     `name: adaptive
 corpus: { path: prompts.jsonl }
@@ -52,7 +57,7 @@ target:
 warmup: { requests: 128 } # four rounds of 32: connections open and warm before measuring
 measure: ${measure}
 stability: ${stability}
-stages: [{ stage: classify, concurrency: [32] }]
+stages: [{ stage: classify, concurrency: ${concurrency} }]
 `,
     join(FIXTURES, 'adaptive.yaml'),
     FIXTURES,
@@ -67,9 +72,12 @@ stages: [{ stage: classify, concurrency: [32] }]
     environment,
     openTarget: () => createHttpTarget(spec, { env: {} }),
   });
-  const [step] = report.steps;
-  if (step === undefined) throw new Error('no step measured');
-  return step;
+  if (report.steps.length === 0) throw new Error('no step measured');
+  return report.steps;
+}
+
+async function adaptiveStep(server: FaultServer, measure: string, stability = 'false'): Promise<StepReport> {
+  return (await adaptiveSteps(server, measure, stability))[0]!;
 }
 
 describe('adaptive measurement (measure.precision) against servers of known service time', () => {
@@ -124,6 +132,25 @@ describe('adaptive measurement (measure.precision) against servers of known serv
     expect(step.measuredMs).toBeGreaterThanOrEqual(threeWindowsMs);
     expect(step.measuredMs).toBeLessThanOrEqual(threeWindowsMs + step.precision!.windowMs + step.latencyMs.e2e!.max);
   }, 60_000);
+
+  it('measure.maxSweepDuration shares the sweep time: a step may take what is left less 4 s for each step after it', async () => {
+    const tail = await knownServer('tail');
+    servers = [tail];
+    const sweepStartedMs = performance.now();
+    // Three steps that cannot reach +-0.5 %; alone each would measure its full 20 s.
+    const steps = await adaptiveSteps(tail, '{ precision: 0.5%, maxDuration: 20s, maxSweepDuration: 16s }', 'false', '[16, 32, 64]');
+    const sweepMs = performance.now() - sweepStartedMs;
+    expect(steps.map((step) => step.endedBy)).toEqual(['maxDuration', 'maxDuration', 'maxDuration']);
+    // What a step measures past its cap: the answers still in flight when it stopped sending.
+    const drainMs = Math.max(...steps.map((step) => step.latencyMs.e2e!.max));
+    // The first step's cap: 16 s less 2 x 4 s kept for the two after it.
+    expect(steps[0]!.measuredMs).toBeGreaterThanOrEqual(8000 - drainMs);
+    expect(steps[0]!.measuredMs).toBeLessThanOrEqual(8000 + drainMs);
+    // By then at least 8 s of the 16 were spent: each later step gets the 4 s reserve.
+    for (const step of steps.slice(1)) expect(step.measuredMs).toBeLessThanOrEqual(4000 + drainMs);
+    // Alone, the three would have measured 60 s.
+    expect(sweepMs).toBeLessThan(40_000);
+  }, 90_000);
 
   it('with stability on, a precise step still measures until its last windows agree', async () => {
     const tight = await knownServer('tight');

@@ -54,6 +54,14 @@ describe('measure.precision: the adaptive plan', () => {
     expect(fixedAgain.measure).toEqual({ requests: 200, maxDurationMs: 40_000 });
   });
 
+  it('measure.maxSweepDuration is the sweep time cap, kept by every length flag', () => {
+    const capped = parse('measure: { precision: 5%, maxSweepDuration: 2m }\n');
+    expect(capped.measure).toEqual({ precision: 0.05, maxDurationMs: 30_000, maxSweepDurationMs: 120_000 });
+    const fixedAgain = applyOverrides(capped, runOverridesFromFlags({ requests: '200' }, false), RUN_FLAGS);
+    expect(fixedAgain.measure).toEqual({ requests: 200, maxDurationMs: 30_000, maxSweepDurationMs: 120_000 });
+    expect(() => parse('measure: { precision: 5%, maxSweepDuration: soon }\n')).toThrow(/measure\.maxSweepDuration/);
+  });
+
   it('--precision 0 or 1.5 is refused, naming the flag', () => {
     for (const value of ['0', '1.5', 'fast']) {
       const error = (() => {

@@ -3,18 +3,23 @@ import type { StepRun } from '../run-step.js';
 import { measureStep } from '../run-step.js';
 import type { RunMode, RunSession } from '../run-mode.js';
 import { repeatedStepReport } from '../step-report.js';
+import { withSweepCap } from '../sweep-budget.js';
 
 export const sweepMode: RunMode = {
   incompleteStepIsPartial: true,
   async run({ steps, signoff, context, record, stageBudgets, firstIndex, signal, finishStep }: RunSession): Promise<boolean> {
     const runs: StepRun[][] = steps.map(() => []);
     let allMeasured = firstIndex >= steps.length;
+    const startedMs = context.clock();
+    let stepsAfter = (steps.length - firstIndex) * signoff.repeat;
     for (let repeat = 1; repeat <= signoff.repeat; repeat++) {
       for (const step of steps.slice(firstIndex)) {
         if (signal?.aborted) return allMeasured;
         context.emit({ kind: 'step-start', step, of: steps.length * signoff.repeat, repeat: signoff.repeat > 1 ? repeat : null });
         const stepRuns = runs[step.index] ?? [];
-        stepRuns.push(await measureStep(step, context));
+        stepsAfter--;
+        const capped = withSweepCap(step, step.measure.maxSweepDurationMs, context.clock() - startedMs, stepsAfter);
+        stepRuns.push(await measureStep(capped, context));
         const report = repeatedStepReport(step, stepRuns, stageBudgets[step.stage], signoff.repeat > 1);
         record.steps[step.index] = report;
         const last = repeat === signoff.repeat && step.index === steps.length - 1;
