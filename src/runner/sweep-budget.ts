@@ -5,6 +5,7 @@
  * come. A step that ends early (its precision reached and settled, or its window cap) leaves its
  * time to the next; an expensive step (a large batch) may take all but the reserve. A step never
  * gets less than the reserve itself, so a sweep over its time overruns by at most that per step.
+ * With `repeat`, each pass of the sweep has the whole cap.
  */
 import type { Step } from '../core/workload.js';
 

@@ -10,9 +10,10 @@ export const sweepMode: RunMode = {
   async run({ steps, signoff, context, record, stageBudgets, firstIndex, signal, finishStep }: RunSession): Promise<boolean> {
     const runs: StepRun[][] = steps.map(() => []);
     let allMeasured = firstIndex >= steps.length;
-    const startedMs = context.clock();
-    let stepsAfter = (steps.length - firstIndex) * signoff.repeat;
     for (let repeat = 1; repeat <= signoff.repeat; repeat++) {
+      // measure.maxSweepDuration caps each pass of the sweep (a repeat gets its own).
+      const startedMs = context.clock();
+      let stepsAfter = steps.length - firstIndex;
       for (const step of steps.slice(firstIndex)) {
         if (signal?.aborted) return allMeasured;
         context.emit({ kind: 'step-start', step, of: steps.length * signoff.repeat, repeat: signoff.repeat > 1 ? repeat : null });
