@@ -1,6 +1,6 @@
 /**
- * measure.maxSweepDuration: the whole sweep's time cap, shared over its steps in proportion to
- * what each turns out to need. Before each step, its hard limit (measure.maxDuration) becomes at
+ * measure.maxSweepDuration: the whole sweep's time cap, shared over its steps as they run, so
+ * each gets what the ones before it left. Before each step, its hard limit (measure.maxDuration) becomes at
  * most what is left of the sweep's time, less RESERVED_PER_STEP_MS kept for every step still to
  * come. A step that ends early (its precision reached and settled, or its window cap) leaves its
  * time to the next; an expensive step (a large batch) may take all but the reserve. A step never
