@@ -8,6 +8,7 @@
  * With `repeat`, each pass of the sweep has the whole cap.
  */
 import type { Step } from '../core/workload.js';
+import { formatMs } from '../format.js';
 
 /** Kept for each step to come: stability's 3 windows at their 1 s floor, and one more to judge. */
 export const RESERVED_PER_STEP_MS = 4000;
@@ -22,4 +23,13 @@ export function withSweepCap(step: Step, sweepCapMs: number | undefined, elapsed
   if (sweepCapMs === undefined) return step;
   const maxDurationMs = stepTimeCapMs(step.measure.maxDurationMs, sweepCapMs - elapsedMs, stepsAfter);
   return maxDurationMs === step.measure.maxDurationMs ? step : { ...step, measure: { ...step.measure, maxDurationMs } };
+}
+
+/** One line for the run's warnings: the sweep's cap, not the step's own limit, ended the step. */
+export function sweepCapWarning(step: Step, cappedMs: number, sweepCapMs: number): string {
+  return (
+    `step ${step.index} (${step.stage} batch ${step.batchSize}): ended at ${formatMs(cappedMs)}, what the sweep's time cap ` +
+    `(measure.maxSweepDuration ${formatMs(sweepCapMs)}) had left for it, before its own measure.maxDuration (${formatMs(step.measure.maxDurationMs)}); ` +
+    "raise measure.maxSweepDuration to give the sweep's dear steps their time"
+  );
 }

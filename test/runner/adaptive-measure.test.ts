@@ -41,6 +41,8 @@ afterEach(async () => {
   servers = [];
 });
 
+let lastWarnings: readonly string[] = [];
+
 async function adaptiveSteps(
   server: FaultServer,
   measure: string,
@@ -73,6 +75,7 @@ stages: [{ stage: classify, concurrency: ${concurrency} }]
     openTarget: () => createHttpTarget(spec, { env: {} }),
   });
   if (report.steps.length === 0) throw new Error('no step measured');
+  lastWarnings = report.warnings;
   return report.steps;
 }
 
@@ -150,6 +153,14 @@ describe('adaptive measurement (measure.precision) against servers of known serv
     for (const step of steps.slice(1)) expect(step.measuredMs).toBeLessThanOrEqual(4000 + drainMs);
     // Alone, the three would have measured 60 s.
     expect(sweepMs).toBeLessThan(40_000);
+    // Each step the sweep's cap ended says so, with what it had left.
+    for (const step of steps) {
+      expect(
+        lastWarnings.some(
+          (w) => w.startsWith(`step ${step.index} (classify batch 1): ended at `) && w.includes('measure.maxSweepDuration 16'),
+        ),
+      ).toBe(true);
+    }
   }, 90_000);
 
   it('with stability on, a precise step still measures until its last windows agree', async () => {

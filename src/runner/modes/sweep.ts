@@ -3,7 +3,7 @@ import type { StepRun } from '../run-step.js';
 import { measureStep } from '../run-step.js';
 import type { RunMode, RunSession } from '../run-mode.js';
 import { repeatedStepReport } from '../step-report.js';
-import { withSweepCap } from '../sweep-budget.js';
+import { sweepCapWarning, withSweepCap } from '../sweep-budget.js';
 
 export const sweepMode: RunMode = {
   incompleteStepIsPartial: true,
@@ -19,8 +19,13 @@ export const sweepMode: RunMode = {
         context.emit({ kind: 'step-start', step, of: steps.length * signoff.repeat, repeat: signoff.repeat > 1 ? repeat : null });
         const stepRuns = runs[step.index] ?? [];
         stepsAfter--;
-        const capped = withSweepCap(step, step.measure.maxSweepDurationMs, context.clock() - startedMs, stepsAfter);
-        stepRuns.push(await measureStep(capped, context));
+        const sweepCapMs = step.measure.maxSweepDurationMs;
+        const capped = withSweepCap(step, sweepCapMs, context.clock() - startedMs, stepsAfter);
+        const stepRun = await measureStep(capped, context);
+        stepRuns.push(stepRun);
+        if (capped !== step && sweepCapMs !== undefined && stepRun.endedBy === 'maxDuration') {
+          context.warn(sweepCapWarning(step, capped.measure.maxDurationMs, sweepCapMs));
+        }
         const report = repeatedStepReport(step, stepRuns, stageBudgets[step.stage], signoff.repeat > 1);
         record.steps[step.index] = report;
         const last = repeat === signoff.repeat && step.index === steps.length - 1;
