@@ -26,9 +26,10 @@ export function withSweepCap(step: Step, sweepCapMs: number | undefined, elapsed
 }
 
 /** One line for the run's warnings: the sweep's cap, not the step's own limit, ended the step. */
-export function sweepCapWarning(step: Step, cappedMs: number, sweepCapMs: number): string {
+/** `repeat`: the pass (1-based) when the sweep repeats, else null. */
+export function sweepCapWarning(step: Step, cappedMs: number, sweepCapMs: number, repeat: number | null): string {
   return (
-    `step ${step.index} (${step.stage} batch ${step.batchSize}): ended at ${formatMs(cappedMs)}, what the sweep's time cap ` +
+    `step ${step.index} (${step.stage} batch ${step.batchSize}${repeat === null ? '' : `, repeat ${repeat}`}): ended at ${formatMs(cappedMs)}, what the sweep's time cap ` +
     `(measure.maxSweepDuration ${formatMs(sweepCapMs)}) had left for it, before its own measure.maxDuration (${formatMs(step.measure.maxDurationMs)}); ` +
     "raise measure.maxSweepDuration to give the sweep's dear steps their time"
   );

@@ -48,10 +48,11 @@ async function adaptiveSteps(
   measure: string,
   stability = 'false',
   concurrency = '[32]',
+  more = '',
 ): Promise<readonly StepReport[]> {
   const workload = parseWorkload(
     `name: adaptive
-corpus: { path: prompts.jsonl }
+${more}corpus: { path: prompts.jsonl }
 target:
   url: ${server.url}
   protocol: template
@@ -161,6 +162,17 @@ describe('adaptive measurement (measure.precision) against servers of known serv
         ),
       ).toBe(true);
     }
+  }, 90_000);
+
+  it('with repeat, each pass of the sweep has the whole measure.maxSweepDuration', async () => {
+    const tail = await knownServer('tail');
+    servers = [tail];
+    await adaptiveSteps(tail, '{ precision: 0.5%, maxDuration: 20s, maxSweepDuration: 5s }', 'false', '[32]', 'repeat: 2\n');
+    // One step a pass: each pass gives it the 5 s (shared over both passes, the second would get the 4 s reserve).
+    const capWarnings = lastWarnings.filter((w) => w.includes('measure.maxSweepDuration 5 s'));
+    expect(capWarnings).toHaveLength(2);
+    expect(capWarnings[0]).toMatch(/^step 0 \(classify batch 1, repeat 1\): ended at (4\.9\d|5) s,/);
+    expect(capWarnings[1]).toMatch(/^step 0 \(classify batch 1, repeat 2\): ended at (4\.9\d|5) s,/);
   }, 90_000);
 
   it('with stability on, a precise step still measures until its last windows agree', async () => {

@@ -24,7 +24,7 @@ export const sweepMode: RunMode = {
         const stepRun = await measureStep(capped, context);
         stepRuns.push(stepRun);
         if (capped !== step && sweepCapMs !== undefined && stepRun.endedBy === 'maxDuration') {
-          context.warn(sweepCapWarning(step, capped.measure.maxDurationMs, sweepCapMs));
+          context.warn(sweepCapWarning(step, capped.measure.maxDurationMs, sweepCapMs, signoff.repeat > 1 ? repeat : null));
         }
         const report = repeatedStepReport(step, stepRuns, stageBudgets[step.stage], signoff.repeat > 1);
         record.steps[step.index] = report;
