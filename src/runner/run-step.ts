@@ -138,7 +138,9 @@ async function measureHere(step: Step, context: LoadContext, shard: ShardRun | n
   );
   const stability = context.stability ? new StabilityWatch(recorder, context.stability, step.measure, clock) : null;
   const precision =
-    shard === null && step.measure.precision !== undefined ? new PrecisionWatch(recorder, step.measure.precision, stability) : null;
+    shard === null && step.measure.precision !== undefined
+      ? new PrecisionWatch(recorder, step.measure.precision, stability, step.measure.maxWindows ?? null)
+      : null;
   const shouldStop = precision?.shouldStop ?? stability?.shouldStop;
   const driven = shard === null ? withDriverMeasure(step) : step;
   const started = clock();
@@ -191,6 +193,7 @@ function withDriverMeasure(step: Step): Step {
 function endReason(driver: EndReason, precision: PrecisionWatch | null, stability: StabilityWatch | null): MeasureEndReason {
   if (driver === 'aborted' || driver === 'maxDuration') return driver;
   if (precision?.precisionReached) return 'precision';
+  if (precision?.windowCapReached) return 'maxWindows';
   return stability?.settledPastPlan ? 'stable' : driver;
 }
 

@@ -96,6 +96,10 @@ function measureWith(measure: Workload['measure'], o: Pick<WorkloadOverrides, 'r
     ...(durationMs !== undefined && { durationMs }),
     maxDurationMs,
     ...(precision !== undefined && { precision }),
+    // The file's cap on an adaptive step's windows stays with --precision (a fixed plan has none).
+    ...(precision !== undefined && measure.maxWindows !== undefined && { maxWindows: measure.maxWindows }),
+    // The sweep's time cap holds whatever the steps' plan.
+    ...(measure.maxSweepDurationMs !== undefined && { maxSweepDurationMs: measure.maxSweepDurationMs }),
   };
 }
 

@@ -53,6 +53,8 @@ export function resolveWorkload(yaml: WorkloadYaml, source: string, baseDir: str
           ...phase(yaml.measure.requests, yaml.measure.duration),
           maxDurationMs: yaml.measure.maxDuration ?? defaultMaxDurationMs(yaml.measure.duration, yaml.measure.precision !== undefined),
           ...(yaml.measure.precision !== undefined && { precision: yaml.measure.precision }),
+          ...(yaml.measure.maxWindows !== undefined && { maxWindows: yaml.measure.maxWindows }),
+          ...(yaml.measure.maxSweepDuration !== undefined && { maxSweepDurationMs: yaml.measure.maxSweepDuration }),
         }
       : DEFAULTS.measure,
     budget: {

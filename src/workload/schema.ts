@@ -24,6 +24,7 @@ export const LIMITS = {
   maxNewTokens: 1024,
   maxConcurrency: 1_000_000,
   maxRequests: 1_000_000_000,
+  maxWindows: 10_000,
   maxSeed: 2 ** 32 - 1,
 } as const;
 
@@ -155,7 +156,17 @@ const measure = strictObject({
   precision: ratio()
     .refine((value) => value > 0 && value < 1, { error: expected('a precision above 0 % and below 100 % such as "5%"') })
     .optional(),
+  maxWindows: intBetween(1, LIMITS.maxWindows).optional(),
+  maxSweepDuration: durationMs().optional(),
 }).superRefine((value, ctx) => {
+  if (value.maxWindows !== undefined && value.precision === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['maxWindows'],
+      input: value.maxWindows,
+      message: 'expected precision beside it (maxWindows caps an adaptive step), got no precision',
+    });
+  }
   if (value.requests === undefined && value.duration === undefined && value.precision === undefined) {
     ctx.addIssue({
       code: 'custom',

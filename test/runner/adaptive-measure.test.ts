@@ -41,10 +41,18 @@ afterEach(async () => {
   servers = [];
 });
 
-async function adaptiveStep(server: FaultServer, measure: string, stability = 'false'): Promise<StepReport> {
+let lastWarnings: readonly string[] = [];
+
+async function adaptiveSteps(
+  server: FaultServer,
+  measure: string,
+  stability = 'false',
+  concurrency = '[32]',
+  more = '',
+): Promise<readonly StepReport[]> {
   const workload = parseWorkload(
     `name: adaptive
-corpus: { path: prompts.jsonl }
+${more}corpus: { path: prompts.jsonl }
 target:
   url: ${server.url}
   protocol: template
@@ -52,7 +60,7 @@ target:
 warmup: { requests: 128 } # four rounds of 32: connections open and warm before measuring
 measure: ${measure}
 stability: ${stability}
-stages: [{ stage: classify, concurrency: [32] }]
+stages: [{ stage: classify, concurrency: ${concurrency} }]
 `,
     join(FIXTURES, 'adaptive.yaml'),
     FIXTURES,
@@ -67,9 +75,13 @@ stages: [{ stage: classify, concurrency: [32] }]
     environment,
     openTarget: () => createHttpTarget(spec, { env: {} }),
   });
-  const [step] = report.steps;
-  if (step === undefined) throw new Error('no step measured');
-  return step;
+  if (report.steps.length === 0) throw new Error('no step measured');
+  lastWarnings = report.warnings;
+  return report.steps;
+}
+
+async function adaptiveStep(server: FaultServer, measure: string, stability = 'false'): Promise<StepReport> {
+  return (await adaptiveSteps(server, measure, stability))[0]!;
 }
 
 describe('adaptive measurement (measure.precision) against servers of known service time', () => {
@@ -107,6 +119,61 @@ describe('adaptive measurement (measure.precision) against servers of known serv
     expect(step.measuredMs).toBeGreaterThanOrEqual(3000 - step.latencyMs.e2e!.max);
     expect(step.measuredMs).toBeLessThanOrEqual(3000 + step.latencyMs.e2e!.max);
   }, 60_000);
+
+  it('measure.maxWindows ends a step that cannot reach its precision after that many windows, well before its time cap', async () => {
+    const tail = await knownServer('tail');
+    servers = [tail];
+    const step = await adaptiveStep(tail, '{ precision: 0.5%, maxWindows: 3, maxDuration: 60s }'); // ~90,000 samples would do
+    expect(step.endedBy).toBe('maxWindows');
+    expect(step.precision!.met).toBe(false);
+    expect(step.complete).toBe(true);
+    // Three windows closed, then the requests in flight came back into a last, partial one.
+    const closed = step.windows.filter((w) => w.endMs - w.startMs >= step.precision!.windowMs);
+    expect(closed.length).toBe(3);
+    expect(step.windows.length).toBeLessThanOrEqual(4);
+    // Sending stopped as the third window closed: 3 windows of measuring, plus at most one window to notice and one answer to drain.
+    const threeWindowsMs = 3 * step.precision!.windowMs;
+    expect(step.measuredMs).toBeGreaterThanOrEqual(threeWindowsMs);
+    expect(step.measuredMs).toBeLessThanOrEqual(threeWindowsMs + step.precision!.windowMs + step.latencyMs.e2e!.max);
+  }, 60_000);
+
+  it('measure.maxSweepDuration shares the sweep time: a step may take what is left less 4 s for each step after it', async () => {
+    const tail = await knownServer('tail');
+    servers = [tail];
+    const sweepStartedMs = performance.now();
+    // Three steps that cannot reach +-0.5 %; alone each would measure its full 20 s.
+    const steps = await adaptiveSteps(tail, '{ precision: 0.5%, maxDuration: 20s, maxSweepDuration: 16s }', 'false', '[16, 32, 64]');
+    const sweepMs = performance.now() - sweepStartedMs;
+    expect(steps.map((step) => step.endedBy)).toEqual(['maxDuration', 'maxDuration', 'maxDuration']);
+    // What a step measures past its cap: the answers still in flight when it stopped sending.
+    const drainMs = Math.max(...steps.map((step) => step.latencyMs.e2e!.max));
+    // The first step's cap: 16 s less 2 x 4 s kept for the two after it.
+    expect(steps[0]!.measuredMs).toBeGreaterThanOrEqual(8000 - drainMs);
+    expect(steps[0]!.measuredMs).toBeLessThanOrEqual(8000 + drainMs);
+    // By then at least 8 s of the 16 were spent: each later step gets the 4 s reserve.
+    for (const step of steps.slice(1)) expect(step.measuredMs).toBeLessThanOrEqual(4000 + drainMs);
+    // Alone, the three would have measured 60 s.
+    expect(sweepMs).toBeLessThan(40_000);
+    // Each step the sweep's cap ended says so, with what it had left.
+    for (const step of steps) {
+      expect(
+        lastWarnings.some(
+          (w) => w.startsWith(`step ${step.index} (classify batch 1): ended at `) && w.includes('measure.maxSweepDuration 16'),
+        ),
+      ).toBe(true);
+    }
+  }, 90_000);
+
+  it('with repeat, each pass of the sweep has the whole measure.maxSweepDuration', async () => {
+    const tail = await knownServer('tail');
+    servers = [tail];
+    await adaptiveSteps(tail, '{ precision: 0.5%, maxDuration: 20s, maxSweepDuration: 5s }', 'false', '[32]', 'repeat: 2\n');
+    // One step a pass: each pass gives it the 5 s (shared over both passes, the second would get the 4 s reserve).
+    const capWarnings = lastWarnings.filter((w) => w.includes('measure.maxSweepDuration 5 s'));
+    expect(capWarnings).toHaveLength(2);
+    expect(capWarnings[0]).toMatch(/^step 0 \(classify batch 1, repeat 1\): ended at (4\.9\d|5) s,/);
+    expect(capWarnings[1]).toMatch(/^step 0 \(classify batch 1, repeat 2\): ended at (4\.9\d|5) s,/);
+  }, 90_000);
 
   it('with stability on, a precise step still measures until its last windows agree', async () => {
     const tight = await knownServer('tight');

@@ -133,7 +133,7 @@ const BAD_FIELDS: ReadonlyArray<readonly [string, string, string, readonly strin
     'empty section value',
     `measure:\n${STAGE}`,
     'measure',
-    ['expected a mapping with keys requests, duration, maxDuration, precision, got null'],
+    ['expected a mapping with keys requests, duration, maxDuration, precision, maxWindows, maxSweepDuration, got null'],
   ],
   ['stages not a list', 'stages: classify', 'stages', ['expected a list of stages', 'got "classify"']],
   ['empty stages', 'stages: []', 'stages', ['expected at least one stage']],

@@ -10,18 +10,24 @@ const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
 const WORKLOADS = join(REPO_ROOT, 'workloads');
 const FIXTURES = join(REPO_ROOT, 'test', 'fixtures', 'workloads');
 
-/** Upper bound of one run's load time: every step warms up and measures for its full durations. */
-/** Every step's full warm-up, measurement and stability extension (bounded by maxDuration). */
+/**
+ * Upper bound of one run's load time: every step's full warm-up, measurement and stability
+ * extension (bounded by maxDuration). With measure.maxSweepDuration the measurements share that
+ * cap (warm-ups count against it too, so the sweep ends by the cap plus, at worst, every step's
+ * warm-up: runner/sweep-budget.ts), so the bound is the smaller of the two.
+ */
 function worstCaseSeconds(file: string): Promise<number> {
   return loadWorkload(file).then((w) => {
     const stability = signoffOf(w).stability;
-    return (
-      planSteps(w).reduce((sum, step) => {
-        const plannedMs = step.measure.durationMs ?? step.measure.maxDurationMs;
-        const extendMs = stability === null ? 0 : Math.min(stability.maxExtendMs ?? plannedMs, step.measure.maxDurationMs - plannedMs);
-        return sum + (step.warmup.durationMs ?? 0) + plannedMs + extendMs;
-      }, 0) / 1000
-    );
+    const steps = planSteps(w);
+    const warmupsMs = steps.reduce((sum, step) => sum + (step.warmup.durationMs ?? 0), 0);
+    const stepsMs = steps.reduce((sum, step) => {
+      const plannedMs = step.measure.durationMs ?? step.measure.maxDurationMs;
+      const extendMs = stability === null ? 0 : Math.min(stability.maxExtendMs ?? plannedMs, step.measure.maxDurationMs - plannedMs);
+      return sum + (step.warmup.durationMs ?? 0) + plannedMs + extendMs;
+    }, 0);
+    const sweepCapMs = w.measure.maxSweepDurationMs;
+    return (sweepCapMs === undefined ? stepsMs : Math.min(stepsMs, sweepCapMs + warmupsMs)) / 1000;
   });
 }
 
@@ -51,8 +57,10 @@ describe('shipped workloads', () => {
       ['pipeline', [1, 4, 16]],
     ]);
     expect(workload.budget).toEqual({ p95Ms: 3000, p99Ms: 5000, maxErrorRate: 0.01 });
-    // Leaves ~45 s of the 180 s for model loading and worker start-up.
-    expect(await worstCaseSeconds(join(WORKLOADS, 'default.yaml'))).toBeLessThanOrEqual(135);
+    // Leaves 20 s of the 180 s for model loading, worker start-up, drains and reports (on 2 busy
+    // cores a run's wall time beside its steps' measurement was 14 s on native and 28 s on wasm,
+    // warm-ups included, which the bound already counts).
+    expect(await worstCaseSeconds(join(WORKLOADS, 'default.yaml'))).toBeLessThanOrEqual(160);
   });
 
   it('quick.yaml takes seconds, static-scaling.yaml is static classify 1..128', async () => {

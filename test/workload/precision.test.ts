@@ -35,6 +35,33 @@ describe('measure.precision: the adaptive plan', () => {
     expect(backToFixed.measure).toEqual({ requests: 200, maxDurationMs: 30_000 });
   });
 
+  it('measure.maxWindows caps an adaptive step in windows; without precision, or below 1, it is refused naming the field', () => {
+    expect(parse('measure: { precision: 5%, maxWindows: 6, maxDuration: 40s }\n').measure).toEqual({
+      precision: 0.05,
+      maxWindows: 6,
+      maxDurationMs: 40_000,
+    });
+    expect(() => parse('measure: { requests: 100, maxWindows: 6 }\n')).toThrow(/measure\.maxWindows: expected precision beside it/);
+    expect(() => parse('measure: { precision: 5%, maxWindows: 0 }\n')).toThrow(/measure\.maxWindows/);
+    expect(() => parse('measure: { precision: 5%, maxWindows: 2.5 }\n')).toThrow(/measure\.maxWindows/);
+  });
+
+  it("--precision keeps the file's window cap; --requests or --duration drop it with the precision", () => {
+    const capped = parse('measure: { precision: 5%, maxWindows: 6, maxDuration: 40s }\n');
+    const tighter = applyOverrides(capped, runOverridesFromFlags({ precision: '2%' }, false), RUN_FLAGS);
+    expect(tighter.measure).toEqual({ precision: 0.02, maxWindows: 6, maxDurationMs: 40_000 });
+    const fixedAgain = applyOverrides(capped, runOverridesFromFlags({ requests: '200' }, false), RUN_FLAGS);
+    expect(fixedAgain.measure).toEqual({ requests: 200, maxDurationMs: 40_000 });
+  });
+
+  it('measure.maxSweepDuration is the sweep time cap, kept by every length flag', () => {
+    const capped = parse('measure: { precision: 5%, maxSweepDuration: 2m }\n');
+    expect(capped.measure).toEqual({ precision: 0.05, maxDurationMs: 30_000, maxSweepDurationMs: 120_000 });
+    const fixedAgain = applyOverrides(capped, runOverridesFromFlags({ requests: '200' }, false), RUN_FLAGS);
+    expect(fixedAgain.measure).toEqual({ requests: 200, maxDurationMs: 30_000, maxSweepDurationMs: 120_000 });
+    expect(() => parse('measure: { precision: 5%, maxSweepDuration: soon }\n')).toThrow(/measure\.maxSweepDuration/);
+  });
+
   it('--precision 0 or 1.5 is refused, naming the flag', () => {
     for (const value of ['0', '1.5', 'fast']) {
       const error = (() => {

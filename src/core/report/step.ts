@@ -65,11 +65,12 @@ export interface RepeatReport {
 /**
  * requests / duration: the planned length (with both, the first reached); stable: measured past
  * that length until its windows settled; precision: an adaptive step whose e2e p95 interval
- * reached +-measure.precision (and whose windows settled, with stability on); maxDuration: the
+ * reached +-measure.precision (and whose windows settled, with stability on); maxWindows: an
+ * adaptive step that measured measure.maxWindows windows without that; maxDuration: the
  * hard limit (an adaptive step's time cap), which wins over all of them; aborted: interrupted
  * (scenario stages: stopped before their end).
  */
-export type MeasureEndReason = 'requests' | 'duration' | 'stable' | 'precision' | 'maxDuration' | 'aborted';
+export type MeasureEndReason = 'requests' | 'duration' | 'stable' | 'precision' | 'maxWindows' | 'maxDuration' | 'aborted';
 
 /** An adaptive step (measure.precision): the p95 interval asked for and the one it ended with. */
 export interface PrecisionReport {

@@ -3,6 +3,7 @@ import type { StepRun } from '../run-step.js';
 import { measureStep } from '../run-step.js';
 import type { RunMode, RunSession } from '../run-mode.js';
 import { repeatedStepReport } from '../step-report.js';
+import { sweepCapWarning, withSweepCap } from '../sweep-budget.js';
 
 export const sweepMode: RunMode = {
   incompleteStepIsPartial: true,
@@ -10,11 +11,21 @@ export const sweepMode: RunMode = {
     const runs: StepRun[][] = steps.map(() => []);
     let allMeasured = firstIndex >= steps.length;
     for (let repeat = 1; repeat <= signoff.repeat; repeat++) {
+      // measure.maxSweepDuration caps each pass of the sweep (a repeat gets its own).
+      const startedMs = context.clock();
+      let stepsAfter = steps.length - firstIndex;
       for (const step of steps.slice(firstIndex)) {
         if (signal?.aborted) return allMeasured;
         context.emit({ kind: 'step-start', step, of: steps.length * signoff.repeat, repeat: signoff.repeat > 1 ? repeat : null });
         const stepRuns = runs[step.index] ?? [];
-        stepRuns.push(await measureStep(step, context));
+        stepsAfter--;
+        const sweepCapMs = step.measure.maxSweepDurationMs;
+        const capped = withSweepCap(step, sweepCapMs, context.clock() - startedMs, stepsAfter);
+        const stepRun = await measureStep(capped, context);
+        stepRuns.push(stepRun);
+        if (capped !== step && sweepCapMs !== undefined && stepRun.endedBy === 'maxDuration') {
+          context.warn(sweepCapWarning(step, capped.measure.maxDurationMs, sweepCapMs, signoff.repeat > 1 ? repeat : null));
+        }
         const report = repeatedStepReport(step, stepRuns, stageBudgets[step.stage], signoff.repeat > 1);
         record.steps[step.index] = report;
         const last = repeat === signoff.repeat && step.index === steps.length - 1;
