@@ -33,10 +33,7 @@ export interface MeasureSpec extends PhaseLength {
   readonly maxDurationMs: number;
   /** Half-width of the e2e p95 interval, as a fraction of the p95 (0.05: +-5 %); absent: a fixed plan. */
   readonly precision?: number;
-  /**
-   * Adaptive steps only: the most closed windows (each >= 1 s and ~20 model calls) a step
-   * measures before it ends short of its precision or unsettled; absent: only maxDurationMs caps it.
-   */
+  /** Adaptive steps: the most closed windows (each >= 1 s, ~20 model calls) a step measures; absent: none. */
   readonly maxWindows?: number;
   /** The whole sweep's time cap, shared over its steps (runner/sweep-budget.ts); absent: none. */
   readonly maxSweepDurationMs?: number;
