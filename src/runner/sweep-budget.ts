@@ -1,8 +1,8 @@
 /**
  * measure.maxSweepDuration: the whole sweep's time cap, shared over its steps as they run, so
- * each gets what the ones before it left. Before each step, its hard limit (measure.maxDuration) becomes at
- * most what is left of the sweep's time, less RESERVED_PER_STEP_MS kept for every step still to
- * come. A step that ends early (its precision reached and settled, or its window cap) leaves its
+ * each gets what the ones before it left. Before each step, its hard limit (measure.maxDuration)
+ * becomes at most what is left of the sweep's time, less RESERVED_PER_STEP_MS kept for every step
+ * still to come. A step that ends early (its precision reached and settled, or its window cap) leaves its
  * time to the next; an expensive step (a large batch) may take all but the reserve. A step never
  * gets less than the reserve itself, so a sweep over its time overruns by at most that per step.
  * With `repeat`, each pass of the sweep has the whole cap.
@@ -25,8 +25,7 @@ export function withSweepCap(step: Step, sweepCapMs: number | undefined, elapsed
   return maxDurationMs === step.measure.maxDurationMs ? step : { ...step, measure: { ...step.measure, maxDurationMs } };
 }
 
-/** One line for the run's warnings: the sweep's cap, not the step's own limit, ended the step. */
-/** `repeat`: the pass (1-based) when the sweep repeats, else null. */
+/** One line for the run's warnings: the sweep's cap, not the step's own limit, ended the step. `repeat`: the pass (1-based), or null. */
 export function sweepCapWarning(step: Step, cappedMs: number, sweepCapMs: number, repeat: number | null): string {
   return (
     `step ${step.index} (${step.stage} batch ${step.batchSize}${repeat === null ? '' : `, repeat ${repeat}`}): ended at ${formatMs(cappedMs)}, what the sweep's time cap ` +
