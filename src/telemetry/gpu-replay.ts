@@ -116,25 +116,35 @@ class ReplaySampler implements Sampler {
   }
 
   samples(): readonly GpuSample[] {
+    // A reader (a step's GPU summary) sees every line due by now, even when a busy machine has
+    // held the timer back: the samples carry their recorded times, so they still land in the step.
+    if (this.result === null) this.feedDue();
     return this.ingest.samples;
   }
 
   /** Feed every line that is due, then sleep until the next one is. */
   private tick(): void {
     this.timer = null;
-    const elapsedMs = (this.clock() - this.startedAtMs) * this.speed;
-    const now = this.clock();
-    while (this.next < this.lines.length && this.lines[this.next]!.offsetMs <= elapsedMs) {
-      this.ingest.ingest(this.lines[this.next]!.line, now);
-      this.next += 1;
-    }
+    const elapsedMs = this.feedDue();
     if (this.next >= this.lines.length) {
-      this.endedAtMs = now;
+      this.endedAtMs ??= this.clock();
       return;
     }
     const waitMs = (this.lines[this.next]!.offsetMs - elapsedMs) / this.speed;
     this.timer = setTimeout(() => this.tick(), Math.max(1, waitMs));
     this.timer.unref();
+  }
+
+  /** Ingests the lines due by now; returns the trace time elapsed. */
+  private feedDue(): number {
+    const now = this.clock();
+    const elapsedMs = (now - this.startedAtMs) * this.speed;
+    while (this.next < this.lines.length && this.lines[this.next]!.offsetMs <= elapsedMs) {
+      this.ingest.ingest(this.lines[this.next]!.line, now);
+      this.next += 1;
+    }
+    if (this.next >= this.lines.length) this.endedAtMs ??= now;
+    return elapsedMs;
   }
 
   stop(): Promise<SamplerResult> {

@@ -30,6 +30,19 @@ describe('startReplaySampler', () => {
     expect(sampler.samples().length).toBe(result.samples.length); // nothing after stop
   });
 
+  it('a reader sees every line due by now, even when the replay timer has not fired (a busy machine)', async () => {
+    let nowMs = 1_000_000;
+    const sampler = startReplaySampler(await readReplayTrace(H100_TRACE), { speed: 1, timeZone: UTC, clock: () => nowMs });
+    const atStart = sampler.samples().length;
+    // 2 s of trace time pass with no turn of the event loop, so no timer can have fired.
+    nowMs += 2000;
+    const samples = sampler.samples();
+    expect(samples.length).toBeGreaterThanOrEqual(atStart + 15); // the trace samples every 100 ms
+    expect(samples.at(-1)!.tMs).toBeLessThanOrEqual(nowMs);
+    expect(samples.at(-1)!.tMs).toBeGreaterThan(nowMs - 500);
+    await sampler.stop();
+  });
+
   it('replays the whole ramp; the classifier window aggregates as in the recording', async () => {
     const speed = 100;
     const sampler = startReplaySampler(await readReplayTrace(H100_TRACE), { speed, timeZone: UTC });
