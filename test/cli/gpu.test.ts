@@ -1,20 +1,25 @@
-import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunReport } from '../../src/core/report/run.js';
 import { FIXTURES, runCli } from './cli-process.js';
+import { taggedProcesses } from './process-tags.js';
 
 const GPU_FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'gpu', 'h100-80gb-hbm3');
 const TRACE = join(GPU_FIXTURES, 'trace-100ms.csv');
 const FAKE_BIN = join(import.meta.dirname, '..', 'fixtures', 'bin');
-const withFake = (scenario: string): NodeJS.ProcessEnv => ({ PATH: `${join(FAKE_BIN, scenario)}:${process.env['PATH'] ?? ''}` });
+/** This file's runs carry this tag, so another test file's fake nvidia-smi running beside them is not counted. */
+const TAG = randomUUID();
+const withFake = (scenario: string): NodeJS.ProcessEnv => ({
+  PATH: `${join(FAKE_BIN, scenario)}:${process.env['PATH'] ?? ''}`,
+  PIPEBENCH_TEST_TAG: TAG,
+});
 
-/** Fake nvidia-smi processes still alive (they run as "bash .../fake-nvidia-smi.sh <scenario>"). */
-function fakeSamplersAlive(): string[] {
-  const ps = execFileSync('ps', ['-eo', 'pid=,stat=,args='], { encoding: 'utf8' });
-  return ps.split('\n').filter((line) => line.includes('fake-nvidia-smi.sh') && !/^\s*\d+\s+Z/.test(line));
+/** Fake nvidia-smi processes this file's runs started that are still alive (they run as "bash .../fake-nvidia-smi.sh <scenario>"). */
+async function fakeSamplersAlive(): Promise<string[]> {
+  return (await taggedProcesses(TAG)).map((process) => process.cmdline).filter((cmdline) => cmdline.includes('fake-nvidia-smi.sh'));
 }
 
 interface WindowJson {
@@ -79,7 +84,7 @@ describe('pipebench gpu', () => {
     expect(lines.length).toBeGreaterThan(3);
     const summary = await runCli(['gpu', 'summarize', out, '--json']);
     expect(summary.code).toBe(0);
-    expect(fakeSamplersAlive()).toEqual([]);
+    expect(await fakeSamplersAlive()).toEqual([]);
   });
 });
 
@@ -102,7 +107,7 @@ describe('pipebench run with GPU telemetry', () => {
     ['garbage', 'absent'],
   ])('nvidia-smi %s: the run completes, says telemetry is %s once, and no nvidia-smi is left', async (scenario, status) => {
     const dir = await mkdtemp(join(tmpdir(), `pipebench-${scenario}-`));
-    const env = scenario === 'missing' ? { PATH: `${join(FAKE_BIN, 'missing')}:${process.env['PATH'] ?? ''}` } : withFake(scenario);
+    const env = withFake(scenario);
     const result = await runCli(['run', join(FIXTURES, 'cli-tiny.yaml'), '--stages', 'classify', '--out', dir], env);
     expect(result.code).toBe(0);
     const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')) as RunReport;
@@ -111,6 +116,6 @@ describe('pipebench run with GPU telemetry', () => {
     expect(report.gpuTelemetry?.reason).toBeTruthy();
     expect(report.warnings.filter((w) => w.startsWith('GPU telemetry'))).toHaveLength(1);
     expect(result.stderr.match(/warning: GPU telemetry/g)).toHaveLength(1);
-    expect(fakeSamplersAlive()).toEqual([]);
+    expect(await fakeSamplersAlive()).toEqual([]);
   });
 });
