@@ -2,7 +2,8 @@
 import { dirname, resolve } from 'node:path';
 import { reanalyze, type Reanalysis } from '../analysis/reanalyze.js';
 import { outcomeLines } from './run-summary.js';
-import { ReportWriter, type ReportFormat } from '../report/writer.js';
+import type { ReportFormat } from '../report/formats.js';
+import { ReportWriter } from '../report/writer.js';
 import { loadReport } from '../report/read-report.js';
 import { loadBudgetsFile } from '../workload/budgets-file.js';
 import { exitCodeForRun } from './exit-code.js';

@@ -11,4 +11,3 @@ export const REPORT_FILES = {
 } as const satisfies Record<ReportFormat, string>;
 
 export const REPORT_JSON = REPORT_FILES.json;
-export const REPORT_MD = REPORT_FILES.md;

@@ -16,8 +16,6 @@ import { renderMarkdown } from './markdown/index.js';
 import type { RunReport } from '../core/report/run.js';
 import { REPORT_FILES, REPORT_FORMATS, type ReportFormat } from './formats.js';
 
-export { REPORT_FILES, REPORT_FORMATS, REPORT_JSON, REPORT_MD, type ReportFormat } from './formats.js';
-
 type Renderer = (report: RunReport) => string | Promise<string>;
 
 /** report.html's renderer loads Vega; imported on first use so runs and tests without html do not pay for it. */

@@ -20,7 +20,6 @@ export interface PrecisionSource {
 export class PrecisionWatch {
   private judgedAtCount = 0;
   private reached = false;
-  private capped = false;
 
   /** `stability`: null with stability off (the interval alone ends the step); `maxWindows`: null for no window cap. */
   constructor(
@@ -41,11 +40,7 @@ export class PrecisionWatch {
       this.reached = true;
       return true;
     }
-    if (this.maxWindows !== null && count >= this.maxWindows) {
-      this.capped = true;
-      return true;
-    }
-    return false;
+    return this.windowCapReached;
   };
 
   /** True when the step stopped because it reached its precision (and settled), not at its time cap. */
@@ -55,6 +50,6 @@ export class PrecisionWatch {
 
   /** True when the step measured its measure.maxWindows windows without reaching its precision (or settling). */
   get windowCapReached(): boolean {
-    return this.capped;
+    return !this.reached && this.maxWindows !== null && this.judgedAtCount >= this.maxWindows;
   }
 }

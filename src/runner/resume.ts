@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { InputError, toError } from '../errors.js';
 import { REPORT_SCHEMA_VERSION, type RunReport } from '../core/report/run.js';
 import { type StepReport } from '../core/report/step.js';
-import { REPORT_JSON } from '../report/writer.js';
+import { REPORT_JSON } from '../report/formats.js';
 import { readInputFile } from '../workload/yaml-file.js';
 import { planSteps } from '../workload/plan.js';
 import type { Workload } from '../core/workload.js';

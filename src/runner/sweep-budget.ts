@@ -19,14 +19,16 @@ export function stepTimeCapMs(maxDurationMs: number, leftMs: number, stepsAfter:
 }
 
 /** The step with its hard limit capped by the sweep's time left (unchanged when the workload sets no sweep cap). */
-export function withSweepCap(step: Step, sweepCapMs: number | undefined, elapsedMs: number, stepsAfter: number): Step {
+export function withSweepCap(step: Step, elapsedMs: number, stepsAfter: number): Step {
+  const sweepCapMs = step.measure.maxSweepDurationMs;
   if (sweepCapMs === undefined) return step;
   const maxDurationMs = stepTimeCapMs(step.measure.maxDurationMs, sweepCapMs - elapsedMs, stepsAfter);
   return maxDurationMs === step.measure.maxDurationMs ? step : { ...step, measure: { ...step.measure, maxDurationMs } };
 }
 
 /** One line for the run's warnings: the sweep's cap, not the step's own limit, ended the step. `repeat`: the pass (1-based), or null. */
-export function sweepCapWarning(step: Step, cappedMs: number, sweepCapMs: number, repeat: number | null): string {
+export function sweepCapWarning(step: Step, cappedMs: number, repeat: number | null): string {
+  const sweepCapMs = step.measure.maxSweepDurationMs ?? 0;
   return (
     `step ${step.index} (${step.stage} batch ${step.batchSize}${repeat === null ? '' : `, repeat ${repeat}`}): ended at ${formatMs(cappedMs)}, what the sweep's time cap ` +
     `(measure.maxSweepDuration ${formatMs(sweepCapMs)}) had left for it, before its own measure.maxDuration (${formatMs(step.measure.maxDurationMs)}); ` +

@@ -35,8 +35,6 @@ import { findToolchain, pythonOf } from './toolchain.js';
 import { verifyNative, type Verification } from './verify.js';
 import { TESTED_TENSORFLOW } from './tested-tensorflow.js';
 
-export { TESTED_TENSORFLOW };
-
 export interface SetupNativeOptions {
   readonly gpu: boolean;
   readonly source: SourceChoice;

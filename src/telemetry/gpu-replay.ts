@@ -126,10 +126,7 @@ class ReplaySampler implements Sampler {
   private tick(): void {
     this.timer = null;
     const elapsedMs = this.feedDue();
-    if (this.next >= this.lines.length) {
-      this.endedAtMs ??= this.clock();
-      return;
-    }
+    if (this.next >= this.lines.length) return; // feedDue noted when the trace ended
     const waitMs = (this.lines[this.next]!.offsetMs - elapsedMs) / this.speed;
     this.timer = setTimeout(() => this.tick(), Math.max(1, waitMs));
     this.timer.unref();

@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { TESTED_TENSORFLOW } from '../../src/setup/setup-native.js';
+import { TESTED_TENSORFLOW } from '../../src/setup/tested-tensorflow.js';
 import { parseDockerfile, readInstructions, stageNamed, type Stage } from './dockerfile.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');

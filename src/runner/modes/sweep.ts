@@ -13,18 +13,15 @@ export const sweepMode: RunMode = {
     for (let repeat = 1; repeat <= signoff.repeat; repeat++) {
       // measure.maxSweepDuration caps each pass of the sweep (a repeat gets its own).
       const startedMs = context.clock();
-      let stepsAfter = steps.length - firstIndex;
       for (const step of steps.slice(firstIndex)) {
         if (signal?.aborted) return allMeasured;
         context.emit({ kind: 'step-start', step, of: steps.length * signoff.repeat, repeat: signoff.repeat > 1 ? repeat : null });
         const stepRuns = runs[step.index] ?? [];
-        stepsAfter--;
-        const sweepCapMs = step.measure.maxSweepDurationMs;
-        const capped = withSweepCap(step, sweepCapMs, context.clock() - startedMs, stepsAfter);
+        const capped = withSweepCap(step, context.clock() - startedMs, steps.length - 1 - step.index);
         const stepRun = await measureStep(capped, context);
         stepRuns.push(stepRun);
-        if (capped !== step && sweepCapMs !== undefined && stepRun.endedBy === 'maxDuration') {
-          context.warn(sweepCapWarning(step, capped.measure.maxDurationMs, sweepCapMs, signoff.repeat > 1 ? repeat : null));
+        if (capped !== step && stepRun.endedBy === 'maxDuration') {
+          context.warn(sweepCapWarning(step, capped.measure.maxDurationMs, signoff.repeat > 1 ? repeat : null));
         }
         const report = repeatedStepReport(step, stepRuns, stageBudgets[step.stage], signoff.repeat > 1);
         record.steps[step.index] = report;

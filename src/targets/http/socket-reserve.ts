@@ -24,12 +24,6 @@ export class SocketReserve {
     this.connector = buildConnector(options);
   }
 
-  /** Reserved sockets still open. */
-  get size(): number {
-    this.dropClosed();
-    return this.idle.length;
-  }
-
   /** The pool's `connect` option: a reserved socket while one is open, else a fresh connect. */
   readonly connect: buildConnector.connector = (options, callback) => {
     this.dropClosed();
@@ -45,7 +39,8 @@ export class SocketReserve {
 
   /** Opens sockets until `count` are reserved; a connect that fails is left to the step's own requests to meet. */
   async fill(count: number): Promise<void> {
-    const missing = count - this.size;
+    this.dropClosed();
+    const missing = count - this.idle.length;
     if (missing <= 0) return;
     const { hostname, host, protocol, port } = this.origin;
     const options = { hostname, host, protocol, port: port || (protocol === 'https:' ? '443' : '80') };
