@@ -108,8 +108,11 @@ export class StepPhases {
   private plannedEndMs: number | null = null;
   private stoppedAtMs: number | null = null;
   private resolveDone: (() => void) | undefined;
-  /** Items sent and not yet returned, time-weighted (the driver's own view of the load). */
-  private readonly sending = new InFlightGauge();
+  /**
+   * Items sent and not yet returned, time-weighted (the driver's own view of the load); null when the
+   * target counts its own requests on the wire (options.inFlightGauge), which the held load then reads.
+   */
+  private readonly sending: InFlightGauge | null;
   /** The held load, read from measurement's start to sending's stop. */
   private readonly held: InFlightSpan;
   private readonly grace = new DrainGrace(() => {
@@ -122,7 +125,9 @@ export class StepPhases {
   };
 
   constructor(private readonly options: StepPhasesOptions) {
-    this.held = new InFlightSpan(options.inFlightGauge ?? this.sending);
+    const gauge = options.inFlightGauge ?? new InFlightGauge();
+    this.sending = options.inFlightGauge === undefined ? gauge : null;
+    this.held = new InFlightSpan(gauge);
   }
 
   /**
@@ -213,7 +218,7 @@ export class StepPhases {
   /** Counts one send, issued at `atMs`, in the current phase (call after advance() said it is not draining). */
   sent(atMs: number): void {
     this.sendsInFlight++;
-    this.sending.up(atMs, this.options.itemsPerSend);
+    this.sending?.up(atMs, this.options.itemsPerSend);
     if (this.phase === 'measure') this.measureSends++;
     else this.warmupSends++;
   }
@@ -234,7 +239,7 @@ export class StepPhases {
   /** One send came back (answered or rejected) at `atMs`. */
   returned(atMs: number): void {
     this.sendsInFlight--;
-    this.sending.down(atMs, this.options.itemsPerSend);
+    this.sending?.down(atMs, this.options.itemsPerSend);
   }
 
   finishIfDrained(): void {
