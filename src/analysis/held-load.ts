@@ -12,7 +12,7 @@ import { stepFacts, type BottleneckContext, type HarnessFacts } from './bottlene
 import { CLIENT_CPU_PCT, CLIENT_LOOP_DELAY_SHARE } from './bottleneck.js';
 
 /** Below this share of the planned in-flight count, the step under-drove its target. */
-export const HELD_LOAD_SHARE = 0.95;
+const HELD_LOAD_SHARE = 0.95;
 /** An event-loop p99 under this never explains a lost slot: timers alone read about that much. */
 const LOOP_DELAY_FLOOR_MS = 1;
 

@@ -9,6 +9,7 @@ import { measuredItems, type StepMeasurement } from '../core/measurement.js';
 import type { RunReport } from '../core/report/run.js';
 import type { ShardSummary } from '../core/report/shard.js';
 import type { OpenLoopReport, StabilityReport, StepReport } from '../core/report/step.js';
+import { lateShare } from '../load/send-stats.js';
 import { mergedEndReason } from '../load/step-phases.js';
 import { mergeConcurrentMeasurements, sumOf } from '../metrics/measurement-merge.js';
 import { buildRunReport } from './analyze-run.js';
@@ -96,7 +97,7 @@ function mergeOpenLoop(parts: readonly (OpenLoopReport | null)[]): OpenLoopRepor
     maxInFlight: caps.some((cap) => cap === null) ? null : sumOf(caps as number[], (cap) => cap),
     sends,
     lateSends,
-    lateShare: sends > 0 ? lateSends / sends : 0,
+    lateShare: lateShare({ sends, lateSends }),
     maxLateMs: Math.max(...reports.map((r) => r.maxLateMs)),
   };
 }

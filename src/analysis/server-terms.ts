@@ -31,7 +31,7 @@ export function serverTerms(spec: ServerSpec | undefined, params: ServerParams):
  * dynamic_batching's queue delay and preferred sizes, the first instance group's count and kind
  * (the base config's kind, else KIND_GPU). Fields neither swept nor in the base config are left out.
  */
-export function tritonPbtxt(base: Readonly<Record<string, unknown>>, params: ServerParams): string {
+function tritonPbtxt(base: Readonly<Record<string, unknown>>, params: ServerParams): string {
   const config = tritonModelConfig(base, params);
   const lines: string[] = [];
   if (config.max_batch_size !== undefined) lines.push(`max_batch_size: ${config.max_batch_size}`);
@@ -76,7 +76,7 @@ const TORCHSERVE_VERSION = '1.0';
  * The `models=` line of config.properties with TorchServe's own keys: batchSize (maxBatchSize),
  * maxBatchDelay in ms (maxQueueDelayMs), minWorkers and maxWorkers (instances).
  */
-export function torchserveProperties(model: TorchserveModel, params: ServerParams): string {
+function torchserveProperties(model: TorchserveModel, params: ServerParams): string {
   const settings: Record<string, unknown> = { defaultVersion: true, marName: model.marName };
   if (params.instances !== undefined) Object.assign(settings, { minWorkers: params.instances, maxWorkers: params.instances });
   if (params.maxBatchSize !== undefined) settings.batchSize = params.maxBatchSize;

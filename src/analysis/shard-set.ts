@@ -75,7 +75,7 @@ function samePlan(reference: ShardOf, file: ShardOf): void {
 }
 
 /** The path of the first value that differs; null when equal. */
-export function firstDifference(a: unknown, b: unknown, path: readonly PropertyKey[]): PropertyKey[] | null {
+function firstDifference(a: unknown, b: unknown, path: readonly PropertyKey[]): PropertyKey[] | null {
   if (Object.is(a, b)) return null;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return [...path];
   if (Array.isArray(a) && Array.isArray(b)) {

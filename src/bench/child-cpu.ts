@@ -6,7 +6,6 @@
  * The shell writes that line to fd 3, so the client's stdout stays its own.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { text } from 'node:stream/consumers';
 
 export interface MeasuredChild {
@@ -60,11 +59,4 @@ export async function runMeasured(
   ]);
   const cpuMs = (waitedChildrenTicks(stat.trim()) * 1000) / options.ticksPerSec;
   return { exitCode, stdout, stderr, cpuMs, wallMs: performance.now() - startedMs };
-}
-
-/** utime + stime of a live process, in clock ticks (fields 14 and 15 of its /proc/<pid>/stat). */
-export function processTicks(pid: number): number {
-  const statLine = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = statLine.slice(statLine.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[14 - 3]) + Number(fields[15 - 3]);
 }

@@ -47,7 +47,7 @@ export interface PeerClient {
 export const BODY = JSON.stringify({ text: 'Explain how a transformer model decides which words to attend to (#1)' });
 const PIPEBENCH_CLI = fileURLToPath(new URL('../cli/bin.js', import.meta.url));
 
-export function serverUrl(port: number, server: BenchServer): string {
+function serverUrl(port: number, server: BenchServer): string {
   return `http://127.0.0.1:${port}${server.delayMs > 0 ? `/delay/${server.delayMs}` : '/'}`;
 }
 

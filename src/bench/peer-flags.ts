@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { InputError } from '../errors.js';
 import type { BenchServer } from './peer-clients.js';
 
-export const PEER_NAMES = ['autocannon', 'hey', 'wrk'] as const;
+const PEER_NAMES = ['autocannon', 'hey', 'wrk'] as const;
 
 export interface PeerBenchFlags {
   readonly servers: readonly BenchServer[];

@@ -6,11 +6,12 @@
  * longer run first, so drift on a shared machine hits every client and both lengths alike. A client
  * that fails a cell costs that cell only.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { toError } from '../errors.js';
-import { processTicks, runMeasured } from './child-cpu.js';
+import { parseProcStatCpuMs } from '../telemetry/harness-health.js';
+import { runMeasured } from './child-cpu.js';
 import type { BenchServer, Cell, PeerClient } from './peer-clients.js';
 import type { ClientFigures } from './peer-output.js';
 
@@ -65,9 +66,11 @@ async function runOne(client: PeerClient, cell: Cell, round: number, context: Gr
   const base = { round, seconds: cell.seconds, server: cell.server.name, inFlight: cell.inFlight, client: client.name };
   try {
     const command = await client.command(cell, { port: context.port, scratchDir });
-    const serverBefore = processTicks(context.serverPid);
+    const serverCpuNowMs = async (): Promise<number> =>
+      parseProcStatCpuMs(await readFile(`/proc/${context.serverPid}/stat`, 'utf8'), context.ticksPerSec) ?? Number.NaN;
+    const serverBefore = await serverCpuNowMs();
     const child = await runMeasured(command.argv, { ticksPerSec: context.ticksPerSec });
-    const serverCpuMs = ((processTicks(context.serverPid) - serverBefore) * 1000) / context.ticksPerSec;
+    const serverCpuMs = (await serverCpuNowMs()) - serverBefore;
     const measured = { cpuMs: child.cpuMs, wallMs: child.wallMs, serverCpuMs };
     if (child.exitCode !== 0) {
       const why = (child.stderr.trim() || child.stdout.trim()).split('\n').at(-1) ?? '';

@@ -110,7 +110,7 @@ function heldText(report: StepReport): string {
 }
 
 /** A server sweep's start: configurations x load levels, and for a search at most how many runs of the grid. */
-export function serverPlan(plan: ServerSweepPlan, levels: number): { readonly how: string; readonly total: string } {
+function serverPlan(plan: ServerSweepPlan, levels: number): { readonly how: string; readonly total: string } {
   const configs = `${plan.gridConfigurations} server configuration${plan.gridConfigurations === 1 ? '' : 's'}`;
   const perConfig = `${levels} load level${levels === 1 ? '' : 's'}`;
   if (plan.searchAxis === null)

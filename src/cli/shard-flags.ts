@@ -11,7 +11,7 @@ import { ShardRun } from '../runner/shard-run.js';
 
 export const SHARD_ENV = { index: 'JOB_COMPLETION_INDEX', count: 'PIPEBENCH_SHARDS', startAt: 'PIPEBENCH_START_AT' } as const;
 
-export const MAX_SHARDS = 1024;
+const MAX_SHARDS = 1024;
 
 type Env = Readonly<Record<string, string | undefined>>;
 

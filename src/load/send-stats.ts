@@ -22,7 +22,7 @@ export interface SendStats {
 export const LATE_SEND_WARN_SHARE = 0.01;
 
 /** Late sends / measured sends (0 with no sends). */
-export function lateShare(stats: SendStats): number {
+export function lateShare(stats: Pick<SendStats, 'sends' | 'lateSends'>): number {
   return stats.sends === 0 ? 0 : stats.lateSends / stats.sends;
 }
 

@@ -27,21 +27,26 @@ export function mergeLatencies(parts: readonly StepMeasurement[]): Pick<StepMeas
 }
 
 /** Counts that add whatever the parts' timing: errors (by class), retries, abandoned, batch sizes, output text. */
+/** Counts by error class added up over several records, classes in name order. */
+export function sumClassCounts(counts: readonly (Readonly<Record<string, number>> | undefined)[]): Record<string, number> {
+  const byClass: Record<string, number> = {};
+  for (const record of counts)
+    for (const [errorClass, count] of Object.entries(record ?? {})) byClass[errorClass] = (byClass[errorClass] ?? 0) + count;
+  return Object.fromEntries(Object.entries(byClass).sort(([a], [b]) => a.localeCompare(b)));
+}
+
 export function mergeCounts(
   parts: readonly StepMeasurement[],
 ): Pick<StepMeasurement, 'completed' | 'errors' | 'retries' | 'abandoned' | 'meanBatchSize' | 'outputText'> {
   const completed = sumOf(parts, (m) => m.completed);
   const errorTotal = sumOf(parts, (m) => m.errors.total);
-  const byClass: Record<string, number> = {};
-  for (const m of parts)
-    for (const [errorClass, count] of Object.entries(m.errors.byClass)) byClass[errorClass] = (byClass[errorClass] ?? 0) + count;
   const outputText = mergeTextLengths(parts.map((m) => m.outputText));
   return {
     completed,
     errors: {
       total: errorTotal,
       rate: completed + errorTotal > 0 ? errorTotal / (completed + errorTotal) : 0,
-      byClass: Object.fromEntries(Object.entries(byClass).sort(([a], [b]) => a.localeCompare(b))),
+      byClass: sumClassCounts(parts.map((m) => m.errors.byClass)),
     },
     retries: sumOf(parts, (m) => m.retries ?? 0),
     abandoned: sumOf(parts, (m) => m.abandoned ?? 0),
@@ -162,14 +167,11 @@ function mergeWindowGroup(group: readonly WindowStat[]): WindowStat {
 /** The window fields that add exactly: the e2e sum (when every part with items kept one) and failures by class. */
 function windowSums(group: readonly WindowStat[]): Pick<WindowStat, 'e2eSumMs' | 'errorsByClass'> {
   const summed = group.every((w) => w.e2eSumMs !== undefined || w.completed === 0);
-  const byClass: Record<string, number> = {};
-  for (const w of group)
-    for (const [errorClass, count] of Object.entries(w.errorsByClass ?? {})) byClass[errorClass] = (byClass[errorClass] ?? 0) + count;
-  const classes = Object.keys(byClass).sort((a, b) => a.localeCompare(b));
+  const byClass = sumClassCounts(group.map((w) => w.errorsByClass));
   return {
     // Parts hold whole microseconds: rounding there keeps the sum what one recorder of every item gives.
     ...(summed && { e2eSumMs: Math.round(sumOf(group, (w) => w.e2eSumMs ?? 0) * 1000) / 1000 }),
-    ...(classes.length > 0 && { errorsByClass: Object.fromEntries(classes.map((c) => [c, byClass[c] as number])) }),
+    ...(Object.keys(byClass).length > 0 && { errorsByClass: byClass }),
   };
 }
 

@@ -51,6 +51,9 @@ export interface LiveStats {
   readonly p95Ms: number | null;
 }
 
+/** A step's window length when none is given (fixed windows: workers' and shards' shared grid too). */
+export const DEFAULT_WINDOW_MS = 1000;
+
 export class StepRecorder {
   private readonly createdAtMs: number;
   private readonly e2e: Histogram = createHistogram();
@@ -75,7 +78,7 @@ export class StepRecorder {
   private readonly windows: WindowFolder;
 
   constructor(options: StepRecorderOptions = {}) {
-    const windowMs = options.windowMs ?? 1000;
+    const windowMs = options.windowMs ?? DEFAULT_WINDOW_MS;
     if (typeof windowMs === 'number' && !(windowMs > 0)) throw new RangeError(`windowMs must be > 0, got ${windowMs}`);
     const shared = options.sharedWindowOriginMs;
     this.windows = new WindowFolder(windowMs, shared !== undefined);
@@ -131,11 +134,6 @@ export class StepRecorder {
 
   e2eSoFar(): E2eSoFar {
     return { histogram: this.e2e, completed: this.completed, meanBatchSize: this.completed > 0 ? this.batchSizeSum / this.completed : 0 };
-  }
-
-  /** The window length: sized from the calls seen (Infinity until then), or the fixed one. */
-  get windowMs(): number {
-    return this.windows.windowMs;
   }
 
   /** The earliest measured arrival so far, null before the first item. */

@@ -18,7 +18,7 @@ export interface WindowSizingRule {
   readonly ceilingMs: number;
 }
 
-export const DEFAULT_WINDOW_FLOOR_MS = 1000;
+const DEFAULT_WINDOW_FLOOR_MS = 1000;
 export const MIN_CALLS_PER_WINDOW = 20;
 /** Calls seen before the rate is trusted; until then the first window stays open. */
 export const CALLS_TO_SIZE = 3;

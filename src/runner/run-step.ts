@@ -5,7 +5,7 @@
  * until its p95 interval is reached and the windows settle, or its time cap. Returns plain facts;
  * the caller merges repeats and builds the report step.
  */
-import { StepRecorder } from '../metrics/recorder.js';
+import { DEFAULT_WINDOW_MS, StepRecorder } from '../metrics/recorder.js';
 import { measuredItems, type StepMeasurement } from '../core/measurement.js';
 import { LATE_SEND_WARN_SHARE } from '../load/send-stats.js';
 import type { EndReason } from '../load/step-phases.js';
@@ -30,9 +30,6 @@ import { serverStepMetrics } from './server-step.js';
 import { measureColdStart } from './cold-start.js';
 import type { ArrivalSchedule } from '../load/arrivals.js';
 import type { ShardRun } from './shard-run.js';
-
-/** The window length a shard's grid is built of (the recorder's default). */
-const WINDOW_MS = 1000;
 
 export interface StepRun {
   readonly measurement: StepMeasurement;
@@ -125,7 +122,7 @@ export async function measureStep(step: Step, context: StepContext): Promise<Ste
 /**
  * The step's load on this thread: one recorder, the stability watch on its windows, and
  * (measure.precision) the precision watch that decides the end. Windows are sized to hold ~20 model
- * calls; a shard's stay WINDOW_MS on the grid the shards share (so their reports merge exactly), and
+ * calls; a shard's stay DEFAULT_WINDOW_MS on the grid the shards share (so their reports merge exactly), and
  * a shard runs its plan's count or duration without judging precision, as worker threads do.
  */
 async function measureHere(step: Step, context: LoadContext, shard: ShardRun | null): Promise<LoadRun> {
@@ -133,7 +130,7 @@ async function measureHere(step: Step, context: LoadContext, shard: ShardRun | n
   await shard?.waitForStart(clock);
   const recorder = new StepRecorder(
     shard
-      ? { clock, windowMs: WINDOW_MS, sharedWindowOriginMs: shard.windowOriginMs(clock(), WINDOW_MS) }
+      ? { clock, windowMs: DEFAULT_WINDOW_MS, sharedWindowOriginMs: shard.windowOriginMs(clock(), DEFAULT_WINDOW_MS) }
       : { clock, windowMs: callWindowRule(step.measure.maxDurationMs / (context.stability?.windows ?? 3)) },
   );
   const stability = context.stability ? new StabilityWatch(recorder, context.stability, step.measure, clock) : null;

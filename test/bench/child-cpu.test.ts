@@ -1,6 +1,6 @@
 /** bench:http's CPU measure of a client process, on real child processes. */
 import { describe, expect, it } from 'vitest';
-import { clockTicksPerSec, processTicks, runMeasured, waitedChildrenTicks } from '../../src/bench/child-cpu.js';
+import { clockTicksPerSec, runMeasured, waitedChildrenTicks } from '../../src/bench/child-cpu.js';
 
 /** Busy for ~400 ms of CPU, then prints its own CPU since it started (user + system, ms). */
 const BUSY = `const until = process.cpuUsage().user + 400_000; while (process.cpuUsage().user < until);
@@ -38,14 +38,5 @@ describe('waitedChildrenTicks', () => {
 
   it('refuses a line that is not a stat line', () => {
     expect(() => waitedChildrenTicks('hello')).toThrow('not a /proc/<pid>/stat line');
-  });
-});
-
-describe('processTicks', () => {
-  it("counts a live process's own CPU as it grows", () => {
-    const before = processTicks(process.pid);
-    const until = process.cpuUsage().user + 100_000;
-    while (process.cpuUsage().user < until);
-    expect(processTicks(process.pid)).toBeGreaterThan(before);
   });
 });

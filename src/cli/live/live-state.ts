@@ -4,6 +4,7 @@
  * state out.
  */
 import type { RunEvent } from '../../runner/events.js';
+import { sumClassCounts } from '../../metrics/measurement-merge.js';
 import type { HostSample } from '../../core/report/telemetry.js';
 import type { Step } from '../../core/workload.js';
 
@@ -129,7 +130,7 @@ export function reduceLiveState(state: LiveState, event: RunEvent, nowMs: number
         window: liveWindowOf(event),
         itemsTotal: state.itemsTotal + w.completed,
         errorsTotal: state.errorsTotal + w.errors,
-        errorsByClassTotal: addCounts(state.errorsByClassTotal, w.errorsByClass),
+        errorsByClassTotal: sumClassCounts([state.errorsByClassTotal, w.errorsByClass]),
         e2eSumMsTotal: state.e2eSumMsTotal + (w.e2eSumMs ?? 0),
         windows: state.windows + 1,
         gpuUtilPct: event.gpuUtilPct,
@@ -144,16 +145,6 @@ export function reduceLiveState(state: LiveState, event: RunEvent, nowMs: number
     case 'note':
       return at;
   }
-}
-
-function addCounts(
-  totals: Readonly<Record<string, number>>,
-  more: Readonly<Record<string, number>> | undefined,
-): Readonly<Record<string, number>> {
-  if (more === undefined) return totals;
-  const sum = { ...totals };
-  for (const [key, count] of Object.entries(more)) sum[key] = (sum[key] ?? 0) + count;
-  return sum;
 }
 
 function freshStep(

@@ -10,6 +10,7 @@ import { mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { TargetUnavailableError } from '../../../errors.js';
 import { childExited, terminateGroup, trackGroup, type GroupStop } from '../../../telemetry/child-registry.js';
+import { probeStatus } from '../status-probe.js';
 
 /** Variables a launched command gets from pipebench's environment besides the ones it names. */
 export const BASE_ENV = ['PATH', 'HOME', 'LANG', 'TMPDIR'] as const;
@@ -104,27 +105,16 @@ async function untilHealthy(options: LaunchOptions, child: ChildProcess): Promis
   let lastAnswer = 'no answer yet';
   while (performance.now() < deadline) {
     if (options.signal?.aborted) return 'interrupted before the server was ready';
-    const answer = await Promise.race([probe(options.healthUrl), exited]);
+    const answer = await Promise.race([probeStatus(options.healthUrl, HEALTH_REQUEST_MS), exited]);
     if (answer === 'exited') {
       const how = child.signalCode === null ? `exit code ${child.exitCode}` : `signal ${child.signalCode}`;
       return `server exited (${how}) before ${options.healthUrl} answered 2xx`;
     }
-    if (answer === 'ok') return null;
+    if (/^HTTP 2\d\d$/.test(answer)) return null;
     lastAnswer = answer;
     await Promise.race([new Promise((resolve) => setTimeout(resolve, HEALTH_POLL_MS)), exited]);
   }
   return `server not ready: ${options.healthUrl} did not answer 2xx within ${options.readyTimeoutMs} ms (last: ${lastAnswer})`;
-}
-
-async function probe(url: string): Promise<string> {
-  try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(HEALTH_REQUEST_MS) });
-    await response.body?.cancel();
-    return response.ok ? 'ok' : `HTTP ${response.status}`;
-  } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause;
-    return cause?.code ?? (error instanceof Error ? error.name : String(error));
-  }
 }
 
 const TAIL_BYTES = 16 * 1024;

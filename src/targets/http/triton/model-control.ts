@@ -8,6 +8,7 @@
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { TargetUnavailableError } from '../../../errors.js';
+import { networkReason, probeStatus } from '../status-probe.js';
 
 const READY_POLL_MS = 100;
 const REQUEST_MS = 30_000;
@@ -53,7 +54,7 @@ export async function untilModelReady(target: TritonModel, timeoutMs: number, lo
   const deadline = performance.now() + timeoutMs;
   let last = 'no answer yet';
   while (performance.now() < deadline && signal?.aborted !== true) {
-    last = await readyAnswer(url);
+    last = await probeStatus(url, REQUEST_MS);
     if (last === 'HTTP 200') {
       await appendFile(logPath, `GET ${url} -> 200\n`);
       return;
@@ -93,16 +94,6 @@ async function post(url: string, body: string): Promise<Answer> {
   }
 }
 
-async function readyAnswer(url: string): Promise<string> {
-  try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(REQUEST_MS) });
-    await response.body?.cancel();
-    return `HTTP ${response.status}`;
-  } catch (error) {
-    return networkReason(error);
-  }
-}
-
 function errorField(text: string): string | null {
   try {
     const parsed = JSON.parse(text) as { error?: unknown };
@@ -110,9 +101,4 @@ function errorField(text: string): string | null {
   } catch {
     return null;
   }
-}
-
-function networkReason(error: unknown): string {
-  const cause = (error as { cause?: { code?: string } }).cause;
-  return cause?.code ?? (error instanceof Error ? error.name : String(error));
 }
