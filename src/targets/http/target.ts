@@ -34,6 +34,7 @@ import { createProtocol } from './protocols/index.js';
 import { SecretRedactor } from './redact.js';
 import { buildRequestHeaders, resolveUserHeaders, withExtraHeaders } from './request-headers.js';
 import { clientFailure, send, type SendLimits, type SendOutcome } from './send.js';
+import { httpItemResult } from './item-result.js';
 import { withoutCredentials } from '../../url-credentials.js';
 
 export interface HttpTargetOptions {
@@ -289,7 +290,7 @@ export class HttpTarget implements StaticBatchTarget {
     });
   }
 
-  /** The item as its last attempt ended it, timed from its first attempt's write (the outcome's own when none was written). */
+  /** The item as its last attempt ended it; its first failure per class and its protocol notice are noted on the way. */
   private itemResult(
     outcome: SendOutcome,
     firstWriteMs: number | null,
@@ -297,33 +298,13 @@ export class HttpTarget implements StaticBatchTarget {
     tArrivalMs: number,
     batchSize: number,
   ): ItemResult {
-    const tResponseMs = outcome.tResponseMs;
-    const tWriteMs = firstWriteMs ?? tResponseMs;
-    const queueMs = tWriteMs - tArrivalMs;
-    const inferenceMs = tResponseMs - tWriteMs;
     if (!outcome.ok) {
       if (!this.firstFailures.has(outcome.errorClass))
         this.firstFailures.set(outcome.errorClass, { detail: outcome.detail, truncated: outcome.detailTruncated });
-      const failed = { ok: false, errorClass: outcome.errorClass, tArrivalMs, tResponseMs, queueMs, inferenceMs, batchSize } as const;
-      return retries === 0 ? failed : { ...failed, retries };
+    } else if (outcome.decoded.notice !== undefined) {
+      this.noticeCounts.set(outcome.decoded.notice, (this.noticeCounts.get(outcome.decoded.notice) ?? 0) + 1);
     }
-    const { decoded } = outcome;
-    const result: { -readonly [K in keyof ItemResult]: ItemResult[K] } = {
-      ok: true,
-      tArrivalMs,
-      tResponseMs,
-      queueMs,
-      inferenceMs,
-      batchSize,
-    };
-    if (retries > 0) result.retries = retries;
-    if (decoded.serverMs !== null) result.serverMs = decoded.serverMs;
-    if (decoded.firstTokenAtMs !== undefined) result.ttftMs = decoded.firstTokenAtMs - outcome.tWriteMs; // from the attempt that answered
-    if (decoded.itlMs !== undefined) result.itlMs = decoded.itlMs;
-    if (decoded.outputTokens !== undefined) result.outputTokens = decoded.outputTokens;
-    if (decoded.outputChars !== undefined) result.outputChars = decoded.outputChars;
-    if (decoded.notice !== undefined) this.noticeCounts.set(decoded.notice, (this.noticeCounts.get(decoded.notice) ?? 0) + 1);
-    return result;
+    return httpItemResult(outcome, firstWriteMs, retries, tArrivalMs, batchSize);
   }
 }
 
