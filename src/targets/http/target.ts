@@ -195,12 +195,12 @@ export class HttpTarget implements StaticBatchTarget {
   async submit(stage: Stage, text: string, tArrivalMs: number): Promise<ItemResult> {
     const texts = [text];
     const prepared = this.prepare(stage, texts);
-    if (!('built' in prepared)) return this.itemResult(prepared, null, 0, tArrivalMs, 1);
+    if (!('built' in prepared)) return httpItemResult(this.noted(prepared), null, 0, tArrivalMs, 1);
     const outcome = await this.attempt(stage, texts, prepared, this.pools.get(prepared.origin));
     // Answered at the first attempt (nearly every item): one await, no exchange record.
-    if (outcome.ok || this.closed) return this.itemResult(outcome, outcome.tWriteMs, 0, tArrivalMs, 1);
+    if (outcome.ok || this.closed) return httpItemResult(this.noted(outcome), outcome.tWriteMs, 0, tArrivalMs, 1);
     const { last, firstWriteMs, retries } = await this.resend(stage, texts, prepared, outcome);
-    return this.itemResult(last, firstWriteMs, retries, tArrivalMs, 1);
+    return httpItemResult(this.noted(last), firstWriteMs, retries, tArrivalMs, 1);
   }
 
   async submitBatch(stage: Stage, texts: readonly string[], tArrivalMs: number): Promise<ItemResult[]> {
@@ -209,7 +209,7 @@ export class HttpTarget implements StaticBatchTarget {
       'built' in prepared
         ? await this.resend(stage, texts, prepared, await this.attempt(stage, texts, prepared, this.pools.get(prepared.origin)))
         : { last: prepared, firstWriteMs: null, retries: 0 };
-    const result = this.itemResult(last, firstWriteMs, retries, tArrivalMs, texts.length);
+    const result = httpItemResult(this.noted(last), firstWriteMs, retries, tArrivalMs, texts.length);
     if (retries === 0) return texts.map(() => result);
     // The batch went out as one request: its resends count once, on the first item.
     const { retries: _counted, ...rest } = result;
@@ -290,21 +290,15 @@ export class HttpTarget implements StaticBatchTarget {
     });
   }
 
-  /** The item as its last attempt ended it; its first failure per class and its protocol notice are noted on the way. */
-  private itemResult(
-    outcome: SendOutcome,
-    firstWriteMs: number | null,
-    retries: number,
-    tArrivalMs: number,
-    batchSize: number,
-  ): ItemResult {
+  /** The outcome that ended an item, after noting its first failure per class or its protocol notice. */
+  private noted(outcome: SendOutcome): SendOutcome {
     if (!outcome.ok) {
       if (!this.firstFailures.has(outcome.errorClass))
         this.firstFailures.set(outcome.errorClass, { detail: outcome.detail, truncated: outcome.detailTruncated });
     } else if (outcome.decoded.notice !== undefined) {
       this.noticeCounts.set(outcome.decoded.notice, (this.noticeCounts.get(outcome.decoded.notice) ?? 0) + 1);
     }
-    return httpItemResult(outcome, firstWriteMs, retries, tArrivalMs, batchSize);
+    return outcome;
   }
 }
 
