@@ -1,12 +1,14 @@
 /**
  * bench:http — pipebench as an HTTP load generator, against its peers in one run:
  *
- *   npm run bench:http -- [--servers instant,5ms,20ms] [--levels 1,16,64] [--clients pipebench,autocannon,hey,wrk]
- *                         [--rounds 2] [--seconds 1] [--workers N]
+ *   npm run bench:http -- [--servers instant,5ms,20ms] [--levels 1,16,64] [--clients pipebench,undici,autocannon,hey,wrk]
+ *                         [--rounds 2] [--seconds 1] [--workers N] [--pipelining K]
  *
  * One loopback server process (http-echo-server.ts) answers at once or after 5 or 20 ms of service
  * time, by route. Every cell (server x requests in flight) runs every client in a fresh process:
  * pipebench through its CLI at 1 worker and then with --workers N (when the CLI has the flag),
+ * undici's floor (undici-floor-client.ts: pipebench's undici pool and dispatch with nothing of
+ * pipebench around them; with --pipelining K > 1 also pipelined, K requests per connection),
  * autocannon (npm), and hey and wrk where installed. Each client's own figures (requests/s,
  * p50/p99), its CPU per request (the same /proc method for all: whole process, start-up included, and
  * marginal, from a pair of runs of S and 3S seconds), achieved in flight (Little's law on its own
@@ -20,7 +22,8 @@ import { fileURLToPath } from 'node:url';
 import { PipebenchError } from '../errors.js';
 import { clockTicksPerSec } from './child-cpu.js';
 import { firstJsonLine } from './child-rounds.js';
-import { cliTakesWorkers, findPeers, pipebenchClient, type PeerClient } from './peer-clients.js';
+import { cliTakesWorkers, findPeers, FLOOR_NAME, pipebenchClient, undiciFloorClient, type PeerClient } from './peer-clients.js';
+import { floorComparisons, renderFloorComparisons } from './peer-floor.js';
 import { parsePeerBenchFlags, type PeerBenchFlags } from './peer-flags.js';
 import { LONG_RUN_FACTOR, runGrid, type CellRun } from './peer-grid.js';
 import { judgeGoals, type GoalCells } from './peer-goals.js';
@@ -40,6 +43,10 @@ async function chooseClients(flags: PeerBenchFlags): Promise<{ clients: PeerClie
       if (await cliTakesWorkers()) clients.push(pipebenchClient(flags.workers));
       else missing.push({ client: `pipebench x${flags.workers}`, reason: 'needs --workers' });
     }
+  }
+  if (flags.withFloor) {
+    clients.push(undiciFloorClient());
+    if (flags.floorPipelining > 1) clients.push(undiciFloorClient(flags.floorPipelining));
   }
   const peers = findPeers(flags.peers);
   clients.push(...peers.found);
@@ -89,7 +96,15 @@ async function main(argv: readonly string[]): Promise<number> {
     const rows = summarizeRows(result);
     console.log(`\n${renderTable(rows, missing)}\n\n${FIGURE_NOTES}\n`);
     console.log(renderFixedCpu(fixedCpuMs(rows)));
-    console.log(`\nGoals (per-round ratios, median of ${flags.rounds}):\n${renderGoals(judgeGoals(rows, goalCells(flags, clients)))}`);
+    const cells = goalCells(flags, clients);
+    console.log(`\nGoals (per-round ratios, median of ${flags.rounds}):\n${renderGoals(judgeGoals(rows, cells))}`);
+    if (flags.withFloor) {
+      const pipelined = clients.find((c) => c.name.startsWith(`${FLOOR_NAME} pipelining`))?.name ?? null;
+      const comparisons = floorComparisons(rows, cells, FLOOR_NAME, pipelined);
+      console.log(
+        `\nAgainst the undici floor (CPU per request, marginal; per-round ratios, median):\n${renderFloorComparisons(comparisons)}`,
+      );
+    }
     console.log(
       `\nwall time ${((performance.now() - startedMs) / 1000).toFixed(0)} s, load average ${loadavg()[0]!.toFixed(1)} at the end`,
     );

@@ -11,8 +11,16 @@ import { createRequire } from 'node:module';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { parseAutocannonOutput, parseHeyOutput, parsePipebenchReport, parseWrkOutput, type ClientFigures } from './peer-output.js';
+import {
+  parseAutocannonOutput,
+  parseFloorOutput,
+  parseHeyOutput,
+  parsePipebenchReport,
+  parseWrkOutput,
+  type ClientFigures,
+} from './peer-output.js';
 import { wrkScript } from './wrk-script.js';
+import { BODY, BODY_CONTENT_TYPE } from './peer-body.js';
 
 export interface BenchServer {
   /** As the table shows it: `instant`, `5ms`, `20ms`. */
@@ -38,14 +46,17 @@ export interface ClientCommand {
   readonly figures: (stdout: string) => Promise<ClientFigures>;
 }
 
+/** The undici floor's row name (its pipelined variant adds "pipelining K"). */
+export const FLOOR_NAME = 'undici (floor)';
+
 export interface PeerClient {
   /** As the table shows it. */
   readonly name: string;
   readonly command: (cell: Cell, context: ClientContext) => Promise<ClientCommand>;
 }
 
-export const BODY = JSON.stringify({ text: 'Explain how a transformer model decides which words to attend to (#1)' });
 const PIPEBENCH_CLI = fileURLToPath(new URL('../cli/bin.js', import.meta.url));
+const FLOOR_CLIENT = fileURLToPath(new URL('./undici-floor-client.js', import.meta.url));
 
 function serverUrl(port: number, server: BenchServer): string {
   return `http://127.0.0.1:${port}${server.delayMs > 0 ? `/delay/${server.delayMs}` : '/'}`;
@@ -95,6 +106,22 @@ export async function cliTakesWorkers(): Promise<boolean> {
   return /--workers\b/.test(stdout);
 }
 
+/**
+ * undici's floor (undici-floor-client.ts): pipebench's pool options and dispatch, nothing of
+ * pipebench around them. pipelining K > 1 (not pipebench's default: the target then sees K requests
+ * queued per connection, N/K connections, and a slow answer holds up the K - 1 behind it) asks
+ * whether a pipelined dispatch would close the gap.
+ */
+export function undiciFloorClient(pipelining = 1): PeerClient {
+  return {
+    name: pipelining === 1 ? FLOOR_NAME : `${FLOOR_NAME} pipelining ${pipelining}`,
+    command: async (cell, { port }) => ({
+      argv: [process.execPath, FLOOR_CLIENT, serverUrl(port, cell.server), String(cell.inFlight), String(cell.seconds), String(pipelining)],
+      figures: async (stdout) => parseFloorOutput(stdout),
+    }),
+  };
+}
+
 function autocannonClient(cliPath: string): PeerClient {
   return {
     name: 'autocannon',
@@ -102,7 +129,7 @@ function autocannonClient(cliPath: string): PeerClient {
       argv: [
         process.execPath,
         cliPath,
-        ...['-c', String(cell.inFlight), '-d', String(cell.seconds), '-m', 'POST', '-H', 'content-type=application/json', '-b', BODY],
+        ...['-c', String(cell.inFlight), '-d', String(cell.seconds), '-m', 'POST', '-H', `content-type=${BODY_CONTENT_TYPE}`, '-b', BODY],
         '--json',
         serverUrl(port, cell.server),
       ],
@@ -124,7 +151,7 @@ function heyClient(path: string): PeerClient {
         '-m',
         'POST',
         '-T',
-        'application/json',
+        BODY_CONTENT_TYPE,
         '-d',
         BODY,
         serverUrl(port, cell.server),

@@ -7,7 +7,7 @@
  * server was saturated (>= 90 % of its one core), where >= 1.0x is all there is to gain.
  */
 import { median } from './median.js';
-import { rowKey, type RoundFigures, type RowSummary } from './peer-summary.js';
+import { findRow, type RoundFigures, type RowSummary } from './peer-summary.js';
 
 export interface GoalResult {
   readonly goal: string;
@@ -31,7 +31,11 @@ const PIPEBENCH = 'pipebench';
  * Median over rounds of pick(ours) / pick(theirs), for the rounds where both figures are there and
  * positive (a marginal CPU figure at or below 0 is noise, not a measurement); null if none.
  */
-function roundRatio(ours: RowSummary | undefined, theirs: RowSummary | undefined, pick: (f: RoundFigures) => number | null): number | null {
+export function roundRatio(
+  ours: RowSummary | undefined,
+  theirs: RowSummary | undefined,
+  pick: (f: RoundFigures) => number | null,
+): number | null {
   if (!ours || !theirs) return null;
   const ratios = ours.perRound.flatMap((mine) => {
     const other = theirs.perRound.find((f) => f.round === mine.round);
@@ -47,8 +51,7 @@ function judge(goal: string, value: number | null, pass: (v: number) => boolean,
 }
 
 export function judgeGoals(rows: readonly RowSummary[], cells: GoalCells): GoalResult[] {
-  const row = (server: string, inFlight: number, client: string): RowSummary | undefined =>
-    rows.find((r) => rowKey(r.server, r.inFlight, r.client) === rowKey(server, inFlight, client));
+  const row = (server: string, inFlight: number, client: string): RowSummary | undefined => findRow(rows, server, inFlight, client);
   const at = `${cells.goalInFlight} in flight, ${cells.goalServer} server`;
   const ours = row(cells.goalServer, cells.goalInFlight, PIPEBENCH);
   const autocannon = row(cells.goalServer, cells.goalInFlight, 'autocannon');

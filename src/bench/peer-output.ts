@@ -122,3 +122,18 @@ export function parsePipebenchReport(reportJson: string): ClientFigures {
     p99Us: e2e.p99 * 1000,
   };
 }
+
+/** The JSON line the undici floor client (undici-floor-client.ts) prints: its figures (requests: 2xx answers; µs), and how it connected. */
+export interface FloorOutput extends ClientFigures {
+  readonly floor: true;
+  readonly connections: number;
+  readonly pipelining: number;
+}
+
+export function parseFloorOutput(output: string): ClientFigures {
+  const line = /^\{"floor":true.*\}$/m.exec(output)?.[0];
+  if (!line) throw new Error(`the undici floor client printed no result line (${output.trim().split('\n')[0] || 'no output'})`);
+  const { requests, errors, requestsPerSec, meanUs, p50Us, p99Us } = JSON.parse(line) as FloorOutput;
+  if (requests === 0) throw new Error('the undici floor client completed no request');
+  return { requests, errors, requestsPerSec, meanUs, p50Us, p99Us };
+}

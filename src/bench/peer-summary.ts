@@ -41,6 +41,12 @@ export function rowKey(server: string, inFlight: number, client: string): string
   return `${server} @${inFlight} ${client}`;
 }
 
+/** The row of one client at one cell, if it ran. */
+export function findRow(rows: readonly RowSummary[], server: string, inFlight: number, client: string): RowSummary | undefined {
+  const key = rowKey(server, inFlight, client);
+  return rows.find((r) => rowKey(r.server, r.inFlight, r.client) === key);
+}
+
 const finishedRequests = (run: CellRun): number => (run.figures === null ? 0 : run.figures.requests + run.figures.errors);
 
 function roundFigures({ short, long }: CellPair): RoundFigures | null {

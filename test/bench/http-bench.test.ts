@@ -1,7 +1,8 @@
 /**
  * bench:http end to end, short: the built bench against its real loopback server, one cell (16 in
- * flight, 5 ms server), runs of 1 s and 3 s, pipebench and autocannon only. Checks the table's shape and that the
- * measured figures are positive; the figures themselves are the machine's.
+ * flight, 5 ms server), runs of 1 s and 3 s, pipebench, the undici floor and autocannon only. Checks the table's
+ * shape, that the measured figures are positive and that the floor's ratios are printed; the figures themselves are
+ * the machine's.
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -30,7 +31,20 @@ const cellsOf = (line: string): string[] =>
 describe('bench:http', () => {
   it('measures one cell with pipebench and autocannon: a row each with positive figures, the goals judged or not measured', async () => {
     const { code, stdout, stderr } = await bench([
-      ...['--servers', '5ms', '--levels', '16', '--clients', 'pipebench,autocannon', '--rounds', '1', '--seconds', '1', '--workers', '2'],
+      ...[
+        '--servers',
+        '5ms',
+        '--levels',
+        '16',
+        '--clients',
+        'pipebench,undici,autocannon',
+        '--rounds',
+        '1',
+        '--seconds',
+        '1',
+        '--workers',
+        '2',
+      ],
     ]);
     expect(code, stderr).toBe(0);
     const lines = stdout.split('\n');
@@ -39,7 +53,12 @@ describe('bench:http', () => {
     expect(lines[header + 1]).toBe(TABLE_HEADER[1]);
     const rows = lines.slice(header + 2, lines.indexOf('', header)).map(cellsOf);
     // The N-worker row runs after pipebench's, or (a pipebench without --workers) closes the cell saying so.
-    expect(rows.map((row) => row.slice(0, 3).join(' ')).sort()).toEqual(['5ms 16 autocannon', '5ms 16 pipebench', '5ms 16 pipebench x2']);
+    expect(rows.map((row) => row.slice(0, 3).join(' ')).sort()).toEqual([
+      '5ms 16 autocannon',
+      '5ms 16 pipebench',
+      '5ms 16 pipebench x2',
+      '5ms 16 undici (floor)',
+    ]);
     for (const row of rows) {
       if (row[3] === 'needs --workers') continue; // a pipebench before --workers: that row says so
       const figures = row.slice(3).map((cell) => Number(cell.replace(/[,%]/g, '').trim()));
@@ -52,7 +71,18 @@ describe('bench:http', () => {
     }
     expect(stdout).toMatch(/^peers found: autocannon$/m);
     expect(stdout).toMatch(/^fixed CPU per process .*: pipebench -?\d+ ms, .*autocannon -?\d+ ms/m);
-    const goals = lines.filter((line) => line.startsWith('- '));
+    const floorAt = lines.indexOf('Against the undici floor (CPU per request, marginal; per-round ratios, median):');
+    expect(floorAt, stdout).toBeGreaterThan(0);
+    // One cell: the goal cell only, pipebench over the floor and the floor over autocannon.
+    expect(lines.slice(floorAt + 1, floorAt + 3)).toEqual([
+      expect.stringMatching(
+        /^- pipebench over undici \(floor\) \(what pipebench's own code adds per request; 16 in flight, 5ms server\): /,
+      ),
+      expect.stringMatching(
+        /^- undici \(floor\) over autocannon \(what undici costs beyond a hand-written client; 16 in flight, 5ms server\): /,
+      ),
+    ]);
+    const goals = lines.slice(0, floorAt).filter((line) => line.startsWith('- '));
     expect(goals.length).toBeGreaterThanOrEqual(6);
     for (const goal of goals) expect(goal).toMatch(/ -> (met|NOT met|not measured)$/);
     expect(goals.find((goal) => goal.includes('0.9x hey'))).toMatch(/not measured$/);

@@ -17,6 +17,26 @@ export interface PoolSettings {
   readonly timeouts: TimeoutsSpec;
 }
 
+/**
+ * The undici Pool options every pool here is opened with, beside its connection factory and
+ * connector; bench:http's undici floor client (src/bench/undici-floor-client.ts) opens its pool with
+ * the same, so the floor is this undici as pipebench configures it.
+ */
+export function undiciPoolOptions(connections: number, pipelining: number, timeouts: TimeoutsSpec): Pool.Options {
+  return {
+    connections,
+    pipelining,
+    connectTimeout: timeouts.connectMs,
+    // undici checks these two on a ~0.5 s tick, and its body timeout is only the gap between
+    // chunks; send.ts enforces both deadlines itself (deadlines.ts), these are a backstop.
+    headersTimeout: timeouts.headersMs,
+    bodyTimeout: timeouts.bodyMs,
+    // Keep sockets across steps; a benchmark's gaps between requests are short.
+    keepAliveTimeout: 30_000,
+    keepAliveMaxTimeout: 600_000,
+  };
+}
+
 /** Used when connections is "auto" and the runner never said how many requests it keeps in flight. */
 export const DEFAULT_AUTO_CONNECTIONS = 1;
 
@@ -56,16 +76,7 @@ export class OriginPools {
       const pool = new Pool(origin, {
         factory: trackedClientFactory,
         connect: reserve.connect,
-        connections: this.connections,
-        pipelining,
-        connectTimeout: timeouts.connectMs,
-        // undici checks these two on a ~0.5 s tick, and its body timeout is only the gap between
-        // chunks; send.ts enforces both deadlines itself (deadlines.ts), these are a backstop.
-        headersTimeout: timeouts.headersMs,
-        bodyTimeout: timeouts.bodyMs,
-        // Keep sockets across steps; a benchmark's gaps between requests are short.
-        keepAliveTimeout: 30_000,
-        keepAliveMaxTimeout: 600_000,
+        ...undiciPoolOptions(this.connections, pipelining, timeouts),
       });
       entry = { pool, reserve };
       this.pools.set(origin, entry);

@@ -117,7 +117,8 @@ class SendHandler implements Dispatcher.DispatchHandler, Expirable, ConnectionTa
   private errorClass: HttpErrorClass | null = null;
   private retryAfterMs: number | null = null;
   private receivedBytes = 0;
-  private readonly errorBody: Buffer[] = [];
+  /** A non-2xx body's start; made on the first such chunk (most requests never need it). */
+  private errorBody: Buffer[] | null = null;
   private errorBodyBytes = 0;
   private errorBodyTruncated = false;
   private done = false;
@@ -170,7 +171,7 @@ class SendHandler implements Dispatcher.DispatchHandler, Expirable, ConnectionTa
       if (chunk.length > room) this.errorBodyTruncated = true;
       if (room > 0) {
         const kept = chunk.length > room ? chunk.subarray(0, room) : chunk;
-        this.errorBody.push(kept);
+        (this.errorBody ??= []).push(kept);
         this.errorBodyBytes += kept.length;
       }
       return true;
@@ -189,7 +190,8 @@ class SendHandler implements Dispatcher.DispatchHandler, Expirable, ConnectionTa
     const tResponseMs = epochNowMs();
     const tWriteMs = this.tWriteMs ?? tResponseMs;
     if (this.errorClass !== null) {
-      const body = (this.errorBody.length === 1 ? (this.errorBody[0] as Buffer) : Buffer.concat(this.errorBody)).toString('utf8');
+      const kept = this.errorBody ?? [];
+      const body = (kept.length === 1 ? (kept[0] as Buffer) : Buffer.concat(kept)).toString('utf8');
       this.fail(
         this.errorClass,
         tResponseMs,

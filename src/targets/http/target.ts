@@ -34,6 +34,7 @@ import { createProtocol } from './protocols/index.js';
 import { SecretRedactor } from './redact.js';
 import { buildRequestHeaders, resolveUserHeaders, withExtraHeaders } from './request-headers.js';
 import { clientFailure, send, type SendLimits, type SendOutcome } from './send.js';
+import { httpItemResult } from './item-result.js';
 import { withoutCredentials } from '../../url-credentials.js';
 
 export interface HttpTargetOptions {
@@ -47,16 +48,24 @@ export const RETRY_AFTER_CAP_MS = 10_000;
 
 /** One item's exchange: the outcome that ended it, the first attempt's write, and the resends. */
 interface Exchange {
-  readonly outcome: SendOutcome;
+  readonly last: SendOutcome;
   readonly firstWriteMs: number | null;
   readonly retries: number;
+}
+
+/** An item's request, built once for all its attempts, and where it goes. */
+interface Prepared {
+  readonly built: ProtocolRequest;
+  readonly origin: string;
+  readonly path: string;
 }
 
 interface StageRoute {
   readonly origin: string;
   /** The base URL's path without a trailing slash ('' for the origin root). */
   readonly prefix: string;
-  readonly search: string;
+  /** Where a request whose protocol names no path goes: the base URL's path (or '/') and its query. */
+  readonly rootPath: string;
 }
 
 export async function createHttpTarget(spec: HttpTargetSpec, options: HttpTargetOptions = {}): Promise<HttpTarget> {
@@ -184,13 +193,24 @@ export class HttpTarget implements StaticBatchTarget {
   }
 
   async submit(stage: Stage, text: string, tArrivalMs: number): Promise<ItemResult> {
-    return this.itemResult(await this.exchange(stage, [text]), tArrivalMs, 1);
+    const texts = [text];
+    const prepared = this.prepare(stage, texts);
+    if (!('built' in prepared)) return httpItemResult(this.noted(prepared), null, 0, tArrivalMs, 1);
+    const outcome = await this.attempt(stage, texts, prepared, this.pools.get(prepared.origin));
+    // Answered at the first attempt (nearly every item): one await, no exchange record.
+    if (outcome.ok || this.closed) return httpItemResult(this.noted(outcome), outcome.tWriteMs, 0, tArrivalMs, 1);
+    const { last, firstWriteMs, retries } = await this.resend(stage, texts, prepared, outcome);
+    return httpItemResult(this.noted(last), firstWriteMs, retries, tArrivalMs, 1);
   }
 
   async submitBatch(stage: Stage, texts: readonly string[], tArrivalMs: number): Promise<ItemResult[]> {
-    const exchange = await this.exchange(stage, texts);
-    const result = this.itemResult(exchange, tArrivalMs, texts.length);
-    if (exchange.retries === 0) return texts.map(() => result);
+    const prepared = this.prepare(stage, texts);
+    const { last, firstWriteMs, retries } =
+      'built' in prepared
+        ? await this.resend(stage, texts, prepared, await this.attempt(stage, texts, prepared, this.pools.get(prepared.origin)))
+        : { last: prepared, firstWriteMs: null, retries: 0 };
+    const result = httpItemResult(this.noted(last), firstWriteMs, retries, tArrivalMs, texts.length);
+    if (retries === 0) return texts.map(() => result);
     // The batch went out as one request: its resends count once, on the first item.
     const { retries: _counted, ...rest } = result;
     return texts.map((_, i) => (i === 0 ? result : rest));
@@ -206,47 +226,54 @@ export class HttpTarget implements StaticBatchTarget {
     await this.pools.close();
   }
 
-  /** One request, plus its resends (see the file comment); never rejects. */
-  private async exchange(stage: Stage, texts: readonly string[]): Promise<Exchange> {
+  /** The item's request as its protocol builds it, and where it goes; a protocol that cannot build it fails the item (submit never rejects). */
+  private prepare(stage: Stage, texts: readonly string[]): Prepared | SendOutcome {
     let built: ProtocolRequest;
     try {
       built = this.protocol.request(stage, texts, this.configs[stage]);
     } catch (error) {
-      // A protocol that cannot build the request fails the item; submit never rejects.
-      return { outcome: clientFailure(`${this.protocol.name} request: ${toError(error).message}`), firstWriteMs: null, retries: 0 };
+      return clientFailure(`${this.protocol.name} request: ${toError(error).message}`);
     }
     const route = this.routes[stage];
-    const path = built.path === '' ? `${route.prefix === '' ? '/' : route.prefix}${route.search}` : `${route.prefix}${built.path}`;
-    let firstWriteMs: number | null = null;
+    return { built, origin: route.origin, path: built.path === '' ? route.rootPath : `${route.prefix}${built.path}` };
+  }
+
+  /** One attempt of an item's request on `dispatcher`; never rejects. */
+  private attempt(stage: Stage, texts: readonly string[], { built, path }: Prepared, dispatcher: Dispatcher): Promise<SendOutcome> {
+    if (this.closed) return Promise.resolve(clientFailure('target closed'));
+    const headers = built.headers === undefined ? this.headers : withExtraHeaders(this.headers, built.headers);
+    return send(
+      dispatcher,
+      { method: built.method, path, headers, body: built.body },
+      this.protocol.decoder(stage, texts.length),
+      this.limits,
+    );
+  }
+
+  /** After the first attempt's outcome: the resends it calls for (see the file comment), until one ends the item. */
+  private async resend(stage: Stage, texts: readonly string[], prepared: Prepared, first: SendOutcome): Promise<Exchange> {
+    let last = first;
+    let firstWriteMs = first.tWriteMs;
     let retries = 0;
     let raceResent = false;
-    let dispatcher: Dispatcher = this.pools.get(route.origin);
     for (let attempt = 0; ;) {
-      const headers = built.headers === undefined ? this.headers : withExtraHeaders(this.headers, built.headers);
-      const outcome = this.closed
-        ? clientFailure('target closed')
-        : await send(
-            dispatcher,
-            { method: built.method, path, headers, body: built.body },
-            this.protocol.decoder(stage, texts.length),
-            this.limits,
-          );
-      firstWriteMs ??= outcome.tWriteMs;
-      if (outcome.ok || this.closed) return { outcome, firstWriteMs, retries };
-      if (outcome.resendOn !== null && !raceResent) {
+      if (last.ok || this.closed) return { last, firstWriteMs, retries };
+      let dispatcher: Dispatcher;
+      if (last.resendOn !== null && !raceResent) {
         // The keep-alive race: once, at once, on the same client (its next request opens a fresh connection).
         raceResent = true;
-        retries++;
-        dispatcher = outcome.resendOn;
-        continue;
+        dispatcher = last.resendOn;
+      } else {
+        if (attempt >= this.spec.retries || !isRetriable(last.errorClass, last.statusCode)) return { last, firstWriteMs, retries };
+        await this.waitBeforeRetry(Math.min(last.retryAfterMs ?? 0, RETRY_AFTER_CAP_MS));
+        // Closed while waiting: the item ends with the failure it had.
+        if (this.closed) return { last, firstWriteMs, retries };
+        attempt++;
+        dispatcher = this.pools.get(prepared.origin);
       }
-      if (attempt >= this.spec.retries || !isRetriable(outcome.errorClass, outcome.statusCode)) return { outcome, firstWriteMs, retries };
-      await this.waitBeforeRetry(Math.min(outcome.retryAfterMs ?? 0, RETRY_AFTER_CAP_MS));
-      // Closed while waiting: the item ends with the failure it had.
-      if (this.closed) return { outcome, firstWriteMs, retries };
-      attempt++;
       retries++;
-      dispatcher = this.pools.get(route.origin);
+      last = await this.attempt(stage, texts, prepared, dispatcher);
+      firstWriteMs ??= last.tWriteMs;
     }
   }
 
@@ -263,38 +290,20 @@ export class HttpTarget implements StaticBatchTarget {
     });
   }
 
-  private itemResult({ outcome, firstWriteMs, retries }: Exchange, tArrivalMs: number, batchSize: number): ItemResult {
-    const tResponseMs = outcome.tResponseMs;
-    const tWriteMs = firstWriteMs ?? tResponseMs;
-    const queueMs = tWriteMs - tArrivalMs;
-    const inferenceMs = tResponseMs - tWriteMs;
+  /** The outcome that ended an item, after noting its first failure per class or its protocol notice. */
+  private noted(outcome: SendOutcome): SendOutcome {
     if (!outcome.ok) {
       if (!this.firstFailures.has(outcome.errorClass))
         this.firstFailures.set(outcome.errorClass, { detail: outcome.detail, truncated: outcome.detailTruncated });
-      const failed = { ok: false, errorClass: outcome.errorClass, tArrivalMs, tResponseMs, queueMs, inferenceMs, batchSize } as const;
-      return retries === 0 ? failed : { ...failed, retries };
+    } else if (outcome.decoded.notice !== undefined) {
+      this.noticeCounts.set(outcome.decoded.notice, (this.noticeCounts.get(outcome.decoded.notice) ?? 0) + 1);
     }
-    const { decoded } = outcome;
-    const result: { -readonly [K in keyof ItemResult]: ItemResult[K] } = {
-      ok: true,
-      tArrivalMs,
-      tResponseMs,
-      queueMs,
-      inferenceMs,
-      batchSize,
-    };
-    if (retries > 0) result.retries = retries;
-    if (decoded.serverMs !== null) result.serverMs = decoded.serverMs;
-    if (decoded.firstTokenAtMs !== undefined) result.ttftMs = decoded.firstTokenAtMs - outcome.tWriteMs; // from the attempt that answered
-    if (decoded.itlMs !== undefined) result.itlMs = decoded.itlMs;
-    if (decoded.outputTokens !== undefined) result.outputTokens = decoded.outputTokens;
-    if (decoded.outputChars !== undefined) result.outputChars = decoded.outputChars;
-    if (decoded.notice !== undefined) this.noticeCounts.set(decoded.notice, (this.noticeCounts.get(decoded.notice) ?? 0) + 1);
-    return result;
+    return outcome;
   }
 }
 
 function routeFor(baseUrl: string): StageRoute {
   const url = new URL(baseUrl);
-  return { origin: url.origin, prefix: url.pathname.replace(/\/+$/, ''), search: url.search };
+  const prefix = url.pathname.replace(/\/+$/, '');
+  return { origin: url.origin, prefix, rootPath: `${prefix === '' ? '/' : prefix}${url.search}` };
 }
