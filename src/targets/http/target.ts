@@ -15,7 +15,6 @@
  * runner gives the plan's highest in-flight count before the first step; an explicit count ignores
  * it); `prepareLoad(stage, sends)` opens a step's connections before its clock starts.
  */
-import type { Dispatcher } from 'undici';
 import { InputError, toError } from '../../errors.js';
 import type { HttpTargetSpec, ProtocolName } from '../../core/workload.js';
 import { type BatchingConfig, type StaticBatchTarget, type TargetInfo } from '../target.js';
@@ -26,6 +25,7 @@ import { openAuth, readAuthCredentials, type AuthSession } from './auth.js';
 import { isRetriable } from './classify-error.js';
 import { DeadlineSweep, sweepIntervalMs } from './deadlines.js';
 import type { HttpErrorClass } from './error-class.js';
+import type { RequestDispatcher } from './connection-pool.js';
 import { checkHealth } from './health.js';
 import { OriginPools } from './pools.js';
 import { InFlightGauge } from '../../metrics/in-flight.js';
@@ -220,7 +220,7 @@ export class HttpTarget implements StaticBatchTarget {
     let firstWriteMs: number | null = null;
     let retries = 0;
     let raceResent = false;
-    let dispatcher: Dispatcher = this.pools.get(route.origin);
+    let dispatcher: RequestDispatcher = this.pools.get(route.origin);
     for (let attempt = 0; ;) {
       const headers = built.headers === undefined ? this.headers : withExtraHeaders(this.headers, built.headers);
       const outcome = this.closed
