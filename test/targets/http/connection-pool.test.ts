@@ -3,22 +3,13 @@
  * request sent as the previous response completes goes out in that event-loop turn; requests beyond
  * the connections wait their turn in order; closing fails what still waits.
  */
-import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import type { Socket } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { epochNowMs } from '../../../src/core/clock.js';
+import { clientSocketsPerTest } from './client-sockets.js';
 import { closedAfterEach, templateSpec } from './spec.js';
 
 const open = closedAfterEach();
-const clientSockets: Socket[] = [];
-const onClientSocket = (message: unknown): void => {
-  clientSockets.push((message as { socket: Socket }).socket);
-};
-subscribe('net.client.socket', onClientSocket);
-afterEach(() => {
-  clientSockets.splice(0);
-});
-process.on('exit', () => unsubscribe('net.client.socket', onClientSocket));
+const clientSockets = clientSocketsPerTest();
 
 describe('HttpTarget connections', () => {
   it('writes a request sent as the previous response completes in that same event-loop turn', async () => {
