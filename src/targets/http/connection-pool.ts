@@ -20,6 +20,9 @@ import { TrackedClient, type TrackedClientOptions } from './tracked-client.js';
 /** What send() needs of where it sends: a pool, or one client (a resend). */
 export type RequestDispatcher = Pick<Dispatcher, 'dispatch'>;
 
+/** Handed-on entries kept at the queue's head before it is compacted. */
+const COMPACT_AFTER = 1024;
+
 interface Waiting {
   readonly options: Dispatcher.DispatchOptions;
   readonly handler: Dispatcher.DispatchHandler;
@@ -86,8 +89,13 @@ export class ConnectionPool implements RequestDispatcher {
       const { options, handler } = this.waiting[this.waitingHead++] as Waiting;
       client.dispatch(options, handler);
     }
+    // Drop what was handed on: at once when none waits, else once it is most of the array (a queue
+    // that never empties stays bounded).
     if (this.waitingHead === this.waiting.length) {
       this.waiting = [];
+      this.waitingHead = 0;
+    } else if (this.waitingHead >= COMPACT_AFTER && this.waitingHead * 2 >= this.waiting.length) {
+      this.waiting = this.waiting.slice(this.waitingHead);
       this.waitingHead = 0;
     }
   }

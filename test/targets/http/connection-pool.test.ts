@@ -1,7 +1,7 @@
 /**
  * The target's connections (connection-pool.ts) against real node:http servers on 127.0.0.1: a
  * request sent as the previous response completes goes out in that event-loop turn; requests beyond
- * the connections wait their turn in order; closing fails what still waits.
+ * the connections wait their turn in order (however many); closing fails what still waits.
  */
 import { describe, expect, it } from 'vitest';
 import { epochNowMs } from '../../../src/core/clock.js';
@@ -46,6 +46,15 @@ describe('HttpTarget connections', () => {
     expect(server.received.map((request) => JSON.parse(request.body).text)).toEqual(['p0', 'p1', 'p2', 'p3', 'p4', 'p5', 'p6']);
     // Two at a time: the last pair waited for three answers of 20 ms before it.
     expect(results[6]!.queueMs).toBeGreaterThanOrEqual(3 * 20 - 1);
+  });
+
+  it('a queue of thousands on one connection (compacted as it goes) writes every request once, in order', async () => {
+    const server = await open.server({ kind: 'json', body: '{"outputs": "x"}' });
+    const target = await open.target(templateSpec(server.url, { connections: 1 }));
+    const count = 2500;
+    const results = await Promise.all(Array.from({ length: count }, (_, i) => target.submit('classify', `p${i}`, epochNowMs())));
+    expect(results.filter((result) => result.ok)).toHaveLength(count);
+    expect(server.received.map((request) => JSON.parse(request.body).text)).toEqual(Array.from({ length: count }, (_, i) => `p${i}`));
   });
 
   it('closing the target fails the requests still waiting for a connection (none is left hanging)', async () => {
