@@ -1,6 +1,6 @@
 /**
  * bench:http's undici floor: what pipebench's HTTP hot path does, with nothing of pipebench around
- * it. One undici Pool opened with pipebench's own options (pools.ts undiciPoolOptions and undici's
+ * it. One undici Pool opened with pipebench's own options (pools.ts undiciClientOptions and undici's
  * connector with pipebench's connect timeout), N requests kept in flight in a closed loop through
  * `Pool.dispatch` with a minimal native-interface handler (one per slot, reused), the POST body and
  * headers every bench:http client sends, for S seconds; each latency into an HDR histogram of whole
@@ -14,7 +14,7 @@
  */
 import { buildConnector, Pool, type Dispatcher } from 'undici';
 import { createHistogram, recordUs, type Histogram } from '../metrics/histogram.js';
-import { undiciPoolOptions } from '../targets/http/pools.js';
+import { undiciClientOptions } from '../targets/http/pools.js';
 import { HTTP_DEFAULTS } from '../workload/defaults.js';
 import { BODY, BODY_CONTENT_TYPE } from './peer-body.js';
 import type { FloorOutput } from './peer-output.js';
@@ -87,7 +87,8 @@ async function runFloor(url: string, inFlight: number, seconds: number, pipelini
   const connections = Math.ceil(inFlight / pipelining);
   const { timeouts } = HTTP_DEFAULTS;
   const pool = new Pool(target.origin, {
-    ...undiciPoolOptions(connections, pipelining, timeouts),
+    ...undiciClientOptions(pipelining, timeouts),
+    connections,
     connect: buildConnector({ timeout: timeouts.connectMs }),
   });
   try {

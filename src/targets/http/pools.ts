@@ -1,14 +1,14 @@
 /**
- * One undici Pool per origin (the target URL and each distinct stage endpoint). Pools open lazily
- * on first use, so `setConnections` (the runner's in-flight count for connections: "auto") can
- * still size them after the target is open. Each connection is a TrackedClient, so a request
+ * One ConnectionPool per origin (the target URL and each distinct stage endpoint). Pools open
+ * lazily on first use, so `setConnections` (the runner's in-flight count for connections: "auto")
+ * can still size them after the target is open. Each connection is a TrackedClient, so a request
  * knows whether it went out on a reused connection. Each pool connects through a SocketReserve, so
  * a step can have its connections opened before its clock starts (prepare).
  */
-import { Pool } from 'undici';
+import type { Client } from 'undici';
 import type { TimeoutsSpec } from '../../core/workload.js';
+import { ConnectionPool } from './connection-pool.js';
 import { SocketReserve } from './socket-reserve.js';
-import { trackedClientFactory } from './tracked-client.js';
 
 export interface PoolSettings {
   /** Connections per origin; null = not known yet (connections: "auto" before setConnections). */
@@ -18,15 +18,13 @@ export interface PoolSettings {
 }
 
 /**
- * The undici Pool options every pool here is opened with, beside its connection factory and
- * connector; bench:http's undici floor client (src/bench/undici-floor-client.ts) opens its pool with
- * the same, so the floor is this undici as pipebench configures it.
+ * The undici options each connection here is opened with, beside its connector (which carries the
+ * connect timeout); bench:http's undici floor client (src/bench/undici-floor-client.ts) opens its
+ * undici Pool with the same, so the floor is this undici as pipebench configures it.
  */
-export function undiciPoolOptions(connections: number, pipelining: number, timeouts: TimeoutsSpec): Pool.Options {
+export function undiciClientOptions(pipelining: number, timeouts: TimeoutsSpec): Omit<Client.Options, 'connect'> {
   return {
-    connections,
     pipelining,
-    connectTimeout: timeouts.connectMs,
     // undici checks these two on a ~0.5 s tick, and its body timeout is only the gap between
     // chunks; send.ts enforces both deadlines itself (deadlines.ts), these are a backstop.
     headersTimeout: timeouts.headersMs,
@@ -41,7 +39,7 @@ export function undiciPoolOptions(connections: number, pipelining: number, timeo
 export const DEFAULT_AUTO_CONNECTIONS = 1;
 
 export class OriginPools {
-  private readonly pools = new Map<string, { readonly pool: Pool; readonly reserve: SocketReserve }>();
+  private readonly pools = new Map<string, { readonly pool: ConnectionPool; readonly reserve: SocketReserve }>();
   private settings: PoolSettings;
 
   constructor(settings: PoolSettings) {
@@ -53,7 +51,7 @@ export class OriginPools {
   }
 
   /** The pool for an origin ("http://host:port"). */
-  get(origin: string): Pool {
+  get(origin: string): ConnectionPool {
     return this.entry(origin).pool;
   }
 
@@ -64,19 +62,18 @@ export class OriginPools {
   async prepare(origin: string, sends: number): Promise<void> {
     const { pool, reserve } = this.entry(origin);
     const wanted = Math.min(this.connections, Math.ceil(sends / Math.max(1, this.settings.pipelining)));
-    await reserve.fill(wanted - pool.stats.connected);
+    await reserve.fill(wanted - pool.connected);
   }
 
-  private entry(origin: string): { readonly pool: Pool; readonly reserve: SocketReserve } {
+  private entry(origin: string): { readonly pool: ConnectionPool; readonly reserve: SocketReserve } {
     let entry = this.pools.get(origin);
     if (entry === undefined) {
       const { pipelining, timeouts } = this.settings;
-      // The connector undici's Pool builds by default, with the same connect timeout.
+      // The connector undici builds by default, with the same connect timeout.
       const reserve = new SocketReserve(new URL(origin), { timeout: timeouts.connectMs });
-      const pool = new Pool(origin, {
-        factory: trackedClientFactory,
+      const pool = new ConnectionPool(new URL(origin), this.connections, {
         connect: reserve.connect,
-        ...undiciPoolOptions(this.connections, pipelining, timeouts),
+        ...undiciClientOptions(pipelining, timeouts),
       });
       entry = { pool, reserve };
       this.pools.set(origin, entry);

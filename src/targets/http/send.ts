@@ -15,6 +15,7 @@ import type { InFlightGauge } from '../../metrics/in-flight.js';
 import type { DeadlineSweep, Expirable } from './deadlines.js';
 import type { HttpErrorClass } from './error-class.js';
 import type { DecodedOk, ResponseDecoder } from './protocol.js';
+import type { RequestDispatcher } from './connection-pool.js';
 import type { ConnectionTaker, TrackedClient } from './tracked-client.js';
 import { parseRetryAfterMs, rawHeader } from './response-headers.js';
 
@@ -84,7 +85,7 @@ class DeadlineExceededError extends Error {}
 
 /** Sends one request; never rejects. `decoder` is null for requests whose body is only checked for size. */
 export function send(
-  dispatcher: Dispatcher,
+  dispatcher: RequestDispatcher,
   request: SendRequest,
   decoder: ResponseDecoder | null,
   limits: SendLimits,
@@ -267,6 +268,8 @@ class SendHandler implements Dispatcher.DispatchHandler, Expirable, ConnectionTa
     this.done = true;
     if (this.tWriteMs !== null) this.limits.wire?.down(outcome.tResponseMs);
     this.limits.deadlines.untrack(this);
+    // Its slot goes back before the caller sends again (in this turn: connection-pool.ts).
+    this.client?.released();
     this.resolve(outcome);
   }
 }

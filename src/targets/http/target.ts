@@ -15,7 +15,6 @@
  * runner gives the plan's highest in-flight count before the first step; an explicit count ignores
  * it); `prepareLoad(stage, sends)` opens a step's connections before its clock starts.
  */
-import type { Dispatcher } from 'undici';
 import { InputError, toError } from '../../errors.js';
 import type { HttpTargetSpec, ProtocolName } from '../../core/workload.js';
 import { type BatchingConfig, type StaticBatchTarget, type TargetInfo } from '../target.js';
@@ -26,6 +25,7 @@ import { openAuth, readAuthCredentials, type AuthSession } from './auth.js';
 import { isRetriable } from './classify-error.js';
 import { DeadlineSweep, sweepIntervalMs } from './deadlines.js';
 import type { HttpErrorClass } from './error-class.js';
+import type { RequestDispatcher } from './connection-pool.js';
 import { checkHealth } from './health.js';
 import { OriginPools } from './pools.js';
 import { InFlightGauge } from '../../metrics/in-flight.js';
@@ -239,7 +239,7 @@ export class HttpTarget implements StaticBatchTarget {
   }
 
   /** One attempt of an item's request on `dispatcher`; never rejects. */
-  private attempt(stage: Stage, texts: readonly string[], { built, path }: Prepared, dispatcher: Dispatcher): Promise<SendOutcome> {
+  private attempt(stage: Stage, texts: readonly string[], { built, path }: Prepared, dispatcher: RequestDispatcher): Promise<SendOutcome> {
     if (this.closed) return Promise.resolve(clientFailure('target closed'));
     const headers = built.headers === undefined ? this.headers : withExtraHeaders(this.headers, built.headers);
     return send(
@@ -258,7 +258,7 @@ export class HttpTarget implements StaticBatchTarget {
     let raceResent = false;
     for (let attempt = 0; ;) {
       if (last.ok || this.closed) return { last, firstWriteMs, retries };
-      let dispatcher: Dispatcher;
+      let dispatcher: RequestDispatcher;
       if (last.resendOn !== null && !raceResent) {
         // The keep-alive race: once, at once, on the same client (its next request opens a fresh connection).
         raceResent = true;

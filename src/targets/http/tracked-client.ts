@@ -1,6 +1,7 @@
 /**
  * An undici Client (one connection of a pool) that tells each request's handler which client took
- * it, so the handler can tell whether the connection was reused and how many bytes it had read.
+ * it, so the handler can tell whether the connection was reused and how many bytes it had read,
+ * and counts the requests it holds until their handlers settle (ConnectionPool's room).
  *
  * Why: a server may close an idle keep-alive connection (without `Connection: close`) just as the
  * next request is written to it. The request then fails before a single response byte, through no
@@ -8,7 +9,7 @@
  * connection; send.ts and target.ts do the same, once (see SendHandler.onError).
  */
 import type { Socket } from 'node:net';
-import { buildConnector, Client, type Dispatcher } from 'undici';
+import { Client, type buildConnector, type Dispatcher } from 'undici';
 
 /** The connection a client has now: its socket and how many requests were written on it. */
 export interface ConnectionState {
@@ -16,15 +17,19 @@ export interface ConnectionState {
   writes: number;
 }
 
-/** A handler that wants to know which client took it (SendHandler). */
+/** A handler that wants to know which client took it (SendHandler); it calls `released` once when it settles. */
 export interface ConnectionTaker {
   takenBy(client: TrackedClient): void;
 }
 
+export type TrackedClientOptions = Client.Options & { readonly connect: buildConnector.connector };
+
 export class TrackedClient extends Client {
   readonly connection: ConnectionState;
+  /** Requests of ConnectionTakers dispatched here whose handlers have not settled yet. */
+  private held = 0;
 
-  constructor(origin: URL, options: Client.Options & { readonly connect: buildConnector.connector }) {
+  constructor(origin: URL, options: TrackedClientOptions) {
     const connection: ConnectionState = { socket: null, writes: 0 };
     const connect = options.connect;
     super(origin, {
@@ -43,13 +48,22 @@ export class TrackedClient extends Client {
     this.connection = connection;
   }
 
+  /** Whether another request would go out without waiting behind this client's own. */
+  get hasRoom(): boolean {
+    return this.held < this.pipelining;
+  }
+
   override dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
-    (handler as Partial<ConnectionTaker>).takenBy?.(this);
+    const taker = handler as Partial<ConnectionTaker>;
+    if (taker.takenBy !== undefined) {
+      this.held++;
+      taker.takenBy(this);
+    }
     return super.dispatch(options, handler);
   }
-}
 
-/** The Pool `factory` that makes each connection a TrackedClient (undici's Pool passes a built connector). */
-export function trackedClientFactory(origin: URL, options: object): Dispatcher {
-  return new TrackedClient(origin, options as Client.Options & { readonly connect: buildConnector.connector });
+  /** A ConnectionTaker's request settled (answered, failed or expired): its slot is free. */
+  released(): void {
+    this.held--;
+  }
 }

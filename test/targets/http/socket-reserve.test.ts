@@ -3,23 +3,16 @@
  * HttpTarget.prepareLoad), against real node:http servers on 127.0.0.1: the requests then go out on
  * them without connecting again, and a reserved connection the server closed meanwhile fails no request.
  */
-import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { epochNowMs } from '../../../src/core/clock.js';
+import { clientSocketsPerTest } from './client-sockets.js';
 import { closedAfterEach, templateSpec } from './spec.js';
 
 const open = closedAfterEach();
-const clientSockets: Socket[] = [];
-const onClientSocket = (message: unknown): void => {
-  clientSockets.push((message as { socket: Socket }).socket);
-};
-subscribe('net.client.socket', onClientSocket);
-afterEach(() => {
-  clientSockets.splice(0);
-});
+const clientSockets = clientSocketsPerTest();
 
 describe('HttpTarget.prepareLoad', () => {
   it('opens the connections for the sends in flight (no more than the pool has), and the requests use them', async () => {
@@ -62,5 +55,3 @@ describe('HttpTarget.prepareLoad', () => {
     }
   });
 });
-
-process.on('exit', () => unsubscribe('net.client.socket', onClientSocket));
