@@ -47,7 +47,15 @@ describe('stability windows', () => {
     // It ran past its plan, and settling is what ended it.
     expect(step.endedBy).toBe('stable');
     // Exactly the report contract's fields (the schema allows no others).
-    expect(Object.keys(step.stability!).sort()).toEqual(['extendedMs', 'kind', 'p95Spread', 'reason', 'throughputSpread']);
+    expect(Object.keys(step.stability!).sort()).toEqual([
+      'extendedMs',
+      'kind',
+      'p95SamplingError',
+      'p95Spread',
+      'reason',
+      'throughputSamplingError',
+      'throughputSpread',
+    ]);
     // Three settled windows end no earlier than 2.5 s + 3 s into the step, 1 s of it planned.
     expect(step.stability!.extendedMs).toBeGreaterThan(1500);
     expect(step.stability!.extendedMs).toBeLessThan(8000);
