@@ -16,9 +16,16 @@
  * windows exceed only 1 - `level` of the time.
  */
 import type { WindowStat } from '../core/measurement.js';
-import { createHistogram, decodeHistogram, HIGHEST_US } from '../metrics/histogram.js';
+import { decodeForReading } from '../metrics/histogram.js';
 import { mulberry32 } from '../random.js';
-import { cumulativeCounts, nearestRankQuantile, percentileUs, resampledPercentileUs, sampleNormal } from './bootstrap.js';
+import {
+  cumulativeCounts,
+  nearestRankQuantile,
+  percentileUs,
+  resampledPercentileUs,
+  sampleNormal,
+  type CumulativeCounts,
+} from './bootstrap.js';
 
 export interface SamplingErrorOptions {
   /** The share of steady replicates whose spread stays within the sampling error. */
@@ -39,8 +46,33 @@ export const SAMPLING_ERROR_LEVEL = 0.95;
 const DEFAULT_REPLICATES = 1000;
 /** Fixed, so a verdict is the same on every machine and every re-judgement of the same windows. */
 const DEFAULT_SEED = 16;
-/** A window's median maps to this value in the pooled shape: 4 significant digits below it, as HDR keeps 3. */
+/** A window's median maps to this value in the pooled shape (a unit-free scale; the spreads are ratios). */
 const SHAPE_MEDIAN = 10_000;
+
+/** One value of the pooled shape (a window's value over its median, times SHAPE_MEDIAN) and how many calls had it. */
+interface ShapeValue {
+  readonly value: number;
+  readonly count: number;
+}
+
+/** The pooled shape in the form the percentile resampler reads: sorted values, running counts. */
+function pooledCounts(shape: ShapeValue[]): CumulativeCounts {
+  shape.sort((a, b) => a.value - b.value);
+  const cumulative = new Float64Array(shape.length);
+  let running = 0;
+  shape.forEach((entry, i) => (cumulative[i] = running += entry.count));
+  return { valuesUs: Float64Array.from(shape, (entry) => entry.value), cumulative, total: running };
+}
+
+/** Variance over squared mean of the pooled shape: a renewal count's dispersion per call. */
+function squaredVariation(shape: readonly ShapeValue[], total: number): number {
+  let sum = 0;
+  for (const { value, count } of shape) sum += value * count;
+  const mean = sum / total;
+  let squares = 0;
+  for (const { value, count } of shape) squares += count * (value - mean) ** 2;
+  return mean > 0 ? squares / total / mean ** 2 : 0;
+}
 
 /**
  * The windows' sampling errors, or null when a window carries no e2e histogram or call count
@@ -49,26 +81,25 @@ const SHAPE_MEDIAN = 10_000;
 export function windowSamplingErrors(windows: readonly WindowStat[], options: SamplingErrorOptions = {}): SamplingErrors | null {
   const level = options.level ?? SAMPLING_ERROR_LEVEL;
   const replicates = options.replicates ?? DEFAULT_REPLICATES;
-  const pooled = createHistogram();
+  const shape: ShapeValue[] = [];
   const callCounts: number[] = [];
   for (const window of windows) {
     if (window.e2eHistogram === undefined || window.calls === undefined || !(window.calls > 0)) return null;
-    const own = cumulativeCounts(decodeHistogram(window.e2eHistogram));
+    const own = cumulativeCounts(decodeForReading(window.e2eHistogram));
     const medianUs = percentileUs(own, 50);
     if (medianUs === null || !(medianUs > 0)) return null;
     let below = 0;
     for (let i = 0; i < own.valuesUs.length; i++) {
-      const count = (own.cumulative[i] as number) - below;
-      below = own.cumulative[i] as number;
-      const shapeValue = Math.round(((own.valuesUs[i] as number) / medianUs) * SHAPE_MEDIAN);
-      pooled.recordValueWithCount(Math.min(HIGHEST_US, Math.max(1, shapeValue)), count);
+      const cumulative = own.cumulative[i] as number;
+      shape.push({ value: ((own.valuesUs[i] as number) / medianUs) * SHAPE_MEDIAN, count: cumulative - below });
+      below = cumulative;
     }
     // A window holds at least one call; a share below one is a batch split over a window edge.
     callCounts.push(Math.max(1, Math.round(window.calls)));
   }
-  if (windows.length === 0 || pooled.mean <= 0) return null;
-  const counts = cumulativeCounts(pooled);
-  const dispersion = Math.max((pooled.stdDeviation / pooled.mean) ** 2, options.arrivalDispersion ?? 0);
+  if (shape.length === 0) return null;
+  const counts = pooledCounts(shape);
+  const dispersion = Math.max(squaredVariation(shape, counts.total), options.arrivalDispersion ?? 0);
   const random = mulberry32(options.seed ?? DEFAULT_SEED);
   const p95Spreads = new Float64Array(replicates);
   const rateSpreads = new Float64Array(replicates);

@@ -55,7 +55,7 @@ describe('windowSamplingErrors', () => {
   it('a shift between windows is not taken for noise: windows 30 % apart give the sampling error of steady ones', () => {
     const steady = windowSamplingErrors([0, 1, 2].map((i) => window(i, calls(40, 0.5))))!;
     const shifted = windowSamplingErrors([window(0, calls(40, 0.5)), window(1, calls(40, 0.5)), window(2, calls(40, 0.5, 1.3))])!;
-    expect(shifted.p95).toBeCloseTo(steady.p95, 6);
+    expect(shifted.p95).toBeCloseTo(steady.p95, 2); // to HDR's 3 digits; pooled unscaled, it would be ~0.3
   });
 
   it('Poisson arrivals count at least as a Poisson count: a wider rate error than a closed loop of steady calls', () => {
