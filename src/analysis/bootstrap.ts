@@ -73,7 +73,7 @@ export function percentileUs(counts: CumulativeCounts, pct: number): number | nu
  * smallest of n uniforms, which is Beta(k, n - k + 1): one Beta draw and one binary search per
  * replicate, whatever n is.
  */
-function resampledPercentileUs(counts: CumulativeCounts, draws: number, pct: number, random: () => number): number {
+export function resampledPercentileUs(counts: CumulativeCounts, draws: number, pct: number, random: () => number): number {
   const k = percentileRank(pct, draws);
   const u = sampleBeta(k, draws - k + 1, random);
   return valueAtPosition(counts, Math.min(counts.total - 1, Math.floor(u * counts.total)));
@@ -179,8 +179,12 @@ export function relativeChange(baseline: number, candidate: number, worseWhen: W
 export function quantileInterval(replicates: Float64Array, confidence: number): Interval {
   const sorted = Float64Array.from(replicates).sort();
   const tail = (1 - confidence) / 2;
-  const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] as number;
-  return { low: at(tail), high: at(1 - tail) };
+  return { low: nearestRankQuantile(sorted, tail), high: nearestRankQuantile(sorted, 1 - tail) };
+}
+
+/** The q-quantile (nearest rank) of values sorted ascending. */
+export function nearestRankQuantile(sorted: Float64Array, q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] as number;
 }
 
 /** Beta(a, b) as X / (X + Y) with X ~ Gamma(a), Y ~ Gamma(b); here a, b >= 1. */
@@ -209,7 +213,7 @@ function sampleGamma(shape: number, random: () => number): number {
 }
 
 /** Box-Muller; 1 - random() keeps the log's argument in (0, 1]. */
-function sampleNormal(random: () => number): number {
+export function sampleNormal(random: () => number): number {
   const u1 = 1 - random();
   const u2 = random();
   return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);

@@ -1,14 +1,22 @@
 /**
  * Whether a step's measurement has settled: the last N windows agree on p95 and throughput within
- * a tolerance (spread = max / min - 1). The runner calls this between windows and extends the step
- * until it is stable or a limit is reached; an unstable step is reported as such, never passed.
+ * a tolerance plus their sampling error (spread = max / min - 1). The sampling error is the spread
+ * that windows of the same call counts drawn from a steady process (their own calls, pooled) reach
+ * 19 times in 20 (window-sampling-error.ts): a p95 spread beyond tolerance + sampling error is
+ * drift the windows' size cannot explain. Windows that carry no histogram or call count (reports
+ * written before they did) are judged on the tolerance alone. The runner calls this between windows
+ * and extends the step until it is stable or a limit is reached; an unstable step is reported as
+ * such, never passed.
  */
 import type { WindowStat } from '../core/measurement.js';
+import { windowSamplingErrors, type SamplingErrors } from './window-sampling-error.js';
 
 export interface StabilityOptions {
   readonly lastN?: number;
-  /** Largest allowed max / min - 1 for both p95 and throughput. */
+  /** Largest allowed max / min - 1 for both p95 and throughput, on top of their sampling error. */
   readonly tolerance?: number;
+  /** Variance per expected count of the step's arrivals in a window: 1 for Poisson arrivals, else 0. */
+  readonly arrivalDispersion?: number;
 }
 
 export const DEFAULT_STABILITY_WINDOWS = 3;
@@ -21,6 +29,7 @@ export type StabilityVerdict =
       readonly reason: string;
       readonly p95Spread: number;
       readonly throughputSpread: number;
+      readonly samplingError: SamplingErrors | null;
     }
   | {
       readonly kind: 'unstable';
@@ -28,6 +37,7 @@ export type StabilityVerdict =
       readonly reason: string;
       readonly p95Spread: number | null;
       readonly throughputSpread: number | null;
+      readonly samplingError: SamplingErrors | null;
     }
   | {
       readonly kind: 'not-judged';
@@ -35,6 +45,7 @@ export type StabilityVerdict =
       readonly reason: string;
       readonly p95Spread: null;
       readonly throughputSpread: null;
+      readonly samplingError: null;
     };
 
 const MS_PER_SEC = 1000;
@@ -69,6 +80,7 @@ export function judgeStability(windows: readonly WindowStat[], options: Stabilit
       reason: `${windows.length} of ${lastN} windows measured`,
       p95Spread: null,
       throughputSpread: null,
+      samplingError: null,
     };
   }
   const recent = windows.slice(-lastN);
@@ -82,10 +94,33 @@ export function judgeStability(windows: readonly WindowStat[], options: Stabilit
       reason: `window ${position} ${emptyWindowReason(empty)}`,
       p95Spread: null,
       throughputSpread: null,
+      samplingError: null,
     };
   }
   const p95Spread = spread(recent.map((w) => w.e2eP95Ms ?? 0));
   const throughputSpread = spread(recent.map((w) => w.completed / ((w.endMs - w.startMs) / MS_PER_SEC)));
+  const samplingError = windowSamplingErrors(recent, { arrivalDispersion: options.arrivalDispersion ?? 0 });
+  if (samplingError === null) return judgedOnTolerance(lastN, tolerance, p95Spread, throughputSpread);
+  const p95Held = p95Spread <= tolerance + samplingError.p95 + FLOAT_SLACK;
+  const throughputHeld = throughputSpread <= tolerance + samplingError.throughput + FLOAT_SLACK;
+  const p95Part = `p95 spread ${pct(p95Spread)} ${p95Held ? 'within' : 'over'} ${pct(tolerance)} + sampling error ${pct(samplingError.p95)}`;
+  const throughputPart = `throughput spread ${pct(throughputSpread)} ${throughputHeld ? 'within' : 'over'} ${pct(tolerance)} + sampling error ${pct(samplingError.throughput)}`;
+  if (!p95Held || !throughputHeld) {
+    const breaks = [p95Held ? null : p95Part, throughputHeld ? null : throughputPart].filter((part): part is string => part !== null);
+    return { kind: 'unstable', stable: false, reason: `last ${lastN} windows: ${breaks.join(' and ')}`, p95Spread, throughputSpread, samplingError };
+  }
+  return {
+    kind: 'stable',
+    stable: true,
+    reason: `last ${lastN} windows agree: ${p95Part}, ${throughputPart}`,
+    p95Spread,
+    throughputSpread,
+    samplingError,
+  };
+}
+
+/** Windows that cannot tell their sampling error (no histograms or call counts): the spreads against the tolerance alone. */
+function judgedOnTolerance(lastN: number, tolerance: number, p95Spread: number, throughputSpread: number): StabilityVerdict {
   const breaks = [
     p95Spread > tolerance + FLOAT_SLACK ? `p95 spread ${pct(p95Spread)}` : null,
     throughputSpread > tolerance + FLOAT_SLACK ? `throughput spread ${pct(throughputSpread)}` : null,
@@ -97,6 +132,7 @@ export function judgeStability(windows: readonly WindowStat[], options: Stabilit
       reason: `last ${lastN} windows: ${breaks.join(' and ')} over ${pct(tolerance)}`,
       p95Spread,
       throughputSpread,
+      samplingError: null,
     };
   }
   return {
@@ -105,5 +141,6 @@ export function judgeStability(windows: readonly WindowStat[], options: Stabilit
     reason: `last ${lastN} windows agree within ${pct(tolerance)} (p95 ${pct(p95Spread)}, throughput ${pct(throughputSpread)})`,
     p95Spread,
     throughputSpread,
+    samplingError: null,
   };
 }

@@ -29,8 +29,9 @@ export interface WindowStat {
   readonly e2eP50Ms?: number | null;
   readonly e2eP99Ms?: number | null;
   /**
-   * The window's e2e HDR histogram (microseconds, compressed base64), kept where the window is a
-   * merge of concurrent parts (--workers), so it can be merged again exactly; absent otherwise.
+   * The window's e2e HDR histogram (microseconds, compressed base64). In report.json only where the
+   * window is a merge of concurrent parts (--workers), so it can be merged again exactly; the
+   * closed windows a running step judges its stability on always carry it.
    */
   readonly e2eHistogram?: string;
   /**
@@ -39,6 +40,12 @@ export interface WindowStat {
    * now; absent in reports written before it was.
    */
   readonly e2eSumMs?: number;
+  /**
+   * Independent model calls behind the answered items (each item counts 1 / its call's batch
+   * size): the sample count a window's p95 and rate rest on. Always recorded now; absent in
+   * reports written before it was.
+   */
+  readonly calls?: number;
   /** Failed items by class; only in windows that had failures. */
   readonly errorsByClass?: Readonly<Record<string, number>>;
 }

@@ -281,7 +281,7 @@ export interface Step {
 export interface StabilitySettings {
   /** The last N closed windows that must agree. */
   readonly windows: number;
-  /** Largest allowed max / min - 1 of their p95 and of their throughput (0..1). */
+  /** Largest allowed max / min - 1 of their p95 and of their throughput (0..1), on top of their sampling error. */
   readonly tolerance: number;
   /**
    * How long a step may measure past its planned length to settle; null = as long as the planned

@@ -164,13 +164,15 @@ function mergeWindowGroup(group: readonly WindowStat[]): WindowStat {
   };
 }
 
-/** The window fields that add exactly: the e2e sum (when every part with items kept one) and failures by class. */
-function windowSums(group: readonly WindowStat[]): Pick<WindowStat, 'e2eSumMs' | 'errorsByClass'> {
+/** The window fields that add exactly: the e2e sum and the call count (when every part with items kept them) and failures by class. */
+function windowSums(group: readonly WindowStat[]): Pick<WindowStat, 'e2eSumMs' | 'calls' | 'errorsByClass'> {
   const summed = group.every((w) => w.e2eSumMs !== undefined || w.completed === 0);
+  const callsCounted = group.every((w) => w.calls !== undefined || w.completed === 0);
   const byClass = sumClassCounts(group.map((w) => w.errorsByClass));
   return {
     // Parts hold whole microseconds: rounding there keeps the sum what one recorder of every item gives.
     ...(summed && { e2eSumMs: Math.round(sumOf(group, (w) => w.e2eSumMs ?? 0) * 1000) / 1000 }),
+    ...(callsCounted && { calls: sumOf(group, (w) => w.calls ?? 0) }),
     ...(Object.keys(byClass).length > 0 && { errorsByClass: byClass }),
   };
 }

@@ -3,7 +3,8 @@
  * class, the e2e sum and e2e p50, p95 and p99. Their length is fixed, or sized from the model-call
  * rate seen in the first window (window-sizing.ts): until then the first window stays open. One
  * histogram is reused (reset when a window closes), so folding allocates nothing per answered item;
- * closed windows live in parallel arrays.
+ * closed windows live in parallel arrays, each with its e2e histogram encoded once as it closes (what
+ * the stability judge pools to tell drift from sampling noise).
  */
 import { createHistogram, encodeHistogram, percentileMs, recordUs, type Histogram } from './histogram.js';
 import type { WindowStat } from '../core/measurement.js';
@@ -22,7 +23,9 @@ export class WindowFolder {
   private readonly errorsByClass: (Map<string, number> | undefined)[] = [];
   /** Closed windows' e2e percentiles, [p50, p95, p99] per window (null when nothing completed). */
   private readonly e2ePercentilesMs: (WindowPercentiles | null)[] = [];
-  /** Closed windows' encoded e2e histograms, only when kept (windows of a worker, merged later). */
+  /** Model calls behind each window's answered items (an item counts 1 / its call's batch size). */
+  private readonly calls: number[] = [];
+  /** Closed windows' encoded e2e histograms (undefined for an empty one); in `stats` only when kept. */
   private readonly e2eHistograms: (string | undefined)[] = [];
   private windowLengthMs: number;
   /** Non-null while the window length waits to be sized; the first window stays open meanwhile. */
@@ -33,7 +36,8 @@ export class WindowFolder {
 
   /**
    * A length in ms, or a rule that sizes the windows from the calls seen in the first one.
-   * keepHistograms: each window carries its encoded e2e histogram (one encode per window closed).
+   * keepHistograms: every window `stats` gives carries its encoded e2e histogram (windows of a
+   * worker, merged later); `closed` windows always do.
    */
   constructor(
     length: number | WindowSizingRule,
@@ -67,6 +71,7 @@ export class WindowFolder {
     if (index > this.currentIndex) this.rollTo(index);
     if (ok) {
       this.completed[index] = (this.completed[index] ?? 0) + 1;
+      this.calls[index] = (this.calls[index] ?? 0) + calls;
       this.e2eSumUs[index] = (this.e2eSumUs[index] ?? 0) + Math.round(e2eUs);
       recordUs(this.currentE2e, e2eUs);
       return;
@@ -96,7 +101,7 @@ export class WindowFolder {
     return Math.max(0, this.currentIndex);
   }
 
-  /** The closed windows (all but the open one) from index `from`, e.g. for judging stability while the step runs. */
+  /** The closed windows (all but the open one) from index `from`, with their histograms: what stability is judged on while the step runs. */
   closed(from = 0): WindowStat[] {
     const out: WindowStat[] = [];
     for (let i = from; i < this.currentIndex; i++) {
@@ -120,7 +125,7 @@ export class WindowFolder {
           startMs,
           endMs,
           open ? windowPercentiles(this.currentE2e) : (this.e2ePercentilesMs[i] ?? null),
-          open ? this.encodedCurrent() : this.e2eHistograms[i],
+          !this.keepHistograms ? undefined : open ? this.encodedCurrent() : this.e2eHistograms[i],
         ),
       );
     }
@@ -143,6 +148,7 @@ export class WindowFolder {
       ...percentileFields(percentiles),
       ...histogramField(encoded),
       e2eSumMs: (this.e2eSumUs[i] ?? 0) / 1000,
+      calls: roundCalls(this.calls[i] ?? 0),
       ...(byClass === undefined ? {} : { errorsByClass: Object.fromEntries([...byClass].sort(([a], [b]) => a.localeCompare(b))) }),
     };
   }
@@ -167,7 +173,7 @@ export class WindowFolder {
   private rollTo(index: number): void {
     if (this.currentIndex >= 0) {
       this.e2ePercentilesMs[this.currentIndex] = windowPercentiles(this.currentE2e);
-      this.e2eHistograms[this.currentIndex] = this.encodedCurrent();
+      this.e2eHistograms[this.currentIndex] = this.currentE2e.totalCount > 0 ? encodeHistogram(this.currentE2e) : undefined;
       this.currentE2e.reset();
     }
     // Windows in which nothing responded stay in the list as zeros: a stall is worth seeing.
@@ -175,14 +181,20 @@ export class WindowFolder {
       this.completed[i] = 0;
       this.errors[i] = 0;
       this.e2eSumUs[i] = 0;
+      this.calls[i] = 0;
       this.e2ePercentilesMs[i] = null;
     }
     this.currentIndex = index;
   }
 
   private encodedCurrent(): string | undefined {
-    return this.keepHistograms && this.currentE2e.totalCount > 0 ? encodeHistogram(this.currentE2e) : undefined;
+    return this.currentE2e.totalCount > 0 ? encodeHistogram(this.currentE2e) : undefined;
   }
+}
+
+/** Sums of 1 / batch size carry float dust (64 x 1/64): 3 decimals hold any real share. */
+function roundCalls(calls: number): number {
+  return Math.round(calls * 1000) / 1000;
 }
 
 function histogramField(encoded: string | undefined): Pick<WindowStat, 'e2eHistogram'> {

@@ -133,7 +133,9 @@ async function measureHere(step: Step, context: LoadContext, shard: ShardRun | n
       ? { clock, windowMs: DEFAULT_WINDOW_MS, sharedWindowOriginMs: shard.windowOriginMs(clock(), DEFAULT_WINDOW_MS) }
       : { clock, windowMs: callWindowRule(step.measure.maxDurationMs / (context.stability?.windows ?? 3)) },
   );
-  const stability = context.stability ? new StabilityWatch(recorder, context.stability, step.measure, clock) : null;
+  const stability = context.stability
+    ? new StabilityWatch(recorder, context.stability, step.measure, clock, step.arrivals?.process === 'poisson')
+    : null;
   const precision =
     shard === null && step.measure.precision !== undefined
       ? new PrecisionWatch(recorder, step.measure.precision, stability, step.measure.maxWindows ?? null)

@@ -7,8 +7,7 @@
 import { judgeStability, type StabilityVerdict } from '../analysis/stability.js';
 import type { WindowStat } from '../core/measurement.js';
 import type { StabilityReport } from '../core/report/step.js';
-import type { StabilitySettings } from '../core/workload.js';
-import type { PhaseLength } from '../core/workload.js';
+import type { PhaseLength, StabilitySettings } from '../core/workload.js';
 
 /** What the watch reads of the recorder. */
 export interface ClosedWindowSource {
@@ -30,6 +29,8 @@ export class StabilityWatch {
     private readonly settings: StabilitySettings,
     measure: PhaseLength & { readonly maxDurationMs: number },
     private readonly clock: () => number,
+    /** Open loop with Poisson arrivals: a window's count varies at least as a Poisson count does. */
+    private readonly poissonArrivals = false,
   ) {
     this.fixedAllowanceMs = settings.maxExtendMs ?? measure.durationMs ?? null;
   }
@@ -67,6 +68,7 @@ export class StabilityWatch {
         reason: verdict.reason + extendedNote,
         p95Spread: verdict.p95Spread,
         throughputSpread: verdict.throughputSpread,
+        ...samplingErrorFields(verdict),
         extendedMs,
       };
     }
@@ -77,6 +79,7 @@ export class StabilityWatch {
       reason: `${why}: ${verdict.reason}`,
       p95Spread: verdict.p95Spread,
       throughputSpread: verdict.throughputSpread,
+      ...samplingErrorFields(verdict),
       extendedMs,
     };
   }
@@ -85,7 +88,11 @@ export class StabilityWatch {
     const count = this.windows.closedWindowCount;
     if (this.verdict === null || count !== this.judgedAtCount) {
       this.judgedAtCount = count;
-      this.verdict = judgeStability(this.windows.closedWindows(), { lastN: this.settings.windows, tolerance: this.settings.tolerance });
+      this.verdict = judgeStability(this.windows.closedWindows(), {
+        lastN: this.settings.windows,
+        tolerance: this.settings.tolerance,
+        arrivalDispersion: this.poissonArrivals ? 1 : 0,
+      });
     }
     return this.verdict;
   }
@@ -102,4 +109,8 @@ export class StabilityWatch {
     }
     return this.countAllowanceMs;
   }
+}
+
+function samplingErrorFields(verdict: StabilityVerdict): Pick<StabilityReport, 'p95SamplingError' | 'throughputSamplingError'> {
+  return { p95SamplingError: verdict.samplingError?.p95 ?? null, throughputSamplingError: verdict.samplingError?.throughput ?? null };
 }

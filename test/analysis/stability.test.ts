@@ -72,6 +72,7 @@ describe('judgeStability', () => {
       reason: 'window 3 completed no items',
       p95Spread: null,
       throughputSpread: null,
+      samplingError: null,
     });
   });
 
@@ -109,6 +110,7 @@ describe('judgeStability', () => {
       reason: '2 of 3 windows measured',
       p95Spread: null,
       throughputSpread: null,
+      samplingError: null,
     });
     expect(judgeStability([]).kind).toBe('not-judged');
   });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { decodeHistogram } from '../../src/metrics/histogram.js';
 import { WindowFolder } from '../../src/metrics/windows.js';
 
 describe('WindowFolder closing on time', () => {
@@ -47,6 +48,21 @@ describe('WindowFolder closing on time', () => {
     expect(Object.keys(first!.errorsByClass!)).toEqual(['http_503', 'timeout', 'unknown']);
     expect(second).toMatchObject({ completed: 1, errors: 0, e2eSumMs: 1 });
     expect(second).not.toHaveProperty('errorsByClass');
-    expect(folder.closed()[0]).toEqual(first); // closed windows read the same
+    // Closed windows read the same, and carry their e2e histogram (the stability judge pools it).
+    expect(folder.closed()[0]).toEqual({ ...first, e2eHistogram: expect.any(String) });
+    expect(decodeHistogram(folder.closed()[0]!.e2eHistogram!).totalCount).toBe(2);
+    expect(first).not.toHaveProperty('e2eHistogram');
+  });
+
+  it('counts the model calls behind each window: an item of a batch of 4 is a quarter of a call', () => {
+    const folder = new WindowFolder(100);
+    folder.start(0);
+    for (let i = 0; i < 4; i++) folder.add(10, true, 2_000, undefined, 1 / 4);
+    folder.add(20, true, 1_000); // a call of its own
+    folder.add(30, false, 0, 'timeout', 1 / 4); // failed items are no answered call
+    for (let i = 0; i < 3; i++) folder.add(150, true, 3_000, undefined, 1 / 3);
+    const [first, second] = folder.stats(200);
+    expect(first?.calls).toBe(2);
+    expect(second?.calls).toBe(1);
   });
 });

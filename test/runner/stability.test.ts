@@ -47,14 +47,23 @@ describe('stability windows', () => {
     // It ran past its plan, and settling is what ended it.
     expect(step.endedBy).toBe('stable');
     // Exactly the report contract's fields (the schema allows no others).
-    expect(Object.keys(step.stability!).sort()).toEqual(['extendedMs', 'kind', 'p95Spread', 'reason', 'throughputSpread']);
+    expect(Object.keys(step.stability!).sort()).toEqual([
+      'extendedMs',
+      'kind',
+      'p95SamplingError',
+      'p95Spread',
+      'reason',
+      'throughputSamplingError',
+      'throughputSpread',
+    ]);
     // Three settled windows end no earlier than 2.5 s + 3 s into the step, 1 s of it planned.
     expect(step.stability!.extendedMs).toBeGreaterThan(1500);
     expect(step.stability!.extendedMs).toBeLessThan(8000);
     expect(step.measuredMs).toBeGreaterThan(1000 + step.stability!.extendedMs - 200);
     const p95s = step.windows.map((w) => w.e2eP95Ms ?? 0);
     expect(p95s[0]!).toBeLessThan(0.7 * p95s[p95s.length - 2]!);
-    expect(step.stability!.p95Spread!).toBeLessThanOrEqual(0.2);
+    // Settled means within the tolerance plus the windows' sampling error (a stall on a loaded machine widens it).
+    expect(step.stability!.p95Spread!).toBeLessThanOrEqual(0.2 + step.stability!.p95SamplingError! + 1e-9);
   }, 15_000);
 
   it('a step that never settles measures until maxExtend runs out and is marked unstable, not passed', async () => {

@@ -24,12 +24,20 @@ export interface OpenLoopReport {
   readonly maxLateMs: number;
 }
 
-/** Whether a step's measurement settled (the last N windows' p95 and throughput agree). */
+/** Whether a step's measurement settled (the last N windows' p95 and throughput agree within tolerance + sampling error). */
 export interface StabilityReport {
   readonly kind: 'stable' | 'unstable' | 'not-judged';
   readonly reason: string;
   readonly p95Spread: number | null;
   readonly throughputSpread: number | null;
+  /**
+   * The spread (max / min - 1) those windows reach 19 times in 20 from sampling alone, given their
+   * call counts (analysis/window-sampling-error.ts): a spread within tolerance + this is settled.
+   * Null when not judged or the windows could not tell it; absent in reports written before it
+   * was kept and where repeats or shards merged.
+   */
+  readonly p95SamplingError?: number | null;
+  readonly throughputSamplingError?: number | null;
   /** How much the step ran past its planned measurement to settle (0 when it did not extend). */
   readonly extendedMs: number;
 }

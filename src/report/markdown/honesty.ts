@@ -51,13 +51,18 @@ export function supportNote(confidence: E2eConfidenceReport): string | null {
   return `${confidence.p50.samples} samples; MLPerf's early-stopping rule needs ${list}`;
 }
 
-/** "p95 spread 14 %, throughput spread 3 %; ran 2.0 s past its plan" from a stability verdict. */
+/**
+ * "p95 spread 14 %, throughput spread 3 %; ran 2.0 s past its plan" from a stability verdict. A
+ * verdict judged with the windows' sampling error already spells each spread next to it in its
+ * reason, so only the extension is added.
+ */
 function stabilityNote(step: StepReport): string {
   const stability = step.stability;
   if (stability === null) return '';
+  const spelledOut = typeof stability.p95SamplingError === 'number';
   const spreads = [
-    stability.p95Spread === null ? null : `p95 spread ${formatPct(stability.p95Spread)}`,
-    stability.throughputSpread === null ? null : `throughput spread ${formatPct(stability.throughputSpread)}`,
+    spelledOut || stability.p95Spread === null ? null : `p95 spread ${formatPct(stability.p95Spread)}`,
+    spelledOut || stability.throughputSpread === null ? null : `throughput spread ${formatPct(stability.throughputSpread)}`,
     stability.extendedMs > 0 ? `extended ${formatMs(stability.extendedMs)}` : null,
   ].filter((part) => part !== null);
   return [stability.reason, ...spreads].filter((part) => part !== '').join('; ');

@@ -64,6 +64,14 @@ describe('report.md trade-off, honesty and run sections', () => {
     expect(md).not.toContain('‡');
   });
 
+  it('a verdict judged with sampling error is footnoted by its reason, which already gives each spread beside it', () => {
+    const reason = 'last 3 windows: p95 spread 40.0 % over 10.0 % + sampling error 9.1 %';
+    const judged = { ...unstable, reason, p95Spread: 0.4, p95SamplingError: 0.091, throughputSamplingError: 0.04 };
+    const report = buildRunReport(withSteps((step) => (step.index === 2 ? { ...step, stability: judged } : step)));
+    const classify = section(renderMarkdown(report), 'classify');
+    expect(classify).toContain(`‡ step 2 (batch 4) did not settle: ${reason}; extended 2 s.`);
+  });
+
   it('shows a spread column only when steps repeated', () => {
     expect(md).not.toContain('items/s spread');
     const report = buildRunReport(
