@@ -107,7 +107,14 @@ export function judgeStability(windows: readonly WindowStat[], options: Stabilit
   const throughputPart = `throughput spread ${pct(throughputSpread)} ${throughputHeld ? 'within' : 'over'} ${pct(tolerance)} + sampling error ${pct(samplingError.throughput)}`;
   if (!p95Held || !throughputHeld) {
     const breaks = [p95Held ? null : p95Part, throughputHeld ? null : throughputPart].filter((part): part is string => part !== null);
-    return { kind: 'unstable', stable: false, reason: `last ${lastN} windows: ${breaks.join(' and ')}`, p95Spread, throughputSpread, samplingError };
+    return {
+      kind: 'unstable',
+      stable: false,
+      reason: `last ${lastN} windows: ${breaks.join(' and ')}`,
+      p95Spread,
+      throughputSpread,
+      samplingError,
+    };
   }
   return {
     kind: 'stable',

@@ -107,7 +107,10 @@ export function addRunPlanOptions(command: Command): Command {
     .option(F.search, 'per stage, search for the largest batch size (open loop: rate) within budget instead of sweeping')
     .option(`${F.repeat} <n>`, 'run the whole sweep n times; each step reports the merged measurement and the spread')
     .option(`${F.stabilityWindows} <n>`, 'a step is stable when its last n windows (~20 model calls, at least 1 s) agree (default 3)')
-    .option(`${F.stabilityTolerance} <r>`, 'how closely they must agree beyond their sampling error: p95 and throughput max/min - 1 (default 10%)')
+    .option(
+      `${F.stabilityTolerance} <r>`,
+      'how closely they must agree beyond their sampling error: p95 and throughput max/min - 1 (default 10%)',
+    )
     .option(`${F.maxExtendMs} <d>`, 'how long an unsettled step may measure past its plan (default: as long as the plan)')
     .option(F.stability, 'judge no stability windows: a step stops at its planned length (adaptive: once its interval is reached)')
     .option(

@@ -50,7 +50,17 @@ describe('StepRecorder.finish', () => {
     expect(decodeHistogram(m.histograms.e2e ?? '').totalCount).toBe(1);
     const e2e = m.latencyMs.e2e;
     expect(m.windows).toEqual([
-      { startMs: T0, endMs: T0 + 250, completed: 1, errors: 0, e2eP50Ms: e2e?.p50, e2eP95Ms: e2e?.p95, e2eP99Ms: e2e?.p99, e2eSumMs: 250, calls: 0.125 }, // one item of a batch of 8
+      {
+        startMs: T0,
+        endMs: T0 + 250,
+        completed: 1,
+        errors: 0,
+        e2eP50Ms: e2e?.p50,
+        e2eP95Ms: e2e?.p95,
+        e2eP99Ms: e2e?.p99,
+        e2eSumMs: 250,
+        calls: 0.125,
+      }, // one item of a batch of 8
     ]);
   });
 

@@ -36,7 +36,9 @@ export async function measureOnWorkers(step: Step, context: LoadContext, pool: L
   const sendsInFlight = closedLoopSends(step, target);
   const itemsPerSend = batchSender(step, target) === null ? 1 : step.batchSize;
   const live = new MergedLiveStep(count);
-  const watch = context.stability ? new StabilityWatch(live, context.stability, step.measure, clock, step.arrivals?.process === 'poisson') : null;
+  const watch = context.stability
+    ? new StabilityWatch(live, context.stability, step.measure, clock, step.arrivals?.process === 'poisson')
+    : null;
   const windowEvents = windowEmitter(step, emit, context.live);
   const measured: (Measured | null)[] = Array.from({ length: count }, () => null);
   const plannedAtMs: (number | null)[] = Array.from({ length: count }, () => null);
