@@ -35,6 +35,8 @@ export interface StepRecorderOptions {
    * the recorders of one step's worker threads share one window grid, so their windows merge exactly.
    */
   readonly sharedWindowOriginMs?: number;
+  /** How many of the latest closed windows keep their e2e histogram for judging stability (default 0). */
+  readonly judgedWindows?: number;
 }
 
 /** The e2e latencies recorded so far, for judging precision while the step runs (once per closed window). */
@@ -81,7 +83,7 @@ export class StepRecorder {
     const windowMs = options.windowMs ?? DEFAULT_WINDOW_MS;
     if (typeof windowMs === 'number' && !(windowMs > 0)) throw new RangeError(`windowMs must be > 0, got ${windowMs}`);
     const shared = options.sharedWindowOriginMs;
-    this.windows = new WindowFolder(windowMs, shared !== undefined);
+    this.windows = new WindowFolder(windowMs, shared !== undefined ? 'all' : (options.judgedWindows ?? 0));
     if (shared !== undefined) this.windows.start(shared);
     this.createdAtMs = (options.clock ?? epochNowMs)();
   }

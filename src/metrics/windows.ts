@@ -11,6 +11,9 @@ import type { WindowStat } from '../core/measurement.js';
 import { UNKNOWN_ERROR_CLASS } from '../core/item-result.js';
 import { sizedWindowMs, type WindowSizingRule } from './window-sizing.js';
 
+/** Which closed windows keep their encoded e2e histogram (see WindowFolder's constructor). */
+export type KeptHistograms = 'all' | number;
+
 export class WindowFolder {
   private originMs = Number.NaN;
   private currentIndex = -1;
@@ -25,23 +28,26 @@ export class WindowFolder {
   private readonly e2ePercentilesMs: (WindowPercentiles | null)[] = [];
   /** Model calls behind each window's answered items (an item counts 1 / its call's batch size). */
   private readonly calls: number[] = [];
-  /** Closed windows' encoded e2e histograms (undefined for an empty one); in `stats` only when kept. */
+  /** Closed windows' encoded e2e histograms (undefined for an empty one, or one no longer kept); in `stats` only when all are kept. */
   private readonly e2eHistograms: (string | undefined)[] = [];
   private windowLengthMs: number;
   /** Non-null while the window length waits to be sized; the first window stays open meanwhile. */
   private sizing: WindowSizingRule | null;
   private callsSeen = 0;
+  /** Closed windows below this index hold no histogram (kept: n). */
+  private releasedBelow = 0;
   /** While sizing: the latest response (from the origin) the open first window holds. */
   private heldMs = 0;
 
   /**
    * A length in ms, or a rule that sizes the windows from the calls seen in the first one.
-   * keepHistograms: every window `stats` gives carries its encoded e2e histogram (windows of a
-   * worker, merged later); `closed` windows always do.
+   * kept: which windows carry their encoded e2e histogram: 'all' (windows of a worker, merged later:
+   * every window `stats` gives carries one), or the last n closed ones (what stability judges while
+   * the step runs). Bounded, so a soak's timeline or an hour-long step holds n histograms, not one per window.
    */
   constructor(
     length: number | WindowSizingRule,
-    private readonly keepHistograms = false,
+    private readonly kept: KeptHistograms = 0,
   ) {
     this.sizing = typeof length === 'number' ? null : length;
     this.windowLengthMs = typeof length === 'number' ? length : Number.POSITIVE_INFINITY;
@@ -125,7 +131,7 @@ export class WindowFolder {
           startMs,
           endMs,
           open ? windowPercentiles(this.currentE2e) : (this.e2ePercentilesMs[i] ?? null),
-          !this.keepHistograms ? undefined : open ? this.encodedCurrent() : this.e2eHistograms[i],
+          this.kept !== 'all' ? undefined : open ? this.encodedCurrent() : this.e2eHistograms[i],
         ),
       );
     }
@@ -173,8 +179,12 @@ export class WindowFolder {
   private rollTo(index: number): void {
     if (this.currentIndex >= 0) {
       this.e2ePercentilesMs[this.currentIndex] = windowPercentiles(this.currentE2e);
-      this.e2eHistograms[this.currentIndex] = this.currentE2e.totalCount > 0 ? encodeHistogram(this.currentE2e) : undefined;
+      if (this.kept === 'all' || this.kept > 0) this.e2eHistograms[this.currentIndex] = this.encodedCurrent();
       this.currentE2e.reset();
+    }
+    // Windows that fell out of the last n closed ones let their histograms go.
+    if (this.kept !== 'all' && this.kept > 0) {
+      for (; this.releasedBelow < index - this.kept; this.releasedBelow++) this.e2eHistograms[this.releasedBelow] = undefined;
     }
     // Windows in which nothing responded stay in the list as zeros: a stall is worth seeing.
     for (let i = this.currentIndex + 1; i <= index; i++) {

@@ -131,7 +131,11 @@ async function measureHere(step: Step, context: LoadContext, shard: ShardRun | n
   const recorder = new StepRecorder(
     shard
       ? { clock, windowMs: DEFAULT_WINDOW_MS, sharedWindowOriginMs: shard.windowOriginMs(clock(), DEFAULT_WINDOW_MS) }
-      : { clock, windowMs: callWindowRule(step.measure.maxDurationMs / (context.stability?.windows ?? 3)) },
+      : {
+          clock,
+          windowMs: callWindowRule(step.measure.maxDurationMs / (context.stability?.windows ?? 3)),
+          judgedWindows: context.stability?.windows ?? 0,
+        },
   );
   const stability = context.stability
     ? new StabilityWatch(recorder, context.stability, step.measure, clock, step.arrivals?.process === 'poisson')

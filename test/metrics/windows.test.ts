@@ -34,7 +34,7 @@ describe('WindowFolder closing on time', () => {
   });
 
   it("keeps each window its answered items' e2e sum and its failures by class (a window without failures has no map)", () => {
-    const folder = new WindowFolder(100);
+    const folder = new WindowFolder(100, 1);
     folder.start(0);
     folder.add(10, true, 20_000);
     folder.add(20, true, 5_500);
@@ -64,5 +64,31 @@ describe('WindowFolder closing on time', () => {
     const [first, second] = folder.stats(200);
     expect(first?.calls).toBe(2);
     expect(second?.calls).toBe(1);
+  });
+
+  it('keeps the e2e histograms of the last n closed windows only (what stability judges), so a long run holds n, not one per window', () => {
+    const folder = new WindowFolder(100, 3);
+    folder.start(0);
+    for (let window = 0; window < 50; window++) folder.add(window * 100 + 10, true, 1_000 * (window + 1));
+    folder.add(5_010, true, 1_000); // opens window 50: windows 0-49 are closed
+    const closed = folder.closed();
+    expect(closed).toHaveLength(50);
+    expect(closed.map((w, i) => (w.e2eHistogram === undefined ? null : i)).filter((i) => i !== null)).toEqual([47, 48, 49]);
+    // The kept ones are the windows' own: window 49 holds its one answer of 50 ms.
+    expect(decodeHistogram(closed[49]!.e2eHistogram!).maxValue).toBeGreaterThanOrEqual(50_000);
+    // A jump over 40 empty windows releases every window that fell out, not only the one before the last n.
+    folder.add(9_010, true, 1_000);
+    expect(folder.closed()).toHaveLength(90);
+    expect(folder.closed().some((w) => w.e2eHistogram !== undefined)).toBe(false);
+    // 0 (a scenario's timeline) keeps none; 'all' (a worker's windows, merged later) keeps every one, in stats too.
+    const none = new WindowFolder(100);
+    const all = new WindowFolder(100, 'all');
+    for (const folded of [none, all]) {
+      folded.start(0);
+      for (let window = 0; window < 5; window++) folded.add(window * 100 + 10, true, 1_000);
+    }
+    expect(none.closed().some((w) => w.e2eHistogram !== undefined)).toBe(false);
+    expect(all.closed().every((w) => w.e2eHistogram !== undefined)).toBe(true);
+    expect(all.stats(500).every((w) => w.e2eHistogram !== undefined)).toBe(true);
   });
 });
