@@ -97,7 +97,15 @@ async function runFloor(url: string, inFlight: number, seconds: number, pipelini
     const done = new Promise<void>((resolve) => (drained = resolve));
     const loop: Loop = {
       pool,
-      options: { method: 'POST', path: `${target.pathname}${target.search}`, headers: ['content-type', BODY_CONTENT_TYPE], body: BODY },
+      options: {
+        method: 'POST',
+        path: `${target.pathname}${target.search}`,
+        headers: ['content-type', BODY_CONTENT_TYPE],
+        body: BODY,
+        // undici writes a POST only once the answer before it on the connection is in (not
+        // idempotent, blocking): pipelining K must say the requests may go out back to back.
+        ...(pipelining > 1 && { blocking: false, idempotent: true }),
+      },
       latencies: createHistogram(),
       endMs: startMs + seconds * 1000,
       ok: 0,

@@ -6,7 +6,7 @@
  */
 import { execFile } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -29,6 +29,8 @@ interface TestServer {
   /** Answers with status 500, by the server's own count. */
   readonly failed: { count: number };
   readonly connections: { count: number };
+  /** The most requests open at once on one connection. */
+  readonly pipelined: { most: number };
 }
 
 let running: Server | null = null;
@@ -44,7 +46,14 @@ async function startServer(): Promise<TestServer> {
   const seen: Seen[] = [];
   const failed = { count: 0 };
   const connections = { count: 0 };
+  const pipelined = { most: 0 };
+  // Requests open at once per connection: K on one when the client really pipelines.
+  const openOn = new Map<Socket, number>();
   const server = createServer((request: IncomingMessage, response) => {
+    const { socket } = request;
+    openOn.set(socket, (openOn.get(socket) ?? 0) + 1);
+    pipelined.most = Math.max(pipelined.most, openOn.get(socket)!);
+    response.on('finish', () => openOn.set(socket, openOn.get(socket)! - 1));
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
@@ -65,7 +74,7 @@ async function startServer(): Promise<TestServer> {
   server.on('connection', () => connections.count++);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   running = server;
-  return { port: (server.address() as AddressInfo).port, seen, failed, connections };
+  return { port: (server.address() as AddressInfo).port, seen, failed, connections, pipelined };
 }
 
 async function runClient(url: string, inFlight: number, pipelining?: number): Promise<{ stdout: string; output: FloorOutput }> {
@@ -108,6 +117,7 @@ describe('undici floor client', () => {
     const { output } = await runClient(`http://127.0.0.1:${server.port}/`, 4, 2);
     expect(output).toMatchObject({ errors: 0, connections: 2, pipelining: 2 });
     expect(server.connections.count).toBe(2);
+    expect(server.pipelined.most).toBe(2);
     expect(output.requests).toBe(server.seen.length);
   });
 

@@ -73,10 +73,18 @@ export class ConnectionPool implements RequestDispatcher {
     await Promise.all(this.clients.splice(0).map((client) => client.destroy()));
   }
 
-  /** The first client with a free slot, a new one while under `connections`, else null. */
+  /**
+   * An idle client, else a new one while under `connections`, else the first with room in its
+   * pipeline, else null. Idle first because undici does not pipeline a POST behind another request
+   * (see TrackedClient.hasRoom): spread over the connections, as undici's Pool spread them.
+   */
   private clientWithRoom(): TrackedClient | null {
-    for (const client of this.clients) if (client.hasRoom) return client;
-    if (this.clients.length >= this.connections) return null;
+    let withRoom: TrackedClient | null = null;
+    for (const client of this.clients) {
+      if (client.idle) return client;
+      if (withRoom === null && client.hasRoom) withRoom = client;
+    }
+    if (this.clients.length >= this.connections) return withRoom;
     const client = new TrackedClient(this.origin, this.clientOptions);
     client.on('drain', () => this.feed(client));
     this.clients.push(client);

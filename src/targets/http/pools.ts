@@ -61,7 +61,8 @@ export class OriginPools {
    */
   async prepare(origin: string, sends: number): Promise<void> {
     const { pool, reserve } = this.entry(origin);
-    const wanted = Math.min(this.connections, Math.ceil(sends / Math.max(1, this.settings.pipelining)));
+    // One connection per request in flight up to the limit: the pool spreads before it stacks.
+    const wanted = Math.min(this.connections, sends);
     await reserve.fill(wanted - pool.connected);
   }
 

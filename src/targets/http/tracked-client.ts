@@ -48,7 +48,17 @@ export class TrackedClient extends Client {
     this.connection = connection;
   }
 
-  /** Whether another request would go out without waiting behind this client's own. */
+  /** Whether it holds no request now: the next one is written at once. */
+  get idle(): boolean {
+    return this.held === 0;
+  }
+
+  /**
+   * Whether it takes another request within its pipelining depth. undici writes a POST or PUT only
+   * once the request before it on the connection has its answer (non-idempotent, blocking), so a
+   * request stacked here may wait behind the one before it: ConnectionPool stacks only when every
+   * connection it may open is busy.
+   */
   get hasRoom(): boolean {
     return this.held < this.pipelining;
   }

@@ -48,6 +48,18 @@ describe('HttpTarget connections', () => {
     expect(results[6]!.queueMs).toBeGreaterThanOrEqual(3 * 20 - 1);
   });
 
+  it('with pipelining 2, spreads requests over its connections before it stacks any (undici writes a POST only after the answer before it)', async () => {
+    const server = await open.server({ kind: 'delay', ms: 20, body: '{"outputs": "x"}' });
+    const target = await open.target(templateSpec(server.url, { connections: 4, pipelining: 2 }));
+    const tArrivalMs = epochNowMs();
+    const results = await Promise.all(Array.from({ length: 4 }, (_, i) => target.submit('classify', `p${i}`, tArrivalMs)));
+    expect(results.every((result) => result.ok)).toBe(true);
+    expect(clientSockets).toHaveLength(4);
+    // Each went out before any answer came back: none waited behind another on a shared connection.
+    const firstAnswerMs = Math.min(...results.map((result) => result.tResponseMs));
+    for (const result of results) expect(result.tArrivalMs + result.queueMs).toBeLessThan(firstAnswerMs);
+  });
+
   it('a queue of thousands on one connection (compacted as it goes) writes every request once, in order', async () => {
     const server = await open.server({ kind: 'json', body: '{"outputs": "x"}' });
     const target = await open.target(templateSpec(server.url, { connections: 1 }));
