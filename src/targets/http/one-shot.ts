@@ -27,7 +27,7 @@ export async function oneShot(
   const timeouts = { headersMs: timeoutMs, bodyMs: timeoutMs };
   const deadlines = new DeadlineSweep(sweepIntervalMs(timeouts));
   try {
-    const limits = { maxResponseBytes: ONE_SHOT_MAX_BYTES, ...timeouts, deadlines };
+    const limits = { maxResponseBytes: ONE_SHOT_MAX_BYTES, ...timeouts, deadlines, pipelined: false };
     const outcome = await send(client, { ...request, path: `${url.pathname}${url.search}` }, collector, limits);
     return { outcome, text: outcome.ok ? collector.text() : '' };
   } finally {

@@ -38,6 +38,12 @@ export interface SendLimits {
   readonly bodyMs: number;
   /** Expires requests past their deadline (one timer for every request in flight). */
   readonly deadlines: DeadlineSweep;
+  /**
+   * target.pipelining above 1: requests may go out back to back on a connection. undici writes a
+   * POST (not idempotent) or any request it deems blocking only once the answer before it is in,
+   * so without saying so a pipelining depth stacks requests in series instead.
+   */
+  readonly pipelined: boolean;
 }
 
 export type SendOutcome =
@@ -80,6 +86,9 @@ export type SendOutcome =
  */
 export const ERROR_BODY_KEEP_BYTES = 16 * 1024;
 
+/** What lets undici pipeline a request behind another on one connection (see SendLimits.pipelined). */
+const BACK_TO_BACK = { blocking: false, idempotent: true } as const;
+
 class BodyTooLargeError extends Error {}
 class DeadlineExceededError extends Error {}
 
@@ -93,10 +102,8 @@ export function send(
   return new Promise((resolve) => {
     const handler = new SendHandler(decoder, limits, resolve);
     try {
-      dispatcher.dispatch(
-        { path: request.path, method: request.method, headers: request.headers as string[], body: request.body },
-        handler,
-      );
+      const options = { path: request.path, method: request.method, headers: request.headers as string[], body: request.body };
+      dispatcher.dispatch(limits.pipelined ? { ...options, ...BACK_TO_BACK } : options, handler);
     } catch (error) {
       handler.onError(error as Error);
     }

@@ -127,6 +127,7 @@ export class HttpTarget implements StaticBatchTarget {
       headersMs,
       bodyMs,
       deadlines: new DeadlineSweep(sweepIntervalMs(spec.timeouts)),
+      pipelined: spec.pipelining > 1,
     };
     const routes = {} as Record<Stage, StageRoute>;
     const configs = {} as Record<Stage, ProtocolConfig>;

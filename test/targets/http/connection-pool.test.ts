@@ -60,6 +60,18 @@ describe('HttpTarget connections', () => {
     for (const result of results) expect(result.tArrivalMs + result.queueMs).toBeLessThan(firstAnswerMs);
   });
 
+  it('target.pipelining 2 on one connection: the second request goes out before the first is answered', async () => {
+    const server = await open.server({ kind: 'delay', ms: 20, body: '{"outputs": "x"}' });
+    const target = await open.target(templateSpec(server.url, { connections: 1, pipelining: 2 }));
+    await target.submit('classify', 'open the connection', epochNowMs());
+    const tArrivalMs = epochNowMs();
+    const [first, second] = await Promise.all([0, 1].map((i) => target.submit('classify', `p${i}`, tArrivalMs)));
+    expect(first!.ok && second!.ok).toBe(true);
+    expect(clientSockets).toHaveLength(1);
+    // Without blocking: false and idempotent: true undici writes a POST only after the answer before it.
+    expect(second!.tArrivalMs + second!.queueMs).toBeLessThan(first!.tResponseMs);
+  });
+
   it('a queue of thousands on one connection (compacted as it goes) writes every request once, in order', async () => {
     const server = await open.server({ kind: 'json', body: '{"outputs": "x"}' });
     const target = await open.target(templateSpec(server.url, { connections: 1 }));
