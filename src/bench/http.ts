@@ -7,8 +7,8 @@
  * One loopback server process (http-echo-server.ts) answers at once or after 5 or 20 ms of service
  * time, by route. Every cell (server x requests in flight) runs every client in a fresh process:
  * pipebench through its CLI at 1 worker and then with --workers N (when the CLI has the flag),
- * undici's floor (undici-floor-client.ts: pipebench's undici pool and dispatch with nothing of
- * pipebench around them; with --pipelining K > 1 also pipelined, K requests per connection),
+ * undici's floor (undici-floor-client.ts: undici's Pool with pipebench's connection options and
+ * dispatch, nothing of pipebench around them; with --pipelining K > 1 also pipelined, K requests per connection),
  * autocannon (npm), and hey and wrk where installed. Each client's own figures (requests/s,
  * p50/p99), its CPU per request (the same /proc method for all: whole process, start-up included, and
  * marginal, from a pair of runs of S and 3S seconds), achieved in flight (Little's law on its own

@@ -107,8 +107,8 @@ export async function cliTakesWorkers(): Promise<boolean> {
 }
 
 /**
- * undici's floor (undici-floor-client.ts): pipebench's pool options and dispatch, nothing of
- * pipebench around them. pipelining K > 1 (not pipebench's default: the target then sees K requests
+ * undici's floor (undici-floor-client.ts): undici's Pool with pipebench's connection options and
+ * dispatch, nothing of pipebench around them. pipelining K > 1 (not pipebench's default: the target then sees K requests
  * queued per connection, N/K connections, and a slow answer holds up the K - 1 behind it) asks
  * whether a pipelined dispatch would close the gap.
  */

@@ -1,7 +1,8 @@
 /**
  * bench:http's undici floor: what pipebench's HTTP hot path does, with nothing of pipebench around
- * it. One undici Pool opened with pipebench's own options (pools.ts undiciClientOptions and undici's
- * connector with pipebench's connect timeout), N requests kept in flight in a closed loop through
+ * it. One undici Pool (pipebench hands requests to its connections itself, ConnectionPool; undici's
+ * Pool is what a user of undici writes) opened with the options pipebench opens each connection with
+ * (pools.ts undiciClientOptions and undici's connector with pipebench's connect timeout), N requests kept in flight in a closed loop through
  * `Pool.dispatch` with a minimal native-interface handler (one per slot, reused), the POST body and
  * headers every bench:http client sends, for S seconds; each latency into an HDR histogram of whole
  * µs as pipebench records them. Its CPU per request is undici's (and Node's) floor under pipebench:

@@ -1,5 +1,5 @@
 /**
- * One request on an undici pool through `dispatch()` and a lean handler (no streams, no promise
+ * One request on a connection (ConnectionPool, or one undici Client) through `dispatch()` and a lean handler (no streams, no promise
  * chains per chunk): stamps t_write when the request leaves undici's queue for a socket, feeds a
  * 2xx body to the protocol's decoder, enforces the body size limit and the request's deadlines,
  * and maps failures to classes.

@@ -1,5 +1,5 @@
 /**
- * The HTTP target: items go to a service over undici pools, one request per submit (or one per
+ * The HTTP target: items go to a service over its connection pools, one request per submit (or one per
  * static batch), in the shape its protocol defines. Failures are ok:false results with a class.
  *
  * Timing: t_write = a connection took the request (send.ts), t_response = last body byte.
