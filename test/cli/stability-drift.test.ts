@@ -3,8 +3,8 @@
  * whose calls take seeded log-normal times around 100 ms (so a machine's event-loop jitter stays
  * small beside them). Steady, with 2 in flight so that a window holds ~20 calls (sigma 0.25: the
  * spread alone fails most such windows), the step settles; made 30 % slower mid-step (16 in flight,
- * sigma 0.1), it ends unstable, with a p95 spread beyond tolerance + the sampling error the report
- * gives. Nothing here asserts a duration: only the verdicts and the report's own figures.
+ * sigma 0.1), it ends unstable, with its p95 or throughput spread beyond tolerance + the sampling
+ * error the report gives. Nothing here asserts a duration: only the verdicts and the report's own figures.
  */
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -93,7 +93,7 @@ describe('stability: drift, not sampling noise', () => {
     for (const window of step.windows.slice(0, -1)) expect(window.calls).toBeGreaterThanOrEqual(10);
   }, 60_000);
 
-  it('a server that becomes 30 % slower mid-step ends unstable, its p95 spread beyond tolerance + sampling error', async () => {
+  it('a server that becomes 30 % slower mid-step ends unstable, its p95 or throughput spread beyond tolerance + sampling error', async () => {
     // Slower from 2 s on, in a 4 s step of ~1 s windows that may not extend: whether the last closed
     // window when it ends is the third or the fourth, the last 3 straddle the change.
     slowerAfterMs = 2000;
@@ -101,10 +101,16 @@ describe('stability: drift, not sampling noise', () => {
     const step = await run(16, '4s', '0s');
     const stability = step.stability!;
     expect(stability.kind, stability.reason).toBe('unstable');
-    expect(stability.p95Spread!).toBeGreaterThan(0.1 + stability.p95SamplingError!);
-    expect(stability.reason).toMatch(/p95 spread \d+\.\d % over 10\.0 % \+ sampling error \d+\.\d %/);
-    // The slowdown is in the judged windows themselves: the last one's p95 is above the one before the change.
+    // A closed loop against a server 30 % slower answers ~30 % later and ~23 % less often: the drift
+    // shows as the p95 spread, the throughput spread or both beyond tolerance + their sampling error
+    // (on a loaded machine a window's p95 may carry the client's own stalls, its throughput less so).
+    const p95Drift = stability.p95Spread! > 0.1 + stability.p95SamplingError!;
+    const throughputDrift = stability.throughputSpread! > 0.1 + stability.throughputSamplingError!;
+    expect(p95Drift || throughputDrift, stability.reason).toBe(true);
+    expect(stability.reason).toMatch(/(p95|throughput) spread \d+\.\d % over 10\.0 % \+ sampling error \d+\.\d %/);
+    // The slowdown is in the judged windows themselves: the last one answered later or less often than the first.
     const judged = step.windows.filter((w) => w.endMs - w.startMs >= 900).slice(-3);
-    expect(judged.at(-1)!.e2eP95Ms!).toBeGreaterThan(judged[0]!.e2eP95Ms!);
+    const [first, last] = [judged[0]!, judged.at(-1)!];
+    expect(last.e2eP95Ms! > first.e2eP95Ms! || last.completed < first.completed, JSON.stringify(judged)).toBe(true);
   }, 60_000);
 });
