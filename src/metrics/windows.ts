@@ -107,7 +107,10 @@ export class WindowFolder {
     return Math.max(0, this.currentIndex);
   }
 
-  /** The closed windows (all but the open one) from index `from`, with their histograms: what stability is judged on while the step runs. */
+  /**
+   * The closed windows (all but the open one) from index `from`, the last n kept with their
+   * histograms: what stability is judged on while the step runs.
+   */
   closed(from = 0): WindowStat[] {
     const out: WindowStat[] = [];
     for (let i = from; i < this.currentIndex; i++) {
